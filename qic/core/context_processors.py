@@ -1,0 +1,53 @@
+"""The service navigation, which depends on the user's role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from qic.organisations.access import membership_of
+from qic.organisations.models import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    membership = membership_of(request.user)
+    items: list[tuple[str, str]] = []
+    if membership is None:
+        items = [(reverse("landing"), "About"), (reverse("framework:index"), "National criteria")]
+        if not request.user.is_authenticated:
+            items.append((reverse("login"), "Sign in"))
+    else:
+        items = [(reverse("home"), "Home")]
+        role = membership.role
+        if role == Role.CONSORTIUM_ADMIN:
+            items += [
+                (reverse("awarding_body_list"), "Awarding Bodies"),
+                (reverse("provider_list"), "Providers"),
+                (reverse("gias_import"), "GIAS import"),
+            ]
+        elif role in (Role.AWARDING_BODY_ADMIN, Role.ASSESSOR):
+            items += [
+                (reverse("awarding_body_detail", args=[membership.awarding_body_id]), "Our Awarding Body"),
+                (reverse("provider_list"), "Clients" if role == Role.AWARDING_BODY_ADMIN else "My providers"),
+            ]
+        else:
+            assert membership.provider is not None
+            items.append((reverse("provider_detail", args=[membership.provider.urn]), "Our provider"))
+        items.append((reverse("framework:index"), "National criteria"))
+        if role in (Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN, Role.CAREERS_LEADER):
+            items.append((reverse("audit_log"), "Audit log"))
+    path = request.path
+    home = reverse("home")
+    nav_items = [
+        {"href": href, "text": text, "current": path == href or (href not in ("/", home) and path.startswith(href))}
+        for href, text in items
+    ]
+    return {
+        "nav": {
+            "items": nav_items,
+            "role_label": membership.get_role_display() if membership else "",
+            "organisation": membership.organisation_name if membership else "",
+        }
+    }

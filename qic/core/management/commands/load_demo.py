@@ -1,0 +1,22 @@
+"""`manage.py load_demo`: load the fictional demo dataset and print its log-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from qic.demo.build import DEMO_PASSWORD, build_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisations and people (idempotent) and print the demo log-ins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins = build_demo()
+        self.stdout.write("")
+        self.stdout.write(f"Demo log-ins (every demo account's password is: {DEMO_PASSWORD})")
+        width = max(len(login.role) for login in logins)
+        for login in logins:
+            self.stdout.write(f"  {login.role:<{width}}  {login.email:<36}  {login.organisation}")
+        self.stdout.write("")

@@ -1,0 +1,288 @@
+"""The demo dataset: fictional organisations and people, one of each role.
+
+Everything here is synthetic and labelled "(demo)"; URNs are in the 990000 range, which GIAS
+does not use for real establishments in England. Running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from qic.core import audit
+from qic.domain.provider_types import ProviderType
+from qic.organisations import actions
+from qic.organisations.models import (
+    AwardingBody,
+    LicenceStatus,
+    Membership,
+    Provider,
+    Role,
+    User,
+)
+
+DEMO_PASSWORD = "qic-demo-password"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    organisation: str
+
+
+BODIES = [
+    # name, award validity (months), licence start
+    ("Northern Careers Quality Awards (demo)", 36, dt.date(2023, 9, 1)),
+    ("Two-Year Careers Mark (demo)", 24, dt.date(2024, 1, 1)),
+]
+
+PROVIDERS = [
+    # urn, name, type, GIAS type, phase, LA code, LA, region, postcode, low, high, sixth form, pupils, body index
+    (
+        990001,
+        "Riverside Academy (demo)",
+        ProviderType.SECONDARY,
+        "Academy converter",
+        "Secondary",
+        "335",
+        "Walsall",
+        "West Midlands",
+        "WS1 1AA",
+        11,
+        18,
+        True,
+        1480,
+        0,
+    ),
+    (
+        990002,
+        "Hillcrest College (demo)",
+        ProviderType.FE_COLLEGE,
+        "Further education",
+        "16 plus",
+        "331",
+        "Coventry",
+        "West Midlands",
+        "CV1 2BB",
+        16,
+        99,
+        False,
+        5200,
+        1,
+    ),
+    (
+        990003,
+        "Oakfield Special School (demo)",
+        ProviderType.SPECIAL,
+        "Community special school",
+        "Not applicable",
+        "330",
+        "Birmingham",
+        "West Midlands",
+        "B1 3CC",
+        11,
+        19,
+        True,
+        140,
+        0,
+    ),
+    (
+        990004,
+        "Beacon Learning Centre (demo)",
+        ProviderType.ALTERNATIVE_PROVISION,
+        "Pupil referral unit",
+        "Not applicable",
+        "330",
+        "Birmingham",
+        "West Midlands",
+        "B2 4DD",
+        11,
+        16,
+        False,
+        60,
+        None,
+    ),
+    (
+        990005,
+        "St Aidan's Sixth Form College (demo)",
+        ProviderType.SIXTH_FORM_COLLEGE,
+        "Further education",
+        "16 plus",
+        "392",
+        "North Tyneside",
+        "North East",
+        "NE29 5EE",
+        16,
+        19,
+        True,
+        1900,
+        1,
+    ),
+    (
+        990006,
+        "Meadow Lane Primary School (demo)",
+        ProviderType.PRIMARY,
+        "Community school",
+        "Primary",
+        "335",
+        "Walsall",
+        "West Midlands",
+        "WS2 6FF",
+        4,
+        11,
+        False,
+        410,
+        None,
+    ),
+    (
+        990007,
+        "Castle Hill School (demo)",
+        ProviderType.SECONDARY,
+        "Community school",
+        "Secondary",
+        "392",
+        "North Tyneside",
+        "North East",
+        "NE30 7GG",
+        11,
+        16,
+        False,
+        980,
+        0,
+    ),
+    (
+        990008,
+        "Kingsmead Independent School (demo)",
+        ProviderType.INDEPENDENT,
+        "Other independent school",
+        "All-through",
+        "873",
+        "Cambridgeshire",
+        "East of England",
+        "CB1 8HH",
+        3,
+        18,
+        True,
+        720,
+        None,
+    ),
+]
+
+PEOPLE = [
+    # email, first, last, role, body index, provider urn
+    ("consortium@demo.qic.test", "Cara", "Nolan", Role.CONSORTIUM_ADMIN, None, None),
+    ("admin@northern.demo.qic.test", "Amir", "Hussain", Role.AWARDING_BODY_ADMIN, 0, None),
+    ("assessor@northern.demo.qic.test", "Beth", "Okafor", Role.ASSESSOR, 0, None),
+    ("assessor2@northern.demo.qic.test", "Dev", "Patel", Role.ASSESSOR, 0, None),
+    ("admin@twoyear.demo.qic.test", "Grace", "Lin", Role.AWARDING_BODY_ADMIN, 1, None),
+    ("assessor@twoyear.demo.qic.test", "Ian", "Moss", Role.ASSESSOR, 1, None),
+    ("leader@riverside.demo.qic.test", "Jo", "Reynolds", Role.CAREERS_LEADER, None, 990001),
+    ("staff@riverside.demo.qic.test", "Kemi", "Adeyemi", Role.PROVIDER_STAFF, None, 990001),
+    ("governor@riverside.demo.qic.test", "Lesley", "Grant", Role.GOVERNOR, None, 990001),
+    ("leader@hillcrest.demo.qic.test", "Marek", "Nowak", Role.CAREERS_LEADER, None, 990002),
+    ("leader@oakfield.demo.qic.test", "Nia", "Evans", Role.CAREERS_LEADER, None, 990003),
+]
+
+ASSIGNMENTS = [
+    ("assessor@northern.demo.qic.test", 990001),
+    ("assessor2@northern.demo.qic.test", 990003),
+    ("assessor@twoyear.demo.qic.test", 990002),
+]
+
+
+@transaction.atomic
+def build_demo() -> list[DemoLogin]:
+    """Create the demo organisations and people if missing; return the demo log-ins."""
+    actor = "demo dataset"
+    bodies: list[AwardingBody] = []
+    for name, months, start in BODIES:
+        body, created = AwardingBody.objects.get_or_create(
+            name=name,
+            defaults={
+                "licence_status": LicenceStatus.LICENSED,
+                "licence_start": start,
+                "licence_end": start.replace(year=start.year + 5),
+                "award_validity_months": months,
+                "contact_email": "office@" + name.split()[0].lower() + ".demo.qic.test",
+            },
+        )
+        if created:
+            audit.record(
+                actor=actor,
+                action="awarding_body.created",
+                obj=body,
+                after=audit.snapshot(body),
+                awarding_body_id=body.pk,
+            )
+        bodies.append(body)
+    for (
+        urn,
+        name,
+        kind,
+        gias_type,
+        phase,
+        la_code,
+        la,
+        region,
+        postcode,
+        low,
+        high,
+        sixth,
+        pupils,
+        body_index,
+    ) in PROVIDERS:
+        provider, created = Provider.objects.get_or_create(
+            urn=urn,
+            defaults={
+                "name": name,
+                "provider_type": kind.value,
+                "establishment_type": gias_type,
+                "phase": phase,
+                "status": "Open",
+                "la_code": la_code,
+                "la_name": la,
+                "region": region,
+                "postcode": postcode,
+                "statutory_low_age": low,
+                "statutory_high_age": high,
+                "has_sixth_form": sixth,
+                "number_of_pupils": pupils,
+                "awarding_body": bodies[body_index] if body_index is not None else None,
+            },
+        )
+        if created:
+            audit.record(
+                actor=actor,
+                action="provider.created",
+                obj=provider,
+                after=audit.snapshot(provider),
+                provider_id=provider.pk,
+            )
+        elif body_index is not None and provider.awarding_body_id is None:
+            actions.add_client(body=bodies[body_index], provider=provider, actor=actor)
+    logins: list[DemoLogin] = []
+    for email, first, last, role, person_body, person_urn in PEOPLE:
+        user = User.objects.filter(email=email).first()
+        person_body_obj = bodies[person_body] if person_body is not None else None
+        member_of = Provider.objects.get(urn=person_urn) if person_urn else None
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD, first_name=first, last_name=last)
+            Membership.objects.create(user=user, role=role, awarding_body=person_body_obj, provider=member_of)
+            audit.record(
+                actor=actor,
+                action="user.joined",
+                obj=user,
+                after={"email": email, "role": role.value},
+                awarding_body_id=person_body_obj.pk if person_body_obj else None,
+                provider_id=member_of.pk if member_of else None,
+            )
+        organisation = person_body_obj.name if person_body_obj else member_of.name if member_of else "Quality in Careers Consortium"
+        logins.append(DemoLogin(role.label, email, organisation))
+    for email, urn in ASSIGNMENTS:
+        actions.assign_assessor(
+            provider=Provider.objects.get(urn=urn), assessor=User.objects.get(email=email), actor=actor
+        )
+    return logins

@@ -1,0 +1,60 @@
+"""Public pages for browsing the national criteria, edition by edition."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from qic.frameworks.models import Criterion, Edition, Section
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The newest edition in force; older editions are listed on its page."""
+    edition = Edition.objects.first()
+    if edition is None:
+        return render(request, "frameworks/no_edition.html", status=404)
+    return redirect("framework:edition", code=edition.code)
+
+
+def edition_detail(request: HttpRequest, code: str) -> HttpResponse:
+    edition = get_object_or_404(Edition, code=code)
+    sections = edition.sections.prefetch_related(
+        Prefetch("criteria", queryset=Criterion.objects.order_by("position").only("code", "section_id", "text"))
+    )
+    return render(
+        request,
+        "frameworks/edition_detail.html",
+        {
+            "edition": edition,
+            "sections": sections,
+            "principles": edition.key_principles.all(),
+            "editions": Edition.objects.all(),
+            "themes": (edition.crosswalks or {}).get("careers_impact_system", []),
+            "cdi_areas": (edition.crosswalks or {}).get("cdi_learning_areas", []),
+        },
+    )
+
+
+def section_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    edition = get_object_or_404(Edition, code=code)
+    section = get_object_or_404(Section, edition=edition, number=number)
+    criteria = section.criteria.prefetch_related(
+        Prefetch("see_also", queryset=Criterion.objects.select_related("section").only("code", "section__number")),
+        "notes",
+    ).order_by("position")
+    sections = list(edition.sections.only("number", "title"))
+    previous = next((s for s in sections if s.number == number - 1), None)
+    following = next((s for s in sections if s.number == number + 1), None)
+    return render(
+        request,
+        "frameworks/section_detail.html",
+        {
+            "edition": edition,
+            "section": section,
+            "criteria": criteria,
+            "notes": section.notes.all(),
+            "previous": previous,
+            "following": following,
+        },
+    )

@@ -1,0 +1,174 @@
+"""The one access layer: what each user may see and change.
+
+Every view and API endpoint gets its objects through these functions. The rules:
+- anonymous users are sent to log in (views) or get 401 (API);
+- a page meant for other roles answers 403;
+- another tenant's object answers 404, exactly as if it did not exist, so that URNs and ids
+  cannot be probed;
+- a provider's people see only their own provider; an Awarding Body only its own clients and
+  assessors; an assessor only the providers assigned to them; the Consortium sees organisations
+  and aggregates, never a learner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from qic.organisations.models import (
+    AWARDING_BODY_ROLES,
+    PROVIDER_ROLES,
+    AwardingBody,
+    Membership,
+    Provider,
+    Role,
+    User,
+)
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+def membership_of(user: Any) -> Membership | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        membership: Membership = user.membership
+    except Membership.DoesNotExist:
+        return None
+    return membership
+
+
+def role_of(user: Any) -> Role | None:
+    membership = membership_of(user)
+    return Role(membership.role) if membership else None
+
+
+def require_role(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
+    """Log-in required; then 403 unless the user holds one of `roles` (none given: any role)."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            role = role_of(request.user)
+            if role is None or (roles and role not in roles):
+                raise PermissionDenied("Your role does not give access to this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+# --- Providers -------------------------------------------------------------------------------
+
+
+def visible_providers(user: Any) -> QuerySet[Provider]:
+    """Providers whose organisation record the user may see."""
+    membership = membership_of(user)
+    if membership is None:
+        return Provider.objects.none()
+    role = membership.role
+    if role == Role.CONSORTIUM_ADMIN:
+        return Provider.objects.all()
+    if role == Role.AWARDING_BODY_ADMIN:
+        return Provider.objects.filter(awarding_body_id=membership.awarding_body_id)
+    if role == Role.ASSESSOR:
+        return Provider.objects.filter(
+            assignments__assessor=user,
+            assignments__ended_at__isnull=True,
+            assignments__awarding_body_id=membership.awarding_body_id,
+        ).distinct()
+    if role in PROVIDER_ROLES:
+        return Provider.objects.filter(pk=membership.provider_id or 0)
+    return Provider.objects.none()
+
+
+def can_manage_provider(user: Any, provider: Provider) -> bool:
+    """Who may change a provider's people: its careers leader and its Awarding Body's admins."""
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if membership.role == Role.CAREERS_LEADER:
+        return membership.provider_id == provider.pk
+    if membership.role == Role.AWARDING_BODY_ADMIN:
+        return provider.awarding_body_id is not None and provider.awarding_body_id == membership.awarding_body_id
+    return False
+
+
+def get_provider(user: Any, urn: int, *, manage: bool = False) -> Provider:
+    """The provider with this URN if the user may see it (and manage it, if asked), else 404."""
+    try:
+        provider = visible_providers(user).select_related("awarding_body").get(urn=urn)
+    except Provider.DoesNotExist:
+        raise Http404("No such provider") from None
+    if manage and not can_manage_provider(user, provider):
+        raise PermissionDenied("You cannot change this provider's people.")
+    return provider
+
+
+# --- Awarding Bodies -------------------------------------------------------------------------
+
+
+def visible_awarding_bodies(user: Any) -> QuerySet[AwardingBody]:
+    membership = membership_of(user)
+    if membership is None:
+        return AwardingBody.objects.none()
+    if membership.role == Role.CONSORTIUM_ADMIN:
+        return AwardingBody.objects.all()
+    if membership.role in AWARDING_BODY_ROLES:
+        return AwardingBody.objects.filter(pk=membership.awarding_body_id or 0)
+    return AwardingBody.objects.none()
+
+
+def can_manage_awarding_body(user: Any, body: AwardingBody) -> bool:
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if membership.role == Role.CONSORTIUM_ADMIN:
+        return True
+    return membership.role == Role.AWARDING_BODY_ADMIN and membership.awarding_body_id == body.pk
+
+
+def get_awarding_body(user: Any, pk: int, *, manage: bool = False) -> AwardingBody:
+    try:
+        body = visible_awarding_bodies(user).get(pk=pk)
+    except AwardingBody.DoesNotExist:
+        raise Http404("No such Awarding Body") from None
+    if manage and not can_manage_awarding_body(user, body):
+        raise PermissionDenied("Only the body's admins and the Consortium can change it.")
+    return body
+
+
+def assessors_of(body: AwardingBody) -> QuerySet[User]:
+    return User.objects.filter(membership__role=Role.ASSESSOR, membership__awarding_body=body)
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+def roles_user_may_invite(
+    user: Any, *, awarding_body: AwardingBody | None = None, provider: Provider | None = None
+) -> list[Role]:
+    """The roles this user may invite into the given organisation (none given: the Consortium)."""
+    membership = membership_of(user)
+    if membership is None:
+        return []
+    role = membership.role
+    if provider is not None:
+        if role == Role.CAREERS_LEADER and membership.provider_id == provider.pk:
+            return [Role.CAREERS_LEADER, Role.PROVIDER_STAFF, Role.GOVERNOR]
+        if role == Role.AWARDING_BODY_ADMIN and can_manage_provider(user, provider):
+            return [Role.CAREERS_LEADER]
+        return []
+    if awarding_body is not None:
+        if can_manage_awarding_body(user, awarding_body):
+            return [Role.AWARDING_BODY_ADMIN, Role.ASSESSOR]
+        return []
+    return [Role.CONSORTIUM_ADMIN] if role == Role.CONSORTIUM_ADMIN else []

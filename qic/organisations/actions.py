@@ -1,0 +1,362 @@
+"""Changes to organisations and people. Each runs in one transaction and writes audit events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from qic.core import audit
+from qic.organisations.gias import GiasRecord, GiasRowError, read_gias
+from qic.organisations.models import (
+    AssessorAssignment,
+    AwardingBody,
+    GiasImport,
+    Invitation,
+    Membership,
+    Provider,
+    Role,
+    User,
+)
+
+# Provider fields that GIAS owns; an import overwrites these and nothing else.
+GIAS_FIELDS = (
+    "name",
+    "provider_type",
+    "establishment_type",
+    "phase",
+    "status",
+    "la_code",
+    "la_name",
+    "region",
+    "ukprn",
+    "postcode",
+    "statutory_low_age",
+    "statutory_high_age",
+    "has_sixth_form",
+    "number_of_pupils",
+)
+
+
+def _gias_values(record: GiasRecord) -> dict[str, Any]:
+    values = {name: getattr(record, name) for name in GIAS_FIELDS}
+    values["provider_type"] = record.provider_type.value
+    values["name"] = record.name[:300]
+    values["postcode"] = record.postcode[:12]
+    return values
+
+
+@dataclass
+class GiasImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_closed: int = 0
+    errors: list[GiasRowError] = field(default_factory=list)
+    record: GiasImport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@transaction.atomic
+def import_gias(*, data: bytes, file_name: str, include_closed: bool, actor: Any) -> GiasImportReport:
+    """Create or update providers by URN from a GIAS extract; all or nothing.
+
+    Raises GiasFileError for a whole-file problem. Returns a report; when it has row errors,
+    nothing was written. Otherwise writes Provider rows, one GiasImport row and one audit event
+    listing the URNs created and every field changed.
+    """
+    result = read_gias(data, include_closed=include_closed)
+    report = GiasImportReport(skipped_closed=result.skipped_closed, errors=list(result.errors))
+    if report.errors:
+        return report
+    # in_bulk splits the URN list into batches the database accepts.
+    existing = Provider.objects.in_bulk([r.urn for r in result.records], field_name="urn")
+    to_create: list[Provider] = []
+    to_update: list[Provider] = []
+    changes: dict[str, dict[str, list[Any]]] = {}
+    for record in result.records:
+        values = _gias_values(record)
+        provider = existing.get(record.urn)
+        if provider is None:
+            to_create.append(Provider(urn=record.urn, **values))
+            continue
+        changed = {k: [getattr(provider, k), v] for k, v in values.items() if getattr(provider, k) != v}
+        if not changed:
+            report.unchanged += 1
+            continue
+        for key, (_, new) in changed.items():
+            setattr(provider, key, new)
+        provider.updated_at = timezone.now()
+        to_update.append(provider)
+        changes[str(record.urn)] = changed
+    Provider.objects.bulk_create(to_create, batch_size=500)
+    Provider.objects.bulk_update(to_update, [*GIAS_FIELDS, "updated_at"], batch_size=500)
+    report.created = len(to_create)
+    report.updated = len(to_update)
+    report.record = GiasImport.objects.create(
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        include_closed=include_closed,
+        created_count=report.created,
+        updated_count=report.updated,
+        unchanged_count=report.unchanged,
+        skipped_closed_count=report.skipped_closed,
+        imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="providers.gias_imported",
+        obj=report.record,
+        after={"created_urns": [p.urn for p in to_create], "changed": changes},
+    )
+    return report
+
+
+# --- Awarding Bodies -------------------------------------------------------------------------
+
+AWARDING_BODY_FIELDS = (
+    "name",
+    "licence_status",
+    "licence_start",
+    "licence_end",
+    "award_validity_months",
+    "website",
+    "contact_email",
+)
+
+
+@transaction.atomic
+def save_awarding_body(*, body: AwardingBody, actor: Any) -> AwardingBody:
+    """Create or update an Awarding Body (the form has already set its fields); audit it."""
+    before = None
+    if body.pk:
+        before = audit.snapshot(AwardingBody.objects.get(pk=body.pk), AWARDING_BODY_FIELDS)
+    body.save()
+    audit.record(
+        actor=actor,
+        action="awarding_body.updated" if before else "awarding_body.created",
+        obj=body,
+        before=before,
+        after=audit.snapshot(body, AWARDING_BODY_FIELDS),
+        awarding_body_id=body.pk,
+    )
+    return body
+
+
+@transaction.atomic
+def add_client(*, body: AwardingBody, provider: Provider, actor: Any) -> None:
+    """Make the provider a client of the body (it may be a client of one body at a time)."""
+    before = {"awarding_body_id": provider.awarding_body_id}
+    provider.awarding_body = body
+    provider.save(update_fields=["awarding_body", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="provider.client_added",
+        obj=provider,
+        before=before,
+        after={"awarding_body_id": body.pk},
+        awarding_body_id=body.pk,
+        provider_id=provider.pk,
+    )
+
+
+@transaction.atomic
+def assign_assessor(*, provider: Provider, assessor: User, actor: Any) -> AssessorAssignment:
+    """Assign an assessor of the provider's Awarding Body to the provider."""
+    if provider.awarding_body_id is None:
+        raise ValueError("The provider is not a client of an Awarding Body")
+    membership = assessor.membership
+    if membership.role != Role.ASSESSOR or membership.awarding_body_id != provider.awarding_body_id:
+        raise ValueError("Only an assessor of the provider's own Awarding Body can be assigned")
+    assignment, created = AssessorAssignment.objects.get_or_create(
+        assessor=assessor,
+        provider=provider,
+        ended_at=None,
+        defaults={"awarding_body_id": provider.awarding_body_id},
+    )
+    if created:
+        audit.record(
+            actor=actor,
+            action="assessor.assigned",
+            obj=assignment,
+            after={"assessor": assessor.email, "provider_urn": provider.urn},
+            awarding_body_id=provider.awarding_body_id,
+            provider_id=provider.pk,
+        )
+    return assignment
+
+
+@transaction.atomic
+def end_assignment(*, assignment: AssessorAssignment, actor: Any) -> None:
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    audit.record(
+        actor=actor,
+        action="assessor.unassigned",
+        obj=assignment,
+        before={"ended_at": None},
+        after={"ended_at": assignment.ended_at},
+        awarding_body_id=assignment.awarding_body_id,
+        provider_id=assignment.provider_id,
+    )
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+class InvitationError(ValueError):
+    pass
+
+
+@transaction.atomic
+def invite_user(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: Role,
+    actor: Any,
+    awarding_body: AwardingBody | None = None,
+    provider: Provider | None = None,
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its link (sent once the transaction commits).
+
+    Returns the invitation and the plain link, which is shown nowhere else. Raises
+    InvitationError if the address already has an account.
+    """
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvitationError("Someone with this email address already has an account.")
+    # An earlier open invitation for the same address is revoked, so only the newest link works.
+    Invitation.objects.filter(email__iexact=email, accepted_at=None, revoked_at=None).update(revoked_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        role=role,
+        awarding_body=awarding_body,
+        provider=provider,
+        token_hash=Invitation.hash_token(token),
+        invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+        expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    link = f"{settings.SITE_URL}/invitations/{token}/"
+    audit.record(
+        actor=actor,
+        action="user.invited",
+        obj=invitation,
+        after={
+            "email": email,
+            "role": role.value if isinstance(role, Role) else role,
+            "awarding_body_id": awarding_body.pk if awarding_body else None,
+            "provider_id": provider.pk if provider else None,
+        },
+        awarding_body_id=awarding_body.pk if awarding_body else None,
+        provider_id=provider.pk if provider else None,
+    )
+    inviter = str(actor) if getattr(actor, "is_authenticated", False) else "The QiC Platform team"
+    body = (
+        f"Dear {invitation.first_name},\n\n"
+        f"{inviter} has invited you to QiC Platform as {invitation.get_role_display()} "
+        f"at {_organisation_name(invitation)}.\n\n"
+        f"Set your password and sign in here:\n{link}\n\n"
+        f"The link works once and expires on {invitation.expires_at:%d %B %Y}.\n"
+    )
+    transaction.on_commit(
+        lambda: send_mail("Your invitation to QiC Platform", body, settings.DEFAULT_FROM_EMAIL, [email])
+    )
+    return invitation, link
+
+
+def _organisation_name(invitation: Invitation) -> str:
+    if invitation.awarding_body:
+        return invitation.awarding_body.name
+    if invitation.provider:
+        return invitation.provider.name
+    return "the Quality in Careers Consortium"
+
+
+def find_open_invitation(token: str) -> Invitation | None:
+    invitation = (
+        Invitation.objects.select_related("awarding_body", "provider")
+        .filter(token_hash=Invitation.hash_token(token), accepted_at=None, revoked_at=None)
+        .first()
+    )
+    if invitation is None or invitation.expires_at <= timezone.now():
+        return None
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, password: str) -> User:
+    """Create the invited user with their password and membership; close the invitation."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open or invitation.expires_at <= timezone.now():
+        raise InvitationError("This invitation has already been used or has expired.")
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationError("Someone with this email address already has an account.")
+    user = User.objects.create_user(
+        invitation.email, password, first_name=invitation.first_name, last_name=invitation.last_name
+    )
+    Membership.objects.create(
+        user=user, role=invitation.role, awarding_body=invitation.awarding_body, provider=invitation.provider
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit.record(
+        actor=user,
+        action="user.joined",
+        obj=user,
+        after={
+            "email": user.email,
+            "role": invitation.role,
+            "awarding_body_id": invitation.awarding_body_id,
+            "provider_id": invitation.provider_id,
+        },
+        awarding_body_id=invitation.awarding_body_id,
+        provider_id=invitation.provider_id,
+    )
+    return user
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, actor: Any) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(
+        actor=actor,
+        action="user.invitation_revoked",
+        obj=invitation,
+        before={"revoked_at": None},
+        after={"revoked_at": invitation.revoked_at},
+        awarding_body_id=invitation.awarding_body_id,
+        provider_id=invitation.provider_id,
+    )
+
+
+@transaction.atomic
+def deactivate_user(*, user: User, actor: Any) -> None:
+    """Stop a user signing in; their records and audit trail stay."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    membership = user.membership
+    audit.record(
+        actor=actor,
+        action="user.deactivated",
+        obj=user,
+        before={"is_active": True},
+        after={"is_active": False},
+        awarding_body_id=membership.awarding_body_id,
+        provider_id=membership.provider_id,
+    )

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+
+from qic.core.forms import GovukForm, GovukModelForm
+from qic.organisations.models import AwardingBody, Provider, Role, User
+
+
+class AwardingBodyForm(GovukModelForm):
+    licence_start = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="The date the licence begins"
+    )
+    licence_end = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="The date the licence ends"
+    )
+
+    class Meta:
+        model = AwardingBody
+        fields = [
+            "name",
+            "licence_status",
+            "licence_start",
+            "licence_end",
+            "award_validity_months",
+            "website",
+            "contact_email",
+        ]
+        help_texts = {
+            "award_validity_months": "How long an award made by this body lasts (Guide §4.4)",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("licence_start"), data.get("licence_end")
+        if start and end and end < start:
+            self.add_error("licence_end", "The licence end date must be on or after the start date")
+        return data
+
+
+class InvitationForm(GovukForm):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(r.value, r.label) for r in roles]
+        if len(roles) == 1:
+            self.fields["role"].initial = roles[0].value
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Someone with this email address already has an account")
+        return email
+
+
+class AcceptInvitationForm(GovukForm):
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters; not a common password",
+    )
+    password_again = forms.CharField(
+        label="Confirm password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password, again = data.get("password"), data.get("password_again")
+        if password and again and password != again:
+            self.add_error("password_again", "The passwords do not match")
+        elif password:
+            try:
+                password_validation.validate_password(password, User(email=self.email))
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+class AddClientForm(GovukForm):
+    urn = forms.IntegerField(
+        label="URN",
+        min_value=1,
+        help_text="The provider's unique reference number from GIAS",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "width": "10"}),
+    )
+
+    def clean_urn(self) -> Provider:
+        urn = self.cleaned_data["urn"]
+        provider = Provider.objects.filter(urn=urn).select_related("awarding_body").first()
+        if provider is None:
+            raise forms.ValidationError("No provider has this URN. Providers come from the GIAS import.")
+        return provider
+
+
+class AssignAssessorForm(GovukForm):
+    assessor = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose an assessor")
+
+    def __init__(self, *args: Any, assessors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assessor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = assessors
+
+
+class GiasUploadForm(GovukForm):
+    file = forms.FileField(
+        label="GIAS extract (CSV)", help_text="An edubasealldata CSV file downloaded from Get Information about Schools"
+    )
+    include_closed = forms.BooleanField(required=False, label="Include closed establishments")
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(f"The file must be smaller than {self.max_bytes // (1024 * 1024)} MB")
+        if upload.size == 0:
+            raise forms.ValidationError("The selected file is empty")
+        return upload
+
+
+class ProviderSearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Search by name, URN or local authority")

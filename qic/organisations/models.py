@@ -1,0 +1,267 @@
+"""Organisations, people and who belongs where.
+
+There is one Consortium (it needs no row: its admins are users with the Consortium-admin
+role), several licensed Awarding Bodies, and many learning providers. Each user holds one
+Membership that fixes their role and organisation; `qic.organisations.access` decides from it
+what they may see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from qic.domain.provider_types import ProviderType
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in with their email address. Nobody registers themselves."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def role(self) -> str | None:
+        membership = getattr(self, "membership", None)
+        return membership.role if membership else None
+
+
+class LicenceStatus(models.TextChoices):
+    APPLIED = "applied", "Applied"
+    LICENSED = "licensed", "Licensed"
+    SUSPENDED = "suspended", "Suspended"
+    LAPSED = "lapsed", "Lapsed"
+
+
+class AwardingBody(models.Model):
+    """A body licensed by the Consortium to assess and accredit learning providers."""
+
+    name = models.CharField(max_length=200, unique=True)
+    licence_status = models.CharField(max_length=20, choices=LicenceStatus.choices, default=LicenceStatus.LICENSED)
+    licence_start = models.DateField(null=True, blank=True)
+    licence_end = models.DateField(null=True, blank=True)
+    # 36 months for most bodies; Complete Careers awards for 24 (Guide §4.4).
+    award_validity_months = models.PositiveSmallIntegerField(default=36, choices=[(36, "36 months"), (24, "24 months")])
+    website = models.URLField(blank=True)
+    contact_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(licence_end__isnull=True)
+                | Q(licence_start__isnull=True)
+                | Q(licence_end__gte=models.F("licence_start")),
+                name="licence_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Provider(models.Model):
+    """A learning provider (school, college, ...), keyed by its DfE URN where it has one."""
+
+    urn = models.PositiveIntegerField("URN", unique=True)
+    name = models.CharField(max_length=300)
+    provider_type = models.CharField(
+        max_length=30, choices=[(t.value, t.label) for t in ProviderType], default=ProviderType.OTHER.value
+    )
+    establishment_type = models.CharField(max_length=120, blank=True)
+    phase = models.CharField(max_length=60, blank=True)
+    status = models.CharField(max_length=60, blank=True)
+    la_code = models.CharField("LA code", max_length=10, blank=True)
+    la_name = models.CharField("local authority", max_length=120, blank=True)
+    region = models.CharField(max_length=120, blank=True)
+    ukprn = models.CharField("UKPRN", max_length=20, blank=True)
+    postcode = models.CharField(max_length=12, blank=True)
+    statutory_low_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    statutory_high_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    has_sixth_form = models.BooleanField(default=False)
+    number_of_pupils = models.PositiveIntegerField(null=True, blank=True)
+    # The Awarding Body whose client the provider is; at most one at a time.
+    awarding_body = models.ForeignKey(
+        AwardingBody, null=True, blank=True, on_delete=models.PROTECT, related_name="clients"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["la_name"]), models.Index(fields=["region"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} (URN {self.urn})"
+
+    @property
+    def is_college(self) -> bool:
+        """Colleges have their own benchmark wording (Guide §3.7)."""
+        return self.provider_type in {ProviderType.FE_COLLEGE.value, ProviderType.SIXTH_FORM_COLLEGE.value}
+
+    @property
+    def age_range(self) -> str:
+        if self.statutory_low_age is None or self.statutory_high_age is None:
+            return ""
+        return f"{self.statutory_low_age}–{self.statutory_high_age}"
+
+
+class Role(models.TextChoices):
+    CONSORTIUM_ADMIN = "consortium_admin", "Consortium admin"
+    AWARDING_BODY_ADMIN = "awarding_body_admin", "Awarding Body admin"
+    ASSESSOR = "assessor", "Assessor"
+    CAREERS_LEADER = "careers_leader", "Careers leader"
+    PROVIDER_STAFF = "provider_staff", "Provider staff"
+    GOVERNOR = "governor", "Governor"
+
+
+AWARDING_BODY_ROLES = frozenset({Role.AWARDING_BODY_ADMIN, Role.ASSESSOR})
+PROVIDER_ROLES = frozenset({Role.CAREERS_LEADER, Role.PROVIDER_STAFF, Role.GOVERNOR})
+
+# The database refuses a membership whose organisation does not match its role.
+ROLE_ORGANISATION_RULE = (
+    Q(role=Role.CONSORTIUM_ADMIN, awarding_body__isnull=True, provider__isnull=True)
+    | Q(role__in=list(AWARDING_BODY_ROLES), awarding_body__isnull=False, provider__isnull=True)
+    | Q(role__in=list(PROVIDER_ROLES), awarding_body__isnull=True, provider__isnull=False)
+)
+
+
+class Membership(models.Model):
+    """A user's one role, and the organisation it is held in."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    awarding_body = models.ForeignKey(
+        AwardingBody, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=ROLE_ORGANISATION_RULE, name="role_matches_organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation_name}"
+
+    @property
+    def organisation_name(self) -> str:
+        if self.awarding_body_id:
+            return str(self.awarding_body.name)  # type: ignore[union-attr]
+        if self.provider_id:
+            return str(self.provider.name)  # type: ignore[union-attr]
+        return "Quality in Careers Consortium"
+
+
+class AssessorAssignment(models.Model):
+    """An assessor assigned by their Awarding Body to a client provider.
+
+    Assessors see only the providers they are assigned to; the assignment ends when
+    `ended_at` is set, and is kept for the record.
+    """
+
+    assessor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assignments")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="assignments")
+    awarding_body = models.ForeignKey(AwardingBody, on_delete=models.PROTECT, related_name="assignments")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessor", "provider"], condition=Q(ended_at__isnull=True), name="one_open_assignment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessor} → {self.provider}"
+
+
+class Invitation(models.Model):
+    """An emailed link through which a new user sets their password and joins in a role.
+
+    Only the SHA-256 of the token is stored, so a database leak does not leak usable links.
+    """
+
+    email = models.EmailField()
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    awarding_body = models.ForeignKey(
+        AwardingBody, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=ROLE_ORGANISATION_RULE, name="invitation_role_matches_org")]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} as {self.get_role_display()}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class GiasImport(models.Model):
+    """One successful import of a GIAS extract, for the record and the upload page's history."""
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    include_closed = models.BooleanField(default=False)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    skipped_closed_count = models.PositiveIntegerField(default=0)
+    imported_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"GIAS import of {self.file_name} at {self.imported_at:%Y-%m-%d %H:%M}"
