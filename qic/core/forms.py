@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 
 WIDGET_CLASSES = {
     "select": "govuk-select",
@@ -23,39 +23,57 @@ WIDGET_CLASSES = {
 }
 
 
-class GovukFormRenderer(DjangoTemplates):
+class GovukFormRenderer(TemplatesSetting):
     form_template_name = "govuk/forms/form.html"
     field_template_name = "govuk/forms/field.html"
 
 
+ERROR_CLASSES = {
+    "govuk-select": "govuk-select--error",
+    "govuk-textarea": "govuk-textarea--error",
+    "govuk-file-upload": "govuk-file-upload--error",
+    "govuk-input": "govuk-input--error",
+}
+
+
+class GovukBoundField(forms.BoundField):
+    """Adds the error class and aria-describedby (hint, error) when the widget is rendered.
+
+    Done at render time, not in the form's __init__, so that reading errors never triggers
+    validation before the form is fully set up.
+    """
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        described = []
+        if self.help_text:
+            described.append(f"{self.auto_id}-hint")
+        if self.form.is_bound and self.errors:
+            described.append(f"{self.auto_id}-error")
+            base = (widget or self.field.widget).attrs.get("class", "").split(" ")[0]
+            if base in ERROR_CLASSES:
+                attrs["class"] = f"{attrs.get('class', base)} {ERROR_CLASSES[base]}"
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+        return attrs
+
+
 class GovukFormMixin:
-    """Adds GOV.UK classes and error/hint wiring to every widget of the form."""
+    """Gives every widget its GOV.UK component class; errors are wired in GovukBoundField."""
 
     fields: dict[str, forms.Field]
+    bound_field_class: type[forms.BoundField] | None = GovukBoundField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             kind = widget.__class__.__name__.lower().removesuffix("input").removesuffix("widget")
             css = WIDGET_CLASSES.get(kind, "govuk-input")
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                css += {
-                    "govuk-select": " govuk-select--error",
-                    "govuk-textarea": " govuk-textarea--error",
-                    "govuk-file-upload": " govuk-file-upload--error",
-                }.get(css, " govuk-input--error")
             width = widget.attrs.pop("width", None)
             if width:
                 css += f" govuk-input--width-{width}"
             widget.attrs["class"] = css
-            described = []
-            if field.help_text:
-                described.append(f"id_{name}-hint")
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                described.append(f"id_{name}-error")
-            if described:
-                widget.attrs["aria-describedby"] = " ".join(described)
 
 
 class GovukForm(GovukFormMixin, forms.Form):

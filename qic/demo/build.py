@@ -279,7 +279,13 @@ def build_demo() -> list[DemoLogin]:
                 awarding_body_id=person_body_obj.pk if person_body_obj else None,
                 provider_id=member_of.pk if member_of else None,
             )
-        organisation = person_body_obj.name if person_body_obj else member_of.name if member_of else "Quality in Careers Consortium"
+        organisation = (
+            person_body_obj.name
+            if person_body_obj
+            else member_of.name
+            if member_of
+            else "Quality in Careers Consortium"
+        )
         logins.append(DemoLogin(role.label, email, organisation))
     for email, urn in ASSIGNMENTS:
         actions.assign_assessor(

@@ -62,6 +62,10 @@ def _text(obj: Any, key: str, where: str, problems: list[str], *, required: bool
     return value.strip()
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def validate_edition_data(data: Any) -> None:
     """Raise EditionFileError with every structural problem found (location: reason)."""
     problems: list[str] = []
@@ -85,6 +89,18 @@ def validate_edition_data(data: Any) -> None:
                 problems.append(f"edition.effective_from: {when!r} is not a date (YYYY-MM-DD)")
         else:
             problems.append("edition.effective_from: missing")
+    principles = data.get("key_principles") or []
+    if not isinstance(principles, list):
+        problems.append("key_principles: must be a list")
+        principles = []
+    for p, principle in enumerate(principles):
+        pwhere = f"key_principles[{p}]"
+        if not isinstance(principle, dict):
+            problems.append(f"{pwhere}: must be a mapping")
+            continue
+        if principle.get("group") not in KeyPrinciple.Group.values:
+            problems.append(f"{pwhere}.group: must be one of {', '.join(KeyPrinciple.Group.values)}")
+        _text(principle, "text", pwhere, problems)
     sections = data.get("sections")
     codes: set[str] = set()
     numbers: set[int] = set()
@@ -107,6 +123,7 @@ def validate_edition_data(data: Any) -> None:
             numbers.add(number)
         _text(section, "title", where, problems)
         _text(section, "benchmark", where, problems)
+        _text(section, "section_footnote", where, problems, required=False)
         for audience in ("schools", "colleges"):
             part = section.get(audience)
             if not isinstance(part, dict):
@@ -132,9 +149,14 @@ def validate_edition_data(data: Any) -> None:
                 if isinstance(number, int) and not code.startswith(f"{number}."):
                     problems.append(f"{cwhere}.code: {code} does not belong to section {number}")
             _text(criterion, "text", cwhere, problems)
-            for ref in criterion.get("see_also") or []:
+            for optional in ("schools", "colleges", "footnote"):
+                _text(criterion, optional, cwhere, problems, required=False)
+            for key in ("see_also", "notes"):
+                if not isinstance(criterion.get(key) or [], list):
+                    problems.append(f"{cwhere}.{key}: must be a list")
+            for ref in _list(criterion.get("see_also")):
                 referenced.append((cwhere, str(ref)))
-            for ref in criterion.get("notes") or []:
+            for ref in _list(criterion.get("notes")):
                 note_refs.append((cwhere, ref))
     note_numbers: set[int] = set()
     notes = data.get("notes") or []
@@ -152,6 +174,8 @@ def validate_edition_data(data: Any) -> None:
         if note.get("section") not in numbers:
             problems.append(f"{nwhere}.section: {note.get('section')!r} is not a section of this edition")
         _text(note, "text", nwhere, problems)
+    if not isinstance(data.get("crosswalks") or {}, dict):
+        problems.append("crosswalks: must be a mapping")
     for cwhere, ref in referenced:
         if ref not in codes:
             problems.append(f"{cwhere}.see_also: {ref} is not a criterion of this edition")

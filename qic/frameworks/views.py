@@ -43,7 +43,7 @@ def section_detail(request: HttpRequest, code: str, number: int) -> HttpResponse
         Prefetch("see_also", queryset=Criterion.objects.select_related("section").only("code", "section__number")),
         "notes",
     ).order_by("position")
-    sections = list(edition.sections.only("number", "title"))
+    sections = list(edition.sections.all())
     previous = next((s for s in sections if s.number == number - 1), None)
     following = next((s for s in sections if s.number == number + 1), None)
     return render(

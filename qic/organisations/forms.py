@@ -10,6 +10,7 @@ from qic.organisations.models import AwardingBody, Provider, Role, User
 
 
 class AwardingBodyForm(GovukModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
     licence_start = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="The date the licence begins"
     )
@@ -115,7 +116,10 @@ class AssignAssessorForm(GovukForm):
 
 class GiasUploadForm(GovukForm):
     file = forms.FileField(
-        label="GIAS extract (CSV)", help_text="An edubasealldata CSV file downloaded from Get Information about Schools"
+        label="GIAS extract (CSV)",
+        help_text="An edubasealldata CSV file downloaded from Get Information about Schools",
+        # FileField itself rejects an empty upload before clean_file sees it; say it our way.
+        error_messages={"empty": "The selected file is empty"},
     )
     include_closed = forms.BooleanField(required=False, label="Include closed establishments")
 

@@ -63,7 +63,8 @@ def home(request: HttpRequest) -> HttpResponse:
         body = membership.awarding_body
         assert body is not None
         context["body"] = body
-        context["providers"] = visible_providers(request.user).order_by("name")[:50]
+        # The table shows each provider's Awarding Body: one join, not a query per row.
+        context["providers"] = visible_providers(request.user).select_related("awarding_body").order_by("name")[:50]
         context["assessor_count"] = assessors_of(body).filter(is_active=True).count()
     else:
         context["provider"] = membership.provider
@@ -294,7 +295,8 @@ def _manageable_invitation(request: HttpRequest, pk: int) -> Invitation:
     invitation = get_object_or_404(
         Invitation.objects.select_related("awarding_body", "provider"), pk=pk, accepted_at=None, revoked_at=None
     )
-    if not roles_user_may_invite(request.user, awarding_body=invitation.awarding_body, provider=invitation.provider):
+    allowed = roles_user_may_invite(request.user, awarding_body=invitation.awarding_body, provider=invitation.provider)
+    if invitation.role not in allowed:
         raise Http404("No such invitation")
     return invitation
 

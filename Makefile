@@ -1,0 +1,64 @@
+# The README's two commands are `make run` and `make test`; CI runs `.ci/run`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+FRAMEWORK := qic/frameworks/data/qic-2024.yaml
+
+.PHONY: run test setup lint typecheck check-deploy bench lock clean serve-demo
+
+## Install everything into .venv and node_modules, build the CSS.
+setup: $(VENV)/.installed node_modules/.installed build/static/css/qic.css
+
+$(VENV)/.installed: requirements/dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build/static/css/qic.css: qic/static/scss/qic.scss node_modules/.installed
+	mkdir -p build/static/css
+	npx --no-install sass --quiet --no-source-map --load-path=node_modules --style=compressed $< $@
+
+## Set up, migrate the SQLite database under var/, load the criteria and demo, and serve.
+run: setup
+	mkdir -p var
+	$(MANAGE) migrate --verbosity 0
+	$(MANAGE) load_framework $(FRAMEWORK)
+	$(MANAGE) load_demo
+	@echo "Serving QiC Platform at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+## The whole suite: unit, integration, access-walk and browser tests.
+test: setup
+	scripts/ensure-chromium
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy qic
+
+## Django's deployment checklist against production settings.
+check-deploy: setup
+	QIC_ENV=production SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=qic.example.org \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+bench: setup
+	$(PY) -m qic.bench
+
+## Re-pin the Python dependencies after editing requirements/*.in.
+lock: $(VENV)/.installed
+	cd requirements && ../$(VENV)/bin/pip-compile -q --strip-extras --no-header --no-emit-index-url \
+		--no-emit-find-links -o base.txt base.in
+	cd requirements && ../$(VENV)/bin/pip-compile -q --strip-extras --no-header --no-emit-index-url \
+		--no-emit-find-links -o dev.txt dev.in
+
+clean:
+	rm -rf $(VENV) node_modules build var

@@ -1,0 +1,89 @@
+"""Shared fixtures: a fixed cast of users across two of every kind of tenant.
+
+Tenant A is Provider p1, a client of Awarding Body ab1; tenant B is p2, a client of ab2.
+Every access test runs the same cast, so every feature is tested allowed and denied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from qic.frameworks.loading import load_edition, read_edition_file
+from qic.frameworks.models import Edition
+from qic.organisations.models import AwardingBody, Provider, Role, User
+from tests.factories import AwardingBodyFactory, ProviderFactory, assign, make_member
+
+FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "qic" / "frameworks" / "data" / "qic-2024.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: pytest.FixtureRequest) -> None:
+    # Argon2 is deliberately slow; tests check behaviour, not hashing cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@dataclass
+class Cast:
+    ab1: AwardingBody
+    ab2: AwardingBody
+    p1: Provider
+    p2: Provider
+    consortium: User
+    ab1_admin: User
+    ab2_admin: User
+    assessor_assigned: User
+    assessor_unassigned: User
+    p1_leader: User
+    p1_staff: User
+    p1_governor: User
+    p2_leader: User
+
+    def user(self, name: str) -> User | None:
+        return None if name == "anon" else getattr(self, name)
+
+
+CAST_NAMES = [
+    "anon",
+    "consortium",
+    "ab1_admin",
+    "ab2_admin",
+    "assessor_assigned",
+    "assessor_unassigned",
+    "p1_leader",
+    "p1_staff",
+    "p1_governor",
+    "p2_leader",
+]
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    ab1 = AwardingBodyFactory(name="North Awards")
+    ab2 = AwardingBodyFactory(name="South Awards", award_validity_months=24)
+    p1 = ProviderFactory(name="Alpha Academy", awarding_body=ab1)
+    p2 = ProviderFactory(name="Beta College", awarding_body=ab2)
+    assessor_assigned = make_member(Role.ASSESSOR, awarding_body=ab1, email="assessor.a@example.org")
+    assign(assessor_assigned, p1)
+    return Cast(
+        ab1=ab1,
+        ab2=ab2,
+        p1=p1,
+        p2=p2,
+        consortium=make_member(Role.CONSORTIUM_ADMIN, email="consortium@example.org"),
+        ab1_admin=make_member(Role.AWARDING_BODY_ADMIN, awarding_body=ab1, email="admin1@example.org"),
+        ab2_admin=make_member(Role.AWARDING_BODY_ADMIN, awarding_body=ab2, email="admin2@example.org"),
+        assessor_assigned=assessor_assigned,
+        assessor_unassigned=make_member(Role.ASSESSOR, awarding_body=ab1, email="assessor.u@example.org"),
+        p1_leader=make_member(Role.CAREERS_LEADER, provider=p1, email="leader1@example.org"),
+        p1_staff=make_member(Role.PROVIDER_STAFF, provider=p1, email="staff1@example.org"),
+        p1_governor=make_member(Role.GOVERNOR, provider=p1, email="governor1@example.org"),
+        p2_leader=make_member(Role.CAREERS_LEADER, provider=p2, email="leader2@example.org"),
+    )
+
+
+@pytest.fixture
+def edition(db: None) -> Edition:
+    return load_edition(read_edition_file(FRAMEWORK_FILE), actor="tests").edition

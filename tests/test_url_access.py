@@ -1,0 +1,228 @@
+"""Walks every URL in the URLconf for the whole cast and asserts who gets what.
+
+Each named URL must be classified in ACCESS below; a URL added later without a row fails
+`test_every_url_is_classified` until someone decides who may use it. The objects in the URLs
+belong to tenant A (provider p1, Awarding Body ab1); the cast includes people of tenant B,
+who must get 404 — as if the object did not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from qic.organisations.models import Role
+from tests.conftest import CAST_NAMES, Cast
+from tests.factories import UserFactory, make_invitation
+
+OK = 200
+REDIRECT = 302
+LOGIN = "login"  # a redirect to the log-in page
+UNAUTHORISED = 401
+FORBIDDEN = 403
+NOT_FOUND = 404
+
+ALL_ROLES = [n for n in CAST_NAMES if n != "anon"]
+
+
+def expect(default: Any, anon: Any = LOGIN, **overrides: Any) -> dict[str, Any]:
+    result = dict.fromkeys(ALL_ROLES, default)
+    result["anon"] = anon
+    result.update(overrides)
+    return result
+
+
+def only(allowed: dict[str, Any], *, others: Any = FORBIDDEN, anon: Any = LOGIN) -> dict[str, Any]:
+    return expect(others, anon=anon, **allowed)
+
+
+@dataclass
+class Row:
+    kwargs: Callable[[Cast], dict[str, Any]]
+    expected: dict[str, Any]
+    method: str = "get"
+
+
+def no_kwargs(cast: Cast) -> dict[str, Any]:
+    return {}
+
+
+def p1_urn(cast: Cast) -> dict[str, Any]:
+    return {"urn": cast.p1.urn}
+
+
+def ab1_pk(cast: Cast) -> dict[str, Any]:
+    return {"pk": cast.ab1.pk}
+
+
+def staff_invitation(cast: Cast) -> dict[str, Any]:
+    return {"pk": make_invitation(Role.PROVIDER_STAFF, provider=cast.p1).pk}
+
+
+def p1_staff_person(cast: Cast) -> dict[str, Any]:
+    return {"pk": cast.p1_staff.pk}
+
+
+def p1_assignment(cast: Cast) -> dict[str, Any]:
+    return {"pk": cast.p1.assignments.get().pk}
+
+
+def edition_code(cast: Cast) -> dict[str, Any]:
+    return {"code": "qic-2024"}
+
+
+AB_STAFF_AND_CONSORTIUM = {
+    "consortium": OK,
+    "ab1_admin": OK,
+    "ab2_admin": OK,
+    "assessor_assigned": OK,
+    "assessor_unassigned": OK,
+}
+
+ACCESS: dict[str, Row] = {
+    # Public pages. Signed-in users are sent from the landing page to their home page.
+    "landing": Row(no_kwargs, expect(REDIRECT, anon=OK)),
+    "login": Row(no_kwargs, expect(REDIRECT, anon=OK)),
+    "logout": Row(no_kwargs, expect(REDIRECT, anon=REDIRECT), method="post"),
+    "framework:index": Row(no_kwargs, expect(REDIRECT, anon=REDIRECT)),
+    "framework:edition": Row(edition_code, expect(OK, anon=OK)),
+    "framework:section": Row(lambda c: {"code": "qic-2024", "number": 5}, expect(OK, anon=OK)),
+    # Anyone holding a valid link may accept it; a made-up token is a 404 for everybody.
+    "invitation_accept": Row(lambda c: {"token": "no-such-token"}, expect(NOT_FOUND, anon=NOT_FOUND)),
+    # Every signed-in role.
+    "home": Row(no_kwargs, expect(OK)),
+    "password_change": Row(no_kwargs, expect(OK)),
+    "password_change_done": Row(no_kwargs, expect(OK)),
+    # The Consortium's own pages.
+    "consortium_invite": Row(no_kwargs, only({"consortium": OK})),
+    "gias_import": Row(no_kwargs, only({"consortium": OK})),
+    "awarding_body_list": Row(no_kwargs, only({"consortium": OK})),
+    "awarding_body_create": Row(no_kwargs, only({"consortium": OK})),
+    "awarding_body_edit": Row(ab1_pk, only({"consortium": OK})),
+    # Awarding Body ab1's pages: its people and the Consortium; ab2 gets 404.
+    "awarding_body_detail": Row(
+        ab1_pk,
+        only(
+            {
+                "consortium": OK,
+                "ab1_admin": OK,
+                "ab2_admin": NOT_FOUND,
+                "assessor_assigned": OK,
+                "assessor_unassigned": OK,
+            }
+        ),
+    ),
+    "awarding_body_invite": Row(ab1_pk, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND})),
+    "awarding_body_add_client": Row(ab1_pk, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND})),
+    # Provider p1's pages.
+    "provider_list": Row(no_kwargs, only(AB_STAFF_AND_CONSORTIUM)),
+    "provider_detail": Row(
+        p1_urn,
+        expect(OK, ab2_admin=NOT_FOUND, assessor_unassigned=NOT_FOUND, p2_leader=NOT_FOUND),
+    ),
+    "provider_invite": Row(
+        p1_urn, only({"p1_leader": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND, "p2_leader": NOT_FOUND})
+    ),
+    "provider_assign_assessor": Row(p1_urn, only({"ab1_admin": OK, "ab2_admin": NOT_FOUND})),
+    "assignment_end": Row(p1_assignment, only({"ab1_admin": REDIRECT, "ab2_admin": NOT_FOUND}), method="post"),
+    "invitation_revoke": Row(
+        staff_invitation,
+        only(
+            {
+                "p1_leader": REDIRECT,
+                "p2_leader": NOT_FOUND,
+                "ab1_admin": NOT_FOUND,
+                "ab2_admin": NOT_FOUND,
+                "consortium": NOT_FOUND,
+            }
+        ),
+        method="post",
+    ),
+    "person_deactivate": Row(
+        p1_staff_person,
+        only(
+            {
+                "p1_leader": REDIRECT,
+                "p2_leader": NOT_FOUND,
+                "ab1_admin": NOT_FOUND,
+                "ab2_admin": NOT_FOUND,
+                "consortium": NOT_FOUND,
+            }
+        ),
+        method="post",
+    ),
+    "audit_log": Row(
+        no_kwargs, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": OK, "p1_leader": OK, "p2_leader": OK})
+    ),
+    # The API: 401 instead of a log-in redirect; other tenants' objects 404.
+    "api-1.0.0:api-root": Row(no_kwargs, expect(NOT_FOUND, anon=NOT_FOUND)),
+    "api-1.0.0:openapi-json": Row(no_kwargs, expect(OK, anon=OK)),
+    "api-1.0.0:openapi-view": Row(no_kwargs, expect(OK, anon=OK)),
+    "api-1.0.0:me": Row(no_kwargs, expect(OK, anon=UNAUTHORISED)),
+    "api-1.0.0:list_editions": Row(no_kwargs, expect(OK, anon=OK)),
+    "api-1.0.0:edition_detail": Row(edition_code, expect(OK, anon=OK)),
+    "api-1.0.0:list_providers": Row(no_kwargs, expect(OK, anon=UNAUTHORISED)),
+    "api-1.0.0:provider_detail": Row(
+        p1_urn,
+        expect(OK, anon=UNAUTHORISED, ab2_admin=NOT_FOUND, assessor_unassigned=NOT_FOUND, p2_leader=NOT_FOUND),
+    ),
+}
+
+
+def url_names(patterns: list[Any] | None = None, prefix: str = "") -> list[str]:
+    """Every named URL pattern, with namespaces, walked recursively."""
+    names: list[str] = []
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names += url_names(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"unnamed URL pattern {pattern.pattern} cannot be classified"
+            names.append(prefix + pattern.name)
+    return names
+
+
+def test_every_url_is_classified() -> None:
+    names = set(url_names())
+    assert names - ACCESS.keys() == set(), "classify these new URLs in ACCESS"
+    assert ACCESS.keys() - names == set(), "these classified URLs no longer exist"
+
+
+CASES = [(name, who) for name in sorted(ACCESS) for who in CAST_NAMES]
+
+
+@pytest.mark.parametrize(("url_name", "who"), CASES, ids=[f"{n}-{w}" for n, w in CASES])
+def test_access(url_name: str, who: str, cast: Cast, edition: Any, client: Client) -> None:
+    row = ACCESS[url_name]
+    url = reverse(url_name, kwargs=row.kwargs(cast))
+    user = cast.user(who)
+    if user is not None:
+        client.force_login(user)
+    response = client.post(url) if row.method == "post" else client.get(url)
+    expected = row.expected[who]
+    if expected == LOGIN:
+        assert response.status_code == REDIRECT
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == expected, f"{who} {row.method.upper()} {url}"
+
+
+def test_deactivated_user_is_treated_as_anonymous(cast: Cast, client: Client) -> None:
+    client.force_login(cast.p1_leader)
+    cast.p1_leader.is_active = False
+    cast.p1_leader.save()
+    response = client.get(reverse("provider_detail", kwargs={"urn": cast.p1.urn}))
+    assert response.status_code == REDIRECT
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_user_without_membership_gets_no_data(cast: Cast, client: Client) -> None:
+    client.force_login(UserFactory())
+    assert client.get(reverse("home")).status_code == FORBIDDEN
+    assert client.get(reverse("provider_detail", kwargs={"urn": cast.p1.urn})).status_code == FORBIDDEN
+    assert client.get("/api/v1/providers").json() == []
