@@ -9,11 +9,51 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
-from ninja.security import django_auth
+from django.utils import timezone
+from ninja import File, NinjaAPI, Schema
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer, django_auth
 
+from qic.domain.academic import academic_year_of
 from qic.frameworks.models import Edition
-from qic.organisations.access import get_provider, membership_of, visible_providers
+from qic.learners.actions import start_learner_import
+from qic.learners.models import LearnerImport
+from qic.learners.parsing import LearnerFileError
+from qic.organisations.access import Capability, get_provider, get_provider_for, membership_of, visible_providers
+from qic.organisations.models import Provider
+from qic.programme import actions as programme_actions
+from qic.programme import queries
+from qic.programme.models import Activity, ApiToken
+
+
+class ProviderToken(HttpBearer):
+    """`Authorization: Bearer qic_…`: a provider's token acts as the careers leader who made it,
+    for that provider only."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = (
+            ApiToken.objects.select_related("created_by", "provider")
+            .filter(token_hash=programme_actions.hash_token(token), revoked_at=None, created_by__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.created_by
+        return found
+
+
+TOKEN_OR_SESSION = [ProviderToken(), django_auth]
+
+
+def provider_for_api(request: HttpRequest, urn: int, need: Capability) -> Provider:
+    """The access layer, plus: a token reaches only the provider it was made for (else 404)."""
+    provider = get_provider_for(request.user, urn, need)
+    token = getattr(request, "auth", None)
+    if isinstance(token, ApiToken) and token.provider_id != provider.pk:
+        raise Http404("No such provider")
+    return provider
+
 
 api = NinjaAPI(
     title="QiC Platform API",
@@ -177,3 +217,202 @@ def provider_detail(request: HttpRequest, urn: int) -> ProviderOut:
     except Http404:
         raise
     return _provider_out(provider)
+
+
+# --- Benchmarks, learners and registers (issue: careers leader workspace) -----------------------
+
+
+class YearGroupOut(Schema):
+    year_group: int
+    eligible: int
+    met: int
+    percent: float | None
+
+
+class MeasureOut(Schema):
+    code: str
+    title: str
+    required: bool
+    eligible: int
+    met: int
+    percent: float | None
+    by_year_group: list[YearGroupOut]
+
+
+class BenchmarkOut(Schema):
+    number: int
+    percent: float | None
+    fully_achieved: bool
+    measures: list[MeasureOut]
+
+
+class BenchmarkFiguresOut(Schema):
+    urn: int
+    year: int
+    measure_date: dt.date
+    phase: str
+    fully_achieved: int
+    benchmarks: list[BenchmarkOut]
+
+
+@api.get(
+    "/providers/{urn}/benchmarks",
+    response={200: BenchmarkFiguresOut, 404: ErrorOut},
+    auth=TOKEN_OR_SESSION,
+    tags=["benchmarks"],
+    summary="A provider's Gatsby Benchmark figures for an academic year",
+)
+def provider_benchmarks(request: HttpRequest, urn: int, year: int | None = None) -> BenchmarkFiguresOut:
+    """`year` is the calendar year in which the academic year starts (2025 = 2025/26); default: now."""
+    provider = provider_for_api(request, urn, Capability.VIEW_FIGURES)
+    today = timezone.localdate()
+    year = year if year is not None else academic_year_of(today)
+    if not 2000 <= year <= academic_year_of(today) + 1:
+        raise Http404("No figures for that year")
+    figures = queries.figures_for(provider, year, today=today, edition=Edition.objects.first())
+    return BenchmarkFiguresOut(
+        urn=provider.urn,
+        year=year,
+        measure_date=figures.measure_date,
+        phase=figures.phase.value,
+        fully_achieved=figures.fully_achieved_count,
+        benchmarks=[
+            BenchmarkOut(
+                number=b.benchmark,
+                percent=b.percent,
+                fully_achieved=b.fully_achieved,
+                measures=[
+                    MeasureOut(
+                        code=m.measure.code,
+                        title=m.measure.title,
+                        required=m.measure.required,
+                        eligible=m.total.eligible,
+                        met=m.total.met,
+                        percent=m.total.percent,
+                        by_year_group=[
+                            YearGroupOut(year_group=y, eligible=c.eligible, met=c.met, percent=c.percent)
+                            for y, c in m.by_year_group.items()
+                        ],
+                    )
+                    for m in b.measures
+                ],
+            )
+            for b in figures.benchmarks
+        ],
+    )
+
+
+class RowErrorOut(Schema):
+    line: int
+    reason: str
+
+
+class LearnerImportOut(Schema):
+    status: str
+    created: int
+    updated: int
+    unchanged: int
+    left: int
+    errors: list[RowErrorOut]
+
+
+@api.post(
+    "/providers/{urn}/learners/import",
+    response={200: LearnerImportOut, 404: ErrorOut, 422: LearnerImportOut},
+    auth=TOKEN_OR_SESSION,
+    tags=["learners"],
+    summary="Import learners from a CSV or CTF file (all or nothing)",
+)
+def import_learners(
+    request: HttpRequest, urn: int, file: File[UploadedFile], full_import: bool = True
+) -> tuple[int, LearnerImportOut]:
+    """Upload the file as multipart form data (`file`). With `full_import`, learners on roll
+    who are missing from the file are marked as left. 422 lists every bad row; nothing is saved."""
+    provider = provider_for_api(request, urn, Capability.MANAGE_LEARNERS)
+    data = file.read()
+    kind = LearnerImport.Kind.CTF if data.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<") else LearnerImport.Kind.CSV
+    job = start_learner_import(
+        provider=provider,
+        kind=kind,
+        file_name=file.name or "upload",
+        data=data,
+        full_import=full_import,
+        actor=request.user,
+        wait=True,
+    )
+    out = LearnerImportOut(
+        status=job.status,
+        created=job.created_count,
+        updated=job.updated_count,
+        unchanged=job.unchanged_count,
+        left=job.left_count,
+        errors=[RowErrorOut(**e) for e in job.errors],
+    )
+    return (200 if job.status == LearnerImport.Status.DONE else 422), out
+
+
+class AttendanceOut(Schema):
+    present: int
+    absent: int
+    added: int
+    changed: int
+    errors: list[RowErrorOut]
+
+
+@api.post(
+    "/providers/{urn}/activities/{activity_id}/attendance",
+    response={200: AttendanceOut, 404: ErrorOut, 422: AttendanceOut},
+    auth=TOKEN_OR_SESSION,
+    tags=["activities"],
+    summary="Import an activity's attendance register from CSV (all or nothing)",
+)
+def import_attendance(
+    request: HttpRequest, urn: int, activity_id: int, file: File[UploadedFile]
+) -> tuple[int, AttendanceOut]:
+    provider = provider_for_api(request, urn, Capability.RECORD_PROGRAMME)
+    activity = get_object_or_404(Activity, provider=provider, pk=activity_id)
+    try:
+        outcome = programme_actions.import_attendance(activity=activity, data=file.read(), actor=request.user)
+    except LearnerFileError as exc:
+        return 422, AttendanceOut(
+            present=0, absent=0, added=0, changed=0, errors=[RowErrorOut(line=0, reason=str(exc))]
+        )
+    out = AttendanceOut(
+        present=outcome.present,
+        absent=outcome.absent,
+        added=outcome.added,
+        changed=outcome.changed,
+        errors=[RowErrorOut(**e) for e in outcome.errors],
+    )
+    return (422 if outcome.errors else 200), out
+
+
+class ActivityOut(Schema):
+    id: int
+    title: str
+    date: dt.date
+    activity_type: str
+    subtype: str
+    categories: list[str]
+
+
+@api.get(
+    "/providers/{urn}/activities",
+    response={200: list[ActivityOut], 404: ErrorOut},
+    auth=TOKEN_OR_SESSION,
+    tags=["activities"],
+)
+def list_activities(request: HttpRequest, urn: int, year: int | None = None) -> list[ActivityOut]:
+    provider = provider_for_api(request, urn, Capability.VIEW_LEARNERS)
+    year = year if year is not None else academic_year_of(timezone.localdate())
+    return [
+        ActivityOut(
+            id=a.pk,
+            title=a.title,
+            date=a.date,
+            activity_type=a.activity_type,
+            subtype=a.subtype,
+            categories=a.categories,
+        )
+        for a in Activity.objects.filter(provider=provider, academic_year=year).order_by("date", "pk")
+    ]

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "qic.core",
     "qic.organisations",
     "qic.frameworks",
+    "qic.learners",
+    "qic.programme",
 ]
 
 MIDDLEWARE = [
@@ -204,3 +206,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Background jobs (learner imports) run in a thread after the request; tests run them inline.
+QIC_JOBS_INLINE = env_bool("QIC_JOBS_INLINE", default=QIC_ENV == "test")

@@ -2,7 +2,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from qic.api import api
+from qic.learners import views as learner_views
 from qic.organisations import views
+from qic.programme import views as programme_views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -40,6 +42,45 @@ urlpatterns = [
     path("providers/<int:urn>/invite/", views.provider_invite, name="provider_invite"),
     path("providers/<int:urn>/assessors/", views.provider_assign_assessor, name="provider_assign_assessor"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment_end"),
+    # A provider's learners and careers programme.
+    path("providers/<int:urn>/learners/", learner_views.learner_list, name="learner_list"),
+    path("providers/<int:urn>/learners/import/", learner_views.learner_import, name="learner_import"),
+    path(
+        "providers/<int:urn>/learners/import/<int:pk>/",
+        learner_views.learner_import_status,
+        name="learner_import_status",
+    ),
+    path("providers/<int:urn>/learners/<int:pk>/", learner_views.learner_detail, name="learner_detail"),
+    path("providers/<int:urn>/learners/<int:pk>/edit/", learner_views.learner_edit, name="learner_edit"),
+    path("providers/<int:urn>/activities/", programme_views.activity_list, name="activity_list"),
+    path("providers/<int:urn>/activities/new/", programme_views.activity_form, name="activity_create"),
+    path("providers/<int:urn>/activities/<int:pk>/", programme_views.activity_detail, name="activity_detail"),
+    path("providers/<int:urn>/activities/<int:pk>/edit/", programme_views.activity_form, name="activity_edit"),
+    path(
+        "providers/<int:urn>/activities/<int:pk>/attendance/",
+        programme_views.attendance_import,
+        name="attendance_import",
+    ),
+    path(
+        "providers/<int:urn>/activities/<int:pk>/register/<int:learner_pk>/remove/",
+        programme_views.participation_remove,
+        name="participation_remove",
+    ),
+    path("providers/<int:urn>/interviews/", programme_views.interview_list, name="interview_list"),
+    path("providers/<int:urn>/interviews/new/", programme_views.interview_form, name="interview_create"),
+    path("providers/<int:urn>/advisers/", programme_views.adviser_list, name="adviser_list"),
+    path("providers/<int:urn>/advisers/new/", programme_views.adviser_form, name="adviser_create"),
+    path("providers/<int:urn>/advisers/<int:pk>/edit/", programme_views.adviser_form, name="adviser_edit"),
+    path("providers/<int:urn>/benchmarks/", programme_views.benchmark_dashboard, name="benchmark_dashboard"),
+    path(
+        "providers/<int:urn>/benchmarks/export/<slug:table>.csv",
+        programme_views.benchmark_export,
+        name="benchmark_export",
+    ),
+    path("providers/<int:urn>/benchmarks/<str:code>/", programme_views.measure_detail, name="measure_detail"),
+    path("providers/<int:urn>/programme/", programme_views.programme_answers, name="programme_answers"),
+    path("providers/<int:urn>/api-tokens/", programme_views.api_tokens, name="api_tokens"),
+    path("providers/<int:urn>/api-tokens/<int:pk>/revoke/", programme_views.api_token_revoke, name="api_token_revoke"),
     path("audit/", views.audit_log, name="audit_log"),
     path("api/v1/", api.urls),
 ]

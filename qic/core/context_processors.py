@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from qic.organisations.access import membership_of
+from qic.organisations.access import capabilities, membership_of
 from qic.organisations.models import Role
 
 
@@ -45,9 +45,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for href, text in items
     ]
     return {
+        "caps": {c.value for c in capabilities(request.user)},
         "nav": {
             "items": nav_items,
             "role_label": membership.get_role_display() if membership else "",
             "organisation": membership.organisation_name if membership else "",
-        }
+        },
     }

@@ -10,8 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from qic.core import audit
+from qic.demo.careers import build_careers_programme
+from qic.domain.academic import academic_year_of
 from qic.domain.provider_types import ProviderType
 from qic.organisations import actions
 from qic.organisations.models import (
@@ -287,8 +290,22 @@ def build_demo() -> list[DemoLogin]:
             else "Quality in Careers Consortium"
         )
         logins.append(DemoLogin(role.label, email, organisation))
+    _careers_records()
     for email, urn in ASSIGNMENTS:
         actions.assign_assessor(
             provider=Provider.objects.get(urn=urn), assessor=User.objects.get(email=email), actor=actor
         )
     return logins
+
+
+def _careers_records() -> None:
+    """Five years of learners and activities at the demo secondary school and college."""
+    today = timezone.localdate()
+    current = academic_year_of(today)
+    years = list(range(current - 4, current + 1))
+    for urn, cohort_size, college in ((990001, 150, False), (990002, 220, True)):
+        provider = Provider.objects.get(urn=urn)
+        if not provider.learners.exists():
+            build_careers_programme(
+                provider, years=years, cohort_size=cohort_size, today=today, seed=urn, college=college
+            )

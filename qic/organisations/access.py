@@ -12,6 +12,7 @@ Every view and API endpoint gets its objects through these functions. The rules:
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -172,3 +173,42 @@ def roles_user_may_invite(
             return [Role.AWARDING_BODY_ADMIN, Role.ASSESSOR]
         return []
     return [Role.CONSORTIUM_ADMIN] if role == Role.CONSORTIUM_ADMIN else []
+
+
+# --- Capabilities on a provider ----------------------------------------------------------------
+
+
+class Capability(enum.Enum):
+    VIEW = "view"  # the provider's organisation record
+    VIEW_FIGURES = "view_figures"  # benchmark figures, aggregates only
+    VIEW_LEARNERS = "view_learners"  # named learners and their records
+    RECORD_PROGRAMME = "record_programme"  # activities, registers, interviews
+    MANAGE_LEARNERS = "manage_learners"  # imports, learner edits, programme answers, API tokens
+
+
+PROVIDER_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.CAREERS_LEADER: frozenset(Capability),
+    Role.PROVIDER_STAFF: frozenset(
+        {Capability.VIEW, Capability.VIEW_FIGURES, Capability.VIEW_LEARNERS, Capability.RECORD_PROGRAMME}
+    ),
+    # Governors challenge the programme (criterion 1.1) from the figures, not from pupils' names.
+    Role.GOVERNOR: frozenset({Capability.VIEW, Capability.VIEW_FIGURES}),
+    # The Awarding Body and its assigned assessor see a client's figures, which feed the assessment.
+    Role.AWARDING_BODY_ADMIN: frozenset({Capability.VIEW, Capability.VIEW_FIGURES}),
+    Role.ASSESSOR: frozenset({Capability.VIEW, Capability.VIEW_FIGURES}),
+    # The Consortium sees organisations and aggregates across providers, never one school's learners.
+    Role.CONSORTIUM_ADMIN: frozenset({Capability.VIEW}),
+}
+
+
+def capabilities(user: Any) -> frozenset[Capability]:
+    role = role_of(user)
+    return PROVIDER_CAPABILITIES.get(role, frozenset()) if role else frozenset()
+
+
+def get_provider_for(user: Any, urn: int, need: Capability) -> Provider:
+    """The provider if visible to the user (else 404) and the user's role has `need` (else 403)."""
+    provider = get_provider(user, urn)
+    if need not in capabilities(user):
+        raise PermissionDenied("Your role does not give access to this part of the provider's records.")
+    return provider

@@ -538,6 +538,10 @@ def test_api_openapi_schema(client: Client, db: None) -> None:
         "/api/v1/me",
         "/api/v1/providers",
         "/api/v1/providers/{urn}",
+        "/api/v1/providers/{urn}/activities",
+        "/api/v1/providers/{urn}/activities/{activity_id}/attendance",
+        "/api/v1/providers/{urn}/benchmarks",
+        "/api/v1/providers/{urn}/learners/import",
     ]
 
 

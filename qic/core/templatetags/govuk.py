@@ -21,3 +21,37 @@ def utc(value: dt.datetime | None) -> str:
 def paragraphs(value: str) -> list[str]:
     """Split text held with blank lines between paragraphs."""
     return [p.strip() for p in (value or "").split("\n\n") if p.strip()]
+
+
+@register.filter
+def year_group_in(learner: object, year: int) -> int | None:
+    """A learner's year group rolled forward to the given academic year."""
+    method = getattr(learner, "year_group_in", None)
+    return method(year) if method else None
+
+
+@register.filter
+def percent(value: object) -> str:
+    return f"{value:.0f}%" if isinstance(value, (int, float)) else "–"
+
+
+@register.filter
+def signed(value: object) -> str:
+    """+5, −3 or 0, with a real minus sign; '–' when there is nothing to compare."""
+    if not isinstance(value, (int, float)):
+        return "–"
+    rounded = round(value)
+    if rounded > 0:
+        return f"+{rounded}"
+    if rounded < 0:
+        return f"\u2212{abs(rounded)}"
+    return "0"
+
+
+@register.filter
+def cell_class(percent_value: object) -> str:
+    if not isinstance(percent_value, (int, float)):
+        return ""
+    if percent_value >= 100:
+        return "qic-cell--full"
+    return "qic-cell--low" if percent_value < 50 else "qic-cell--mid"

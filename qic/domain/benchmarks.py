@@ -1,0 +1,574 @@
+"""Learner-level Gatsby Benchmark measures, computed from each learner's own record.
+
+Everything here is pure: plain dataclasses in, plain dataclasses out. The rules follow the
+benchmark indicators in the Guide (§3.7) and DOMAIN.md §3:
+
+Schools (age is taken on 31 August; "by age 16" means by the end of the academic year in
+which the pupil turns 16, i.e. the cohort aged 16 on the 31 August that ends the year):
+- BM2  by age 14, has accessed careers and labour-market information;
+- BM4  by age 14, has learnt how STEM subjects lead to a wide range of careers;
+- BM5  in this year (every year from age 11), at least one meaningful employer encounter;
+- BM6  by 16 at least one meaningful workplace experience; by 18 one further (two in all);
+- BM7  by 16 a meaningful encounter with the full range of next-stage providers (sixth
+       form, FE college, university, apprenticeship provider) — for a learner with an EHC
+       plan, any suitable post-16 provider counts (Note 6); by 18, two university visits for
+       those considering higher education;
+- BM8  a guidance interview by the end of KS3 and another during KS4 (criterion 8.2); a
+       further one in 16–18 is an opportunity, reported but not required.
+
+Colleges (per study programme):
+- BM2  by the end of the programme, has accessed careers and labour-market information;
+- BM4  by the end of the programme, careers learning linked to their subjects;
+- BM5  in this year, at least two meaningful employer encounters, at least one through the
+       learner's own curriculum area;
+- BM6  by the end of the programme, at least one meaningful workplace experience;
+- BM7  by the end of the programme, meaningful encounters with at least two kinds of
+       next-stage provider;
+- BM8  by the end of the programme, at least one guidance interview.
+
+Benchmarks 1 and 3 are programme-level and answered by the provider (see `ProgrammeAnswer`).
+
+Eligibility: a learner counts for a year if they are on roll on the measure date (the end of
+the year, or today for the year in progress) — someone who left before it is not counted,
+someone who joined during the year is. Only attended, meaningful activities are evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from qic.domain.academic import (
+    KeyStage,
+    academic_year_of,
+    age_at_year_end,
+    age_at_year_start,
+    key_stage_of,
+    year_end,
+    year_start,
+)
+
+
+class Phase(str, enum.Enum):  # noqa: UP042 - stored value
+    SCHOOL = "school"
+    COLLEGE = "college"
+
+
+class Category(str, enum.Enum):  # noqa: UP042 - stored value
+    """What an attended activity is evidence of."""
+
+    CLMI = "clmi"  # careers and labour-market information (BM2)
+    STEM = "stem"  # curriculum learning showing where STEM subjects lead (BM4)
+    CURRICULUM = "curriculum"  # any curriculum-linked careers learning (BM4, colleges)
+    EMPLOYER = "employer"  # meaningful encounter with an employer or employee (BM5)
+    WORKPLACE = "workplace"  # meaningful experience of a workplace (BM6)
+    SIXTH_FORM = "provider_sixth_form"  # meaningful encounters with next-stage providers (BM7)
+    FE_COLLEGE = "provider_fe_college"
+    UNIVERSITY = "provider_university"
+    APPRENTICESHIP = "provider_apprenticeship"
+    SEND_POST16 = "provider_send_post16"  # supported internships, specialist post-16 (Note 6)
+    INTERVIEW = "interview"  # personal guidance interview (BM8)
+
+
+FULL_RANGE = frozenset({Category.SIXTH_FORM, Category.FE_COLLEGE, Category.UNIVERSITY, Category.APPRENTICESHIP})
+NEXT_STAGE = FULL_RANGE | {Category.SEND_POST16}
+
+
+class Group(str, enum.Enum):  # noqa: UP042 - stored value
+    """The learner groups criterion 3.5 asks about, for the equity breakdowns."""
+
+    DISADVANTAGED = "disadvantaged"  # pupil premium or free school meals
+    SEN_SUPPORT = "sen_support"
+    EHC_PLAN = "ehc_plan"
+    LOOKED_AFTER = "looked_after"
+    YOUNG_CARER = "young_carer"
+    FEMALE = "female"
+    MALE = "male"
+
+    @property
+    def label(self) -> str:
+        return {
+            "disadvantaged": "Pupil premium / FSM",
+            "sen_support": "SEN support",
+            "ehc_plan": "EHC plan",
+            "looked_after": "Looked after",
+            "young_carer": "Young carer",
+            "female": "Female",
+            "male": "Male",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class Learner:
+    id: int
+    date_of_birth: dt.date
+    year_group: int | None  # NC year group in the year being measured (None for many college students)
+    groups: frozenset[Group] = frozenset()
+    joined_on: dt.date | None = None
+    left_on: dt.date | None = None
+    considering_higher_education: bool = False
+    curriculum_area: str = ""  # colleges
+    programme_end_year: int | None = None  # colleges: academic year in which the programme ends
+    name: str = ""  # for the named lists; never used in a rule
+
+
+@dataclass(frozen=True)
+class Participation:
+    """One learner's attendance at one activity."""
+
+    learner_id: int
+    on: dt.date
+    categories: frozenset[Category]
+    curriculum_area: str = ""  # the activity's curriculum area, for college BM5
+
+
+@dataclass(frozen=True)
+class Tally:
+    count: int = 0
+    in_curriculum_area: int = 0  # of those, how many were through the learner's own curriculum area
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.count + other.count, self.in_curriculum_area + other.in_curriculum_area)
+
+
+# A learner's evidence: (category, academic year) -> tally.
+Evidence = Mapping[tuple[Category, int], Tally]
+NO_EVIDENCE: Evidence = {}
+
+
+def summarise(
+    participations: Iterable[Participation], learners: Iterable[Learner]
+) -> dict[int, dict[tuple[Category, int], Tally]]:
+    """Fold dated participations into per-learner tallies by category and academic year.
+
+    The database computes the same tallies with one GROUP BY; this function is the
+    definition that query is tested against.
+    """
+    areas = {learner.id: learner.curriculum_area for learner in learners}
+    result: dict[int, dict[tuple[Category, int], Tally]] = defaultdict(dict)
+    for p in participations:
+        year = academic_year_of(p.on)
+        own_area = bool(p.curriculum_area) and p.curriculum_area == areas.get(p.learner_id)
+        tallies = result[p.learner_id]
+        for category in p.categories:
+            key = (category, year)
+            tallies[key] = tallies.get(key, Tally()) + Tally(1, 1 if own_area else 0)
+    return dict(result)
+
+
+def _count(evidence: Evidence, categories: Iterable[Category], first_year: int | None, last_year: int) -> int:
+    wanted = set(categories)
+    return sum(
+        tally.count
+        for (category, year), tally in evidence.items()
+        if category in wanted and year <= last_year and (first_year is None or year >= first_year)
+    )
+
+
+def _kinds(evidence: Evidence, categories: Iterable[Category], last_year: int) -> set[Category]:
+    wanted = set(categories)
+    return {c for (c, y), t in evidence.items() if c in wanted and y <= last_year and t.count > 0}
+
+
+def on_roll(learner: Learner, measure_date: dt.date) -> bool:
+    """On roll on the measure date: joined on or before it, and not left before it."""
+    if learner.joined_on is not None and learner.joined_on > measure_date:
+        return False
+    return learner.left_on is None or learner.left_on >= measure_date
+
+
+# --- Measures ----------------------------------------------------------------------------------
+
+Eligibility = Callable[[Learner, int], bool]
+Rule = Callable[[Learner, Evidence, int], bool]
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    benchmark: int
+    phase: Phase
+    title: str
+    description: str
+    eligible: Eligibility = field(compare=False, repr=False)
+    met: Rule = field(compare=False, repr=False)
+    required: bool = True  # False: reported, but not part of the benchmark's percentage
+
+
+def _aged_at_end(age: int) -> Eligibility:
+    return lambda learner, year: age_at_year_end(learner.date_of_birth, year) == age
+
+
+def _aged_at_start_at_least(age: int) -> Eligibility:
+    return lambda learner, year: age_at_year_start(learner.date_of_birth, year) >= age
+
+
+def _any_time(category: Category, at_least: int = 1) -> Rule:
+    return lambda learner, evidence, year: _count(evidence, [category], None, year) >= at_least
+
+
+def _bm7_school(learner: Learner, evidence: Evidence, year: int) -> bool:
+    kinds = _kinds(evidence, NEXT_STAGE, year)
+    if Group.EHC_PLAN in learner.groups and kinds:
+        return True  # Note 6: suitable post-16 providers count for learners with SEND
+    return kinds >= FULL_RANGE
+
+
+def _bm7_university(learner: Learner, evidence: Evidence, year: int) -> bool:
+    return _count(evidence, [Category.UNIVERSITY], None, year) >= 2
+
+
+def _interview_between_ages(first_age: int, last_age: int) -> Rule:
+    """An interview in the academic years when the learner starts aged first_age..last_age."""
+
+    def rule(learner: Learner, evidence: Evidence, year: int) -> bool:
+        start_age = age_at_year_start(learner.date_of_birth, year)
+        first_year = year - (start_age - first_age)
+        last_year = min(year, year - (start_age - last_age))
+        return _count(evidence, [Category.INTERVIEW], first_year, last_year) >= 1
+
+    return rule
+
+
+def _college_eligible(learner: Learner, year: int) -> bool:
+    return learner.programme_end_year == year
+
+
+def _college_bm5(learner: Learner, evidence: Evidence, year: int) -> bool:
+    tally = evidence.get((Category.EMPLOYER, year), Tally())
+    return tally.count >= 2 and tally.in_curriculum_area >= 1
+
+
+SCHOOL_MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "BM2",
+        2,
+        Phase.SCHOOL,
+        "Careers and labour-market information by 14",
+        "Pupils aged 14 by the end of the year who have accessed and used information about career paths "
+        "and the labour market.",
+        _aged_at_end(14),
+        _any_time(Category.CLMI),
+    ),
+    Measure(
+        "BM4",
+        4,
+        Phase.SCHOOL,
+        "STEM and careers by 14",
+        "Pupils aged 14 by the end of the year who have learnt how STEM subjects help people into a wide range "
+        "of careers.",
+        _aged_at_end(14),
+        _any_time(Category.STEM),
+    ),
+    Measure(
+        "BM5",
+        5,
+        Phase.SCHOOL,
+        "A meaningful employer encounter this year",
+        "Pupils aged 11 or over who have had at least one meaningful encounter with an employer this year.",
+        _aged_at_start_at_least(11),
+        lambda learner, evidence, year: evidence.get((Category.EMPLOYER, year), Tally()).count >= 1,
+    ),
+    Measure(
+        "BM6-16",
+        6,
+        Phase.SCHOOL,
+        "A workplace experience by 16",
+        "Pupils aged 16 by the end of the year who have had at least one meaningful experience of a workplace.",
+        _aged_at_end(16),
+        _any_time(Category.WORKPLACE),
+    ),
+    Measure(
+        "BM6-18",
+        6,
+        Phase.SCHOOL,
+        "A further workplace experience by 18",
+        "Pupils aged 18 by the end of the year who have had two meaningful experiences of a workplace.",
+        _aged_at_end(18),
+        _any_time(Category.WORKPLACE, at_least=2),
+    ),
+    Measure(
+        "BM7-16",
+        7,
+        Phase.SCHOOL,
+        "The full range of next-stage providers by 16",
+        "Pupils aged 16 by the end of the year who have met sixth forms, colleges, universities and "
+        "apprenticeship providers (for pupils with an EHC plan, suitable post-16 providers count).",
+        _aged_at_end(16),
+        _bm7_school,
+    ),
+    Measure(
+        "BM7-18",
+        7,
+        Phase.SCHOOL,
+        "Two university visits by 18 (considering HE)",
+        "Pupils aged 18 by the end of the year who are considering higher education and have visited "
+        "universities twice.",
+        lambda learner, year: (
+            age_at_year_end(learner.date_of_birth, year) == 18 and learner.considering_higher_education
+        ),
+        _bm7_university,
+    ),
+    Measure(
+        "BM8-KS3",
+        8,
+        Phase.SCHOOL,
+        "A guidance interview by the end of key stage 3",
+        "Pupils finishing key stage 3 (aged 14 by the end of the year) who have had a guidance interview.",
+        _aged_at_end(14),
+        _interview_between_ages(11, 13),
+    ),
+    Measure(
+        "BM8-KS4",
+        8,
+        Phase.SCHOOL,
+        "A guidance interview during key stage 4",
+        "Pupils finishing key stage 4 (aged 16 by the end of the year) who have had a guidance interview in "
+        "Years 10 or 11.",
+        _aged_at_end(16),
+        _interview_between_ages(14, 15),
+    ),
+    Measure(
+        "BM8-16-18",
+        8,
+        Phase.SCHOOL,
+        "A further interview in 16–18 (opportunity)",
+        "Students aged 18 by the end of the year who have taken up the opportunity of a further interview in "
+        "16–18. Reported, not required.",
+        _aged_at_end(18),
+        _interview_between_ages(16, 17),
+        required=False,
+    ),
+)
+
+COLLEGE_MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "BM2",
+        2,
+        Phase.COLLEGE,
+        "Careers and labour-market information",
+        "Students finishing their programme this year who have accessed and used career and labour-market information.",
+        _college_eligible,
+        _any_time(Category.CLMI),
+    ),
+    Measure(
+        "BM4",
+        4,
+        Phase.COLLEGE,
+        "Careers learning through their subjects",
+        "Students finishing their programme this year who have learnt how their subjects lead to a wide range "
+        "of occupations.",
+        _college_eligible,
+        lambda learner, evidence, year: _count(evidence, [Category.CURRICULUM, Category.STEM], None, year) >= 1,
+    ),
+    Measure(
+        "BM5",
+        5,
+        Phase.COLLEGE,
+        "Two meaningful employer encounters this year",
+        "Students with at least two meaningful employer encounters this year, at least one through their "
+        "curriculum area.",
+        lambda learner, year: True,
+        _college_bm5,
+    ),
+    Measure(
+        "BM6",
+        6,
+        Phase.COLLEGE,
+        "A workplace experience by the end of the programme",
+        "Students finishing their programme this year who have had a meaningful experience of a workplace.",
+        _college_eligible,
+        _any_time(Category.WORKPLACE),
+    ),
+    Measure(
+        "BM7",
+        7,
+        Phase.COLLEGE,
+        "A range of next-stage providers by the end of the programme",
+        "Students finishing their programme this year who have had meaningful encounters with at least two kinds "
+        "of next-stage provider.",
+        _college_eligible,
+        lambda learner, evidence, year: len(_kinds(evidence, NEXT_STAGE, year)) >= 2,
+    ),
+    Measure(
+        "BM8",
+        8,
+        Phase.COLLEGE,
+        "A guidance interview by the end of the programme",
+        "Students finishing their programme this year who have had at least one guidance interview.",
+        _college_eligible,
+        _any_time(Category.INTERVIEW),
+    ),
+)
+
+
+def measures_for(phase: Phase) -> tuple[Measure, ...]:
+    return SCHOOL_MEASURES if phase == Phase.SCHOOL else COLLEGE_MEASURES
+
+
+# --- Figures -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Count:
+    eligible: int
+    met: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.eligible == 0 else 100.0 * self.met / self.eligible
+
+
+@dataclass(frozen=True)
+class GroupGap:
+    group: Group
+    in_group: Count
+    others: Count
+
+    @property
+    def gap(self) -> float | None:
+        """Percentage points by which the group trails the other learners (negative: ahead)."""
+        if self.in_group.percent is None or self.others.percent is None:
+            return None
+        return self.others.percent - self.in_group.percent
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    measure: Measure
+    total: Count
+    by_year_group: dict[int, Count]
+    by_key_stage: dict[KeyStage, Count]
+    by_group: dict[Group, GroupGap]
+    not_met: tuple[int, ...]  # learner ids, in the order learners were given
+
+    @property
+    def applies(self) -> bool:
+        return self.total.eligible > 0
+
+
+@dataclass(frozen=True)
+class ProgrammeAnswer:
+    """A provider's answer to one programme-level indicator of Benchmark 1 or 3."""
+
+    benchmark: int
+    indicator: int
+    achieved: bool
+
+
+@dataclass(frozen=True)
+class BenchmarkResult:
+    benchmark: int
+    percent: float | None  # None: nothing to measure this year
+    measures: tuple[MeasureResult, ...]
+    answered: int = 0  # programme-level indicators answered "achieved"
+    indicators: int = 0  # programme-level indicators asked
+
+    @property
+    def fully_achieved(self) -> bool:
+        return self.percent is not None and self.percent >= 100.0
+
+
+@dataclass(frozen=True)
+class ProviderFigures:
+    year: int
+    measure_date: dt.date
+    phase: Phase
+    benchmarks: tuple[BenchmarkResult, ...]
+
+    @property
+    def fully_achieved_count(self) -> int:
+        return sum(1 for b in self.benchmarks if b.fully_achieved)
+
+    def benchmark(self, number: int) -> BenchmarkResult:
+        return next(b for b in self.benchmarks if b.benchmark == number)
+
+    def measure(self, code: str) -> MeasureResult:
+        return next(m for b in self.benchmarks for m in b.measures if m.measure.code == code)
+
+
+def measure_date_for(year: int, today: dt.date) -> dt.date:
+    """The end of the year, or today while the year is in progress (never before it starts)."""
+    return max(year_start(year), min(year_end(year), today))
+
+
+def evaluate_measure(
+    measure: Measure, learners: Sequence[Learner], evidence: Mapping[int, Evidence], year: int
+) -> MeasureResult:
+    """Apply one measure to learners already known to be on roll."""
+    eligible: list[tuple[Learner, bool]] = []
+    for learner in learners:
+        if measure.eligible(learner, year):
+            eligible.append((learner, measure.met(learner, evidence.get(learner.id, NO_EVIDENCE), year)))
+
+    def count(pairs: Iterable[tuple[Learner, bool]]) -> Count:
+        items = list(pairs)
+        return Count(len(items), sum(1 for _, met in items if met))
+
+    by_year: dict[int, list[tuple[Learner, bool]]] = defaultdict(list)
+    by_stage: dict[KeyStage, list[tuple[Learner, bool]]] = defaultdict(list)
+    for pair in eligible:
+        if pair[0].year_group is not None:
+            by_year[pair[0].year_group].append(pair)
+            stage = key_stage_of(pair[0].year_group)
+            if stage is not None:
+                by_stage[stage].append(pair)
+    by_group = {
+        group: GroupGap(
+            group,
+            count(p for p in eligible if group in p[0].groups),
+            count(p for p in eligible if group not in p[0].groups),
+        )
+        for group in Group
+    }
+    return MeasureResult(
+        measure=measure,
+        total=count(eligible),
+        by_year_group={y: count(v) for y, v in sorted(by_year.items())},
+        by_key_stage={s: count(by_stage[s]) for s in KeyStage if s in by_stage},
+        by_group=by_group,
+        not_met=tuple(learner.id for learner, met in eligible if not met),
+    )
+
+
+def programme_benchmark(benchmark: int, indicators: int, answers: Iterable[ProgrammeAnswer]) -> BenchmarkResult:
+    achieved = {a.indicator for a in answers if a.benchmark == benchmark and a.achieved}
+    achieved_count = len([i for i in achieved if 0 <= i < indicators])
+    percent = None if indicators == 0 else 100.0 * achieved_count / indicators
+    return BenchmarkResult(benchmark, percent, (), achieved_count, indicators)
+
+
+def provider_figures(
+    *,
+    phase: Phase,
+    year: int,
+    today: dt.date,
+    learners: Sequence[Learner],
+    evidence: Mapping[int, Evidence],
+    programme_indicators: Mapping[int, int],
+    answers: Iterable[ProgrammeAnswer] = (),
+) -> ProviderFigures:
+    """All eight benchmarks for one provider and academic year.
+
+    `programme_indicators` gives, for Benchmarks 1 and 3, how many programme-level indicators
+    the edition asks about. A learner-level benchmark's percentage pools its required measures
+    (met ÷ eligible over every learner-measure pair); it is fully achieved at 100%.
+    """
+    measure_date = measure_date_for(year, today)
+    present = [learner for learner in learners if on_roll(learner, measure_date)]
+    answers = list(answers)
+    results: list[BenchmarkResult] = []
+    measures = measures_for(phase)
+    for number in range(1, 9):
+        if number in programme_indicators:
+            results.append(programme_benchmark(number, programme_indicators[number], answers))
+            continue
+        measured = tuple(evaluate_measure(m, present, evidence, year) for m in measures if m.benchmark == number)
+        counted = [r for r in measured if r.measure.required and r.applies]
+        eligible = sum(r.total.eligible for r in counted)
+        met = sum(r.total.met for r in counted)
+        results.append(BenchmarkResult(number, None if eligible == 0 else 100.0 * met / eligible, measured))
+    return ProviderFigures(year, measure_date, phase, tuple(results))

@@ -1,0 +1,266 @@
+"""Changes to learner records. Each writes in one transaction with audit events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from qic.core import audit
+from qic.domain.academic import academic_year_of
+from qic.learners.models import FLAG_FIELDS, Learner, LearnerImport
+from qic.learners.parsing import LearnerFileError, LearnerRow, ParseResult, parse_ctf, parse_learner_csv
+from qic.organisations.models import Provider
+
+# Fields an import owns. Anything else on a learner (e.g. considering HE, set in the app) is
+# only changed by an import when the file has a value for it.
+IMPORTED_FIELDS = (
+    "forename",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "year_group",
+    "registration_group",
+    *FLAG_FIELDS,
+    "study_programme",
+    "curriculum_area",
+    "programme_end",
+)
+LEARNER_AUDIT_FIELDS = ("upn", "uln", *IMPORTED_FIELDS, "year_group_recorded_in", "joined_on", "left_on")
+
+
+def _values(row: LearnerRow, today: dt.date) -> dict[str, Any]:
+    values = {name: getattr(row, name) for name in IMPORTED_FIELDS}
+    values["year_group_recorded_in"] = academic_year_of(today) if row.year_group is not None else None
+    return values
+
+
+def start_learner_import(
+    *, provider: Provider, kind: str, file_name: str, data: bytes, full_import: bool, actor: Any, wait: bool = False
+) -> LearnerImport:
+    """Store the upload and process it: in the background, or before returning with `wait`.
+
+    Returns the job; its page polls for progress. The API waits, so callers get the result.
+    """
+    job = LearnerImport.objects.create(
+        provider=provider,
+        kind=kind,
+        file_name=file_name[:255],
+        data=data,
+        full_import=full_import,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if wait:
+        return process_learner_import(job.pk)
+    run_in_background(lambda: process_learner_import(job.pk))
+    return job
+
+
+def run_in_background(task: Callable[[], object]) -> None:
+    """Run `task` after the current transaction commits: in a thread, or inline when configured.
+
+    A thread keeps the request fast for large files; QIC_JOBS_INLINE (tests, the API) runs it
+    before the response so the caller gets the result at once.
+    """
+
+    if getattr(settings, "QIC_JOBS_INLINE", False):
+        task()
+        return
+
+    def wrapped() -> None:
+        try:
+            task()
+        finally:
+            close_old_connections()
+
+    transaction.on_commit(lambda: threading.Thread(target=wrapped, daemon=True).start())
+
+
+def process_learner_import(job_id: int, *, today: dt.date | None = None) -> LearnerImport:
+    """Check every row, then write everything or nothing. Returns the finished job."""
+    job = LearnerImport.objects.select_related("provider", "created_by").get(pk=job_id)
+    today = today or timezone.localdate()
+    LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.CHECKING)
+    try:
+        parsed = (
+            parse_ctf(bytes(job.data))
+            if job.kind == LearnerImport.Kind.CTF
+            else parse_learner_csv(bytes(job.data), college=job.provider.is_college)
+        )
+    except LearnerFileError as exc:
+        return _fail(job, [{"line": 0, "reason": str(exc)}])
+    LearnerImport.objects.filter(pk=job.pk).update(total_rows=len(parsed.rows) + len(parsed.errors))
+    errors = [{"line": e.line, "reason": e.reason} for e in parsed.errors]
+    errors += _school_rules(job.provider, parsed)
+    if errors:
+        return _fail(job, sorted(errors, key=lambda e: e["line"]))
+    LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.SAVING, processed_rows=0)
+    counts = apply_learner_rows(
+        provider=job.provider,
+        rows=parsed.rows,
+        full_import=job.full_import,
+        actor=job.created_by or f"learner import {job.pk}",
+        today=today,
+        progress=lambda done: LearnerImport.objects.filter(pk=job.pk).update(processed_rows=done),
+        job=job,
+    )
+    LearnerImport.objects.filter(pk=job.pk).update(
+        status=LearnerImport.Status.DONE,
+        processed_rows=len(parsed.rows),
+        finished_at=timezone.now(),
+        data=b"",  # the file holds personal data; once imported it is not kept
+        **counts,
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _school_rules(provider: Provider, parsed: ParseResult) -> list[dict[str, Any]]:
+    """Rules that depend on the provider: schools need a year group on every row."""
+    if provider.is_college:
+        return []
+    return [
+        {"line": row.line, "reason": "year group is required for a school"}
+        for row in parsed.rows
+        if row.year_group is None
+    ]
+
+
+def _fail(job: LearnerImport, errors: list[dict[str, Any]]) -> LearnerImport:
+    LearnerImport.objects.filter(pk=job.pk).update(
+        status=LearnerImport.Status.FAILED, errors=errors, finished_at=timezone.now(), data=b""
+    )
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def apply_learner_rows(
+    *,
+    provider: Provider,
+    rows: list[LearnerRow],
+    full_import: bool,
+    actor: Any,
+    today: dt.date,
+    progress: Callable[[int], object] | None = None,
+    job: LearnerImport | None = None,
+) -> dict[str, int]:
+    """Create or update learners by UPN (or ULN); mark those missing from a full import as left.
+
+    Returns the created / updated / unchanged / left counts. Writes one audit event per
+    changed learner with the fields before and after.
+    """
+    existing = list(Learner.objects.filter(provider=provider))
+    by_upn = {learner.upn: learner for learner in existing if learner.upn}
+    by_uln = {learner.uln: learner for learner in existing if learner.uln}
+    seen: set[int] = set()
+    created = updated = unchanged = 0
+    new_learners: list[Learner] = []
+    for index, row in enumerate(rows, start=1):
+        learner = (by_upn.get(row.upn) if row.upn else None) or (by_uln.get(row.uln) if row.uln else None)
+        values = _values(row, today)
+        if learner is None:
+            # The file does not say when a learner joined; None means "on roll as far as we know".
+            new_learners.append(Learner(provider=provider, upn=row.upn, uln=row.uln, **values))
+        else:
+            seen.add(learner.pk)
+            before = audit.snapshot(learner, LEARNER_AUDIT_FIELDS)
+            for key, value in values.items():
+                setattr(learner, key, value)
+            if row.upn and not learner.upn:
+                learner.upn = row.upn
+            if row.uln and not learner.uln:
+                learner.uln = row.uln
+            if learner.left_on is not None:
+                learner.left_on = None  # back on roll
+            after = audit.snapshot(learner, LEARNER_AUDIT_FIELDS)
+            if before == after:
+                unchanged += 1
+            else:
+                learner.save()
+                updated += 1
+                changed = {k: before[k] for k in before if before[k] != after[k]}
+                audit.record(
+                    actor=actor,
+                    action="learner.updated",
+                    obj=learner,
+                    before=changed,
+                    after={k: after[k] for k in changed},
+                    provider_id=provider.pk,
+                )
+        if progress and index % 250 == 0:
+            progress(index)
+    Learner.objects.bulk_create(new_learners, batch_size=500)
+    created = len(new_learners)
+    for learner in new_learners:
+        audit.record(
+            actor=actor,
+            action="learner.created",
+            obj=learner,
+            after=audit.snapshot(learner, LEARNER_AUDIT_FIELDS),
+            provider_id=provider.pk,
+        )
+    left = 0
+    if full_import:
+        for learner in existing:
+            if learner.pk not in seen and learner.left_on is None:
+                learner.left_on = today
+                learner.save(update_fields=["left_on", "updated_at"])
+                left += 1
+                audit.record(
+                    actor=actor,
+                    action="learner.left",
+                    obj=learner,
+                    before={"left_on": None},
+                    after={"left_on": today},
+                    provider_id=provider.pk,
+                )
+    if job is not None:
+        audit.record(
+            actor=actor,
+            action="learners.imported",
+            obj=job,
+            after={"created": created, "updated": updated, "unchanged": unchanged, "left": left},
+            provider_id=provider.pk,
+        )
+    return {"created_count": created, "updated_count": updated, "unchanged_count": unchanged, "left_count": left}
+
+
+LEARNER_EDIT_FIELDS = (
+    "forename",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "registration_group",
+    *FLAG_FIELDS,
+    "study_programme",
+    "curriculum_area",
+    "programme_end",
+)
+
+
+@transaction.atomic
+def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any) -> Learner:
+    """Apply a form's changes to one learner, with an audit event of what changed."""
+    fresh = Learner.objects.select_for_update().get(pk=learner.pk)
+    before = audit.snapshot(fresh, LEARNER_AUDIT_FIELDS)
+    for key, value in changes.items():
+        setattr(fresh, key, value)
+    after = audit.snapshot(fresh, LEARNER_AUDIT_FIELDS)
+    changed = {k: before[k] for k in before if before[k] != after[k]}
+    if changed:
+        fresh.save()
+        audit.record(
+            actor=actor,
+            action="learner.updated",
+            obj=fresh,
+            before=changed,
+            after={k: after[k] for k in changed},
+            provider_id=fresh.provider_id,
+        )
+    return fresh

@@ -1,0 +1,162 @@
+"""Learners on a provider's roll, and the imports that keep the roll up to date.
+
+Learners are never deleted by an import: one missing from a full import is marked as left.
+The year group is stored with the academic year it was recorded in and rolled forward on
+read, so nothing has to run on 1 September.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from qic.domain.academic import rolled_year_group
+from qic.domain.benchmarks import Group
+from qic.organisations.models import Provider
+
+FLAG_FIELDS = (
+    "pupil_premium",
+    "free_school_meals",
+    "sen_support",
+    "ehc_plan",
+    "looked_after",
+    "young_carer",
+    "eal",
+    "considering_higher_education",
+    "part_time_job",
+)
+
+
+class Learner(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="learners")
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    uln = models.CharField("ULN", max_length=10, blank=True)
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=[("F", "Female"), ("M", "Male"), ("U", "Not known")])
+    year_group = models.SmallIntegerField(null=True, blank=True)
+    year_group_recorded_in = models.PositiveSmallIntegerField(null=True, blank=True)
+    registration_group = models.CharField("registration group", max_length=30, blank=True)
+    pupil_premium = models.BooleanField(default=False)
+    free_school_meals = models.BooleanField("free school meals", default=False)
+    sen_support = models.BooleanField("SEN support", default=False)
+    ehc_plan = models.BooleanField("EHC plan", default=False)
+    looked_after = models.BooleanField(default=False)
+    young_carer = models.BooleanField(default=False)
+    eal = models.BooleanField("English as an additional language", default=False)
+    considering_higher_education = models.BooleanField(default=False)
+    study_programme = models.CharField(max_length=200, blank=True)
+    curriculum_area = models.CharField(max_length=120, blank=True)
+    programme_end = models.DateField(null=True, blank=True)
+    part_time_job = models.BooleanField(default=False)
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["surname", "forename"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "upn"], condition=~Q(upn=""), name="unique_upn_per_provider"),
+            models.UniqueConstraint(fields=["provider", "uln"], condition=~Q(uln=""), name="unique_uln_per_provider"),
+            models.CheckConstraint(condition=~Q(upn="") | ~Q(uln=""), name="learner_has_upn_or_uln"),
+        ]
+        indexes = [models.Index(fields=["provider", "left_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    @property
+    def reference(self) -> str:
+        return self.upn or self.uln
+
+    def year_group_in(self, year: int) -> int | None:
+        if self.year_group is None or self.year_group_recorded_in is None:
+            return None
+        return rolled_year_group(self.year_group, self.year_group_recorded_in, year)
+
+    def groups(self) -> frozenset[Group]:
+        found = set()
+        if self.pupil_premium or self.free_school_meals:
+            found.add(Group.DISADVANTAGED)
+        for flag, group in (
+            (self.sen_support, Group.SEN_SUPPORT),
+            (self.ehc_plan, Group.EHC_PLAN),
+            (self.looked_after, Group.LOOKED_AFTER),
+            (self.young_carer, Group.YOUNG_CARER),
+        ):
+            if flag:
+                found.add(group)
+        if self.sex == "F":
+            found.add(Group.FEMALE)
+        elif self.sex == "M":
+            found.add(Group.MALE)
+        return frozenset(found)
+
+    @property
+    def support_labels(self) -> list[str]:
+        """The learner's flags in words, for lists (sex is shown elsewhere)."""
+        return [group.label for group in self.groups() if group not in (Group.FEMALE, Group.MALE)] + (
+            ["EAL"] if self.eal else []
+        )
+
+    def on_roll(self, day: dt.date) -> bool:
+        return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or self.left_on >= day)
+
+
+class LearnerImport(models.Model):
+    """One upload of a learner file, processed in the background with visible progress."""
+
+    class Kind(models.TextChoices):
+        CSV = "csv", "CSV"
+        CTF = "ctf", "Common Transfer File (XML)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        CHECKING = "checking", "Checking rows"
+        SAVING = "saving", "Saving"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="learner_imports")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    full_import = models.BooleanField(
+        default=True, help_text="Learners on roll who are missing from the file are marked as left"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [{"line": 3, "reason": "..."}]
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    left_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Learner import {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return 0 if not self.total_rows else int(100 * self.processed_rows / self.total_rows)

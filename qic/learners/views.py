@@ -1,0 +1,151 @@
+"""Learner pages: the roll, a learner's record, edits and imports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F, Q, Value
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from qic.domain import benchmarks as bm
+from qic.domain.academic import academic_year_of, year_label
+from qic.learners import actions
+from qic.learners.forms import LearnerForm, LearnerImportForm
+from qic.learners.models import Learner, LearnerImport
+from qic.learners.parsing import LEARNER_CSV_COLUMNS
+from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
+from qic.programme import queries
+from qic.programme.models import Interview, Participation
+
+
+def current_year() -> int:
+    return academic_year_of(timezone.localdate())
+
+
+@require_role()
+def learner_list(request: HttpRequest, urn: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
+    year = current_year()
+    show = "left" if request.GET.get("show") == "left" else "on_roll"
+    learners = Learner.objects.filter(provider=provider, left_on__isnull=show == "on_roll")
+    query = request.GET.get("q", "").strip()
+    if query:
+        learners = learners.filter(
+            Q(forename__icontains=query)
+            | Q(surname__icontains=query)
+            | Q(upn__iexact=query)
+            | Q(uln=query)
+            | Q(registration_group__iexact=query)
+        )
+    year_group = request.GET.get("year_group", "")
+    if year_group.isdigit():
+        # Year groups are stored with the year they were recorded in and rolled forward on read.
+        learners = learners.annotate(
+            current_year_group=F("year_group") + (Value(year) - F("year_group_recorded_in"))
+        ).filter(current_year_group=int(year_group))
+    page = Paginator(learners.order_by("surname", "forename", "pk"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "learners/learner_list.html",
+        {
+            "provider": provider,
+            "page": page,
+            "query": query,
+            "show": show,
+            "year": year,
+            "year_group": year_group,
+            "year_groups": range(7, 15),
+            "can_manage": Capability.MANAGE_LEARNERS in capabilities(request.user),
+        },
+    )
+
+
+@require_role()
+def learner_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """A learner's record: what they have done, and which measures they still need."""
+    provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
+    learner = get_object_or_404(Learner, provider=provider, pk=pk)
+    year = current_year()
+    evidence = queries.evidence_up_to(provider, year, learner_id=learner.pk).get(learner.pk, bm.NO_EVIDENCE)
+    domain_learner = queries.as_domain(learner, year)
+    statuses = []
+    for measure in bm.measures_for(queries.phase_of(provider)):
+        if measure.eligible(domain_learner, year):
+            statuses.append((measure, measure.met(domain_learner, evidence, year)))
+    participations = (
+        Participation.objects.filter(learner=learner)
+        .select_related("activity")
+        .order_by("-activity__date", "activity__title")
+    )
+    interviews = Interview.objects.filter(learner=learner).select_related("adviser")
+    caps = capabilities(request.user)
+    return render(
+        request,
+        "learners/learner_detail.html",
+        {
+            "provider": provider,
+            "learner": learner,
+            "year": year,
+            "year_label": year_label(year),
+            "year_group": learner.year_group_in(year),
+            "statuses": statuses,
+            "participations": participations,
+            "interviews": interviews,
+            "can_manage": Capability.MANAGE_LEARNERS in caps,
+            "can_record": Capability.RECORD_PROGRAMME in caps,
+        },
+    )
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def learner_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    learner = get_object_or_404(Learner, provider=provider, pk=pk)
+    form = LearnerForm(request.POST or None, instance=Learner.objects.get(pk=learner.pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        actions.update_learner(learner=learner, changes=changes, actor=request.user)
+        messages.success(request, f"{learner.name}'s record has been updated.")
+        return redirect("learner_detail", urn=provider.urn, pk=learner.pk)
+    return render(request, "learners/learner_form.html", {"provider": provider, "learner": learner, "form": form})
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def learner_import(request: HttpRequest, urn: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    form = LearnerImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        kind = (
+            LearnerImport.Kind.CTF if data.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<") else LearnerImport.Kind.CSV
+        )
+        job = actions.start_learner_import(
+            provider=provider,
+            kind=kind,
+            file_name=upload.name,
+            data=data,
+            full_import=form.cleaned_data["full_import"],
+            actor=request.user,
+        )
+        return redirect("learner_import_status", urn=provider.urn, pk=job.pk)
+    imports = LearnerImport.objects.filter(provider=provider).defer("data")[:10]
+    return render(
+        request,
+        "learners/learner_import.html",
+        {"provider": provider, "form": form, "imports": imports, "columns": LEARNER_CSV_COLUMNS},
+    )
+
+
+@require_role()
+def learner_import_status(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """The job's page; htmx polls it for the progress partial until the job finishes."""
+    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    job = get_object_or_404(LearnerImport.objects.defer("data"), provider=provider, pk=pk)
+    template = "learners/_import_progress.html" if request.headers.get("HX-Request") else "learners/import_status.html"
+    return render(request, template, {"provider": provider, "job": job})

@@ -1,0 +1,276 @@
+"""Changes to the careers programme. Each runs in one transaction and writes audit events."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qic.core import audit
+from qic.domain.academic import academic_year_of
+from qic.domain.activities import ActivityType, MeaningfulElements, categories_for
+from qic.frameworks.models import Criterion
+from qic.learners.models import Learner
+from qic.learners.parsing import parse_attendance_csv
+from qic.programme.models import (
+    Activity,
+    ActivityCategory,
+    Adviser,
+    AdviserCpd,
+    ApiToken,
+    Interview,
+    Participation,
+    ProgrammeAnswer,
+)
+
+ACTIVITY_AUDIT_FIELDS = (
+    "title",
+    "activity_type",
+    "subtype",
+    "date",
+    "partner",
+    "subject",
+    "curriculum_area",
+    "days",
+    "year_groups",
+    "description",
+    "shared_purpose",
+    "two_way",
+    "reflection",
+    "employer_feedback",
+    "categories",
+)
+
+
+@transaction.atomic
+def save_activity(*, activity: Activity, criteria: Iterable[Criterion] | None, actor: Any) -> Activity:
+    """Create or update an activity; work out what it is evidence of; audit the change."""
+    before = None
+    if activity.pk:
+        before = audit.snapshot(Activity.objects.get(pk=activity.pk), ACTIVITY_AUDIT_FIELDS)
+    activity.academic_year = academic_year_of(activity.date)
+    categories = categories_for(
+        activity_type=ActivityType(activity.activity_type),
+        subtype=activity.subtype,
+        meaningful=MeaningfulElements(
+            activity.shared_purpose, activity.two_way, activity.reflection, activity.employer_feedback
+        ),
+        subject=activity.subject,
+    )
+    activity.categories = sorted(c.value for c in categories)
+    activity.save()
+    ActivityCategory.objects.filter(activity=activity).exclude(category__in=activity.categories).delete()
+    ActivityCategory.objects.bulk_create(
+        [ActivityCategory(activity=activity, category=c) for c in activity.categories], ignore_conflicts=True
+    )
+    if criteria is not None:
+        activity.criteria.set(list(criteria))
+    audit.record(
+        actor=actor,
+        action="activity.updated" if before else "activity.created",
+        obj=activity,
+        before=before,
+        after=audit.snapshot(activity, ACTIVITY_AUDIT_FIELDS),
+        provider_id=activity.provider_id,
+    )
+    return activity
+
+
+@transaction.atomic
+def record_participation(
+    *, activity: Activity, attended: Iterable[int], absent: Iterable[int], actor: Any, replace: bool = False
+) -> dict[str, int]:
+    """Mark learners (by id, all of the activity's provider) as attended or absent.
+
+    With `replace`, anyone previously recorded but in neither list is removed from the
+    register. Returns counts; writes one audit event listing the changes.
+    """
+    attended_ids, absent_ids = set(attended), set(absent)
+    if attended_ids & absent_ids:
+        raise ValueError("A learner cannot be both present and absent")
+    valid = set(
+        Learner.objects.filter(provider_id=activity.provider_id, pk__in=attended_ids | absent_ids).values_list(
+            "pk", flat=True
+        )
+    )
+    if valid != attended_ids | absent_ids:
+        raise ValueError("Some learners are not on this provider's roll")
+    current = dict(Participation.objects.filter(activity=activity).values_list("learner_id", "attended"))
+    wanted = dict.fromkeys(attended_ids, True) | dict.fromkeys(absent_ids, False)
+    to_create = [
+        Participation(activity=activity, learner_id=pk, attended=v) for pk, v in wanted.items() if pk not in current
+    ]
+    to_flip = [pk for pk, v in wanted.items() if pk in current and current[pk] != v]
+    removed = [pk for pk in current if pk not in wanted] if replace else []
+    Participation.objects.bulk_create(to_create, batch_size=500)
+    for value in (True, False):
+        ids = [pk for pk in to_flip if wanted[pk] == value]
+        if ids:
+            Participation.objects.filter(activity=activity, learner_id__in=ids).update(
+                attended=value, recorded_at=timezone.now()
+            )
+    if removed:
+        Participation.objects.filter(activity=activity, learner_id__in=removed).delete()
+    if to_create or to_flip or removed:
+        audit.record(
+            actor=actor,
+            action="activity.register_updated",
+            obj=activity,
+            before={str(pk): current[pk] for pk in [*to_flip, *removed]},
+            after={
+                "added": {str(p.learner_id): p.attended for p in to_create},
+                "changed": {str(pk): wanted[pk] for pk in to_flip},
+                "removed": sorted(removed),
+            },
+            provider_id=activity.provider_id,
+        )
+    return {"added": len(to_create), "changed": len(to_flip), "removed": len(removed)}
+
+
+@dataclass
+class AttendanceImport:
+    present: int = 0
+    absent: int = 0
+    added: int = 0
+    changed: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def import_attendance(*, activity: Activity, data: bytes, actor: Any) -> AttendanceImport:
+    """Read a register CSV and save it; every row must match a learner on roll, or nothing is saved.
+
+    Raises LearnerFileError for a whole-file problem. Returns counts, or the row errors.
+    """
+    parsed = parse_attendance_csv(data)
+    outcome = AttendanceImport(errors=[{"line": e.line, "reason": e.reason} for e in parsed.errors])
+    learners = Learner.objects.filter(provider_id=activity.provider_id)
+    by_upn = {learner.upn: learner for learner in learners if learner.upn}
+    by_uln = {learner.uln: learner for learner in learners if learner.uln}
+    present: set[int] = set()
+    absent: set[int] = set()
+    for row in parsed.rows:
+        learner = by_upn.get(row.upn) if row.upn else by_uln.get(row.uln)
+        if learner is None:
+            outcome.errors.append({"line": row.line, "reason": f"no learner on your roll has {row.upn or row.uln}"})
+        elif learner.left_on is not None and learner.left_on < activity.date:
+            outcome.errors.append({"line": row.line, "reason": f"{learner.name} had left before this activity"})
+        else:
+            (present if row.attended else absent).add(learner.pk)
+    if outcome.errors:
+        outcome.errors.sort(key=lambda e: e["line"])
+        return outcome
+    counts = record_participation(activity=activity, attended=present, absent=absent, actor=actor)
+    outcome.present, outcome.absent = len(present), len(absent)
+    outcome.added, outcome.changed = counts["added"], counts["changed"]
+    return outcome
+
+
+ADVISER_FIELDS = ("name", "organisation", "qualification_level", "on_uk_register", "matrix_accredited", "active")
+
+
+@transaction.atomic
+def save_adviser(*, adviser: Adviser, cpd_year: int | None, cpd_hours: Any, actor: Any) -> Adviser:
+    before = audit.snapshot(Adviser.objects.get(pk=adviser.pk), ADVISER_FIELDS) if adviser.pk else None
+    adviser.save()
+    if cpd_year is not None and cpd_hours is not None:
+        AdviserCpd.objects.update_or_create(adviser=adviser, academic_year=cpd_year, defaults={"hours": cpd_hours})
+    audit.record(
+        actor=actor,
+        action="adviser.updated" if before else "adviser.created",
+        obj=adviser,
+        before=before,
+        after={**audit.snapshot(adviser, ADVISER_FIELDS), "cpd": {str(cpd_year): str(cpd_hours)} if cpd_year else {}},
+        provider_id=adviser.provider_id,
+    )
+    return adviser
+
+
+INTERVIEW_FIELDS = ("learner_id", "adviser_id", "date", "duration_minutes", "summary", "agreed_actions")
+
+
+@transaction.atomic
+def save_interview(*, interview: Interview, actor: Any) -> Interview:
+    before = audit.snapshot(Interview.objects.get(pk=interview.pk), INTERVIEW_FIELDS) if interview.pk else None
+    interview.academic_year = academic_year_of(interview.date)
+    interview.save()
+    audit.record(
+        actor=actor,
+        action="interview.updated" if before else "interview.recorded",
+        obj=interview,
+        before=before,
+        after=audit.snapshot(interview, INTERVIEW_FIELDS),
+        provider_id=interview.provider_id,
+    )
+    return interview
+
+
+@transaction.atomic
+def answer_programme_question(
+    *,
+    provider_id: int,
+    year: int,
+    benchmark: int,
+    indicator: int,
+    achieved: bool,
+    evidence_url: str,
+    note: str,
+    actor: Any,
+) -> ProgrammeAnswer:
+    answer = ProgrammeAnswer.objects.filter(
+        provider_id=provider_id, academic_year=year, benchmark=benchmark, indicator=indicator
+    ).first()
+    before = audit.snapshot(answer, ("achieved", "evidence_url", "note")) if answer else None
+    if answer is None:
+        answer = ProgrammeAnswer(provider_id=provider_id, academic_year=year, benchmark=benchmark, indicator=indicator)
+    answer.achieved, answer.evidence_url, answer.note = achieved, evidence_url, note
+    answer.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+    after = audit.snapshot(answer, ("achieved", "evidence_url", "note"))
+    if before != after:
+        answer.save()
+        audit.record(
+            actor=actor, action="programme.answered", obj=answer, before=before, after=after, provider_id=provider_id
+        )
+    return answer
+
+
+@transaction.atomic
+def create_api_token(*, provider_id: int, name: str, actor: Any) -> tuple[ApiToken, str]:
+    """Create a token for MIS integrations; returns it with the plain value, shown only once."""
+    plain = "qic_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        provider_id=provider_id,
+        name=name,
+        token_hash=hash_token(plain),
+        prefix=plain[4:12],
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="api_token.created",
+        obj=token,
+        after={"name": name, "prefix": token.prefix},
+        provider_id=provider_id,
+    )
+    return token, plain
+
+
+@transaction.atomic
+def revoke_api_token(*, token: ApiToken, actor: Any) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(
+        actor=actor,
+        action="api_token.revoked",
+        obj=token,
+        after={"revoked_at": token.revoked_at},
+        provider_id=token.provider_id,
+    )
+
+
+def hash_token(plain: str) -> str:
+    return hashlib.sha256(plain.encode()).hexdigest()

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from qic.core.forms import GovukForm, GovukModelForm
+from qic.domain.activities import SUBTYPES, ActivityType
+from qic.frameworks.models import Criterion
+from qic.learners.models import Learner
+from qic.programme.models import Activity, Adviser, Interview
+
+YEAR_GROUP_CHOICES = [(y, f"Year {y}") for y in range(7, 15)]
+
+
+class ActivityForm(GovukModelForm):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    subtype = forms.ChoiceField(
+        label="Kind",
+        choices=[("", "Choose the kind of activity")]
+        + [(value, f"{ActivityType(t).label}: {label}") for t, options in SUBTYPES.items() for value, label in options],
+    )
+    year_groups = forms.TypedMultipleChoiceField(
+        choices=YEAR_GROUP_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Who the activity is planned for. Mark who took part on the register.",
+    )
+    criteria = forms.ModelMultipleChoiceField(
+        queryset=Criterion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="National criteria this activity evidences",
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "activity_type",
+            "subtype",
+            "date",
+            "partner",
+            "subject",
+            "curriculum_area",
+            "days",
+            "year_groups",
+            "description",
+            "shared_purpose",
+            "two_way",
+            "reflection",
+            "employer_feedback",
+            "criteria",
+        ]
+        widgets = {"activity_type": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, criteria: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["criteria"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = criteria
+        field.label_from_instance = lambda obj: f"{obj.code} {obj.text[:90]}…"  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, subtype = data.get("activity_type"), data.get("subtype")
+        if kind and subtype and subtype not in {value for value, _ in SUBTYPES[ActivityType(kind)]}:
+            self.add_error("subtype", f"Choose a kind of {ActivityType(kind).label.lower()}")
+        if kind == ActivityType.WORKPLACE_EXPERIENCE and subtype == "work_experience" and not data.get("days"):
+            self.add_error("days", "Enter how many days the work experience lasts")
+        return data
+
+
+class RegisterForm(GovukForm):
+    """Choose who took part: whole year groups, a registration group, or named learners."""
+
+    year_groups = forms.TypedMultipleChoiceField(
+        choices=YEAR_GROUP_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Everyone in these year groups took part",
+    )
+    registration_group = forms.CharField(
+        required=False, label="Everyone in this class or form took part", help_text="For example 10B", max_length=30
+    )
+    attended = forms.ModelMultipleChoiceField(
+        queryset=Learner.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Present",
+    )
+    absent = forms.ModelMultipleChoiceField(
+        queryset=Learner.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Absent",
+        help_text="Absent learners stay on the register but do not count towards the benchmarks",
+    )
+
+    def __init__(self, *args: Any, learners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("attended", "absent"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = learners
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        both = set(data.get("attended") or []) & set(data.get("absent") or [])
+        if both:
+            names = ", ".join(sorted(str(learner) for learner in both))
+            self.add_error("absent", f"A learner cannot be both present and absent: {names}")
+        if not (
+            data.get("year_groups") or data.get("registration_group") or data.get("attended") or data.get("absent")
+        ):
+            raise forms.ValidationError("Choose year groups, a class, or the learners who took part")
+        return data
+
+
+class AttendanceImportForm(GovukForm):
+    file = forms.FileField(
+        label="Attendance register (CSV)",
+        help_text="Columns: UPN (or ULN) and Attended (Y/N, Present/Absent). Up to 5 MB.",
+        error_messages={"empty": "The selected file is empty", "required": "Select a file to import"},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 5 MB")
+        return upload
+
+
+class AdviserForm(GovukModelForm):
+    cpd_hours = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_value=500,
+        decimal_places=1,
+        label="CPD hours recorded this academic year",
+        help_text="Note 8: at least 25 hours a year",
+    )
+
+    class Meta:
+        model = Adviser
+        fields = ["name", "organisation", "qualification_level", "on_uk_register", "matrix_accredited", "active"]
+
+
+class InterviewForm(GovukModelForm):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    learner_reference = forms.CharField(label="Learner's UPN or ULN", max_length=13)
+
+    class Meta:
+        model = Interview
+        fields = ["learner_reference", "adviser", "date", "duration_minutes", "summary", "agreed_actions"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4}), "agreed_actions": forms.Textarea(attrs={"rows": 3})}
+        labels = {"duration_minutes": "Length in minutes"}
+        help_texts = {"duration_minutes": "The CDI recommends at least 45 minutes (Note 7)"}
+
+    def __init__(self, *args: Any, provider: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.provider = provider
+        field = self.fields["adviser"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Adviser.objects.filter(provider=provider, active=True)
+
+    def clean_learner_reference(self) -> Learner:
+        reference = self.cleaned_data["learner_reference"].strip().upper()
+        learner = (
+            Learner.objects.filter(provider=self.provider)
+            .filter(**({"upn": reference} if not reference.isdigit() else {"uln": reference}))
+            .first()
+        )
+        if learner is None:
+            raise forms.ValidationError("No learner on your roll has this UPN or ULN")
+        return learner
+
+    def clean_duration_minutes(self) -> int:
+        minutes: int = self.cleaned_data["duration_minutes"]
+        if not 1 <= minutes <= 300:
+            raise forms.ValidationError("Enter a length between 1 and 300 minutes")
+        return minutes
+
+
+class ProgrammeAnswerForm(GovukForm):
+    achieved = forms.BooleanField(required=False, label="We meet this indicator")
+    evidence_url = forms.URLField(required=False, label="Link to evidence", assume_scheme="https", max_length=500)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("achieved") and not data.get("evidence_url"):
+            self.add_error("evidence_url", "Give a link to the evidence for an indicator you meet")
+        return data
+
+
+class ApiTokenForm(GovukForm):
+    name = forms.CharField(max_length=100, label="What the token is for", help_text="For example: SIMS nightly sync")

@@ -1,0 +1,219 @@
+"""The careers programme: activities, who took part, guidance interviews and advisers.
+
+Each activity stores the benchmark categories it is evidence of (worked out by
+`qic.domain.activities.categories_for` when it is saved through an action) and its academic
+year, so the benchmark figures come from one GROUP BY over participations.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from qic.domain.activities import ACTIVITY_TYPE_LABELS, ActivityType, MeaningfulElements
+from qic.domain.benchmarks import Category
+from qic.frameworks.models import Criterion
+from qic.learners.models import Learner
+from qic.organisations.models import Provider
+
+
+class Adviser(models.Model):
+    """A careers adviser who gives guidance interviews (Notes 7–9)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="advisers")
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="Leave blank for an adviser employed by the school or college"
+    )
+    qualification_level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Highest careers guidance qualification level (Level 6 or above expected)"
+    )
+    on_uk_register = models.BooleanField("on the UK Register of Career Development Professionals", default=False)
+    matrix_accredited = models.BooleanField(
+        "organisation holds the matrix Standard", default=False, help_text="Note 9: for external careers organisations"
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def below_level_6(self) -> bool:
+        return self.qualification_level is None or self.qualification_level < 6
+
+
+class AdviserCpd(models.Model):
+    adviser = models.ForeignKey(Adviser, on_delete=models.CASCADE, related_name="cpd")
+    academic_year = models.PositiveSmallIntegerField()
+    hours = models.DecimalField(max_digits=5, decimal_places=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["adviser", "academic_year"], name="one_cpd_total_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.adviser}: {self.hours} h CPD in {self.academic_year}"
+
+
+class Activity(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="activities")
+    title = models.CharField(max_length=200)
+    activity_type = models.CharField(max_length=30, choices=[(t.value, ACTIVITY_TYPE_LABELS[t]) for t in ActivityType])
+    subtype = models.CharField(max_length=30, blank=True)
+    date = models.DateField()
+    academic_year = models.PositiveSmallIntegerField(db_index=True)
+    partner = models.CharField(
+        "employer or provider", max_length=200, blank=True, help_text="The employer, college, university or company"
+    )
+    subject = models.CharField(max_length=100, blank=True, help_text="For curriculum-linked careers learning")
+    curriculum_area = models.CharField(max_length=120, blank=True, help_text="Colleges: the curriculum area it serves")
+    days = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, help_text="Length of work experience in days"
+    )
+    year_groups = models.JSONField(default=list, blank=True)
+    description = models.TextField(blank=True)
+    shared_purpose = models.BooleanField("clear shared purpose and learning outcomes", default=False)
+    two_way = models.BooleanField("two-way interaction", default=False)
+    reflection = models.BooleanField("learners reflect afterwards", default=False)
+    employer_feedback = models.BooleanField("employer-set task and employer feedback", default=False)
+    categories = models.JSONField(default=list, blank=True)  # Category values; set by actions.save_activity
+    criteria = models.ManyToManyField(Criterion, blank=True, related_name="activities")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["provider", "academic_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d %b %Y})"
+
+    @property
+    def type_enum(self) -> ActivityType:
+        return ActivityType(self.activity_type)
+
+    @property
+    def meaningful_elements(self) -> MeaningfulElements:
+        return MeaningfulElements(self.shared_purpose, self.two_way, self.reflection, self.employer_feedback)
+
+    @property
+    def counts(self) -> bool:
+        return bool(self.categories)
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [CATEGORY_LABELS[Category(c)] for c in self.categories]
+
+
+CATEGORY_LABELS = {
+    Category.CLMI: "BM2 careers information",
+    Category.STEM: "BM4 STEM",
+    Category.CURRICULUM: "BM4 curriculum",
+    Category.EMPLOYER: "BM5 employer encounter",
+    Category.WORKPLACE: "BM6 workplace experience",
+    Category.SIXTH_FORM: "BM7 sixth form",
+    Category.FE_COLLEGE: "BM7 FE college",
+    Category.UNIVERSITY: "BM7 university",
+    Category.APPRENTICESHIP: "BM7 apprenticeship provider",
+    Category.SEND_POST16: "BM7 post-16 provider (SEND)",
+    Category.INTERVIEW: "BM8 guidance interview",
+}
+
+
+class ActivityCategory(models.Model):
+    """One row per (activity, category): what the benchmark query joins on."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="category_rows")
+    category = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "category"], name="unique_activity_category")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.category}"
+
+
+class Participation(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participations")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="participations")
+    attended = models.BooleanField(default=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "learner"], name="one_participation_each")]
+        indexes = [models.Index(fields=["learner", "attended"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} at {self.activity} ({'attended' if self.attended else 'absent'})"
+
+
+class Interview(models.Model):
+    """A one-to-one personal guidance interview (Benchmark 8)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="interviews")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="interviews")
+    adviser = models.ForeignKey(Adviser, on_delete=models.PROTECT, related_name="interviews")
+    date = models.DateField()
+    academic_year = models.PositiveSmallIntegerField(db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField()
+    summary = models.TextField()
+    agreed_actions = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"Interview with {self.learner} on {self.date:%d %b %Y}"
+
+    @property
+    def short(self) -> bool:
+        return self.duration_minutes < 45  # Note 7: the CDI recommends at least 45 minutes
+
+
+class ProgrammeAnswer(models.Model):
+    """A provider's answer to a programme-level indicator of Benchmark 1 or 3, with evidence."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="programme_answers")
+    academic_year = models.PositiveSmallIntegerField()
+    benchmark = models.PositiveSmallIntegerField()
+    indicator = models.PositiveSmallIntegerField()  # index into the section's indicators for the phase
+    achieved = models.BooleanField(default=False)
+    evidence_url = models.URLField(blank=True, max_length=500)
+    note = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "academic_year", "benchmark", "indicator"], name="one_answer_per_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"BM{self.benchmark}.{self.indicator + 1} {self.academic_year}: {'yes' if self.achieved else 'no'}"
+
+
+class ApiToken(models.Model):
+    """A provider's token for MIS integrations; only its SHA-256 is stored."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

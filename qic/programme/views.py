@@ -1,0 +1,487 @@
+"""Careers programme pages: activities and registers, interviews, advisers, benchmark figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from qic.domain.academic import academic_year_of, year_label
+from qic.domain.activities import SUBTYPES, ActivityType
+from qic.frameworks.models import Criterion, Edition, Section
+from qic.learners.models import Learner
+from qic.learners.parsing import LearnerFileError
+from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
+from qic.organisations.models import Provider
+from qic.programme import actions, queries, reports
+from qic.programme.forms import (
+    ActivityForm,
+    AdviserForm,
+    ApiTokenForm,
+    AttendanceImportForm,
+    InterviewForm,
+    ProgrammeAnswerForm,
+    RegisterForm,
+)
+from qic.programme.models import Activity, Adviser, AdviserCpd, ApiToken, Interview, Participation, ProgrammeAnswer
+
+
+def _year(request: HttpRequest) -> int:
+    """The academic year asked for (?year=2025), else the current one."""
+    current = academic_year_of(timezone.localdate())
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and 2000 <= int(raw) <= current + 1:
+        return int(raw)
+    return current
+
+
+def _years(provider: Provider) -> list[int]:
+    current = academic_year_of(timezone.localdate())
+    first = (
+        Activity.objects.filter(provider=provider)
+        .order_by("academic_year")
+        .values_list("academic_year", flat=True)
+        .first()
+    )
+    return list(range(current, min(first or current, current) - 1, -1))
+
+
+# --- Activities ------------------------------------------------------------------------------
+
+
+@require_role()
+def activity_list(request: HttpRequest, urn: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
+    year = _year(request)
+    activities = (
+        Activity.objects.filter(provider=provider, academic_year=year)
+        .annotate(
+            attended_count=Count("participations", filter=Q(participations__attended=True)),
+            absent_count=Count("participations", filter=Q(participations__attended=False)),
+        )
+        .order_by("-date", "title")
+    )
+    kind = request.GET.get("type", "")
+    if kind in {t.value for t in ActivityType}:
+        activities = activities.filter(activity_type=kind)
+    page = Paginator(activities, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programme/activity_list.html",
+        {
+            "provider": provider,
+            "page": page,
+            "year": year,
+            "year_label": year_label(year),
+            "years": _years(provider),
+            "types": list(ActivityType),
+            "kind": kind,
+            "can_record": Capability.RECORD_PROGRAMME in capabilities(request.user),
+        },
+    )
+
+
+def _criteria_choices() -> Iterable[Criterion]:
+    edition = Edition.objects.first()
+    return Criterion.objects.filter(edition=edition).order_by("position")
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    activity = get_object_or_404(Activity, provider=provider, pk=pk) if pk else Activity(provider=provider)
+    form = ActivityForm(request.POST or None, instance=activity, criteria=_criteria_choices())
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if saved.pk is None:
+            saved.created_by = request.user
+        saved = actions.save_activity(activity=saved, criteria=form.cleaned_data["criteria"], actor=request.user)
+        messages.success(request, f"“{saved.title}” has been saved.")
+        return redirect("activity_detail", urn=provider.urn, pk=saved.pk)
+    return render(
+        request,
+        "programme/activity_form.html",
+        {"provider": provider, "form": form, "activity": activity if pk else None, "subtypes": SUBTYPES},
+    )
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """The activity and its register; POST marks who took part."""
+    provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
+    activity = get_object_or_404(Activity.objects.prefetch_related("criteria"), provider=provider, pk=pk)
+    can_record = Capability.RECORD_PROGRAMME in capabilities(request.user)
+    on_roll = Learner.objects.filter(provider=provider, left_on=None).order_by("surname", "forename")
+    form = RegisterForm(request.POST or None, learners=on_roll)
+    if request.method == "POST":
+        if not can_record:
+            raise Http404("No such page")
+        if form.is_valid():
+            attended_ids = {learner.pk for learner in form.cleaned_data["attended"]}
+            absent_ids = {learner.pk for learner in form.cleaned_data["absent"]}
+            year_groups = form.cleaned_data["year_groups"]
+            group = form.cleaned_data["registration_group"].strip()
+            if year_groups or group:
+                for learner in on_roll:
+                    in_year = learner.year_group_in(activity.academic_year) in year_groups
+                    in_group = bool(group) and learner.registration_group.casefold() == group.casefold()
+                    if (in_year or in_group) and learner.pk not in absent_ids:
+                        attended_ids.add(learner.pk)
+            result = actions.record_participation(
+                activity=activity, attended=attended_ids, absent=absent_ids, actor=request.user
+            )
+            messages.success(
+                request,
+                f"Register saved: {result['added']} added, {result['changed']} changed. Benchmark figures are updated.",
+            )
+            return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
+    register = (
+        Participation.objects.filter(activity=activity)
+        .select_related("learner")
+        .order_by("-attended", "learner__surname", "learner__forename")
+    )
+    return render(
+        request,
+        "programme/activity_detail.html",
+        {
+            "provider": provider,
+            "activity": activity,
+            "register": register,
+            "form": form if can_record else None,
+            "can_record": can_record,
+            "missing": activity.meaningful_elements.missing_for(activity.type_enum)
+            if activity.type_enum
+            in (ActivityType.EMPLOYER_ENCOUNTER, ActivityType.WORKPLACE_EXPERIENCE, ActivityType.PROVIDER_ENCOUNTER)
+            else [],
+        },
+    )
+
+
+@require_role()
+@require_POST
+def participation_remove(request: HttpRequest, urn: int, pk: int, learner_pk: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    activity = get_object_or_404(Activity, provider=provider, pk=pk)
+    current = set(Participation.objects.filter(activity=activity).values_list("learner_id", "attended"))
+    if not any(learner_id == learner_pk for learner_id, _ in current):
+        raise Http404("Not on the register")
+    keep_attended = [lid for lid, att in current if att and lid != learner_pk]
+    keep_absent = [lid for lid, att in current if not att and lid != learner_pk]
+    actions.record_participation(
+        activity=activity, attended=keep_attended, absent=keep_absent, actor=request.user, replace=True
+    )
+    messages.success(request, "The learner has been taken off the register.")
+    return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def attendance_import(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """Import a register from CSV: all rows must match learners on roll, or nothing is saved."""
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    activity = get_object_or_404(Activity, provider=provider, pk=pk)
+    form = AttendanceImportForm(request.POST or None, request.FILES or None)
+    errors: list[dict[str, object]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = actions.import_attendance(
+                activity=activity, data=form.cleaned_data["file"].read(), actor=request.user
+            )
+        except LearnerFileError as exc:
+            form.add_error("file", f"{exc} Nothing was saved.")
+        else:
+            errors = outcome.errors
+            if not errors:
+                messages.success(
+                    request,
+                    f"Register imported: {outcome.present} present, {outcome.absent} absent "
+                    f"({outcome.added} added, {outcome.changed} changed).",
+                )
+                return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
+    return render(
+        request,
+        "programme/attendance_import.html",
+        {"provider": provider, "activity": activity, "form": form, "errors": errors},
+    )
+
+
+# --- Interviews and advisers -----------------------------------------------------------------
+
+
+@require_role()
+def interview_list(request: HttpRequest, urn: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
+    year = _year(request)
+    interviews = Interview.objects.filter(provider=provider, academic_year=year).select_related("learner", "adviser")
+    page = Paginator(interviews, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programme/interview_list.html",
+        {
+            "provider": provider,
+            "page": page,
+            "year": year,
+            "year_label": year_label(year),
+            "years": _years(provider),
+            "can_record": Capability.RECORD_PROGRAMME in capabilities(request.user),
+        },
+    )
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def interview_form(request: HttpRequest, urn: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    initial = {}
+    learner_pk = request.GET.get("learner", "")
+    if learner_pk.isdigit():
+        learner = Learner.objects.filter(provider=provider, pk=int(learner_pk)).first()
+        if learner:
+            initial["learner_reference"] = learner.reference
+    form = InterviewForm(request.POST or None, provider=provider, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        interview = form.save(commit=False)
+        interview.provider = provider
+        interview.learner = form.cleaned_data["learner_reference"]
+        interview.created_by = request.user
+        actions.save_interview(interview=interview, actor=request.user)
+        warnings = []
+        if interview.short:
+            warnings.append("it was shorter than the 45 minutes the CDI recommends")
+        if interview.adviser.below_level_6:
+            warnings.append("the adviser is not recorded as qualified to Level 6")
+        text = f"Interview with {interview.learner.name} recorded."
+        if warnings:
+            text += " Note: " + " and ".join(warnings) + "."
+        messages.success(request, text)
+        return redirect("learner_detail", urn=provider.urn, pk=interview.learner.pk)
+    return render(request, "programme/interview_form.html", {"provider": provider, "form": form})
+
+
+@require_role()
+def adviser_list(request: HttpRequest, urn: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
+    year = academic_year_of(timezone.localdate())
+    advisers = Adviser.objects.filter(provider=provider).annotate(
+        interview_count=Count("interviews", filter=Q(interviews__academic_year=year))
+    )
+    cpd = {c.adviser_id: c.hours for c in AdviserCpd.objects.filter(adviser__provider=provider, academic_year=year)}
+    rows = [(adviser, cpd.get(adviser.pk)) for adviser in advisers]
+    return render(
+        request,
+        "programme/adviser_list.html",
+        {
+            "provider": provider,
+            "rows": rows,
+            "year_label": year_label(year),
+            "can_record": Capability.RECORD_PROGRAMME in capabilities(request.user),
+        },
+    )
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def adviser_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    year = academic_year_of(timezone.localdate())
+    adviser = get_object_or_404(Adviser, provider=provider, pk=pk) if pk else Adviser(provider=provider)
+    existing_cpd = AdviserCpd.objects.filter(adviser_id=adviser.pk, academic_year=year).first() if pk else None
+    form = AdviserForm(
+        request.POST or None, instance=adviser, initial={"cpd_hours": existing_cpd.hours if existing_cpd else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = actions.save_adviser(
+            adviser=form.save(commit=False),
+            cpd_year=year,
+            cpd_hours=form.cleaned_data["cpd_hours"],
+            actor=request.user,
+        )
+        messages.success(request, f"{saved.name} has been saved.")
+        return redirect("adviser_list", urn=provider.urn)
+    return render(request, "programme/adviser_form.html", {"provider": provider, "form": form, "adviser": adviser})
+
+
+# --- Benchmark figures -----------------------------------------------------------------------
+
+
+def _dashboard_context(request: HttpRequest, provider: Provider, year: int) -> dict[str, object]:
+    edition = Edition.objects.first()
+    today = timezone.localdate()
+    figures = queries.figures_for(provider, year, today=today, edition=edition)
+    previous = queries.figures_for(provider, year - 1, today=today, edition=edition)
+    return reports.dashboard(provider, figures, previous, edition)
+
+
+@require_role()
+def benchmark_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
+    year = _year(request)
+    context = _dashboard_context(request, provider, year)
+    context.update(
+        provider=provider,
+        year=year,
+        year_label=year_label(year),
+        years=_years(provider),
+        show_names=Capability.VIEW_LEARNERS in capabilities(request.user),
+        can_answer=Capability.MANAGE_LEARNERS in capabilities(request.user),
+    )
+    return render(request, "programme/dashboard.html", context)
+
+
+@require_role()
+def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
+    year = _year(request)
+    figures = queries.figures_for(provider, year, today=timezone.localdate(), edition=Edition.objects.first())
+    try:
+        result = figures.measure(code)
+    except StopIteration:
+        raise Http404("No such measure") from None
+    show_names = Capability.VIEW_LEARNERS in capabilities(request.user)
+    missing = list(Learner.objects.filter(pk__in=result.not_met).order_by("surname", "forename")) if show_names else []
+    return render(
+        request,
+        "programme/measure_detail.html",
+        {
+            "provider": provider,
+            "year": year,
+            "year_label": year_label(year),
+            "result": result,
+            "tables": reports.measure_tables(result),
+            "missing": [(learner, learner.year_group_in(year)) for learner in missing],
+            "show_names": show_names,
+        },
+    )
+
+
+@require_role()
+def benchmark_export(request: HttpRequest, urn: int, table: str) -> HttpResponse:
+    """CSV of one dashboard table. Named lists only for roles that may see learners."""
+    provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
+    year = _year(request)
+    figures = queries.figures_for(provider, year, today=timezone.localdate(), edition=Edition.objects.first())
+    previous = queries.figures_for(provider, year - 1, today=timezone.localdate(), edition=Edition.objects.first())
+    learners = None
+    if table.startswith("missing-"):
+        if Capability.VIEW_LEARNERS not in capabilities(request.user):
+            raise Http404("No such table")
+        learners = {learner.pk: learner for learner in queries.learners_for_year(provider, year)}
+    rows = reports.export_rows(table, figures, previous, learners, year)
+    if rows is None:
+        raise Http404("No such table")
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{provider.urn}-{year}-{table}.csv"'
+    return response
+
+
+@dataclass(frozen=True)
+class Question:
+    section: Section
+    index: int
+    text: str
+    answer: ProgrammeAnswer | None
+    form: ProgrammeAnswerForm
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
+    """The programme-level indicators of Benchmarks 1 and 3, answered with links to evidence."""
+    provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
+    year = _year(request)
+    can_answer = Capability.MANAGE_LEARNERS in capabilities(request.user)
+    edition = Edition.objects.first()
+    college = provider.is_college
+    sections = list(Section.objects.filter(edition=edition, number__in=queries.PROGRAMME_BENCHMARKS))
+    answers = {
+        (a.benchmark, a.indicator): a for a in ProgrammeAnswer.objects.filter(provider=provider, academic_year=year)
+    }
+    questions: list[Question] = []
+    for section in sections:
+        for index, text in enumerate(section.college_indicators if college else section.school_indicators):
+            answer = answers.get((section.number, index))
+            prefix = f"q-{section.number}-{index}"
+            form = ProgrammeAnswerForm(
+                request.POST if request.method == "POST" else None,
+                prefix=prefix,
+                initial={"achieved": answer.achieved, "evidence_url": answer.evidence_url, "note": answer.note}
+                if answer
+                else None,
+            )
+            questions.append(Question(section, index, text, answer, form))
+    if request.method == "POST":
+        if not can_answer:
+            raise Http404("No such page")
+        if all(q.form.is_valid() for q in questions):
+            with transaction.atomic():
+                for q in questions:
+                    data = q.form.cleaned_data
+                    actions.answer_programme_question(
+                        provider_id=provider.pk,
+                        year=year,
+                        benchmark=q.section.number,
+                        indicator=q.index,
+                        achieved=data["achieved"],
+                        evidence_url=data["evidence_url"],
+                        note=data["note"],
+                        actor=request.user,
+                    )
+            messages.success(request, "Your answers have been saved. Benchmarks 1 and 3 are updated.")
+            return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "programme/programme_answers.html",
+        {
+            "provider": provider,
+            "year": year,
+            "year_label": year_label(year),
+            "years": _years(provider),
+            "questions": questions,
+            "can_answer": can_answer,
+            "has_errors": any(q.form.errors for q in questions),
+        },
+    )
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    form = ApiTokenForm(request.POST or None)
+    plain = None
+    if request.method == "POST" and form.is_valid():
+        _token, plain = actions.create_api_token(
+            provider_id=provider.pk, name=form.cleaned_data["name"], actor=request.user
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(provider=provider).select_related("created_by")
+    return render(
+        request, "programme/api_tokens.html", {"provider": provider, "form": form, "tokens": tokens, "plain": plain}
+    )
+
+
+@require_role()
+@require_POST
+def api_token_revoke(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    token = get_object_or_404(ApiToken, provider=provider, pk=pk, revoked_at=None)
+    actions.revoke_api_token(token=token, actor=request.user)
+    messages.success(request, f"The token “{token.name}” no longer works.")
+    return redirect("api_tokens", urn=provider.urn)
