@@ -6,11 +6,12 @@ Every endpoint gets its objects through `qic.organisations.access`, exactly as t
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, NinjaAPI, Schema
+from ninja import File, NinjaAPI, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
@@ -323,9 +324,7 @@ class LearnerImportOut(Schema):
     tags=["learners"],
     summary="Import learners from a CSV or CTF file (all or nothing)",
 )
-def import_learners(
-    request: HttpRequest, urn: int, file: File[UploadedFile], full_import: bool = True
-) -> tuple[int, LearnerImportOut]:
+def import_learners(request: HttpRequest, urn: int, file: File[UploadedFile], full_import: bool = True) -> Status[Any]:
     """Upload the file as multipart form data (`file`). With `full_import`, learners on roll
     who are missing from the file are marked as left. 422 lists every bad row; nothing is saved."""
     provider = provider_for_api(request, urn, Capability.MANAGE_LEARNERS)
@@ -348,7 +347,7 @@ def import_learners(
         left=job.left_count,
         errors=[RowErrorOut(**e) for e in job.errors],
     )
-    return (200 if job.status == LearnerImport.Status.DONE else 422), out
+    return Status(200 if job.status == LearnerImport.Status.DONE else 422, out)
 
 
 class AttendanceOut(Schema):
@@ -366,17 +365,14 @@ class AttendanceOut(Schema):
     tags=["activities"],
     summary="Import an activity's attendance register from CSV (all or nothing)",
 )
-def import_attendance(
-    request: HttpRequest, urn: int, activity_id: int, file: File[UploadedFile]
-) -> tuple[int, AttendanceOut]:
+def import_attendance(request: HttpRequest, urn: int, activity_id: int, file: File[UploadedFile]) -> Status[Any]:
     provider = provider_for_api(request, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(Activity, provider=provider, pk=activity_id)
     try:
         outcome = programme_actions.import_attendance(activity=activity, data=file.read(), actor=request.user)
     except LearnerFileError as exc:
-        return 422, AttendanceOut(
-            present=0, absent=0, added=0, changed=0, errors=[RowErrorOut(line=0, reason=str(exc))]
-        )
+        failed = AttendanceOut(present=0, absent=0, added=0, changed=0, errors=[RowErrorOut(line=0, reason=str(exc))])
+        return Status(422, failed)
     out = AttendanceOut(
         present=outcome.present,
         absent=outcome.absent,
@@ -384,7 +380,7 @@ def import_attendance(
         changed=outcome.changed,
         errors=[RowErrorOut(**e) for e in outcome.errors],
     )
-    return (422 if outcome.errors else 200), out
+    return Status(422 if outcome.errors else 200, out)
 
 
 class ActivityOut(Schema):

@@ -23,6 +23,8 @@ FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "qic" / "frameworks" /
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     # Argon2 is deliberately slow; tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    # Background jobs run before the response in tests, so assertions see their results.
+    settings.QIC_JOBS_INLINE = True  # type: ignore[attr-defined]
 
 
 @dataclass

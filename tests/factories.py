@@ -8,6 +8,9 @@ import factory
 from django.utils import timezone
 
 from qic.domain.provider_types import ProviderType
+from qic.learners.models import Learner
+from qic.programme.actions import save_activity
+from qic.programme.models import Activity
 from qic.organisations.models import (
     AssessorAssignment,
     AwardingBody,
@@ -95,3 +98,38 @@ def make_invitation(
         token_hash=Invitation.hash_token(token),
         expires_at=timezone.now() + dt.timedelta(days=14),
     )
+
+
+# --- Learners and the careers programme -------------------------------------------------------
+
+LEARNER_CSV = b"UPN,Forename,Surname,Date of birth,Sex,Year group\r\nR201100018042,Test,Pupil,15/01/2012,F,9\r\n"
+
+
+def make_learner(provider: Provider, **fields: object) -> Learner:
+    """A Year 9 pupil in 2025/26 unless told otherwise; UPN from the DfE example unless given."""
+    values: dict[str, object] = {
+        "upn": "R201100018042",
+        "forename": "Test",
+        "surname": "Pupil",
+        "date_of_birth": dt.date(2011, 1, 15),
+        "sex": "F",
+        "year_group": 9,
+        "year_group_recorded_in": 2025,
+    }
+    values.update(fields)
+    existing = Learner.objects.filter(provider=provider, upn=values["upn"]).first() if values["upn"] else None
+    return existing or Learner.objects.create(provider=provider, **values)
+
+
+def make_activity(provider: Provider, **fields: object) -> Activity:
+    values: dict[str, object] = {
+        "title": "Employer talk",
+        "activity_type": "employer_encounter",
+        "subtype": "talk",
+        "date": dt.date(2025, 11, 5),
+        "shared_purpose": True,
+        "two_way": True,
+        "reflection": True,
+    }
+    values.update(fields)
+    return save_activity(activity=Activity(provider=provider, **values), criteria=None, actor="tests")

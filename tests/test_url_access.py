@@ -16,9 +16,14 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from qic.learners.models import LearnerImport
 from qic.organisations.models import Role
+from qic.programme.actions import create_api_token
+from qic.programme.models import Adviser, Participation
 from tests.conftest import CAST_NAMES, Cast
-from tests.factories import UserFactory, make_invitation
+from tests.factories import LEARNER_CSV, UserFactory, make_activity, make_invitation, make_learner
 
 OK = 200
 REDIRECT = 302
@@ -46,6 +51,7 @@ class Row:
     kwargs: Callable[[Cast], dict[str, Any]]
     expected: dict[str, Any]
     method: str = "get"
+    data: Callable[[Cast], dict[str, Any]] | None = None
 
 
 def no_kwargs(cast: Cast) -> dict[str, Any]:
@@ -74,6 +80,76 @@ def p1_assignment(cast: Cast) -> dict[str, Any]:
 
 def edition_code(cast: Cast) -> dict[str, Any]:
     return {"code": "qic-2024"}
+
+
+def p1_learner(cast: Cast) -> dict[str, Any]:
+    return {"urn": cast.p1.urn, "pk": make_learner(cast.p1).pk}
+
+
+def p1_activity(cast: Cast) -> dict[str, Any]:
+    return {"urn": cast.p1.urn, "pk": make_activity(cast.p1).pk}
+
+
+def p1_activity_api(cast: Cast) -> dict[str, Any]:
+    return {"urn": cast.p1.urn, "activity_id": make_activity(cast.p1).pk}
+
+
+def p1_participation(cast: Cast) -> dict[str, Any]:
+    activity = make_activity(cast.p1)
+    learner = make_learner(cast.p1)
+    Participation.objects.create(activity=activity, learner=learner)
+    return {"urn": cast.p1.urn, "pk": activity.pk, "learner_pk": learner.pk}
+
+
+def p1_import(cast: Cast) -> dict[str, Any]:
+    job = LearnerImport.objects.create(provider=cast.p1, kind="csv", file_name="roll.csv", data=b"")
+    return {"urn": cast.p1.urn, "pk": job.pk}
+
+
+def p1_adviser(cast: Cast) -> dict[str, Any]:
+    return {"urn": cast.p1.urn, "pk": Adviser.objects.create(provider=cast.p1, name="A. Adviser").pk}
+
+
+def p1_token(cast: Cast) -> dict[str, Any]:
+    token, _ = create_api_token(provider_id=cast.p1.pk, name="MIS", actor=cast.p1_leader)
+    return {"urn": cast.p1.urn, "pk": token.pk}
+
+
+def p1_measure(cast: Cast) -> dict[str, Any]:
+    return {"urn": cast.p1.urn, "code": "BM5"}
+
+
+def p1_export(cast: Cast) -> dict[str, Any]:
+    return {"urn": cast.p1.urn, "table": "measures"}
+
+
+def learner_file(cast: Cast) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("roll.csv", LEARNER_CSV, content_type="text/csv")}
+
+
+def register_file(cast: Cast) -> dict[str, Any]:
+    make_learner(cast.p1)
+    return {"file": SimpleUploadedFile("register.csv", b"UPN,Attended\r\nR201100018042,Y\r\n")}
+
+
+def capability(allowed: list[str], *, anon: Any = LOGIN) -> dict[str, Any]:
+    """Pages on provider p1: the allowed roles get 200; others who can see p1 get 403; people of
+    other tenants get 404, as if p1 did not exist."""
+    others_who_see_p1 = ["consortium", "ab1_admin", "assessor_assigned", "p1_leader", "p1_staff", "p1_governor"]
+    result = {name: NOT_FOUND for name in ALL_ROLES}
+    result.update({name: FORBIDDEN for name in others_who_see_p1})
+    result.update({name: OK for name in allowed})
+    result["anon"] = anon
+    return result
+
+
+LEARNER_VIEWERS = ["p1_leader", "p1_staff"]
+FIGURE_VIEWERS = ["p1_leader", "p1_staff", "p1_governor", "ab1_admin", "assessor_assigned"]
+LEADER = ["p1_leader"]
+
+
+def as_status(expected: dict[str, Any], ok: int) -> dict[str, Any]:
+    return {who: ok if code == OK else code for who, code in expected.items()}
 
 
 AB_STAFF_AND_CONSORTIUM = {
@@ -159,7 +235,36 @@ ACCESS: dict[str, Row] = {
     "audit_log": Row(
         no_kwargs, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": OK, "p1_leader": OK, "p2_leader": OK})
     ),
+    # A provider's learners and careers programme (issue 3): by capability.
+    "learner_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "learner_detail": Row(p1_learner, capability(LEARNER_VIEWERS)),
+    "learner_edit": Row(p1_learner, capability(LEADER)),
+    "learner_import": Row(p1_urn, capability(LEADER)),
+    "learner_import_status": Row(p1_import, capability(LEADER)),
+    "activity_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "activity_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "activity_detail": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "activity_edit": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "attendance_import": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "participation_remove": Row(p1_participation, as_status(capability(LEARNER_VIEWERS), REDIRECT), method="post"),
+    "interview_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "interview_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "adviser_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "adviser_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "adviser_edit": Row(p1_adviser, capability(LEARNER_VIEWERS)),
+    "benchmark_dashboard": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "measure_detail": Row(p1_measure, capability(FIGURE_VIEWERS)),
+    "benchmark_export": Row(p1_export, capability(FIGURE_VIEWERS)),
+    "programme_answers": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "api_tokens": Row(p1_urn, capability(LEADER)),
+    "api_token_revoke": Row(p1_token, as_status(capability(LEADER), REDIRECT), method="post"),
     # The API: 401 instead of a log-in redirect; other tenants' objects 404.
+    "api-1.0.0:provider_benchmarks": Row(p1_urn, capability(FIGURE_VIEWERS, anon=UNAUTHORISED)),
+    "api-1.0.0:list_activities": Row(p1_urn, capability(LEARNER_VIEWERS, anon=UNAUTHORISED)),
+    "api-1.0.0:import_learners": Row(p1_urn, capability(LEADER, anon=UNAUTHORISED), method="post", data=learner_file),
+    "api-1.0.0:import_attendance": Row(
+        p1_activity_api, capability(LEARNER_VIEWERS, anon=UNAUTHORISED), method="post", data=register_file
+    ),
     "api-1.0.0:api-root": Row(no_kwargs, expect(NOT_FOUND, anon=NOT_FOUND)),
     "api-1.0.0:openapi-json": Row(no_kwargs, expect(OK, anon=OK)),
     "api-1.0.0:openapi-view": Row(no_kwargs, expect(OK, anon=OK)),
@@ -203,7 +308,10 @@ def test_access(url_name: str, who: str, cast: Cast, edition: Any, client: Clien
     user = cast.user(who)
     if user is not None:
         client.force_login(user)
-    response = client.post(url) if row.method == "post" else client.get(url)
+    if row.method == "post":
+        response = client.post(url, row.data(cast) if row.data else {})
+    else:
+        response = client.get(url)
     expected = row.expected[who]
     if expected == LOGIN:
         assert response.status_code == REDIRECT

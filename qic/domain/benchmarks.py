@@ -8,13 +8,19 @@ which the pupil turns 16, i.e. the cohort aged 16 on the 31 August that ends the
 - BM2  by age 14, has accessed careers and labour-market information;
 - BM4  by age 14, has learnt how STEM subjects lead to a wide range of careers;
 - BM5  in this year (every year from age 11), at least one meaningful employer encounter;
-- BM6  by 16 at least one meaningful workplace experience; by 18 one further (two in all);
+- BM6  by 16 at least one meaningful workplace experience; by 18 one further, in 16–18
+       (criterion 6.1: "a further meaningful experience by the end of Key Stage 5");
 - BM7  by 16 a meaningful encounter with the full range of next-stage providers (sixth
-       form, FE college, university, apprenticeship provider) — for a learner with an EHC
-       plan, any suitable post-16 provider counts (Note 6); by 18, two university visits for
-       those considering higher education;
-- BM8  a guidance interview by the end of KS3 and another during KS4 (criterion 8.2); a
-       further one in 16–18 is an opportunity, reported but not required.
+       form, FE college, university, apprenticeship provider) — for a learner with SEND (SEN
+       support or an EHC plan), any suitable post-16 provider counts (Note 6); by 18, two
+       university visits for those considering higher education;
+- BM8  a guidance interview by the end of KS3 and another during KS4 (criterion 8.2 asks
+       for one "by the end of both Key Stage 3 and Key Stage 4", read as one in each stage);
+       a further one in 16–18 is an opportunity, reported but not required.
+
+Cohorts are set by date of birth, as the benchmarks are worded by age; the breakdowns use the
+learner's recorded year group. Programme-level indicators are numbered from 0, in the order
+the edition lists them.
 
 Colleges (per study programme):
 - BM2  by the end of the programme, has accessed careers and labour-market information;
@@ -210,11 +216,26 @@ def _any_time(category: Category, at_least: int = 1) -> Rule:
     return lambda learner, evidence, year: _count(evidence, [category], None, year) >= at_least
 
 
+SEND_GROUPS = frozenset({Group.EHC_PLAN, Group.SEN_SUPPORT})
+
+
 def _bm7_school(learner: Learner, evidence: Evidence, year: int) -> bool:
     kinds = _kinds(evidence, NEXT_STAGE, year)
-    if Group.EHC_PLAN in learner.groups and kinds:
-        return True  # Note 6: suitable post-16 providers count for learners with SEND
+    if learner.groups & SEND_GROUPS and kinds:
+        return True  # Note 6: for SEND learners, suitable post-16 providers count
     return kinds >= FULL_RANGE
+
+
+def _first_year_aged(learner: Learner, year: int, age: int) -> int:
+    """The academic year in which the learner started aged `age` (on the 31 August before)."""
+    return year - (age_at_year_start(learner.date_of_birth, year) - age)
+
+
+def _bm6_school_18(learner: Learner, evidence: Evidence, year: int) -> bool:
+    """Two experiences in all, at least one of them in 16–18 ("one further" by the end of KS5, 6.1)."""
+    total = _count(evidence, [Category.WORKPLACE], None, year)
+    after_16 = _count(evidence, [Category.WORKPLACE], _first_year_aged(learner, year, 16), year)
+    return total >= 2 and after_16 >= 1
 
 
 def _bm7_university(learner: Learner, evidence: Evidence, year: int) -> bool:
@@ -286,9 +307,10 @@ SCHOOL_MEASURES: tuple[Measure, ...] = (
         6,
         Phase.SCHOOL,
         "A further workplace experience by 18",
-        "Pupils aged 18 by the end of the year who have had two meaningful experiences of a workplace.",
+        "Pupils aged 18 by the end of the year who have had a further meaningful experience of a workplace in "
+        "16–18, two in all.",
         _aged_at_end(18),
-        _any_time(Category.WORKPLACE, at_least=2),
+        _bm6_school_18,
     ),
     Measure(
         "BM7-16",

@@ -324,14 +324,15 @@ def test_bm6_16(days: list[dt.date], expected: str) -> None:
     [
         ([d(2023, 10, 1), d(2025, 10, 1)], MET),  # BM6-18: one before 16 (Y11) and one after (Y13)
         ([d(2024, 10, 1), d(2025, 10, 1)], MET),  # BM6-18: both after 16 (Y12, Y13)
-        # BM6-18 as the code reads it: "two in all", whenever they were. Two in KS4 and none in
-        # 16–18 also meets it, although the Guide says "one further" by 18 (see the report).
-        ([d(2022, 10, 1), d(2023, 10, 1)], MET),
+        # BM6-18: two in KS4 and none in 16–18 do not meet it: criterion 6.1 asks for a further
+        # experience by the end of Key Stage 5.
+        ([d(2022, 10, 1), d(2023, 10, 1)], NOT_MET),
+        ([d(2023, 8, 31), d(2024, 9, 1)], MET),  # BM6-18: last day of Y11, then the first day of Y12
         ([d(2025, 10, 1)], NOT_MET),  # BM6-18: only one
         ([d(2025, 10, 1), d(2026, 9, 1)], NOT_MET),  # BM6-18: the second is after the year ends at 18
     ],
 )
-def test_bm6_18_needs_two_workplace_experiences_in_all(days: list[dt.date], expected: str) -> None:
+def test_bm6_18_needs_a_further_experience_in_16_to_18(days: list[dt.date], expected: str) -> None:
     assert outcome("BM6-18", Y13, *(did(Y13, day, C.WORKPLACE) for day in days)) == expected
 
 
@@ -356,8 +357,8 @@ SEN = pupil(year_group=11, groups={Group.SEN_SUPPORT})
         (Y11, (C.SIXTH_FORM, C.FE_COLLEGE, C.UNIVERSITY), NOT_MET),  # BM7-16: no apprenticeship provider
         (Y11, (C.SIXTH_FORM, C.FE_COLLEGE, C.UNIVERSITY, C.SEND_POST16), NOT_MET),  # SEND provider no substitute
         (Y11, (*FULL_RANGE, C.SEND_POST16), MET),  # BM7-16: more than the full range
-        (Y11, (C.SEND_POST16,), NOT_MET),  # Note 6 is not for a learner without an EHC plan
-        (SEN, (C.SEND_POST16,), NOT_MET),  # ... nor, as written, for SEN support (see the report)
+        (Y11, (C.SEND_POST16,), NOT_MET),  # Note 6 is not for a learner without SEND
+        (SEN, (C.SEND_POST16,), MET),  # Note 6 is about SEND learners: SEN support too
         (EHC, (C.SEND_POST16,), MET),  # Note 6: one suitable post-16 provider for an EHC plan
         (EHC, (C.UNIVERSITY,), MET),  # Note 6: any next-stage provider counts for an EHC plan
         (EHC, (), NOT_MET),  # Note 6 still needs an encounter
