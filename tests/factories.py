@@ -9,8 +9,6 @@ from django.utils import timezone
 
 from qic.domain.provider_types import ProviderType
 from qic.learners.models import Learner
-from qic.programme.actions import save_activity
-from qic.programme.models import Activity
 from qic.organisations.models import (
     AssessorAssignment,
     AwardingBody,
@@ -21,6 +19,8 @@ from qic.organisations.models import (
     Role,
     User,
 )
+from qic.programme.actions import save_activity
+from qic.programme.models import Activity
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qic.learners.models import LearnerImport
 from qic.organisations.models import Role
@@ -136,9 +135,9 @@ def capability(allowed: list[str], *, anon: Any = LOGIN) -> dict[str, Any]:
     """Pages on provider p1: the allowed roles get 200; others who can see p1 get 403; people of
     other tenants get 404, as if p1 did not exist."""
     others_who_see_p1 = ["consortium", "ab1_admin", "assessor_assigned", "p1_leader", "p1_staff", "p1_governor"]
-    result = {name: NOT_FOUND for name in ALL_ROLES}
-    result.update({name: FORBIDDEN for name in others_who_see_p1})
-    result.update({name: OK for name in allowed})
+    result = dict.fromkeys(ALL_ROLES, NOT_FOUND)
+    result.update(dict.fromkeys(others_who_see_p1, FORBIDDEN))
+    result.update(dict.fromkeys(allowed, OK))
     result["anon"] = anon
     return result
 

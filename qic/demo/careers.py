@@ -17,6 +17,7 @@ from qic.domain.activities import ActivityType, MeaningfulElements, categories_f
 from qic.domain.upn import upn_check_letter
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
+from qic.programme import tallies
 from qic.programme.models import (
     Activity,
     ActivityCategory,
@@ -323,7 +324,7 @@ def build_careers_programme(
                 learner.left_on = today - dt.timedelta(days=rng.randint(20, 200))
             learners.append(learner)
     Learner.objects.bulk_create(learners, batch_size=1000)
-    learners = list(Learner.objects.filter(provider=provider))
+    learners = list(Learner.objects.filter(provider=provider).order_by("pk"))  # same order on every database
 
     advisers = [
         Adviser(
@@ -474,4 +475,5 @@ def build_careers_programme(
                     )
                 )
     ProgrammeAnswer.objects.bulk_create(answers)
+    tallies.refresh_provider(provider.pk)
     return BuiltProgramme(len(learners), len(activities), len(participations), len(interviews))

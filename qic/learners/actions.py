@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,9 @@ from qic.domain.academic import academic_year_of
 from qic.learners.models import FLAG_FIELDS, Learner, LearnerImport
 from qic.learners.parsing import LearnerFileError, LearnerRow, ParseResult, parse_ctf, parse_learner_csv
 from qic.organisations.models import Provider
+from qic.programme import tallies
+
+logger = logging.getLogger(__name__)
 
 # Fields an import owns. Anything else on a learner (e.g. considering HE, set in the app) is
 # only changed by an import when the file has a value for it.
@@ -82,7 +86,20 @@ def run_in_background(task: Callable[[], object]) -> None:
 
 
 def process_learner_import(job_id: int, *, today: dt.date | None = None) -> LearnerImport:
-    """Check every row, then write everything or nothing. Returns the finished job."""
+    """Check every row, then write everything or nothing. Returns the finished job.
+
+    An unexpected error fails the job with a message (the save is one transaction, so nothing
+    was written) rather than leaving it "Saving" for ever.
+    """
+    try:
+        return _process(job_id, today=today)
+    except Exception:
+        logger.exception("Learner import %s failed", job_id)
+        job = LearnerImport.objects.get(pk=job_id)
+        return _fail(job, [{"line": 0, "reason": "Something went wrong while saving. Nothing was imported."}])
+
+
+def _process(job_id: int, *, today: dt.date | None) -> LearnerImport:
     job = LearnerImport.objects.select_related("provider", "created_by").get(pk=job_id)
     today = today or timezone.localdate()
     LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.CHECKING)
@@ -97,6 +114,7 @@ def process_learner_import(job_id: int, *, today: dt.date | None = None) -> Lear
     LearnerImport.objects.filter(pk=job.pk).update(total_rows=len(parsed.rows) + len(parsed.errors))
     errors = [{"line": e.line, "reason": e.reason} for e in parsed.errors]
     errors += _school_rules(job.provider, parsed)
+    errors += _identifier_conflicts(job.provider, parsed)
     if errors:
         return _fail(job, sorted(errors, key=lambda e: e["line"]))
     LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.SAVING, processed_rows=0)
@@ -131,6 +149,38 @@ def _school_rules(provider: Provider, parsed: ParseResult) -> list[dict[str, Any
     ]
 
 
+def _identifier_conflicts(provider: Provider, parsed: ParseResult) -> list[dict[str, Any]]:
+    """Rows whose UPN and ULN belong to two different learners on record, or that match a
+    learner another row already matched. Saving them would break the one-UPN/one-ULN rule
+    (an IntegrityError part-way through) or update one learner twice."""
+    by_upn: dict[str, int] = {}
+    by_uln: dict[str, int] = {}
+    for pk, upn, uln in Learner.objects.filter(provider=provider).values_list("pk", "upn", "uln"):
+        if upn:
+            by_upn[upn] = pk
+        if uln:
+            by_uln[uln] = pk
+    errors: list[dict[str, Any]] = []
+    matched: dict[int, int] = {}  # learner pk -> first line that matched it
+    for row in parsed.rows:
+        upn_pk = by_upn.get(row.upn) if row.upn else None
+        uln_pk = by_uln.get(row.uln) if row.uln else None
+        if upn_pk is not None and uln_pk is not None and upn_pk != uln_pk:
+            errors.append(
+                {
+                    "line": row.line,
+                    "reason": f"UPN {row.upn} and ULN {row.uln} belong to two different learners on record",
+                }
+            )
+            continue
+        found = upn_pk if upn_pk is not None else uln_pk
+        if found is not None:
+            first = matched.setdefault(found, row.line)
+            if first != row.line:
+                errors.append({"line": row.line, "reason": f"this is the same learner as on line {first}"})
+    return errors
+
+
 def _fail(job: LearnerImport, errors: list[dict[str, Any]]) -> LearnerImport:
     LearnerImport.objects.filter(pk=job.pk).update(
         status=LearnerImport.Status.FAILED, errors=errors, finished_at=timezone.now(), data=b""
@@ -159,6 +209,7 @@ def apply_learner_rows(
     by_upn = {learner.upn: learner for learner in existing if learner.upn}
     by_uln = {learner.uln: learner for learner in existing if learner.uln}
     seen: set[int] = set()
+    area_changed: list[int] = []
     created = updated = unchanged = 0
     new_learners: list[Learner] = []
     for index, row in enumerate(rows, start=1):
@@ -185,6 +236,8 @@ def apply_learner_rows(
                 learner.save()
                 updated += 1
                 changed = {k: before[k] for k in before if before[k] != after[k]}
+                if "curriculum_area" in changed:
+                    area_changed.append(learner.pk)
                 audit.record(
                     actor=actor,
                     action="learner.updated",
@@ -205,6 +258,7 @@ def apply_learner_rows(
             after=audit.snapshot(learner, LEARNER_AUDIT_FIELDS),
             provider_id=provider.pk,
         )
+    tallies.refresh(area_changed)
     left = 0
     if full_import:
         for learner in existing:
@@ -255,6 +309,8 @@ def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any) -> 
     changed = {k: before[k] for k in before if before[k] != after[k]}
     if changed:
         fresh.save()
+        if "curriculum_area" in changed:
+            tallies.refresh([fresh.pk])  # college BM5 counts encounters in the learner's own area
         audit.record(
             actor=actor,
             action="learner.updated",

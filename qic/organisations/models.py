@@ -155,8 +155,8 @@ PROVIDER_ROLES = frozenset({Role.CAREERS_LEADER, Role.PROVIDER_STAFF, Role.GOVER
 # The database refuses a membership whose organisation does not match its role.
 ROLE_ORGANISATION_RULE = (
     Q(role=Role.CONSORTIUM_ADMIN, awarding_body__isnull=True, provider__isnull=True)
-    | Q(role__in=list(AWARDING_BODY_ROLES), awarding_body__isnull=False, provider__isnull=True)
-    | Q(role__in=list(PROVIDER_ROLES), awarding_body__isnull=True, provider__isnull=False)
+    | Q(role__in=sorted(AWARDING_BODY_ROLES), awarding_body__isnull=False, provider__isnull=True)
+    | Q(role__in=sorted(PROVIDER_ROLES), awarding_body__isnull=True, provider__isnull=False)
 )
 
 

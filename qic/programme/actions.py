@@ -17,6 +17,7 @@ from qic.domain.activities import ActivityType, MeaningfulElements, categories_f
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
 from qic.learners.parsing import parse_attendance_csv
+from qic.programme import tallies
 from qic.programme.models import (
     Activity,
     ActivityCategory,
@@ -64,12 +65,22 @@ def save_activity(*, activity: Activity, criteria: Iterable[Criterion] | None, a
     )
     activity.categories = sorted(c.value for c in categories)
     activity.save()
+    evidence_changed = before is not None and any(
+        before[key] != value
+        for key, value in (
+            ("categories", activity.categories),
+            ("date", activity.date.isoformat()),
+            ("curriculum_area", activity.curriculum_area),
+        )
+    )
     ActivityCategory.objects.filter(activity=activity).exclude(category__in=activity.categories).delete()
     ActivityCategory.objects.bulk_create(
         [ActivityCategory(activity=activity, category=c) for c in activity.categories], ignore_conflicts=True
     )
     if criteria is not None:
         activity.criteria.set(list(criteria))
+    if evidence_changed:
+        tallies.refresh(activity.participations.values_list("learner_id", flat=True))
     audit.record(
         actor=actor,
         action="activity.updated" if before else "activity.created",
@@ -116,6 +127,7 @@ def record_participation(
             )
     if removed:
         Participation.objects.filter(activity=activity, learner_id__in=removed).delete()
+    tallies.refresh([p.learner_id for p in to_create if p.attended] + to_flip + removed)
     if to_create or to_flip or removed:
         audit.record(
             actor=actor,
@@ -198,6 +210,7 @@ def save_interview(*, interview: Interview, actor: Any) -> Interview:
     before = audit.snapshot(Interview.objects.get(pk=interview.pk), INTERVIEW_FIELDS) if interview.pk else None
     interview.academic_year = academic_year_of(interview.date)
     interview.save()
+    tallies.refresh([interview.learner_id, *([before["learner_id"]] if before else [])])
     audit.record(
         actor=actor,
         action="interview.updated" if before else "interview.recorded",

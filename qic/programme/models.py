@@ -217,3 +217,28 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class LearnerTally(models.Model):
+    """How many attended activities (or interviews) of each category a learner had in a year.
+
+    A read model: kept up to date by `qic.programme.tallies.refresh` inside every action that
+    changes participations, activities, interviews or a learner's curriculum area, so the
+    benchmark figures read a few thousand small rows instead of every participation.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="tallies")
+    category = models.CharField(max_length=40)
+    academic_year = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+    in_curriculum_area = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "category", "academic_year"], name="one_tally_per_key")
+        ]
+        indexes = [models.Index(fields=["provider", "academic_year", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.category} {self.academic_year}: {self.count}"

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from qic.domain import benchmarks as bm
-from qic.domain.academic import year_end, year_start
+from qic.domain.academic import academic_year_of, year_end, year_start
 from qic.frameworks.models import Edition, Section
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
-from qic.programme.models import Interview, Participation, ProgrammeAnswer
+from qic.programme.models import LearnerTally, ProgrammeAnswer
 
 PROGRAMME_BENCHMARKS = (1, 3)
+CATEGORIES = {c.value: c for c in bm.Category}
 
 
 def phase_of(provider: Provider) -> bm.Phase:
@@ -42,42 +45,124 @@ def as_domain(learner: Learner, year: int) -> bm.Learner:
         left_on=learner.left_on,
         considering_higher_education=learner.considering_higher_education,
         curriculum_area=learner.curriculum_area,
-        programme_end_year=(end.year if end.month >= 9 else end.year - 1) if end else None,
+        programme_end_year=academic_year_of(end) if end else None,
         name=learner.name,
     )
 
 
-def evidence_up_to(provider: Provider, year: int, learner_id: int | None = None) -> dict[int, bm.Evidence]:
-    """Each learner's tallies by (category, academic year), for years up to `year` (two queries).
+def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """Run a values_list queryset's SQL directly, without Django's per-row machinery.
 
-    The same numbers as `qic.domain.benchmarks.summarise` over the dated participations; a test
-    holds the two together.
+    The figures read thousands of rows on every dashboard view, and building them through the
+    ORM's result iterators costs more than the query itself.
     """
-    own_area = Case(
-        When(~Q(activity__curriculum_area="") & Q(activity__curriculum_area=F("learner__curriculum_area")), then=1),
-        default=Value(0),
-        output_field=IntegerField(),
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def as_date(value: Any) -> dt.date | None:
+    """SQLite may hand dates back as ISO strings; PostgreSQL gives dates."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+DOMAIN_FIELDS = (
+    "pk",
+    "date_of_birth",
+    "year_group",
+    "year_group_recorded_in",
+    "pupil_premium",
+    "free_school_meals",
+    "sen_support",
+    "ehc_plan",
+    "looked_after",
+    "young_carer",
+    "sex",
+    "joined_on",
+    "left_on",
+    "considering_higher_education",
+    "curriculum_area",
+    "programme_end",
+)
+
+
+def _groups(disadvantaged: bool, sen: bool, ehc: bool, lac: bool, carer: bool, sex: str) -> frozenset[bm.Group]:
+    flags = (
+        (disadvantaged, bm.Group.DISADVANTAGED),
+        (sen, bm.Group.SEN_SUPPORT),
+        (ehc, bm.Group.EHC_PLAN),
+        (lac, bm.Group.LOOKED_AFTER),
+        (carer, bm.Group.YOUNG_CARER),
+        (sex == "F", bm.Group.FEMALE),
+        (sex == "M", bm.Group.MALE),
     )
-    participations = Participation.objects.filter(
-        activity__provider=provider, attended=True, activity__academic_year__lte=year
+    return frozenset(group for flag, group in flags if flag)
+
+
+def domain_learners_on_roll(provider: Provider, year: int, measure_date: dt.date) -> list[bm.Learner]:
+    """The learners on roll on the measure date, as plain domain data (one narrow query)."""
+    rows = raw_rows(
+        Learner.objects.filter(provider=provider)
+        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=measure_date))
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=measure_date))
+        .order_by()  # no sort: lists of names are ordered where they are shown
+        .values_list(*DOMAIN_FIELDS)
     )
-    interviews = Interview.objects.filter(provider=provider, academic_year__lte=year)
+    learners = []
+    # Most learners share one of a few combinations of flags: build each group set once.
+    group_sets: dict[tuple[Any, ...], frozenset[bm.Group]] = {}
+    for pk, dob, year_group, recorded_in, pp, fsm, sen, ehc, lac, carer, sex, joined, left, he, area, end in rows:
+        key = (bool(pp or fsm), bool(sen), bool(ehc), bool(lac), bool(carer), sex)
+        groups = group_sets.get(key)
+        if groups is None:
+            groups = group_sets[key] = _groups(*key)
+        end_date = as_date(end)
+        learners.append(
+            bm.Learner(
+                id=pk,
+                date_of_birth=as_date(dob),  # type: ignore[arg-type]
+                year_group=None if year_group is None or recorded_in is None else year_group + year - recorded_in,
+                groups=groups,
+                joined_on=as_date(joined),
+                left_on=as_date(left),
+                considering_higher_education=bool(he),
+                curriculum_area=area,
+                programme_end_year=academic_year_of(end_date) if end_date else None,
+            )
+        )
+    return learners
+
+
+def evidence_up_to(
+    provider: Provider,
+    year: int,
+    learner_id: int | None = None,
+    *,
+    categories: set[bm.Category] | None = None,
+    from_year: int | None = None,
+) -> dict[int, bm.Evidence]:
+    """Each learner's tallies by (category, academic year), for years up to `year` (one query).
+
+    Reads the stored `LearnerTally` rows, which hold exactly what
+    `qic.domain.benchmarks.summarise` gives over the dated participations (a test holds the two
+    together). `categories` and `from_year` narrow the read when only some measures are wanted.
+    """
+    tallies = LearnerTally.objects.filter(provider=provider, academic_year__lte=year)
+    if from_year is not None:
+        tallies = tallies.filter(academic_year__gte=from_year)
+    if categories is not None:
+        tallies = tallies.filter(category__in=[c.value for c in categories])
     if learner_id is not None:
-        participations = participations.filter(learner_id=learner_id)
-        interviews = interviews.filter(learner_id=learner_id)
-    rows = (
-        participations.values_list("learner_id", "activity__category_rows__category", "activity__academic_year")
-        .annotate(n=Count("id"), in_area=Sum(own_area))
-        .order_by()
-    )
+        tallies = tallies.filter(learner_id=learner_id)
     result: dict[int, dict[tuple[bm.Category, int], bm.Tally]] = defaultdict(dict)
-    for who, category, activity_year, n, in_area in rows:
-        # An activity that is evidence of nothing (not meaningful) comes back with no category.
-        if category is not None:
-            result[who][(bm.Category(category), activity_year)] = bm.Tally(n, in_area or 0)
-    interview_rows = interviews.values_list("learner_id", "academic_year").annotate(n=Count("id")).order_by()
-    for who, interview_year, n in interview_rows:
-        result[who][(bm.Category.INTERVIEW, interview_year)] = bm.Tally(n, 0)
+    for who, category, tally_year, count, in_area in raw_rows(
+        tallies.order_by().values_list("learner_id", "category", "academic_year", "count", "in_curriculum_area")
+    ):
+        result[who][(CATEGORIES[category], tally_year)] = bm.Tally(count, in_area)
     return dict(result)
 
 
@@ -90,10 +175,9 @@ def programme_indicator_counts(edition: Edition | None, phase: bm.Phase) -> dict
 
 
 def figures_for(provider: Provider, year: int, *, today: dt.date, edition: Edition | None) -> bm.ProviderFigures:
-    """All eight benchmarks for the provider in the year, from learner-level evidence."""
+    """All eight benchmarks for the provider in the year, from learner-level evidence (four queries)."""
     phase = phase_of(provider)
-    learners = learners_for_year(provider, year)
-    domain_learners = [as_domain(learner, year) for learner in learners]
+    learners = domain_learners_on_roll(provider, year, bm.measure_date_for(year, today))
     evidence = evidence_up_to(provider, year)
     answers = [
         bm.ProgrammeAnswer(a.benchmark, a.indicator, a.achieved)
@@ -103,7 +187,7 @@ def figures_for(provider: Provider, year: int, *, today: dt.date, edition: Editi
         phase=phase,
         year=year,
         today=today,
-        learners=domain_learners,
+        learners=learners,
         evidence=evidence,
         programme_indicators=programme_indicator_counts(edition, phase),
         answers=answers,

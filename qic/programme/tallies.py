@@ -1,0 +1,82 @@
+"""Keeping `LearnerTally` in step with participations and interviews.
+
+`compute` is the definition (one GROUP BY over the source rows); `refresh` replaces the stored
+tallies of the given learners with freshly computed ones. Every action that could change a
+learner's evidence calls `refresh` for the learners it touched, in its own transaction, so the
+figures are live the moment a register is saved.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+
+from qic.domain import benchmarks as bm
+from qic.learners.models import Learner
+from qic.programme.models import Interview, LearnerTally, Participation
+
+BATCH = 500
+
+
+def compute(learner_ids: list[int]) -> dict[int, dict[tuple[bm.Category, int], bm.Tally]]:
+    """Tallies by (category, academic year) for these learners, from participations and interviews."""
+    result: dict[int, dict[tuple[bm.Category, int], bm.Tally]] = defaultdict(dict)
+    own_area = Case(
+        When(~Q(activity__curriculum_area="") & Q(activity__curriculum_area=F("learner__curriculum_area")), then=1),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    for start in range(0, len(learner_ids), BATCH):
+        batch = learner_ids[start : start + BATCH]
+        rows = (
+            Participation.objects.filter(attended=True, learner_id__in=batch)
+            .values_list("learner_id", "activity__category_rows__category", "activity__academic_year")
+            .annotate(n=Count("id"), in_area=Sum(own_area))
+            .order_by()
+        )
+        for who, category, year, n, in_area in rows:
+            # An activity that is evidence of nothing (not meaningful) has no category row.
+            if category is not None:
+                result[who][(bm.Category(category), year)] = bm.Tally(n, in_area or 0)
+        interviews = (
+            Interview.objects.filter(learner_id__in=batch)
+            .values_list("learner_id", "academic_year")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for who, year, n in interviews:
+            result[who][(bm.Category.INTERVIEW, year)] = bm.Tally(n, 0)
+    return dict(result)
+
+
+def refresh(learner_ids: Iterable[int]) -> None:
+    """Recompute and store the tallies of these learners. Call inside the change's transaction."""
+    ids = sorted(set(learner_ids))
+    if not ids:
+        return
+    providers = dict(Learner.objects.filter(pk__in=ids).values_list("pk", "provider_id"))
+    computed = compute(ids)
+    for start in range(0, len(ids), BATCH):
+        LearnerTally.objects.filter(learner_id__in=ids[start : start + BATCH]).delete()
+    LearnerTally.objects.bulk_create(
+        [
+            LearnerTally(
+                provider_id=providers[learner_id],
+                learner_id=learner_id,
+                category=category.value,
+                academic_year=year,
+                count=tally.count,
+                in_curriculum_area=tally.in_curriculum_area,
+            )
+            for learner_id, tallies in computed.items()
+            for (category, year), tally in tallies.items()
+        ],
+        batch_size=2000,
+    )
+
+
+def refresh_provider(provider_id: int) -> None:
+    """Rebuild every tally of one provider (after bulk-generated data, or to repair)."""
+    refresh(Learner.objects.filter(provider_id=provider_id).values_list("pk", flat=True))

@@ -1,0 +1,509 @@
+"""Recording careers activities and who took part: the activity form, the register and its CSV import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils.html import escape
+
+from qic.core.models import AuditEvent
+from qic.domain.upn import upn_check_letter
+from qic.learners.models import Learner
+from qic.programme import queries
+from qic.programme.models import Activity, ActivityCategory, Participation
+from tests.conftest import Cast
+from tests.factories import make_activity, make_learner
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "learners"
+# A day after 2025/26 ends, so its figures are final.
+TODAY = dt.date(2026, 9, 30)
+
+
+def upn(n: int) -> str:
+    body = f"8889007{n:05d}"
+    return upn_check_letter(body) + body
+
+
+def activity_post(**fields: Any) -> dict[str, Any]:
+    """The activity form as a browser sends it: ticked boxes are sent, unticked ones are not."""
+    data: dict[str, Any] = {
+        "title": "Engineering talk",
+        "activity_type": "employer_encounter",
+        "subtype": "talk",
+        "date": "2025-11-05",
+        "partner": "Acme Engineering",
+        "subject": "",
+        "curriculum_area": "",
+        "days": "",
+        "description": "",
+        "shared_purpose": "on",
+        "two_way": "on",
+        "reflection": "on",
+    }
+    data.update(fields)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def staff(client: Client, cast: Cast) -> Client:
+    client.force_login(cast.p1_staff)
+    return client
+
+
+def create(client: Client, cast: Cast, **fields: Any) -> Activity:
+    response = client.post(f"/providers/{cast.p1.urn}/activities/new/", activity_post(**fields))
+    assert response.status_code == 302, response.context["form"].errors
+    activity = Activity.objects.order_by("-pk").first()
+    assert activity is not None
+    assert response["Location"] == f"/providers/{cast.p1.urn}/activities/{activity.pk}/"
+    return activity
+
+
+# --- The activity form -------------------------------------------------------------------------
+
+
+def test_a_meaningful_employer_encounter_counts_for_bm5(staff: Client, cast: Cast) -> None:
+    activity = create(staff, cast, year_groups=["9", "10"])
+    assert activity.provider == cast.p1
+    assert (activity.title, activity.activity_type, activity.subtype) == (
+        "Engineering talk",
+        "employer_encounter",
+        "talk",
+    )
+    assert (activity.date, activity.academic_year, activity.year_groups) == (dt.date(2025, 11, 5), 2025, [9, 10])
+    assert activity.categories == ["employer"]
+    assert list(ActivityCategory.objects.filter(activity=activity).values_list("category", flat=True)) == ["employer"]
+    assert activity.created_by == cast.p1_staff
+
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/").content.decode()
+    assert "“Engineering talk” has been saved." in page
+    assert "BM5 employer encounter" in page
+    assert "not recorded as meaningful" not in page
+
+    event = AuditEvent.objects.get(action="activity.created")
+    assert (event.object_id, event.actor, event.provider_id_ref, event.before) == (
+        str(activity.pk),
+        cast.p1_staff,
+        cast.p1.pk,
+        None,
+    )
+    assert event.after is not None
+    assert (event.after["title"], event.after["categories"], event.after["date"]) == (
+        "Engineering talk",
+        ["employer"],
+        "2025-11-05",
+    )
+
+
+def test_an_encounter_without_reflection_counts_for_nothing_and_the_page_says_why(staff: Client, cast: Cast) -> None:
+    activity = create(staff, cast, reflection=None)
+    assert activity.categories == []
+    assert ActivityCategory.objects.filter(activity=activity).count() == 0
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/").content.decode()
+    assert (
+        "This activity does not count towards the benchmarks yet: it is not recorded as meaningful. "
+        "Missing: learner reflection afterwards."
+    ) in page
+    assert "Nothing yet" in page
+
+
+def test_a_workplace_experience_also_needs_employer_feedback(staff: Client, cast: Cast) -> None:
+    without = create(
+        staff, cast, title="Shadowing", activity_type="workplace_experience", subtype="shadowing", partner="NHS"
+    )
+    assert without.categories == []
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{without.pk}/").content.decode()
+    assert "Missing: an employer-set task and employer feedback." in page
+
+    with_feedback = create(
+        staff,
+        cast,
+        title="Work experience week",
+        activity_type="workplace_experience",
+        subtype="work_experience",
+        days="5",
+        employer_feedback="on",
+    )
+    assert with_feedback.categories == ["workplace"]
+    assert with_feedback.days == 5
+
+
+def test_curriculum_learning_in_physics_counts_for_curriculum_and_stem(staff: Client, cast: Cast) -> None:
+    activity = create(
+        staff,
+        cast,
+        title="Careers in physics",
+        activity_type="curriculum_learning",
+        subtype="subject_lesson",
+        subject="Physics",
+        shared_purpose=None,
+        two_way=None,
+        reflection=None,
+    )
+    assert activity.categories == ["curriculum", "stem"]
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/").content.decode()
+    assert "BM4 curriculum, BM4 STEM" in page
+    assert "not recorded as meaningful" not in page  # curriculum learning needs no meaningful elements
+
+    history = create(
+        staff, cast, title="Careers in history", activity_type="curriculum_learning", subtype="subject_lesson"
+    )
+    assert history.categories == ["curriculum"]
+
+
+def test_a_university_visit_counts_as_a_university_encounter(staff: Client, cast: Cast) -> None:
+    activity = create(
+        staff, cast, title="Campus day", activity_type="provider_encounter", subtype="university", partner="Keele"
+    )
+    assert activity.categories == ["provider_university"]
+
+
+def test_editing_an_activity_recomputes_its_categories_and_audits_the_change(staff: Client, cast: Cast) -> None:
+    activity = create(staff, cast)
+    response = staff.post(f"/providers/{cast.p1.urn}/activities/{activity.pk}/edit/", activity_post(two_way=None))
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.categories == []
+    assert ActivityCategory.objects.filter(activity=activity).count() == 0
+    event = AuditEvent.objects.get(action="activity.updated")
+    assert event.before is not None
+    assert event.after is not None
+    assert (event.before["two_way"], event.after["two_way"]) == (True, False)
+    assert (event.before["categories"], event.after["categories"]) == (["employer"], [])
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"title": ""}, {"title": ["This field is required."]}),
+        ({"subtype": "university"}, {"subtype": ["Choose a kind of employer encounter"]}),
+        (
+            {"activity_type": "workplace_experience", "subtype": "work_experience", "days": ""},
+            {"days": ["Enter how many days the work experience lasts"]},
+        ),
+        ({"date": ""}, {"date": ["This field is required."]}),
+    ],
+    ids=["no-title", "subtype-of-another-type", "work-experience-without-days", "no-date"],
+)
+def test_bad_input_is_refused_and_nothing_is_written(
+    staff: Client, cast: Cast, fields: dict[str, Any], errors: dict[str, list[str]]
+) -> None:
+    response = staff.post(f"/providers/{cast.p1.urn}/activities/new/", activity_post(**fields))
+    assert response.status_code == 200
+    assert response.context["form"].errors == errors
+    page = response.content.decode()
+    assert "There is a problem" in page
+    for messages in errors.values():
+        assert escape(messages[0]) in page
+    assert Activity.objects.count() == 0
+    assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(("name", "status"), [("p1_governor", 403), ("p2_leader", 404)])
+def test_governors_and_other_providers_cannot_add_activities(
+    client: Client, cast: Cast, name: str, status: int
+) -> None:
+    client.force_login(cast.user(name))
+    response = client.post(f"/providers/{cast.p1.urn}/activities/new/", activity_post())
+    assert response.status_code == status
+    assert Activity.objects.count() == 0
+
+
+# --- The register ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def school(cast: Cast) -> dict[str, Learner]:
+    """Three Year 9s (two in 9MR), two Year 10s (10DU) and a Year 9 who has left."""
+    learners = {
+        "amy": make_learner(cast.p1, upn=upn(1), forename="Amy", surname="Archer", registration_group="9MR"),
+        "ben": make_learner(cast.p1, upn=upn(2), forename="Ben", surname="Baker", registration_group="9MR"),
+        "cal": make_learner(cast.p1, upn=upn(3), forename="Cal", surname="Cooper", registration_group="9TC"),
+        "dee": make_learner(
+            cast.p1,
+            upn=upn(4),
+            forename="Dee",
+            surname="Dyer",
+            date_of_birth=dt.date(2010, 1, 15),
+            year_group=10,
+            registration_group="10DU",
+        ),
+        "eve": make_learner(
+            cast.p1,
+            upn=upn(5),
+            forename="Eve",
+            surname="Evans",
+            date_of_birth=dt.date(2010, 2, 15),
+            year_group=10,
+            registration_group="10DU",
+        ),
+        "fay": make_learner(cast.p1, upn=upn(6), forename="Fay", surname="Fisher", left_on=dt.date(2025, 10, 1)),
+    }
+    return learners
+
+
+def register_url(cast: Cast, activity: Activity) -> str:
+    return f"/providers/{cast.p1.urn}/activities/{activity.pk}/"
+
+
+def register(activity: Activity) -> dict[str, bool]:
+    return {p.learner.forename: p.attended for p in Participation.objects.filter(activity=activity)}
+
+
+def register_events(activity: Activity) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(action="activity.register_updated", object_id=str(activity.pk)).order_by("pk")
+    )
+
+
+def test_marking_a_year_group_registers_everyone_in_it_this_year(
+    staff: Client, cast: Cast, school: dict[str, Learner]
+) -> None:
+    activity = make_activity(cast.p1)
+    response = staff.post(register_url(cast, activity), {"year_groups": ["9"]}, follow=True)
+    assert response.status_code == 200
+    assert "Register saved: 3 added, 0 changed. Benchmark figures are updated." in response.content.decode()
+    # Fay was in Year 9 but has left, so she is not on the register.
+    assert register(activity) == {"Amy": True, "Ben": True, "Cal": True}
+    [event] = register_events(activity)
+    assert event.before == {}
+    assert event.after == {
+        "added": {str(school[n].pk): True for n in ("amy", "ben", "cal")},
+        "changed": {},
+        "removed": [],
+    }
+    assert event.actor == cast.p1_staff
+    page = response.content.decode()
+    assert "3 learners recorded." in page
+    assert "Archer, Amy" in page
+
+
+def test_year_groups_roll_forward_to_the_activitys_year(staff: Client, cast: Cast, school: dict[str, Learner]) -> None:
+    # Recorded as Year 9 in 2025/26, so Year 8 in 2024/25.
+    activity = make_activity(cast.p1, date=dt.date(2025, 3, 3))
+    staff.post(register_url(cast, activity), {"year_groups": ["8"]})
+    assert register(activity) == {"Amy": True, "Ben": True, "Cal": True}
+
+
+def test_marking_a_registration_group_ignores_case(staff: Client, cast: Cast, school: dict[str, Learner]) -> None:
+    activity = make_activity(cast.p1)
+    staff.post(register_url(cast, activity), {"registration_group": "9mr"})
+    assert register(activity) == {"Amy": True, "Ben": True}
+
+
+def test_absent_learners_are_recorded_but_do_not_count(staff: Client, cast: Cast, school: dict[str, Learner]) -> None:
+    activity = make_activity(cast.p1)
+    response = staff.post(
+        register_url(cast, activity),
+        {"year_groups": ["9"], "attended": [school["dee"].pk], "absent": [school["ben"].pk]},
+    )
+    assert response.status_code == 302
+    assert register(activity) == {"Amy": True, "Ben": False, "Cal": True, "Dee": True}
+    figures = queries.figures_for(cast.p1, 2025, today=TODAY, edition=None)
+    bm5 = figures.measure("BM5")
+    # Everyone on roll is at least 11: Amy, Ben, Cal, Dee and Eve. Ben was absent.
+    assert (bm5.total.eligible, bm5.total.met) == (5, 3)
+    assert set(bm5.not_met) == {school["ben"].pk, school["eve"].pk}
+    assert bm5.by_year_group == {9: bm5.by_year_group[9], 10: bm5.by_year_group[10]}
+    assert (bm5.by_year_group[9].eligible, bm5.by_year_group[9].met) == (3, 2)
+    assert (bm5.by_year_group[10].eligible, bm5.by_year_group[10].met) == (2, 1)
+    page = staff.get(register_url(cast, activity)).content.decode()
+    assert "Absent</strong>" in page
+
+
+def test_marking_present_learners_absent_later_is_a_change(
+    staff: Client, cast: Cast, school: dict[str, Learner]
+) -> None:
+    activity = make_activity(cast.p1)
+    staff.post(register_url(cast, activity), {"attended": [school["amy"].pk, school["ben"].pk]})
+    response = staff.post(register_url(cast, activity), {"absent": [school["amy"].pk]}, follow=True)
+    assert "Register saved: 0 added, 1 changed." in response.content.decode()
+    assert register(activity) == {"Amy": False, "Ben": True}
+    first, second = register_events(activity)
+    assert first.after == {
+        "added": {str(school["amy"].pk): True, str(school["ben"].pk): True},
+        "changed": {},
+        "removed": [],
+    }
+    assert second.before == {str(school["amy"].pk): True}
+    assert second.after == {"added": {}, "changed": {str(school["amy"].pk): False}, "removed": []}
+
+
+def test_saving_the_same_register_again_writes_no_event(staff: Client, cast: Cast, school: dict[str, Learner]) -> None:
+    activity = make_activity(cast.p1)
+    staff.post(register_url(cast, activity), {"year_groups": ["9"]})
+    response = staff.post(register_url(cast, activity), {"year_groups": ["9"]}, follow=True)
+    assert "Register saved: 0 added, 0 changed." in response.content.decode()
+    assert len(register_events(activity)) == 1
+
+
+def test_a_learner_cannot_be_both_present_and_absent(staff: Client, cast: Cast, school: dict[str, Learner]) -> None:
+    activity = make_activity(cast.p1)
+    amy = school["amy"]
+    response = staff.post(register_url(cast, activity), {"attended": [amy.pk], "absent": [amy.pk]})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"absent": ["A learner cannot be both present and absent: Amy Archer"]}
+    assert "A learner cannot be both present and absent: Amy Archer" in response.content.decode()
+    assert Participation.objects.count() == 0
+    assert register_events(activity) == []
+
+
+def test_an_empty_register_form_is_an_error(staff: Client, cast: Cast, school: dict[str, Learner]) -> None:
+    activity = make_activity(cast.p1)
+    response = staff.post(register_url(cast, activity), {"registration_group": ""})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["Choose year groups, a class, or the learners who took part"]
+    assert Participation.objects.count() == 0
+
+
+def test_learners_of_another_provider_cannot_be_registered(
+    staff: Client, cast: Cast, school: dict[str, Learner]
+) -> None:
+    other = make_learner(cast.p2, upn=upn(99), forename="Zed", surname="Other")
+    activity = make_activity(cast.p1)
+    response = staff.post(register_url(cast, activity), {"attended": [other.pk]})
+    assert response.status_code == 200
+    assert "attended" in response.context["form"].errors
+    assert Participation.objects.count() == 0
+
+
+def test_removing_a_learner_from_the_register(staff: Client, cast: Cast, school: dict[str, Learner]) -> None:
+    activity = make_activity(cast.p1)
+    staff.post(register_url(cast, activity), {"year_groups": ["9"], "absent": [school["cal"].pk]})
+    response = staff.post(f"{register_url(cast, activity)}register/{school['cal'].pk}/remove/", follow=True)
+    assert response.status_code == 200
+    assert "The learner has been taken off the register." in response.content.decode()
+    assert register(activity) == {"Amy": True, "Ben": True}
+    event = register_events(activity)[-1]
+    assert event.before == {str(school["cal"].pk): False}
+    assert event.after == {"added": {}, "changed": {}, "removed": [school["cal"].pk]}
+
+    # Someone not on the register cannot be removed.
+    missing = staff.post(f"{register_url(cast, activity)}register/{school['dee'].pk}/remove/")
+    assert missing.status_code == 404
+
+
+@pytest.mark.parametrize(("name", "status"), [("p1_governor", 403), ("p2_leader", 404)])
+def test_governors_and_other_providers_cannot_change_the_register(
+    client: Client, cast: Cast, school: dict[str, Learner], name: str, status: int
+) -> None:
+    activity = make_activity(cast.p1)
+    Participation.objects.create(activity=activity, learner=school["amy"])
+    client.force_login(cast.user(name))
+    assert client.post(register_url(cast, activity), {"year_groups": ["9"]}).status_code == status
+    assert client.post(f"{register_url(cast, activity)}register/{school['amy'].pk}/remove/").status_code == status
+    assert register(activity) == {"Amy": True}
+
+
+# --- Importing a register ----------------------------------------------------------------------
+
+# UPNs in tests/fixtures/learners/attendance_good.csv, in file order, then its one ULN.
+ATTENDANCE_UPNS = [
+    "V888900118100",
+    "J888900118101",
+    "Y888900118102",
+    "M888900118103",
+    "B888900118104",
+    "Q888900118105",
+    "E888900118106",
+    "U888900118107",
+    "H888900118108",
+]
+ATTENDANCE_ULN = "9000000067"
+PRESENT = [True, False, True, False, True, False, True, False, True, True]
+
+
+def roll_for_attendance(cast: Cast, *, skip: int | None = None) -> list[Learner]:
+    learners = [
+        make_learner(cast.p1, upn=value, forename=f"Pupil{n}", surname="Register")
+        for n, value in enumerate(ATTENDANCE_UPNS)
+        if n != skip
+    ]
+    learners.append(make_learner(cast.p1, upn="", uln=ATTENDANCE_ULN, forename="Jasper", surname="Fauxley"))
+    return learners
+
+
+def import_register(client: Client, cast: Cast, activity: Activity, data: bytes) -> Any:
+    return client.post(
+        f"/providers/{cast.p1.urn}/activities/{activity.pk}/attendance/",
+        {"file": SimpleUploadedFile("register.csv", data, content_type="text/csv")},
+    )
+
+
+def test_importing_a_good_register(staff: Client, cast: Cast) -> None:
+    learners = roll_for_attendance(cast)
+    activity = make_activity(cast.p1)
+    response = import_register(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
+    assert response.status_code == 302
+    assert response["Location"] == register_url(cast, activity)
+    page = staff.get(response["Location"]).content.decode()
+    assert "Register imported: 6 present, 4 absent (10 added, 0 changed)." in page
+    recorded = dict(Participation.objects.filter(activity=activity).values_list("learner_id", "attended"))
+    assert recorded == {learner.pk: present for learner, present in zip(learners, PRESENT, strict=True)}
+    [event] = register_events(activity)
+    assert event.after is not None
+    assert event.after["added"] == {str(learner.pk): p for learner, p in zip(learners, PRESENT, strict=True)}
+
+    # The same file again changes nothing.
+    again = import_register(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
+    assert (
+        "Register imported: 6 present, 4 absent (0 added, 0 changed)." in staff.get(again["Location"]).content.decode()
+    )
+    assert len(register_events(activity)) == 1
+
+
+def test_a_register_naming_someone_not_on_roll_saves_nothing(staff: Client, cast: Cast) -> None:
+    roll_for_attendance(cast, skip=4)  # B888900118104, line 6 of the file, is not on the roll
+    activity = make_activity(cast.p1)
+    response = import_register(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
+    assert response.status_code == 200
+    assert response.context["errors"] == [{"line": 6, "reason": "no learner on your roll has B888900118104"}]
+    page = response.content.decode()
+    assert "Nothing was saved: 1 row to fix" in page
+    assert "Line 6: no learner on your roll has B888900118104" in page
+    assert Participation.objects.count() == 0
+    assert register_events(activity) == []
+
+
+def test_a_register_with_bad_rows_lists_them_all_and_saves_nothing(staff: Client, cast: Cast) -> None:
+    roll_for_attendance(cast)
+    activity = make_activity(cast.p1)
+    response = import_register(staff, cast, activity, (FIXTURES / "attendance_bad.csv").read_bytes())
+    assert response.status_code == 200
+    expected = [
+        (3, "bad UPN 'A888900118101': check letter should be J, not A"),
+        (4, "UPN V888900118100 is a duplicate: it is already on line 2"),
+        (5, "unknown attendance value 'L' in Attended: use Y or N"),
+        (6, "UPN or ULN is required"),
+        (7, "bad ULN '123456789': must be 10 digits (this has 9 characters)"),
+    ]
+    assert [(e["line"], e["reason"]) for e in response.context["errors"]] == expected
+    page = response.content.decode()
+    assert "Nothing was saved: 5 rows to fix" in page
+    for line, reason in expected:
+        assert f"<li>Line {line}: {escape(reason)}</li>" in page
+    assert Participation.objects.count() == 0
+
+
+def test_a_register_naming_someone_who_had_left_saves_nothing(staff: Client, cast: Cast) -> None:
+    learners = roll_for_attendance(cast)
+    Learner.objects.filter(pk=learners[2].pk).update(left_on=dt.date(2025, 10, 31))
+    activity = make_activity(cast.p1, date=dt.date(2025, 11, 5))
+    response = import_register(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
+    assert response.status_code == 200
+    assert response.context["errors"] == [{"line": 4, "reason": "Pupil2 Register had left before this activity"}]
+    assert "Line 4: Pupil2 Register had left before this activity" in response.content.decode()
+    assert Participation.objects.count() == 0
+
+
+def test_a_register_that_is_not_csv_is_a_form_error(staff: Client, cast: Cast) -> None:
+    activity = make_activity(cast.p1)
+    response = import_register(staff, cast, activity, b"Name,Attended\r\nAda,Y\r\n")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"file": ["Missing required column: UPN or ULN Nothing was saved."]}
+    assert Participation.objects.count() == 0
