@@ -57,6 +57,9 @@ class ActivityForm(GovukModelForm):
 
     def __init__(self, *args: Any, criteria: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        kind = self.fields["activity_type"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(t.value, t.label) for t in ActivityType]  # no blank radio button
         field = self.fields["criteria"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = criteria

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from qic.domain.activities import ACTIVITY_TYPE_LABELS, ActivityType, MeaningfulElements
+from qic.domain.activities import ACTIVITY_TYPE_LABELS, NEEDS_MEANING, ActivityType, MeaningfulElements
 from qic.domain.benchmarks import Category
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
@@ -107,6 +107,15 @@ class Activity(models.Model):
     @property
     def category_labels(self) -> list[str]:
         return [CATEGORY_LABELS[Category(c)] for c in self.categories]
+
+    @property
+    def evidence_summary(self) -> str:
+        """What one attended place counts towards, in words, or why it counts for nothing."""
+        if self.categories:
+            return ", ".join(self.category_labels)
+        if self.type_enum in NEEDS_MEANING:
+            return "Nothing yet: not recorded as meaningful"
+        return "Programme evidence (no learner-level measure)"
 
 
 CATEGORY_LABELS = {
