@@ -17,7 +17,7 @@ from ninja.security import HttpBearer, django_auth
 
 from qic.domain.academic import academic_year_of
 from qic.frameworks.models import Edition
-from qic.learners.actions import start_learner_import
+from qic.learners.actions import file_kind, start_learner_import
 from qic.learners.models import LearnerImport
 from qic.learners.parsing import LearnerFileError
 from qic.organisations.access import Capability, get_provider, get_provider_for, membership_of, visible_providers
@@ -329,7 +329,7 @@ def import_learners(request: HttpRequest, urn: int, file: File[UploadedFile], fu
     who are missing from the file are marked as left. 422 lists every bad row; nothing is saved."""
     provider = provider_for_api(request, urn, Capability.MANAGE_LEARNERS)
     data = file.read()
-    kind = LearnerImport.Kind.CTF if data.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<") else LearnerImport.Kind.CSV
+    kind = file_kind(data)
     job = start_learner_import(
         provider=provider,
         kind=kind,

@@ -44,6 +44,11 @@ def _values(row: LearnerRow, today: dt.date) -> dict[str, Any]:
     return values
 
 
+def file_kind(data: bytes) -> str:
+    """A CTF is XML; anything else is read as CSV (the parser then says if it is not)."""
+    return LearnerImport.Kind.CTF if data.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<") else LearnerImport.Kind.CSV
+
+
 def start_learner_import(
     *, provider: Provider, kind: str, file_name: str, data: bytes, full_import: bool, actor: Any, wait: bool = False
 ) -> LearnerImport:

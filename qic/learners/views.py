@@ -122,9 +122,7 @@ def learner_import(request: HttpRequest, urn: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        kind = (
-            LearnerImport.Kind.CTF if data.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<") else LearnerImport.Kind.CSV
-        )
+        kind = actions.file_kind(data)
         job = actions.start_learner_import(
             provider=provider,
             kind=kind,
