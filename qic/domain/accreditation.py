@@ -1,0 +1,228 @@
+"""The rules of the Quality in Careers accreditation (Guide §4.4–4.7), as pure functions.
+
+Outcomes are judged section by section: any section making insufficient progress gives
+Outcome 1; every criterion fully met gives 2b; otherwise 2a. Key principles met and an
+up-to-date Compass (or Compass+) report are preconditions of both awards. An award lasts the
+Awarding Body's period (36 months, or 24 for a two-year body) from the award date, with an
+annual review in each year of validity; re-issuing a 2a as 2b at the first review keeps the
+expiry date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+
+class Judgment(str, enum.Enum):  # noqa: UP042 - stored value
+    INSUFFICIENT = "insufficient"
+    GOOD_PROGRESS = "good_progress"
+    FULLY_MEETING = "fully_meeting"
+
+    @property
+    def label(self) -> str:
+        return {
+            "insufficient": "Making insufficient progress",
+            "good_progress": "Making good progress",
+            "fully_meeting": "Fully meeting",
+        }[self.value]
+
+
+# Worst first: a section is only as good as its weakest criterion.
+_RANK = {Judgment.INSUFFICIENT: 0, Judgment.GOOD_PROGRESS: 1, Judgment.FULLY_MEETING: 2}
+
+
+class Outcome(str, enum.Enum):  # noqa: UP042 - stored value
+    NOT_AWARDED = "1"
+    GOOD_PROGRESS = "2a"
+    FULLY_MEETING = "2b"
+
+    @property
+    def awarded(self) -> bool:
+        return self is not Outcome.NOT_AWARDED
+
+
+COMMITMENT_WORDING = (
+    "Committed to work towards meeting the Quality in Careers Standard incorporating the Gatsby Benchmarks"
+)
+CERTIFICATE_WORDS = (
+    "Congratulations on achieving the Quality in Careers Standard which fully incorporates the Gatsby Benchmarks."
+)
+_CITATION_START = (
+    "Congratulations on achieving the Quality In Careers Standard which fully incorporates the Gatsby Benchmarks. "
+    "This is an excellent achievement and recognises the quality and breadth of your careers provision. "
+)
+CITATIONS = {
+    Outcome.GOOD_PROGRESS: _CITATION_START
+    + "As you are “making good progress” towards meeting the Benchmarks and all of the accreditation criteria, as we "
+    "comment upon below in the detail of your report, we will continue to review your progress with the Benchmarks, "
+    "and the additional career-related learning outcomes for students which the national Standard requires, "
+    "through our annual reviews with you.",
+    Outcome.FULLY_MEETING: _CITATION_START
+    + "As you are “fully meeting” the Benchmarks and all of the accreditation criteria, as we comment upon below in "
+    "the detail of your report, we will continue to review your progress in maintaining meeting the Benchmarks, "
+    "and the additional career-related learning outcomes for students which the national Standard requires, "
+    "through our annual reviews with you.",
+}
+AUTHORISED_WORDING = {
+    Outcome.GOOD_PROGRESS: "Nationally assessed as achieving the Quality in Careers Standard, making good progress "
+    "towards meeting all the accreditation criteria incorporating the Gatsby Benchmarks",
+    Outcome.FULLY_MEETING: "Nationally assessed as achieving the Quality in Careers Standard, fully meeting all the "
+    "accreditation criteria incorporating the Gatsby Benchmarks",
+}
+ADDITIONAL_RECOGNITION_LABEL = "This additional recognition is not part of the national arrangements."
+
+
+def section_judgment(judgments: Iterable[Judgment]) -> Judgment:
+    """A section's judgment: the weakest of its criteria's judgments."""
+    found = list(judgments)
+    if not found:
+        raise ValueError("A section needs at least one judged criterion")
+    return min(found, key=_RANK.__getitem__)
+
+
+@dataclass(frozen=True)
+class OutcomeDecision:
+    outcome: Outcome
+    sections: dict[int, Judgment]
+    reasons: tuple[str, ...]  # why not a higher outcome, in words
+
+
+def decide_outcome(
+    *,
+    criteria: Mapping[str, Judgment | None],
+    key_principles_met: bool,
+    compass_up_to_date: bool,
+) -> OutcomeDecision:
+    """The outcome from every criterion's judgment (codes like "5.1"; None: not yet judged).
+
+    Raises ValueError if any criterion is unjudged: an outcome needs them all (§4.5).
+    """
+    missing = sorted(code for code, judgment in criteria.items() if judgment is None)
+    if missing:
+        raise ValueError("Judge every criterion first: " + ", ".join(missing))
+    by_section: dict[int, list[Judgment]] = {}
+    for code, judgment in criteria.items():
+        assert judgment is not None
+        by_section.setdefault(int(code.split(".")[0]), []).append(judgment)
+    sections = {number: section_judgment(found) for number, found in sorted(by_section.items())}
+    reasons: list[str] = []
+    insufficient = [n for n, j in sections.items() if j is Judgment.INSUFFICIENT]
+    if insufficient:
+        reasons.append(
+            "Section"
+            + ("s " if len(insufficient) > 1 else " ")
+            + ", ".join(map(str, insufficient))
+            + " making insufficient progress"
+        )
+    if not key_principles_met:
+        reasons.append("The key principles are not met")
+    if not compass_up_to_date:
+        reasons.append("There is no up-to-date Compass or Compass+ report")
+    if reasons:
+        return OutcomeDecision(Outcome.NOT_AWARDED, sections, tuple(reasons))
+    if all(j is Judgment.FULLY_MEETING for j in sections.values()):
+        return OutcomeDecision(Outcome.FULLY_MEETING, sections, ())
+    not_full = [n for n, j in sections.items() if j is not Judgment.FULLY_MEETING]
+    return OutcomeDecision(
+        Outcome.GOOD_PROGRESS, sections, ("Not yet fully meeting sections " + ", ".join(map(str, not_full)),)
+    )
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; the last day of the month when it has no such day
+    (29 February 2024 + 12 months = 28 February 2025)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class AwardDates:
+    awarded_on: dt.date
+    expires_on: dt.date  # the last day the award is valid
+    reviews_due: tuple[dt.date, ...]  # one annual review for each year of validity before expiry
+    reaccreditation_review: int  # which annual review (1-based) prepares reaccreditation
+
+
+def award_dates(awarded_on: dt.date, validity_months: int) -> AwardDates:
+    """Validity runs from the award date for the body's period; reviews fall on each anniversary
+    inside it. A 36-month body prepares reaccreditation at the second review, a 24-month body at
+    the first (§4.4.2)."""
+    if validity_months not in (24, 36):
+        raise ValueError("Awards last 24 or 36 months")
+    expires = add_months(awarded_on, validity_months) - dt.timedelta(days=1)
+    reviews = tuple(add_months(awarded_on, 12 * n) for n in range(1, validity_months // 12))
+    return AwardDates(awarded_on, expires, reviews, len(reviews))
+
+
+def reissue_dates(original: AwardDates, reissued_on: dt.date) -> AwardDates:
+    """Re-issuing a 2a as 2b at the first review: a new certificate date, the same expiry."""
+    if not original.awarded_on <= reissued_on <= original.expires_on:
+        raise ValueError("A re-issue must fall within the award's validity")
+    return AwardDates(reissued_on, original.expires_on, original.reviews_due, original.reaccreditation_review)
+
+
+def is_current(dates: AwardDates, today: dt.date) -> bool:
+    return dates.awarded_on <= today <= dates.expires_on
+
+
+# --- The workflow ------------------------------------------------------------------------------
+
+
+class Stage(str, enum.Enum):  # noqa: UP042 - stored value
+    COMMITMENT_REQUESTED = "commitment_requested"
+    COMMITTED = "committed"
+    SUBMITTED = "submitted"
+    ASSESSOR_ASSIGNED = "assessor_assigned"
+    VISIT_SCHEDULED = "visit_scheduled"
+    JUDGED = "judged"  # the assessor has submitted judgments and a recommended outcome
+    ISSUED = "issued"  # the Awarding Body has issued the report (and certificate, if awarded)
+
+
+class Actor(str, enum.Enum):  # noqa: UP042 - stored value
+    PROVIDER = "provider"  # the careers leader
+    BODY_ADMIN = "body_admin"
+    ASSESSOR = "assessor"  # the assessor assigned to the provider
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    source: Stage
+    target: Stage
+    by: Actor
+
+
+MOVES = (
+    Move("grant_commitment", Stage.COMMITMENT_REQUESTED, Stage.COMMITTED, Actor.BODY_ADMIN),
+    Move("submit_portfolio", Stage.COMMITTED, Stage.SUBMITTED, Actor.PROVIDER),
+    Move("assign_assessor", Stage.SUBMITTED, Stage.ASSESSOR_ASSIGNED, Actor.BODY_ADMIN),
+    Move("schedule_visit", Stage.ASSESSOR_ASSIGNED, Stage.VISIT_SCHEDULED, Actor.BODY_ADMIN),
+    Move("submit_judgments", Stage.VISIT_SCHEDULED, Stage.JUDGED, Actor.ASSESSOR),
+    Move("return_to_assessor", Stage.JUDGED, Stage.VISIT_SCHEDULED, Actor.BODY_ADMIN),
+    Move("issue_outcome", Stage.JUDGED, Stage.ISSUED, Actor.BODY_ADMIN),
+)
+
+
+class MoveRefused(ValueError):
+    pass
+
+
+def move(stage: Stage, name: str, by: Actor) -> Stage:
+    """The stage after making move `name` from `stage`, or MoveRefused with a clear reason."""
+    found = [m for m in MOVES if m.name == name]
+    if not found:
+        raise MoveRefused(f"There is no step called “{name}”.")
+    for candidate in found:
+        if candidate.source is stage:
+            if candidate.by is not by:
+                raise MoveRefused(f"Only the {candidate.by.value.replace('_', ' ')} can {name.replace('_', ' ')}.")
+            return candidate.target
+    allowed = ", ".join(m.name.replace("_", " ") for m in MOVES if m.source is stage) or "nothing"
+    raise MoveRefused(
+        f"You cannot {name.replace('_', ' ')} at the “{stage.value.replace('_', ' ')}” stage; next can be: {allowed}."
+    )
