@@ -111,6 +111,22 @@ class Group(str, enum.Enum):  # noqa: UP042 - stored value
 GROUPS = tuple(Group)  # iterating an Enum class is slow; the figures do it for every learner
 
 
+def groups_from_flags(
+    *, disadvantaged: bool, sen_support: bool, ehc_plan: bool, looked_after: bool, young_carer: bool, sex: str
+) -> frozenset[Group]:
+    """The criterion 3.5 groups a learner belongs to, from their MIS flags and sex (F/M/U)."""
+    flags = (
+        (disadvantaged, Group.DISADVANTAGED),
+        (sen_support, Group.SEN_SUPPORT),
+        (ehc_plan, Group.EHC_PLAN),
+        (looked_after, Group.LOOKED_AFTER),
+        (young_carer, Group.YOUNG_CARER),
+        (sex == "F", Group.FEMALE),
+        (sex == "M", Group.MALE),
+    )
+    return frozenset(group for flag, group in flags if flag)
+
+
 class Learner(NamedTuple):
     """A learner as the measures see them. A NamedTuple, not a dataclass: the figures build
     thousands per view, and a tuple is several times cheaper to create than a frozen dataclass."""

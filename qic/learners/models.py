@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from qic.domain.academic import rolled_year_group
-from qic.domain.benchmarks import Group
+from qic.domain.benchmarks import Group, groups_from_flags
 from qic.organisations.models import Provider
 
 FLAG_FIELDS = (
@@ -84,22 +84,14 @@ class Learner(models.Model):
         return rolled_year_group(self.year_group, self.year_group_recorded_in, year)
 
     def groups(self) -> frozenset[Group]:
-        found = set()
-        if self.pupil_premium or self.free_school_meals:
-            found.add(Group.DISADVANTAGED)
-        for flag, group in (
-            (self.sen_support, Group.SEN_SUPPORT),
-            (self.ehc_plan, Group.EHC_PLAN),
-            (self.looked_after, Group.LOOKED_AFTER),
-            (self.young_carer, Group.YOUNG_CARER),
-        ):
-            if flag:
-                found.add(group)
-        if self.sex == "F":
-            found.add(Group.FEMALE)
-        elif self.sex == "M":
-            found.add(Group.MALE)
-        return frozenset(found)
+        return groups_from_flags(
+            disadvantaged=self.pupil_premium or self.free_school_meals,
+            sen_support=self.sen_support,
+            ehc_plan=self.ehc_plan,
+            looked_after=self.looked_after,
+            young_carer=self.young_carer,
+            sex=self.sex,
+        )
 
     @property
     def support_labels(self) -> list[str]:

@@ -90,19 +90,6 @@ DOMAIN_FIELDS = (
 )
 
 
-def _groups(disadvantaged: bool, sen: bool, ehc: bool, lac: bool, carer: bool, sex: str) -> frozenset[bm.Group]:
-    flags = (
-        (disadvantaged, bm.Group.DISADVANTAGED),
-        (sen, bm.Group.SEN_SUPPORT),
-        (ehc, bm.Group.EHC_PLAN),
-        (lac, bm.Group.LOOKED_AFTER),
-        (carer, bm.Group.YOUNG_CARER),
-        (sex == "F", bm.Group.FEMALE),
-        (sex == "M", bm.Group.MALE),
-    )
-    return frozenset(group for flag, group in flags if flag)
-
-
 def domain_learners_on_roll(provider: Provider, year: int, measure_date: dt.date) -> list[bm.Learner]:
     """The learners on roll on the measure date, as plain domain data (one narrow query)."""
     rows = raw_rows(
@@ -119,7 +106,14 @@ def domain_learners_on_roll(provider: Provider, year: int, measure_date: dt.date
         key = (bool(pp or fsm), bool(sen), bool(ehc), bool(lac), bool(carer), sex)
         groups = group_sets.get(key)
         if groups is None:
-            groups = group_sets[key] = _groups(*key)
+            groups = group_sets[key] = bm.groups_from_flags(
+                disadvantaged=key[0],
+                sen_support=key[1],
+                ehc_plan=key[2],
+                looked_after=key[3],
+                young_carer=key[4],
+                sex=key[5],
+            )
         end_date = as_date(end)
         learners.append(
             bm.Learner(

@@ -316,7 +316,7 @@ def adviser_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpR
 # --- Benchmark figures -----------------------------------------------------------------------
 
 
-def _dashboard_context(request: HttpRequest, provider: Provider, year: int) -> dict[str, object]:
+def _dashboard_context(provider: Provider, year: int) -> dict[str, object]:
     edition = Edition.objects.first()
     today = timezone.localdate()
     figures = queries.figures_for(provider, year, today=today, edition=edition)
@@ -328,7 +328,7 @@ def _dashboard_context(request: HttpRequest, provider: Provider, year: int) -> d
 def benchmark_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     year = _year(request)
-    context = _dashboard_context(request, provider, year)
+    context = _dashboard_context(provider, year)
     context.update(
         provider=provider,
         year=year,
