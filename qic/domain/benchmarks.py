@@ -46,7 +46,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from qic.domain.academic import (
     KeyStage,
@@ -165,6 +165,8 @@ class Tally:
 # A learner's evidence: (category, academic year) -> tally.
 Evidence = Mapping[tuple[Category, int], Tally]
 NO_EVIDENCE: Evidence = {}
+NO_TALLY = Tally()
+MISSING = object()
 
 
 def summarise(
@@ -231,7 +233,17 @@ def _aged_at_end(age: int) -> Eligibility:
 
 
 def _aged_at_start_at_least(age: int) -> Eligibility:
-    return lambda learner, year: age_at_year_start(learner.date_of_birth, year) >= age
+    # Aged at least `age` on 31 August = born on or before that day `age` years earlier. Compared
+    # as dates (no age arithmetic per learner): this runs for every learner on every view.
+    latest_births: dict[int, dt.date] = {}
+
+    def eligible(learner: Learner, year: int) -> bool:
+        born_by = latest_births.get(year)
+        if born_by is None:
+            born_by = latest_births[year] = dt.date(year - age, 8, 31)
+        return learner.date_of_birth <= born_by
+
+    return eligible
 
 
 def _any_time(category: Category, at_least: int = 1) -> Rule:
@@ -281,7 +293,7 @@ def _college_eligible(learner: Learner, year: int) -> bool:
 
 
 def _college_bm5(learner: Learner, evidence: Evidence, year: int) -> bool:
-    tally = evidence.get((Category.EMPLOYER, year), Tally())
+    tally = evidence.get((Category.EMPLOYER, year), NO_TALLY)
     return tally.count >= 2 and tally.in_curriculum_area >= 1
 
 
@@ -313,7 +325,7 @@ SCHOOL_MEASURES: tuple[Measure, ...] = (
         "A meaningful employer encounter this year",
         "Pupils aged 11 or over who have had at least one meaningful encounter with an employer this year.",
         _aged_at_start_at_least(11),
-        lambda learner, evidence, year: evidence.get((Category.EMPLOYER, year), Tally()).count >= 1,
+        lambda learner, evidence, year: evidence.get((Category.EMPLOYER, year), NO_TALLY).count >= 1,
     ),
     Measure(
         "BM6-16",
@@ -550,6 +562,7 @@ def evaluate_measure(
     by_stage: dict[KeyStage, list[int]] = defaultdict(lambda: [0, 0])
     in_group = {group: [0, 0] for group in GROUPS}
     not_met: list[int] = []
+    stages: dict[int, Any] = {}
     for learner in learners:
         if not measure.eligible(learner, year):
             continue
@@ -562,7 +575,9 @@ def evaluate_measure(
             cell = by_year[learner.year_group]
             cell[0] += 1
             cell[1] += met
-            stage = key_stage_of(learner.year_group)
+            stage = stages.get(learner.year_group, MISSING)
+            if stage is MISSING:
+                stage = stages[learner.year_group] = key_stage_of(learner.year_group)
             if stage is not None:
                 cell = by_stage[stage]
                 cell[0] += 1

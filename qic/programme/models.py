@@ -247,7 +247,13 @@ class LearnerTally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["learner", "category", "academic_year"], name="one_tally_per_key")
         ]
-        indexes = [models.Index(fields=["provider", "academic_year", "category"])]
+        # Covers the figures' read, so it never touches the table itself.
+        indexes = [
+            models.Index(
+                fields=["provider", "academic_year", "category", "learner", "count", "in_curriculum_area"],
+                name="tally_figures_read",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner_id} {self.category} {self.academic_year}: {self.count}"

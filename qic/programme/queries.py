@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from django.db import connection
@@ -63,13 +62,6 @@ def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def as_date(value: Any) -> dt.date | None:
-    """SQLite may hand dates back as ISO strings; PostgreSQL gives dates."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 DOMAIN_FIELDS = (
     "pk",
     "date_of_birth",
@@ -100,32 +92,33 @@ def domain_learners_on_roll(provider: Provider, year: int, measure_date: dt.date
         .values_list(*DOMAIN_FIELDS)
     )
     learners = []
-    # Most learners share one of a few combinations of flags: build each group set once.
+    append = learners.append
+    # Most learners share one of a few combinations of flags: build each group set once. Both
+    # backends hand back date columns as dates (Django registers SQLite's converter).
     group_sets: dict[tuple[Any, ...], frozenset[bm.Group]] = {}
     for pk, dob, year_group, recorded_in, pp, fsm, sen, ehc, lac, carer, sex, joined, left, he, area, end in rows:
-        key = (bool(pp or fsm), bool(sen), bool(ehc), bool(lac), bool(carer), sex)
+        key = (pp or fsm, sen, ehc, lac, carer, sex)
         groups = group_sets.get(key)
         if groups is None:
             groups = group_sets[key] = bm.groups_from_flags(
-                disadvantaged=key[0],
-                sen_support=key[1],
-                ehc_plan=key[2],
-                looked_after=key[3],
-                young_carer=key[4],
-                sex=key[5],
+                disadvantaged=bool(key[0]),
+                sen_support=bool(sen),
+                ehc_plan=bool(ehc),
+                looked_after=bool(lac),
+                young_carer=bool(carer),
+                sex=sex,
             )
-        end_date = as_date(end)
-        learners.append(
+        append(
             bm.Learner(
-                id=pk,
-                date_of_birth=as_date(dob),  # type: ignore[arg-type]
-                year_group=None if year_group is None or recorded_in is None else year_group + year - recorded_in,
-                groups=groups,
-                joined_on=as_date(joined),
-                left_on=as_date(left),
-                considering_higher_education=bool(he),
-                curriculum_area=area,
-                programme_end_year=academic_year_of(end_date) if end_date else None,
+                pk,
+                dob,
+                None if year_group is None or recorded_in is None else year_group + year - recorded_in,
+                groups,
+                joined,
+                left,
+                bool(he),
+                area,
+                None if end is None else academic_year_of(end),
             )
         )
     return learners
@@ -152,12 +145,25 @@ def evidence_up_to(
         tallies = tallies.filter(category__in=[c.value for c in categories])
     if learner_id is not None:
         tallies = tallies.filter(learner_id=learner_id)
-    result: dict[int, dict[tuple[bm.Category, int], bm.Tally]] = defaultdict(dict)
+    result: dict[int, dict[tuple[bm.Category, int], bm.Tally]] = {}
+    # Tallies and keys repeat across learners (most have one or two of anything): build each once.
+    made: dict[tuple[int, int], bm.Tally] = {}
+    keys: dict[tuple[str, int], tuple[bm.Category, int]] = {}
     for who, category, tally_year, count, in_area in raw_rows(
         tallies.order_by().values_list("learner_id", "category", "academic_year", "count", "in_curriculum_area")
     ):
-        result[who][(CATEGORIES[category], tally_year)] = bm.Tally(count, in_area)
-    return dict(result)
+        key = keys.get((category, tally_year))
+        if key is None:
+            key = keys[(category, tally_year)] = (CATEGORIES[category], tally_year)
+        tally = made.get((count, in_area))
+        if tally is None:
+            tally = made[(count, in_area)] = bm.Tally(count, in_area)
+        found = result.get(who)
+        if found is None:
+            result[who] = {key: tally}
+        else:
+            found[key] = tally
+    return result
 
 
 def programme_indicator_counts(edition: Edition | None, phase: bm.Phase) -> dict[int, int]:
