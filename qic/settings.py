@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "qic.frameworks",
     "qic.learners",
     "qic.programme",
+    "qic.accreditation",
 ]
 
 MIDDLEWARE = [
@@ -209,3 +210,4 @@ NINJA_PAGINATION_PER_PAGE = 100
 
 # Background jobs (learner imports) run in a thread after the request; tests run them inline.
 QIC_JOBS_INLINE = env_bool("QIC_JOBS_INLINE", default=QIC_ENV == "test")
+QIC_UPLOAD_MAX_BYTES = int(os.environ.get("QIC_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -27,6 +27,12 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.QIC_JOBS_INLINE = True  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
+    # Uploaded evidence goes to a fresh folder per test, never the developer's var/uploads.
+    settings.MEDIA_ROOT = tmp_path / "uploads"  # type: ignore[attr-defined]
+
+
 @dataclass
 class Cast:
     ab1: AwardingBody

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
 
+from qic.accreditation.actions import (
+    CheckedUpload,
+    check_upload,
+    grant_commitment,
+    issue_outcome,
+    request_commitment,
+    save_judgments,
+    save_summary,
+    schedule_visit,
+    submit_judgments,
+    submit_portfolio,
+    upload_evidence,
+)
+from qic.accreditation.actions import assign_assessor as assign_round
+from qic.accreditation.models import Accreditation
+from qic.domain.accreditation import Judgment
 from qic.domain.provider_types import ProviderType
 from qic.learners.models import Learner
 from qic.organisations.models import (
@@ -133,3 +150,75 @@ def make_activity(provider: Provider, **fields: object) -> Activity:
     }
     values.update(fields)
     return save_activity(activity=Activity(provider=provider, **values), criteria=None, actor="tests")
+
+
+# --- Accreditation ---------------------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+REQUIRED_KINDS = ("inspection", "destinations", "ceiag_policy", "provider_access")
+ROUND_STAGES = ("requested", "committed", "submitted", "assigned", "scheduled", "judged", "issued")
+
+
+def pdf_upload(name: str = "evidence.pdf") -> CheckedUpload:
+    return check_upload(PDF_BYTES, name)
+
+
+def make_round(
+    cast: Any,
+    until: str = "committed",
+    *,
+    judgment: Judgment = Judgment.GOOD_PROGRESS,
+    today: dt.date | None = None,
+) -> Accreditation:
+    """Provider p1's accreditation with Awarding Body ab1, taken through the real actions up to
+    the named stage; every criterion gets `judgment` when judged."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    steps = ROUND_STAGES[: ROUND_STAGES.index(until) + 1]
+    accreditation = request_commitment(
+        provider=cast.p1,
+        commitment_url="https://example.org/careers-commitment",
+        compass_tool="compass",
+        compass_completed_on=today - dt.timedelta(days=30),
+        compass_report=pdf_upload("compass.pdf"),
+        actor=cast.p1_leader,
+    )
+    if "committed" in steps:
+        grant_commitment(accreditation=accreditation, version=None, today=today, actor=cast.ab1_admin)
+    if "submitted" in steps:
+        for kind in REQUIRED_KINDS:
+            upload_evidence(
+                accreditation=accreditation,
+                upload=pdf_upload(),
+                kind=kind,
+                title="",
+                criterion=None,
+                actor=cast.p1_leader,
+            )
+        submit_portfolio(accreditation=accreditation, version=None, actor=cast.p1_leader)
+    if "assigned" in steps:
+        assign_round(accreditation=accreditation, assessor=cast.assessor_assigned, version=None, actor=cast.ab1_admin)
+    if "scheduled" in steps:
+        schedule_visit(accreditation=accreditation, visit_on=today, version=None, actor=cast.ab1_admin)
+    if "judged" in steps:
+        save_judgments(
+            accreditation=accreditation,
+            judgments={r.pk: (judgment.value, f"Comment on {r.pk}") for r in accreditation.criterion_records.all()},
+            version=None,
+            actor=cast.assessor_assigned,
+        )
+        save_summary(
+            accreditation=accreditation,
+            key_principles_met=True,
+            strengths="A strong programme.",
+            areas_for_development="More employer encounters in Year 8.",
+            recommendations="Plan encounters for Year 8.",
+            version=None,
+            actor=cast.assessor_assigned,
+        )
+        submit_judgments(accreditation=accreditation, version=None, actor=cast.assessor_assigned)
+    if "issued" in steps:
+        issue_outcome(accreditation=accreditation, version=None, today=today, actor=cast.ab1_admin)
+    accreditation.refresh_from_db()
+    return accreditation

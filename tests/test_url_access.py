@@ -22,7 +22,7 @@ from qic.organisations.models import Role
 from qic.programme.actions import create_api_token
 from qic.programme.models import Adviser, Participation
 from tests.conftest import CAST_NAMES, Cast
-from tests.factories import LEARNER_CSV, UserFactory, make_activity, make_invitation, make_learner
+from tests.factories import LEARNER_CSV, UserFactory, make_activity, make_invitation, make_learner, make_round
 
 OK = 200
 REDIRECT = 302
@@ -131,6 +131,27 @@ def register_file(cast: Cast) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("register.csv", b"UPN,Attended\r\nR201100018042,Y\r\n")}
 
 
+def p1_round(until: str, **extra: Callable[[Any], dict[str, Any]]) -> Callable[[Cast], dict[str, Any]]:
+    """kwargs for a URL on p1's accreditation, built through the real steps up to `until`."""
+
+    def kwargs(cast: Cast) -> dict[str, Any]:
+        accreditation = make_round(cast, until)
+        result = {"urn": cast.p1.urn, "pk": accreditation.pk}
+        for name, pick in extra.items():
+            result[name] = pick(accreditation)
+        return result
+
+    return kwargs
+
+
+def first_document(accreditation: Any) -> int:
+    return int(accreditation.documents.first().pk)
+
+
+def issued(kind: str) -> Callable[[Any], int]:
+    return lambda accreditation: int(accreditation.issued_documents.get(kind=kind, number=1).pk)
+
+
 def capability(allowed: list[str], *, anon: Any = LOGIN) -> dict[str, Any]:
     """Pages on provider p1: the allowed roles get 200; others who can see p1 get 403; people of
     other tenants get 404, as if p1 did not exist."""
@@ -145,6 +166,7 @@ def capability(allowed: list[str], *, anon: Any = LOGIN) -> dict[str, Any]:
 LEARNER_VIEWERS = ["p1_leader", "p1_staff"]
 FIGURE_VIEWERS = ["p1_leader", "p1_staff", "p1_governor", "ab1_admin", "assessor_assigned"]
 LEADER = ["p1_leader"]
+ACCREDITATION_VIEWERS = ["p1_leader", "p1_staff", "p1_governor", "ab1_admin", "assessor_assigned"]
 
 
 def as_status(expected: dict[str, Any], ok: int) -> dict[str, Any]:
@@ -257,6 +279,37 @@ ACCESS: dict[str, Row] = {
     "programme_answers": Row(p1_urn, capability(FIGURE_VIEWERS)),
     "api_tokens": Row(p1_urn, capability(LEADER)),
     "api_token_revoke": Row(p1_token, as_status(capability(LEADER), REDIRECT), method="post"),
+    # Accreditation (issue 4): by capability on p1's round with ab1.
+    "accreditation_dashboard": Row(
+        no_kwargs,
+        only({"ab1_admin": OK, "ab2_admin": OK, "assessor_assigned": OK, "assessor_unassigned": OK}),
+    ),
+    "accreditation_overview": Row(p1_urn, capability(ACCREDITATION_VIEWERS)),
+    "commitment_request": Row(p1_urn, capability(LEADER)),
+    "recognition_create": Row(p1_urn, capability(["ab1_admin"])),
+    "accreditation_round": Row(p1_round("committed"), capability(ACCREDITATION_VIEWERS)),
+    "accreditation_criterion": Row(p1_round("committed", code=lambda a: "5.1"), capability(ACCREDITATION_VIEWERS)),
+    "evidence_upload": Row(p1_round("committed"), capability(LEADER)),
+    "evidence_download": Row(p1_round("committed", doc=first_document), capability(ACCREDITATION_VIEWERS)),
+    "evidence_remove": Row(
+        p1_round("committed", doc=first_document), as_status(capability(LEADER), REDIRECT), method="post"
+    ),
+    "accreditation_step": Row(
+        p1_round("requested", step=lambda a: "grant_commitment"),
+        as_status(capability(["ab1_admin"]), REDIRECT),
+        method="post",
+        data=lambda cast: {"version": 1},
+    ),
+    "reaccreditation_start": Row(
+        p1_round("committed"), as_status(capability(["p1_leader", "ab1_admin"]), REDIRECT), method="post"
+    ),
+    "assess_section": Row(p1_round("scheduled", number=lambda a: 5), capability(["assessor_assigned"])),
+    "assess_summary": Row(p1_round("scheduled"), capability(["assessor_assigned"])),
+    "assessment_conversations": Row(p1_round("scheduled"), capability(["assessor_assigned"])),
+    "issued_document": Row(p1_round("committed", doc=issued("commitment")), capability(ACCREDITATION_VIEWERS)),
+    "issued_document_pdf": Row(p1_round("committed", doc=issued("commitment")), capability(ACCREDITATION_VIEWERS)),
+    "issued_document_correct": Row(p1_round("issued", doc=issued("report")), capability(["ab1_admin"])),
+    "annual_review": Row(p1_round("issued", number=lambda a: 1), capability(ACCREDITATION_VIEWERS)),
     # The API: 401 instead of a log-in redirect; other tenants' objects 404.
     "api-1.0.0:provider_benchmarks": Row(p1_urn, capability(FIGURE_VIEWERS, anon=UNAUTHORISED)),
     "api-1.0.0:list_activities": Row(p1_urn, capability(LEARNER_VIEWERS, anon=UNAUTHORISED)),

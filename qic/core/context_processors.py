@@ -31,6 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items += [
                 (reverse("awarding_body_detail", args=[membership.awarding_body_id]), "Our Awarding Body"),
                 (reverse("provider_list"), "Clients" if role == Role.AWARDING_BODY_ADMIN else "My providers"),
+                (reverse("accreditation_dashboard"), "Accreditation"),
             ]
         else:
             assert membership.provider is not None

@@ -226,3 +226,129 @@ def move(stage: Stage, name: str, by: Actor) -> Stage:
     raise MoveRefused(
         f"You cannot {name.replace('_', ' ')} at the “{stage.value.replace('_', ' ')}” stage; next can be: {allowed}."
     )
+
+
+# --- Before the assessment ---------------------------------------------------------------------
+
+COMPASS_MONTHS = 12
+
+
+def compass_is_up_to_date(completed_on: dt.date | None, assessed_on: dt.date) -> bool:
+    """A Compass / Compass+ self-assessment counts as up to date for an assessment held within
+    12 months of its completion (footnote 23 asks for a current one; a year keeps it to the
+    provider's current programme)."""
+    if completed_on is None:
+        return False
+    return completed_on <= assessed_on <= add_months(completed_on, COMPASS_MONTHS)
+
+
+@dataclass(frozen=True)
+class EvidenceKind:
+    code: str
+    label: str
+    hint: str
+    required: bool  # the assessor cannot start without it (§5.1.1)
+
+
+# What the assessor prepares from (§5.1.1), in the order the Guide lists it.
+EVIDENCE_KINDS = (
+    EvidenceKind(
+        "previous_report",
+        "Previous Quality in Careers assessment report",
+        "If you have been assessed before. Added for you when the report was issued here.",
+        False,
+    ),
+    EvidenceKind("inspection", "Latest Ofsted or ISI inspection report", "The most recent full report.", True),
+    EvidenceKind("destinations", "Destinations data for the last three years", "One file or one for each year.", True),
+    EvidenceKind(
+        "ceiag_policy",
+        "CEIAG policy approved by the governing body",
+        "With the date of approval; say in the commentary where your programme is published on your website.",
+        True,
+    ),
+    EvidenceKind(
+        "provider_access",
+        "Provider access policy statement",
+        "Meeting the legal duty (the Baker Clause), with the Careers Leader's contact details.",
+        True,
+    ),
+    EvidenceKind(
+        "compass",
+        "Compass or Compass+ self-assessment report",
+        "Required, and up to date: completed within 12 months of the assessment.",
+        True,
+    ),
+    EvidenceKind(
+        "impact_review",
+        "Careers Impact System outcomes",
+        "Optional: any experience of, or outcomes from, the Careers Impact System.",
+        False,
+    ),
+    EvidenceKind(
+        "context",
+        "Context and management of the careers provision",
+        "Optional: context such as deprivation, leadership and governance arrangements, the Careers Leader's "
+        "job description, evidence from partners.",
+        False,
+    ),
+    EvidenceKind("other", "Other evidence", "Anything else that supports a criterion.", False),
+)
+EVIDENCE_KIND_BY_CODE = {kind.code: kind for kind in EVIDENCE_KINDS}
+
+
+def missing_evidence(present: Iterable[str], *, reaccreditation: bool) -> list[EvidenceKind]:
+    """The required kinds of evidence not yet provided (a reaccreditation needs the previous report)."""
+    have = set(present)
+    return [
+        kind
+        for kind in EVIDENCE_KINDS
+        if kind.code not in have and (kind.required or (reaccreditation and kind.code == "previous_report"))
+    ]
+
+
+# What the assessor gathers during the visit (§5.1.2).
+CONVERSATION_KINDS = (
+    ("learner_voice", "Learner voice session"),
+    ("staff", "Conversation with staff"),
+    ("parents", "Conversation with parents and carers"),
+    ("employers", "Conversation with employers"),
+    ("governors", "Conversation with governors"),
+    ("partners", "Conversation with external partners"),
+)
+
+
+# --- Uploaded files ----------------------------------------------------------------------------
+
+ALLOWED_UPLOADS = {
+    "pdf": ("application/pdf", "PDF"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel workbook"),
+    "png": ("image/png", "PNG image"),
+    "jpg": ("image/jpeg", "JPEG image"),
+}
+
+
+class UploadRefused(ValueError):
+    pass
+
+
+def sniff_upload(head: bytes, zip_names: Iterable[str] | None = None) -> str:
+    """The kind of an uploaded file from its content ("pdf", "docx", ...), whatever its name says.
+
+    `head` is the file's first bytes; `zip_names` the member names when it is a ZIP (Word and Excel
+    files are ZIP packages told apart by their main part). Raises UploadRefused for anything else.
+    """
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"PK\x03\x04"):
+        names = set(zip_names or ())
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        raise UploadRefused("The file is a ZIP archive but not a Word or Excel document.")
+    raise UploadRefused("The file must be a PDF, Word (.docx) or Excel (.xlsx) document, or a PNG or JPEG image.")

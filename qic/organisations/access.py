@@ -18,7 +18,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -184,18 +184,43 @@ class Capability(enum.Enum):
     VIEW_LEARNERS = "view_learners"  # named learners and their records
     RECORD_PROGRAMME = "record_programme"  # activities, registers, interviews
     MANAGE_LEARNERS = "manage_learners"  # imports, learner edits, programme answers, API tokens
+    VIEW_ACCREDITATION = "view_accreditation"  # the provider's accreditation, award and issued documents
+    PREPARE_ACCREDITATION = "prepare_accreditation"  # request commitment, build and submit the portfolio
+    MANAGE_ACCREDITATION = "manage_accreditation"  # the Awarding Body's moves: grant, assign, issue
+    ASSESS = "assess"  # judge criteria, record conversations and annual reviews
+
+
+_WORKSPACE = frozenset(
+    {
+        Capability.VIEW,
+        Capability.VIEW_FIGURES,
+        Capability.VIEW_LEARNERS,
+        Capability.RECORD_PROGRAMME,
+        Capability.MANAGE_LEARNERS,
+    }
+)
 
 
 PROVIDER_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.CAREERS_LEADER: frozenset(Capability),
+    Role.CAREERS_LEADER: _WORKSPACE | {Capability.VIEW_ACCREDITATION, Capability.PREPARE_ACCREDITATION},
     Role.PROVIDER_STAFF: frozenset(
-        {Capability.VIEW, Capability.VIEW_FIGURES, Capability.VIEW_LEARNERS, Capability.RECORD_PROGRAMME}
+        {
+            Capability.VIEW,
+            Capability.VIEW_FIGURES,
+            Capability.VIEW_LEARNERS,
+            Capability.RECORD_PROGRAMME,
+            Capability.VIEW_ACCREDITATION,
+        }
     ),
     # Governors challenge the programme (criterion 1.1) from the figures, not from pupils' names.
-    Role.GOVERNOR: frozenset({Capability.VIEW, Capability.VIEW_FIGURES}),
+    Role.GOVERNOR: frozenset({Capability.VIEW, Capability.VIEW_FIGURES, Capability.VIEW_ACCREDITATION}),
     # The Awarding Body and its assigned assessor see a client's figures, which feed the assessment.
-    Role.AWARDING_BODY_ADMIN: frozenset({Capability.VIEW, Capability.VIEW_FIGURES}),
-    Role.ASSESSOR: frozenset({Capability.VIEW, Capability.VIEW_FIGURES}),
+    Role.AWARDING_BODY_ADMIN: frozenset(
+        {Capability.VIEW, Capability.VIEW_FIGURES, Capability.VIEW_ACCREDITATION, Capability.MANAGE_ACCREDITATION}
+    ),
+    Role.ASSESSOR: frozenset(
+        {Capability.VIEW, Capability.VIEW_FIGURES, Capability.VIEW_ACCREDITATION, Capability.ASSESS}
+    ),
     # The Consortium sees organisations and aggregates across providers, never one school's learners.
     Role.CONSORTIUM_ADMIN: frozenset({Capability.VIEW}),
 }
@@ -212,3 +237,38 @@ def get_provider_for(user: Any, urn: int, need: Capability) -> Provider:
     if need not in capabilities(user):
         raise PermissionDenied("Your role does not give access to this part of the provider's records.")
     return provider
+
+
+def accreditations_visible_to(user: Any, provider: Provider) -> QuerySet[Any]:
+    """The provider's accreditation rounds this user may see: an Awarding Body sees only the rounds
+    it runs (not a former body's); provider people see all of their own."""
+    from qic.accreditation.models import Accreditation
+
+    membership = membership_of(user)
+    rounds = Accreditation.objects.filter(provider=provider)
+    if membership is None or Capability.VIEW_ACCREDITATION not in capabilities(user):
+        return rounds.none()
+    if membership.role in AWARDING_BODY_ROLES:
+        rounds = rounds.filter(awarding_body_id=membership.awarding_body_id)
+    return rounds
+
+
+def get_accreditation_for(user: Any, urn: int, pk: int, need: Capability) -> Any:
+    """A round of the provider's accreditation: 404 if the user cannot see the provider or the
+    round, 403 if their role lacks `need`. An assessor may assess only a round assigned to them."""
+    provider = get_provider(user, urn)
+    if Capability.VIEW_ACCREDITATION not in capabilities(user):
+        raise PermissionDenied("Your role does not give access to accreditation records.")
+    try:
+        accreditation = (
+            accreditations_visible_to(user, provider)
+            .select_related("provider", "awarding_body", "edition", "assessor", "previous")
+            .get(pk=pk)
+        )
+    except ObjectDoesNotExist:
+        raise Http404("No such accreditation") from None
+    if need not in capabilities(user):
+        raise PermissionDenied("Your role cannot do this.")
+    if need is Capability.ASSESS and accreditation.assessor_id != user.pk:
+        raise PermissionDenied("Only the assessor assigned to this assessment can do this.")
+    return accreditation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 
@@ -55,3 +56,15 @@ def cell_class(percent_value: object) -> str:
     if percent_value >= 100:
         return "qic-cell--full"
     return "qic-cell--low" if percent_value < 50 else "qic-cell--mid"
+
+
+@register.filter
+def iso_date(value: Any) -> str:
+    """An ISO date string from a stored snapshot, written as '23 November 2026'."""
+    if not value:
+        return ""
+    try:
+        day = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{day.day} {day:%B %Y}"

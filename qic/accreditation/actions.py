@@ -1,0 +1,878 @@
+"""Every change to an accreditation: one function per step, keyword-only, `actor=` required,
+one transaction, one audit event per change, mail sent on commit.
+
+Each step that moves the round checks the move against the transition table in
+`qic.domain.accreditation` and claims the round's version: a form drawn from an older version
+is refused (`StaleVersion`) instead of silently overwriting someone else's work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from qic.accreditation.models import (
+    Accreditation,
+    AdditionalRecognition,
+    AnnualReview,
+    AssessmentConversation,
+    Award,
+    CriterionRecord,
+    DocumentKind,
+    EvidenceDocument,
+    IssuedDocument,
+)
+from qic.core import audit
+from qic.domain import accreditation as rules
+from qic.domain.accreditation import Actor, Judgment, Outcome, Stage
+from qic.frameworks.models import Criterion, Edition
+from qic.organisations import actions as organisation_actions
+from qic.organisations.models import Provider, Role, User
+
+
+class StaleVersion(Exception):
+    """The round changed since the form was drawn."""
+
+    message = (
+        "Someone else changed this assessment after you opened the page, so your changes were not saved. "
+        "Reload the page to see theirs, then make yours again."
+    )
+
+
+class StepRefused(ValueError):
+    """A step that the rules do not allow now; the message says why."""
+
+
+def _claim(accreditation: Accreditation, version: int | None) -> None:
+    """Take the round's next version, or raise StaleVersion if `version` is no longer current."""
+    if version is None:
+        version = accreditation.version
+    claimed = Accreditation.objects.filter(pk=accreditation.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        raise StaleVersion(StaleVersion.message)
+    accreditation.version = version + 1
+
+
+def _move(accreditation: Accreditation, name: str, by: Actor) -> None:
+    try:
+        accreditation.stage = rules.move(Stage(accreditation.stage), name, by).value
+    except rules.MoveRefused as exc:
+        raise StepRefused(str(exc)) from None
+
+
+def _audit(actor: Any, action: str, accreditation: Accreditation, obj: Any = None, **changes: Any) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=obj or accreditation,
+        before=changes.get("before"),
+        after=changes.get("after"),
+        awarding_body_id=accreditation.awarding_body_id,
+        provider_id=accreditation.provider_id,
+    )
+
+
+def _mail_on_commit(subject: str, body: str, to: list[str]) -> None:
+    recipients = sorted({address for address in to if address})
+    if recipients:
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+
+
+def _leaders(provider_id: int) -> list[str]:
+    return list(
+        User.objects.filter(
+            membership__provider_id=provider_id, membership__role=Role.CAREERS_LEADER, is_active=True
+        ).values_list("email", flat=True)
+    )
+
+
+def _body_admins(body_id: int) -> list[str]:
+    return list(
+        User.objects.filter(
+            membership__awarding_body_id=body_id, membership__role=Role.AWARDING_BODY_ADMIN, is_active=True
+        ).values_list("email", flat=True)
+    )
+
+
+# --- Uploaded files ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    data: bytes
+    file_type: str
+    original_name: str
+
+
+def check_upload(data: bytes, original_name: str) -> CheckedUpload:
+    """The upload if its size and content are allowed, else `rules.UploadRefused` with the reason."""
+    if not data:
+        raise rules.UploadRefused("The selected file is empty.")
+    if len(data) > settings.QIC_UPLOAD_MAX_BYTES:
+        raise rules.UploadRefused(
+            f"The selected file must be smaller than {settings.QIC_UPLOAD_MAX_BYTES // 2**20} MB."
+        )
+    names: list[str] | None = None
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            import io
+
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            raise rules.UploadRefused("The file looks like a Word or Excel document but is damaged.") from None
+    file_type = rules.sniff_upload(data[:16], names)
+    return CheckedUpload(data, file_type, original_name[-255:])
+
+
+def _store_document(
+    *,
+    accreditation: Accreditation,
+    upload: CheckedUpload,
+    kind: str,
+    title: str,
+    criterion: Criterion | None,
+    actor: Any,
+) -> EvidenceDocument:
+    document = EvidenceDocument(
+        accreditation=accreditation,
+        kind=kind,
+        criterion=criterion,
+        title=title or rules.EVIDENCE_KIND_BY_CODE[kind].label,
+        original_name=upload.original_name,
+        file_type=upload.file_type,
+        size=len(upload.data),
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    document.file.save(f"upload.{upload.file_type}", ContentFile(upload.data), save=False)
+    document.save()
+    _audit(
+        actor,
+        "evidence.uploaded",
+        accreditation,
+        document,
+        after={"kind": kind, "title": document.title, "size": document.size, "sha256": document.sha256},
+    )
+    return document
+
+
+# --- Commitment and portfolio -------------------------------------------------------------------
+
+
+def _new_round(*, provider: Provider, edition: Edition, stage: Stage, previous: Accreditation | None) -> Accreditation:
+    if provider.awarding_body_id is None:
+        raise StepRefused("Your school or college is not yet a client of an Awarding Body; ask one to add you.")
+    open_round = Accreditation.objects.filter(provider=provider).exclude(stage=Stage.ISSUED).first()
+    if open_round is not None:
+        raise StepRefused("There is already an accreditation in progress for this provider.")
+    accreditation = Accreditation.objects.create(
+        provider=provider, awarding_body_id=provider.awarding_body_id, edition=edition, stage=stage, previous=previous
+    )
+    previous_records = (
+        {r.criterion.code: r for r in previous.criterion_records.select_related("criterion")} if previous else {}
+    )
+    CriterionRecord.objects.bulk_create(
+        CriterionRecord(
+            accreditation=accreditation,
+            criterion=criterion,
+            commentary=previous_records[criterion.code].commentary if criterion.code in previous_records else "",
+        )
+        for criterion in Criterion.objects.filter(edition=edition)
+    )
+    return accreditation
+
+
+@transaction.atomic
+def request_commitment(
+    *,
+    provider: Provider,
+    commitment_url: str,
+    compass_tool: str,
+    compass_completed_on: dt.date,
+    compass_report: CheckedUpload,
+    actor: Any,
+) -> Accreditation:
+    """Start a round: the careers leader asks for the certificate of commitment (§4.4.1).
+
+    Creates the round against the newest edition of the criteria, one record per criterion,
+    stores the Compass report as evidence, and mails the Awarding Body's admins.
+    """
+    edition = Edition.objects.order_by("-effective_from").first()
+    if edition is None:
+        raise StepRefused("The national criteria have not been loaded yet.")
+    accreditation = _new_round(provider=provider, edition=edition, stage=Stage.COMMITMENT_REQUESTED, previous=None)
+    accreditation.commitment_url = commitment_url
+    accreditation.compass_tool = compass_tool
+    accreditation.compass_completed_on = compass_completed_on
+    accreditation.save()
+    _store_document(
+        accreditation=accreditation,
+        upload=compass_report,
+        kind="compass",
+        title=f"{'Compass+' if compass_tool == 'compass_plus' else 'Compass'} report, {compass_completed_on:%d %B %Y}",
+        criterion=None,
+        actor=actor,
+    )
+    _audit(
+        actor,
+        "accreditation.commitment_requested",
+        accreditation,
+        after={"commitment_url": commitment_url, "compass_completed_on": compass_completed_on, "edition": edition.code},
+    )
+    _mail_on_commit(
+        f"{provider.name} asks for the certificate of commitment",
+        f"{provider.name} (URN {provider.urn}) has asked for the Quality in Careers certificate of commitment.\n"
+        f"Governing body's commitment: {commitment_url}\n",
+        _body_admins(accreditation.awarding_body_id),
+    )
+    return accreditation
+
+
+@transaction.atomic
+def grant_commitment(
+    *, accreditation: Accreditation, version: int | None, today: dt.date, actor: Any
+) -> IssuedDocument:
+    """The Awarding Body grants the certificate of commitment; returns the issued certificate."""
+    _claim(accreditation, version)
+    _move(accreditation, "grant_commitment", Actor.BODY_ADMIN)
+    accreditation.committed_on = today
+    accreditation.save()
+    document = _issue_document(accreditation, DocumentKind.COMMITMENT_CERTIFICATE, actor=actor)
+    _audit(actor, "accreditation.commitment_granted", accreditation, after={"committed_on": today})
+    _mail_on_commit(
+        "Your Quality in Careers certificate of commitment",
+        f"{accreditation.provider.name} is committed to work towards the Quality in Careers Standard.\n"
+        f"You may now use these words: “{rules.COMMITMENT_WORDING}”.\n",
+        _leaders(accreditation.provider_id),
+    )
+    return document
+
+
+@transaction.atomic
+def save_commentary(*, record: CriterionRecord, commentary: str, version: int | None, actor: Any) -> None:
+    accreditation = record.accreditation
+    if accreditation.stage != Stage.COMMITTED:
+        raise StepRefused("The evidence can only be changed before it is submitted.")
+    _claim(accreditation, version)
+    before = record.commentary
+    record.commentary = commentary
+    record.save(update_fields=["commentary"])
+    _audit(
+        actor,
+        "portfolio.commentary",
+        accreditation,
+        record,
+        before={"commentary": before},
+        after={"commentary": commentary},
+    )
+
+
+@transaction.atomic
+def upload_evidence(
+    *,
+    accreditation: Accreditation,
+    upload: CheckedUpload,
+    kind: str,
+    title: str,
+    criterion: Criterion | None,
+    actor: Any,
+) -> EvidenceDocument:
+    if accreditation.stage not in {Stage.COMMITMENT_REQUESTED, Stage.COMMITTED}:
+        raise StepRefused("Evidence can only be added before it is submitted.")
+    _claim(accreditation, None)
+    return _store_document(
+        accreditation=accreditation, upload=upload, kind=kind, title=title, criterion=criterion, actor=actor
+    )
+
+
+@transaction.atomic
+def remove_evidence(*, document: EvidenceDocument, actor: Any) -> None:
+    accreditation = document.accreditation
+    if accreditation.stage not in {Stage.COMMITMENT_REQUESTED, Stage.COMMITTED}:
+        raise StepRefused("Submitted evidence cannot be removed.")
+    _claim(accreditation, None)
+    _audit(
+        actor, "evidence.removed", accreditation, document, before={"title": document.title, "sha256": document.sha256}
+    )
+    document.file.delete(save=False)
+    document.delete()
+
+
+def missing_evidence(accreditation: Accreditation) -> list[rules.EvidenceKind]:
+    present = set(accreditation.documents.values_list("kind", flat=True))
+    return rules.missing_evidence(present, reaccreditation=accreditation.is_reaccreditation)
+
+
+@transaction.atomic
+def submit_portfolio(*, accreditation: Accreditation, version: int | None, actor: Any) -> None:
+    missing = missing_evidence(accreditation)
+    if missing:
+        raise StepRefused("Add the missing evidence first: " + "; ".join(kind.label for kind in missing) + ".")
+    _claim(accreditation, version)
+    _move(accreditation, "submit_portfolio", Actor.PROVIDER)
+    accreditation.submitted_at = timezone.now()
+    accreditation.save()
+    _audit(actor, "portfolio.submitted", accreditation, after={"stage": accreditation.stage})
+    _mail_on_commit(
+        f"{accreditation.provider.name} has submitted its evidence",
+        f"{accreditation.provider.name} (URN {accreditation.provider.urn}) has submitted its evidence for "
+        "assessment. Assign an assessor from your accreditation dashboard.\n",
+        _body_admins(accreditation.awarding_body_id),
+    )
+
+
+# --- The Awarding Body and the assessor -------------------------------------------------------
+
+
+@transaction.atomic
+def assign_assessor(*, accreditation: Accreditation, assessor: User, version: int | None, actor: Any) -> None:
+    _claim(accreditation, version)
+    _move(accreditation, "assign_assessor", Actor.BODY_ADMIN)
+    try:
+        organisation_actions.assign_assessor(provider=accreditation.provider, assessor=assessor, actor=actor)
+    except ValueError as exc:
+        raise StepRefused(str(exc)) from None
+    before = accreditation.assessor_id
+    accreditation.assessor = assessor
+    accreditation.save()
+    _audit(
+        actor,
+        "assessment.assessor_assigned",
+        accreditation,
+        before={"assessor": before},
+        after={"assessor": assessor.pk},
+    )
+    _mail_on_commit(
+        f"You are assessing {accreditation.provider.name}",
+        f"You have been assigned the Quality in Careers assessment of {accreditation.provider.name} "
+        f"(URN {accreditation.provider.urn}).\n",
+        [assessor.email],
+    )
+
+
+@transaction.atomic
+def schedule_visit(*, accreditation: Accreditation, visit_on: dt.date, version: int | None, actor: Any) -> None:
+    _claim(accreditation, version)
+    if accreditation.stage == Stage.VISIT_SCHEDULED:
+        pass  # moving the date of a visit already scheduled
+    else:
+        _move(accreditation, "schedule_visit", Actor.BODY_ADMIN)
+    before = accreditation.visit_on
+    accreditation.visit_on = visit_on
+    accreditation.save()
+    _audit(
+        actor, "assessment.visit_scheduled", accreditation, before={"visit_on": before}, after={"visit_on": visit_on}
+    )
+    _mail_on_commit(
+        f"Quality in Careers assessment visit on {visit_on:%d %B %Y}",
+        f"The assessment visit to {accreditation.provider.name} is on {visit_on:%A %d %B %Y}.\n",
+        [*_leaders(accreditation.provider_id), accreditation.assessor.email if accreditation.assessor else ""],
+    )
+
+
+def _require_assessing(accreditation: Accreditation) -> None:
+    if accreditation.stage != Stage.VISIT_SCHEDULED:
+        raise StepRefused("Judgments can be recorded once the visit is scheduled and until they are submitted.")
+
+
+@transaction.atomic
+def record_conversation(
+    *,
+    accreditation: Accreditation,
+    kind: str,
+    held_on: dt.date,
+    participants: str,
+    notes: str,
+    criteria: list[Criterion],
+    actor: Any,
+) -> AssessmentConversation:
+    _require_assessing(accreditation)
+    _claim(accreditation, None)
+    conversation = AssessmentConversation.objects.create(
+        accreditation=accreditation,
+        kind=kind,
+        held_on=held_on,
+        participants=participants,
+        notes=notes,
+        recorded_by=actor,
+    )
+    conversation.criteria.set(criteria)
+    _audit(
+        actor,
+        "assessment.conversation",
+        accreditation,
+        conversation,
+        after={"kind": kind, "held_on": held_on, "participants": participants, "criteria": [c.code for c in criteria]},
+    )
+    return conversation
+
+
+@transaction.atomic
+def save_judgments(
+    *,
+    accreditation: Accreditation,
+    judgments: Mapping[int, tuple[str, str]],
+    version: int | None,
+    actor: Any,
+) -> int:
+    """Save judgments and comments, keyed by CriterionRecord id; returns how many changed.
+    Each changed judgment writes its own audit event."""
+    _require_assessing(accreditation)
+    _claim(accreditation, version)
+    changed = 0
+    for record in accreditation.criterion_records.filter(pk__in=list(judgments)).select_related("criterion"):
+        judgment, comment = judgments[record.pk]
+        if judgment:
+            Judgment(judgment)  # refuses an unknown value
+        if (record.judgment, record.comment) == (judgment, comment):
+            continue
+        before = {"judgment": record.judgment, "comment": record.comment}
+        record.judgment, record.comment = judgment, comment
+        record.save(update_fields=["judgment", "comment"])
+        _audit(
+            actor,
+            "assessment.judgment",
+            accreditation,
+            record,
+            before=before,
+            after={"criterion": record.criterion.code, "judgment": judgment, "comment": comment},
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def save_summary(
+    *,
+    accreditation: Accreditation,
+    key_principles_met: bool | None,
+    strengths: str,
+    areas_for_development: str,
+    recommendations: str,
+    version: int | None,
+    actor: Any,
+) -> None:
+    _require_assessing(accreditation)
+    _claim(accreditation, version)
+    fields = ["key_principles_met", "strengths", "areas_for_development", "recommendations"]
+    before = audit.snapshot(accreditation, fields)
+    accreditation.key_principles_met = key_principles_met
+    accreditation.strengths = strengths
+    accreditation.areas_for_development = areas_for_development
+    accreditation.recommendations = recommendations
+    accreditation.save()
+    _audit(actor, "assessment.summary", accreditation, before=before, after=audit.snapshot(accreditation, fields))
+
+
+def compass_up_to_date(accreditation: Accreditation) -> bool:
+    has_report = accreditation.documents.filter(kind="compass").exists()
+    assessed_on = accreditation.visit_on or timezone.localdate()
+    return has_report and rules.compass_is_up_to_date(accreditation.compass_completed_on, assessed_on)
+
+
+def decision_for(accreditation: Accreditation) -> rules.OutcomeDecision | None:
+    """The outcome the rules give for the judgments so far; None until every criterion is judged."""
+    records = list(accreditation.criterion_records.select_related("criterion"))
+    criteria = {r.criterion.code: r.judgment_enum for r in records}
+    if not criteria or any(j is None for j in criteria.values()):
+        return None
+    return rules.decide_outcome(
+        criteria=criteria,
+        key_principles_met=bool(accreditation.key_principles_met),
+        compass_up_to_date=compass_up_to_date(accreditation),
+    )
+
+
+@transaction.atomic
+def submit_judgments(*, accreditation: Accreditation, version: int | None, actor: Any) -> rules.OutcomeDecision:
+    """The assessor submits; the outcome follows from the rules and goes to the body to issue."""
+    unjudged = [r.criterion.code for r in accreditation.criterion_records.select_related("criterion") if not r.judgment]
+    if unjudged:
+        raise StepRefused("Judge every criterion first: " + ", ".join(unjudged) + ".")
+    if accreditation.key_principles_met is None:
+        raise StepRefused("Say whether the key principles are met.")
+    if not accreditation.areas_for_development.strip() and not accreditation.strengths.strip():
+        raise StepRefused("Write the strengths and areas for development.")
+    decision = decision_for(accreditation)
+    assert decision is not None
+    _claim(accreditation, version)
+    _move(accreditation, "submit_judgments", Actor.ASSESSOR)
+    accreditation.recommended_outcome = decision.outcome.value
+    accreditation.judged_at = timezone.now()
+    accreditation.returned_reason = ""
+    accreditation.save()
+    _audit(
+        actor,
+        "assessment.submitted",
+        accreditation,
+        after={"outcome": decision.outcome.value, "reasons": list(decision.reasons)},
+    )
+    _mail_on_commit(
+        f"Assessment of {accreditation.provider.name} ready to issue",
+        f"The assessor has submitted the assessment of {accreditation.provider.name}: "
+        f"Outcome {decision.outcome.value}. Review and issue it from your accreditation dashboard.\n",
+        _body_admins(accreditation.awarding_body_id),
+    )
+    return decision
+
+
+@transaction.atomic
+def return_to_assessor(*, accreditation: Accreditation, reason: str, version: int | None, actor: Any) -> None:
+    if not reason.strip():
+        raise StepRefused("Say what the assessor should look at again.")
+    _claim(accreditation, version)
+    _move(accreditation, "return_to_assessor", Actor.BODY_ADMIN)
+    accreditation.returned_reason = reason
+    accreditation.recommended_outcome = ""
+    accreditation.save()
+    _audit(actor, "assessment.returned", accreditation, after={"reason": reason})
+    if accreditation.assessor:
+        _mail_on_commit(
+            f"Assessment of {accreditation.provider.name} returned to you",
+            f"The Awarding Body has returned the assessment: {reason}\n",
+            [accreditation.assessor.email],
+        )
+
+
+# --- Issuing --------------------------------------------------------------------------------------
+
+
+def _issue_document(
+    accreditation: Accreditation,
+    kind: DocumentKind,
+    *,
+    actor: Any,
+    content: dict[str, Any] | None = None,
+    replaces: IssuedDocument | None = None,
+    reason: str = "",
+) -> IssuedDocument:
+    from qic.accreditation.documents import snapshot_for
+
+    number = (
+        IssuedDocument.objects.filter(accreditation=accreditation, kind=kind)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        or 0
+    ) + 1
+    document = IssuedDocument.objects.create(
+        accreditation=accreditation,
+        kind=kind,
+        number=number,
+        replaces=replaces,
+        correction_reason=reason,
+        content=content if content is not None else snapshot_for(accreditation, kind),
+        issued_at=timezone.now(),
+        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _audit(
+        actor,
+        f"document.issued.{kind.value}",
+        accreditation,
+        document,
+        after={"kind": kind.value, "number": number, "replaces": replaces.pk if replaces else None, "reason": reason},
+    )
+    return document
+
+
+@transaction.atomic
+def issue_outcome(*, accreditation: Accreditation, version: int | None, today: dt.date, actor: Any) -> Award | None:
+    """The Awarding Body issues the outcome: the report always; for 2a and 2b the award, its
+    certificate and its annual reviews. Returns the award, or None for Outcome 1."""
+    decision = decision_for(accreditation)
+    if decision is None:
+        raise StepRefused("Every criterion must be judged before the outcome is issued.")
+    _claim(accreditation, version)
+    _move(accreditation, "issue_outcome", Actor.BODY_ADMIN)
+    accreditation.outcome = decision.outcome.value
+    accreditation.issued_at = timezone.now()
+    award = None
+    if decision.outcome.awarded:
+        dates = rules.award_dates(today, accreditation.awarding_body.award_validity_months)
+        award = Award.objects.create(
+            accreditation=accreditation,
+            provider=accreditation.provider,
+            awarding_body=accreditation.awarding_body,
+            outcome=decision.outcome.value,
+            awarded_on=dates.awarded_on,
+            expires_on=dates.expires_on,
+        )
+        # A reaccreditation's new award takes over from the previous one.
+        Award.objects.filter(provider=accreditation.provider, superseded=False).exclude(pk=award.pk).update(
+            superseded=True
+        )
+        AnnualReview.objects.bulk_create(
+            AnnualReview(
+                accreditation=accreditation,
+                number=number,
+                due_on=due,
+                prepares_reaccreditation=number == dates.reaccreditation_review,
+            )
+            for number, due in enumerate(dates.reviews_due, start=1)
+        )
+        _audit(
+            actor,
+            "award.made",
+            accreditation,
+            award,
+            after={"outcome": award.outcome, "awarded_on": award.awarded_on, "expires_on": award.expires_on},
+        )
+    accreditation.save()
+    _issue_document(accreditation, DocumentKind.REPORT, actor=actor)
+    if award is not None:
+        _issue_document(accreditation, DocumentKind.CERTIFICATE, actor=actor)
+    _audit(actor, "outcome.issued", accreditation, after={"outcome": decision.outcome.value})
+    _mail_on_commit(
+        "Your Quality in Careers assessment outcome",
+        f"{accreditation.provider.name}: {accreditation.outcome_label}. Your report"
+        + (" and certificate are" if award else " is")
+        + " ready in QiC Platform.\n",
+        _leaders(accreditation.provider_id),
+    )
+    return award
+
+
+@transaction.atomic
+def correct_report(
+    *,
+    document: IssuedDocument,
+    reason: str,
+    strengths: str,
+    areas_for_development: str,
+    recommendations: str,
+    actor: Any,
+) -> IssuedDocument:
+    """Issue a corrected version of a report: a new document naming the one it replaces."""
+    if not reason.strip():
+        raise StepRefused("Say what the correction changes.")
+    if hasattr(document, "replaced_by"):
+        raise StepRefused("This version has already been replaced; correct the latest one.")
+    content = dict(document.content)
+    content.update(
+        strengths=strengths,
+        areas_for_development=areas_for_development,
+        recommendations=recommendations,
+        correction={"replaces_number": document.number, "reason": reason},
+    )
+    return _issue_document(
+        document.accreditation,
+        DocumentKind(document.kind),
+        actor=actor,
+        content=content,
+        replaces=document,
+        reason=reason,
+    )
+
+
+# --- After the award ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_review(
+    *,
+    review: AnnualReview,
+    held_on: dt.date,
+    progress: str,
+    recommend_reissue: bool,
+    actor: Any,
+) -> None:
+    """The assessor records an annual review. Only the first review of a 2a holder may
+    recommend re-issue as 2b."""
+    if not progress.strip():
+        raise StepRefused("Describe the progress since the award.")
+    award = review.accreditation.awards.filter(superseded=False).first()
+    if recommend_reissue and not (
+        review.number == 1 and award is not None and award.outcome == Outcome.GOOD_PROGRESS.value
+    ):
+        raise StepRefused("Re-issue as fully meeting can be recommended only at the first review of a 2a award.")
+    before = audit.snapshot(review, ["held_on", "progress", "recommend_reissue"])
+    review.held_on = held_on
+    review.progress = progress
+    review.recommend_reissue = recommend_reissue
+    review.recorded_by = actor
+    review.recorded_at = timezone.now()
+    review.save()
+    _audit(
+        actor,
+        "review.recorded",
+        review.accreditation,
+        review,
+        before=before,
+        after=audit.snapshot(review, ["held_on", "progress", "recommend_reissue"]),
+    )
+
+
+@transaction.atomic
+def reissue_award(*, award: Award, today: dt.date, actor: Any) -> Award:
+    """Re-issue a 2a award as 2b after the first review recommends it; the expiry does not move."""
+    accreditation = award.accreditation
+    if award.superseded or award.outcome != Outcome.GOOD_PROGRESS.value:
+        raise StepRefused("Only a current 2a award can be re-issued as fully meeting.")
+    if not accreditation.reviews.filter(number=1, recommend_reissue=True).exists():
+        raise StepRefused("The first annual review has not recommended re-issue.")
+    validity = accreditation.awarding_body.award_validity_months
+    try:
+        dates = rules.reissue_dates(award.dates(validity), today)
+    except ValueError as exc:
+        raise StepRefused(str(exc)) from None
+    _claim(accreditation, None)
+    award.superseded = True
+    award.save(update_fields=["superseded"])
+    new = Award.objects.create(
+        accreditation=accreditation,
+        provider=award.provider,
+        awarding_body=award.awarding_body,
+        outcome=Outcome.FULLY_MEETING.value,
+        awarded_on=dates.awarded_on,
+        expires_on=dates.expires_on,
+        replaces=award,
+    )
+    accreditation.outcome = Outcome.FULLY_MEETING.value
+    accreditation.save(update_fields=["outcome"])
+    _audit(
+        actor,
+        "award.reissued",
+        accreditation,
+        new,
+        before={"outcome": award.outcome, "awarded_on": award.awarded_on, "expires_on": award.expires_on},
+        after={"outcome": new.outcome, "awarded_on": new.awarded_on, "expires_on": new.expires_on},
+    )
+    previous = (
+        IssuedDocument.objects.filter(accreditation=accreditation, kind=DocumentKind.CERTIFICATE)
+        .order_by("-number")
+        .first()
+    )
+    _issue_document(
+        accreditation,
+        DocumentKind.CERTIFICATE,
+        actor=actor,
+        replaces=previous,
+        reason="Re-issued as fully meeting after the first annual review; the expiry date is unchanged.",
+    )
+    _mail_on_commit(
+        "Your Quality in Careers award is re-issued as fully meeting",
+        f"{award.provider.name} is now fully meeting the Quality in Careers Standard. The award still expires on "
+        f"{new.expires_on:%d %B %Y}.\n",
+        _leaders(award.provider_id),
+    )
+    return new
+
+
+@transaction.atomic
+def start_reaccreditation(*, accreditation: Accreditation, actor: Any) -> Accreditation:
+    """A new round that starts from the previous one: already committed, the provider's
+    commentary carried over, the previous report attached as evidence and shown to the assessor."""
+    if accreditation.stage != Stage.ISSUED:
+        raise StepRefused("Reaccreditation starts from an issued outcome.")
+    if hasattr(accreditation, "reaccreditation"):
+        raise StepRefused("Reaccreditation has already started.")
+    edition = Edition.objects.order_by("-effective_from").first()
+    assert edition is not None
+    new = _new_round(provider=accreditation.provider, edition=edition, stage=Stage.COMMITTED, previous=accreditation)
+    new.committed_on = timezone.localdate()
+    new.commitment_url = accreditation.commitment_url
+    new.compass_tool = accreditation.compass_tool
+    new.save()
+    _audit(actor, "accreditation.reaccreditation_started", new, after={"previous": accreditation.pk})
+    return new
+
+
+@transaction.atomic
+def give_recognition(
+    *, provider: Provider, title: str, reason: str, given_on: dt.date, actor: Any
+) -> AdditionalRecognition:
+    if provider.awarding_body_id is None:
+        raise StepRefused("Only a client of your Awarding Body can be recognised.")
+    recognition = AdditionalRecognition.objects.create(
+        provider=provider,
+        awarding_body_id=provider.awarding_body_id,
+        title=title,
+        reason=reason,
+        given_on=given_on,
+        given_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="recognition.given",
+        obj=recognition,
+        after={"title": title, "reason": reason, "given_on": given_on},
+        awarding_body_id=provider.awarding_body_id,
+        provider_id=provider.pk,
+    )
+    return recognition
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+REVIEW_NOTICE_DAYS = 30
+EXPIRY_NOTICE_DAYS = 90
+
+
+@dataclass(frozen=True)
+class RemindersSent:
+    reviews: int
+    expiries: int
+
+
+def send_reminders(*, today: dt.date) -> RemindersSent:
+    """Mail each Awarding Body about reviews due within 30 days and awards expiring within 90,
+    and the provider's careers leaders too; each reminder is sent once."""
+    now = timezone.now()
+    reviews = list(
+        AnnualReview.objects.filter(
+            held_on__isnull=True,
+            reminder_sent_at__isnull=True,
+            due_on__lte=today + dt.timedelta(days=REVIEW_NOTICE_DAYS),
+            accreditation__awards__superseded=False,
+            accreditation__awards__expires_on__gte=today,
+        )
+        .select_related("accreditation__provider", "accreditation__assessor")
+        .distinct()
+    )
+    for review in reviews:
+        with transaction.atomic():
+            accreditation = review.accreditation
+            _mail_on_commit(
+                f"Annual review {review.number} of {accreditation.provider.name} due {review.due_on:%d %B %Y}",
+                f"The annual Quality in Careers review of {accreditation.provider.name} is due on "
+                f"{review.due_on:%d %B %Y}."
+                + (" This review prepares reaccreditation." if review.prepares_reaccreditation else "")
+                + "\n",
+                [
+                    *_body_admins(accreditation.awarding_body_id),
+                    *_leaders(accreditation.provider_id),
+                    accreditation.assessor.email if accreditation.assessor else "",
+                ],
+            )
+            AnnualReview.objects.filter(pk=review.pk).update(reminder_sent_at=now)
+    awards = list(
+        Award.objects.filter(
+            superseded=False,
+            expiry_reminder_sent_at__isnull=True,
+            expires_on__gte=today,
+            expires_on__lte=today + dt.timedelta(days=EXPIRY_NOTICE_DAYS),
+        ).select_related("provider")
+    )
+    for award in awards:
+        with transaction.atomic():
+            _mail_on_commit(
+                f"The Quality in Careers award of {award.provider.name} expires on {award.expires_on:%d %B %Y}",
+                f"The award of {award.provider.name} (URN {award.provider.urn}) expires on "
+                f"{award.expires_on:%d %B %Y}. It leaves the register on that day unless reaccreditation "
+                "is complete.\n",
+                [*_body_admins(award.awarding_body_id), *_leaders(award.provider_id)],
+            )
+            Award.objects.filter(pk=award.pk).update(expiry_reminder_sent_at=now)
+    return RemindersSent(len(reviews), len(awards))

@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from qic.accreditation.actions import CheckedUpload, check_upload
+from qic.core.forms import GovukForm
+from qic.domain import accreditation as rules
+from qic.domain.accreditation import CONVERSATION_KINDS, EVIDENCE_KINDS, Judgment
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class VersionForm(GovukForm):
+    """Every form that changes a round posts the version it was drawn from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def _checked_upload(field: Any) -> CheckedUpload:
+    if field.size > settings.QIC_UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            f"The selected file must be smaller than {settings.QIC_UPLOAD_MAX_BYTES // 2**20} MB"
+        )
+    try:
+        return check_upload(field.read(), field.name)
+    except rules.UploadRefused as exc:
+        raise forms.ValidationError(str(exc)) from None
+
+
+class UploadField(forms.FileField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text",
+            f"PDF, Word (.docx), Excel (.xlsx), PNG or JPEG, up to {settings.QIC_UPLOAD_MAX_BYTES // 2**20} MB.",
+        )
+        kwargs.setdefault("error_messages", {"required": "Select a file", "empty": "The selected file is empty"})
+        super().__init__(**kwargs)
+
+
+class CommitmentForm(GovukForm):
+    commitment_url = forms.URLField(
+        label="Web address of the governing body's public commitment",
+        help_text="The page on your website where the governing body commits to work towards the Standard.",
+        assume_scheme="https",
+        max_length=500,
+        error_messages={"required": "Enter the web address of the governing body's commitment"},
+    )
+    compass_tool = forms.ChoiceField(
+        label="Self-assessment tool",
+        choices=[("compass", "Compass"), ("compass_plus", "Compass+")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose Compass or Compass+"},
+    )
+    compass_completed_on = forms.DateField(
+        label="Date the self-assessment was completed",
+        widget=DATE,
+        error_messages={"required": "Enter the date the self-assessment was completed", "invalid": "Enter a real date"},
+    )
+    compass_report = UploadField(label="Compass or Compass+ report")
+
+    def clean_compass_completed_on(self) -> Any:
+        day = self.cleaned_data["compass_completed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The completion date must be today or in the past")
+        return day
+
+    def clean_compass_report(self) -> CheckedUpload:
+        return _checked_upload(self.cleaned_data["compass_report"])
+
+
+class EvidenceUploadForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What is it?",
+        choices=[(k.code, k.label) for k in EVIDENCE_KINDS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the document is"},
+    )
+    title = forms.CharField(label="Title", max_length=200, required=False, help_text="Leave blank to use the kind.")
+    criterion = forms.ChoiceField(label="Criterion it supports", required=False)
+    file = UploadField(label="Document")
+
+    def __init__(self, *args: Any, criteria: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = {c.code: c for c in criteria}
+        self.fields["criterion"].choices = [("", "Not one criterion")] + [
+            (c.code, f"{c.code} {c.text[:90]}") for c in criteria
+        ]
+
+    def clean_file(self) -> CheckedUpload:
+        return _checked_upload(self.cleaned_data["file"])
+
+    def clean_criterion(self) -> Any:
+        code = self.cleaned_data.get("criterion") or ""
+        return self.criteria.get(code)
+
+
+class CommentaryForm(VersionForm):
+    commentary = forms.CharField(
+        label="Your commentary",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="How you meet this criterion, and where the assessor will find the evidence.",
+        max_length=10000,
+    )
+
+
+class AssignAssessorForm(VersionForm):
+    assessor = forms.ModelChoiceField(
+        queryset=None, label="Assessor", error_messages={"required": "Choose an assessor"}
+    )
+
+    def __init__(self, *args: Any, assessors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = assessors  # type: ignore[attr-defined]
+
+
+class ScheduleVisitForm(VersionForm):
+    visit_on = forms.DateField(
+        label="Date of the assessment visit",
+        widget=DATE,
+        error_messages={"required": "Enter the date of the visit", "invalid": "Enter a real date"},
+    )
+
+
+class ReturnForm(VersionForm):
+    reason = forms.CharField(
+        label="What should the assessor look at again?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Say what the assessor should look at again"},
+    )
+
+
+class JudgmentForm(GovukForm):
+    judgment = forms.ChoiceField(
+        label="Judgment",
+        choices=[(j.value, j.label) for j in Judgment],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("judgment") and not (data.get("comment") or "").strip():
+            self.add_error("comment", "Write a comment that explains the judgment")
+        return data
+
+
+class SummaryForm(VersionForm):
+    key_principles_met = forms.TypedChoiceField(
+        label="Are the key principles met?",
+        choices=[("yes", "Yes, the approach to quality is robust and coherent"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    strengths = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    areas_for_development = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    recommendations = forms.CharField(
+        label="Action points",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        help_text="One per line: what the provider should do next.",
+    )
+
+
+class ConversationForm(GovukForm):
+    kind = forms.ChoiceField(label="Kind", choices=CONVERSATION_KINDS, widget=forms.RadioSelect)
+    held_on = forms.DateField(label="Date", widget=DATE, error_messages={"invalid": "Enter a real date"})
+    participants = forms.CharField(
+        label="Who took part", max_length=300, help_text="For example: 8 Year 10 pupils; the SENCo."
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    criteria = forms.MultipleChoiceField(
+        label="Criteria it informs", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, criteria: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = {c.code: c for c in criteria}
+        self.fields["criteria"].choices = [(c.code, f"{c.code} {c.text[:80]}") for c in criteria]
+
+    def clean_criteria(self) -> list[Any]:
+        return [self.criteria[code] for code in self.cleaned_data["criteria"]]
+
+
+class CorrectionForm(GovukForm):
+    reason = forms.CharField(
+        label="What does this correction change, and why?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Say what the correction changes"},
+    )
+    strengths = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    areas_for_development = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    recommendations = forms.CharField(
+        label="Action points", required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20000
+    )
+
+
+class ReviewForm(GovukForm):
+    held_on = forms.DateField(
+        label="Date of the review",
+        widget=DATE,
+        error_messages={"required": "Enter the date of the review", "invalid": "Enter a real date"},
+    )
+    progress = forms.CharField(
+        label="Progress since the award",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        error_messages={"required": "Describe the progress since the award"},
+    )
+    recommend_reissue = forms.BooleanField(
+        required=False,
+        label="Recommend re-issue as fully meeting (2b)",
+        help_text="Only at the first review of a 2a award. The expiry date does not move.",
+    )
+
+    def clean_held_on(self) -> Any:
+        day = self.cleaned_data["held_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The review date must be today or in the past")
+        return day
+
+
+class RecognitionForm(GovukForm):
+    title = forms.CharField(max_length=200, help_text="For example: Careers Excellence Fellow 2026.")
+    reason = forms.CharField(
+        label="What it recognises",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text="Be explicit about what the recognition is for (Guide §4.7).",
+    )
+    given_on = forms.DateField(label="Date given", widget=DATE, error_messages={"invalid": "Enter a real date"})

@@ -1,0 +1,771 @@
+"""The PDF of an issued document, drawn from its frozen snapshot alone.
+
+`render_pdf` takes the JSON that `documents.snapshot_for` froze at the moment of issue and draws
+the assessment report, the accreditation certificate or the certificate of commitment with
+ReportLab. Only the built-in Helvetica fonts are used and the output is invariant, so the same
+snapshot always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepInFrame,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+KINDS = ("commitment", "report", "certificate")
+BRAND = "QiC Platform"
+STANDARD = "Quality in Careers Standard"
+REPORT_RUNNING_TITLE = f"{STANDARD} — assessment report"
+
+# --- Colours and type ---------------------------------------------------------------------------
+
+INK = colors.HexColor("#1b1b1b")
+MUTED = colors.HexColor("#555555")
+NAVY = colors.HexColor("#1f3a5f")
+TEAL = colors.HexColor("#2a7f8e")
+RULE = colors.HexColor("#b8c4d0")
+PALE = colors.HexColor("#eef3f7")
+PALE_TEAL = colors.HexColor("#e6f2f3")
+NOTICE = colors.HexColor("#fff4d6")
+NOTICE_EDGE = colors.HexColor("#c8950a")
+
+JUDGMENT_COLOURS = {
+    "Fully meeting": "#1d6b3a",
+    "Making good progress": "#8a5300",
+    "Making insufficient progress": "#a4262c",
+}
+
+FONT = "Helvetica"
+BOLD = "Helvetica-Bold"
+ITALIC = "Helvetica-Oblique"
+
+
+def _style(name: str, **overrides: Any) -> ParagraphStyle:
+    base: dict[str, Any] = {
+        "fontName": FONT,
+        "fontSize": 9.5,
+        "leading": 13,
+        "textColor": INK,
+        "spaceAfter": 4,
+    }
+    return ParagraphStyle(name, **(base | overrides))
+
+
+BODY = _style("body")
+SMALL = _style("small", fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=2)
+NOTE = _style("note", fontName=ITALIC, textColor=MUTED)
+BULLET = _style("bullet", leftIndent=12, bulletIndent=2, spaceAfter=2)
+LABEL = _style("label", fontName=BOLD, fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=0)
+CELL = _style("cell", fontSize=9, leading=12, spaceAfter=0)
+CELL_BOLD = _style("cell_bold", fontName=BOLD, fontSize=9, leading=12, spaceAfter=0)
+KICKER = _style("kicker", fontName=BOLD, fontSize=9, leading=12, textColor=TEAL, spaceAfter=2)
+TITLE = _style("title", fontName=BOLD, fontSize=22, leading=27, textColor=NAVY, spaceAfter=4)
+SUBTITLE = _style("subtitle", fontName=BOLD, fontSize=14, leading=18, textColor=INK, spaceAfter=10)
+H2 = _style("h2", fontName=BOLD, fontSize=13.5, leading=17, textColor=NAVY, spaceBefore=12, spaceAfter=6)
+H3 = _style("h3", fontName=BOLD, fontSize=11, leading=14, textColor=NAVY, spaceBefore=8, spaceAfter=3)
+SECTION_HEAD = _style("section_head", fontName=BOLD, fontSize=12, leading=15, textColor=colors.white, spaceAfter=0)
+SECTION_META = _style("section_meta", fontSize=9, leading=12, textColor=colors.white, spaceAfter=0)
+OUTCOME = _style("outcome", fontName=BOLD, fontSize=12.5, leading=16, textColor=NAVY, spaceAfter=4)
+QUOTE = _style("quote", fontName=ITALIC, leftIndent=10, rightIndent=10, spaceAfter=6)
+
+# --- Text helpers -------------------------------------------------------------------------------
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# Characters Helvetica's WinAnsi encoding lacks that have a plain stand-in.
+_STAND_INS = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "ı": "i",
+        "ø": "o",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2212": "-",
+        "\u2032": "'",
+        "\u2033": '"',
+        "\u2192": "->",
+        "\u2190": "<-",
+        "\u2264": "<=",
+        "\u2265": ">=",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u200b": "",
+        "\ufeff": "",
+    }
+)
+_BULLET_LINE = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+
+
+def _plain(value: object) -> str:
+    """Text the built-in fonts can draw: characters outside WinAnsi lose their accents or become '?'."""
+    text = unicodedata.normalize("NFC", str(value)).translate(_STAND_INS)
+    if not text.isascii():
+        out = []
+        for char in text:
+            try:
+                char.encode("cp1252")
+            except UnicodeEncodeError:
+                stripped = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+                try:
+                    stripped.encode("cp1252")
+                except UnicodeEncodeError:
+                    stripped = "?"
+                out.append(stripped or "?")
+            else:
+                out.append(char)
+        text = "".join(out)
+    return text
+
+
+def _esc(value: object) -> str:
+    """Safe Paragraph markup for one line of plain text."""
+    return escape(_plain(value if value is not None else ""))
+
+
+def _lines_markup(value: object) -> str:
+    """Paragraph markup keeping the text's own line breaks."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return "<br/>".join(_esc(line) for line in text.split("\n"))
+
+
+def _text(value: object, style: ParagraphStyle = BODY, *, empty: str = "None recorded.") -> list[Flowable]:
+    """Free text as paragraphs: blank lines separate paragraphs, lines starting '-', '*' or '•'
+    become bullets, and other single line breaks are kept."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return [Paragraph(_esc(empty), NOTE)] if empty else []
+    bullet_style = ParagraphStyle(f"{style.name}_bullet", parent=BULLET, fontSize=style.fontSize, leading=style.leading)
+    flowables: list[Flowable] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            flowables.append(Paragraph("<br/>".join(_esc(line) for line in pending), style))
+            pending.clear()
+
+    for line in text.split("\n"):
+        if not line.strip():
+            flush()
+        elif _BULLET_LINE.match(line):
+            flush()
+            flowables.append(Paragraph(_esc(_BULLET_LINE.sub("", line, count=1)), bullet_style, bulletText="•"))
+        else:
+            pending.append(line.strip())
+    flush()
+    return flowables
+
+
+def _bullets(items: Iterable[object], style: ParagraphStyle = BULLET) -> list[Flowable]:
+    return [Paragraph(_lines_markup(item), style, bulletText="•") for item in items if str(item or "").strip()]
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def long_date(value: object, *, missing: str = "") -> str:
+    """'2026-11-23' (or a date) -> '23 November 2026'."""
+    day = _as_date(value)
+    if day is None:
+        return missing
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _judgment_markup(label: str) -> str:
+    label = label or "Not judged"
+    colour = JUDGMENT_COLOURS.get(label, "#555555")
+    return f'<font color="{colour}"><b>{_esc(label)}</b></font>'
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """The text cut with an ellipsis to fit `width` points."""
+    text = _plain(text)
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def figures_line(number: int, figures: Mapping[str, Any] | None) -> str:
+    """'Benchmark 5 in 2025/26: 84.0%, not fully achieved', or that there are no figures."""
+    if not figures:
+        return f"Benchmark {number}: no figures"
+    year = figures.get("year") or ""
+    where = f"Benchmark {number} in {year}" if year else f"Benchmark {number}"
+    percent = figures.get("percent")
+    if percent is None:
+        return f"{where}: no figures"
+    achieved = "fully achieved" if figures.get("fully_achieved") else "not fully achieved"
+    return f"{where}: {float(percent):.1f}%, {achieved}"
+
+
+def _correction_line(content: Mapping[str, Any], number: int, correction_reason: str) -> str:
+    correction = content.get("correction") or {}
+    reason = (correction_reason or str(correction.get("reason") or "")).strip()
+    if not reason and not correction:
+        return ""
+    replaces = correction.get("replaces_number") or (number - 1 if number > 1 else None)
+    which = f"version {replaces}" if replaces else "an earlier version"
+    return f"This version replaces {which}: {reason}" if reason else f"This version replaces {which}."
+
+
+def _issued_text(number: int, issued_at: dt.datetime | None) -> str:
+    text = f"Version {number}"
+    if issued_at is not None:
+        text += f", issued on {long_date(issued_at)}"
+    return text
+
+
+# --- Building blocks ----------------------------------------------------------------------------
+
+
+def _facts_table(rows: list[tuple[str, str]], width: float, label_width: float = 42 * mm) -> Table:
+    data = [[Paragraph(_esc(label), LABEL), Paragraph(_lines_markup(value) or "—", CELL)] for label, value in rows]
+    table = Table(data, colWidths=[label_width, width - label_width], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+def _panel(flowables: list[Flowable], width: float, *, background: Any = PALE, edge: Any = NAVY) -> Table:
+    table = Table([[flowables]], colWidths=[width], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), background),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, edge),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def _notice(text: str, width: float) -> Table:
+    return _panel([Paragraph(f"<b>{_esc(text)}</b>", BODY)], width, background=NOTICE, edge=NOTICE_EDGE)
+
+
+class _NumberedCanvas(Canvas):
+    """A canvas that writes 'Page N of M' on every page once it knows M."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            width = self._pagesize[0]
+            self.setFont(FONT, 8)
+            self.setFillColor(MUTED)
+            self.drawRightString(width - _MARGIN, 12 * mm, f"Page {self._pageNumber} of {total}")
+            super().showPage()
+        super().save()
+
+
+_MARGIN = 18 * mm
+
+
+def _document(
+    buffer: io.BytesIO, *, pagesize: tuple[float, float], title: str, compress: bool, **margins: float
+) -> Any:
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=margins.get("left", _MARGIN),
+        rightMargin=margins.get("right", _MARGIN),
+        topMargin=margins.get("top", _MARGIN),
+        bottomMargin=margins.get("bottom", _MARGIN),
+        title=_plain(title),
+        author=BRAND,
+        creator=BRAND,
+        producer=BRAND,
+        subject=STANDARD,
+        lang="en-GB",
+        displayDocTitle=1,
+        invariant=1,
+        pageCompression=1 if compress else 0,
+    )
+
+
+# --- The assessment report ----------------------------------------------------------------------
+
+
+def _report_page(provider_name: str, footer_left: str) -> Callable[[Canvas, Any], None]:
+    def draw(canvas: Canvas, doc: Any) -> None:
+        width, height = doc.pagesize
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(MUTED)
+        top = height - 11 * mm
+        canvas.drawString(_MARGIN, top, REPORT_RUNNING_TITLE)
+        room = width - 2 * _MARGIN - stringWidth(REPORT_RUNNING_TITLE, FONT, 8) - 10 * mm
+        canvas.setFont(BOLD, 8)
+        canvas.drawRightString(width - _MARGIN, top, _fit(provider_name, BOLD, 8, room))
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        canvas.line(_MARGIN, top - 2.5 * mm, width - _MARGIN, top - 2.5 * mm)
+        canvas.line(_MARGIN, 16 * mm, width - _MARGIN, 16 * mm)
+        canvas.setFont(FONT, 8)
+        canvas.drawString(_MARGIN, 12 * mm, _fit(footer_left, FONT, 8, width - 2 * _MARGIN - 30 * mm))
+        canvas.restoreState()
+
+    return draw
+
+
+def _criterion(criterion: Mapping[str, Any], width: float) -> Flowable:
+    code_width, judgment_width = 14 * mm, 38 * mm
+    header = Table(
+        [
+            [
+                Paragraph(f"<b>{_esc(criterion.get('code', ''))}</b>", CELL_BOLD),
+                Paragraph(_lines_markup(criterion.get("text", "")), CELL),
+                Paragraph(_judgment_markup(str(criterion.get("judgment") or "")), CELL),
+            ]
+        ],
+        colWidths=[code_width, width - code_width - judgment_width, judgment_width],
+    )
+    header.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), PALE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    comment_style = ParagraphStyle("comment", parent=BODY, leftIndent=code_width, spaceAfter=3)
+    comment = _text(criterion.get("comment"), comment_style, empty="")
+    if not comment:
+        comment = [Paragraph("No comment recorded.", ParagraphStyle("no_comment", parent=NOTE, leftIndent=code_width))]
+    label = Paragraph("Assessor’s comment", ParagraphStyle("comment_label", parent=LABEL, leftIndent=code_width))
+    # The criterion's heading never ends a page alone; a long comment may still run on.
+    return KeepTogether([header, Spacer(1, 4), label, comment[0], *comment[1:2]])
+
+
+def _section(section: Mapping[str, Any], width: float) -> list[Flowable]:
+    number = int(section.get("number") or 0)
+    heading = Table(
+        [
+            [Paragraph(f"Section {number}: {_esc(section.get('title', ''))}", SECTION_HEAD)],
+            [Paragraph(f"Incorporating {_esc(section.get('benchmark', ''))}", SECTION_META)],
+        ],
+        colWidths=[width],
+    )
+    heading.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), NAVY),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (0, 0), 6),
+                ("TOPPADDING", (0, 1), (0, 1), 1),
+                ("BOTTOMPADDING", (0, 0), (0, 0), 1),
+                ("BOTTOMPADDING", (0, 1), (0, 1), 6),
+            ]
+        )
+    )
+    summary = _facts_table(
+        [
+            ("Section judgment", ""),
+            ("Provider’s figures", figures_line(number, section.get("figures"))),
+        ],
+        width,
+        label_width=38 * mm,
+    )
+    # Put the coloured judgment in place of the plain one.
+    summary._cellvalues[0][1] = Paragraph(_judgment_markup(str(section.get("judgment") or "")), CELL)
+    flowables: list[Flowable] = [CondPageBreak(60 * mm), KeepTogether([heading, Spacer(1, 4), summary, Spacer(1, 8)])]
+    criteria = section.get("criteria") or []
+    if not criteria:
+        flowables.append(Paragraph("No criteria recorded for this section.", NOTE))
+    for criterion in criteria:
+        flowables += [_criterion(criterion, width), Spacer(1, 7)]
+    flowables.append(Spacer(1, 6))
+    return flowables
+
+
+def _report(
+    content: Mapping[str, Any], width: float, *, number: int, issued_at: dt.datetime | None, correction: str
+) -> list[Flowable]:
+    provider = content.get("provider") or {}
+    body = content.get("awarding_body") or {}
+    edition = content.get("edition") or {}
+    outcome = str(content.get("outcome") or "")
+    awarded = outcome in ("2a", "2b")
+    story: list[Flowable] = [
+        Paragraph(f"{BRAND.upper()} · {STANDARD.upper()}", KICKER),
+        Paragraph("Assessment report", TITLE),
+        Paragraph(_esc(provider.get("name", "")), SUBTITLE),
+    ]
+    if correction:
+        story += [_notice(correction, width), Spacer(1, 8)]
+    facts = [
+        ("URN", str(provider.get("urn") or "")),
+        ("Type of provider", str(provider.get("type") or "")),
+        ("Local authority", str(provider.get("la_name") or "")),
+        ("Region", str(provider.get("region") or "")),
+        ("Postcode", str(provider.get("postcode") or "")),
+        ("Awarding Body", str(body.get("name") or "")),
+        ("Edition of the Standard", str(edition.get("title") or edition.get("code") or "")),
+        ("Assessment", "Reaccreditation" if content.get("reaccreditation") else "First accreditation"),
+        ("Assessor", str(content.get("assessor") or "")),
+        ("Assessment visit", long_date(content.get("visit_on"), missing="Not recorded")),
+        ("Report", _issued_text(number, issued_at)),
+    ]
+    story += [_facts_table(facts, width), Spacer(1, 12)]
+
+    # The outcome.
+    panel: list[Flowable] = [
+        Paragraph("Outcome", LABEL),
+        Paragraph(_esc(content.get("outcome_label") or f"Outcome {outcome}"), OUTCOME),
+    ]
+    if awarded:
+        if content.get("awarded_on"):
+            panel.append(
+                Paragraph(
+                    f"<b>Awarded on {_esc(long_date(content.get('awarded_on')))}</b>"
+                    + (
+                        f"; <b>valid until {_esc(long_date(content.get('expires_on')))}</b>"
+                        if content.get("expires_on")
+                        else ""
+                    ),
+                    BODY,
+                )
+            )
+        panel += _text(content.get("citation"), BODY, empty="")
+        if content.get("wording"):
+            panel += [
+                Paragraph("Wording the provider may use", LABEL),
+                Paragraph(f"“{_esc(content.get('wording'))}”", QUOTE),
+            ]
+        reasons = content.get("reasons") or []
+        if reasons:
+            panel += [Paragraph("Not yet fully meeting because", LABEL), *_bullets(reasons)]
+    else:
+        panel.append(
+            Paragraph("<b>The Standard is not awarded at this assessment. No certificate is issued.</b>", BODY)
+        )
+        reasons = content.get("reasons") or []
+        if reasons:
+            panel += [Paragraph("Why the Standard is not awarded", LABEL), *_bullets(reasons)]
+    story += [_panel(panel, width), Spacer(1, 6)]
+
+    # The summary judgments.
+    story.append(Paragraph("Summary of the assessment", H2))
+    story.append(
+        _facts_table(
+            [
+                ("Key principles", "Met" if content.get("key_principles_met") else "Not met"),
+                (
+                    "Compass or Compass+",
+                    "An up-to-date report was seen"
+                    if content.get("compass_up_to_date")
+                    else "No up-to-date report was seen",
+                ),
+            ],
+            width,
+        )
+    )
+    story.append(Spacer(1, 4))
+    order = [
+        ("Areas for development", content.get("areas_for_development")),
+        ("Strengths", content.get("strengths")),
+        ("Action points", content.get("recommendations")),
+    ]
+    if awarded:
+        order = [order[1], order[0], order[2]]
+    for heading, text in order:
+        story.append(KeepTogether([Paragraph(heading, H3), *_text(text)[:1]]))
+        story += _text(text)[1:]
+
+    conversations = content.get("conversations") or []
+    story.append(Paragraph("Assessment conversations", H3))
+    if conversations:
+        rows = [[Paragraph(f"<b>{h}</b>", CELL) for h in ("Conversation", "Date", "Participants")]]
+        rows += [
+            [
+                Paragraph(_esc(c.get("kind", "")), CELL),
+                Paragraph(_esc(long_date(c.get("held_on"))), CELL),
+                Paragraph(_lines_markup(c.get("participants", "")), CELL),
+            ]
+            for c in conversations
+        ]
+        table = Table(rows, colWidths=[55 * mm, 32 * mm, width - 87 * mm], repeatRows=1, hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), PALE),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        story.append(table)
+    else:
+        story.append(Paragraph("None recorded.", NOTE))
+
+    story.append(CondPageBreak(80 * mm))
+    story.append(Paragraph("Judgments by section", H2))
+    story.append(
+        Paragraph(
+            "Each section’s judgment is the weakest of its criteria’s judgments. The figures are the "
+            "provider’s own benchmark figures for the last complete academic year.",
+            SMALL,
+        )
+    )
+    story.append(Spacer(1, 6))
+    for section in content.get("sections") or []:
+        story += _section(section, width)
+    return story
+
+
+# --- The certificates ---------------------------------------------------------------------------
+
+
+def _certificate_frame(canvas: Canvas, doc: Any) -> None:
+    width, height = doc.pagesize
+    canvas.saveState()
+    canvas.setStrokeColor(NAVY)
+    canvas.setLineWidth(3)
+    canvas.rect(9 * mm, 9 * mm, width - 18 * mm, height - 18 * mm)
+    canvas.setStrokeColor(TEAL)
+    canvas.setLineWidth(0.8)
+    canvas.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+    canvas.restoreState()
+
+
+CENTRE = _style("centre", alignment=TA_CENTER, fontSize=11, leading=15, spaceAfter=6)
+CERT_KICKER = _style("cert_kicker", parent=KICKER, alignment=TA_CENTER, fontSize=10, leading=13, spaceAfter=6)
+CERT_TITLE = _style("cert_title", fontName=BOLD, fontSize=26, leading=31, textColor=NAVY, alignment=TA_CENTER)
+CERT_NAME = _style("cert_name", fontName=BOLD, fontSize=22, leading=27, alignment=TA_CENTER, spaceAfter=2)
+CERT_WORDS = _style("cert_words", fontName=ITALIC, fontSize=13, leading=18, alignment=TA_CENTER, spaceAfter=8)
+CERT_OUTCOME = _style("cert_outcome", fontName=BOLD, fontSize=15, leading=19, textColor=TEAL, alignment=TA_CENTER)
+CERT_SMALL = _style("cert_small", parent=SMALL, alignment=TA_CENTER)
+CERT_LABEL = _style("cert_label", parent=LABEL, alignment=TA_CENTER)
+CERT_VALUE = _style("cert_value", fontName=BOLD, fontSize=10.5, leading=13, alignment=TA_CENTER, spaceAfter=0)
+
+OUTCOME_WORDS = {"2a": "Making good progress", "2b": "Fully meeting"}
+
+
+def _cert_facts(cells: list[tuple[str, str]], width: float) -> Table:
+    table = Table(
+        [[[Paragraph(_esc(label), CERT_LABEL), Paragraph(_esc(value) or "—", CERT_VALUE)] for label, value in cells]],
+        colWidths=[width / len(cells)] * len(cells),
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.6, RULE),
+                ("LINEBEFORE", (1, 0), (-1, -1), 0.6, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def _cert_footer(number: int, issued_at: dt.datetime | None, correction: str) -> list[Flowable]:
+    lines = [Paragraph(_esc(f"{_issued_text(number, issued_at)} · issued through {BRAND}"), CERT_SMALL)]
+    if correction:
+        lines.append(Paragraph(f"<b>{_esc(correction)}</b>", CERT_SMALL))
+    return lines
+
+
+def _certificate(content: Mapping[str, Any], width: float, **issue: Any) -> list[Flowable]:
+    provider = content.get("provider") or {}
+    body = content.get("awarding_body") or {}
+    edition = content.get("edition") or {}
+    outcome = str(content.get("outcome") or "")
+    outcome_words = OUTCOME_WORDS.get(outcome, "")
+    story: list[Flowable] = [
+        Paragraph(f"{BRAND.upper()} · {STANDARD.upper()}", CERT_KICKER),
+        Paragraph("Certificate of accreditation", CERT_TITLE),
+        Spacer(1, 8),
+        Paragraph("This certifies that", CENTRE),
+        Paragraph(_esc(provider.get("name", "")), CERT_NAME),
+        Paragraph(_esc(f"URN {provider.get('urn', '')}"), CERT_SMALL),
+        Spacer(1, 8),
+        Paragraph(_lines_markup(content.get("words", "")), CERT_WORDS),
+    ]
+    if outcome_words:
+        story.append(Paragraph(_esc(f"Outcome {outcome}: {outcome_words}"), CERT_OUTCOME))
+    if content.get("wording"):
+        story.append(Spacer(1, 4))
+        story.append(Paragraph(f"“{_esc(content.get('wording'))}”", CENTRE))
+    story += [
+        Spacer(1, 10),
+        _cert_facts(
+            [
+                ("Awarded on", long_date(content.get("awarded_on"))),
+                ("Valid until", long_date(content.get("expires_on"))),
+                ("Awarding Body", str(body.get("name") or "")),
+                ("Edition", str(edition.get("title") or edition.get("code") or "")),
+            ],
+            width,
+        ),
+        Spacer(1, 10),
+        *_cert_footer(**issue),
+    ]
+    return story
+
+
+def _commitment(content: Mapping[str, Any], width: float, **issue: Any) -> list[Flowable]:
+    provider = content.get("provider") or {}
+    body = content.get("awarding_body") or {}
+    edition = content.get("edition") or {}
+    return [
+        Paragraph(f"{BRAND.upper()} · {STANDARD.upper()}", CERT_KICKER),
+        Paragraph("Certificate of commitment", CERT_TITLE),
+        Spacer(1, 12),
+        Paragraph("This certifies that", CENTRE),
+        Paragraph(_esc(provider.get("name", "")), CERT_NAME),
+        Paragraph(_esc(f"URN {provider.get('urn', '')}"), CERT_SMALL),
+        Spacer(1, 6),
+        Paragraph("is", CENTRE),
+        Paragraph(_lines_markup(content.get("wording", "")), CERT_WORDS),
+        Spacer(1, 12),
+        _cert_facts(
+            [
+                ("Committed on", long_date(content.get("committed_on"), missing="Not recorded")),
+                ("Awarding Body", str(body.get("name") or "")),
+                ("Edition", str(edition.get("title") or edition.get("code") or "")),
+            ],
+            width,
+        ),
+        Spacer(1, 10),
+        *_cert_footer(**issue),
+    ]
+
+
+# --- The entry point ----------------------------------------------------------------------------
+
+
+def render_pdf(
+    kind: str,
+    content: dict[str, Any],
+    *,
+    number: int = 1,
+    issued_at: dt.datetime | None = None,
+    correction_reason: str = "",
+    compress: bool = True,
+) -> bytes:
+    """The PDF of an issued document of `kind` ("commitment", "report" or "certificate") from its
+    frozen `content`. `compress=False` leaves the page streams readable, for tests."""
+    if kind not in KINDS:
+        raise ValueError(f"No PDF is drawn for documents of kind {kind!r}")
+    provider_name = str((content.get("provider") or {}).get("name") or "")
+    correction = _correction_line(content, number, correction_reason)
+    buffer = io.BytesIO()
+    if kind == "report":
+        doc = _document(
+            buffer,
+            pagesize=A4,
+            title=f"Assessment report: {provider_name}",
+            compress=compress,
+            top=22 * mm,
+            bottom=22 * mm,
+        )
+        body_name = str((content.get("awarding_body") or {}).get("name") or "")
+        footer = " · ".join(part for part in (BRAND, body_name, f"Version {number}") if part)
+        on_page = _report_page(provider_name, footer)
+        story = _report(content, doc.width, number=number, issued_at=issued_at, correction=correction)
+        doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_NumberedCanvas)
+        return buffer.getvalue()
+
+    title = "Certificate of commitment" if kind == "commitment" else "Certificate of accreditation"
+    doc = _document(
+        buffer,
+        pagesize=landscape(A4),
+        title=f"{title}: {provider_name}",
+        compress=compress,
+        left=24 * mm,
+        right=24 * mm,
+        top=20 * mm,
+        bottom=18 * mm,
+    )
+    draw = _commitment if kind == "commitment" else _certificate
+    story = draw(content, doc.width, number=number, issued_at=issued_at, correction=correction)
+    # A certificate is one page, whatever the length of its text.
+    fitted = KeepInFrame(doc.width, doc.height, story, mode="shrink", vAlign="MIDDLE")
+    doc.build([fitted], onFirstPage=_certificate_frame, onLaterPages=_certificate_frame)
+    return buffer.getvalue()
+
+
+__all__ = ["KINDS", "figures_line", "long_date", "render_pdf"]
+
+# Quiet "imported but unused" for alignment constants kept for callers that style their own text.
+_ = (TA_LEFT, TA_RIGHT)
