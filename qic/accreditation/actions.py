@@ -312,6 +312,12 @@ def remove_evidence(*, document: EvidenceDocument, actor: Any) -> None:
 
 def missing_evidence(accreditation: Accreditation) -> list[rules.EvidenceKind]:
     present = set(accreditation.documents.values_list("kind", flat=True))
+    # A reaccreditation's previous report is already here: the one issued in the previous round.
+    if (
+        accreditation.previous_id
+        and IssuedDocument.objects.filter(accreditation_id=accreditation.previous_id, kind=DocumentKind.REPORT).exists()
+    ):
+        present.add("previous_report")
     return rules.missing_evidence(present, reaccreditation=accreditation.is_reaccreditation)
 
 

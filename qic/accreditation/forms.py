@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -86,7 +86,7 @@ class EvidenceUploadForm(GovukForm):
     def __init__(self, *args: Any, criteria: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = {c.code: c for c in criteria}
-        self.fields["criterion"].choices = [("", "Not one criterion")] + [
+        cast(forms.ChoiceField, self.fields["criterion"]).choices = [("", "Not one criterion")] + [
             (c.code, f"{c.code} {c.text[:90]}") for c in criteria
         ]
 
@@ -109,7 +109,7 @@ class CommentaryForm(VersionForm):
 
 
 class AssignAssessorForm(VersionForm):
-    assessor = forms.ModelChoiceField(
+    assessor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, label="Assessor", error_messages={"required": "Choose an assessor"}
     )
 
@@ -185,11 +185,13 @@ class ConversationForm(GovukForm):
 
     def __init__(self, *args: Any, criteria: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.criteria = {c.code: c for c in criteria}
-        self.fields["criteria"].choices = [(c.code, f"{c.code} {c.text[:80]}") for c in criteria]
+        self.criteria_by_code = {c.code: c for c in criteria}
+        cast(forms.ChoiceField, self.fields["criteria"]).choices = [
+            (c.code, f"{c.code} {c.text[:80]}") for c in criteria
+        ]
 
     def clean_criteria(self) -> list[Any]:
-        return [self.criteria[code] for code in self.cleaned_data["criteria"]]
+        return [self.criteria_by_code[code] for code in self.cleaned_data["criteria"]]
 
 
 class CorrectionForm(GovukForm):

@@ -448,7 +448,7 @@ def assess_summary(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     accreditation = get_accreditation_for(request.user, urn, pk, Capability.ASSESS)
     initial = {
         "version": accreditation.version,
-        "key_principles_met": {True: "yes", False: "no"}.get(accreditation.key_principles_met),  # type: ignore[arg-type]
+        "key_principles_met": {True: "yes", False: "no"}.get(accreditation.key_principles_met),
         "strengths": accreditation.strengths,
         "areas_for_development": accreditation.areas_for_development,
         "recommendations": accreditation.recommendations,

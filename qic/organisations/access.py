@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 from qic.organisations.models import (
     AWARDING_BODY_ROLES,
@@ -32,7 +33,7 @@ from qic.organisations.models import (
     User,
 )
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 
 def membership_of(user: Any) -> Membership | None:
@@ -56,7 +57,7 @@ def require_role(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
     def decorator(view: ViewFunc) -> ViewFunc:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             role = role_of(request.user)
             if role is None or (roles and role not in roles):
                 raise PermissionDenied("Your role does not give access to this page.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import connection
@@ -91,7 +92,7 @@ def domain_learners_on_roll(provider: Provider, year: int, measure_date: dt.date
         .order_by()  # no sort: lists of names are ordered where they are shown
         .values_list(*DOMAIN_FIELDS)
     )
-    learners = []
+    learners: list[bm.Learner] = []
     append = learners.append
     # Most learners share one of a few combinations of flags: build each group set once. Both
     # backends hand back date columns as dates (Django registers SQLite's converter).
@@ -131,7 +132,7 @@ def evidence_up_to(
     *,
     categories: set[bm.Category] | None = None,
     from_year: int | None = None,
-) -> dict[int, bm.Evidence]:
+) -> Mapping[int, bm.Evidence]:
     """Each learner's tallies by (category, academic year), for years up to `year` (one query).
 
     Reads the stored `LearnerTally` rows, which hold exactly what

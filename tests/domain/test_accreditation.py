@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qic.domain import accreditation as acc
 from qic.domain.accreditation import (
     CITATIONS,
     Actor,
@@ -176,3 +177,70 @@ def test_workflow_happy_path() -> None:
 def test_refused_moves_say_why(stage: Stage, name: str, by: Actor, message: str) -> None:
     with pytest.raises(MoveRefused, match=message):
         move(stage, name, by)
+
+
+# --- Before the assessment --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("completed", "assessed", "up_to_date"),
+    [
+        (dt.date(2025, 11, 23), dt.date(2026, 11, 23), True),  # exactly 12 months
+        (dt.date(2025, 11, 23), dt.date(2026, 11, 24), False),  # a day over
+        (dt.date(2024, 2, 29), dt.date(2025, 2, 28), True),  # leap day: 12 months end on 28 February
+        (dt.date(2024, 2, 29), dt.date(2025, 3, 1), False),
+        (dt.date(2026, 11, 24), dt.date(2026, 11, 23), False),  # completed after the assessment
+        (None, dt.date(2026, 11, 23), False),
+    ],
+)
+def test_compass_is_up_to_date_for_12_months(completed: dt.date | None, assessed: dt.date, up_to_date: bool) -> None:
+    assert acc.compass_is_up_to_date(completed, assessed) is up_to_date
+
+
+def test_missing_evidence_lists_what_5_1_1_requires() -> None:
+    assert [k.code for k in acc.missing_evidence([], reaccreditation=False)] == [
+        "inspection",
+        "destinations",
+        "ceiag_policy",
+        "provider_access",
+        "compass",
+    ]
+    assert (
+        acc.missing_evidence(
+            ["inspection", "destinations", "ceiag_policy", "provider_access", "compass"], reaccreditation=False
+        )
+        == []
+    )
+
+
+def test_a_reaccreditation_also_needs_the_previous_report() -> None:
+    present = ["inspection", "destinations", "ceiag_policy", "provider_access", "compass"]
+    assert [k.code for k in acc.missing_evidence(present, reaccreditation=True)] == ["previous_report"]
+
+
+@pytest.mark.parametrize(
+    ("head", "names", "kind"),
+    [
+        (b"%PDF-1.7\n", None, "pdf"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", None, "png"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", None, "jpg"),
+        (b"PK\x03\x04\x14\x00", ["[Content_Types].xml", "word/document.xml"], "docx"),
+        (b"PK\x03\x04\x14\x00", ["[Content_Types].xml", "xl/workbook.xml"], "xlsx"),
+    ],
+)
+def test_uploads_are_recognised_by_content(head: bytes, names: list[str] | None, kind: str) -> None:
+    assert acc.sniff_upload(head, names) == kind
+
+
+@pytest.mark.parametrize(
+    ("head", "names", "message"),
+    [
+        (b"MZ\x90\x00", None, "must be a PDF"),
+        (b"<html><script>", None, "must be a PDF"),
+        (b"PK\x03\x04", ["evil.exe"], "not a Word or Excel"),
+        (b"", None, "must be a PDF"),
+    ],
+)
+def test_other_uploads_are_refused(head: bytes, names: list[str] | None, message: str) -> None:
+    with pytest.raises(acc.UploadRefused, match=message):
+        acc.sniff_upload(head, names)
