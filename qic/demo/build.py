@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qic.core import audit
+from qic.demo.accreditation import build_accreditations
 from qic.demo.careers import build_careers_programme
 from qic.domain.academic import academic_year_of
 from qic.domain.provider_types import ProviderType
@@ -172,6 +173,87 @@ PROVIDERS = [
         720,
         None,
     ),
+    # More clients, so that the Awarding Bodies have a provider at every stage of accreditation.
+    (
+        990009,
+        "Brookside High School (demo)",
+        ProviderType.SECONDARY,
+        "Academy sponsor led",
+        "Secondary",
+        "330",
+        "Birmingham",
+        "West Midlands",
+        "B12 9QQ",
+        11,
+        16,
+        False,
+        1100,
+        0,
+    ),
+    (
+        990010,
+        "Elm Park Academy (demo)",
+        ProviderType.SECONDARY,
+        "Academy converter",
+        "Secondary",
+        "373",
+        "Sheffield",
+        "Yorkshire and the Humber",
+        "S10 2HH",
+        11,
+        18,
+        True,
+        1350,
+        0,
+    ),
+    (
+        990011,
+        "Harbour View School (demo)",
+        ProviderType.SECONDARY,
+        "Community school",
+        "Secondary",
+        "391",
+        "Newcastle upon Tyne",
+        "North East",
+        "NE6 1LL",
+        11,
+        18,
+        True,
+        990,
+        0,
+    ),
+    (
+        990012,
+        "Westgate Academy (demo)",
+        ProviderType.SECONDARY,
+        "Academy converter",
+        "Secondary",
+        "383",
+        "Leeds",
+        "Yorkshire and the Humber",
+        "LS12 3PP",
+        11,
+        16,
+        False,
+        870,
+        0,
+    ),
+    (
+        990013,
+        "Fairfield School (demo)",
+        ProviderType.SECONDARY,
+        "Foundation school",
+        "Secondary",
+        "855",
+        "Leicestershire",
+        "East Midlands",
+        "LE11 3TT",
+        11,
+        18,
+        True,
+        1210,
+        0,
+    ),
 ]
 
 PEOPLE = [
@@ -191,6 +273,10 @@ PEOPLE = [
 
 ASSIGNMENTS = [
     ("assessor@northern.demo.qic.test", 990001),
+    ("assessor@northern.demo.qic.test", 990011),
+    ("assessor@northern.demo.qic.test", 990012),
+    ("assessor@northern.demo.qic.test", 990013),
+    ("assessor@twoyear.demo.qic.test", 990005),
     ("assessor2@northern.demo.qic.test", 990003),
     ("assessor@twoyear.demo.qic.test", 990002),
 ]
@@ -295,6 +381,7 @@ def build_demo() -> list[DemoLogin]:
         actions.assign_assessor(
             provider=Provider.objects.get(urn=urn), assessor=User.objects.get(email=email), actor=actor
         )
+    build_accreditations(today=timezone.localdate())
     return logins
 
 

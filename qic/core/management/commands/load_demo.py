@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from qic.demo.build import DEMO_PASSWORD, build_demo
 
@@ -13,7 +14,9 @@ class Command(BaseCommand):
     help = "Create the demo organisations and people (idempotent) and print the demo log-ins."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        logins = build_demo()
+        # The demo's steps would mail every demo person; keep those in memory, not on the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            logins = build_demo()
         self.stdout.write("")
         self.stdout.write(f"Demo log-ins (every demo account's password is: {DEMO_PASSWORD})")
         width = max(len(login.role) for login in logins)
