@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "qic.learners",
     "qic.programme",
     "qic.accreditation",
+    "qic.national",
 ]
 
 MIDDLEWARE = [

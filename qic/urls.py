@@ -82,6 +82,7 @@ urlpatterns = [
     path("providers/<int:urn>/api-tokens/", programme_views.api_tokens, name="api_tokens"),
     path("providers/<int:urn>/api-tokens/<int:pk>/revoke/", programme_views.api_token_revoke, name="api_token_revoke"),
     path("", include("qic.accreditation.urls")),
+    path("", include("qic.national.urls")),
     path("audit/", views.audit_log, name="audit_log"),
     path("api/v1/", api.urls),
 ]

@@ -26,6 +26,7 @@ from qic.accreditation.models import Accreditation
 from qic.domain.accreditation import Judgment
 from qic.domain.provider_types import ProviderType
 from qic.learners.models import Learner
+from qic.national.models import ActionPlanItem, PrimaryAward, PrimaryTask, PrimaryWorkbook, TaskMapping
 from qic.organisations.models import (
     AssessorAssignment,
     AwardingBody,
@@ -222,3 +223,26 @@ def make_round(
         issue_outcome(accreditation=accreditation, version=None, today=today, actor=cast.ab1_admin)
     accreditation.refresh_from_db()
     return accreditation
+
+
+# --- Primary awards ------------------------------------------------------------------------------
+
+
+def make_primary_award(body: AwardingBody, *, status: str = "seeking", tasks: int = 3) -> PrimaryAward:
+    award = PrimaryAward.objects.create(awarding_body=body, name=f"{body.name} Primary Award", status=status)
+    stages = ["eyfs", "ks1", "ks2"]
+    for n in range(tasks):
+        PrimaryTask.objects.create(
+            award=award, code=f"T{n + 1}", stage=stages[n % 3], position=n + 1, title=f"Task {n + 1}"
+        )
+    return award
+
+
+def make_workbook(provider: Provider, award: PrimaryAward) -> PrimaryWorkbook:
+    workbook = PrimaryWorkbook.objects.create(provider=provider, award=award, started_on=dt.date(2026, 9, 1))
+    task = award.tasks.first()
+    TaskMapping.objects.create(workbook=workbook, task=task, activity="Reception visit to the fire station")
+    ActionPlanItem.objects.create(
+        workbook=workbook, task=task, action="Invite a parent nurse", owner="Mrs Khan", due_on=dt.date(2027, 3, 1)
+    )
+    return workbook

@@ -22,7 +22,16 @@ from qic.organisations.models import Role
 from qic.programme.actions import create_api_token
 from qic.programme.models import Adviser, Participation
 from tests.conftest import CAST_NAMES, Cast
-from tests.factories import LEARNER_CSV, UserFactory, make_activity, make_invitation, make_learner, make_round
+from tests.factories import (
+    LEARNER_CSV,
+    UserFactory,
+    make_activity,
+    make_invitation,
+    make_learner,
+    make_primary_award,
+    make_round,
+    make_workbook,
+)
 
 OK = 200
 REDIRECT = 302
@@ -150,6 +159,19 @@ def first_document(accreditation: Any) -> int:
 
 def issued(kind: str) -> Callable[[Any], int]:
     return lambda accreditation: int(accreditation.issued_documents.get(kind=kind, number=1).pk)
+
+
+def ab1_primary_award(cast: Cast) -> dict[str, Any]:
+    return {"pk": make_primary_award(cast.ab1).pk}
+
+
+def p1_workbook_item(kind: str) -> Callable[[Cast], dict[str, Any]]:
+    def kwargs(cast: Cast) -> dict[str, Any]:
+        workbook = make_workbook(cast.p1, make_primary_award(cast.ab1))
+        item = workbook.mappings.get() if kind == "mapping" else workbook.actions.get()
+        return {"urn": cast.p1.urn, "pk": item.pk}
+
+    return kwargs
 
 
 def capability(allowed: list[str], *, anon: Any = LOGIN) -> dict[str, Any]:
@@ -310,6 +332,44 @@ ACCESS: dict[str, Row] = {
     "issued_document_pdf": Row(p1_round("committed", doc=issued("commitment")), capability(ACCREDITATION_VIEWERS)),
     "issued_document_correct": Row(p1_round("issued", doc=issued("report")), capability(["ab1_admin"])),
     "annual_review": Row(p1_round("issued", number=lambda a: 1), capability(ACCREDITATION_VIEWERS)),
+    # The national app (issue 5): the public register, the Consortium, primary awards.
+    "register": Row(no_kwargs, expect(OK, anon=OK)),
+    "register_csv": Row(no_kwargs, expect(OK, anon=OK)),
+    "register_json": Row(no_kwargs, expect(OK, anon=OK)),
+    "primary_awards_public": Row(no_kwargs, expect(OK, anon=OK)),
+    "bodies_overview": Row(no_kwargs, only({"consortium": OK})),
+    "cec_return": Row(no_kwargs, only({"consortium": OK})),
+    "national_analytics": Row(no_kwargs, only({"consortium": OK})),
+    "consistency": Row(no_kwargs, only({"consortium": OK})),
+    "endorsement_queue": Row(no_kwargs, only({"consortium": OK})),
+    "endorsement_decide": Row(ab1_primary_award, only({"consortium": OK})),
+    "primary_award_list": Row(
+        no_kwargs, only({"ab1_admin": OK, "ab2_admin": OK, "assessor_assigned": OK, "assessor_unassigned": OK})
+    ),
+    "primary_award_create": Row(no_kwargs, only({"ab1_admin": OK, "ab2_admin": OK})),
+    "primary_award_detail": Row(
+        ab1_primary_award,
+        only(
+            {
+                "consortium": OK,
+                "ab1_admin": OK,
+                "ab2_admin": NOT_FOUND,
+                "assessor_assigned": OK,
+                "assessor_unassigned": OK,
+            }
+        ),
+    ),
+    "primary_award_edit": Row(ab1_primary_award, only({"ab1_admin": OK, "ab2_admin": NOT_FOUND})),
+    "endorsement_answers": Row(ab1_primary_award, only({"ab1_admin": OK, "ab2_admin": NOT_FOUND})),
+    "primary_task_create": Row(
+        ab1_primary_award,
+        only({"ab1_admin": REDIRECT, "ab2_admin": NOT_FOUND}),
+        method="post",
+        data=lambda cast: {"code": "K9", "stage": "ks2", "title": "Meet a scientist", "description": ""},
+    ),
+    "primary_workbook": Row(p1_urn, capability(ACCREDITATION_VIEWERS)),
+    "primary_mapping_remove": Row(p1_workbook_item("mapping"), as_status(capability(LEADER), REDIRECT), method="post"),
+    "primary_action_toggle": Row(p1_workbook_item("action"), as_status(capability(LEADER), REDIRECT), method="post"),
     # The API: 401 instead of a log-in redirect; other tenants' objects 404.
     "api-1.0.0:provider_benchmarks": Row(p1_urn, capability(FIGURE_VIEWERS, anon=UNAUTHORISED)),
     "api-1.0.0:list_activities": Row(p1_urn, capability(LEARNER_VIEWERS, anon=UNAUTHORISED)),

@@ -15,7 +15,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     membership = membership_of(request.user)
     items: list[tuple[str, str]] = []
     if membership is None:
-        items = [(reverse("landing"), "About"), (reverse("framework:index"), "National criteria")]
+        items = [
+            (reverse("landing"), "About"),
+            (reverse("register"), "Award holders"),
+            (reverse("primary_awards_public"), "Primary awards"),
+            (reverse("framework:index"), "National criteria"),
+        ]
         if not request.user.is_authenticated:
             items.append((reverse("login"), "Sign in"))
     else:
@@ -25,6 +30,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items += [
                 (reverse("awarding_body_list"), "Awarding Bodies"),
                 (reverse("provider_list"), "Providers"),
+                (reverse("bodies_overview"), "Workload"),
+                (reverse("national_analytics"), "National figures"),
+                (reverse("endorsement_queue"), "Endorsement"),
                 (reverse("gias_import"), "GIAS import"),
             ]
         elif role in (Role.AWARDING_BODY_ADMIN, Role.ASSESSOR):
@@ -32,6 +40,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (reverse("awarding_body_detail", args=[membership.awarding_body_id]), "Our Awarding Body"),
                 (reverse("provider_list"), "Clients" if role == Role.AWARDING_BODY_ADMIN else "My providers"),
                 (reverse("accreditation_dashboard"), "Accreditation"),
+                (reverse("primary_award_list"), "Primary awards"),
             ]
         else:
             assert membership.provider is not None

@@ -273,3 +273,28 @@ def get_accreditation_for(user: Any, urn: int, pk: int, need: Capability) -> Any
     if need is Capability.ASSESS and accreditation.assessor_id != user.pk:
         raise PermissionDenied("Only the assessor assigned to this assessment can do this.")
     return accreditation
+
+
+# --- Primary awards (the national app) ---------------------------------------------------------
+
+
+def get_primary_award_for(user: Any, pk: int, *, manage: bool = False) -> Any:
+    """A primary award: the Consortium sees every one, an Awarding Body's people only their own
+    (another body's is a 404); `manage` needs the owning body's admin (else 403)."""
+    from qic.national.models import PrimaryAward
+
+    membership = membership_of(user)
+    awards = PrimaryAward.objects.select_related("awarding_body")
+    if membership is None:
+        raise PermissionDenied("Your role does not give access to primary awards.")
+    if membership.role in AWARDING_BODY_ROLES:
+        awards = awards.filter(awarding_body_id=membership.awarding_body_id)
+    elif membership.role != Role.CONSORTIUM_ADMIN:
+        raise PermissionDenied("Your role does not give access to primary awards.")
+    try:
+        award = awards.get(pk=pk)
+    except ObjectDoesNotExist:
+        raise Http404("No such primary award") from None
+    if manage and membership.role != Role.AWARDING_BODY_ADMIN:
+        raise PermissionDenied("Only the Awarding Body's admins change its award.")
+    return award

@@ -68,3 +68,12 @@ def iso_date(value: Any) -> str:
     except ValueError:
         return str(value)
     return f"{day.day} {day:%B %Y}"
+
+
+@register.filter
+def figure(value: Any, kind: str = "average") -> str:
+    """A national figure (qic.domain.national.Figure): '5.2' or '64%', 'suppressed' when drawn
+    from too few providers, '–' when there is nothing to show."""
+    if value is None or getattr(value, "value", None) is None:
+        return "suppressed" if getattr(value, "suppressed", False) else "–"
+    return f"{value.value:.0f}%" if kind == "percent" else f"{value.value:.1f}"

@@ -1,0 +1,274 @@
+"""Changes made by the Consortium, Awarding Bodies and primary schools in the national app.
+
+Each is keyword-only with `actor=`, runs in one transaction and writes an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qic.core import audit
+from qic.domain import national as rules
+from qic.domain.academic import academic_year_of, year_end
+from qic.national.models import (
+    ActionPlanItem,
+    EndorsementAnswer,
+    EndorsementCriterion,
+    PrimaryAward,
+    PrimaryTask,
+    PrimaryWorkbook,
+    ProviderYearFigures,
+    TaskMapping,
+)
+from qic.organisations.models import Provider
+
+
+class StepRefused(ValueError):
+    pass
+
+
+# --- Per-provider aggregates ----------------------------------------------------------------------
+
+
+def compute_provider_figures(*, provider: Provider, year: int, today: dt.date) -> ProviderYearFigures:
+    """Store the provider's benchmark figures for the year as one aggregate row, with whether it
+    held the Standard at the end of the year (or today, for the year in progress). Returns the row.
+
+    This is the only place national figures touch a provider's own data, and it reads the same
+    figures the provider's dashboard shows; analytics then read only these rows.
+    """
+    from qic.accreditation.queries import current_award
+    from qic.frameworks.models import Edition
+    from qic.programme import queries as programme_queries
+
+    edition = Edition.objects.order_by("-effective_from").first()
+    figures = programme_queries.figures_for(provider, year, today=today, edition=edition)
+    from qic.accreditation.models import Accreditation
+
+    on = min(year_end(year), today)
+    award = current_award(provider.pk, on)
+    latest = (
+        Accreditation.objects.filter(provider=provider, stage="issued", issued_at__date__lte=on)
+        .order_by("-issued_at")
+        .values_list("outcome", "awarding_body_id")
+        .first()
+    )
+    values: dict[str, Any] = {f"bm{b.benchmark}": b.percent for b in figures.benchmarks}
+    values.update(
+        benchmarks_achieved=figures.fully_achieved_count,
+        award_holder=award is not None,
+        outcome=award.outcome if award else (latest[0] if latest else ""),
+        awarding_body_id=award.awarding_body_id if award else (latest[1] if latest else None),
+        synthetic=False,
+    )
+    row, _ = ProviderYearFigures.objects.update_or_create(provider=provider, academic_year=year, defaults=values)
+    return row
+
+
+def compute_national_figures(*, years: list[int], today: dt.date) -> int:
+    """Recompute the aggregate rows of every provider with learners, for the given years."""
+    count = 0
+    for provider in Provider.objects.filter(learners__isnull=False).distinct():
+        for year in years:
+            with transaction.atomic():
+                compute_provider_figures(provider=provider, year=year, today=today)
+            count += 1
+    return count
+
+
+def current_and_past_years(today: dt.date, back: int = 4) -> list[int]:
+    current = academic_year_of(today)
+    return list(range(current - back, current + 1))
+
+
+# --- Primary awards and National Endorsement ------------------------------------------------------
+
+
+def _audit_award(actor: Any, action: str, award: PrimaryAward, **changes: Any) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=award,
+        before=changes.get("before"),
+        after=changes.get("after"),
+        awarding_body_id=award.awarding_body_id,
+    )
+
+
+@transaction.atomic
+def save_primary_award(*, award: PrimaryAward, actor: Any) -> PrimaryAward:
+    created = award.pk is None
+    before = None if created else audit.snapshot(PrimaryAward.objects.get(pk=award.pk))
+    award.save()
+    _audit_award(
+        actor,
+        "primary_award.created" if created else "primary_award.changed",
+        award,
+        before=before,
+        after=audit.snapshot(award),
+    )
+    return award
+
+
+@transaction.atomic
+def answer_criterion(
+    *, award: PrimaryAward, criterion: EndorsementCriterion, answer: str, evidence_url: str, actor: Any
+) -> None:
+    if award.status_enum not in (rules.EndorsementStatus.DRAFT, rules.EndorsementStatus.RETURNED):
+        raise StepRefused("Answers cannot change while the Consortium is considering the application.")
+    found = EndorsementAnswer.objects.filter(award=award, criterion=criterion).first()
+    before = {"answer": found.answer, "evidence_url": found.evidence_url} if found else None
+    EndorsementAnswer.objects.update_or_create(
+        award=award, criterion=criterion, defaults={"answer": answer, "evidence_url": evidence_url}
+    )
+    _audit_award(
+        actor,
+        "endorsement.answer",
+        award,
+        before=before,
+        after={"criterion": criterion.code, "answer": answer, "evidence_url": evidence_url},
+    )
+
+
+@transaction.atomic
+def apply_for_endorsement(*, award: PrimaryAward, actor: Any) -> None:
+    codes = list(EndorsementCriterion.objects.values_list("code", flat=True))
+    answered = (
+        EndorsementAnswer.objects.filter(award=award).exclude(answer="").values_list("criterion__code", flat=True)
+    )
+    missing = rules.unanswered(codes, answered)
+    if missing:
+        raise StepRefused("Answer every criterion first: " + ", ".join(missing) + ".")
+    try:
+        award.status = rules.endorsement_move(award.status_enum, "apply").value
+    except rules.EndorsementRefused as exc:
+        raise StepRefused(str(exc)) from None
+    award.applied_at = timezone.now()
+    award.save()
+    _audit_award(actor, "endorsement.applied", award, after={"status": award.status})
+
+
+@transaction.atomic
+def decide_endorsement(*, award: PrimaryAward, endorse: bool, reasons: str, today: dt.date, actor: Any) -> None:
+    """The Consortium endorses the award, or returns it with reasons."""
+    if not endorse and not reasons.strip():
+        raise StepRefused("Give the reasons for returning the application.")
+    before = {"status": award.status}
+    try:
+        award.status = rules.endorsement_move(award.status_enum, "endorse" if endorse else "return").value
+    except rules.EndorsementRefused as exc:
+        raise StepRefused(str(exc)) from None
+    award.endorsed_on = today if endorse else None
+    award.returned_reasons = "" if endorse else reasons
+    award.save()
+    _audit_award(
+        actor,
+        "endorsement.endorsed" if endorse else "endorsement.returned",
+        award,
+        before=before,
+        after={"status": award.status, "reasons": reasons},
+    )
+
+
+@transaction.atomic
+def add_task(*, award: PrimaryAward, code: str, stage: str, title: str, description: str, actor: Any) -> PrimaryTask:
+    if PrimaryTask.objects.filter(award=award, code=code).exists():
+        raise StepRefused(f"The award already has a task {code}.")
+    position = (
+        PrimaryTask.objects.filter(award=award).order_by("-position").values_list("position", flat=True).first() or 0
+    ) + 1
+    task = PrimaryTask.objects.create(
+        award=award, code=code, stage=stage, title=title, description=description, position=position
+    )
+    _audit_award(actor, "primary_award.task_added", award, after={"code": code, "stage": stage, "title": title})
+    return task
+
+
+# --- Primary workbooks --------------------------------------------------------------------------
+
+
+def _audit_workbook(actor: Any, action: str, workbook: PrimaryWorkbook, obj: Any, **changes: Any) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=changes.get("before"),
+        after=changes.get("after"),
+        provider_id=workbook.provider_id,
+        awarding_body_id=workbook.award.awarding_body_id,
+    )
+
+
+@transaction.atomic
+def start_workbook(*, provider: Provider, award: PrimaryAward, today: dt.date, actor: Any) -> PrimaryWorkbook:
+    if provider.awarding_body_id != award.awarding_body_id:
+        raise StepRefused("Choose an award offered by your own Awarding Body.")
+    workbook, created = PrimaryWorkbook.objects.get_or_create(
+        provider=provider, award=award, defaults={"started_on": today}
+    )
+    if created:
+        _audit_workbook(actor, "workbook.started", workbook, workbook, after={"award": award.name})
+    return workbook
+
+
+@transaction.atomic
+def map_activity(
+    *, workbook: PrimaryWorkbook, task: PrimaryTask, activity: str, evidence_url: str, actor: Any
+) -> TaskMapping:
+    if task.award_id != workbook.award_id:
+        raise StepRefused("That task belongs to another award.")
+    mapping = TaskMapping.objects.create(
+        workbook=workbook,
+        task=task,
+        activity=activity,
+        evidence_url=evidence_url,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _audit_workbook(actor, "workbook.mapped", workbook, mapping, after={"task": task.code, "activity": activity})
+    return mapping
+
+
+@transaction.atomic
+def remove_mapping(*, mapping: TaskMapping, actor: Any) -> None:
+    _audit_workbook(
+        actor,
+        "workbook.unmapped",
+        mapping.workbook,
+        mapping,
+        before={"task": mapping.task.code, "activity": mapping.activity},
+    )
+    mapping.delete()
+
+
+@transaction.atomic
+def add_action(
+    *, workbook: PrimaryWorkbook, task: PrimaryTask | None, action: str, owner: str, due_on: dt.date, actor: Any
+) -> ActionPlanItem:
+    item = ActionPlanItem.objects.create(workbook=workbook, task=task, action=action, owner=owner, due_on=due_on)
+    _audit_workbook(
+        actor,
+        "workbook.action_added",
+        workbook,
+        item,
+        after={"task": task.code if task else None, "action": action, "owner": owner, "due_on": due_on},
+    )
+    return item
+
+
+@transaction.atomic
+def set_action_done(*, item: ActionPlanItem, done: bool, actor: Any) -> None:
+    before = {"done": item.done}
+    item.done = done
+    item.save(update_fields=["done"])
+    _audit_workbook(
+        actor,
+        "workbook.action_done" if done else "workbook.action_reopened",
+        item.workbook,
+        item,
+        before=before,
+        after={"done": done},
+    )

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from qic.core.forms import GovukForm, GovukModelForm
+from qic.domain.provider_types import ProviderType
+from qic.national.models import PrimaryAward, PrimaryTask
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class RegisterSearchForm(GovukForm):
+    q = forms.CharField(label="Name or URN", required=False, max_length=200)
+    la = forms.ChoiceField(label="Local authority", required=False)
+    region = forms.ChoiceField(label="Region", required=False)
+    provider_type = forms.ChoiceField(
+        label="Type of provider",
+        required=False,
+        choices=[("", "Any type")] + [(t.value, t.label) for t in ProviderType if t is not ProviderType.PRIMARY],
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[("", "Either outcome"), ("2b", "Fully meeting"), ("2a", "Making good progress")],
+    )
+
+    def __init__(self, *args: Any, las: list[str], regions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["la"]).choices = [("", "Any local authority")] + [(x, x) for x in las]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "Any region")] + [(x, x) for x in regions]
+
+
+class PrimaryAwardForm(GovukModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", help_text="Where schools can read about the award.")
+
+    class Meta:
+        model = PrimaryAward
+        fields = ["name", "description", "website"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class EndorsementAnswerForm(GovukForm):
+    answer = forms.CharField(
+        label="How your award meets this criterion",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        required=False,
+    )
+    evidence_url = forms.URLField(label="Link to evidence", required=False, assume_scheme="https", max_length=500)
+
+
+class DecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("endorse", "Endorse the award"), ("return", "Return it with reasons")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to endorse or return the award"},
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        help_text="Required when returning: what the body must change before it applies again.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "return" and not (data.get("reasons") or "").strip():
+            self.add_error("reasons", "Give the reasons for returning the application")
+        return data
+
+
+class TaskForm(GovukForm):
+    code = forms.CharField(max_length=10, help_text="A short reference, for example EY1 or KS2.3.")
+    stage = forms.ChoiceField(choices=PrimaryTask.STAGES, widget=forms.RadioSelect)
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class StartWorkbookForm(GovukForm):
+    award = forms.ModelChoiceField(
+        queryset=PrimaryAward.objects.none(),
+        label="Award",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the award you are working towards"},
+    )
+
+    def __init__(self, *args: Any, awards: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["award"]).queryset = awards  # type: ignore[type-arg]
+
+
+class MappingForm(GovukForm):
+    task = forms.ModelChoiceField(queryset=PrimaryTask.objects.none(), label="Task")
+    activity = forms.CharField(
+        label="Activity already happening", max_length=300, help_text="For example: Year 2 visit to the fire station."
+    )
+    evidence_url = forms.URLField(label="Link to evidence", required=False, assume_scheme="https", max_length=500)
+
+    def __init__(self, *args: Any, tasks: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["task"]).queryset = tasks  # type: ignore[type-arg]
+
+
+class ActionForm(GovukForm):
+    task = forms.ModelChoiceField(queryset=PrimaryTask.objects.none(), label="For the task", required=False)
+    action = forms.CharField(max_length=300)
+    owner = forms.CharField(max_length=120, help_text="Who will do it.")
+    due_on = forms.DateField(label="Due by", widget=DATE, error_messages={"invalid": "Enter a real date"})
+
+    def __init__(self, *args: Any, tasks: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["task"]).queryset = tasks  # type: ignore[type-arg]

@@ -1,0 +1,466 @@
+"""The public register, the Consortium's pages and primary awards.
+
+Public pages need no log-in and show only what the register should. Consortium pages show
+aggregates only. Primary awards belong to their Awarding Body; a primary school's workbook is
+reached through the provider access layer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from qic.domain import national as rules
+from qic.domain.academic import academic_year_of, year_label
+from qic.national import actions, queries
+from qic.national.charts import trend_chart
+from qic.national.forms import (
+    ActionForm,
+    DecisionForm,
+    EndorsementAnswerForm,
+    MappingForm,
+    PrimaryAwardForm,
+    RegisterSearchForm,
+    StartWorkbookForm,
+    TaskForm,
+)
+from qic.national.models import (
+    ActionPlanItem,
+    EndorsementAnswer,
+    EndorsementCriterion,
+    PrimaryAward,
+    PrimaryWorkbook,
+    TaskMapping,
+)
+from qic.organisations.access import (
+    Capability,
+    capabilities,
+    get_primary_award_for,
+    get_provider_for,
+    membership_of,
+    require_role,
+)
+from qic.organisations.models import Role
+
+CSV_COLUMNS = [
+    "urn",
+    "name",
+    "local_authority",
+    "region",
+    "postcode",
+    "provider_type",
+    "outcome",
+    "awarded_on",
+    "expires_on",
+    "awarding_body",
+]
+
+
+# --- The public register ---------------------------------------------------------------------------
+
+
+def _register_rows(request: HttpRequest) -> tuple[RegisterSearchForm, object]:
+    today = timezone.localdate()
+    choices = queries.register_choices(today)
+    form = RegisterSearchForm(request.GET or None, las=choices["las"], regions=choices["regions"])
+    filters = queries.RegisterFilters()
+    if form.is_bound and form.is_valid():
+        filters = queries.RegisterFilters(**form.cleaned_data)
+    return form, queries.register(filters, today=today)
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    form, rows = _register_rows(request)
+    page: Any = Paginator(rows, 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "national/register.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [queries.register_row(r) for r in page.object_list],
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def register_csv(request: HttpRequest) -> HttpResponse:
+    _, rows = _register_rows(request)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for row in rows:  # type: ignore[attr-defined]
+        writer.writerow(queries.register_row(row))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="qic-award-holders-{timezone.localdate()}.csv"'
+    return response
+
+
+def register_json(request: HttpRequest) -> JsonResponse:
+    _, rows = _register_rows(request)
+    holders = [queries.register_row(r) for r in rows]  # type: ignore[attr-defined]
+    return JsonResponse(
+        {"as_of": timezone.localdate().isoformat(), "count": len(holders), "award_holders": holders},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def primary_awards_public(request: HttpRequest) -> HttpResponse:
+    awards = PrimaryAward.objects.exclude(status=rules.EndorsementStatus.DRAFT.value).select_related("awarding_body")
+    return render(request, "national/primary_awards_public.html", {"awards": list(awards)})
+
+
+# --- The Consortium ------------------------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    current = academic_year_of(timezone.localdate())
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= current else current - 1
+
+
+@require_role(Role.CONSORTIUM_ADMIN)
+def bodies_overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "national/bodies_overview.html", {"rows": queries.workload(today=timezone.localdate())})
+
+
+@require_role(Role.CONSORTIUM_ADMIN)
+def cec_return(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    if request.GET.get("format") != "csv":
+        current = academic_year_of(timezone.localdate())
+        return render(
+            request,
+            "national/cec_return.html",
+            {
+                "year": year,
+                "years": [(y, year_label(y)) for y in range(current, current - 6, -1)],
+                "count": queries.cec_return(year).count(),
+            },
+        )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for row in queries.cec_return(year):
+        writer.writerow(queries.register_row(row))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="qic-cec-return-{year_label(year).replace("/", "-")}.csv"'
+    return response
+
+
+@require_role(Role.CONSORTIUM_ADMIN)
+def analytics(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    figures = queries.analytics(year)
+    return render(
+        request,
+        "national/analytics.html",
+        {
+            "a": figures,
+            "year": year,
+            "year_label": year_label(year),
+            "years": [(y, year_label(y)) for y in sorted(set(figures.years) | {year}, reverse=True)],
+            "chart": trend_chart(figures.trend, figures.years),
+            "min_providers": rules.MIN_PROVIDERS,
+        },
+    )
+
+
+@require_role(Role.CONSORTIUM_ADMIN)
+def consistency(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    bodies = queries.consistency(year)
+    return render(
+        request,
+        "national/consistency.html",
+        {
+            "bodies": bodies,
+            "year": year,
+            "year_label": year_label(year),
+            "outcomes": [("1", "Outcome 1"), ("2a", "2a: making good progress"), ("2b", "2b: fully meeting")],
+            "judgments": [
+                ("insufficient", "Insufficient progress"),
+                ("good_progress", "Good progress"),
+                ("fully_meeting", "Fully meeting"),
+            ],
+            "sections": range(1, 9),
+            "years": [(y, year_label(y)) for y in range(academic_year_of(timezone.localdate()), year - 6, -1)],
+            "min_providers": rules.MIN_PROVIDERS,
+        },
+    )
+
+
+@require_role(Role.CONSORTIUM_ADMIN)
+def endorsement_queue(request: HttpRequest) -> HttpResponse:
+    awards = PrimaryAward.objects.select_related("awarding_body").order_by("status", "awarding_body__name")
+    return render(request, "national/endorsement_queue.html", {"awards": list(awards)})
+
+
+@require_role(Role.CONSORTIUM_ADMIN)
+@require_http_methods(["GET", "POST"])
+def endorsement_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    award = get_primary_award_for(request.user, pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.decide_endorsement(
+                award=award,
+                endorse=form.cleaned_data["decision"] == "endorse",
+                reasons=form.cleaned_data["reasons"],
+                today=timezone.localdate(),
+                actor=request.user,
+            )
+        except actions.StepRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{award.name}: {award.status_enum.label.lower()}.")
+            return redirect("endorsement_queue")
+    return render(request, "national/endorsement_decide.html", _award_context(award) | {"form": form})
+
+
+# --- Primary awards, by their Awarding Body ------------------------------------------------------------
+
+
+def _award_context(award: PrimaryAward) -> dict[str, object]:
+    answers = {a.criterion_id: a for a in EndorsementAnswer.objects.filter(award=award)}
+    criteria = list(EndorsementCriterion.objects.all())
+    workbooks = list(PrimaryWorkbook.objects.filter(award=award).select_related("provider").order_by("provider__name"))
+    tasks = list(award.tasks.all())
+    mapped: dict[int, set[str]] = {}
+    for workbook_id, code in TaskMapping.objects.filter(workbook__award=award).values_list("workbook_id", "task__code"):
+        mapped.setdefault(workbook_id, set()).add(code)
+    progress = [
+        (w, rules.workbook_progress([(t.code, t.get_stage_display()) for t in tasks], mapped.get(w.pk, set())))
+        for w in workbooks
+    ]
+    return {
+        "award": award,
+        "rows": [(c, answers.get(c.pk)) for c in criteria],
+        "tasks": tasks,
+        "progress": progress,
+        "task_count": len(tasks),
+        "mapped_counts": {w.pk: len(mapped.get(w.pk, set())) for w in workbooks},
+    }
+
+
+@require_role(Role.AWARDING_BODY_ADMIN, Role.ASSESSOR)
+def primary_award_list(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request.user)
+    assert membership is not None
+    awards = PrimaryAward.objects.filter(awarding_body_id=membership.awarding_body_id)
+    return render(
+        request,
+        "national/primary_award_list.html",
+        {"awards": list(awards), "can_manage": membership.role == Role.AWARDING_BODY_ADMIN},
+    )
+
+
+@require_role(Role.AWARDING_BODY_ADMIN)
+@require_http_methods(["GET", "POST"])
+def primary_award_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    membership = membership_of(request.user)
+    if membership is None or membership.awarding_body_id is None:
+        raise PermissionDenied("Only an Awarding Body's admins register its awards.")
+    award = (
+        get_primary_award_for(request.user, pk, manage=True)
+        if pk
+        else PrimaryAward(awarding_body_id=membership.awarding_body_id)
+    )
+    form = PrimaryAwardForm(request.POST or None, instance=award)
+    if request.method == "POST" and form.is_valid():
+        if (
+            PrimaryAward.objects.filter(awarding_body_id=award.awarding_body_id, name=form.cleaned_data["name"])
+            .exclude(pk=award.pk)
+            .exists()
+        ):
+            form.add_error("name", "Your body already has an award with this name")
+        else:
+            saved = actions.save_primary_award(award=form.save(commit=False), actor=request.user)
+            messages.success(request, f"{saved.name} has been saved.")
+            return redirect("primary_award_detail", pk=saved.pk)
+    return render(request, "national/primary_award_form.html", {"form": form, "award": award if pk else None})
+
+
+@require_role(Role.AWARDING_BODY_ADMIN, Role.ASSESSOR, Role.CONSORTIUM_ADMIN)
+def primary_award_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    award = get_primary_award_for(request.user, pk)
+    membership = membership_of(request.user)
+    can_manage = membership is not None and membership.role == Role.AWARDING_BODY_ADMIN
+    return render(
+        request,
+        "national/primary_award_detail.html",
+        _award_context(award) | {"can_manage": can_manage, "task_form": TaskForm()},
+    )
+
+
+@require_role(Role.AWARDING_BODY_ADMIN)
+@require_http_methods(["GET", "POST"])
+def endorsement_answers(request: HttpRequest, pk: int) -> HttpResponse:
+    award = get_primary_award_for(request.user, pk, manage=True)
+    criteria = list(EndorsementCriterion.objects.all())
+    answers = {a.criterion_id: a for a in EndorsementAnswer.objects.filter(award=award)}
+    bound = request.POST if request.method == "POST" else None
+    forms = [
+        (
+            c,
+            EndorsementAnswerForm(
+                bound,
+                prefix=c.code,
+                initial={"answer": answers[c.pk].answer, "evidence_url": answers[c.pk].evidence_url}
+                if c.pk in answers
+                else None,
+            ),
+        )
+        for c in criteria
+    ]
+    error = ""
+    if request.method == "POST" and all(f.is_valid() for _, f in forms):
+        try:
+            for criterion, f in forms:
+                if f.cleaned_data["answer"] or criterion.pk in answers:
+                    actions.answer_criterion(
+                        award=award,
+                        criterion=criterion,
+                        answer=f.cleaned_data["answer"],
+                        evidence_url=f.cleaned_data["evidence_url"],
+                        actor=request.user,
+                    )
+            if "apply" in request.POST:
+                actions.apply_for_endorsement(award=award, actor=request.user)
+                messages.success(request, "Your application for National Endorsement has gone to the Consortium.")
+            else:
+                messages.success(request, "Your answers have been saved.")
+            return redirect("primary_award_detail", pk=award.pk)
+        except actions.StepRefused as exc:
+            error = str(exc)
+    return render(request, "national/endorsement_answers.html", {"award": award, "forms": forms, "error": error})
+
+
+@require_role(Role.AWARDING_BODY_ADMIN)
+@require_POST
+def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+    award = get_primary_award_for(request.user, pk, manage=True)
+    form = TaskForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_task(award=award, actor=request.user, **form.cleaned_data)
+        except actions.StepRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Task {form.cleaned_data['code']} has been added.")
+        return redirect("primary_award_detail", pk=award.pk)
+    return render(
+        request,
+        "national/primary_award_detail.html",
+        _award_context(award) | {"can_manage": True, "task_form": form},
+        status=400,
+    )
+
+
+# --- A primary school's workbook -------------------------------------------------------------------------
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def workbook(request: HttpRequest, urn: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.VIEW_ACCREDITATION)
+    can_edit = Capability.PREPARE_ACCREDITATION in capabilities(request.user)
+    book = PrimaryWorkbook.objects.filter(provider=provider).select_related("award__awarding_body").first()
+    available = PrimaryAward.objects.filter(awarding_body_id=provider.awarding_body_id or 0).exclude(
+        status=rules.EndorsementStatus.DRAFT.value
+    )
+    if book is None:
+        form = StartWorkbookForm(request.POST or None, awards=available)
+        if request.method == "POST":
+            if not can_edit:
+                raise PermissionDenied("Only the careers leader starts the workbook.")
+            if form.is_valid():
+                try:
+                    actions.start_workbook(
+                        provider=provider,
+                        award=form.cleaned_data["award"],
+                        today=timezone.localdate(),
+                        actor=request.user,
+                    )
+                except actions.StepRefused as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    return redirect("primary_workbook", urn=urn)
+        return render(
+            request,
+            "national/workbook_start.html",
+            {"provider": provider, "form": form, "can_edit": can_edit, "available": list(available)},
+        )
+    tasks = book.award.tasks.all()
+    mapping_form = MappingForm(tasks=tasks, prefix="map")
+    action_form = ActionForm(tasks=tasks, prefix="act")
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Only the careers leader changes the workbook.")
+        if "map-task" in request.POST:
+            mapping_form = MappingForm(request.POST, tasks=tasks, prefix="map")
+            if mapping_form.is_valid():
+                actions.map_activity(workbook=book, actor=request.user, **mapping_form.cleaned_data)
+                messages.success(request, "The activity has been mapped to the task.")
+                return redirect("primary_workbook", urn=urn)
+        else:
+            action_form = ActionForm(request.POST, tasks=tasks, prefix="act")
+            if action_form.is_valid():
+                actions.add_action(workbook=book, actor=request.user, **action_form.cleaned_data)
+                messages.success(request, "The action has been added to your plan.")
+                return redirect("primary_workbook", urn=urn)
+    task_list = list(tasks)
+    mappings = list(book.mappings.select_related("task"))
+    by_task: dict[int, list[TaskMapping]] = {}
+    for m in mappings:
+        by_task.setdefault(m.task_id, []).append(m)
+    progress = rules.workbook_progress(
+        [(t.code, t.get_stage_display()) for t in task_list], [m.task.code for m in mappings]
+    )
+    return render(
+        request,
+        "national/workbook.html",
+        {
+            "provider": provider,
+            "book": book,
+            "rows": [(t, by_task.get(t.pk, [])) for t in task_list],
+            "gaps": [t for t in task_list if t.pk not in by_task],
+            "progress": progress,
+            "actions": list(book.actions.select_related("task")),
+            "mapping_form": mapping_form,
+            "action_form": action_form,
+            "can_edit": can_edit,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_role()
+@require_POST
+def mapping_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.PREPARE_ACCREDITATION)
+    mapping = get_object_or_404(TaskMapping, pk=pk, workbook__provider=provider)
+    actions.remove_mapping(mapping=mapping, actor=request.user)
+    messages.success(request, "The mapping has been removed.")
+    return redirect("primary_workbook", urn=urn)
+
+
+@require_role()
+@require_POST
+def action_toggle(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.PREPARE_ACCREDITATION)
+    item = get_object_or_404(ActionPlanItem, pk=pk, workbook__provider=provider)
+    actions.set_action_done(item=item, done=not item.done, actor=request.user)
+    return redirect("primary_workbook", urn=urn)
