@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -328,23 +329,30 @@ def endorsement_answers(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST" and all(f.is_valid() for _, f in forms):
         try:
-            for criterion, f in forms:
-                if f.cleaned_data["answer"] or criterion.pk in answers:
-                    actions.answer_criterion(
-                        award=award,
-                        criterion=criterion,
-                        answer=f.cleaned_data["answer"],
-                        evidence_url=f.cleaned_data["evidence_url"],
-                        actor=request.user,
-                    )
-            if "apply" in request.POST:
-                actions.apply_for_endorsement(award=award, actor=request.user)
-                messages.success(request, "Your application for National Endorsement has gone to the Consortium.")
-            else:
-                messages.success(request, "Your answers have been saved.")
-            return redirect("primary_award_detail", pk=award.pk)
+            # The answers save together or not at all; applying is a separate step after them.
+            with transaction.atomic():
+                for criterion, f in forms:
+                    if f.cleaned_data["answer"] or criterion.pk in answers:
+                        actions.answer_criterion(
+                            award=award,
+                            criterion=criterion,
+                            answer=f.cleaned_data["answer"],
+                            evidence_url=f.cleaned_data["evidence_url"],
+                            actor=request.user,
+                        )
         except actions.StepRefused as exc:
             error = str(exc)
+        else:
+            if "apply" not in request.POST:
+                messages.success(request, "Your answers have been saved.")
+                return redirect("primary_award_detail", pk=award.pk)
+            try:
+                actions.apply_for_endorsement(award=award, actor=request.user)
+            except actions.StepRefused as exc:
+                error = f"Your answers have been saved, but you cannot apply yet. {exc}"
+            else:
+                messages.success(request, "Your application for National Endorsement has gone to the Consortium.")
+                return redirect("primary_award_detail", pk=award.pk)
     return render(request, "national/endorsement_answers.html", {"award": award, "forms": forms, "error": error})
 
 
