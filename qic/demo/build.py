@@ -15,8 +15,10 @@ from django.utils import timezone
 from qic.core import audit
 from qic.demo.accreditation import build_accreditations
 from qic.demo.careers import build_careers_programme
+from qic.demo.national import build_national, build_primary_demo
 from qic.domain.academic import academic_year_of
 from qic.domain.provider_types import ProviderType
+from qic.national.actions import compute_national_figures, current_and_past_years
 from qic.organisations import actions
 from qic.organisations.models import (
     AwardingBody,
@@ -28,6 +30,7 @@ from qic.organisations.models import (
 )
 
 DEMO_PASSWORD = "qic-demo-password"
+SYNTHETIC_PROVIDERS = 360
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,7 @@ PROVIDERS = [
         11,
         False,
         410,
-        None,
+        0,
     ),
     (
         990007,
@@ -269,6 +272,7 @@ PEOPLE = [
     ("governor@riverside.demo.qic.test", "Lesley", "Grant", Role.GOVERNOR, None, 990001),
     ("leader@hillcrest.demo.qic.test", "Marek", "Nowak", Role.CAREERS_LEADER, None, 990002),
     ("leader@oakfield.demo.qic.test", "Nia", "Evans", Role.CAREERS_LEADER, None, 990003),
+    ("leader@meadowlane.demo.qic.test", "Owen", "Hart", Role.CAREERS_LEADER, None, 990006),
 ]
 
 ASSIGNMENTS = [
@@ -381,7 +385,13 @@ def build_demo() -> list[DemoLogin]:
         actions.assign_assessor(
             provider=Provider.objects.get(urn=urn), assessor=User.objects.get(email=email), actor=actor
         )
-    build_accreditations(today=timezone.localdate())
+    today = timezone.localdate()
+    build_accreditations(today=today)
+    # The national pages: per-provider aggregates for the demo schools with learners, synthetic
+    # providers for the analytics, and primary awards.
+    compute_national_figures(years=current_and_past_years(today), today=today)
+    build_national(count=SYNTHETIC_PROVIDERS, today=today)
+    build_primary_demo(today=today)
     return logins
 
 
