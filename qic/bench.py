@@ -7,6 +7,8 @@ on PostgreSQL too. Figures:
   second, unchanged import;
 - server time of the providers list and a criteria section page (median and p95 of repeated
   requests) and their query counts;
+- the public register search and the national analytics and consistency pages with 5,000
+  synthetic providers (five years of aggregates each);
 - a synthetic school of ~1,500 learners (Y7–Y13) with five academic years and ~150,000
   participations: the time to compute all benchmark figures for a year, the dashboard's server
   time and query count, and our BM5 figure against one hand-written SQL aggregate.
@@ -140,6 +142,7 @@ def run(label: str) -> None:
             f"({Provider.objects.count():,} providers)"
         )
     careers_figures(label)
+    national_figures(label, client)
 
 
 BM5_SQL = """
@@ -255,6 +258,41 @@ def careers_figures(label: str) -> None:
         f"[{label}] dashboard GET {path}: median {statistics.median(times):.0f} ms, "
         f"p95 {times[int(len(times) * 0.95) - 1]:.0f} ms, {len(captured)} queries"
     )
+
+
+NATIONAL_PROVIDERS = 5_000
+
+
+def national_figures(label: str, client: object) -> None:
+    """The public register search and the national analytics with 5,000 synthetic providers."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from qic.demo.national import build_national
+    from qic.domain.academic import academic_year_of
+    from qic.national.models import ProviderYearFigures
+
+    start = time.perf_counter()
+    added = build_national(count=NATIONAL_PROVIDERS)
+    from qic.accreditation.models import Award
+
+    print(
+        f"[{label}] national: {added:,} synthetic providers, {ProviderYearFigures.objects.count():,} aggregate rows, "
+        f"{Award.objects.count():,} awards (built in {time.perf_counter() - start:.1f} s)"
+    )
+    year = academic_year_of(timezone.localdate()) - 1
+    anonymous = Client()
+    for who, path in [
+        (anonymous, "/register/"),
+        (anonymous, "/register/?q=Oak+Willow"),
+        (anonymous, "/register/?region=London&outcome=2b"),
+        (anonymous, "/register.json?q=Hazel"),
+        (anonymous, "/register.csv"),
+        (client, f"/consortium/analytics/?year={year}"),
+        (client, f"/consortium/consistency/?year={year}"),
+    ]:
+        median, p95, queries = page_figures(who, path)
+        print(f"[{label}] GET {path:<36} median {median:6.1f} ms  p95 {p95:6.1f} ms  {queries} queries")
 
 
 def main() -> None:
