@@ -39,11 +39,7 @@ def _dates(accreditation: Accreditation) -> dict[str, Any]:
     award = accreditation.awards.filter(superseded=False).order_by("-pk").first()
     if award is None:
         return {}
-    return {
-        "awarded_on": award.awarded_on.isoformat(),
-        "expires_on": award.expires_on.isoformat(),
-        "outcome": award.outcome,
-    }
+    return {"awarded_on": award.awarded_on.isoformat(), "expires_on": award.expires_on.isoformat()}
 
 
 def snapshot_for(accreditation: Accreditation, kind: DocumentKind) -> dict[str, Any]:

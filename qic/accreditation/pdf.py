@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -28,7 +28,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepInFrame,
-    KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -65,6 +64,9 @@ ITALIC = "Helvetica-Oblique"
 
 
 def _style(name: str, **overrides: Any) -> ParagraphStyle:
+    """A paragraph style: the body text's settings, or a `parent`'s, with `overrides`."""
+    if "parent" in overrides:
+        return ParagraphStyle(name, **overrides)
     base: dict[str, Any] = {
         "fontName": FONT,
         "fontSize": 9.5,
@@ -78,7 +80,7 @@ def _style(name: str, **overrides: Any) -> ParagraphStyle:
 BODY = _style("body")
 SMALL = _style("small", fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=2)
 NOTE = _style("note", fontName=ITALIC, textColor=MUTED)
-BULLET = _style("bullet", leftIndent=12, bulletIndent=2, spaceAfter=2)
+BULLET = _style("bullet", leftIndent=14, bulletIndent=2, spaceAfter=2)
 LABEL = _style("label", fontName=BOLD, fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=0)
 CELL = _style("cell", fontSize=9, leading=12, spaceAfter=0)
 CELL_BOLD = _style("cell_bold", fontName=BOLD, fontSize=9, leading=12, spaceAfter=0)
@@ -134,7 +136,7 @@ _STAND_INS = str.maketrans(
         "\ufeff": "",
     }
 )
-_BULLET_LINE = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+_BULLET_LINE = re.compile(r"^\s*([-*•·]|\d{1,3}[.)])\s+")
 
 
 def _plain(value: object) -> str:
@@ -175,7 +177,14 @@ def _text(value: object, style: ParagraphStyle = BODY, *, empty: str = "None rec
     text = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         return [Paragraph(_esc(empty), NOTE)] if empty else []
-    bullet_style = ParagraphStyle(f"{style.name}_bullet", parent=BULLET, fontSize=style.fontSize, leading=style.leading)
+    bullet_style = ParagraphStyle(
+        f"{style.name}_bullet",
+        parent=BULLET,
+        fontSize=style.fontSize,
+        leading=style.leading,
+        leftIndent=style.leftIndent + 16,
+        bulletIndent=style.leftIndent + 2,
+    )
     flowables: list[Flowable] = []
     pending: list[str] = []
 
@@ -187,9 +196,11 @@ def _text(value: object, style: ParagraphStyle = BODY, *, empty: str = "None rec
     for line in text.split("\n"):
         if not line.strip():
             flush()
-        elif _BULLET_LINE.match(line):
+        elif found := _BULLET_LINE.match(line):
             flush()
-            flowables.append(Paragraph(_esc(_BULLET_LINE.sub("", line, count=1)), bullet_style, bulletText="•"))
+            marker = found.group(1)
+            bullet = marker if marker[0].isdigit() else "•"
+            flowables.append(Paragraph(_esc(line[found.end() :]), bullet_style, bulletText=bullet))
         else:
             pending.append(line.strip())
     flush()
@@ -270,8 +281,15 @@ def _issued_text(number: int, issued_at: dt.datetime | None) -> str:
 # --- Building blocks ----------------------------------------------------------------------------
 
 
-def _facts_table(rows: list[tuple[str, str]], width: float, label_width: float = 42 * mm) -> Table:
-    data = [[Paragraph(_esc(label), LABEL), Paragraph(_lines_markup(value) or "—", CELL)] for label, value in rows]
+def _facts_table(rows: list[tuple[str, str | Flowable]], width: float, label_width: float = 42 * mm) -> Table:
+    """Label and value rows; a value is plain text or a flowable drawn as it is."""
+    data = [
+        [
+            Paragraph(_esc(label), LABEL),
+            value if isinstance(value, Flowable) else Paragraph(_lines_markup(value) or "—", CELL),
+        ]
+        for label, value in rows
+    ]
     table = Table(data, colWidths=[label_width, width - label_width], hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -308,7 +326,7 @@ def _notice(text: str, width: float) -> Table:
     return _panel([Paragraph(f"<b>{_esc(text)}</b>", BODY)], width, background=NOTICE, edge=NOTICE_EDGE)
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab ships no types
     """A canvas that writes 'Page N of M' on every page once it knows M."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -332,6 +350,7 @@ class _NumberedCanvas(Canvas):
 
 
 _MARGIN = 18 * mm
+_FRAME_PADDING = 6  # points, ReportLab's default
 
 
 def _document(
@@ -340,8 +359,9 @@ def _document(
     return SimpleDocTemplate(
         buffer,
         pagesize=pagesize,
-        leftMargin=margins.get("left", _MARGIN),
-        rightMargin=margins.get("right", _MARGIN),
+        # The frame pads its content by 6 points; the text itself starts at the margin.
+        leftMargin=margins.get("left", _MARGIN) - _FRAME_PADDING,
+        rightMargin=margins.get("right", _MARGIN) - _FRAME_PADDING,
         topMargin=margins.get("top", _MARGIN),
         bottomMargin=margins.get("bottom", _MARGIN),
         title=_plain(title),
@@ -381,7 +401,8 @@ def _report_page(provider_name: str, footer_left: str) -> Callable[[Canvas, Any]
     return draw
 
 
-def _criterion(criterion: Mapping[str, Any], width: float) -> Flowable:
+def _criterion(criterion: Mapping[str, Any], width: float) -> tuple[float, list[Flowable]]:
+    """A criterion's heading, judgment and comment, and the room it needs at the foot of a page."""
     code_width, judgment_width = 14 * mm, 38 * mm
     header = Table(
         [
@@ -410,8 +431,16 @@ def _criterion(criterion: Mapping[str, Any], width: float) -> Flowable:
     if not comment:
         comment = [Paragraph("No comment recorded.", ParagraphStyle("no_comment", parent=NOTE, leftIndent=code_width))]
     label = Paragraph("Assessor’s comment", ParagraphStyle("comment_label", parent=LABEL, leftIndent=code_width))
-    # The criterion's heading never ends a page alone; a long comment may still run on.
-    return KeepTogether([header, Spacer(1, 4), label, comment[0], *comment[1:2]])
+    # The criterion's heading starts a page if it would otherwise end one without at least the
+    # first lines of its comment; a long comment then runs on over the page.
+    need = _height(header, width) + 4 + _height(label, width) + min(_height(comment[0], width), 3 * BODY.leading + 2)
+    return need, [header, Spacer(1, 4), label, *comment]
+
+
+def _height(flowable: Flowable, width: float) -> float:
+    """The height `flowable` takes at `width`, with the space it asks for after it."""
+    _, height = flowable.wrap(width, 10_000)
+    return float(height) + float(flowable.getSpaceAfter())
 
 
 def _section(section: Mapping[str, Any], width: float) -> list[Flowable]:
@@ -437,20 +466,23 @@ def _section(section: Mapping[str, Any], width: float) -> list[Flowable]:
     )
     summary = _facts_table(
         [
-            ("Section judgment", ""),
+            ("Section judgment", Paragraph(_judgment_markup(str(section.get("judgment") or "")), CELL)),
             ("Provider’s figures", figures_line(number, section.get("figures"))),
         ],
         width,
         label_width=38 * mm,
     )
-    # Put the coloured judgment in place of the plain one.
-    summary._cellvalues[0][1] = Paragraph(_judgment_markup(str(section.get("judgment") or "")), CELL)
-    flowables: list[Flowable] = [CondPageBreak(60 * mm), KeepTogether([heading, Spacer(1, 4), summary, Spacer(1, 8)])]
-    criteria = section.get("criteria") or []
+    criteria = [_criterion(criterion, width) for criterion in section.get("criteria") or []]
     if not criteria:
-        flowables.append(Paragraph("No criteria recorded for this section.", NOTE))
-    for criterion in criteria:
-        flowables += [_criterion(criterion, width), Spacer(1, 7)]
+        empty = Paragraph("No criteria recorded for this section.", NOTE)
+        criteria = [(_height(empty, width), [empty])]
+    # The section's heading starts a page unless its first criterion can start under it.
+    need = _height(heading, width) + 4 + _height(summary, width) + 8 + criteria[0][0]
+    flowables: list[Flowable] = [CondPageBreak(need), heading, Spacer(1, 4), summary, Spacer(1, 8)]
+    for index, (room, parts) in enumerate(criteria):
+        if index:
+            flowables.append(CondPageBreak(room))
+        flowables += [*parts, Spacer(1, 7)]
     flowables.append(Spacer(1, 6))
     return flowables
 
@@ -546,11 +578,10 @@ def _report(
     if awarded:
         order = [order[1], order[0], order[2]]
     for heading, text in order:
-        story.append(KeepTogether([Paragraph(heading, H3), *_text(text)[:1]]))
-        story += _text(text)[1:]
+        story += [CondPageBreak(22 * mm), Paragraph(heading, H3), *_text(text)]
 
     conversations = content.get("conversations") or []
-    story.append(Paragraph("Assessment conversations", H3))
+    story += [CondPageBreak(30 * mm), Paragraph("Assessment conversations", H3)]
     if conversations:
         rows = [[Paragraph(f"<b>{h}</b>", CELL) for h in ("Conversation", "Date", "Participants")]]
         rows += [
@@ -561,7 +592,7 @@ def _report(
             ]
             for c in conversations
         ]
-        table = Table(rows, colWidths=[55 * mm, 32 * mm, width - 87 * mm], repeatRows=1, hAlign="LEFT")
+        table = Table(rows, colWidths=[55 * mm, 32 * mm, width - 87 * mm], repeatRows=1, hAlign="LEFT", splitInRow=1)
         table.setStyle(
             TableStyle(
                 [
@@ -589,6 +620,7 @@ def _report(
     story.append(Spacer(1, 6))
     for section in content.get("sections") or []:
         story += _section(section, width)
+    story.append(Paragraph("End of the assessment report.", SMALL))
     return story
 
 
@@ -607,15 +639,16 @@ def _certificate_frame(canvas: Canvas, doc: Any) -> None:
     canvas.restoreState()
 
 
-CENTRE = _style("centre", alignment=TA_CENTER, fontSize=11, leading=15, spaceAfter=6)
-CERT_KICKER = _style("cert_kicker", parent=KICKER, alignment=TA_CENTER, fontSize=10, leading=13, spaceAfter=6)
-CERT_TITLE = _style("cert_title", fontName=BOLD, fontSize=26, leading=31, textColor=NAVY, alignment=TA_CENTER)
-CERT_NAME = _style("cert_name", fontName=BOLD, fontSize=22, leading=27, alignment=TA_CENTER, spaceAfter=2)
-CERT_WORDS = _style("cert_words", fontName=ITALIC, fontSize=13, leading=18, alignment=TA_CENTER, spaceAfter=8)
-CERT_OUTCOME = _style("cert_outcome", fontName=BOLD, fontSize=15, leading=19, textColor=TEAL, alignment=TA_CENTER)
+CENTRE = _style("centre", alignment=TA_CENTER, fontSize=12, leading=16, spaceAfter=6)
+CERT_KICKER = _style("cert_kicker", parent=KICKER, alignment=TA_CENTER, fontSize=10.5, leading=14, spaceAfter=10)
+CERT_TITLE = _style("cert_title", fontName=BOLD, fontSize=32, leading=38, textColor=NAVY, alignment=TA_CENTER)
+CERT_NAME = _style("cert_name", fontName=BOLD, fontSize=26, leading=31, alignment=TA_CENTER, spaceAfter=4)
+CERT_WORDS = _style("cert_words", fontName=ITALIC, fontSize=14, leading=19, alignment=TA_CENTER, spaceAfter=10)
+CERT_OUTCOME = _style("cert_outcome", fontName=BOLD, fontSize=17, leading=22, textColor=TEAL, alignment=TA_CENTER)
 CERT_SMALL = _style("cert_small", parent=SMALL, alignment=TA_CENTER)
-CERT_LABEL = _style("cert_label", parent=LABEL, alignment=TA_CENTER)
-CERT_VALUE = _style("cert_value", fontName=BOLD, fontSize=10.5, leading=13, alignment=TA_CENTER, spaceAfter=0)
+CERT_URN = _style("cert_urn", parent=SMALL, alignment=TA_CENTER, fontSize=10, leading=13)
+CERT_LABEL = _style("cert_label", parent=LABEL, alignment=TA_CENTER, spaceAfter=2)
+CERT_VALUE = _style("cert_value", fontName=BOLD, fontSize=11, leading=14, alignment=TA_CENTER, spaceAfter=0)
 
 OUTCOME_WORDS = {"2a": "Making good progress", "2b": "Fully meeting"}
 
@@ -654,11 +687,11 @@ def _certificate(content: Mapping[str, Any], width: float, **issue: Any) -> list
     story: list[Flowable] = [
         Paragraph(f"{BRAND.upper()} · {STANDARD.upper()}", CERT_KICKER),
         Paragraph("Certificate of accreditation", CERT_TITLE),
-        Spacer(1, 8),
+        Spacer(1, 16),
         Paragraph("This certifies that", CENTRE),
         Paragraph(_esc(provider.get("name", "")), CERT_NAME),
-        Paragraph(_esc(f"URN {provider.get('urn', '')}"), CERT_SMALL),
-        Spacer(1, 8),
+        Paragraph(_esc(f"URN {provider.get('urn', '')}"), CERT_URN),
+        Spacer(1, 14),
         Paragraph(_lines_markup(content.get("words", "")), CERT_WORDS),
     ]
     if outcome_words:
@@ -667,7 +700,7 @@ def _certificate(content: Mapping[str, Any], width: float, **issue: Any) -> list
         story.append(Spacer(1, 4))
         story.append(Paragraph(f"“{_esc(content.get('wording'))}”", CENTRE))
     story += [
-        Spacer(1, 10),
+        Spacer(1, 18),
         _cert_facts(
             [
                 ("Awarded on", long_date(content.get("awarded_on"))),
@@ -690,14 +723,14 @@ def _commitment(content: Mapping[str, Any], width: float, **issue: Any) -> list[
     return [
         Paragraph(f"{BRAND.upper()} · {STANDARD.upper()}", CERT_KICKER),
         Paragraph("Certificate of commitment", CERT_TITLE),
-        Spacer(1, 12),
+        Spacer(1, 16),
         Paragraph("This certifies that", CENTRE),
         Paragraph(_esc(provider.get("name", "")), CERT_NAME),
-        Paragraph(_esc(f"URN {provider.get('urn', '')}"), CERT_SMALL),
-        Spacer(1, 6),
+        Paragraph(_esc(f"URN {provider.get('urn', '')}"), CERT_URN),
+        Spacer(1, 12),
         Paragraph("is", CENTRE),
         Paragraph(_lines_markup(content.get("wording", "")), CERT_WORDS),
-        Spacer(1, 12),
+        Spacer(1, 18),
         _cert_facts(
             [
                 ("Committed on", long_date(content.get("committed_on"), missing="Not recorded")),
@@ -742,7 +775,9 @@ def render_pdf(
         body_name = str((content.get("awarding_body") or {}).get("name") or "")
         footer = " · ".join(part for part in (BRAND, body_name, f"Version {number}") if part)
         on_page = _report_page(provider_name, footer)
-        story = _report(content, doc.width, number=number, issued_at=issued_at, correction=correction)
+        story = _report(
+            content, doc.width - 2 * _FRAME_PADDING, number=number, issued_at=issued_at, correction=correction
+        )
         doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_NumberedCanvas)
         return buffer.getvalue()
 
@@ -758,14 +793,14 @@ def render_pdf(
         bottom=18 * mm,
     )
     draw = _commitment if kind == "commitment" else _certificate
-    story = draw(content, doc.width, number=number, issued_at=issued_at, correction=correction)
-    # A certificate is one page, whatever the length of its text.
-    fitted = KeepInFrame(doc.width, doc.height, story, mode="shrink", vAlign="MIDDLE")
-    doc.build([fitted], onFirstPage=_certificate_frame, onLaterPages=_certificate_frame)
+    room = (doc.width - 2 * _FRAME_PADDING, doc.height - 2 * _FRAME_PADDING)
+    story = draw(content, room[0], number=number, issued_at=issued_at, correction=correction)
+    # A certificate is one page, whatever the length of its text, with its text in the middle.
+    fitted = KeepInFrame(*room, story, mode="shrink")
+    _, used = fitted.wrapOn(Canvas(io.BytesIO()), *room)
+    top = max(0.0, (room[1] - used) / 2 - 1)
+    doc.build([Spacer(1, top), fitted], onFirstPage=_certificate_frame, onLaterPages=_certificate_frame)
     return buffer.getvalue()
 
 
 __all__ = ["KINDS", "figures_line", "long_date", "render_pdf"]
-
-# Quiet "imported but unused" for alignment constants kept for callers that style their own text.
-_ = (TA_LEFT, TA_RIGHT)
