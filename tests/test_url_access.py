@@ -360,7 +360,10 @@ ACCESS: dict[str, Row] = {
         ),
     ),
     "primary_award_edit": Row(ab1_primary_award, only({"ab1_admin": OK, "ab2_admin": NOT_FOUND})),
-    "endorsement_answers": Row(ab1_primary_award, only({"ab1_admin": OK, "ab2_admin": NOT_FOUND})),
+    "endorsement_answers": Row(
+        lambda cast: {"pk": make_primary_award(cast.ab1, status="draft").pk},
+        only({"ab1_admin": OK, "ab2_admin": NOT_FOUND}),
+    ),
     "primary_task_create": Row(
         ab1_primary_award,
         only({"ab1_admin": REDIRECT, "ab2_admin": NOT_FOUND}),

@@ -205,6 +205,8 @@ def _audit_workbook(actor: Any, action: str, workbook: PrimaryWorkbook, obj: Any
 
 @transaction.atomic
 def start_workbook(*, provider: Provider, award: PrimaryAward, today: dt.date, actor: Any) -> PrimaryWorkbook:
+    if provider.provider_type != "primary":
+        raise StepRefused("The primary award workbook is for primary schools.")
     if provider.awarding_body_id != award.awarding_body_id:
         raise StepRefused("Choose an award offered by your own Awarding Body.")
     workbook, created = PrimaryWorkbook.objects.get_or_create(

@@ -95,7 +95,7 @@ class StartWorkbookForm(GovukForm):
 
 
 class MappingForm(GovukForm):
-    task = forms.ModelChoiceField(queryset=PrimaryTask.objects.none(), label="Task")
+    task = forms.ModelChoiceField(queryset=PrimaryTask.objects.none(), label="Task", empty_label="Choose a task")
     activity = forms.CharField(
         label="Activity already happening", max_length=300, help_text="For example: Year 2 visit to the fire station."
     )
@@ -107,7 +107,9 @@ class MappingForm(GovukForm):
 
 
 class ActionForm(GovukForm):
-    task = forms.ModelChoiceField(queryset=PrimaryTask.objects.none(), label="For the task", required=False)
+    task = forms.ModelChoiceField(
+        queryset=PrimaryTask.objects.none(), label="For the task", required=False, empty_label="Not one task"
+    )
     action = forms.CharField(max_length=300)
     owner = forms.CharField(max_length=120, help_text="Who will do it.")
     due_on = forms.DateField(label="Due by", widget=DATE, error_messages={"invalid": "Enter a real date"})

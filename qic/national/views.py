@@ -147,6 +147,7 @@ def cec_return(request: HttpRequest) -> HttpResponse:
             "national/cec_return.html",
             {
                 "year": year,
+                "year_label": year_label(year),
                 "years": [(y, year_label(y)) for y in range(current, current - 6, -1)],
                 "count": queries.cec_return(year).count(),
             },
@@ -310,6 +311,9 @@ def primary_award_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def endorsement_answers(request: HttpRequest, pk: int) -> HttpResponse:
     award = get_primary_award_for(request.user, pk, manage=True)
+    if award.status_enum not in (rules.EndorsementStatus.DRAFT, rules.EndorsementStatus.RETURNED):
+        messages.info(request, f"{award.name} is {award.status_enum.label.lower()}: its answers cannot change now.")
+        return redirect("primary_award_detail", pk=award.pk)
     criteria = list(EndorsementCriterion.objects.all())
     answers = {a.criterion_id: a for a in EndorsementAnswer.objects.filter(award=award)}
     bound = request.POST if request.method == "POST" else None

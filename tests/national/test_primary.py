@@ -92,7 +92,13 @@ def test_endorsement_moves_follow_the_table() -> None:
         rules.endorsement_move(rules.EndorsementStatus.ENDORSED, "return")
 
 
+def make_primary(cast: Cast) -> None:
+    cast.p1.provider_type = "primary"
+    cast.p1.save()
+
+
 def test_a_primary_school_maps_activities_sees_gaps_and_plans_and_its_body_sees_progress(cast: Cast) -> None:
+    make_primary(cast)
     award = make_primary_award(cast.ab1, tasks=4)
     leader = signed_in(cast.p1_leader)
     page = leader.get(f"/providers/{cast.p1.urn}/primary/").content.decode()
@@ -136,6 +142,7 @@ def test_a_primary_school_maps_activities_sees_gaps_and_plans_and_its_body_sees_
 
 
 def test_bad_workbook_input_gets_a_clear_message(cast: Cast) -> None:
+    make_primary(cast)
     award = make_primary_award(cast.ab1)
     leader = signed_in(cast.p1_leader)
     leader.post(f"/providers/{cast.p1.urn}/primary/", {"award": award.pk})
@@ -145,3 +152,17 @@ def test_bad_workbook_input_gets_a_clear_message(cast: Cast) -> None:
     assert "There is a problem" in page
     assert "Enter a real date" in page
     assert PrimaryWorkbook.objects.get(provider=cast.p1).actions.count() == 0
+
+
+def test_the_workbook_is_for_primary_schools(cast: Cast) -> None:
+    award = make_primary_award(cast.ab1)
+    leader = signed_in(cast.p1_leader)
+    page = leader.post(f"/providers/{cast.p1.urn}/primary/", {"award": award.pk}).content.decode()
+    assert "The primary award workbook is for primary schools." in page
+    assert not PrimaryWorkbook.objects.exists()
+
+
+def test_answers_cannot_be_reopened_while_the_consortium_decides(cast: Cast) -> None:
+    award = make_primary_award(cast.ab1, status="seeking")
+    response = signed_in(cast.ab1_admin).get(f"/primary/awards/{award.pk}/endorsement/", follow=True)
+    assert "its answers cannot change now" in response.content.decode()
