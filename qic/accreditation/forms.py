@@ -143,7 +143,11 @@ class JudgmentForm(GovukForm):
         required=False,
     )
     comment = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Needed with any judgment: the evidence you saw.",
     )
 
     def clean(self) -> dict[str, Any]:
@@ -173,12 +177,28 @@ class SummaryForm(VersionForm):
 
 
 class ConversationForm(GovukForm):
-    kind = forms.ChoiceField(label="Kind", choices=CONVERSATION_KINDS, widget=forms.RadioSelect)
-    held_on = forms.DateField(label="Date", widget=DATE, error_messages={"invalid": "Enter a real date"})
-    participants = forms.CharField(
-        label="Who took part", max_length=300, help_text="For example: 8 Year 10 pupils; the SENCo."
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=CONVERSATION_KINDS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of conversation"},
     )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    held_on = forms.DateField(
+        label="Date",
+        widget=DATE,
+        error_messages={"invalid": "Enter a real date", "required": "Enter the date of the conversation"},
+    )
+    participants = forms.CharField(
+        label="Who took part",
+        max_length=300,
+        help_text="For example: 8 Year 10 pupils; the SENCo.",
+        error_messages={"required": "Say who took part"},
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        error_messages={"required": "Write what you heard"},
+    )
     criteria = forms.MultipleChoiceField(
         label="Criteria it informs", required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -234,11 +254,20 @@ class ReviewForm(GovukForm):
 
 
 class RecognitionForm(GovukForm):
-    title = forms.CharField(max_length=200, help_text="For example: Careers Excellence Fellow 2026.")
+    title = forms.CharField(
+        max_length=200,
+        help_text="For example: Careers Excellence Fellow 2026.",
+        error_messages={"required": "Enter the title of the recognition"},
+    )
     reason = forms.CharField(
         label="What it recognises",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         help_text="Be explicit about what the recognition is for (Guide §4.7).",
+        error_messages={"required": "Say what the recognition is for"},
     )
-    given_on = forms.DateField(label="Date given", widget=DATE, error_messages={"invalid": "Enter a real date"})
+    given_on = forms.DateField(
+        label="Date given",
+        widget=DATE,
+        error_messages={"invalid": "Enter a real date", "required": "Enter the date it was given"},
+    )

@@ -29,11 +29,12 @@ pytestmark = pytest.mark.usefixtures("edition")
 STALE = "Someone else changed this assessment"
 
 
-def round_path(a: Accreditation) -> str:
+def round_path(a: Accreditation | None) -> str:
+    assert a is not None, "this page needs a round"
     return f"/providers/{a.provider.urn}/accreditation/{a.pk}/"
 
 
-def issued_path(a: Accreditation, kind: str) -> str:
+def issued_path(a: Accreditation | None, kind: str) -> str:
     doc = IssuedDocument.objects.get(accreditation=a, kind=kind, number=1)
     return f"{round_path(a)}issued/{doc.pk}/"
 
@@ -55,7 +56,7 @@ class AccreditationPage:
 
 
 def at(suffix: str) -> Callable[[Accreditation | None, Cast], str]:
-    return lambda a, cast: round_path(a) + suffix  # type: ignore[arg-type]
+    return lambda a, cast: round_path(a) + suffix
 
 
 PAGES: dict[str, AccreditationPage] = {
@@ -93,14 +94,22 @@ PAGES: dict[str, AccreditationPage] = {
     "assess summary": AccreditationPage("assessor_assigned", "scheduled", at("assess/summary/")),
     "assess summary, judged": AccreditationPage("assessor_assigned", "judged", at("assess/summary/")),
     "conversations": AccreditationPage(
-        "assessor_assigned", "scheduled", at("conversations/"), button="Record it", error="This field is required."
+        "assessor_assigned",
+        "scheduled",
+        at("conversations/"),
+        button="Record the conversation",
+        error="Choose the kind of conversation",
     ),
     # After the outcome
     "commitment certificate": AccreditationPage(
         "p1_leader", "committed", lambda a, cast: issued_path(a, DocumentKind.COMMITMENT_CERTIFICATE)
     ),
-    "issued report, leader": AccreditationPage("p1_leader", "issued", lambda a, cast: issued_path(a, DocumentKind.REPORT)),
-    "issued report, admin": AccreditationPage("ab1_admin", "issued", lambda a, cast: issued_path(a, DocumentKind.REPORT)),
+    "issued report, leader": AccreditationPage(
+        "p1_leader", "issued", lambda a, cast: issued_path(a, DocumentKind.REPORT)
+    ),
+    "issued report, admin": AccreditationPage(
+        "ab1_admin", "issued", lambda a, cast: issued_path(a, DocumentKind.REPORT)
+    ),
     "issued certificate": AccreditationPage(
         "p1_leader", "issued", lambda a, cast: issued_path(a, DocumentKind.CERTIFICATE)
     ),
@@ -128,7 +137,7 @@ PAGES: dict[str, AccreditationPage] = {
         "issued",
         lambda a, cast: f"/providers/{cast.p1.urn}/recognition/new/",
         button="Record the recognition",
-        error="This field is required.",
+        error="Enter the title of the recognition",
     ),
 }
 FORMS = [name for name, spec in PAGES.items() if spec.button]
@@ -157,8 +166,9 @@ def assert_error_summary_links_to_fields(page: Any) -> None:
 
 
 def criterion(page: Any, code: str) -> Any:
-    """The part of an assessment section page that judges one criterion."""
-    return page.locator(".qic-criterion").filter(has=page.get_by_role("heading", name=code, exact=True))
+    """The part of an assessment section page that judges one criterion: a group named by its code,
+    so that its "Judgment" and "Comment" fields are told apart by a screen reader, not just by eye."""
+    return page.get_by_role("group", name=code, exact=True)
 
 
 # --- 1. Every page --------------------------------------------------------------------------------
@@ -179,20 +189,38 @@ def test_empty_form_shows_accessible_error_summary(name: str, cast: Cast, live_s
     for field in page.locator("main form input[type=date], main form textarea").all():
         field.fill("")
     page.get_by_role("button", name=spec.button).click()
+    assert spec.error in page.locator(".govuk-error-summary").inner_text()  # waits for the new page
     assert page.title().startswith("Error: ")
-    assert spec.error in page.locator(".govuk-error-summary").inner_text()
     assert axe_violations(page) == []
     assert_error_summary_links_to_fields(page)
 
 
-def test_judgment_without_comment_shows_accessible_error_summary(cast: Cast, live_server: Any, page: Any) -> None:
-    spec = PAGES["assess section"]
-    accreditation = open_page(spec, cast, live_server.url, page)
-    criterion(page, "5.2").get_by_label("Fully meeting").check()
+def test_judgments_without_comments_show_one_accessible_error_summary(cast: Cast, live_server: Any, page: Any) -> None:
+    accreditation = open_page(PAGES["assess section"], cast, live_server.url, page)
+    assert accreditation is not None
+    criterion(page, "5.1").get_by_label("Fully meeting", exact=True).check()
+    criterion(page, "5.2").get_by_label("Making good progress", exact=True).check()
     page.get_by_role("button", name="Save section 5").click()
-    assert "Write a comment that explains the judgment" in page.locator(".govuk-error-summary").inner_text()
+
+    # One summary for the page, naming both criteria, and it has the focus.
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert page.title().startswith("Error: ")
+    assert summary.count() == 1
+    assert summary.get_by_role("link").all_inner_texts() == [
+        "5.1: Write a comment that explains the judgment",
+        "5.2: Write a comment that explains the judgment",
+    ]
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')") is True
+    # What was chosen is kept, and each error is next to its own field.
+    assert criterion(page, "5.1").get_by_label("Fully meeting", exact=True).is_checked()
+    assert "Write a comment" in criterion(page, "5.2").locator(".govuk-error-message").inner_text()
+    assert criterion(page, "5.3").locator(".govuk-error-message").count() == 0
     assert axe_violations(page) == []
     assert_error_summary_links_to_fields(page)
+    assert page.evaluate("document.activeElement.id") == criterion(page, "5.1").get_by_label("Comment").get_attribute(
+        "id"
+    )
     assert not accreditation.criterion_records.exclude(judgment="").exists()
 
 
@@ -203,17 +231,18 @@ def test_leader_requests_commitment_and_admin_grants_it(
     cast: Cast, live_server: Any, browser: Any, page: Any, tmp_path: Path
 ) -> None:
     site = live_server.url
+    overview = f"{site}/providers/{cast.p1.urn}/accreditation/"
     report = tmp_path / "compass-report.pdf"
     report.write_bytes(PDF_BYTES)
     completed = timezone.localdate() - dt.timedelta(days=10)
 
     sign_in(page, site, cast.p1_leader.email)
     page.get_by_role("link", name=re.compile("Quality in Careers accreditation")).click()
+    page.wait_for_url(overview)
     assert page.locator("h1").inner_text() == "Quality in Careers accreditation"
     page.get_by_role("button", name="Request the certificate of commitment").click()
-    page.get_by_label("Web address of the governing body's public commitment").fill(
-        "https://alpha.example.org/careers"
-    )
+    page.wait_for_url(overview + "commitment/")
+    page.get_by_label("Web address of the governing body's public commitment").fill("https://alpha.example.org/careers")
     page.get_by_role("group", name="Self-assessment tool").get_by_label("Compass", exact=True).check()
     page.get_by_label("Date the self-assessment was completed").fill(completed.isoformat())
     page.get_by_label("Compass or Compass+ report").set_input_files(report)
@@ -223,6 +252,12 @@ def test_leader_requests_commitment_and_admin_grants_it(
     assert "Your request has gone to your Awarding Body." in page.locator("body").inner_text()
     assert "Your request is with North Awards" in page.locator("main").inner_text()
     assert axe_violations(page) == []
+    page.get_by_role("navigation", name="Alpha Academy").get_by_role("link", name="Accreditation").click()
+    page.wait_for_url(overview)
+    text = page.locator("main").inner_text()
+    assert "requested from North Awards and is waiting to be granted" in text
+    assert "Start by asking" not in text
+    assert COMMITMENT_WORDING not in text
     accreditation = Accreditation.objects.get(provider=cast.p1)
     assert accreditation.stage == Stage.COMMITMENT_REQUESTED
     assert accreditation.compass_tool == "compass"
@@ -231,17 +266,23 @@ def test_leader_requests_commitment_and_admin_grants_it(
 
     # The Awarding Body's admin, in a browser of their own.
     admin_context = browser.new_context(bypass_csp=True)
-    admin = admin_context.new_page()
-    sign_in(admin, site, cast.ab1_admin.email)
-    admin.goto(f"{site}/accreditation/")
-    admin.get_by_role("table", name="Commitments to grant").get_by_role("link", name="Alpha Academy").click()
-    admin.get_by_role("button", name="Grant the certificate of commitment").click()
-    assert "The certificate of commitment has been issued." in admin.locator("body").inner_text()
-    admin_context.close()
+    try:
+        admin = admin_context.new_page()
+        sign_in(admin, site, cast.ab1_admin.email)
+        admin.get_by_role("navigation", name="Menu").get_by_role("link", name="Accreditation").click()
+        admin.wait_for_url(f"{site}/accreditation/")
+        assert admin.title().startswith("Accreditation – North Awards")
+        admin.get_by_role("table", name="Commitments to grant").get_by_role("link", name="Alpha Academy").click()
+        admin.wait_for_url(site + round_path(accreditation))
+        admin.get_by_role("button", name="Grant the certificate of commitment").click()
+        banner = admin.locator(".govuk-notification-banner--success")  # waits for the page after the post
+        assert "The certificate of commitment has been issued." in banner.inner_text()
+    finally:
+        admin_context.close()
     accreditation.refresh_from_db()
     assert accreditation.stage == Stage.COMMITTED
 
-    page.goto(f"{site}/providers/{cast.p1.urn}/accreditation/")
+    page.goto(overview)
     assert COMMITMENT_WORDING in page.locator("main").inner_text()
     assert axe_violations(page) == []
 
@@ -249,8 +290,13 @@ def test_leader_requests_commitment_and_admin_grants_it(
 def test_assessor_judges_a_section(cast: Cast, live_server: Any, page: Any) -> None:
     accreditation = make_round(cast, "scheduled")
     sign_in(page, live_server.url, cast.assessor_assigned.email)
-    page.goto(live_server.url + round_path(accreditation))
+    page.get_by_role("link", name="Your assessments and annual reviews").click()
+    page.wait_for_url(f"{live_server.url}/accreditation/")
+    assert page.title().startswith("My assessments – North Awards")
+    page.get_by_role("table", name="Under assessment").get_by_role("link", name="Alpha Academy").click()
+    page.wait_for_url(live_server.url + round_path(accreditation))
     page.get_by_role("link", name=re.compile("^Judge section 5")).click()
+    page.wait_for_url(f"{live_server.url}{round_path(accreditation)}assess/5/")
     assert page.locator("h1").inner_text().startswith("Section 5")
 
     choices = {
@@ -282,25 +328,28 @@ def test_second_save_of_a_stale_section_is_refused(cast: Cast, live_server: Any,
     accreditation = make_round(cast, "scheduled")
     url = f"{live_server.url}{round_path(accreditation)}assess/5/"
     contexts = [browser.new_context(bypass_csp=True) for _ in range(2)]
-    first, second = (context.new_page() for context in contexts)
-    for tab in (first, second):
-        sign_in(tab, live_server.url, cast.assessor_assigned.email)
-        tab.goto(url)
+    try:
+        first, second = (context.new_page() for context in contexts)
+        for tab in (first, second):
+            sign_in(tab, live_server.url, cast.assessor_assigned.email)
+            tab.goto(url)
 
-    part = criterion(first, "5.1")
-    part.get_by_label("Fully meeting", exact=True).check()
-    part.get_by_label("Comment").fill("First assessor's comment.")
-    first.get_by_role("button", name="Save section 5").click()
-    assert "Section 5 saved" in first.locator(".govuk-notification-banner--success").inner_text()
+        part = criterion(first, "5.1")
+        part.get_by_label("Fully meeting", exact=True).check()
+        part.get_by_label("Comment").fill("First assessor's comment.")
+        first.get_by_role("button", name="Save section 5").click()
+        assert "Section 5 saved" in first.locator(".govuk-notification-banner--success").inner_text()
 
-    part = criterion(second, "5.1")
-    part.get_by_label("Making insufficient progress", exact=True).check()
-    part.get_by_label("Comment").fill("Second assessor's comment.")
-    second.get_by_role("button", name="Save section 5").click()
-    assert STALE in second.locator(".govuk-error-summary").inner_text()
-    assert axe_violations(second) == []
+        part = criterion(second, "5.1")
+        part.get_by_label("Making insufficient progress", exact=True).check()
+        part.get_by_label("Comment").fill("Second assessor's comment.")
+        second.get_by_role("button", name="Save section 5").click()
+        assert STALE in second.locator(".govuk-error-summary").inner_text()  # waits for the new page
+        assert second.title().startswith("Error: ")
+        assert axe_violations(second) == []
 
-    record = accreditation.criterion_records.get(criterion__code="5.1")
-    assert (record.judgment, record.comment) == (Judgment.FULLY_MEETING.value, "First assessor's comment.")
-    for context in contexts:
-        context.close()
+        record = accreditation.criterion_records.get(criterion__code="5.1")
+        assert (record.judgment, record.comment) == (Judgment.FULLY_MEETING.value, "First assessor's comment.")
+    finally:
+        for context in contexts:
+            context.close()
