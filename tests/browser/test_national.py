@@ -425,7 +425,7 @@ def test_the_consortium_finds_its_figures_and_downloads_the_cec_return(cast: Cas
     national_data(cast)
     site = live_server.url
     sign_in(page, site, cast.consortium.email)
-    follow(page, page.get_by_role("link", name="National figures", exact=True))
+    follow(page, page.get_by_role("navigation", name="Menu").get_by_role("link", name="National figures", exact=True))
     assert page.get_by_role("heading", level=1).inner_text() == f"National figures, {year_label(LAST_YEAR)}"
     follow(page, page.get_by_role("link", name="Consistency between Awarding Bodies"))
     outcomes = page.get_by_role("region", name="Outcomes of issued assessments (all years)")
@@ -434,7 +434,9 @@ def test_the_consortium_finds_its_figures_and_downloads_the_cec_return(cast: Cas
     page.go_back()
     follow(page, page.get_by_role("link", name="Annual return to the Careers & Enterprise Company"))
     assert page.get_by_label("Academic year").input_value() == str(LAST_YEAR)
-    count = page.locator("main").get_by_text(re.compile(r"^\d+ accredited providers? in the selected year"))
+    count = page.locator("main").get_by_text(
+        re.compile(r"^\d+ accredited providers? in " + re.escape(year_label(LAST_YEAR)))
+    )
     shown = count.inner_text()
     download = page.get_by_role("button", name="Download the return (CSV)")
     last_year = download_csv(page, download)
@@ -445,6 +447,11 @@ def test_the_consortium_finds_its_figures_and_downloads_the_cec_return(cast: Cas
     page.get_by_label("Academic year").select_option(label=year_label(LAST_YEAR + 1))
     this_year = download_csv(page, download)
     assert str(cast.p1.urn) in [row["urn"] for row in this_year.rows]
+    # Counting for the chosen year says how many the download will hold.
+    follow(page, page.get_by_role("button", name="Count the providers"))
+    assert page.locator("main").get_by_text(
+        re.compile(r"^\d+ accredited providers? in " + re.escape(year_label(LAST_YEAR + 1)))
+    ).inner_text().split()[0] == str(len(this_year.rows))
 
 
 # --- 3. National Endorsement of a primary award ---------------------------------------------------
