@@ -334,9 +334,11 @@ def endorsement_answers(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and all(f.is_valid() for _, f in forms):
         try:
             # The answers save together or not at all; applying is a separate step after them.
+            saved = 0
             with transaction.atomic():
                 for criterion, f in forms:
                     if f.cleaned_data["answer"] or criterion.pk in answers:
+                        saved += 1
                         actions.answer_criterion(
                             award=award,
                             criterion=criterion,
@@ -348,7 +350,10 @@ def endorsement_answers(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(exc)
         else:
             if "apply" not in request.POST:
-                messages.success(request, "Your answers have been saved.")
+                if saved:
+                    messages.success(request, "Your answers have been saved.")
+                else:
+                    messages.info(request, "Nothing was saved: no criterion has an answer yet.")
                 return redirect("primary_award_detail", pk=award.pk)
             try:
                 actions.apply_for_endorsement(award=award, actor=request.user)

@@ -166,3 +166,11 @@ def test_answers_cannot_be_reopened_while_the_consortium_decides(cast: Cast) -> 
     award = make_primary_award(cast.ab1, status="seeking")
     response = signed_in(cast.ab1_admin).get(f"/primary/awards/{award.pk}/endorsement/", follow=True)
     assert "its answers cannot change now" in response.content.decode()
+
+
+def test_saving_no_answers_says_nothing_was_saved(cast: Cast) -> None:
+    award = make_primary_award(cast.ab1, status="draft")
+    data = {f"{c.code}-answer": "" for c in EndorsementCriterion.objects.all()}
+    response = signed_in(cast.ab1_admin).post(f"/primary/awards/{award.pk}/endorsement/", data, follow=True)
+    assert "Nothing was saved: no criterion has an answer yet." in response.content.decode()
+    assert not award.answers.exists()
