@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -126,8 +127,6 @@ def check_upload(data: bytes, original_name: str) -> CheckedUpload:
     names: list[str] | None = None
     if data.startswith(b"PK\x03\x04"):
         try:
-            import io
-
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = archive.namelist()
         except zipfile.BadZipFile:
@@ -310,8 +309,9 @@ def remove_evidence(*, document: EvidenceDocument, actor: Any) -> None:
     document.delete()
 
 
-def missing_evidence(accreditation: Accreditation) -> list[rules.EvidenceKind]:
-    present = set(accreditation.documents.values_list("kind", flat=True))
+def missing_evidence(accreditation: Accreditation, present: set[str] | None = None) -> list[rules.EvidenceKind]:
+    """The required evidence not yet provided; `present` (the kinds uploaded) when already known."""
+    present = set(accreditation.documents.values_list("kind", flat=True)) if present is None else set(present)
     # A reaccreditation's previous report is already here: the one issued in the previous round.
     if (
         accreditation.previous_id
@@ -482,22 +482,30 @@ def save_summary(
     _audit(actor, "assessment.summary", accreditation, before=before, after=audit.snapshot(accreditation, fields))
 
 
-def compass_up_to_date(accreditation: Accreditation) -> bool:
-    has_report = accreditation.documents.filter(kind="compass").exists()
+def compass_up_to_date(accreditation: Accreditation, present: set[str] | None = None) -> bool:
+    """Whether a Compass report is uploaded and recent enough for the visit; `present` as above."""
+    has_report = accreditation.documents.filter(kind="compass").exists() if present is None else "compass" in present
     assessed_on = accreditation.visit_on or timezone.localdate()
     return has_report and rules.compass_is_up_to_date(accreditation.compass_completed_on, assessed_on)
 
 
-def decision_for(accreditation: Accreditation) -> rules.OutcomeDecision | None:
-    """The outcome the rules give for the judgments so far; None until every criterion is judged."""
-    records = list(accreditation.criterion_records.select_related("criterion"))
+def decision_for(
+    accreditation: Accreditation,
+    records: list[CriterionRecord] | None = None,
+    *,
+    compass_current: bool | None = None,
+) -> rules.OutcomeDecision | None:
+    """The outcome the rules give for the judgments so far; None until every criterion is judged.
+    `records` (with their criteria) and `compass_current` save queries when the caller has them."""
+    if records is None:
+        records = list(accreditation.criterion_records.select_related("criterion"))
     criteria = {r.criterion.code: r.judgment_enum for r in records}
     if not criteria or any(j is None for j in criteria.values()):
         return None
     return rules.decide_outcome(
         criteria=criteria,
         key_principles_met=bool(accreditation.key_principles_met),
-        compass_up_to_date=compass_up_to_date(accreditation),
+        compass_up_to_date=compass_up_to_date(accreditation) if compass_current is None else compass_current,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from qic.accreditation.actions import compass_up_to_date, decision_for
 from qic.accreditation.models import Accreditation, DocumentKind
 from qic.domain import accreditation as rules
 from qic.domain.academic import academic_year_of, year_label
@@ -72,11 +73,10 @@ def snapshot_for(accreditation: Accreditation, kind: DocumentKind) -> dict[str, 
         }
     # The assessment report.
     records = list(accreditation.criterion_records.select_related("criterion__section"))
-    decision = rules.decide_outcome(
-        criteria={r.criterion.code: r.judgment_enum for r in records},
-        key_principles_met=bool(accreditation.key_principles_met),
-        compass_up_to_date=_compass_up_to_date(accreditation),
-    )
+    compass_current = compass_up_to_date(accreditation)
+    decision = decision_for(accreditation, records, compass_current=compass_current)
+    if decision is None:
+        raise ValueError("A report needs every criterion judged")
     summaries = _benchmark_summaries(accreditation)
     sections = []
     for section in Section.objects.filter(edition=accreditation.edition).order_by("number"):
@@ -114,7 +114,7 @@ def snapshot_for(accreditation: Accreditation, kind: DocumentKind) -> dict[str, 
         else "",
         "visit_on": accreditation.visit_on.isoformat() if accreditation.visit_on else None,
         "key_principles_met": bool(accreditation.key_principles_met),
-        "compass_up_to_date": _compass_up_to_date(accreditation),
+        "compass_up_to_date": compass_current,
         "reaccreditation": accreditation.is_reaccreditation,
         "sections": sections,
         "conversations": conversations,
@@ -123,9 +123,3 @@ def snapshot_for(accreditation: Accreditation, kind: DocumentKind) -> dict[str, 
         "recommendations": accreditation.recommendations,
         **_dates(accreditation),
     }
-
-
-def _compass_up_to_date(accreditation: Accreditation) -> bool:
-    from qic.accreditation.actions import compass_up_to_date
-
-    return compass_up_to_date(accreditation)

@@ -9,7 +9,7 @@ snapshots that never change; a correction is a new version that names what it re
 
 from __future__ import annotations
 
-import datetime as dt
+import secrets
 from typing import Any
 
 from django.db import models
@@ -127,8 +127,6 @@ class CriterionRecord(models.Model):
 
 def _upload_to(instance: EvidenceDocument, filename: str) -> str:
     # Never the user's file name on disk: the provider's id, then a random name.
-    import secrets
-
     return f"evidence/{instance.accreditation.provider_id}/{secrets.token_hex(16)}.{instance.file_type}"
 
 
@@ -243,9 +241,6 @@ class Award(models.Model):
     @property
     def outcome_label(self) -> str:
         return OUTCOME_LABELS[Outcome(self.outcome)]
-
-    def is_current_on(self, day: dt.date) -> bool:
-        return not self.superseded and self.awarded_on <= day <= self.expires_on
 
     def dates(self, validity_months: int) -> AwardDates:
         from qic.domain.accreditation import award_dates

@@ -52,6 +52,11 @@ def _round_url(accreditation: Accreditation) -> str:
     return f"/providers/{accreditation.provider.urn}/accreditation/{accreditation.pk}/"
 
 
+def _criteria(accreditation: Accreditation) -> list[Any]:
+    """The round's criteria, in order (from its edition, through its records)."""
+    return [r.criterion for r in accreditation.criterion_records.select_related("criterion")]
+
+
 def _refused(request: HttpRequest, exc: Exception) -> None:
     messages.error(request, str(exc))
 
@@ -121,7 +126,14 @@ def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     sections = list(Section.objects.filter(edition=accreditation.edition).order_by("number"))
     is_assessor = accreditation.assessor_id == request.user.pk and Capability.ASSESS in caps
     can_manage = Capability.MANAGE_ACCREDITATION in caps
-    decision = actions.decision_for(accreditation) if (is_assessor or can_manage) else None
+    documents = list(accreditation.documents.select_related("criterion"))
+    present = {d.kind for d in documents}
+    compass_current = actions.compass_up_to_date(accreditation, present)
+    decision = (
+        actions.decision_for(accreditation, records, compass_current=compass_current)
+        if (is_assessor or can_manage)
+        else None
+    )
     version = {"version": accreditation.version}
     body = accreditation.awarding_body
     return render(
@@ -133,17 +145,17 @@ def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "stage": accreditation.stage,
             "records": records,
             "sections": sections,
-            "documents": list(accreditation.documents.select_related("criterion")),
-            "missing": actions.missing_evidence(accreditation),
+            "documents": documents,
+            "missing": actions.missing_evidence(accreditation, present),
             "evidence_kinds": rules.EVIDENCE_KINDS,
-            "present_kinds": {d.kind for d in accreditation.documents.all()},
+            "present_kinds": present,
             "issued": list(accreditation.issued_documents.select_related("replaced_by").order_by("kind", "number")),
             "awards": list(accreditation.awards.order_by("awarded_on", "pk")),
             "reviews": list(accreditation.reviews.all()),
             "conversations": list(accreditation.conversations.all()) if (is_assessor or can_manage) else [],
             "judged": _judging_progress(records),
             "decision": decision,
-            "compass_up_to_date": actions.compass_up_to_date(accreditation),
+            "compass_up_to_date": compass_current,
             "can_prepare": Capability.PREPARE_ACCREDITATION in caps,
             "can_manage": can_manage,
             "is_assessor": is_assessor,
@@ -215,7 +227,7 @@ def criterion_detail(request: HttpRequest, urn: int, pk: int, code: str) -> Http
 @require_http_methods(["GET", "POST"])
 def evidence_upload(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     accreditation = get_accreditation_for(request.user, urn, pk, Capability.PREPARE_ACCREDITATION)
-    criteria = [r.criterion for r in accreditation.criterion_records.select_related("criterion")]
+    criteria = _criteria(accreditation)
     initial = {"kind": request.GET.get("kind", ""), "criterion": request.GET.get("criterion", "")}
     form = EvidenceUploadForm(request.POST or None, request.FILES or None, criteria=criteria, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -493,7 +505,7 @@ def assess_summary(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def conversations(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     accreditation = get_accreditation_for(request.user, urn, pk, Capability.ASSESS)
-    criteria = [r.criterion for r in accreditation.criterion_records.select_related("criterion")]
+    criteria = _criteria(accreditation)
     form = ConversationForm(request.POST or None, criteria=criteria, initial={"held_on": accreditation.visit_on})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

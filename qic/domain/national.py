@@ -25,10 +25,6 @@ class Figure:
     def suppressed(self) -> bool:
         return 0 < self.providers < MIN_PROVIDERS
 
-    @property
-    def shown(self) -> bool:
-        return self.value is not None
-
 
 def figure(value: float | None, providers: int) -> Figure:
     """The figure as it may be published: suppressed below MIN_PROVIDERS providers."""
@@ -100,10 +96,6 @@ class StageProgress:
     stage: str
     tasks: int
     mapped: int
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.mapped / self.tasks if self.tasks else 0.0
 
 
 def workbook_progress(tasks: Sequence[tuple[str, str]], mapped: Iterable[str]) -> list[StageProgress]:

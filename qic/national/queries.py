@@ -17,7 +17,7 @@ from qic.domain.academic import year_end, year_start
 from qic.domain.accreditation import Judgment, Stage
 from qic.domain.provider_types import ProviderType
 from qic.national.models import BENCHMARK_FIELDS, ProviderYearFigures
-from qic.organisations.models import AwardingBody, Membership, Provider, Role
+from qic.organisations.models import AwardingBody, Membership, Role
 
 OUTCOME_ORDER = ("1", "2a", "2b")
 JUDGMENT_ORDER = (Judgment.INSUFFICIENT, Judgment.GOOD_PROGRESS, Judgment.FULLY_MEETING)
@@ -342,7 +342,3 @@ def cec_return(year: int) -> Any:
         .order_by("provider__urn")
         .values(*REGISTER_FIELDS)
     )
-
-
-def providers_count() -> int:
-    return Provider.objects.count()
