@@ -1,16 +1,19 @@
-"""Writing audit events: one call per change, inside the change's transaction."""
+"""Writing audit events: one call per change, inside the change's transaction; reads of named
+learner data; the one redaction allowed, for a learner's erasure."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from qic.core import chain
 from qic.core.models import AuditEvent
 
 
@@ -37,6 +40,38 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
+# Models whose events are about learners: only the learner's own provider (its careers
+# leader) may read them. Other events are made learner-level by `learner_id=` or `learner_data=`.
+LEARNER_MODELS = frozenset(
+    {
+        "learners.Learner",
+        "learners.LearnerImport",
+        "programme.Participation",
+        "programme.Interview",
+        "programme.LearnerTally",
+    }
+)
+
+# Any fixed number will do: every writer of the chain takes the same transaction-level lock.
+CHAIN_LOCK_KEY = 7_160_221_009
+
+REDACTED = "[redacted]"
+
+
+def _actor_fields(actor: Any) -> tuple[Any, str]:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if user is not None:
+        label = f"{user.get_full_name() or user.email} <{user.email}>"
+    else:
+        label = str(actor) if isinstance(actor, str) else "system"
+    return user, label[:300]
+
+
+def _json(value: Any) -> Any:
+    """The value exactly as the JSON column gives it back, so the digest is computed on that."""
+    return None if value is None else json.loads(chain.canonical(_plain(dict(value))))
+
+
 def record(
     *,
     actor: Any,
@@ -46,23 +81,105 @@ def record(
     after: Mapping[str, Any] | None = None,
     awarding_body_id: int | None = None,
     provider_id: int | None = None,
+    learner_id: int | None = None,
+    learner_data: bool = False,
 ) -> AuditEvent:
-    """Append one audit event and return it. Call it inside the change's transaction."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    if user is not None:
-        label = f"{user.get_full_name() or user.email} <{user.email}>"
-    else:
-        label = str(actor) if isinstance(actor, str) else "system"
-    return AuditEvent.objects.create(
+    """Append one audit event, chained to the last one, and return it.
+
+    Call it inside the change's transaction. The event is learner-level (seen only by the
+    provider's careers leader) when it names a learner (`learner_id`, or `obj` is a Learner),
+    when `obj` is one of LEARNER_MODELS, or when the caller says so with `learner_data=True`
+    (registers, reads of named lists). Takes the chain lock on PostgreSQL until the transaction
+    ends, so every writer of the trail waits for the one before to commit.
+    """
+    user, label = _actor_fields(actor)
+    object_type = obj._meta.label
+    if learner_id is None and object_type == "learners.Learner":
+        learner_id = obj.pk
+    event = AuditEvent(
         actor=user,
-        actor_label=label[:300],
+        actor_label=label,
         at=timezone.now(),
         action=action,
-        object_type=obj._meta.label,
+        object_type=object_type,
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
-        before=_plain(dict(before)) if before is not None else None,
-        after=_plain(dict(after)) if after is not None else None,
+        before=_json(before),
+        after=_json(after),
         awarding_body_id_ref=awarding_body_id,
         provider_id_ref=provider_id,
+        learner_id_ref=learner_id,
+        learner_data=learner_data or learner_id is not None or object_type in LEARNER_MODELS,
     )
+    event.payload_digest = chain.digest_of(event)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+        # On SQLite a write transaction already excludes every other writer.
+        event.prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        event.hash = chain.hash_of(event)
+        event.save()
+    return event
+
+
+def record_read(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    provider_id: int,
+    learner_id: int | None = None,
+    learner_ids: Iterable[int] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that someone read or exported named learner data: one learner (`learner_id`) or a
+    list (`learner_ids`, the learners it showed). One insert; learner-level, so only the
+    provider's careers leader sees it."""
+    after: dict[str, Any] = dict(details or {})
+    if learner_ids is not None:
+        ids = sorted(set(learner_ids))
+        after.update(count=len(ids), learner_ids=ids)
+    return record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        after=after or None,
+        provider_id=provider_id,
+        learner_id=learner_id,
+        learner_data=True,
+    )
+
+
+def redact_learner_events(*, learner_id: int, provider_id: int, actor: Any, reason: str) -> int:
+    """Replace the personal payload (object_repr, before, after) of the learner's events with
+    the redacted marker and set `redacted_at`; returns how many were redacted.
+
+    The only change the database triggers let through. The chain still verifies, because each
+    hash covers the payload's digest, which is kept. Writes one "learner.events_redacted" event.
+    """
+    from qic.organisations.models import Provider
+
+    with transaction.atomic():
+        provider = Provider.objects.get(pk=provider_id)
+        ids = list(
+            AuditEvent.objects.filter(learner_id_ref=learner_id, provider_id_ref=provider_id, redacted_at=None)
+            .exclude(action="learner.events_redacted")
+            .order_by("id")
+            .values_list("pk", flat=True)
+        )
+        # A plain queryset: the model's own refuses every update, and this is the one exception.
+        count = (
+            models.QuerySet(model=AuditEvent)
+            .filter(pk__in=ids)
+            .update(object_repr=REDACTED, before=None, after=None, redacted_at=timezone.now())
+        )
+        record(
+            actor=actor,
+            action="learner.events_redacted",
+            obj=provider,
+            after={"learner_id": learner_id, "events": count, "event_ids": ids, "reason": reason},
+            provider_id=provider_id,
+            learner_id=learner_id,
+        )
+    return count

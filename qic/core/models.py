@@ -1,8 +1,11 @@
 """The append-only audit trail.
 
 Every change made through the app writes one AuditEvent through `qic.core.audit.record`.
-Events are never updated or deleted through the app: the model and its queryset refuse it,
-and no view or admin offers it.
+Events are never updated or deleted: the model and its queryset refuse it, no view or admin
+offers it, and database triggers (migration 0003) refuse UPDATE, DELETE and TRUNCATE, except
+the one redaction `qic.core.audit.redact_learner_events` makes for a learner's erasure. Each
+event is chained to the one before by a SHA-256 (`qic.core.chain`); `manage.py verify_audit`
+walks the chain.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise PermissionError("Audit events are append-only")
 
     def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only")
+
+    def _raw_delete(self, using: Any) -> int:
         raise PermissionError("Audit events are append-only")
 
 
@@ -39,6 +45,16 @@ class AuditEvent(models.Model):
     # every object type.
     awarding_body_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
     provider_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # Learner-level events (a learner's record, registers, interviews, imports, reads of named
+    # learners) are seen only by the provider's careers leader; `record()` sets these.
+    learner_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
+    learner_data = models.BooleanField(default=False, db_index=True)
+    # The hash chain (qic/core/chain.py): the payload enters the hash only through its digest,
+    # so a redaction for erasure keeps the chain intact.
+    payload_digest = models.CharField(max_length=64, default="")
+    prev_hash = models.CharField(max_length=64, default="")
+    hash = models.CharField(max_length=64, default="")
+    redacted_at = models.DateTimeField(null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -250,6 +250,7 @@ def apply_learner_rows(
                     before=changed,
                     after={k: after[k] for k in changed},
                     provider_id=provider.pk,
+                    learner_id=learner.pk,
                 )
         if progress and index % 250 == 0:
             progress(index)
@@ -262,6 +263,7 @@ def apply_learner_rows(
             obj=learner,
             after=audit.snapshot(learner, LEARNER_AUDIT_FIELDS),
             provider_id=provider.pk,
+            learner_id=learner.pk,
         )
     tallies.refresh(area_changed)
     left = 0
@@ -278,6 +280,7 @@ def apply_learner_rows(
                     before={"left_on": None},
                     after={"left_on": today},
                     provider_id=provider.pk,
+                    learner_id=learner.pk,
                 )
     if job is not None:
         audit.record(
@@ -286,6 +289,7 @@ def apply_learner_rows(
             obj=job,
             after={"created": created, "updated": updated, "unchanged": unchanged, "left": left},
             provider_id=provider.pk,
+            learner_data=True,
         )
     return {"created_count": created, "updated_count": updated, "unchanged_count": unchanged, "left_count": left}
 
@@ -323,5 +327,6 @@ def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any) -> 
             before=changed,
             after={k: after[k] for k in changed},
             provider_id=fresh.provider_id,
+            learner_id=fresh.pk,
         )
     return fresh

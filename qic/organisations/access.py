@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -298,3 +298,35 @@ def get_primary_award_for(user: Any, pk: int, *, manage: bool = False) -> Any:
     if manage and membership.role != Role.AWARDING_BODY_ADMIN:
         raise PermissionDenied("Only the Awarding Body's admins change its award.")
     return award
+
+
+# --- The audit trail ---------------------------------------------------------------------------
+
+
+def visible_audit_events(user: Any) -> QuerySet[Any]:
+    """The audit events this user may read; the one place that decides it.
+
+    - a careers leader: every event of their own provider, learner-level ones included (named
+      learners' records, registers, interviews, imports and who read them);
+    - an Awarding Body admin: its own events and those about its current clients, never a
+      learner-level one;
+    - the Consortium: organisation, accreditation and national events, never a learner-level one;
+    - anyone else: nothing.
+    """
+    from qic.core.models import AuditEvent
+
+    membership = membership_of(user)
+    events = AuditEvent.objects.all()
+    if membership is None:
+        return events.none()
+    if membership.role == Role.CAREERS_LEADER and membership.provider_id:
+        return events.filter(provider_id_ref=membership.provider_id)
+    if membership.role == Role.AWARDING_BODY_ADMIN and membership.awarding_body_id:
+        clients = Provider.objects.filter(awarding_body_id=membership.awarding_body_id).values("pk")
+        return events.filter(
+            Q(awarding_body_id_ref=membership.awarding_body_id) | Q(provider_id_ref__in=clients),
+            learner_data=False,
+        )
+    if membership.role == Role.CONSORTIUM_ADMIN:
+        return events.filter(learner_data=False)
+    return events.none()

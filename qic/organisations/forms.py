@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -138,3 +138,33 @@ class GiasUploadForm(GovukForm):
 
 class ProviderSearchForm(forms.Form):
     q = forms.CharField(required=False, label="Search by name, URN or local authority")
+
+
+class AuditFilterForm(GovukForm):
+    """Filters for the audit log (GET). They only narrow what `visible_audit_events` allows."""
+
+    who = forms.CharField(label="Who", required=False, max_length=200, help_text="Part of a name or email address")
+    action = forms.ChoiceField(label="What happened", required=False)
+    object_type = forms.ChoiceField(label="Type of record", required=False)
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="UTC date"
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="UTC date"
+    )
+
+    def __init__(self, *args: Any, actions: list[tuple[str, str]], object_types: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", "Anything"), *actions]
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [("", "Any record"), *object_types]
+        self.fields["date_from"].error_messages["invalid"] = (
+            "Enter the 'from' date as a real date, like 3 December 2026"
+        )
+        self.fields["date_to"].error_messages["invalid"] = "Enter the 'to' date as a real date, like 3 December 2026"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
+        return data

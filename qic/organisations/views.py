@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -13,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qic.core.models import AuditEvent
+from qic.core import audit_display
 from qic.frameworks.models import Edition
 from qic.organisations import actions, queries
 from qic.organisations.access import (
@@ -25,6 +27,7 @@ from qic.organisations.access import (
     membership_of,
     require_role,
     roles_user_may_invite,
+    visible_audit_events,
     visible_awarding_bodies,
     visible_providers,
 )
@@ -32,6 +35,7 @@ from qic.organisations.forms import (
     AcceptInvitationForm,
     AddClientForm,
     AssignAssessorForm,
+    AuditFilterForm,
     AwardingBodyForm,
     GiasUploadForm,
     InvitationForm,
@@ -384,12 +388,32 @@ def gias_import(request: HttpRequest) -> HttpResponse:
 
 @require_role(Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN, Role.CAREERS_LEADER)
 def audit_log(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request.user)
-    assert membership is not None
-    events = AuditEvent.objects.all()
-    if membership.role == Role.AWARDING_BODY_ADMIN:
-        events = events.filter(awarding_body_id_ref=membership.awarding_body_id)
-    elif membership.role == Role.CAREERS_LEADER:
-        events = events.filter(provider_id_ref=membership.provider_id)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page})
+    """The audit trail this user may read, in words, with filters that only narrow it."""
+    events = visible_audit_events(request.user)
+    actions_seen = events.order_by("action").values_list("action", flat=True).distinct()
+    types_seen = events.order_by("object_type").values_list("object_type", flat=True).distinct()
+    form = AuditFilterForm(
+        request.GET or None,
+        actions=sorted(((a, audit_display.sentence(a)) for a in actions_seen), key=lambda c: c[1]),
+        object_types=sorted(((t, audit_display.object_type_label(t)) for t in types_seen), key=lambda c: c[1]),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["who"]:
+            events = events.filter(actor_label__icontains=data["who"])
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["object_type"]:
+            events = events.filter(object_type=data["object_type"])
+        # The log is kept and shown in UTC, so the days are UTC days.
+        if data["date_from"]:
+            events = events.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time(), dt.UTC))
+        if data["date_to"]:
+            next_day = data["date_to"] + dt.timedelta(days=1)
+            events = events.filter(at__lt=dt.datetime.combine(next_day, dt.time(), dt.UTC))
+    page = Paginator(events.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_log.html",
+        {"page": page, "rows": audit_display.rows(page.object_list), "form": form, "filtered": form.is_bound},
+    )

@@ -140,6 +140,7 @@ def record_participation(
                 "removed": sorted(removed),
             },
             provider_id=activity.provider_id,
+            learner_data=True,  # a register names who took part
         )
     return {"added": len(to_create), "changed": len(to_flip), "removed": len(removed)}
 
@@ -218,6 +219,7 @@ def save_interview(*, interview: Interview, actor: Any) -> Interview:
         before=before,
         after=audit.snapshot(interview, INTERVIEW_FIELDS),
         provider_id=interview.provider_id,
+        learner_id=interview.learner_id,
     )
     return interview
 

@@ -1,0 +1,265 @@
+"""Tamper evidence: the database refuses changes to audit events, the hash chain shows any that
+get through, and the one allowed change — redaction for a learner's erasure — keeps it intact.
+
+Every tamper path is tried twice: through the model (which refuses in Python) and around it
+(the base Django classes, or raw SQL), where only the database triggers stand in the way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, models, transaction
+from django.utils import timezone
+
+from qic.core import audit, triggers
+from qic.core.models import AuditEvent
+from tests.conftest import Cast
+from tests.factories import make_learner
+
+
+def verify() -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    return out.getvalue().strip()
+
+
+def verify_fails() -> str:
+    with pytest.raises(CommandError) as caught:
+        call_command("verify_audit")
+    assert caught.value.returncode == 1
+    return str(caught.value)
+
+
+@pytest.fixture
+def events(cast: Cast) -> list[AuditEvent]:
+    return [
+        audit.record(actor=cast.consortium, action="test.one", obj=cast.ab1, after={"n": 1}),
+        audit.record(actor=cast.consortium, action="test.two", obj=cast.p1, before={"n": 1}, after={"n": 2}),
+        audit.record(actor="tests", action="test.three", obj=cast.p2, after={"name": "Beta College"}),
+    ]
+
+
+def plain() -> models.QuerySet[AuditEvent]:
+    """A queryset without the model's Python guard: what a careless or hostile caller could use."""
+    return models.QuerySet(model=AuditEvent)
+
+
+def raw(sql: str, *params: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or None)
+
+
+# Each path: (the guarded call, the same change around the guard), given the middle event.
+TAMPER_PATHS: dict[str, tuple[Callable[[AuditEvent], Any], Callable[[AuditEvent], Any]]] = {
+    "QuerySet.update": (
+        lambda e: AuditEvent.objects.filter(pk=e.pk).update(action="test.tampered"),
+        lambda e: plain().filter(pk=e.pk).update(action="test.tampered"),
+    ),
+    "QuerySet.delete": (
+        lambda e: AuditEvent.objects.filter(pk=e.pk).delete(),
+        lambda e: plain().filter(pk=e.pk).delete(),
+    ),
+    "_raw_delete": (
+        lambda e: AuditEvent.objects.filter(pk=e.pk)._raw_delete(connection.alias),
+        lambda e: plain().filter(pk=e.pk)._raw_delete(connection.alias),
+    ),
+    "bulk_update": (
+        lambda e: AuditEvent.objects.bulk_update([_changed(e)], ["action"]),
+        lambda e: plain().bulk_update([_changed(e)], ["action"]),
+    ),
+    "Model.save": (
+        lambda e: _changed(e).save(),
+        lambda e: models.Model.save(_changed(e)),
+    ),
+    "Model.delete": (
+        lambda e: e.delete(),
+        lambda e: models.Model.delete(e),
+    ),
+}
+
+
+def _changed(event: AuditEvent) -> AuditEvent:
+    event.action = "test.tampered"
+    return event
+
+
+def _refused_by_database(attempt: Callable[[], Any]) -> str:
+    with pytest.raises(DatabaseError) as caught, transaction.atomic():
+        attempt()
+    return str(caught.value)
+
+
+def assert_untouched(events: list[AuditEvent]) -> None:
+    stored = list(AuditEvent.objects.order_by("id").values_list("id", "action", "after", "hash"))
+    assert stored == [
+        (e.pk, a, after, e.hash)
+        for e, a, after in zip(
+            events, ["test.one", "test.two", "test.three"], [{"n": 1}, {"n": 2}, {"name": "Beta College"}], strict=True
+        )
+    ]
+    assert verify() == "OK: 3 events"
+
+
+@pytest.mark.parametrize("path", list(TAMPER_PATHS))
+def test_every_orm_path_is_refused_in_python_and_by_the_database(events: list[AuditEvent], path: str) -> None:
+    guarded, around = TAMPER_PATHS[path]
+    target = AuditEvent.objects.get(pk=events[1].pk)
+    with pytest.raises(PermissionError, match="append-only"), transaction.atomic():
+        guarded(target)
+    target = AuditEvent.objects.get(pk=events[1].pk)
+    assert "append-only" in _refused_by_database(lambda: around(target))
+    assert_untouched(events)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE core_auditevent SET action = 'test.tampered' WHERE id = %s",
+        "UPDATE core_auditevent SET after = '{\"n\": 99}' WHERE id = %s",
+        "DELETE FROM core_auditevent WHERE id = %s",
+    ],
+    ids=["raw UPDATE", "raw UPDATE of the payload", "raw DELETE"],
+)
+def test_raw_sql_is_refused_by_the_database(events: list[AuditEvent], sql: str) -> None:
+    assert "append-only" in _refused_by_database(lambda: raw(sql, events[1].pk))
+    assert_untouched(events)
+
+
+def test_deleting_every_event_is_refused(events: list[AuditEvent]) -> None:
+    assert "append-only" in _refused_by_database(lambda: raw("DELETE FROM core_auditevent"))
+    if connection.vendor == "postgresql":
+        # Check the deferred foreign keys now, or PostgreSQL refuses TRUNCATE for that reason.
+        raw("SET CONSTRAINTS ALL IMMEDIATE")
+        assert "append-only" in _refused_by_database(lambda: raw("TRUNCATE core_auditevent"))
+    assert_untouched(events)
+
+
+def test_a_redaction_shaped_update_that_changes_anything_else_is_refused(cast: Cast) -> None:
+    learner = make_learner(cast.p1, forename="Amy", surname="Archer")
+    event = audit.record(actor=cast.p1_leader, action="learner.viewed", obj=learner, provider_id=cast.p1.pk)
+    now = timezone.now()
+    for change in (
+        {"action": "test.tampered"},
+        {"provider_id_ref": cast.p2.pk},
+        {"hash": "0" * 64},
+        {"at": now},
+    ):
+        assert "append-only" in _refused_by_database(
+            lambda change=change: plain().filter(pk=event.pk).update(redacted_at=now, object_repr="x", **change)
+        )
+    # Nor may a non-learner event be "redacted", nor a redaction be undone or redone.
+    other = audit.record(actor="tests", action="test.org", obj=cast.p1)
+    assert "append-only" in _refused_by_database(lambda: plain().filter(pk=other.pk).update(redacted_at=now))
+    audit.redact_learner_events(learner_id=learner.pk, provider_id=cast.p1.pk, actor=cast.p1_leader, reason="erasure")
+    assert "append-only" in _refused_by_database(lambda: plain().filter(pk=event.pk).update(redacted_at=None))
+    assert "append-only" in _refused_by_database(
+        lambda: plain().filter(pk=event.pk).update(redacted_at=now, object_repr="Amy Archer")
+    )
+    assert verify() == "OK: 3 events"
+
+
+# --- The hash chain and verify_audit --------------------------------------------------------------
+
+
+def test_each_event_is_chained_to_the_one_before(events: list[AuditEvent]) -> None:
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert stored[0].prev_hash == ""
+    assert [e.prev_hash for e in stored[1:]] == [e.hash for e in stored[:-1]]
+    assert all(len(e.hash) == 64 and len(e.payload_digest) == 64 for e in stored)
+    assert len({e.hash for e in stored}) == 3
+    assert verify() == "OK: 3 events"
+
+
+def test_verify_on_an_empty_trail(db: None) -> None:
+    assert verify() == "OK: 0 events"
+
+
+def _tamper(sql: str, *params: Any) -> None:
+    """Change the table as someone with the database's owner rights could: around the triggers."""
+    with triggers.maintenance(connection):
+        raw(sql, *params)
+
+
+def test_verify_reports_a_changed_payload_at_that_event(events: list[AuditEvent]) -> None:
+    _tamper("UPDATE core_auditevent SET after = %s WHERE id = %s", '{"n": 99}', events[1].pk)
+    message = verify_fails()
+    assert f"broken at event {events[1].pk} " in message
+    assert "its details (object, before or after) were changed" in message
+    assert "1 events before it verified" in message
+
+
+def test_verify_reports_a_changed_field_at_that_event(events: list[AuditEvent]) -> None:
+    _tamper("UPDATE core_auditevent SET actor_label = 'someone else' WHERE id = %s", events[2].pk)
+    message = verify_fails()
+    assert f"broken at event {events[2].pk} " in message
+    assert "its fields do not match its hash" in message
+
+
+def test_verify_reports_a_removed_event_at_the_next_one(events: list[AuditEvent]) -> None:
+    _tamper("DELETE FROM core_auditevent WHERE id = %s", events[1].pk)
+    message = verify_fails()
+    assert f"broken at event {events[2].pk} " in message
+    assert "does not follow the event before it" in message
+
+
+def test_verify_reports_a_row_changed_with_the_trigger_dropped(events: list[AuditEvent]) -> None:
+    for sql in triggers.statements(connection.vendor, remove=True):
+        raw(sql)
+    raw("UPDATE core_auditevent SET action = 'test.tampered' WHERE id = %s", events[0].pk)
+    for sql in triggers.statements(connection.vendor):
+        raw(sql)
+    message = verify_fails()
+    assert f"broken at event {events[0].pk} " in message
+    assert "test.tampered" in message
+
+
+# --- Redaction for erasure --------------------------------------------------------------------------
+
+
+def test_redacting_a_learner_removes_their_personal_details_and_the_chain_still_verifies(cast: Cast) -> None:
+    from qic.learners.actions import update_learner
+
+    amy = make_learner(cast.p1, forename="Amy", surname="Archer")
+    bo = make_learner(cast.p1, upn="A888900118001", forename="Bo", surname="Baker")
+    update_learner(learner=amy, changes={"surname": "Archer-Smith"}, actor=cast.p1_leader)
+    update_learner(learner=bo, changes={"surname": "Baker-Jones"}, actor=cast.p1_leader)
+    audit.record_read(actor=cast.p1_staff, action="learner.viewed", obj=amy, provider_id=cast.p1.pk, learner_id=amy.pk)
+    unrelated = audit.record(actor=cast.consortium, action="test.org", obj=cast.ab1)
+
+    count = audit.redact_learner_events(
+        learner_id=amy.pk, provider_id=cast.p1.pk, actor=cast.p1_leader, reason="Erasure request 12"
+    )
+
+    assert count == 2
+    redacted = AuditEvent.objects.filter(learner_id_ref=amy.pk).exclude(action="learner.events_redacted")
+    assert [(e.object_repr, e.before, e.after) for e in redacted] == [("[redacted]", None, None)] * 2
+    assert all(e.redacted_at is not None for e in redacted)
+    everything = str(list(AuditEvent.objects.values_list("object_repr", "before", "after")))
+    assert "Archer" not in everything
+    assert "Baker-Jones" in everything  # another learner's events are untouched
+    assert AuditEvent.objects.get(pk=unrelated.pk).object_repr == "North Awards"
+    marker = AuditEvent.objects.get(action="learner.events_redacted")
+    assert marker.after == {
+        "learner_id": amy.pk,
+        "events": 2,
+        "event_ids": sorted(e.pk for e in redacted),
+        "reason": "Erasure request 12",
+    }
+    assert (marker.actor, marker.learner_data, marker.provider_id_ref) == (cast.p1_leader, True, cast.p1.pk)
+    assert verify() == f"OK: {AuditEvent.objects.count()} events"
+    # A second call finds nothing left to redact, and says so in the trail.
+    assert audit.redact_learner_events(learner_id=amy.pk, provider_id=cast.p1.pk, actor="tests", reason="again") == 0
+    assert verify() == f"OK: {AuditEvent.objects.count()} events"
+
+
+def test_redaction_is_limited_to_the_given_provider(cast: Cast) -> None:
+    amy = make_learner(cast.p1, forename="Amy", surname="Archer")
+    audit.record_read(actor=cast.p1_staff, action="learner.viewed", obj=amy, provider_id=cast.p1.pk, learner_id=amy.pk)
+    assert audit.redact_learner_events(learner_id=amy.pk, provider_id=cast.p2.pk, actor="tests", reason="wrong") == 0
+    assert AuditEvent.objects.get(action="learner.viewed").object_repr == "Amy Archer"
