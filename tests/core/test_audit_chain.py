@@ -263,3 +263,33 @@ def test_redaction_is_limited_to_the_given_provider(cast: Cast) -> None:
     audit.record_read(actor=cast.p1_staff, action="learner.viewed", obj=amy, provider_id=cast.p1.pk, learner_id=amy.pk)
     assert audit.redact_learner_events(learner_id=amy.pk, provider_id=cast.p2.pk, actor="tests", reason="wrong") == 0
     assert AuditEvent.objects.get(action="learner.viewed").object_repr == "Amy Archer"
+
+
+# --- Flushing a test or development database ------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_test_leaves_events_for_the_flush() -> None:
+    # pytest-django empties the tables after this test with `flush` (DELETE on SQLite, TRUNCATE
+    # on PostgreSQL); the triggers let it through only inside triggers.maintenance. If they did
+    # not, this test would error in its teardown and the next one would see this event.
+    from tests.factories import AwardingBodyFactory
+
+    audit.record(actor="tests", action="test.before_flush", obj=AwardingBodyFactory())
+    assert "append-only" in _refused_by_database(lambda: raw("DELETE FROM core_auditevent"))
+    assert AuditEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flush_emptied_the_trail_and_the_triggers_are_back_on() -> None:
+    from tests.factories import AwardingBodyFactory
+
+    assert not AuditEvent.objects.filter(action="test.before_flush").exists()
+    audit.record(actor="tests", action="test.after_flush", obj=AwardingBodyFactory())
+    assert "append-only" in _refused_by_database(lambda: raw("DELETE FROM core_auditevent"))
+
+
+def test_maintenance_is_refused_in_production(settings: Any, db: None) -> None:
+    settings.PRODUCTION = True
+    with pytest.raises(PermissionError, match="cannot be wiped in production"), triggers.maintenance(connection):
+        pass
