@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from qic.core import audit
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
 from qic.learners import actions
@@ -47,6 +48,15 @@ def learner_list(request: HttpRequest, urn: int) -> HttpResponse:
             current_year_group=F("year_group") + (Value(year) - F("year_group_recorded_in"))
         ).filter(current_year_group=int(year_group))
     page = Paginator(learners.order_by("surname", "forename", "pk"), 100).get_page(request.GET.get("page"))
+    shown = list(page.object_list)  # evaluated once: the page renders the same list
+    audit.record_read(
+        actor=request.user,
+        action="learners.listed",
+        obj=provider,
+        provider_id=provider.pk,
+        learner_ids=[learner.pk for learner in shown],
+        details={"search": query, "year_group": year_group, "show": show, "page": page.number},
+    )
     return render(
         request,
         "learners/learner_list.html",
@@ -82,6 +92,9 @@ def learner_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     )
     interviews = Interview.objects.filter(learner=learner).select_related("adviser")
     caps = capabilities(request.user)
+    audit.record_read(
+        actor=request.user, action="learner.viewed", obj=learner, provider_id=provider.pk, learner_id=learner.pk
+    )
     return render(
         request,
         "learners/learner_detail.html",
@@ -111,6 +124,14 @@ def learner_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
         actions.update_learner(learner=learner, changes=changes, actor=request.user)
         messages.success(request, f"{learner.name}'s record has been updated.")
         return redirect("learner_detail", urn=provider.urn, pk=learner.pk)
+    audit.record_read(
+        actor=request.user,
+        action="learner.viewed",
+        obj=learner,
+        provider_id=provider.pk,
+        learner_id=learner.pk,
+        details={"page": "edit"},
+    )
     return render(request, "learners/learner_form.html", {"provider": provider, "learner": learner, "form": form})
 
 

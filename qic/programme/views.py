@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qic.core import audit
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import SUBTYPES, ActivityType
 from qic.frameworks.models import Criterion, Edition, Section
@@ -147,10 +148,19 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
                 f"Register saved: {result['added']} added, {result['changed']} changed. Benchmark figures are updated.",
             )
             return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
-    register = (
+    register = list(
         Participation.objects.filter(activity=activity)
         .select_related("learner")
         .order_by("-attended", "learner__surname", "learner__forename")
+    )
+    audit.record_read(
+        actor=request.user,
+        action="activity.register_viewed",
+        obj=activity,
+        provider_id=provider.pk,
+        learner_ids=[p.learner_id for p in register],
+        # Those who may record see every learner on roll, to tick them.
+        details={"roll_shown": can_record},
     )
     return render(
         request,
@@ -226,6 +236,14 @@ def interview_list(request: HttpRequest, urn: int) -> HttpResponse:
     year = _year(request)
     interviews = Interview.objects.filter(provider=provider, academic_year=year).select_related("learner", "adviser")
     page = Paginator(interviews, 50).get_page(request.GET.get("page"))
+    audit.record_read(
+        actor=request.user,
+        action="interviews.listed",
+        obj=provider,
+        provider_id=provider.pk,
+        learner_ids=[interview.learner_id for interview in page.object_list],
+        details={"year": year, "page": page.number},
+    )
     return render(
         request,
         "programme/interview_list.html",
@@ -351,6 +369,15 @@ def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
         raise Http404("No such measure") from None
     show_names = Capability.VIEW_LEARNERS in capabilities(request.user)
     missing = list(Learner.objects.filter(pk__in=result.not_met).order_by("surname", "forename")) if show_names else []
+    if missing:
+        audit.record_read(
+            actor=request.user,
+            action="measure.missing_viewed",
+            obj=provider,
+            provider_id=provider.pk,
+            learner_ids=[learner.pk for learner in missing],
+            details={"measure": code, "year": year},
+        )
     return render(
         request,
         "programme/measure_detail.html",
@@ -381,6 +408,15 @@ def benchmark_export(request: HttpRequest, urn: int, table: str) -> HttpResponse
     rows = reports.export_rows(table, figures, previous, learners, year)
     if rows is None:
         raise Http404("No such table")
+    if learners is not None:
+        audit.record_read(
+            actor=request.user,
+            action="benchmark.missing_exported",
+            obj=provider,
+            provider_id=provider.pk,
+            learner_ids=figures.measure(table.removeprefix("missing-")).not_met,
+            details={"table": table, "year": year},
+        )
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
