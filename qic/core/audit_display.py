@@ -51,9 +51,11 @@ def when(value: dt.datetime) -> str:
 @lru_cache(maxsize=512)
 def _field(object_type: str, name: str) -> Any:
     try:
-        return apps.get_model(object_type)._meta.get_field(name)
+        field = apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return None
+    # Only the model's own columns: a reverse relation of the same name has no label.
+    return field if getattr(field, "concrete", False) else None
 
 
 @lru_cache(maxsize=128)

@@ -324,3 +324,21 @@ def test_figures_without_names_write_no_read_event(client: Client, cast: Cast, s
     client.force_login(cast.p1_governor)
     assert reads_after(client, f"/providers/{cast.p1.urn}/benchmarks/BM5/?year={year}") == []
     assert reads_after(client, f"/providers/{cast.p1.urn}/benchmarks/?year={year}") == []
+
+
+def test_the_log_words_fields_values_and_actions() -> None:
+    from qic.core import audit_display
+
+    assert audit_display.label("learners.Learner", "year_group") == "Year group"
+    assert audit_display.label("learners.Learner", "sen_support") == "SEN support"
+    assert audit_display.label("programme.Interview", "learner_id") == "Learner"
+    # A reverse relation or an unknown key is worded from its name.
+    assert audit_display.label("organisations.Provider", "learners") == "Learners"
+    assert audit_display.label("no.Such", "cpd_hours") == "Cpd hours"
+    assert audit_display.value_in_words("learners.Learner", "sex", "F") == "Female"
+    assert audit_display.value_in_words("learners.Learner", "ehc_plan", True) == "Yes"
+    assert audit_display.value_in_words("x.Y", "on", "2026-12-03") == "3 December 2026"
+    assert audit_display.value_in_words("x.Y", "at", "2026-12-03T09:34:12+00:00") == "3 December 2026 09:34"
+    assert audit_display.value_in_words("x.Y", "left_on", None) == "none"
+    assert audit_display.sentence("accreditation.commitment_granted") == "Accreditation commitment granted"
+    assert audit_display.sentence("learner.updated") == "Learner's record changed"
