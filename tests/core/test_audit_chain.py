@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from qic.core import audit, triggers
 from qic.core.models import AuditEvent
+from qic.organisations.models import Role
 from tests.conftest import Cast
 from tests.factories import make_learner
 
@@ -293,3 +294,69 @@ def test_maintenance_is_refused_in_production(settings: Any, db: None) -> None:
     settings.PRODUCTION = True
     with pytest.raises(PermissionError, match="cannot be wiped in production"), triggers.maintenance(connection):
         pass
+
+
+# --- Migration 0003 on a trail that already has events ------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_chains_existing_events_and_hides_the_learner_ones() -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    from qic.organisations.access import visible_audit_events
+    from tests.factories import make_member
+
+    before_chain = [("core", "0002_initial")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before_chain)
+    old_model = executor.loader.project_state(before_chain).apps.get_model("core", "AuditEvent")
+    common = {"actor_label": "tests", "at": timezone.now()}
+    old_model.objects.create(
+        action="learner.created",
+        object_type="learners.Learner",
+        object_id="41",
+        object_repr="Amy Archer",
+        after={"surname": "Archer"},
+        provider_id_ref=7,
+        **common,
+    )
+    old_model.objects.create(
+        action="interview.recorded",
+        object_type="programme.Interview",
+        object_id="3",
+        object_repr="Interview with Amy Archer",
+        after={"learner_id": 41, "summary": "Vet"},
+        provider_id_ref=7,
+        **common,
+    )
+    old_model.objects.create(
+        action="activity.register_updated",
+        object_type="programme.Activity",
+        object_id="9",
+        object_repr="Employer talk",
+        after={"added": {"41": True}},
+        provider_id_ref=7,
+        **common,
+    )
+    old_model.objects.create(
+        action="awarding_body.created",
+        object_type="organisations.AwardingBody",
+        object_id="1",
+        object_repr="North Awards",
+        **common,
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [(e.action, e.learner_data, e.learner_id_ref) for e in events] == [
+        ("learner.created", True, 41),
+        ("interview.recorded", True, 41),
+        ("activity.register_updated", True, None),
+        ("awarding_body.created", False, None),
+    ]
+    assert verify() == "OK: 4 events"
+    consortium = make_member(Role.CONSORTIUM_ADMIN, email="consortium@example.org")
+    assert [e.action for e in visible_audit_events(consortium)] == ["awarding_body.created"]
+    assert "append-only" in _refused_by_database(lambda: raw("DELETE FROM core_auditevent"))
