@@ -93,7 +93,8 @@ def value_in_words(object_type: str, name: str, value: Any) -> str:
         except ValueError:
             return value
     if isinstance(value, list):
-        return ", ".join(value_in_words(object_type, "", v) for v in value) or "none"
+        words = ", ".join(value_in_words(object_type, "", v) for v in value[:20])
+        return words + (f" and {len(value) - 20} more" if len(value) > 20 else "")
     if isinstance(value, dict):
         return "; ".join(f"{k}: {value_in_words(object_type, '', v)}" for k, v in value.items())
     text = str(value)

@@ -340,5 +340,8 @@ def test_the_log_words_fields_values_and_actions() -> None:
     assert audit_display.value_in_words("x.Y", "on", "2026-12-03") == "3 December 2026"
     assert audit_display.value_in_words("x.Y", "at", "2026-12-03T09:34:12+00:00") == "3 December 2026 09:34"
     assert audit_display.value_in_words("x.Y", "left_on", None) == "none"
+    assert audit_display.value_in_words("x.Y", "learner_ids", list(range(1, 26))) == (
+        "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 and 5 more"
+    )
     assert audit_display.sentence("accreditation.commitment_granted") == "Accreditation commitment granted"
     assert audit_display.sentence("learner.updated") == "Learner's record changed"
