@@ -112,7 +112,8 @@ def record(
         learner_data=learner_data or learner_id is not None or object_type in LEARNER_MODELS,
     )
     event.payload_digest = chain.digest_of(event)
-    with transaction.atomic():
+    # No savepoint: inside the caller's transaction a failed insert fails the change anyway.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
