@@ -202,6 +202,18 @@ def test_verify_reports_a_changed_field_at_that_event(events: list[AuditEvent]) 
     assert "its fields do not match its hash" in message
 
 
+def test_verify_reports_a_redaction_made_around_redact_learner_events(cast: Cast) -> None:
+    # The trigger lets a redaction-shaped UPDATE through; only redact_learner_events records it.
+    learner = make_learner(cast.p1, forename="Amy", surname="Archer")
+    event = audit.record_read(
+        actor=cast.p1_staff, action="learner.viewed", obj=learner, provider_id=cast.p1.pk, learner_id=learner.pk
+    )
+    plain().filter(pk=event.pk).update(object_repr="someone else", redacted_at=timezone.now())
+    message = verify_fails()
+    assert f"broken at event {event.pk} " in message
+    assert "redacted without a learner.events_redacted event" in message
+
+
 def test_verify_reports_a_removed_event_at_the_next_one(events: list[AuditEvent]) -> None:
     _tamper("DELETE FROM core_auditevent WHERE id = %s", events[1].pk)
     message = verify_fails()

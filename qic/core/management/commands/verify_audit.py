@@ -14,6 +14,7 @@ def first_break() -> tuple[int, AuditEvent | None, str]:
     """(events checked, the first broken event or None, why it is broken)."""
     prev = ""
     count = 0
+    redacted: dict[int, AuditEvent] = {}  # redacted events not yet vouched for by a redaction event
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.prev_hash != prev:
             return count, event, "it does not follow the event before it (an event was removed or changed)"
@@ -23,8 +24,16 @@ def first_break() -> tuple[int, AuditEvent | None, str]:
             return count, event, "its details (object, before or after) were changed"
         if chain.hash_of(event) != event.hash:
             return count, event, "its fields do not match its hash"
+        if event.redacted_at is not None:
+            redacted[event.pk] = event
+        if event.action == "learner.events_redacted" and isinstance(event.after, dict):
+            for pk in event.after.get("event_ids", []):
+                redacted.pop(pk, None)
         prev = event.hash
         count += 1
+    if redacted:
+        first = redacted[min(redacted)]
+        return count, first, "it was redacted without a learner.events_redacted event that lists it"
     return count, None, ""
 
 
