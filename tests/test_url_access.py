@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from qic.learners.models import LearnerImport
-from qic.organisations.models import Role
+from qic.organisations.models import ClientRequest, Role
 from qic.programme.actions import create_api_token
 from qic.programme.models import Adviser, Participation
 from tests.conftest import CAST_NAMES, Cast
@@ -28,6 +28,7 @@ from tests.factories import (
     make_activity,
     make_invitation,
     make_learner,
+    make_member,
     make_primary_award,
     make_round,
     make_workbook,
@@ -80,6 +81,15 @@ def staff_invitation(cast: Cast) -> dict[str, Any]:
 
 def p1_staff_person(cast: Cast) -> dict[str, Any]:
     return {"pk": cast.p1_staff.pk}
+
+
+def p1_deactivated_person(cast: Cast) -> dict[str, Any]:
+    person = make_member(Role.PROVIDER_STAFF, provider=cast.p1, email="left@example.org", is_active=False)
+    return {"pk": person.pk}
+
+
+def p1_client_request(cast: Cast) -> dict[str, Any]:
+    return {"pk": ClientRequest.objects.create(awarding_body=cast.ab2, provider=cast.p1).pk}
 
 
 def p1_assignment(cast: Cast) -> dict[str, Any]:
@@ -195,6 +205,16 @@ def as_status(expected: dict[str, Any], ok: int) -> dict[str, Any]:
     return {who: ok if code == OK else code for who, code in expected.items()}
 
 
+PEOPLE_MANAGERS = only(
+    {
+        "p1_leader": OK,
+        "consortium": OK,
+        "p2_leader": NOT_FOUND,
+        "ab1_admin": NOT_FOUND,
+        "ab2_admin": NOT_FOUND,
+    }
+)
+
 AB_STAFF_AND_CONSORTIUM = {
     "consortium": OK,
     "ab1_admin": OK,
@@ -244,8 +264,19 @@ ACCESS: dict[str, Row] = {
         p1_urn,
         expect(OK, ab2_admin=NOT_FOUND, assessor_unassigned=NOT_FOUND, p2_leader=NOT_FOUND),
     ),
+    # Only the provider's careers leader and the Consortium (with a reason) invite p1's people; p1
+    # has a careers leader, so its Awarding Body may not invite anyone (issue 9).
     "provider_invite": Row(
-        p1_urn, only({"p1_leader": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND, "p2_leader": NOT_FOUND})
+        p1_urn,
+        only(
+            {
+                "p1_leader": OK,
+                "consortium": OK,
+                "ab1_admin": FORBIDDEN,
+                "ab2_admin": NOT_FOUND,
+                "p2_leader": NOT_FOUND,
+            }
+        ),
     ),
     "provider_assign_assessor": Row(p1_urn, only({"ab1_admin": OK, "ab2_admin": NOT_FOUND})),
     "assignment_end": Row(p1_assignment, only({"ab1_admin": REDIRECT, "ab2_admin": NOT_FOUND}), method="post"),
@@ -262,19 +293,15 @@ ACCESS: dict[str, Row] = {
         ),
         method="post",
     ),
-    "person_deactivate": Row(
-        p1_staff_person,
-        only(
-            {
-                "p1_leader": REDIRECT,
-                "p2_leader": NOT_FOUND,
-                "ab1_admin": NOT_FOUND,
-                "ab2_admin": NOT_FOUND,
-                "consortium": NOT_FOUND,
-            }
-        ),
-        method="post",
+    # A confirmation page first (GET), then the change (POST): p1's leader and the Consortium.
+    "person_deactivate": Row(p1_staff_person, PEOPLE_MANAGERS),
+    "person_reactivate": Row(p1_deactivated_person, PEOPLE_MANAGERS),
+    # A pending request to p1, which has a careers leader: only that leader answers it.
+    "client_request_answer": Row(
+        p1_client_request,
+        only({"p1_leader": OK, "p2_leader": NOT_FOUND, "consortium": NOT_FOUND}),
     ),
+    "client_request_list": Row(no_kwargs, only({"consortium": OK})),
     "audit_log": Row(
         no_kwargs, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": OK, "p1_leader": OK, "p2_leader": OK})
     ),
