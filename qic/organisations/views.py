@@ -192,7 +192,7 @@ def client_request_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     client_request = get_client_request_to_answer(request.user, pk)
-    form = ClientRequestAnswerForm(request.POST or None)
+    form = ClientRequestAnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "accept":
