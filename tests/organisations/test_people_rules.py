@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from qic.core.models import AuditEvent
@@ -440,3 +442,48 @@ def test_accepting_one_body_declines_the_others_and_a_taken_school_cannot_accept
         actions.accept_client_request(request=stale, actor=leader)
     school.refresh_from_db()
     assert school.awarding_body == cast.ab2
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+
+def _queries(client: Client, url: str) -> int:
+    client.get(url)  # warm up: session and the like
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", ["p1_leader", "consortium", "ab1_admin"])
+def test_the_provider_page_does_not_grow_with_people_and_invitations(client: Client, cast: Cast, name: str) -> None:
+    client.force_login(cast.user(name))
+    url = f"/providers/{cast.p1.urn}/"
+
+    def add(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            person = make_member(Role.PROVIDER_STAFF, provider=cast.p1, email=f"member{n}@example.org")
+            accepted = make_invitation(
+                Role.PROVIDER_STAFF, provider=cast.p1, token=f"a{n}", email=f"member{n}@example.org"
+            )
+            Invitation.objects.filter(pk=accepted.pk).update(invited_by=cast.p1_leader, accepted_at=person.date_joined)
+            pending = make_invitation(Role.GOVERNOR, provider=cast.p1, token=f"p{n}", email=f"gov{n}@example.org")
+            Invitation.objects.filter(pk=pending.pk).update(invited_by=cast.p1_leader)
+
+    ClientRequest.objects.create(awarding_body=cast.ab2, provider=cast.p1)
+    add(1, 0)
+    few = _queries(client, url)
+    add(10, 1)
+    assert _queries(client, url) == few
+
+
+def test_the_consortium_request_list_does_not_grow(client: Client, cast: Cast) -> None:
+    client.force_login(cast.consortium)
+
+    def add(count: int) -> None:
+        for school in ProviderFactory.create_batch(count, awarding_body=None):
+            actions.request_client(body=cast.ab1, provider=school, actor=cast.ab1_admin)
+
+    add(1)
+    few = _queries(client, "/consortium/client-requests/")
+    add(10)
+    assert _queries(client, "/consortium/client-requests/") == few
