@@ -408,7 +408,8 @@ def client_requests_of_body(user: Any) -> QuerySet[ClientRequest]:
 
 def may_withdraw_invitation(user: Any, invitation: Invitation) -> bool:
     """A provider's open invitations are withdrawn by its careers leader; its Awarding Body may
-    withdraw a careers-leader invitation that one of the body's admins sent. Other invitations:
+    withdraw a careers-leader invitation that one of the body's admins sent, and the Consortium
+    one that a Consortium admin sent. Other invitations:
     whoever may invite that role into that organisation."""
     provider = invitation.provider
     if provider is None:
@@ -419,6 +420,9 @@ def may_withdraw_invitation(user: Any, invitation: Invitation) -> bool:
     if membership.role == Role.CAREERS_LEADER:
         return membership.provider_id == provider.pk
     inviter = getattr(invitation.invited_by, "membership", None) if invitation.invited_by_id else None
+    if membership.role == Role.CONSORTIUM_ADMIN:
+        # The Consortium withdraws only what it sent itself (with its reason on record).
+        return inviter is not None and inviter.role == Role.CONSORTIUM_ADMIN
     return (
         is_client_body_admin(user, provider)
         and invitation.role == Role.CAREERS_LEADER

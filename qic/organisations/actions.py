@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from qic.core import audit
@@ -432,14 +433,14 @@ def request_client(*, body: AwardingBody, provider: Provider, actor: Any) -> Cli
         raise ClientRequestError(f"{provider.name} is a client of another Awarding Body")
     if ClientRequest.objects.filter(awarding_body=body, provider=provider, status=ClientRequestStatus.PENDING).exists():
         raise ClientRequestError(f"{body.name} has already asked {provider.name}; the request is waiting for an answer")
-    request = ClientRequest.objects.create(
+    client_request = ClientRequest.objects.create(
         awarding_body=body, provider=provider, requested_by=actor if getattr(actor, "is_authenticated", False) else None
     )
     audit.record(
         actor=actor,
         action="provider.client_requested",
-        obj=request,
-        after={"awarding_body_id": body.pk, "provider_id": provider.pk, "status": request.status},
+        obj=client_request,
+        after={"awarding_body_id": body.pk, "provider_id": provider.pk, "status": client_request.status},
         awarding_body_id=body.pk,
         provider_id=provider.pk,
     )
@@ -449,33 +450,34 @@ def request_client(*, body: AwardingBody, provider: Provider, actor: Any) -> Cli
         ).values_list("email", flat=True)
     )
     if leaders:
+        answer_path = reverse("client_request_answer", args=[client_request.pk])
         text = (
             f"{body.name} has asked to take on {provider.name} as its client for the Quality in Careers "
             "Standard. Nothing changes until you answer.\n\n"
-            f"Accept or decline the request here:\n{settings.SITE_URL}/client-requests/{request.pk}/\n"
+            f"Accept or decline the request here:\n{settings.SITE_URL}{answer_path}\n"
         )
         transaction.on_commit(
             lambda: send_mail(
                 f"{body.name} asks to work with {provider.name}", text, settings.DEFAULT_FROM_EMAIL, leaders
             )
         )
-    return request
+    return client_request
 
 
-def _decide(request: ClientRequest, status: str, actor: Any, reason: str) -> None:
-    request.status = status
-    request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
-    request.decided_at = timezone.now()
-    request.reason = reason
-    request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+def _decide(client_request: ClientRequest, status: str, actor: Any, reason: str) -> None:
+    client_request.status = status
+    client_request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    client_request.decided_at = timezone.now()
+    client_request.reason = reason
+    client_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     audit.record(
         actor=actor,
         action=f"provider.client_request_{status}",
-        obj=request,
+        obj=client_request,
         before={"status": ClientRequestStatus.PENDING},
         after={"status": status, "reason": reason},
-        awarding_body_id=request.awarding_body_id,
-        provider_id=request.provider_id,
+        awarding_body_id=client_request.awarding_body_id,
+        provider_id=client_request.provider_id,
     )
 
 
@@ -488,24 +490,26 @@ def accept_client_request(*, request: ClientRequest, actor: Any) -> None:
     become another body's client. Writes one audit event per request decided plus
     `provider.client_added`.
     """
-    request = ClientRequest.objects.select_for_update().select_related("awarding_body").get(pk=request.pk)
-    provider = Provider.objects.select_for_update().get(pk=request.provider_id)
-    if not request.is_pending:
+    client_request = ClientRequest.objects.select_for_update().select_related("awarding_body").get(pk=request.pk)
+    provider = Provider.objects.select_for_update().get(pk=client_request.provider_id)
+    if not client_request.is_pending:
         raise ClientRequestError("This request has already been answered.")
     if provider.awarding_body_id is not None:
         raise ClientRequestError(f"{provider.name} is already a client of an Awarding Body.")
-    _decide(request, ClientRequestStatus.ACCEPTED, actor, "")
-    add_client(body=request.awarding_body, provider=provider, actor=actor)
+    _decide(client_request, ClientRequestStatus.ACCEPTED, actor, "")
+    add_client(body=client_request.awarding_body, provider=provider, actor=actor)
     others = ClientRequest.objects.select_for_update().filter(provider=provider, status=ClientRequestStatus.PENDING)
     for other in others:
-        _decide(other, ClientRequestStatus.DECLINED, actor, f"{provider.name} chose {request.awarding_body.name}.")
+        _decide(
+            other, ClientRequestStatus.DECLINED, actor, f"{provider.name} chose {client_request.awarding_body.name}."
+        )
 
 
 @transaction.atomic
 def decline_client_request(*, request: ClientRequest, reason: str, actor: Any) -> None:
     """The provider says no, with a reason the body can read. Raises ClientRequestError if the
     request is no longer waiting. Writes `provider.client_request_declined`."""
-    request = ClientRequest.objects.select_for_update().get(pk=request.pk)
-    if not request.is_pending:
+    client_request = ClientRequest.objects.select_for_update().get(pk=request.pk)
+    if not client_request.is_pending:
         raise ClientRequestError("This request has already been answered.")
-    _decide(request, ClientRequestStatus.DECLINED, actor, reason.strip())
+    _decide(client_request, ClientRequestStatus.DECLINED, actor, reason.strip())

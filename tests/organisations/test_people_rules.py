@@ -487,3 +487,16 @@ def test_the_consortium_request_list_does_not_grow(client: Client, cast: Cast) -
     few = _queries(client, "/consortium/client-requests/")
     add(10)
     assert _queries(client, "/consortium/client-requests/") == few
+
+
+def test_consortium_withdraws_only_the_invitations_it_sent(client: Client, cast: Cast) -> None:
+    ours = make_invitation(Role.CAREERS_LEADER, provider=cast.p1, token="ours", email="ours@example.org")
+    Invitation.objects.filter(pk=ours.pk).update(invited_by=cast.consortium)
+    theirs = make_invitation(Role.PROVIDER_STAFF, provider=cast.p1, token="theirs", email="theirs@example.org")
+    Invitation.objects.filter(pk=theirs.pk).update(invited_by=cast.p1_leader)
+    client.force_login(cast.consortium)
+    assert client.post(f"/invitations/{theirs.pk}/withdraw/").status_code == 404
+    assert client.post(f"/invitations/{ours.pk}/withdraw/").status_code == 302
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (ours.is_open, theirs.is_open) == (False, True)
