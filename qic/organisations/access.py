@@ -22,11 +22,15 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils import timezone
 
 from qic.organisations.models import (
     AWARDING_BODY_ROLES,
     PROVIDER_ROLES,
     AwardingBody,
+    ClientRequest,
+    ClientRequestStatus,
+    Invitation,
     Membership,
     Provider,
     Role,
@@ -92,16 +96,49 @@ def visible_providers(user: Any) -> QuerySet[Provider]:
     return Provider.objects.none()
 
 
+def is_client_body_admin(user: Any, provider: Provider) -> bool:
+    """An admin of the Awarding Body whose client the provider is (assigns assessors, runs the
+    accreditation; never manages the provider's people beyond its first careers leader)."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.AWARDING_BODY_ADMIN:
+        return False
+    return provider.awarding_body_id is not None and provider.awarding_body_id == membership.awarding_body_id
+
+
 def can_manage_provider(user: Any, provider: Provider) -> bool:
-    """Who may change a provider's people: its careers leader and its Awarding Body's admins."""
+    """Who may change a provider's people: its own careers leader, and the Consortium (which must
+    give a written reason each time, see `reason_required`). An Awarding Body may only invite a
+    client's first careers leader (`roles_user_may_invite`)."""
     membership = membership_of(user)
     if membership is None:
         return False
     if membership.role == Role.CAREERS_LEADER:
         return membership.provider_id == provider.pk
-    if membership.role == Role.AWARDING_BODY_ADMIN:
-        return provider.awarding_body_id is not None and provider.awarding_body_id == membership.awarding_body_id
-    return False
+    return membership.role == Role.CONSORTIUM_ADMIN
+
+
+def reason_required(user: Any, provider: Provider | None) -> bool:
+    """The Consortium steps into a provider's people only with a written, audited reason."""
+    return provider is not None and role_of(user) == Role.CONSORTIUM_ADMIN
+
+
+def has_active_careers_leader(provider: Provider) -> bool:
+    return Membership.objects.filter(provider=provider, role=Role.CAREERS_LEADER, user__is_active=True).exists()
+
+
+def open_invitations(provider: Provider) -> QuerySet[Invitation]:
+    """Invitations to the provider that can still be accepted."""
+    return provider.invitations.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+
+
+def may_invite_first_careers_leader(user: Any, provider: Provider) -> bool:
+    """The client's Awarding Body may invite a careers leader only while the provider has none:
+    no active careers leader and no open careers-leader invitation."""
+    return (
+        is_client_body_admin(user, provider)
+        and not has_active_careers_leader(provider)
+        and not open_invitations(provider).filter(role=Role.CAREERS_LEADER).exists()
+    )
 
 
 def get_provider(user: Any, urn: int, *, manage: bool = False) -> Provider:
@@ -166,7 +203,9 @@ def roles_user_may_invite(
     if provider is not None:
         if role == Role.CAREERS_LEADER and membership.provider_id == provider.pk:
             return [Role.CAREERS_LEADER, Role.PROVIDER_STAFF, Role.GOVERNOR]
-        if role == Role.AWARDING_BODY_ADMIN and can_manage_provider(user, provider):
+        if role == Role.CONSORTIUM_ADMIN:
+            return [Role.CAREERS_LEADER, Role.PROVIDER_STAFF, Role.GOVERNOR]
+        if role == Role.AWARDING_BODY_ADMIN and may_invite_first_careers_leader(user, provider):
             return [Role.CAREERS_LEADER]
         return []
     if awarding_body is not None:
@@ -330,3 +369,93 @@ def visible_audit_events(user: Any) -> QuerySet[Any]:
     if membership.role == Role.CONSORTIUM_ADMIN:
         return events.filter(learner_data=False)
     return events.none()
+# --- People and client requests ----------------------------------------------------------------
+
+
+def may_change_person(user: Any, person: User) -> bool:
+    """Who may deactivate or reactivate `person`: nobody themselves; a provider's people by its
+    careers leader or the Consortium (with a reason); a body's people by its admins or the
+    Consortium; Consortium admins by the Consortium."""
+    membership = membership_of(user)
+    target = getattr(person, "membership", None)
+    if membership is None or target is None or person.pk == user.pk:
+        return False
+    if target.provider_id is not None:
+        return can_manage_provider(user, target.provider)
+    if target.awarding_body_id is not None:
+        return can_manage_awarding_body(user, target.awarding_body)
+    return membership.role == Role.CONSORTIUM_ADMIN
+
+
+def deactivation_refusal(user: Any, person: User) -> str:
+    """Why `user` may not deactivate `person` although they may manage them, or "" if they may."""
+    target = person.membership
+    other_leaders = Membership.objects.filter(
+        provider_id=target.provider_id or 0, role=Role.CAREERS_LEADER, user__is_active=True
+    ).exclude(user=person)
+    if target.role == Role.CAREERS_LEADER and role_of(user) != Role.CONSORTIUM_ADMIN and not other_leaders.exists():
+        return (
+            f"{person} is the only active careers leader. Only the Quality in Careers Consortium "
+            "can deactivate a provider's last careers leader."
+        )
+    return ""
+
+
+def client_requests_to_answer(user: Any) -> QuerySet[ClientRequest]:
+    """Pending client requests this user answers: a provider's careers leader answers for their
+    provider; the Consortium answers for providers that have no active careers leader."""
+    membership = membership_of(user)
+    pending = ClientRequest.objects.filter(status=ClientRequestStatus.PENDING).select_related(
+        "awarding_body", "provider", "requested_by"
+    )
+    if membership is None:
+        return pending.none()
+    if membership.role == Role.CAREERS_LEADER:
+        return pending.filter(provider_id=membership.provider_id or 0)
+    if membership.role == Role.CONSORTIUM_ADMIN:
+        led = Membership.objects.filter(role=Role.CAREERS_LEADER, user__is_active=True).values("provider_id")
+        return pending.exclude(provider_id__in=led)
+    return pending.none()
+
+
+def get_client_request_to_answer(user: Any, pk: int) -> ClientRequest:
+    """A pending request this user may answer, else 404."""
+    try:
+        return client_requests_to_answer(user).get(pk=pk)
+    except ClientRequest.DoesNotExist:
+        raise Http404("No such request") from None
+
+
+def client_requests_of_body(user: Any) -> QuerySet[ClientRequest]:
+    """An Awarding Body admin's own body's requests, newest first."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.AWARDING_BODY_ADMIN:
+        return ClientRequest.objects.none()
+    return ClientRequest.objects.filter(awarding_body_id=membership.awarding_body_id).select_related(
+        "provider", "requested_by", "decided_by"
+    )
+
+
+def may_withdraw_invitation(user: Any, invitation: Invitation) -> bool:
+    """A provider's open invitations are withdrawn by its careers leader; its Awarding Body may
+    withdraw a careers-leader invitation that one of the body's admins sent, and the Consortium
+    one that a Consortium admin sent. Other invitations:
+    whoever may invite that role into that organisation."""
+    provider = invitation.provider
+    if provider is None:
+        return invitation.role in roles_user_may_invite(user, awarding_body=invitation.awarding_body)
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if membership.role == Role.CAREERS_LEADER:
+        return membership.provider_id == provider.pk
+    inviter = getattr(invitation.invited_by, "membership", None) if invitation.invited_by_id else None
+    if membership.role == Role.CONSORTIUM_ADMIN:
+        # The Consortium withdraws only what it sent itself (with its reason on record).
+        return inviter is not None and inviter.role == Role.CONSORTIUM_ADMIN
+    return (
+        is_client_body_admin(user, provider)
+        and invitation.role == Role.CAREERS_LEADER
+        and inviter is not None
+        and inviter.awarding_body_id == membership.awarding_body_id
+    )

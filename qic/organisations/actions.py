@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from qic.core import audit
@@ -18,6 +19,8 @@ from qic.organisations.gias import GiasRecord, GiasRowError, read_gias
 from qic.organisations.models import (
     AssessorAssignment,
     AwardingBody,
+    ClientRequest,
+    ClientRequestStatus,
     GiasImport,
     Invitation,
     Membership,
@@ -228,11 +231,13 @@ def invite_user(
     actor: Any,
     awarding_body: AwardingBody | None = None,
     provider: Provider | None = None,
+    reason: str = "",
 ) -> tuple[Invitation, str]:
     """Create an invitation and email its link (sent once the transaction commits).
 
     Returns the invitation and the plain link, which is shown nowhere else. Raises
-    InvitationError if the address already has an account.
+    InvitationError if the address already has an account. `reason` is the Consortium's
+    written reason for stepping into a provider's people; it is kept in the audit event.
     """
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -252,16 +257,19 @@ def invite_user(
         expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     link = f"{settings.SITE_URL}/invitations/{token}/"
+    after: dict[str, Any] = {
+        "email": email,
+        "role": role.value if isinstance(role, Role) else role,
+        "awarding_body_id": awarding_body.pk if awarding_body else None,
+        "provider_id": provider.pk if provider else None,
+    }
+    if reason:
+        after["reason"] = reason
     audit.record(
         actor=actor,
         action="user.invited",
         obj=invitation,
-        after={
-            "email": email,
-            "role": role.value if isinstance(role, Role) else role,
-            "awarding_body_id": awarding_body.pk if awarding_body else None,
-            "provider_id": provider.pk if provider else None,
-        },
+        after=after,
         awarding_body_id=awarding_body.pk if awarding_body else None,
         provider_id=provider.pk if provider else None,
     )
@@ -345,18 +353,163 @@ def revoke_invitation(*, invitation: Invitation, actor: Any) -> None:
     )
 
 
-@transaction.atomic
-def deactivate_user(*, user: User, actor: Any) -> None:
-    """Stop a user signing in; their records and audit trail stay."""
-    user.is_active = False
-    user.save(update_fields=["is_active"])
+class PersonChangeError(ValueError):
+    pass
+
+
+def _set_active(*, user: User, active: bool, actor: Any, reason: str, protect_last_leader: bool = False) -> None:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        raise PersonChangeError(f"{user} is already {'active' if active else 'deactivated'}.")
     membership = user.membership
+    if protect_last_leader and membership.role == Role.CAREERS_LEADER and membership.provider_id is not None:
+        # Lock the other leaders' rows, so two leaders cannot each deactivate "the other" at once.
+        others = User.objects.select_for_update().filter(
+            membership__provider_id=membership.provider_id, membership__role=Role.CAREERS_LEADER, is_active=True
+        )
+        if not [other for other in others if other.pk != user.pk]:
+            raise PersonChangeError(
+                f"{user} is the only active careers leader. Only the Quality in Careers Consortium "
+                "can deactivate a provider's last careers leader."
+            )
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    after: dict[str, Any] = {"is_active": active}
+    if reason:
+        after["reason"] = reason
     audit.record(
         actor=actor,
-        action="user.deactivated",
+        action="user.reactivated" if active else "user.deactivated",
         obj=user,
-        before={"is_active": True},
-        after={"is_active": False},
+        before={"is_active": not active},
+        after=after,
         awarding_body_id=membership.awarding_body_id,
         provider_id=membership.provider_id,
     )
+
+
+@transaction.atomic
+def deactivate_user(*, user: User, actor: Any, reason: str = "", protect_last_leader: bool = False) -> None:
+    """Stop a user signing in; their records and audit trail stay.
+
+    The view has checked who may do it (`access.may_change_person`). Raises PersonChangeError if
+    the user is already deactivated, or, with `protect_last_leader` (everyone but the
+    Consortium), is their provider's last active careers leader. Writes `user.deactivated` with
+    the reason, if any.
+    """
+    _set_active(user=user, active=False, actor=actor, reason=reason, protect_last_leader=protect_last_leader)
+
+
+@transaction.atomic
+def reactivate_user(*, user: User, actor: Any, reason: str = "") -> None:
+    """Undo a deactivation: the user can sign in again with their old password.
+
+    Raises PersonChangeError if the user is already active. Writes `user.reactivated`.
+    """
+    _set_active(user=user, active=True, actor=actor, reason=reason)
+
+
+# --- Taking on clients -----------------------------------------------------------------------
+
+
+class ClientRequestError(ValueError):
+    pass
+
+
+@transaction.atomic
+def request_client(*, body: AwardingBody, provider: Provider, actor: Any) -> ClientRequest:
+    """Ask a provider to become the body's client; nothing is attached until it accepts.
+
+    Raises ClientRequestError if the provider already has an Awarding Body or this body already
+    has a request waiting. Writes `provider.client_requested` and emails the provider's active
+    careers leaders once the transaction commits (the Consortium answers for a provider without
+    one, from its list of requests).
+    """
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    if provider.awarding_body_id == body.pk:
+        raise ClientRequestError(f"{provider.name} is already a client of {body.name}")
+    if provider.awarding_body_id is not None:
+        # Moving a client between bodies is the Consortium's call, not a rival body's.
+        raise ClientRequestError(f"{provider.name} is a client of another Awarding Body")
+    if ClientRequest.objects.filter(awarding_body=body, provider=provider, status=ClientRequestStatus.PENDING).exists():
+        raise ClientRequestError(f"{body.name} has already asked {provider.name}; the request is waiting for an answer")
+    client_request = ClientRequest.objects.create(
+        awarding_body=body, provider=provider, requested_by=actor if getattr(actor, "is_authenticated", False) else None
+    )
+    audit.record(
+        actor=actor,
+        action="provider.client_requested",
+        obj=client_request,
+        after={"awarding_body_id": body.pk, "provider_id": provider.pk, "status": client_request.status},
+        awarding_body_id=body.pk,
+        provider_id=provider.pk,
+    )
+    leaders = list(
+        User.objects.filter(
+            membership__provider=provider, membership__role=Role.CAREERS_LEADER, is_active=True
+        ).values_list("email", flat=True)
+    )
+    if leaders:
+        answer_path = reverse("client_request_answer", args=[client_request.pk])
+        text = (
+            f"{body.name} has asked to take on {provider.name} as its client for the Quality in Careers "
+            "Standard. Nothing changes until you answer.\n\n"
+            f"Accept or decline the request here:\n{settings.SITE_URL}{answer_path}\n"
+        )
+        transaction.on_commit(
+            lambda: send_mail(
+                f"{body.name} asks to work with {provider.name}", text, settings.DEFAULT_FROM_EMAIL, leaders
+            )
+        )
+    return client_request
+
+
+def _decide(client_request: ClientRequest, status: str, actor: Any, reason: str) -> None:
+    client_request.status = status
+    client_request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    client_request.decided_at = timezone.now()
+    client_request.reason = reason
+    client_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    audit.record(
+        actor=actor,
+        action=f"provider.client_request_{status}",
+        obj=client_request,
+        before={"status": ClientRequestStatus.PENDING},
+        after={"status": status, "reason": reason},
+        awarding_body_id=client_request.awarding_body_id,
+        provider_id=client_request.provider_id,
+    )
+
+
+@transaction.atomic
+def accept_client_request(*, request: ClientRequest, actor: Any) -> None:
+    """The provider says yes: it becomes the body's client (`add_client`), and any other body's
+    waiting request is declined, because a provider works with one body at a time.
+
+    Raises ClientRequestError if the request is no longer waiting or the provider has meanwhile
+    become another body's client. Writes one audit event per request decided plus
+    `provider.client_added`.
+    """
+    client_request = ClientRequest.objects.select_for_update().select_related("awarding_body").get(pk=request.pk)
+    provider = Provider.objects.select_for_update().get(pk=client_request.provider_id)
+    if not client_request.is_pending:
+        raise ClientRequestError("This request has already been answered.")
+    if provider.awarding_body_id is not None:
+        raise ClientRequestError(f"{provider.name} is already a client of an Awarding Body.")
+    _decide(client_request, ClientRequestStatus.ACCEPTED, actor, "")
+    add_client(body=client_request.awarding_body, provider=provider, actor=actor)
+    others = ClientRequest.objects.select_for_update().filter(provider=provider, status=ClientRequestStatus.PENDING)
+    for other in others:
+        _decide(
+            other, ClientRequestStatus.DECLINED, actor, f"{provider.name} chose {client_request.awarding_body.name}."
+        )
+
+
+@transaction.atomic
+def decline_client_request(*, request: ClientRequest, reason: str, actor: Any) -> None:
+    """The provider says no, with a reason the body can read. Raises ClientRequestError if the
+    request is no longer waiting. Writes `provider.client_request_declined`."""
+    client_request = ClientRequest.objects.select_for_update().get(pk=request.pk)
+    if not client_request.is_pending:
+        raise ClientRequestError("This request has already been answered.")
+    _decide(client_request, ClientRequestStatus.DECLINED, actor, reason.strip())

@@ -47,8 +47,10 @@ class InvitationForm(GovukForm):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(widget=forms.RadioSelect)
 
-    def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, roles: list[Role], reason_required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if reason_required:
+            self.fields["reason"] = reason_field()
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [(r.value, r.label) for r in roles]
@@ -60,6 +62,55 @@ class InvitationForm(GovukForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("Someone with this email address already has an account")
         return email
+
+
+REASON_MIN_LENGTH = 10
+
+
+def reason_field() -> forms.CharField:
+    """The Consortium's written reason for changing a provider's people; it goes in the audit log."""
+    return forms.CharField(
+        label="Why is the Consortium doing this?",
+        help_text="The provider's careers leader would normally do this. Your reason is kept in the audit log.",
+        min_length=REASON_MIN_LENGTH,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the reason the Consortium is doing this",
+            "min_length": f"The reason must be at least {REASON_MIN_LENGTH} characters",
+        },
+    )
+
+
+class PersonChangeForm(GovukForm):
+    """Confirms a deactivation or reactivation; the Consortium must also give a reason."""
+
+    def __init__(self, *args: Any, reason_required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if reason_required:
+            self.fields["reason"] = reason_field()
+
+
+class ClientRequestAnswerForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Do you want this Awarding Body to take you on as its client?",
+        choices=[("accept", "Yes, accept the request"), ("decline", "No, decline the request")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you accept or decline the request"},
+    )
+    reason = forms.CharField(
+        label="Reason for declining",
+        help_text="Only if you decline. The Awarding Body will see it.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "decline" and not data.get("reason", "").strip():
+            self.add_error("reason", "Enter the reason for declining")
+        return data
 
 
 class AcceptInvitationForm(GovukForm):

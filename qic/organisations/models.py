@@ -265,3 +265,45 @@ class GiasImport(models.Model):
 
     def __str__(self) -> str:
         return f"GIAS import of {self.file_name} at {self.imported_at:%Y-%m-%d %H:%M}"
+
+
+class ClientRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class ClientRequest(models.Model):
+    """An Awarding Body's request to take a provider on as a client.
+
+    Nothing is attached until the provider says yes: its careers leader answers, or the
+    Consortium when the provider has no active careers leader yet. Declined requests keep the
+    reason, for the record.
+    """
+
+    awarding_body = models.ForeignKey(AwardingBody, on_delete=models.PROTECT, related_name="client_requests")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="client_requests")
+    status = models.CharField(max_length=20, choices=ClientRequestStatus.choices, default=ClientRequestStatus.PENDING)
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            # A body asks a provider once at a time; a second click does not send a second request.
+            models.UniqueConstraint(
+                fields=["awarding_body", "provider"],
+                condition=Q(status="pending"),
+                name="one_pending_client_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.awarding_body} asks to take on {self.provider}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ClientRequestStatus.PENDING

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 
-from qic.organisations.models import AwardingBody, GiasImport, Provider, Role, User
+from qic.organisations.models import AwardingBody, GiasImport, Invitation, Provider, Role, User
 
 
 def awarding_bodies_with_counts(bodies: QuerySet[AwardingBody]) -> QuerySet[AwardingBody]:
@@ -21,11 +22,24 @@ def awarding_bodies_with_counts(bodies: QuerySet[AwardingBody]) -> QuerySet[Awar
 
 
 def people_of_provider(provider: Provider | None) -> QuerySet[User]:
+    """The provider's people, each with who invited them and when (`invited_by_name`,
+    `invited_at`; empty for people added without an invitation), in one query."""
     if provider is None:
         return User.objects.none()
+    accepted = Invitation.objects.filter(
+        provider=provider, email__iexact=OuterRef("email"), accepted_at__isnull=False
+    ).order_by("-accepted_at")
     return (
         User.objects.filter(membership__provider=provider)
         .select_related("membership")
+        .annotate(
+            invited_by_name=Subquery(
+                accepted.annotate(inviter=Concat("invited_by__first_name", Value(" "), "invited_by__last_name")).values(
+                    "inviter"
+                )[:1]
+            ),
+            invited_at=Subquery(accepted.values("created_at")[:1]),
+        )
         .order_by("membership__role", "last_name", "first_name")
     )
 

@@ -22,9 +22,18 @@ from qic.organisations.access import (
     assessors_of,
     can_manage_awarding_body,
     can_manage_provider,
+    client_requests_of_body,
+    client_requests_to_answer,
+    deactivation_refusal,
     get_awarding_body,
+    get_client_request_to_answer,
     get_provider,
+    is_client_body_admin,
+    may_change_person,
+    may_withdraw_invitation,
     membership_of,
+    open_invitations,
+    reason_required,
     require_role,
     roles_user_may_invite,
     visible_audit_events,
@@ -37,8 +46,10 @@ from qic.organisations.forms import (
     AssignAssessorForm,
     AuditFilterForm,
     AwardingBodyForm,
+    ClientRequestAnswerForm,
     GiasUploadForm,
     InvitationForm,
+    PersonChangeForm,
     ProviderSearchForm,
 )
 from qic.organisations.gias import GiasFileError
@@ -63,6 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["bodies"] = queries.awarding_bodies_with_counts(AwardingBody.objects.all())
         context["provider_count"] = visible_providers(request.user).count()
         context["last_import"] = queries.last_gias_import()
+        context["client_request_count"] = client_requests_to_answer(request.user).count()
     elif role in (Role.AWARDING_BODY_ADMIN, Role.ASSESSOR):
         body = membership.awarding_body
         assert body is not None
@@ -70,9 +82,11 @@ def home(request: HttpRequest) -> HttpResponse:
         # The table shows each provider's Awarding Body: one join, not a query per row.
         context["providers"] = visible_providers(request.user).select_related("awarding_body").order_by("name")[:50]
         context["assessor_count"] = assessors_of(body).filter(is_active=True).count()
+        context["client_requests"] = client_requests_of_body(request.user).filter(status="pending")
     else:
         context["provider"] = membership.provider
         context["people"] = queries.people_of_provider(membership.provider)
+        context["client_requests"] = client_requests_to_answer(request.user)
     return render(request, f"organisations/home_{role}.html", context)
 
 
@@ -124,6 +138,8 @@ def awarding_body_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitations": invitations,
             "clients": clients,
             "can_edit_licence": membership.role == Role.CONSORTIUM_ADMIN,
+            "client_requests": client_requests_of_body(request.user).filter(awarding_body=body)[:50],
+            "withdraw_all": True,
         },
     )
 
@@ -143,20 +159,69 @@ def awarding_body_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_role(Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN)
 @require_http_methods(["GET", "POST"])
 def awarding_body_add_client(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks a provider to become the body's client; it is attached only when the provider (or,
+    for one without a careers leader, the Consortium) accepts."""
     body = get_awarding_body(request.user, pk, manage=True)
     form = AddClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         provider = form.cleaned_data["urn"]
-        if provider.awarding_body_id == body.pk:
-            form.add_error("urn", f"{provider.name} is already a client of {body.name}")
-        elif provider.awarding_body_id is not None:
-            # Moving a client between bodies is the Consortium's call, not a rival body's.
-            form.add_error("urn", f"{provider.name} is a client of another Awarding Body")
+        try:
+            actions.request_client(body=body, provider=provider, actor=request.user)
+        except actions.ClientRequestError as exc:
+            form.add_error("urn", str(exc))
         else:
-            actions.add_client(body=body, provider=provider, actor=request.user)
-            messages.success(request, f"{provider.name} is now a client of {body.name}.")
-            return redirect("provider_detail", urn=provider.urn)
+            messages.success(
+                request,
+                f"We have asked {provider.name} to accept {body.name} as its Awarding Body. "
+                "It becomes your client when it accepts.",
+            )
+            return redirect("awarding_body_detail", pk=body.pk)
     return render(request, "organisations/add_client.html", {"form": form, "body": body})
+
+
+# --- Client requests -------------------------------------------------------------------------
+
+
+@require_role(Role.CONSORTIUM_ADMIN)
+def client_request_list(request: HttpRequest) -> HttpResponse:
+    """Requests to providers that have no careers leader yet: the Consortium answers them."""
+    return render(
+        request,
+        "organisations/client_request_list.html",
+        {"client_requests": client_requests_to_answer(request.user).order_by("requested_at")},
+    )
+
+
+@require_role(Role.CONSORTIUM_ADMIN, Role.CAREERS_LEADER)
+@require_http_methods(["GET", "POST"])
+def client_request_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    client_request = get_client_request_to_answer(request.user, pk)
+    form = ClientRequestAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                actions.accept_client_request(request=client_request, actor=request.user)
+                messages.success(
+                    request,
+                    f"{client_request.provider.name} is now a client of {client_request.awarding_body.name}.",
+                )
+            else:
+                actions.decline_client_request(
+                    request=client_request, reason=form.cleaned_data["reason"], actor=request.user
+                )
+                messages.success(request, f"You have declined {client_request.awarding_body.name}'s request.")
+        except actions.ClientRequestError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if role_is(request, Role.CONSORTIUM_ADMIN):
+                return redirect("client_request_list")
+            return redirect("provider_detail", urn=client_request.provider.urn)
+    return render(request, "organisations/client_request_answer.html", {"form": form, "req": client_request})
+
+
+def role_is(request: HttpRequest, role: Role) -> bool:
+    membership = membership_of(request.user)
+    return membership is not None and membership.role == role
 
 
 # --- Providers -------------------------------------------------------------------------------
@@ -180,10 +245,14 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 def provider_detail(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider(request.user, urn)
     manage = can_manage_provider(request.user, provider)
-    membership = membership_of(request.user)
-    assert membership is not None
+    body_admin = is_client_body_admin(request.user, provider)
     assignments = provider.assignments.filter(ended_at=None).select_related("assessor")
-    body_admin = membership.role == Role.AWARDING_BODY_ADMIN and manage
+    # Who has been invited is for the people who manage the provider's people, and for its
+    # Awarding Body (which may have invited the first careers leader).
+    show_invitations = manage or body_admin
+    invitations = list(open_invitations(provider).select_related("invited_by__membership")) if show_invitations else []
+    for invitation in invitations:
+        invitation.can_withdraw = may_withdraw_invitation(request.user, invitation)  # type: ignore[attr-defined]
     return render(
         request,
         "organisations/provider_detail.html",
@@ -191,10 +260,12 @@ def provider_detail(request: HttpRequest, urn: int) -> HttpResponse:
             "provider": provider,
             "manage": manage,
             "people": queries.people_of_provider(provider),
-            "invitations": provider.invitations.filter(accepted_at=None, revoked_at=None) if manage else [],
+            "invitations": invitations,
             "assignments": assignments,
             "can_assign": body_admin,
             "can_invite": bool(roles_user_may_invite(request.user, provider=provider)),
+            "client_requests": client_requests_to_answer(request.user).filter(provider=provider),
+            "show_invited_by": True,
         },
     )
 
@@ -202,7 +273,9 @@ def provider_detail(request: HttpRequest, urn: int) -> HttpResponse:
 @require_role(Role.AWARDING_BODY_ADMIN)
 @require_http_methods(["GET", "POST"])
 def provider_assign_assessor(request: HttpRequest, urn: int) -> HttpResponse:
-    provider = get_provider(request.user, urn, manage=True)
+    provider = get_provider(request.user, urn)
+    if not is_client_body_admin(request.user, provider):
+        raise PermissionDenied("Only the provider's Awarding Body assigns its assessors.")
     assert provider.awarding_body is not None
     form = AssignAssessorForm(
         request.POST or None, assessors=assessors_of(provider.awarding_body).filter(is_active=True)
@@ -243,7 +316,7 @@ def _invite(
     roles = roles_user_may_invite(request.user, awarding_body=awarding_body, provider=provider)
     if not roles:
         raise PermissionDenied("You cannot invite people here.")
-    form = InvitationForm(request.POST or None, roles=roles)
+    form = InvitationForm(request.POST or None, roles=roles, reason_required=reason_required(request.user, provider))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         invitation, _link = actions.invite_user(
@@ -254,6 +327,7 @@ def _invite(
             actor=request.user,
             awarding_body=awarding_body,
             provider=provider,
+            reason=data.get("reason", ""),
         )
         messages.success(request, f"An invitation has been emailed to {invitation.email}.")
         return redirect(back)
@@ -271,10 +345,12 @@ def awarding_body_invite(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_role(Role.CAREERS_LEADER, Role.AWARDING_BODY_ADMIN)
+@require_role(Role.CAREERS_LEADER, Role.AWARDING_BODY_ADMIN, Role.CONSORTIUM_ADMIN)
 @require_http_methods(["GET", "POST"])
 def provider_invite(request: HttpRequest, urn: int) -> HttpResponse:
-    provider = get_provider(request.user, urn, manage=True)
+    """The careers leader invites the provider's people; the Consortium too, with a reason; the
+    Awarding Body only the first careers leader of a client that has none (`_invite` says 403)."""
+    provider = get_provider(request.user, urn)
     return _invite(
         request,
         provider=provider,
@@ -297,10 +373,12 @@ def _safe_next(request: HttpRequest) -> str:
 
 def _manageable_invitation(request: HttpRequest, pk: int) -> Invitation:
     invitation = get_object_or_404(
-        Invitation.objects.select_related("awarding_body", "provider"), pk=pk, accepted_at=None, revoked_at=None
+        Invitation.objects.select_related("awarding_body", "provider", "invited_by__membership"),
+        pk=pk,
+        accepted_at=None,
+        revoked_at=None,
     )
-    allowed = roles_user_may_invite(request.user, awarding_body=invitation.awarding_body, provider=invitation.provider)
-    if invitation.role not in allowed:
+    if not may_withdraw_invitation(request.user, invitation):
         raise Http404("No such invitation")
     return invitation
 
@@ -314,24 +392,57 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_safe_next(request))
 
 
+def _next_page(request: HttpRequest) -> str:
+    """The same-site page to go back to (from the form or the link), or the home page."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else reverse("home")
+
+
+def _change_person(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
+    """Confirmation page, then the change: deactivate (`active=False`) or reactivate a person."""
+    person = get_object_or_404(
+        User.objects.select_related("membership__provider", "membership__awarding_body"), pk=pk, is_active=not active
+    )
+    if not may_change_person(request.user, person):
+        raise Http404("No such person")
+    provider = person.membership.provider
+    consortium = role_is(request, Role.CONSORTIUM_ADMIN)
+    refusal = "" if active else deactivation_refusal(request.user, person)
+    # A confirmation without a reason posts no fields, so the form is bound by the method, not the data.
+    data = request.POST if request.method == "POST" else None
+    form = PersonChangeForm(data, reason_required=reason_required(request.user, provider))
+    back = _next_page(request)
+    if request.method == "POST" and not refusal and form.is_valid():
+        reason = form.cleaned_data.get("reason", "")
+        try:
+            if active:
+                actions.reactivate_user(user=person, actor=request.user, reason=reason)
+            else:
+                actions.deactivate_user(
+                    user=person, actor=request.user, reason=reason, protect_last_leader=not consortium
+                )
+        except actions.PersonChangeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{person} can sign in again." if active else f"{person} can no longer sign in.")
+            return redirect(back)
+    return render(
+        request,
+        "organisations/person_change.html",
+        {"form": form, "person": person, "active": active, "refusal": refusal, "back": back},
+    )
+
+
 @require_role(Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN, Role.CAREERS_LEADER)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User.objects.select_related("membership"), pk=pk, is_active=True)
-    membership = getattr(person, "membership", None)
-    if membership is None or person.pk == request.user.pk:
-        raise Http404("No such person")
-    body = membership.awarding_body
-    provider = membership.provider
-    if body is None and provider is None:
-        allowed = roles_user_may_invite(request.user)
-    else:
-        allowed = roles_user_may_invite(request.user, awarding_body=body, provider=provider)
-    if membership.role not in allowed:
-        raise Http404("No such person")
-    actions.deactivate_user(user=person, actor=request.user)
-    messages.success(request, f"{person} can no longer sign in.")
-    return redirect(_safe_next(request))
+    return _change_person(request, pk, active=False)
+
+
+@require_role(Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN, Role.CAREERS_LEADER)
+@require_http_methods(["GET", "POST"])
+def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_person(request, pk, active=True)
 
 
 @require_http_methods(["GET", "POST"])

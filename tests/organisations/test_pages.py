@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from qic.core.models import AuditEvent
 from qic.frameworks.models import Edition
-from qic.organisations.models import AssessorAssignment, AwardingBody, Provider
+from qic.organisations.models import AssessorAssignment, AwardingBody, ClientRequest, Provider
 from tests.conftest import Cast
 from tests.factories import ProviderFactory, assign
 
@@ -245,23 +245,26 @@ def test_add_client_already_ours(client: Client, cast: Cast) -> None:
     assert response.context["form"].errors == {"urn": ["Alpha Academy is already a client of North Awards"]}
 
 
-def test_add_client_without_a_body(client: Client, cast: Cast) -> None:
+def test_add_client_without_a_body_asks_the_provider(client: Client, cast: Cast) -> None:
     free: Provider = ProviderFactory(name="Gamma School", awarding_body=None)
     client.force_login(cast.ab1_admin)
 
     response = client.post(add_client_url(cast), {"urn": str(free.urn)})
 
     assert response.status_code == 302
-    assert response["Location"] == f"/providers/{free.urn}/"
+    assert response["Location"] == f"/awarding-bodies/{cast.ab1.pk}/"
+    # Nothing is attached until the provider (here, with nobody yet: the Consortium) accepts.
     free.refresh_from_db()
-    assert free.awarding_body == cast.ab1
-    event = AuditEvent.objects.get(action="provider.client_added")
+    assert free.awarding_body is None
+    request = ClientRequest.objects.get()
+    assert (request.awarding_body, request.provider, request.status) == (cast.ab1, free, "pending")
+    event = AuditEvent.objects.get(action="provider.client_requested")
     assert event.actor == cast.ab1_admin
-    assert event.object_id == str(free.pk)
-    assert (event.before, event.after) == ({"awarding_body_id": None}, {"awarding_body_id": cast.ab1.pk})
     assert (event.awarding_body_id_ref, event.provider_id_ref) == (cast.ab1.pk, free.pk)
-    # The new client now shows on the body's home page.
-    assert "Gamma School" in client.get("/home/").content.decode()
+    assert not AuditEvent.objects.filter(action="provider.client_added").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "We have asked Gamma School to accept North Awards as its Awarding Body." in page
+    assert "Waiting for an answer" in page
 
 
 def test_add_client_to_another_body_is_404(client: Client, cast: Cast) -> None:
