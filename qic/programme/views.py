@@ -467,21 +467,38 @@ def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     plain = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         _token, plain = actions.create_api_token(
-            provider_id=provider.pk, name=form.cleaned_data["name"], actor=request.user
+            provider_id=provider.pk,
+            name=data["name"],
+            scope=data["scope"],
+            valid_days=data["valid_days"],
+            actor=request.user,
         )
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(provider=provider).select_related("created_by")
+    tokens = list(ApiToken.objects.filter(provider=provider).select_related("created_by"))
     return render(
-        request, "programme/api_tokens.html", {"provider": provider, "form": form, "tokens": tokens, "plain": plain}
+        request,
+        "programme/api_tokens.html",
+        {
+            "provider": provider,
+            "form": form,
+            "plain": plain,
+            "now": timezone.now(),
+            "tokens": [t for t in tokens if t.revoked_at is None],
+            "revoked": [t for t in tokens if t.revoked_at is not None],
+        },
     )
 
 
 @require_role()
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_token_revoke(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST revokes."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
-    token = get_object_or_404(ApiToken, provider=provider, pk=pk, revoked_at=None)
-    actions.revoke_api_token(token=token, actor=request.user)
-    messages.success(request, f"The token “{token.name}” no longer works.")
-    return redirect("api_tokens", urn=provider.urn)
+    token = get_object_or_404(ApiToken.objects.select_related("created_by"), provider=provider, pk=pk, revoked_at=None)
+    if request.method == "POST":
+        actions.revoke_api_token(token=token, actor=request.user)
+        messages.success(request, f"The token “{token.name}” no longer works.")
+        return redirect("api_tokens", urn=provider.urn)
+    return render(request, "programme/api_token_revoke.html", {"provider": provider, "token": token})
