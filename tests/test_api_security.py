@@ -329,3 +329,23 @@ def test_a_bad_cache_url_or_rate_stops_the_start(monkeypatch: pytest.MonkeyPatch
 
 def test_tokens_are_never_stored_in_plain(cast: Cast, plain: str) -> None:
     assert not ApiToken.objects.filter(token_hash__contains=plain[4:]).exists()
+
+
+def test_an_unexpected_error_is_a_logged_json_500(caplog: pytest.LogCaptureFixture, db: None) -> None:
+    from ninja.testing import TestClient
+
+    from qic.api_security import QicNinjaAPI
+
+    broken = QicNinjaAPI(title="Broken", urls_namespace="broken-api-for-tests")
+
+    @broken.get("/boom")
+    def boom(request: Any) -> None:
+        raise RuntimeError("the disk is on fire")
+
+    response = TestClient(broken).get("/boom")
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "Something went wrong on our side. It has been logged; please try again later."
+    }
+    assert "the disk is on fire" not in response.content.decode()
+    assert "the disk is on fire" in caplog.text
