@@ -295,3 +295,34 @@ def test_another_providers_token_cannot_be_revoked_under_our_urn(client: Client,
     assert client.post(f"/providers/{cast.p1.urn}/api-tokens/{theirs.pk}/revoke/").status_code == 404
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
+
+
+# --- The migration -------------------------------------------------------------------------------
+
+
+def test_tokens_made_before_scopes_keep_writing_and_expire_a_year_after_they_were_made(
+    transactional_db: None, cast: Cast
+) -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("programme", "0002_tally_covering_index")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old_apps = executor.loader.project_state(before).apps
+        made = timezone.now() - dt.timedelta(days=10)
+        old_token = old_apps.get_model("programme", "ApiToken").objects.create(
+            provider_id=cast.p1.pk,
+            name="Old SIMS",
+            token_hash="a" * 64,
+            prefix="abcdefgh",
+            created_by_id=cast.p1_leader.pk,
+        )
+        old_apps.get_model("programme", "ApiToken").objects.filter(pk=old_token.pk).update(created_at=made)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())  # every app back to its latest
+    token = ApiToken.objects.get(pk=old_token.pk)
+    assert token.scope == ApiToken.Scope.READ_WRITE
+    assert token.expires_at == made + dt.timedelta(days=365)
