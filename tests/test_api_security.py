@@ -349,3 +349,15 @@ def test_an_unexpected_error_is_a_logged_json_500(caplog: pytest.LogCaptureFixtu
     }
     assert "the disk is on fire" not in response.content.decode()
     assert "the disk is on fire" in caplog.text
+
+
+LATIN_1 = st.text(st.characters(codec="latin-1", exclude_categories=["Cc"]), max_size=80)
+
+
+@given(header=st.one_of(LATIN_1, LATIN_1.map(lambda t: f"Bearer {t}"), LATIN_1.map(lambda t: f"Bearer qic_{t}")))
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_authorization_header_makes_the_api_fail(settings: Any, cast: Cast, header: str) -> None:
+    settings.API_RATE_PER_IP = "100000/min"
+    response = Client().get(f"/api/v1/providers/{cast.p1.urn}/benchmarks", headers={"Authorization": header})
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.domain.academic import academic_year_of, year_label
@@ -462,6 +463,7 @@ def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
+@never_cache  # the page shows a new token's secret once: no browser or proxy may keep a copy
 def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     form = ApiTokenForm(request.POST or None)

@@ -326,3 +326,10 @@ def test_tokens_made_before_scopes_keep_writing_and_expire_a_year_after_they_wer
     token = ApiToken.objects.get(pk=old_token.pk)
     assert token.scope == ApiToken.Scope.READ_WRITE
     assert token.expires_at == made + dt.timedelta(days=365)
+
+
+def test_the_token_page_is_never_cached(client: Client, cast: Cast) -> None:
+    client.force_login(cast.p1_leader)
+    response = client.post(f"/providers/{cast.p1.urn}/api-tokens/", {"name": "S", "scope": "read", "valid_days": "30"})
+    assert "qic-token" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
