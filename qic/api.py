@@ -11,10 +11,12 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, NinjaAPI, Schema, Status
+from ninja import File, Schema, Status
 from ninja.files import UploadedFile
-from ninja.security import HttpBearer, django_auth
+from ninja.params import P, PathEx, QueryEx
+from ninja.security import django_auth
 
+from qic.api_security import ProviderToken, QicNinjaAPI
 from qic.domain.academic import academic_year_of
 from qic.frameworks.models import Edition
 from qic.learners.actions import file_kind, start_learner_import
@@ -25,24 +27,6 @@ from qic.organisations.models import Provider
 from qic.programme import actions as programme_actions
 from qic.programme import queries
 from qic.programme.models import Activity, ApiToken
-
-
-class ProviderToken(HttpBearer):
-    """`Authorization: Bearer qic_…`: a provider's token acts as the careers leader who made it,
-    for that provider only."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        found = (
-            ApiToken.objects.select_related("created_by", "provider")
-            .filter(token_hash=programme_actions.hash_token(token), revoked_at=None, created_by__is_active=True)
-            .first()
-        )
-        if found is None:
-            return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-        request.user = found.created_by
-        return found
-
 
 TOKEN_OR_SESSION = [ProviderToken(), django_auth]
 
@@ -56,12 +40,22 @@ def provider_for_api(request: HttpRequest, urn: int, need: Capability) -> Provid
     return provider
 
 
-api = NinjaAPI(
+# Bounds on query parameters, so that no number or string reaches the database that it cannot
+# hold (a 20-digit offset, a NUL byte in PostgreSQL text): such input answers 422 instead.
+MAX_PAGE = 500
+MAX_OFFSET = 1_000_000  # far more providers than England has
+NO_NUL = r"^[^\x00]*$"
+
+
+api = QicNinjaAPI(
     title="QiC Platform API",
     version="1.0.0",
     description=(
         "Read and write QiC Platform data from an MIS or another tool. Endpoints that carry "
-        "organisation data need a signed-in session; another organisation's objects answer 404."
+        "organisation data need a signed-in session or a provider's token (401 without); another "
+        "organisation's objects answer 404 and a role without access 403. A read-only token may "
+        "only read. Calls are limited per token (or session) and per IP address: 429 says how many "
+        "seconds to wait in `Retry-After`."
     ),
     urls_namespace="api-1.0.0",
 )
@@ -148,7 +142,7 @@ def list_editions(request: HttpRequest) -> list[Edition]:
 
 
 @api.get("/frameworks/{code}", response={200: EditionOut, 404: ErrorOut}, tags=["national criteria"])
-def edition_detail(request: HttpRequest, code: str) -> EditionOut:
+def edition_detail(request: HttpRequest, code: PathEx[str, P(max_length=100, pattern=NO_NUL)]) -> EditionOut:
     edition = get_object_or_404(Edition, code=code)
     sections = edition.sections.prefetch_related("criteria__see_also", "criteria__notes").order_by("number")
     return EditionOut(
@@ -203,12 +197,16 @@ def _provider_out(provider: object) -> ProviderOut:
 
 
 @api.get("/providers", response=list[ProviderOut], auth=django_auth, tags=["providers"])
-def list_providers(request: HttpRequest, q: str = "", limit: int = 100, offset: int = 0) -> list[ProviderOut]:
+def list_providers(
+    request: HttpRequest,
+    q: QueryEx[str, P(max_length=200, pattern=NO_NUL, description="Part of the provider's name")] = "",
+    limit: QueryEx[int, P(ge=1, le=MAX_PAGE)] = 100,
+    offset: QueryEx[int, P(ge=0, le=MAX_OFFSET)] = 0,
+) -> list[ProviderOut]:
     providers = visible_providers(request.user).select_related("awarding_body").order_by("name")
     if q:
         providers = providers.filter(name__icontains=q)
-    limit = max(1, min(limit, 500))
-    return [_provider_out(p) for p in providers[max(offset, 0) : max(offset, 0) + limit]]
+    return [_provider_out(p) for p in providers[offset : offset + limit]]
 
 
 @api.get("/providers/{urn}", response={200: ProviderOut, 404: ErrorOut}, auth=django_auth, tags=["providers"])
@@ -398,7 +396,11 @@ class ActivityOut(Schema):
     auth=TOKEN_OR_SESSION,
     tags=["activities"],
 )
-def list_activities(request: HttpRequest, urn: int, year: int | None = None) -> list[ActivityOut]:
+def list_activities(
+    request: HttpRequest,
+    urn: int,
+    year: QueryEx[int | None, P(ge=1900, le=9999, description="2025 for 2025/26; default: the current year")] = None,
+) -> list[ActivityOut]:
     provider = provider_for_api(request, urn, Capability.VIEW_LEARNERS)
     year = year if year is not None else academic_year_of(timezone.localdate())
     return [

@@ -209,6 +209,50 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 100
 
+
+def cache_from_url(url: str) -> dict[str, str]:
+    """CACHE_URL -> one CACHES entry: locmem:// (the default), db://TABLE (run createcachetable),
+    redis://HOST:PORT/DB or rediss://… (needs the redis package), file:///PATH."""
+    scheme, _, rest = url.partition("://")
+    backends = {
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+        "db": "django.core.cache.backends.db.DatabaseCache",
+        "redis": "django.core.cache.backends.redis.RedisCache",
+        "rediss": "django.core.cache.backends.redis.RedisCache",
+        "file": "django.core.cache.backends.filebased.FileBasedCache",
+    }
+    if scheme not in backends:
+        raise ImproperlyConfigured(f"CACHE_URL must start with one of {', '.join(backends)}: not {url!r}")
+    location = url if scheme.startswith("redis") else rest or {"db": "qic_cache"}.get(scheme, "qic")
+    return {"BACKEND": backends[scheme], "LOCATION": location}
+
+
+# The cache holds the API's throttling counts. Each process has its own LocMemCache, so with
+# several gunicorn workers every worker counts separately: production should share one cache
+# (CACHE_URL=db://qic_cache after `manage.py createcachetable`, or Redis).
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate such as 120/min: a number of calls per s, min, hour or day."""
+    value = os.environ.get(name, default).strip()
+    count, _, period = value.partition("/")
+    if not count.isdigit() or period not in {"s", "sec", "m", "min", "h", "hour", "d", "day"}:
+        raise ImproperlyConfigured(f"{name} must look like 120/min (per s, min, hour or day): not {value!r}")
+    return value
+
+
+# API throttling: calls per token (or per signed-in session), and per IP address for calls with
+# neither (including refused credentials). Over the limit the API answers 429 with Retry-After.
+API_RATE_PER_TOKEN = env_rate("API_RATE_PER_TOKEN", "120/min")
+API_RATE_PER_IP = env_rate("API_RATE_PER_IP", "60/min")
+# How many proxies in front of the app add to X-Forwarded-For: the client's address is taken that
+# many entries from the right, so a caller cannot dodge the per-IP limit by sending the header.
+# 0 uses REMOTE_ADDR only.
+NINJA_NUM_PROXIES = int(
+    os.environ.get("API_NUM_PROXIES", "1" if PRODUCTION and env_bool("BEHIND_PROXY", default=True) else "0")
+)
+
 # Background jobs (learner imports) run in a thread after the request; tests run them inline.
 QIC_JOBS_INLINE = env_bool("QIC_JOBS_INLINE", default=QIC_ENV == "test")
 QIC_UPLOAD_MAX_BYTES = int(os.environ.get("QIC_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

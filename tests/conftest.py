@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from qic.frameworks.loading import load_edition, read_edition_file
 from qic.frameworks.models import Edition
@@ -25,6 +26,12 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
     # Background jobs run before the response in tests, so assertions see their results.
     settings.QIC_JOBS_INLINE = True  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # The cache holds the API's throttling counts; each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -139,7 +139,7 @@ def p1_adviser(cast: Cast) -> dict[str, Any]:
 
 
 def p1_token(cast: Cast) -> dict[str, Any]:
-    token, _ = create_api_token(provider_id=cast.p1.pk, name="MIS", actor=cast.p1_leader)
+    token, _ = create_api_token(provider_id=cast.p1.pk, name="MIS", scope="read", actor=cast.p1_leader)
     return {"urn": cast.p1.urn, "pk": token.pk}
 
 
@@ -337,7 +337,8 @@ ACCESS: dict[str, Row] = {
     "benchmark_export": Row(p1_export, capability(FIGURE_VIEWERS)),
     "programme_answers": Row(p1_urn, capability(FIGURE_VIEWERS)),
     "api_tokens": Row(p1_urn, capability(LEADER)),
-    "api_token_revoke": Row(p1_token, as_status(capability(LEADER), REDIRECT), method="post"),
+    # GET is the confirmation page; the POST that revokes is walked in tests/programme/test_api_tokens.py.
+    "api_token_revoke": Row(p1_token, capability(LEADER)),
     # Accreditation (issue 4): by capability on p1's round with ab1.
     "accreditation_dashboard": Row(
         no_kwargs,

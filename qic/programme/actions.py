@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -253,22 +254,40 @@ def answer_programme_question(
     return answer
 
 
+# How long a new token may work: the choices offered when it is made. A year is the default and
+# the longest, so that a forgotten token stops working by itself.
+TOKEN_VALIDITY_DAYS = (30, 90, 365)
+DEFAULT_TOKEN_VALIDITY_DAYS = 365
+
+
 @transaction.atomic
-def create_api_token(*, provider_id: int, name: str, actor: Any) -> tuple[ApiToken, str]:
-    """Create a token for MIS integrations; returns it with the plain value, shown only once."""
+def create_api_token(
+    *, provider_id: int, name: str, scope: str, actor: Any, valid_days: int = DEFAULT_TOKEN_VALIDITY_DAYS
+) -> tuple[ApiToken, str]:
+    """Create a token for MIS integrations; returns it with the plain value, shown only once.
+
+    `scope` is `ApiToken.Scope.READ` or `READ_WRITE`; the token expires `valid_days` from now
+    (one of TOKEN_VALIDITY_DAYS). Writes an `api_token.created` audit event.
+    """
+    if scope not in ApiToken.Scope.values:
+        raise ValueError(f"Unknown token scope: {scope!r}")
+    if valid_days not in TOKEN_VALIDITY_DAYS:
+        raise ValueError(f"A token is valid for one of {TOKEN_VALIDITY_DAYS} days, not {valid_days}")
     plain = "qic_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         provider_id=provider_id,
         name=name,
         token_hash=hash_token(plain),
         prefix=plain[4:12],
+        scope=scope,
+        expires_at=timezone.now() + dt.timedelta(days=valid_days),
         created_by=actor,
     )
     audit.record(
         actor=actor,
         action="api_token.created",
         obj=token,
-        after={"name": name, "prefix": token.prefix},
+        after={"name": name, "prefix": token.prefix, "scope": scope, "expires_at": token.expires_at},
         provider_id=provider_id,
     )
     return token, plain
@@ -276,13 +295,14 @@ def create_api_token(*, provider_id: int, name: str, actor: Any) -> tuple[ApiTok
 
 @transaction.atomic
 def revoke_api_token(*, token: ApiToken, actor: Any) -> None:
+    """Stop the token working now; writes an `api_token.revoked` audit event."""
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit.record(
         actor=actor,
         action="api_token.revoked",
         obj=token,
-        after={"revoked_at": token.revoked_at},
+        after={"name": token.name, "prefix": token.prefix, "revoked_at": token.revoked_at},
         provider_id=token.provider_id,
     )
 

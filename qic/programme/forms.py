@@ -8,7 +8,10 @@ from qic.core.forms import GovukForm, GovukModelForm
 from qic.domain.activities import SUBTYPES, ActivityType
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
-from qic.programme.models import Activity, Adviser, Interview
+from qic.programme.actions import DEFAULT_TOKEN_VALIDITY_DAYS, TOKEN_VALIDITY_DAYS
+from qic.programme.models import Activity, Adviser, ApiToken, Interview
+
+TOKEN_VALIDITY_LABELS = {30: "After 30 days", 90: "After 90 days", 365: "After 1 year"}
 
 YEAR_GROUP_CHOICES = [(y, f"Year {y}") for y in range(7, 15)]
 
@@ -200,4 +203,29 @@ class ProgrammeAnswerForm(GovukForm):
 
 
 class ApiTokenForm(GovukForm):
-    name = forms.CharField(max_length=100, label="What the token is for", help_text="For example: SIMS nightly sync")
+    name = forms.CharField(
+        max_length=100,
+        label="What the token is for",
+        help_text="For example: SIMS nightly sync",
+        error_messages={"required": "Enter what the token is for"},
+    )
+    # Read-only is chosen unless the careers leader picks otherwise: it is the safer of the two.
+    scope = forms.ChoiceField(
+        label="What the token may do",
+        choices=[
+            (ApiToken.Scope.READ, "Read only: benchmark figures and activities"),
+            (ApiToken.Scope.READ_WRITE, "Read and write: also send learner files and attendance registers"),
+        ],
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the token may only read, or read and write"},
+    )
+    valid_days = forms.TypedChoiceField(
+        label="When the token stops working",
+        choices=[(days, TOKEN_VALIDITY_LABELS[days]) for days in TOKEN_VALIDITY_DAYS],
+        coerce=int,
+        initial=DEFAULT_TOKEN_VALIDITY_DAYS,
+        widget=forms.RadioSelect,
+        help_text="Create a new token before this one expires.",
+        error_messages={"required": "Choose when the token stops working"},
+    )

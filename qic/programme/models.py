@@ -7,6 +7,8 @@ year, so the benchmark figures come from one GROUP BY over participations.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -210,14 +212,24 @@ class ProgrammeAnswer(models.Model):
 
 
 class ApiToken(models.Model):
-    """A provider's token for MIS integrations; only its SHA-256 is stored."""
+    """A provider's token for MIS integrations; only its SHA-256 is stored.
+
+    A token acts as the person who made it, for this provider only, and only until `expires_at`.
+    A read-only token may call only the API's reading (GET) endpoints.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        READ_WRITE = "read_write", "Read and write"
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -226,6 +238,13 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE
+
+    def has_expired(self, now: dt.datetime) -> bool:
+        return self.expires_at <= now
 
 
 class LearnerTally(models.Model):

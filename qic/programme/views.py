@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.core import audit
@@ -498,26 +499,44 @@ def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
+@never_cache  # the page shows a new token's secret once: no browser or proxy may keep a copy
 def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     form = ApiTokenForm(request.POST or None)
     plain = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         _token, plain = actions.create_api_token(
-            provider_id=provider.pk, name=form.cleaned_data["name"], actor=request.user
+            provider_id=provider.pk,
+            name=data["name"],
+            scope=data["scope"],
+            valid_days=data["valid_days"],
+            actor=request.user,
         )
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(provider=provider).select_related("created_by")
+    tokens = list(ApiToken.objects.filter(provider=provider).select_related("created_by"))
     return render(
-        request, "programme/api_tokens.html", {"provider": provider, "form": form, "tokens": tokens, "plain": plain}
+        request,
+        "programme/api_tokens.html",
+        {
+            "provider": provider,
+            "form": form,
+            "plain": plain,
+            "now": timezone.now(),
+            "tokens": [t for t in tokens if t.revoked_at is None],
+            "revoked": [t for t in tokens if t.revoked_at is not None],
+        },
     )
 
 
 @require_role()
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_token_revoke(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST revokes."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
-    token = get_object_or_404(ApiToken, provider=provider, pk=pk, revoked_at=None)
-    actions.revoke_api_token(token=token, actor=request.user)
-    messages.success(request, f"The token “{token.name}” no longer works.")
-    return redirect("api_tokens", urn=provider.urn)
+    token = get_object_or_404(ApiToken.objects.select_related("created_by"), provider=provider, pk=pk, revoked_at=None)
+    if request.method == "POST":
+        actions.revoke_api_token(token=token, actor=request.user)
+        messages.success(request, f"The token “{token.name}” no longer works.")
+        return redirect("api_tokens", urn=provider.urn)
+    return render(request, "programme/api_token_revoke.html", {"provider": provider, "token": token})

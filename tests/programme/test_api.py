@@ -36,7 +36,7 @@ def bearer(plain: str) -> dict[str, str]:
 
 @pytest.fixture
 def token(cast: Cast) -> tuple[ApiToken, str]:
-    return actions.create_api_token(provider_id=cast.p1.pk, name="SIMS", actor=cast.p1_leader)
+    return actions.create_api_token(provider_id=cast.p1.pk, name="SIMS", scope="read_write", actor=cast.p1_leader)
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_a_token_reaches_only_its_own_provider_even_when_its_creator_sees_more(
 ) -> None:
     """An Awarding Body admin sees every client's figures; a token made for one client does not."""
     other_client = ProviderFactory(name="Gamma School", awarding_body=cast.ab1)
-    _token, plain = actions.create_api_token(provider_id=cast.p1.pk, name="Figures", actor=cast.ab1_admin)
+    _token, plain = actions.create_api_token(provider_id=cast.p1.pk, name="Figures", scope="read", actor=cast.ab1_admin)
     client.force_login(cast.ab1_admin)
     assert client.get(f"/api/v1/providers/{other_client.urn}/benchmarks?year=2025").status_code == 200
     assert api.get(f"/api/v1/providers/{cast.p1.urn}/benchmarks?year=2025", headers=bearer(plain)).status_code == 200
@@ -193,7 +193,9 @@ def test_no_or_a_wrong_token_is_401(api: Client, cast: Cast, header: dict[str, s
 
 def test_a_token_acts_with_its_creators_role(api: Client, cast: Cast) -> None:
     """A token made by a governor reads figures but cannot import learners or read the register."""
-    _token, plain = actions.create_api_token(provider_id=cast.p1.pk, name="Governor", actor=cast.p1_governor)
+    _token, plain = actions.create_api_token(
+        provider_id=cast.p1.pk, name="Governor", scope="read_write", actor=cast.p1_governor
+    )
     assert api.get(f"/api/v1/providers/{cast.p1.urn}/benchmarks", headers=bearer(plain)).status_code == 200
     assert api.get(f"/api/v1/providers/{cast.p1.urn}/activities", headers=bearer(plain)).status_code == 403
     response = api.post(
@@ -440,7 +442,8 @@ def test_the_openapi_schema_documents_the_benchmarks_endpoint(api: Client, db: N
     assert parameters["year"]["in"] == "query"
     assert parameters["year"]["required"] is False
     assert parameters["urn"]["in"] == "path"
-    assert set(operation["responses"]) == {"200", "404"}
+    assert set(operation["responses"]) == {"200", "401", "403", "404", "429"}
+    assert operation["responses"]["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
     assert len(operation["security"]) == 2  # a provider token or a session
     assert "/api/v1/providers/{urn}/learners/import" in schema["paths"]
     assert "/api/v1/providers/{urn}/activities/{activity_id}/attendance" in schema["paths"]

@@ -743,7 +743,7 @@ def test_creating_a_token_shows_it_once_and_revoking_stops_it(client: Client, ca
     client.force_login(cast.p1_leader)
     url = f"/providers/{cast.p1.urn}/api-tokens/"
     assert "No tokens yet." in client.get(url).content.decode()
-    response = client.post(url, {"name": "SIMS nightly sync"})
+    response = client.post(url, {"name": "SIMS nightly sync", "scope": "read", "valid_days": "365"})
     assert response.status_code == 200
     html = response.content.decode()
     match = re.search(r'<code class="qic-token">(qic_[A-Za-z0-9_-]+)</code>', html)
@@ -763,7 +763,7 @@ def test_creating_a_token_shows_it_once_and_revoking_stops_it(client: Client, ca
     again = client.get(url).content.decode()
     assert plain not in again
     assert f"<code>{token.prefix}…</code>" in again
-    assert "Never" in row_containing(again, "SIMS nightly sync")
+    assert "Never used" in row_containing(again, "SIMS nightly sync")
 
     api = Client()
     assert benchmarks_with(api, cast, plain) == 200
@@ -774,7 +774,7 @@ def test_creating_a_token_shows_it_once_and_revoking_stops_it(client: Client, ca
     assert "The token “SIMS nightly sync” no longer works." in revoked.content.decode()
     token.refresh_from_db()
     assert token.revoked_at is not None
-    assert "Revoked" in row_containing(revoked.content.decode(), "SIMS nightly sync")
+    assert "Revoked tokens" in revoked.content.decode()
     assert benchmarks_with(api, cast, plain) == 401
     assert client.post(f"{url}{token.pk}/revoke/").status_code == 404  # already revoked
     assert [e.action for e in AuditEvent.objects.order_by("pk")] == ["api_token.created", "api_token.revoked"]
@@ -783,13 +783,14 @@ def test_creating_a_token_shows_it_once_and_revoking_stops_it(client: Client, ca
 @pytest.mark.parametrize(("name", "status"), [("p1_staff", 403), ("p1_governor", 403), ("p2_leader", 404)])
 def test_only_the_careers_leader_manages_tokens(client: Client, cast: Cast, name: str, status: int) -> None:
     client.force_login(cast.user(name))
-    assert client.post(f"/providers/{cast.p1.urn}/api-tokens/", {"name": "Sneaky"}).status_code == status
+    data = {"name": "Sneaky", "scope": "read_write", "valid_days": "365"}
+    assert client.post(f"/providers/{cast.p1.urn}/api-tokens/", data).status_code == status
     assert ApiToken.objects.count() == 0
 
 
 def test_an_empty_token_name_is_an_error(client: Client, cast: Cast) -> None:
     client.force_login(cast.p1_leader)
-    response = client.post(f"/providers/{cast.p1.urn}/api-tokens/", {"name": ""})
-    assert response.context["form"].errors == {"name": ["This field is required."]}
+    response = client.post(f"/providers/{cast.p1.urn}/api-tokens/", {"name": "", "scope": "read", "valid_days": "90"})
+    assert response.context["form"].errors == {"name": ["Enter what the token is for"]}
     assert response.context["plain"] is None
     assert ApiToken.objects.count() == 0
