@@ -64,10 +64,13 @@ def file_kind(data: bytes) -> str:
 
 
 def _size(size: int) -> str:
-    """20971520 -> '20 MB'; 1500 -> '1,500 bytes'."""
-    if size < 1024 * 1024:
+    """20971520 -> '20 MB'; 20971521 -> '20.1 MB' (rounded up, so a file just over a limit
+    never reads as the limit itself); 1500 -> '1,500 bytes'."""
+    megabyte = 1024 * 1024
+    if size < megabyte:
         return f"{size:,} bytes"
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    tenths = -(-size * 10 // megabyte)
+    return f"{tenths / 10:.1f}".removesuffix(".0") + " MB"
 
 
 def size_limit_problem(size: int) -> str | None:

@@ -46,7 +46,9 @@ def fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-def send(client: Client, provider: Provider, data: bytes, *, name: str = "learners.csv", full_import: bool = True) -> Any:
+def send(
+    client: Client, provider: Provider, data: bytes, *, name: str = "learners.csv", full_import: bool = True
+) -> Any:
     """POST the file to the import page, as the form does: it is checked, not imported."""
     post: dict[str, object] = {
         "file": SimpleUploadedFile(name, data, content_type="text/csv"),
