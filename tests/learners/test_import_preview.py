@@ -471,9 +471,9 @@ def test_the_api_does_not_do_a_full_import_unless_asked(cast: Cast, mis: dict[st
     roll = make_roll(cast.p1, 12)
     response = api_import(cast, mis, csv_of(roll[:4]))
     assert response.status_code == 200
+    assert Learner.objects.filter(left_on__isnull=False).count() == 0
     body = response.json()
     assert (body["status"], body["full_import"], body["unchanged"], body["left"]) == ("done", False, 4, 0)
-    assert Learner.objects.filter(left_on__isnull=False).count() == 0
 
 
 def test_an_api_dry_run_answers_the_preview_and_writes_nothing(cast: Cast, mis: dict[str, str]) -> None:
