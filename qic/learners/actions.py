@@ -272,7 +272,8 @@ def start_learner_import(
     """
     with transaction.atomic():
         for waiting in LearnerImport.objects.filter(
-            provider=provider, status__in=(LearnerImport.Status.READY, LearnerImport.Status.PENDING)
+            provider=provider,
+            status__in=(LearnerImport.Status.PENDING, LearnerImport.Status.CHECKING, LearnerImport.Status.READY),
         ).only("pk", "status"):
             _discard(waiting.pk, LearnerImport.Status.CANCELLED)
         job = LearnerImport.objects.create(
@@ -326,7 +327,10 @@ def check_learner_import(job_id: int, *, today: dt.date | None = None) -> Learne
 
 def _check(job_id: int, *, today: dt.date) -> LearnerImport:
     job = LearnerImport.objects.select_related("provider").get(pk=job_id)
-    LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.CHECKING)
+    if not LearnerImport.objects.filter(pk=job.pk, status=LearnerImport.Status.PENDING).update(
+        status=LearnerImport.Status.CHECKING
+    ):
+        return job  # replaced by a newer upload before the check started
     check = check_learner_file(
         provider=job.provider, kind=job.kind, data=bytes(job.data), full_import=job.full_import, today=today
     )

@@ -543,3 +543,17 @@ def test_the_api_caps_the_error_list(cast: Cast, mis: dict[str, str]) -> None:
     assert response.status_code == 422
     body = response.json()
     assert (len(body["errors"]), body["error_count"]) == (100, 120)
+
+
+def test_a_file_replaced_before_its_check_started_is_not_checked(cast: Cast) -> None:
+    roll = make_roll(cast.p1, 5)
+    waiting = LearnerImport.objects.create(
+        provider=cast.p1, kind="csv", file_name="old.csv", data=csv_of(roll), full_import=True
+    )
+    actions.start_learner_import(
+        provider=cast.p1, kind="csv", file_name="new.csv", data=csv_of(roll), full_import=False, actor=cast.p1_leader
+    )
+    # The thread for the first file starts late: it finds the job cancelled and leaves it so.
+    assert actions.check_learner_import(waiting.pk).status == LearnerImport.Status.CANCELLED
+    waiting.refresh_from_db()
+    assert (waiting.status, bytes(waiting.data)) == ("cancelled", b"")
