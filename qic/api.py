@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from ninja import File, Schema, Status
 from ninja.files import UploadedFile
@@ -19,8 +21,16 @@ from ninja.security import django_auth
 from qic.api_security import ProviderToken, QicNinjaAPI
 from qic.domain.academic import academic_year_of
 from qic.frameworks.models import Edition
-from qic.learners.actions import file_kind, start_learner_import
-from qic.learners.models import LearnerImport
+from qic.learners.actions import (
+    cancel_learner_import,
+    check_learner_file,
+    confirm_learner_import,
+    file_kind,
+    file_limit_problem,
+    size_limit_problem,
+    start_learner_import,
+)
+from qic.learners.models import Learner, LearnerImport
 from qic.learners.parsing import LearnerFileError
 from qic.organisations.access import Capability, get_provider, get_provider_for, membership_of, visible_providers
 from qic.organisations.models import Provider
@@ -306,28 +316,118 @@ class RowErrorOut(Schema):
     reason: str
 
 
+class LeavingLearnerOut(Schema):
+    upn: str
+    uln: str
+    forename: str
+    surname: str
+    year_group: int | None
+
+
 class LearnerImportOut(Schema):
     status: str
+    full_import: bool
     created: int
     updated: int
     unchanged: int
     left: int
+    roll: int
+    leaving: list[LeavingLearnerOut]
+    error_count: int
     errors: list[RowErrorOut]
+
+
+def _import_out(
+    status: str, *, full_import: bool, errors: list[dict[str, Any]] | None = None, **figures: Any
+) -> LearnerImportOut:
+    errors = errors or []
+    year = academic_year_of(timezone.localdate())
+    leaving = [
+        LeavingLearnerOut(
+            upn=learner.upn,
+            uln=learner.uln,
+            forename=learner.forename,
+            surname=learner.surname,
+            year_group=learner.year_group_in(year),
+        )
+        for learner in figures.pop("leaving", [])
+    ]
+    return LearnerImportOut(
+        status=status,
+        full_import=full_import,
+        created=figures.get("created", 0),
+        updated=figures.get("updated", 0),
+        unchanged=figures.get("unchanged", 0),
+        left=figures.get("left", len(leaving)),
+        roll=figures.get("roll", 0),
+        leaving=leaving,
+        error_count=figures.get("error_count", len(errors)),
+        errors=[RowErrorOut(**e) for e in errors[: settings.QIC_LEARNER_IMPORT_MAX_ERRORS]],
+    )
 
 
 @api.post(
     "/providers/{urn}/learners/import",
-    response={200: LearnerImportOut, 404: ErrorOut, 422: LearnerImportOut},
+    response={
+        200: LearnerImportOut,
+        404: ErrorOut,
+        409: LearnerImportOut,
+        413: LearnerImportOut,
+        422: LearnerImportOut,
+    },
     auth=TOKEN_OR_SESSION,
     tags=["learners"],
-    summary="Import learners from a CSV or CTF file (all or nothing)",
+    summary="Check, preview or import learners from a CSV or CTF file (all or nothing)",
 )
-def import_learners(request: HttpRequest, urn: int, file: File[UploadedFile], full_import: bool = True) -> Status[Any]:
-    """Upload the file as multipart form data (`file`). With `full_import`, learners on roll
-    who are missing from the file are marked as left. 422 lists every bad row; nothing is saved."""
+def import_learners(
+    request: HttpRequest,
+    urn: int,
+    file: File[UploadedFile],
+    full_import: bool = False,
+    dry_run: bool = False,
+    expect_left: int | None = None,
+) -> Status[Any]:
+    """Upload the file as multipart form data (`file`).
+
+    - `dry_run=true`: check the file and answer the preview (`status` "preview": the counts,
+      and every learner a full import would mark as left, with names); nothing is stored.
+    - `full_import=true` (never the default): learners on roll who are missing from the file
+      are marked as left. A real full import must also give `expect_left`, the number of
+      learners it should mark as left (from a dry run); if the file would mark a different
+      number, the answer is 409 with the preview and nothing is saved.
+    - 413: the file is over the size or row limit (checked before parsing). 422: the file has
+      problems, each with its line (the first 100, and `error_count` for all); nothing is saved.
+    """
     provider = provider_for_api(request, urn, Capability.MANAGE_LEARNERS)
-    data = file.read()
+    problem = size_limit_problem(file.size or 0)
+    data = file.read() if problem is None else b""
+    problem = problem or file_limit_problem(data)
+    if problem is not None:
+        return Status(413, _import_out("failed", full_import=full_import, errors=[{"line": 0, "reason": problem}]))
+    if full_import and expect_left is None and not dry_run:
+        reason = (
+            "A full import must say how many learners it expects to mark as left (expect_left): "
+            "run it with dry_run=true first to see who they are"
+        )
+        return Status(422, _import_out("failed", full_import=True, errors=[{"line": 0, "reason": reason}]))
     kind = file_kind(data)
+    if dry_run:
+        check = check_learner_file(
+            provider=provider, kind=kind, data=data, full_import=full_import, today=timezone.localdate()
+        )
+        if check.plan is None:
+            return Status(422, _import_out("failed", full_import=full_import, errors=check.errors))
+        plan = check.plan
+        preview = _import_out(
+            "preview",
+            full_import=full_import,
+            created=len(plan.new_learners),
+            updated=len(plan.updates),
+            unchanged=plan.unchanged,
+            roll=plan.roll_count,
+            leaving=plan.leaving,
+        )
+        return Status(200, preview)
     job = start_learner_import(
         provider=provider,
         kind=kind,
@@ -337,14 +437,43 @@ def import_learners(request: HttpRequest, urn: int, file: File[UploadedFile], fu
         actor=request.user,
         wait=True,
     )
-    out = LearnerImportOut(
-        status=job.status,
+    if job.status == LearnerImport.Status.READY:
+        if full_import and job.left_count != expect_left:
+            leaving = list(
+                Learner.objects.filter(provider=provider, pk__in=job.leaving_ids).order_by("surname", "forename")
+            )
+            cancel_learner_import(job=job, actor=request.user)
+            reason = (
+                f"This file would mark {job.left_count} learner{pluralize(job.left_count)} as left, "
+                f"not {expect_left} (expect_left). Nothing was imported."
+            )
+            refused = _import_out(
+                "refused",
+                full_import=True,
+                errors=[{"line": 0, "reason": reason}],
+                created=job.created_count,
+                updated=job.updated_count,
+                unchanged=job.unchanged_count,
+                roll=job.roll_count,
+                leaving=leaving,
+            )
+            return Status(409, refused)
+        confirm_learner_import(job=job, digest=job.plan_digest, actor=request.user, wait=True)
+        job.refresh_from_db()
+    out = _import_out(
+        job.status,
+        full_import=job.full_import,
+        errors=job.errors,
         created=job.created_count,
         updated=job.updated_count,
         unchanged=job.unchanged_count,
         left=job.left_count,
-        errors=[RowErrorOut(**e) for e in job.errors],
+        roll=job.roll_count,
+        error_count=job.problem_count,
     )
+    if job.status == LearnerImport.Status.STALE:
+        out.errors = [RowErrorOut(line=0, reason="The roll changed while the file was being checked: send it again")]
+        return Status(409, out)
     return Status(200 if job.status == LearnerImport.Status.DONE else 422, out)
 
 

@@ -256,3 +256,11 @@ NINJA_NUM_PROXIES = int(
 # Background jobs (learner imports) run in a thread after the request; tests run them inline.
 QIC_JOBS_INLINE = env_bool("QIC_JOBS_INLINE", default=QIC_ENV == "test")
 QIC_UPLOAD_MAX_BYTES = int(os.environ.get("QIC_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Learner imports: files are refused above these limits before they are parsed. 50,000 rows is
+# far above the largest school or trust roll; the first QIC_LEARNER_IMPORT_MAX_ERRORS row
+# problems are kept and shown ("and N more").
+QIC_LEARNER_IMPORT_MAX_BYTES = int(os.environ.get("QIC_LEARNER_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+QIC_LEARNER_IMPORT_MAX_ROWS = int(os.environ.get("QIC_LEARNER_IMPORT_MAX_ROWS", "50000"))
+QIC_LEARNER_IMPORT_MAX_ERRORS = int(os.environ.get("QIC_LEARNER_IMPORT_MAX_ERRORS", "100"))
+# A full import that would mark more than this share of the roll as left gets a warning.
+QIC_LEARNER_IMPORT_WARN_LEFT_PERCENT = int(os.environ.get("QIC_LEARNER_IMPORT_WARN_LEFT_PERCENT", "10"))

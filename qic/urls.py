@@ -53,6 +53,16 @@ urlpatterns = [
         learner_views.learner_import_status,
         name="learner_import_status",
     ),
+    path(
+        "providers/<int:urn>/learners/import/<int:pk>/confirm/",
+        learner_views.learner_import_confirm,
+        name="learner_import_confirm",
+    ),
+    path(
+        "providers/<int:urn>/learners/import/<int:pk>/cancel/",
+        learner_views.learner_import_cancel,
+        name="learner_import_cancel",
+    ),
     path("providers/<int:urn>/learners/<int:pk>/", learner_views.learner_detail, name="learner_detail"),
     path("providers/<int:urn>/learners/<int:pk>/edit/", learner_views.learner_edit, name="learner_edit"),
     path("providers/<int:urn>/activities/", programme_views.activity_list, name="activity_list"),

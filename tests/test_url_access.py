@@ -321,6 +321,8 @@ ACCESS: dict[str, Row] = {
     "learner_edit": Row(p1_learner, capability(LEADER)),
     "learner_import": Row(p1_urn, capability(LEADER)),
     "learner_import_status": Row(p1_import, capability(LEADER)),
+    "learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
+    "learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
     "activity_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "activity_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "activity_detail": Row(p1_activity, capability(LEARNER_VIEWERS)),

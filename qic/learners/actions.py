@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +16,17 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from qic.core import audit
-from qic.domain.academic import academic_year_of
+from qic.domain.academic import academic_year_of, year_label
 from qic.learners.models import FLAG_FIELDS, Learner, LearnerImport
-from qic.learners.parsing import LearnerFileError, LearnerRow, ParseResult, parse_ctf, parse_learner_csv
+from qic.learners.parsing import (
+    CtfHeader,
+    LearnerFileError,
+    LearnerRow,
+    ParseResult,
+    count_records,
+    parse_ctf,
+    parse_learner_csv,
+)
 from qic.organisations.models import Provider
 from qic.programme import tallies
 
@@ -38,9 +49,9 @@ IMPORTED_FIELDS = (
 LEARNER_AUDIT_FIELDS = ("upn", "uln", *IMPORTED_FIELDS, "year_group_recorded_in", "joined_on", "left_on")
 
 
-def _values(row: LearnerRow, today: dt.date) -> dict[str, Any]:
+def _values(row: LearnerRow, recorded_in: int) -> dict[str, Any]:
     values = {name: getattr(row, name) for name in IMPORTED_FIELDS}
-    values["year_group_recorded_in"] = academic_year_of(today) if row.year_group is not None else None
+    values["year_group_recorded_in"] = recorded_in if row.year_group is not None else None
     return values
 
 
@@ -49,32 +60,241 @@ def file_kind(data: bytes) -> str:
     return LearnerImport.Kind.CTF if data.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<") else LearnerImport.Kind.CSV
 
 
+# --- Limits, checked before any parsing -------------------------------------------------------
+
+
+def _size(size: int) -> str:
+    """20971520 -> '20 MB'; 20971521 -> '20.1 MB' (rounded up, so a file just over a limit
+    never reads as the limit itself); 1500 -> '1,500 bytes'."""
+    megabyte = 1024 * 1024
+    if size < megabyte:
+        return f"{size:,} bytes"
+    tenths = -(-size * 10 // megabyte)
+    return f"{tenths / 10:.1f}".removesuffix(".0") + " MB"
+
+
+def size_limit_problem(size: int) -> str | None:
+    """Why a learner file of `size` bytes is refused, or None. Checked before it is read."""
+    limit = settings.QIC_LEARNER_IMPORT_MAX_BYTES
+    if size > limit:
+        return (
+            f"The file is {_size(size)}: the largest learner file you can import is "
+            f"{_size(limit)}. Export fewer columns, or split the file by year group."
+        )
+    return None
+
+
+def file_limit_problem(data: bytes) -> str | None:
+    """Why a learner file is refused before parsing (too big, too many rows), or None."""
+    problem = size_limit_problem(len(data))
+    if problem is not None:
+        return problem
+    limit = settings.QIC_LEARNER_IMPORT_MAX_ROWS
+    rows = count_records(data, file_kind(data))
+    if rows > limit:
+        return (
+            f"The file has {rows:,} rows: the most one import can take is {limit:,}. "
+            "Split it into smaller files (each then imported without marking anyone as left)."
+        )
+    return None
+
+
+# --- The plan: what an import would change ----------------------------------------------------
+
+
+@dataclass
+class ImportPlan:
+    """What writing a checked file would do to the roll, and a digest of exactly that."""
+
+    new_learners: list[Learner] = field(default_factory=list)
+    # (learner with the new values set, the changed fields' old values)
+    updates: list[tuple[Learner, dict[str, Any]]] = field(default_factory=list)
+    unchanged: int = 0
+    leaving: list[Learner] = field(default_factory=list)
+    roll_count: int = 0
+    digest: str = ""
+
+
+def plan_learner_rows(
+    *, existing: list[Learner], rows: list[LearnerRow], full_import: bool, recorded_in: int
+) -> ImportPlan:
+    """Match each row to a learner by UPN (or ULN) and work out the change; reads only.
+
+    `existing` is every learner of the provider (on roll or not). The digest covers every
+    learner created, every field changed (before and after) and every learner marked as
+    left, so two plans with the same digest write the same thing.
+    """
+    plan = ImportPlan(roll_count=sum(1 for learner in existing if learner.left_on is None))
+    by_upn = {learner.upn: learner for learner in existing if learner.upn}
+    by_uln = {learner.uln: learner for learner in existing if learner.uln}
+    seen: set[int] = set()
+    for row in rows:
+        learner = (by_upn.get(row.upn) if row.upn else None) or (by_uln.get(row.uln) if row.uln else None)
+        values = _values(row, recorded_in)
+        if learner is None:
+            # The file does not say when a learner joined; None means "on roll as far as we know".
+            plan.new_learners.append(Learner(upn=row.upn, uln=row.uln, **values))
+            continue
+        seen.add(learner.pk)
+        before = audit.snapshot(learner, LEARNER_AUDIT_FIELDS)
+        for key, value in values.items():
+            setattr(learner, key, value)
+        if row.upn and not learner.upn:
+            learner.upn = row.upn
+        if row.uln and not learner.uln:
+            learner.uln = row.uln
+        learner.left_on = None  # back on roll, if they had left
+        after = audit.snapshot(learner, LEARNER_AUDIT_FIELDS)
+        changed = {k: before[k] for k in before if before[k] != after[k]}
+        if changed:
+            plan.updates.append((learner, changed))
+        else:
+            plan.unchanged += 1
+    if full_import:
+        plan.leaving = sorted(
+            (learner for learner in existing if learner.pk not in seen and learner.left_on is None),
+            key=lambda learner: (learner.surname.casefold(), learner.forename.casefold(), learner.pk),
+        )
+    content = {
+        "full": full_import,
+        "new": [audit.snapshot(learner, LEARNER_AUDIT_FIELDS) for learner in plan.new_learners],
+        "updated": [
+            [learner.pk, changed, {k: audit.snapshot(learner, changed)[k] for k in changed}]
+            for learner, changed in plan.updates
+        ],
+        "unchanged": plan.unchanged,
+        "leaving": [learner.pk for learner in plan.leaving],
+    }
+    plan.digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+    return plan
+
+
+@dataclass
+class ImportCheck:
+    """The outcome of checking a file against a provider's roll. Nothing is written."""
+
+    errors: list[dict[str, Any]]  # every problem, sorted by line
+    plan: ImportPlan | None  # None when there are errors
+    total_rows: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def check_learner_file(
+    *, provider: Provider, kind: str, data: bytes, full_import: bool, today: dt.date, lock: bool = False
+) -> ImportCheck:
+    """Parse `data`, apply the provider's rules and plan the import; writes nothing.
+
+    With `lock` (inside a transaction), the provider's learners are locked until it ends, so
+    the plan stays true while it is written.
+    """
+    try:
+        if kind == LearnerImport.Kind.CTF:
+            parsed = parse_ctf(data, today=today)
+        else:
+            parsed = parse_learner_csv(data, college=provider.is_college, today=today)
+    except LearnerFileError as exc:
+        return ImportCheck(errors=[{"line": 0, "reason": str(exc)}], plan=None)
+    notes: list[str] = []
+    errors = [{"line": e.line, "reason": e.reason} for e in parsed.errors]
+    recorded_in = academic_year_of(today)
+    if parsed.header is not None:
+        problem, note = _ctf_destination(provider, parsed.header)
+        if problem is not None:
+            return ImportCheck(errors=[{"line": 0, "reason": problem}], plan=None)
+        notes += [note] if note else []
+        if parsed.header.academic_year is not None:
+            # The year groups are those of the file's year; they roll forward from there.
+            recorded_in = parsed.header.academic_year
+            notes.append(f"The file's year groups are for {year_label(recorded_in)}.")
+    learners = Learner.objects.filter(provider=provider).order_by("pk")
+    existing = list(learners.select_for_update() if lock else learners)
+    errors += _school_rules(provider, parsed)
+    errors += _identifier_conflicts(existing, parsed)
+    total = len(parsed.rows) + len(parsed.errors)
+    if errors:
+        return ImportCheck(errors=sorted(errors, key=lambda e: e["line"]), plan=None, total_rows=total, notes=notes)
+    plan = plan_learner_rows(existing=existing, rows=parsed.rows, full_import=full_import, recorded_in=recorded_in)
+    return ImportCheck(errors=[], plan=plan, total_rows=total, notes=notes)
+
+
+def _as_number(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def _ctf_destination(provider: Provider, header: CtfHeader) -> tuple[str | None, str | None]:
+    """(why the CTF is refused, None) if it is addressed to another school; else (None, a note).
+
+    A CTF names its destination by URN or by DfE number (LA code and establishment number);
+    ours come from GIAS. When neither can be compared, the preview says where the file was
+    addressed so that the leader can see it before confirming.
+    """
+    dest = header.destination
+    ours = f"{provider.name} (URN {provider.urn})"
+    refused = "This Common Transfer File is addressed to {dest}, not to {ours}. Nothing was imported."
+    if dest.urn:
+        if _as_number(dest.urn) != provider.urn:
+            return refused.format(dest=f"URN {dest.urn}", ours=ours), None
+        return None, f"Addressed to URN {dest.urn}: this school."
+    la, estab = _as_number(dest.la), _as_number(dest.estab)
+    if la is None or estab is None:
+        shown = "/".join(part for part in (dest.la, dest.estab) if part) or "nothing"
+        return None, f"The file does not name the school it is for (its destination is {shown})."
+    number = f"DfE number {dest.dfe_number}"
+    own_la, own_estab = _as_number(provider.la_code), _as_number(provider.establishment_number)
+    if (own_la, own_estab) == (la, estab):
+        return None, f"Addressed to {number}: this school."
+    other = (
+        Provider.objects.filter(la_code__in=[dest.la, str(la)], establishment_number__in=[dest.estab, str(estab)])
+        .exclude(pk=provider.pk)
+        .first()
+    )
+    if other is not None:
+        return refused.format(dest=f"{other.name} (URN {other.urn}, {number})", ours=ours), None
+    if own_estab is not None or (own_la is not None and own_la != la):
+        mine = f"{provider.la_code}/{provider.establishment_number}" if own_estab is not None else None
+        ours_in_full = f"{ours[:-1]}, DfE number {mine})" if mine else f"{ours[:-1]}, LA {provider.la_code})"
+        return refused.format(dest=number, ours=ours_in_full), None
+    return None, f"Addressed to {number}, which could not be checked against this school's record."
+
+
+# --- Jobs: check, preview, confirm or cancel ---------------------------------------------------
+
+
 def start_learner_import(
     *, provider: Provider, kind: str, file_name: str, data: bytes, full_import: bool, actor: Any, wait: bool = False
 ) -> LearnerImport:
-    """Store the upload and process it: in the background, or before returning with `wait`.
+    """Store the upload and check it (in the background, or before returning with `wait`).
 
-    Returns the job; its page polls for progress. The API waits, so callers get the result.
+    Nothing on the roll changes: the job ends READY with a preview (or FAILED with the
+    problems) and waits for confirm_learner_import. An older preview of the same provider
+    that was never confirmed is cancelled and its file discarded, so at most one file of
+    personal data waits at a time.
     """
-    job = LearnerImport.objects.create(
-        provider=provider,
-        kind=kind,
-        file_name=file_name[:255],
-        data=data,
-        full_import=full_import,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    with transaction.atomic():
+        for waiting in LearnerImport.objects.filter(
+            provider=provider,
+            status__in=(LearnerImport.Status.PENDING, LearnerImport.Status.CHECKING, LearnerImport.Status.READY),
+        ).only("pk", "status"):
+            _discard(waiting.pk, LearnerImport.Status.CANCELLED)
+        job = LearnerImport.objects.create(
+            provider=provider,
+            kind=kind,
+            file_name=file_name[:255],
+            data=data,
+            full_import=full_import,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
     if wait:
-        return process_learner_import(job.pk)
-    run_in_background(lambda: process_learner_import(job.pk))
+        return check_learner_import(job.pk)
+    run_in_background(lambda: check_learner_import(job.pk))
     return job
 
 
 def run_in_background(task: Callable[[], object]) -> None:
     """Run `task` after the current transaction commits: in a thread, or inline when configured.
 
-    A thread keeps the request fast for large files; QIC_JOBS_INLINE (tests, the API) runs it
-    before the response so the caller gets the result at once.
+    A thread keeps the request fast for large files; QIC_JOBS_INLINE (tests) runs it before
+    the response so the caller gets the result at once.
     """
 
     if getattr(settings, "QIC_JOBS_INLINE", False):
@@ -90,57 +310,127 @@ def run_in_background(task: Callable[[], object]) -> None:
     transaction.on_commit(lambda: threading.Thread(target=wrapped, daemon=True).start())
 
 
-def process_learner_import(job_id: int, *, today: dt.date | None = None) -> LearnerImport:
-    """Check every row, then write everything or nothing. Returns the finished job.
+def check_learner_import(job_id: int, *, today: dt.date | None = None) -> LearnerImport:
+    """Check the job's file and store the preview (READY) or the problems (FAILED).
 
-    An unexpected error fails the job with a message (the save is one transaction, so nothing
-    was written) rather than leaving it "Saving" for ever.
+    Writes only to the job. An unexpected error fails the job with a message rather than
+    leaving it "Checking" for ever.
     """
     try:
-        return _process(job_id, today=today)
+        return _check(job_id, today=today or timezone.localdate())
     except Exception:
-        logger.exception("Learner import %s failed", job_id)
-        job = LearnerImport.objects.get(pk=job_id)
-        return _fail(job, [{"line": 0, "reason": "Something went wrong while saving. Nothing was imported."}])
-
-
-def _process(job_id: int, *, today: dt.date | None) -> LearnerImport:
-    job = LearnerImport.objects.select_related("provider", "created_by").get(pk=job_id)
-    today = today or timezone.localdate()
-    LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.CHECKING)
-    try:
-        parsed = (
-            parse_ctf(bytes(job.data))
-            if job.kind == LearnerImport.Kind.CTF
-            else parse_learner_csv(bytes(job.data), college=job.provider.is_college)
+        logger.exception("Learner import %s could not be checked", job_id)
+        return _fail(
+            job_id, [{"line": 0, "reason": "Something went wrong while checking the file. Nothing was imported."}]
         )
-    except LearnerFileError as exc:
-        return _fail(job, [{"line": 0, "reason": str(exc)}])
-    LearnerImport.objects.filter(pk=job.pk).update(total_rows=len(parsed.rows) + len(parsed.errors))
-    errors = [{"line": e.line, "reason": e.reason} for e in parsed.errors]
-    errors += _school_rules(job.provider, parsed)
-    errors += _identifier_conflicts(job.provider, parsed)
-    if errors:
-        return _fail(job, sorted(errors, key=lambda e: e["line"]))
-    LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.SAVING, processed_rows=0)
-    counts = apply_learner_rows(
-        provider=job.provider,
-        rows=parsed.rows,
-        full_import=job.full_import,
-        actor=job.created_by or f"learner import {job.pk}",
-        today=today,
-        progress=lambda done: LearnerImport.objects.filter(pk=job.pk).update(processed_rows=done),
-        job=job,
+
+
+def _check(job_id: int, *, today: dt.date) -> LearnerImport:
+    job = LearnerImport.objects.select_related("provider").get(pk=job_id)
+    if not LearnerImport.objects.filter(pk=job.pk, status=LearnerImport.Status.PENDING).update(
+        status=LearnerImport.Status.CHECKING
+    ):
+        return job  # replaced by a newer upload before the check started
+    check = check_learner_file(
+        provider=job.provider, kind=job.kind, data=bytes(job.data), full_import=job.full_import, today=today
     )
-    LearnerImport.objects.filter(pk=job.pk).update(
-        status=LearnerImport.Status.DONE,
-        processed_rows=len(parsed.rows),
-        finished_at=timezone.now(),
-        data=b"",  # the file holds personal data; once imported it is not kept
-        **counts,
+    if check.plan is None:
+        return _fail(job.pk, check.errors, total_rows=check.total_rows)
+    plan = check.plan
+    LearnerImport.objects.filter(pk=job.pk, status=LearnerImport.Status.CHECKING).update(
+        status=LearnerImport.Status.READY,
+        total_rows=check.total_rows,
+        processed_rows=check.total_rows,
+        created_count=len(plan.new_learners),
+        updated_count=len(plan.updates),
+        unchanged_count=plan.unchanged,
+        left_count=len(plan.leaving),
+        leaving_ids=[learner.pk for learner in plan.leaving],
+        roll_count=plan.roll_count,
+        plan_digest=plan.digest,
+        notes=check.notes,
     )
-    job.refresh_from_db()
-    return job
+    return LearnerImport.objects.get(pk=job.pk)
+
+
+def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait: bool = False) -> bool:
+    """Start writing a previewed import; False if it is no longer waiting or `digest` is not its
+    preview's (someone confirmed or cancelled it, or a newer check replaced it).
+
+    The claim is one conditional UPDATE, so a double click starts one write. The write itself
+    (in the background, or before returning with `wait`) recomputes the plan under a lock and
+    writes only if it is exactly the one previewed: see save_learner_import.
+    """
+    claimed = LearnerImport.objects.filter(
+        pk=job.pk, provider_id=job.provider_id, status=LearnerImport.Status.READY, plan_digest=digest
+    ).update(status=LearnerImport.Status.SAVING, processed_rows=0)
+    if not claimed:
+        return False
+    actor_label = actor if getattr(actor, "is_authenticated", False) else f"learner import {job.pk}"
+    if wait:
+        save_learner_import(job.pk, actor=actor_label)
+    else:
+        run_in_background(lambda: save_learner_import(job.pk, actor=actor_label))
+    return True
+
+
+def save_learner_import(job_id: int, *, actor: Any, today: dt.date | None = None) -> LearnerImport:
+    """Write a confirmed import, all or nothing, if the roll still gives the previewed plan.
+
+    Ends DONE (the file discarded), STALE if the roll changed since the check (nothing
+    written, file discarded), or FAILED on an unexpected error (nothing written).
+    """
+    today = today or timezone.localdate()
+    try:
+        with transaction.atomic():
+            job = LearnerImport.objects.select_related("provider").get(pk=job_id, status=LearnerImport.Status.SAVING)
+            check = check_learner_file(
+                provider=job.provider,
+                kind=job.kind,
+                data=bytes(job.data),
+                full_import=job.full_import,
+                today=today,
+                lock=True,
+            )
+            if check.plan is None or check.plan.digest != job.plan_digest:
+                _discard(job.pk, LearnerImport.Status.STALE)
+                return LearnerImport.objects.get(pk=job.pk)
+            counts = _apply(provider=job.provider, plan=check.plan, actor=actor, today=today, job=job)
+            LearnerImport.objects.filter(pk=job.pk).update(
+                status=LearnerImport.Status.DONE,
+                processed_rows=check.total_rows,
+                finished_at=timezone.now(),
+                data=b"",  # the file holds personal data; once imported it is not kept
+                leaving_ids=[],
+                **counts,
+            )
+    except Exception:
+        logger.exception("Learner import %s failed while saving", job_id)
+        return _fail(job_id, [{"line": 0, "reason": "Something went wrong while saving. Nothing was imported."}])
+    return LearnerImport.objects.get(pk=job_id)
+
+
+@transaction.atomic
+def cancel_learner_import(*, job: LearnerImport, actor: Any) -> bool:
+    """Discard a previewed import's file without writing anything; False if it is not waiting."""
+    if not _discard(job.pk, LearnerImport.Status.CANCELLED, only_from=LearnerImport.Status.READY):
+        return False
+    audit.record(
+        actor=actor,
+        action="learners.import_cancelled",
+        obj=job,
+        after={"file_name": job.file_name, "full_import": job.full_import},
+        provider_id=job.provider_id,
+    )
+    return True
+
+
+def _discard(job_id: int, status: str, *, only_from: str | None = None) -> int:
+    """End a job without importing: its file and the preview's names are not kept."""
+    jobs = LearnerImport.objects.filter(pk=job_id)
+    if only_from is not None:
+        jobs = jobs.filter(status=only_from)
+    return jobs.update(status=status, data=b"", leaving_ids=[], finished_at=timezone.now())
 
 
 def _school_rules(provider: Provider, parsed: ParseResult) -> list[dict[str, Any]]:
@@ -154,17 +444,12 @@ def _school_rules(provider: Provider, parsed: ParseResult) -> list[dict[str, Any
     ]
 
 
-def _identifier_conflicts(provider: Provider, parsed: ParseResult) -> list[dict[str, Any]]:
+def _identifier_conflicts(existing: list[Learner], parsed: ParseResult) -> list[dict[str, Any]]:
     """Rows whose UPN and ULN belong to two different learners on record, or that match a
     learner another row already matched. Saving them would break the one-UPN/one-ULN rule
     (an IntegrityError part-way through) or update one learner twice."""
-    by_upn: dict[str, int] = {}
-    by_uln: dict[str, int] = {}
-    for pk, upn, uln in Learner.objects.filter(provider=provider).values_list("pk", "upn", "uln"):
-        if upn:
-            by_upn[upn] = pk
-        if uln:
-            by_uln[uln] = pk
+    by_upn = {learner.upn: learner.pk for learner in existing if learner.upn}
+    by_uln = {learner.uln: learner.pk for learner in existing if learner.uln}
     errors: list[dict[str, Any]] = []
     matched: dict[int, int] = {}  # learner pk -> first line that matched it
     for row in parsed.rows:
@@ -186,77 +471,44 @@ def _identifier_conflicts(provider: Provider, parsed: ParseResult) -> list[dict[
     return errors
 
 
-def _fail(job: LearnerImport, errors: list[dict[str, Any]]) -> LearnerImport:
-    LearnerImport.objects.filter(pk=job.pk).update(
-        status=LearnerImport.Status.FAILED, errors=errors, finished_at=timezone.now(), data=b""
+def _fail(job_id: int, errors: list[dict[str, Any]], *, total_rows: int | None = None) -> LearnerImport:
+    """End the job with its problems: the first QIC_LEARNER_IMPORT_MAX_ERRORS kept, all counted."""
+    extra = {"total_rows": total_rows} if total_rows is not None else {}
+    LearnerImport.objects.filter(pk=job_id).update(
+        status=LearnerImport.Status.FAILED,
+        errors=errors[: settings.QIC_LEARNER_IMPORT_MAX_ERRORS],
+        error_count=len(errors),
+        finished_at=timezone.now(),
+        data=b"",
+        leaving_ids=[],
+        **extra,
     )
-    job.refresh_from_db()
-    return job
+    return LearnerImport.objects.get(pk=job_id)
 
 
-@transaction.atomic
-def apply_learner_rows(
-    *,
-    provider: Provider,
-    rows: list[LearnerRow],
-    full_import: bool,
-    actor: Any,
-    today: dt.date,
-    progress: Callable[[int], object] | None = None,
-    job: LearnerImport | None = None,
-) -> dict[str, int]:
-    """Create or update learners by UPN (or ULN); mark those missing from a full import as left.
+def _apply(*, provider: Provider, plan: ImportPlan, actor: Any, today: dt.date, job: LearnerImport) -> dict[str, int]:
+    """Write `plan`, with one audit event per learner changed and one for the import.
 
-    Returns the created / updated / unchanged / left counts. Writes one audit event per
-    changed learner with the fields before and after.
+    Call inside the transaction that computed the plan. Returns the counts for the job.
     """
-    existing = list(Learner.objects.filter(provider=provider))
-    by_upn = {learner.upn: learner for learner in existing if learner.upn}
-    by_uln = {learner.uln: learner for learner in existing if learner.uln}
-    seen: set[int] = set()
     area_changed: list[int] = []
-    created = updated = unchanged = 0
-    new_learners: list[Learner] = []
-    for index, row in enumerate(rows, start=1):
-        learner = (by_upn.get(row.upn) if row.upn else None) or (by_uln.get(row.uln) if row.uln else None)
-        values = _values(row, today)
-        if learner is None:
-            # The file does not say when a learner joined; None means "on roll as far as we know".
-            new_learners.append(Learner(provider=provider, upn=row.upn, uln=row.uln, **values))
-        else:
-            seen.add(learner.pk)
-            before = audit.snapshot(learner, LEARNER_AUDIT_FIELDS)
-            for key, value in values.items():
-                setattr(learner, key, value)
-            if row.upn and not learner.upn:
-                learner.upn = row.upn
-            if row.uln and not learner.uln:
-                learner.uln = row.uln
-            if learner.left_on is not None:
-                learner.left_on = None  # back on roll
-            after = audit.snapshot(learner, LEARNER_AUDIT_FIELDS)
-            if before == after:
-                unchanged += 1
-            else:
-                learner.save()
-                updated += 1
-                changed = {k: before[k] for k in before if before[k] != after[k]}
-                if "curriculum_area" in changed:
-                    area_changed.append(learner.pk)
-                audit.record(
-                    actor=actor,
-                    action="learner.updated",
-                    obj=learner,
-                    before=changed,
-                    after={k: after[k] for k in changed},
-                    provider_id=provider.pk,
-                    learner_id=learner.pk,
-                )
-        if progress and index % 250 == 0:
-            progress(index)
-    Learner.objects.bulk_create(new_learners, batch_size=500)
-    created = len(new_learners)
-    for learner in new_learners:
+    for learner, changed in plan.updates:
+        learner.save()
+        if "curriculum_area" in changed:
+            area_changed.append(learner.pk)
+        audit.record(
+            actor=actor,
+            action="learner.updated",
+            obj=learner,
+            before=changed,
+            after={k: audit.snapshot(learner, changed)[k] for k in changed},
+            provider_id=provider.pk,
+            learner_id=learner.pk,
+        )
+    for learner in plan.new_learners:
+        learner.provider = provider
+    Learner.objects.bulk_create(plan.new_learners, batch_size=500)
+    for learner in plan.new_learners:
         audit.record(
             actor=actor,
             action="learner.created",
@@ -266,32 +518,26 @@ def apply_learner_rows(
             learner_id=learner.pk,
         )
     tallies.refresh(area_changed)
-    left = 0
-    if full_import:
-        for learner in existing:
-            if learner.pk not in seen and learner.left_on is None:
-                learner.left_on = today
-                learner.save(update_fields=["left_on", "updated_at"])
-                left += 1
-                audit.record(
-                    actor=actor,
-                    action="learner.left",
-                    obj=learner,
-                    before={"left_on": None},
-                    after={"left_on": today},
-                    provider_id=provider.pk,
-                    learner_id=learner.pk,
-                )
-    if job is not None:
+    for learner in plan.leaving:
+        learner.left_on = today
+        learner.save(update_fields=["left_on", "updated_at"])
         audit.record(
             actor=actor,
-            action="learners.imported",
-            obj=job,
-            after={"created": created, "updated": updated, "unchanged": unchanged, "left": left},
+            action="learner.left",
+            obj=learner,
+            before={"left_on": None},
+            after={"left_on": today},
             provider_id=provider.pk,
-            learner_data=True,
+            learner_id=learner.pk,
         )
-    return {"created_count": created, "updated_count": updated, "unchanged_count": unchanged, "left_count": left}
+    counts = {
+        "created": len(plan.new_learners),
+        "updated": len(plan.updates),
+        "unchanged": plan.unchanged,
+        "left": len(plan.leaving),
+    }
+    audit.record(actor=actor, action="learners.imported", obj=job, after=counts, provider_id=provider.pk)
+    return {f"{name}_count": count for name, count in counts.items()}
 
 
 LEARNER_EDIT_FIELDS = (

@@ -3,31 +3,69 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from qic.core.forms import GovukForm, GovukModelForm
+from qic.learners.actions import file_limit_problem, size_limit_problem
 from qic.learners.models import Learner
 
-MAX_LEARNER_FILE_BYTES = 20 * 1024 * 1024
+
+def _is_full(value: str) -> bool:
+    return value == "full"
 
 
 class LearnerImportForm(GovukForm):
+    """The upload. Size and row limits are checked here, before the file is parsed."""
+
     file = forms.FileField(
         label="Learner file",
-        help_text="A CSV export from your MIS, or a Common Transfer File (CTF) XML. Up to 20 MB.",
         error_messages={"empty": "The selected file is empty", "required": "Select a file to import"},
     )
-    full_import = forms.BooleanField(
-        required=False,
-        initial=True,
-        label="This file lists every learner on roll",
-        help_text="Learners missing from the file are then marked as left. They are never deleted.",
+    # Radios with no default: a full import marks everyone missing from the file as left, so
+    # it must be a deliberate choice (a 4-row file once marked 914 learners as left).
+    full_import = forms.TypedChoiceField(
+        label="Does this file list every learner on roll?",
+        choices=[
+            ("partial", "No: only add and update the learners in this file"),
+            ("full", "Yes: it is the whole roll, so mark learners who are not in it as left"),
+        ],
+        coerce=_is_full,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Choose yes only for a complete export of everyone on roll. Learners marked as left "
+            "are never deleted, and you see who they are before anything is saved."
+        ),
+        error_messages={
+            "required": "Select whether the file lists every learner on roll",
+            "invalid_choice": "Select whether the file lists every learner on roll",
+        },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.data_bytes = b""
+        self.fields["file"].help_text = (
+            "A CSV export from your MIS, or a Common Transfer File (CTF) XML. Up to "
+            f"{settings.QIC_LEARNER_IMPORT_MAX_BYTES // (1024 * 1024)} MB and "
+            f"{settings.QIC_LEARNER_IMPORT_MAX_ROWS:,} learners."
+        )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_LEARNER_FILE_BYTES:
-            raise forms.ValidationError("The file must be smaller than 20 MB")
+        # The size first, from what the upload says, before reading the file at all.
+        problem = size_limit_problem(upload.size)
+        if problem is None:
+            self.data_bytes = upload.read()
+            problem = file_limit_problem(self.data_bytes)
+        if problem is not None:
+            raise forms.ValidationError(problem)
         return upload
+
+
+class ConfirmImportForm(GovukForm):
+    """Confirming posts the digest of the preview the leader saw (see LearnerImport)."""
+
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 class LearnerForm(GovukModelForm):

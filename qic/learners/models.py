@@ -105,7 +105,14 @@ class Learner(models.Model):
 
 
 class LearnerImport(models.Model):
-    """One upload of a learner file, processed in the background with visible progress."""
+    """One upload of a learner file: checked and previewed first, written only when confirmed.
+
+    The stored file is checked in the background (status CHECKING); the careers leader sees
+    the preview (READY) and confirms it (SAVING, then DONE) or cancels it (CANCELLED). The
+    preview keeps a digest of exactly what it would change; the confirmation recomputes the
+    changes and writes them only if the digest is the same, else the job is STALE and the
+    leader is asked to check the file again.
+    """
 
     class Kind(models.TextChoices):
         CSV = "csv", "CSV"
@@ -114,21 +121,31 @@ class LearnerImport(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to start"
         CHECKING = "checking", "Checking rows"
+        READY = "ready", "Checked: waiting for you to confirm"
         SAVING = "saving", "Saving"
         DONE = "done", "Imported"
         FAILED = "failed", "Not imported"
+        CANCELLED = "cancelled", "Cancelled"
+        STALE = "stale", "Not imported: the roll changed after the check"
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="learner_imports")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     file_name = models.CharField(max_length=255)
     data = models.BinaryField()
+    # Never the default: marking everyone missing from a 4-row file as left is a deliberate choice.
     full_import = models.BooleanField(
-        default=True, help_text="Learners on roll who are missing from the file are marked as left"
+        default=False, help_text="Learners on roll who are missing from the file are marked as left"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)  # [{"line": 3, "reason": "..."}]
+    errors = models.JSONField(default=list, blank=True)  # the first few: [{"line": 3, "reason": "..."}]
+    error_count = models.PositiveIntegerField(default=0)  # all of them, stored or not
+    # The preview: what confirming would change, and a digest of exactly that.
+    leaving_ids = models.JSONField(default=list, blank=True)  # learners a full import marks as left
+    roll_count = models.PositiveIntegerField(default=0)  # learners on roll when checked
+    plan_digest = models.CharField(max_length=64, blank=True)
+    notes = models.JSONField(default=list, blank=True)  # what the check found worth saying, e.g. a CTF's source
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
@@ -145,10 +162,33 @@ class LearnerImport(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        """Nothing more happens without the leader: the page stops polling."""
+        return self.status in (
+            self.Status.READY,
+            self.Status.DONE,
+            self.Status.FAILED,
+            self.Status.CANCELLED,
+            self.Status.STALE,
+        )
 
     @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
         return 0 if not self.total_rows else int(100 * self.processed_rows / self.total_rows)
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem found; older jobs stored them all and no count."""
+        return max(self.error_count, len(self.errors))
+
+    @property
+    def problems_not_shown(self) -> int:
+        return self.problem_count - len(self.errors)
+
+    @property
+    def left_percent(self) -> int:
+        """The share of the roll a full import would mark as left, rounded up."""
+        if not self.roll_count:
+            return 0
+        return -(-100 * len(self.leaving_ids) // self.roll_count)

@@ -27,13 +27,13 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn, Protocol
 from xml.etree import ElementTree
 from xml.parsers import expat
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from qic.domain.academic import age_on
+from qic.domain.academic import age_on, chronological_year_group
 from qic.domain.upn import validate_upn
 
 if TYPE_CHECKING:
@@ -72,9 +72,43 @@ class RowError:
 
 
 @dataclass(frozen=True)
+class School:
+    """A school as a CTF header names it: LA code and establishment number, and maybe a URN."""
+
+    la: str  # "" if absent
+    estab: str  # "" if absent
+    urn: str  # "" if absent
+    name: str  # "" if absent
+
+    @property
+    def dfe_number(self) -> str:
+        """'888/9002', or "" when the header does not give both parts as digits."""
+        if self.la.isdigit() and self.estab.isdigit():
+            return f"{self.la}/{self.estab}"
+        return ""
+
+    def describe(self) -> str:
+        parts = [self.name] if self.name else []
+        if self.urn:
+            parts.append(f"URN {self.urn}")
+        if self.dfe_number:
+            parts.append(f"DfE number {self.dfe_number}")
+        return ", ".join(parts) or "no school named"
+
+
+@dataclass(frozen=True)
+class CtfHeader:
+    source: School
+    destination: School
+    academic_year: int | None  # SourceSchool/AcademicYear: the year the file's year groups are for
+
+
+@dataclass(frozen=True)
 class ParseResult:
     rows: list[LearnerRow]
     errors: list[RowError]
+    # CTF only; not compared, so a test can state just the rows and errors it expects.
+    header: CtfHeader | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -760,17 +794,19 @@ def _first_text(element: ElementTree.Element, paths: Iterable[str]) -> tuple[str
 
 
 def parse_ctf(data: bytes, *, today: dt.date | None = None) -> ParseResult:
-    """Read the pupils in a DfE Common Transfer File.
+    """Read the header and the pupils in a DfE Common Transfer File.
 
     Each LearnerRow's `line` is the pupil's ordinal in the file (1 = first Pupil element),
     and row errors start "pupil N (UPN ...)". Pupil premium, young carers, HE intentions and
     the college fields are not in a CTF: they are False or blank. Raises LearnerFileError for
-    a file that is not a well-formed CTF.
+    a file that is not a well-formed CTF, or whose academic year does not fit its pupils'
+    year groups and dates of birth (see ctf_academic_year_problem).
     """
     today = today or _today_in_england()
     root = _parse_xml(data)
     if root.tag != "CTfile":
         raise LearnerFileError(f"Root element is {root.tag}, not CTfile: this is not a Common Transfer File")
+    header = _ctf_header(root)
     identifiers = _Identifiers("pupil {first} has it already")
     learners: list[LearnerRow] = []
     errors: list[RowError] = []
@@ -783,7 +819,95 @@ def parse_ctf(data: bytes, *, today: dt.date | None = None) -> ParseResult:
             errors.append(RowError(line=ordinal, reason=f"{who}: {'; '.join(reasons)}"))
         else:
             learners.append(learner)
-    return ParseResult(rows=learners, errors=errors)
+    problem = ctf_academic_year_problem(header.academic_year, learners)
+    if problem is not None:
+        raise LearnerFileError(problem)
+    return ParseResult(rows=learners, errors=errors, header=header)
+
+
+def _school(element: ElementTree.Element | None) -> School:
+    if element is None:
+        return School(la="", estab="", urn="", name="")
+    return School(
+        la=_first_text(element, ("LEA", "LA", "DestLA"))[0],
+        estab=_first_text(element, ("Estab", "Establishment"))[0],
+        urn=_child_text(element, "URN"),
+        name=_child_text(element, "SchoolName"),
+    )
+
+
+def _ctf_header(root: ElementTree.Element) -> CtfHeader:
+    """The sending and receiving schools and the academic year, from `Header`.
+
+    Older files put the destination in `DestLA`/`DestEstab` directly under Header rather than
+    in a `DestSchool` element; both are read.
+    """
+    header = root.find("Header")
+    if header is None:  # then it names no school and no year: the preview says so
+        header = ElementTree.Element("Header")
+    destination = _school(header.find("DestSchool"))
+    if not (destination.la or destination.estab or destination.urn):
+        destination = School(la=_child_text(header, "DestLA"), estab=_child_text(header, "DestEstab"), urn="", name="")
+    year_text = _child_text(header, "SourceSchool/AcademicYear") or _child_text(header, "AcademicYear")
+    academic_year: int | None = None
+    if year_text:
+        # "2025" or, in some exports, "2025/26" or "2025-26": the starting calendar year.
+        match = re.fullmatch(r"([0-9]{4})(?:\s*[/-]\s*[0-9]{2,4})?", year_text)
+        if match is None:
+            raise LearnerFileError(f"The CTF header's academic year {year_text!r} is not a year such as 2025")
+        academic_year = int(match.group(1))
+    return CtfHeader(source=_school(header.find("SourceSchool")), destination=destination, academic_year=academic_year)
+
+
+def _year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def ctf_academic_year_problem(academic_year: int | None, rows: Sequence[LearnerRow]) -> str | None:
+    """Why the CTF's academic year does not fit its pupils, or None if it does.
+
+    A pupil's year group is normally their age on the 31 August before the year starts, minus
+    4 (chronological_year_group); a few pupils are taught out of their year group, so the
+    file fits when at least half of its pupils are in the year group their age gives for that
+    academic year. Otherwise the year groups belong to another year (a file exported last
+    year, or a header that is wrong), and importing it would put every pupil in the wrong year.
+    """
+    if academic_year is None or not rows:
+        return None
+    fitting: dict[int, int] = {}
+    for row in rows:
+        if row.year_group is None:
+            continue
+        # The academic year in which this pupil's age gives this year group.
+        year = academic_year + (row.year_group - chronological_year_group(row.date_of_birth, academic_year))
+        fitting[year] = fitting.get(year, 0) + 1
+    counted = sum(fitting.values())
+    if not counted or 2 * fitting.get(academic_year, 0) >= counted:
+        return None
+    best, count = max(fitting.items(), key=lambda item: (item[1], item[0]))
+    return (
+        f"The CTF header says academic year {_year_label(academic_year)}, but the year groups of "
+        f"{count} of {counted} pupils fit their dates of birth in {_year_label(best)}, and only "
+        f"{fitting.get(academic_year, 0)} fit {_year_label(academic_year)}. Export a current "
+        "file from your MIS, or check its academic year."
+    )
+
+
+_CSV_LINE = re.compile(rb"\n")
+_CTF_PUPIL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Pupil[\s>/]")
+
+
+def count_records(data: bytes, kind: str) -> int:
+    """How many learner records a file holds at most, counted without parsing it.
+
+    CSV: lines after the header (a quoted cell with a line break makes this an over-count,
+    never an under-count). CTF: Pupil start tags. Used to refuse a file over the row limit
+    before any parsing starts.
+    """
+    if kind == "ctf":
+        return len(_CTF_PUPIL.findall(data))
+    lines = len(_CSV_LINE.findall(data)) + (0 if data.endswith(b"\n") else 1)
+    return max(0, lines - 1)
 
 
 def _learner_from_ctf(

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Q, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.core import audit
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
 from qic.learners import actions
-from qic.learners.forms import LearnerForm, LearnerImportForm
+from qic.learners.forms import ConfirmImportForm, LearnerForm, LearnerImportForm
 from qic.learners.models import Learner, LearnerImport
 from qic.learners.parsing import LEARNER_CSV_COLUMNS
 from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
+from qic.organisations.models import Provider
 from qic.programme import queries
 from qic.programme.models import Interview, Participation
 
@@ -138,17 +142,16 @@ def learner_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 @require_role()
 @require_http_methods(["GET", "POST"])
 def learner_import(request: HttpRequest, urn: int) -> HttpResponse:
+    """Upload a file; it is checked and previewed, and nothing is written until confirmed."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     form = LearnerImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        kind = actions.file_kind(data)
         job = actions.start_learner_import(
             provider=provider,
-            kind=kind,
+            kind=actions.file_kind(form.data_bytes),
             file_name=upload.name,
-            data=data,
+            data=form.data_bytes,
             full_import=form.cleaned_data["full_import"],
             actor=request.user,
         )
@@ -163,8 +166,62 @@ def learner_import(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 def learner_import_status(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
-    """The job's page; htmx polls it for the progress partial until the job finishes."""
+    """The job's page: progress (htmx polls the partial), then the preview to confirm or cancel,
+    then the result."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     job = get_object_or_404(LearnerImport.objects.defer("data"), provider=provider, pk=pk)
     template = "learners/_import_progress.html" if request.headers.get("HX-Request") else "learners/import_status.html"
-    return render(request, template, {"provider": provider, "job": job})
+    return render(request, template, _status_context(provider, job))
+
+
+def _status_context(provider: Provider, job: LearnerImport, form: ConfirmImportForm | None = None) -> dict[str, Any]:
+    year = current_year()
+    leaving = []
+    if job.status == LearnerImport.Status.READY and job.leaving_ids:
+        leaving = [
+            (learner, learner.year_group_in(year))
+            for learner in Learner.objects.filter(provider=provider, pk__in=job.leaving_ids).order_by(
+                "surname", "forename", "pk"
+            )
+        ]
+    return {
+        "provider": provider,
+        "job": job,
+        "leaving": leaving,
+        "warn_left": job.full_import and job.left_percent > settings.QIC_LEARNER_IMPORT_WARN_LEFT_PERCENT,
+        "confirm_form": form or ConfirmImportForm(initial={"digest": job.plan_digest}),
+    }
+
+
+@require_role()
+@require_POST
+def learner_import_confirm(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """Write exactly what was previewed, or say why not."""
+    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    job = get_object_or_404(LearnerImport.objects.defer("data"), provider=provider, pk=pk)
+    form = ConfirmImportForm(request.POST)
+    if form.is_valid() and actions.confirm_learner_import(
+        job=job, digest=form.cleaned_data["digest"], actor=request.user
+    ):
+        return redirect("learner_import_status", urn=provider.urn, pk=job.pk)
+    messages.error(
+        request,
+        "This check is no longer waiting to be confirmed (it was confirmed, cancelled or replaced by a newer "
+        "file). Nothing more was imported.",
+    )
+    return redirect("learner_import_status", urn=provider.urn, pk=job.pk)
+
+
+@require_role()
+@require_POST
+def learner_import_cancel(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """Discard a previewed file without importing anything."""
+    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    job = get_object_or_404(LearnerImport.objects.defer("data"), provider=provider, pk=pk)
+    if actions.cancel_learner_import(job=job, actor=request.user):
+        messages.success(
+            request, f"Import of {job.file_name} cancelled: nothing was imported and the file was discarded."
+        )
+        return redirect("learner_import", urn=provider.urn)
+    messages.error(request, "This import is no longer waiting to be confirmed, so it cannot be cancelled.")
+    return redirect("learner_import_status", urn=provider.urn, pk=job.pk)

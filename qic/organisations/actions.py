@@ -37,6 +37,7 @@ GIAS_FIELDS = (
     "phase",
     "status",
     "la_code",
+    "establishment_number",
     "la_name",
     "region",
     "ukprn",

@@ -43,6 +43,7 @@ class GiasRecord:
     statutory_high_age: int | None
     has_sixth_form: bool  # OfficialSixthForm (name) == "Has a sixth form"
     number_of_pupils: int | None
+    establishment_number: str = ""  # EstablishmentNumber; with la_code, the DfE number CTFs use
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ TYPE_GROUP = "EstablishmentTypeGroup (name)"
 PHASE = "PhaseOfEducation (name)"
 FE_TYPE = "FurtherEducationType (name)"
 LA_CODE = "LA (code)"
+ESTABLISHMENT_NUMBER = "EstablishmentNumber"
 LA_NAME = "LA (name)"
 REGION = "GOR (name)"
 UKPRN = "UKPRN"
@@ -86,6 +88,7 @@ OPTIONAL_COLUMNS = (
     PHASE,
     FE_TYPE,
     LA_CODE,
+    ESTABLISHMENT_NUMBER,
     LA_NAME,
     REGION,
     UKPRN,
@@ -283,6 +286,7 @@ def _read_rows(
                 phase=phase,
                 status=status,
                 la_code=cell(row, LA_CODE),
+                establishment_number=cell(row, ESTABLISHMENT_NUMBER),
                 la_name=cell(row, LA_NAME),
                 region=cell(row, REGION),
                 ukprn=cell(row, UKPRN),

@@ -106,6 +106,9 @@ class Provider(models.Model):
     phase = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=60, blank=True)
     la_code = models.CharField("LA code", max_length=10, blank=True)
+    # GIAS EstablishmentNumber: with the LA code it is the "DfE number" that Common Transfer
+    # Files address a school by (DestSchool LEA + Estab).
+    establishment_number = models.CharField("establishment number", max_length=10, blank=True)
     la_name = models.CharField("local authority", max_length=120, blank=True)
     region = models.CharField(max_length=120, blank=True)
     ukprn = models.CharField("UKPRN", max_length=20, blank=True)

@@ -175,27 +175,68 @@ def test_employer_encounter_and_register_raise_bm5(cast: Cast, workspace: Worksp
 CSV_HEADER = "UPN,Forename,Surname,Date of birth,Sex,Year group\r\n"
 
 
-def upload_learners(page: Any, ws: Workspace, name: str, csv_text: str) -> None:
+def upload_learners(page: Any, ws: Workspace, name: str, csv_text: str, *, full: bool = False) -> None:
     page.goto(f"{ws.base}/learners/import/")
     page.get_by_label("Learner file").set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": csv_text.encode()}]
     )
-    page.get_by_role("button", name="Upload and import").click()
+    choice = (
+        "Yes: it is the whole roll, so mark learners who are not in it as left"
+        if full
+        else "No: only add and update the learners in this file"
+    )
+    page.get_by_label(choice).check()
+    page.get_by_role("button", name="Upload and check").click()
     page.wait_for_url(re.compile(r"/learners/import/\d+/$"))
 
 
-def test_learner_import_shows_result_and_problems(cast: Cast, workspace: Workspace, page: Any) -> None:
+def test_learner_import_previews_then_imports_on_confirmation(cast: Cast, workspace: Workspace, page: Any) -> None:
     sign_in(page, workspace.site, cast.p1_leader.email)
     born = born_for(9).strftime("%d/%m/%Y")
 
     upload_learners(page, workspace, "good.csv", CSV_HEADER + f"{upn(10)},Dev,Patel,{born},M,9\r\n")
     assert page.locator("h1").inner_text() == "Importing good.csv"
+    preview = page.locator("#import-progress")
+    assert "Check what this import will do" in preview.inner_text()
+    assert "New learners\n1" in preview.locator(".govuk-summary-list").inner_text()
+    assert axe_violations(page) == []
+    assert not Learner.objects.filter(provider=cast.p1, upn=upn(10)).exists()  # nothing saved yet
+
+    page.get_by_role("button", name="Confirm and import").click()
+    page.wait_for_url(re.compile(r"/learners/import/\d+/$"))
     progress = page.locator("#import-progress").inner_text()
     assert "Import complete" in progress
     assert "1 new" in progress
-    assert axe_violations(page) == []
     assert Learner.objects.filter(provider=cast.p1, upn=upn(10), surname="Patel").exists()
 
+
+def test_a_full_import_warns_names_who_would_leave_and_can_be_cancelled(
+    cast: Cast, workspace: Workspace, page: Any
+) -> None:
+    sign_in(page, workspace.site, cast.p1_leader.email)
+    on_roll = Learner.objects.filter(provider=cast.p1, left_on=None).count()
+    kept = workspace.learners[0]
+    row = f"{kept.upn},{kept.forename},{kept.surname},{kept.date_of_birth:%d/%m/%Y},{kept.sex},{kept.year_group}\r\n"
+    upload_learners(page, workspace, "one.csv", CSV_HEADER + row, full=True)
+    assert (
+        f"This will mark {on_roll - 1} of the {on_roll} learners on roll"
+        in page.locator(".govuk-warning-text").inner_text()
+    )
+    leaving = page.get_by_role("table", name=re.compile("will be marked as left"))
+    names = leaving.locator("tbody tr td:first-child").all_inner_texts()
+    assert len(names) == on_roll - 1
+    assert f"{kept.surname}, {kept.forename}" not in names
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Cancel import").click()
+    page.wait_for_url(re.compile(r"/learners/import/$"))
+    assert "nothing was imported and the file was discarded" in page.locator("main").inner_text()
+    assert Learner.objects.filter(provider=cast.p1, left_on=None).count() == on_roll
+
+
+def test_learner_import_lists_problems(cast: Cast, workspace: Workspace, page: Any) -> None:
+    sign_in(page, workspace.site, cast.p1_leader.email)
+    born = born_for(9).strftime("%d/%m/%Y")
     bad_upn = with_wrong_check_letter(upn(11))
     upload_learners(
         page,

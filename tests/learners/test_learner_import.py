@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -45,14 +46,34 @@ def fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
+def send(
+    client: Client, provider: Provider, data: bytes, *, name: str = "learners.csv", full_import: bool = True
+) -> Any:
+    """POST the file to the import page, as the form does: it is checked, not imported."""
+    post: dict[str, object] = {
+        "file": SimpleUploadedFile(name, data, content_type="text/csv"),
+        "full_import": "full" if full_import else "partial",
+    }
+    return client.post(f"/providers/{provider.urn}/learners/import/", post)
+
+
+def confirm(client: Client, job: LearnerImport, digest: str | None = None) -> Any:
+    """Press "Confirm and import" on the job's preview."""
+    return client.post(
+        f"/providers/{job.provider.urn}/learners/import/{job.pk}/confirm/",
+        {"digest": job.plan_digest if digest is None else digest},
+    )
+
+
 def upload(
     client: Client, provider: Provider, data: bytes, *, name: str = "learners.csv", full_import: bool = True
-) -> object:
-    """POST the file to the import page, as the form does (the checkbox is sent only when ticked)."""
-    post: dict[str, object] = {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
-    if full_import:
-        post["full_import"] = "on"
-    return client.post(f"/providers/{provider.urn}/learners/import/", post)
+) -> Any:
+    """Send the file and, if the check passed, confirm the preview: the whole journey."""
+    response = send(client, provider, data, name=name, full_import=full_import)
+    job = LearnerImport.objects.filter(provider=provider).order_by("-pk").first()
+    if response.status_code == 302 and job is not None and job.status == LearnerImport.Status.READY:
+        return confirm(client, job)
+    return response
 
 
 def latest_job(provider: Provider) -> LearnerImport:
@@ -334,6 +355,8 @@ def test_windows_1252_names_are_read_correctly(leader: Client, cast: Cast) -> No
 
 
 def test_a_ctf_file_is_recognised_from_its_content(leader: Client, cast: Cast) -> None:
+    # The fixture is addressed to DfE number 888/9002, p1's number in GIAS.
+    Provider.objects.filter(pk=cast.p1.pk).update(la_code="888", establishment_number="9002")
     # The name says CSV; the content is XML, and that decides.
     response = upload(leader, cast.p1, fixture("ctf_school.xml"), name="export.csv")
     job = latest_job(cast.p1)
@@ -433,7 +456,7 @@ def test_an_empty_file_is_a_form_error(leader: Client, cast: Cast) -> None:
 
 
 def test_no_file_is_a_form_error(leader: Client, cast: Cast) -> None:
-    response = leader.post(f"/providers/{cast.p1.urn}/learners/import/", {"full_import": "on"})
+    response = leader.post(f"/providers/{cast.p1.urn}/learners/import/", {"full_import": "partial"})
     assert response.status_code == 200
     assert response.context["form"].errors == {"file": ["Select a file to import"]}
     assert "Select a file to import" in response.content.decode()

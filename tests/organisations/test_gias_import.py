@@ -516,3 +516,15 @@ def test_upload_page_sends_anonymous_users_to_sign_in(client: Client, db: None) 
     response = client.get(UPLOAD_URL)
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/login/?next={UPLOAD_URL}"
+
+
+@pytest.mark.django_db
+def test_command_stores_the_establishment_number_for_ctf_checks(tmp_path: Path) -> None:
+    """Common Transfer Files address a school by LA code and establishment number."""
+    text = MAIN.read_bytes().decode("cp1252")
+    header, first, *_rest = text.split("\r\n") if "\r\n" in text else text.split("\n")
+    extract = tmp_path / "edubasealldata20250301.csv"
+    extract.write_text(f"{header},EstablishmentNumber\n{first},4001\n", encoding="cp1252")
+    import_file(extract)
+    provider = Provider.objects.get(urn=990001)
+    assert (provider.la_code, provider.establishment_number) == ("888", "4001")

@@ -258,26 +258,34 @@ def import_learners(client: Client, provider: Provider, data: bytes, plain: str,
     )
 
 
+def done(**figures: int) -> dict[str, Any]:
+    """The answer to an import that was written."""
+    base: dict[str, Any] = {"status": "done", "full_import": False, "created": 0, "updated": 0, "unchanged": 0}
+    return {**base, "left": 0, "roll": 0, "leaving": [], "error_count": 0, "errors": [], **figures}
+
+
 def test_importing_learners(api: Client, cast: Cast, token: tuple[ApiToken, str]) -> None:
     school_csv = (FIXTURES / "learners_school.csv").read_bytes()
     response = import_learners(api, cast.p1, school_csv, token[1])
     assert response.status_code == 200
-    assert response.json() == {"status": "done", "created": 12, "updated": 0, "unchanged": 0, "left": 0, "errors": []}
+    assert response.json() == done(created=12)
     assert Learner.objects.filter(provider=cast.p1).count() == 12
     job = LearnerImport.objects.get()
-    assert (job.created_by, job.kind, job.full_import) == (cast.p1_leader, "csv", True)
+    assert (job.created_by, job.kind, job.full_import) == (cast.p1_leader, "csv", False)
 
-    # A partial file without full_import leaves the others on roll.
+    # Without full_import (the default), a partial file leaves the others on roll.
     first_three = b"\r\n".join(school_csv.split(b"\r\n")[:4]) + b"\r\n"
-    partial = import_learners(api, cast.p1, first_three, token[1], "?full_import=false")
-    assert partial.json() == {"status": "done", "created": 0, "updated": 0, "unchanged": 3, "left": 0, "errors": []}
-    # With full_import (the default), the nine missing are marked as left.
-    full = import_learners(api, cast.p1, first_three, token[1])
-    assert full.json() == {"status": "done", "created": 0, "updated": 0, "unchanged": 3, "left": 9, "errors": []}
+    partial = import_learners(api, cast.p1, first_three, token[1])
+    assert partial.json() == done(unchanged=3, roll=12)
+    # A full import says how many it expects to mark as left; then the nine missing are.
+    full = import_learners(api, cast.p1, first_three, token[1], "?full_import=true&expect_left=9")
+    assert full.status_code == 200
+    assert full.json() == done(full_import=True, unchanged=3, left=9, roll=12)
     assert Learner.objects.filter(provider=cast.p1, left_on=timezone.localdate()).count() == 9
 
 
 def test_importing_a_ctf_by_api(api: Client, cast: Cast, token: tuple[ApiToken, str]) -> None:
+    Provider.objects.filter(pk=cast.p1.pk).update(la_code="888", establishment_number="9002")
     response = import_learners(api, cast.p1, (FIXTURES / "ctf_school.xml").read_bytes(), token[1])
     assert response.status_code == 200
     assert response.json()["created"] == 8
