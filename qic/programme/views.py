@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qic.core.csv_export import csv_response
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import SUBTYPES, ActivityType
 from qic.frameworks.models import Criterion, Edition, Section
@@ -381,11 +380,7 @@ def benchmark_export(request: HttpRequest, urn: int, table: str) -> HttpResponse
     rows = reports.export_rows(table, figures, previous, learners, year)
     if rows is None:
         raise Http404("No such table")
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{provider.urn}-{year}-{table}.csv"'
-    return response
+    return csv_response(f"{provider.urn}-{year}-{table}.csv", rows[0], rows[1:])
 
 
 @dataclass(frozen=True)
