@@ -15,15 +15,15 @@ import re
 from html import unescape
 from typing import Any
 
-from django.db import transaction
 from django.test import Client
-from django.urls import resolve, reverse
+from django.urls import resolve
 from django.utils import timezone
 
 from qic.core.csv_export import FORMULA_STARTS, PLAIN_NUMBER
 from tests.conftest import Cast
 from tests.factories import make_learner, make_round
 from tests.test_url_access import ACCESS, OK
+from tests.url_walk import walk_get_urls
 
 HYPERLINK = '=HYPERLINK("http://x")'
 POISON = [HYPERLINK, "+SUM(1)", "@cmd", "-2+3"]
@@ -67,40 +67,21 @@ def assert_safe_csv(url: str, content: bytes) -> list[list[str]]:
     return rows
 
 
-class _Rollback(Exception):
-    """Undoes one URL's fixtures, so that the next URL's builder starts from the same data."""
-
-
-def sign_in(client: Client, cast: Cast, who: str) -> None:
-    client.logout()
-    user = cast.user(who)
-    if user is not None:
-        client.force_login(user)
-
-
 def test_every_csv_download_has_a_bom_and_no_formula_cells(cast: Cast, edition: Any, client: Client) -> None:
     poison(cast)
     downloads: dict[str, list[list[str]]] = {}
-    for name, row in ACCESS.items():
-        who = who_may_get(name)
-        if row.method != "get" or who is None:
-            continue
-        sign_in(client, cast, who)
-        try:
-            with transaction.atomic():
-                url = reverse(name, kwargs=row.kwargs(cast))
-                response = client.get(url)
-                if response["Content-Type"].startswith("text/csv"):
-                    downloads[url] = assert_safe_csv(url, response.content)
-                elif response["Content-Type"].startswith("text/html"):
-                    for link in csv_links(url, response.content.decode()):
-                        linked = client.get(link)
-                        assert linked.status_code == 200, f"{link} (linked from {url})"
-                        assert linked["Content-Type"] == "text/csv; charset=utf-8", link
-                        downloads[link] = assert_safe_csv(link, linked.content)
-                raise _Rollback
-        except _Rollback:
-            pass
+
+    def visit(name: str, url: str, response: Any) -> None:
+        if response["Content-Type"].startswith("text/csv"):
+            downloads[url] = assert_safe_csv(url, response.content)
+        elif response["Content-Type"].startswith("text/html"):
+            for link in csv_links(url, response.content.decode()):
+                linked = client.get(link)
+                assert linked.status_code == 200, f"{link} (linked from {url})"
+                assert linked["Content-Type"] == "text/csv; charset=utf-8", link
+                downloads[link] = assert_safe_csv(link, linked.content)
+
+    walk_get_urls(cast, client, visit, who=who_may_get)
 
     # Every CSV the product serves today was found, through its URL or a link to it.
     found = {resolve(url.split("?")[0]).view_name for url in downloads}
