@@ -123,7 +123,7 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity.objects.prefetch_related("criteria"), provider=provider, pk=pk)
     can_record = Capability.RECORD_PROGRAMME in capabilities(request.user)
     on_roll = Learner.objects.filter(provider=provider, left_on=None).order_by("surname", "forename")
-    form = RegisterForm(request.POST or None, learners=on_roll)
+    form = RegisterForm(request.POST or None, learners=on_roll, activity_on=activity.date)
     if request.method == "POST":
         if not can_record:
             raise Http404("No such page")
