@@ -70,7 +70,11 @@ class ActivityForm(GovukModelForm):
 
     def clean_date(self) -> Any:
         day = self.cleaned_data["date"]
-        problem = dates.activity_date(day, today=timezone.localdate())
+        today = timezone.localdate()
+        problem = dates.activity_date(day, today=today)
+        if problem is None and self.instance.pk and self.instance.participations.exists():
+            # Its register says it has happened, so it cannot move into the future.
+            problem = dates.in_the_past(day, today=today, field="The date of an activity with a register")
         if problem:
             raise forms.ValidationError(problem)
         return day

@@ -67,6 +67,18 @@ def test_editing_a_past_activity_to_1900_is_refused(client: Client, cast: Cast) 
     assert activity.date == dt.date(2025, 11, 5)
 
 
+def test_an_activity_with_a_register_cannot_move_into_the_future(client: Client, cast: Cast) -> None:
+    activity = make_activity(cast.p1)
+    Participation.objects.create(activity=activity, learner=make_learner(cast.p1))
+    client.force_login(cast.p1_staff)
+    response = client.post(
+        f"/providers/{cast.p1.urn}/activities/{activity.pk}/edit/", activity_post(date=TOMORROW.isoformat())
+    )
+    assert "The date of an activity with a register must be today or in the past" in page_of(response)
+    activity.refresh_from_db()
+    assert activity.date == dt.date(2025, 11, 5)
+
+
 def test_an_interview_in_2030_is_refused(client: Client, cast: Cast) -> None:
     amy = make_learner(cast.p1)
     adviser = Adviser.objects.create(provider=cast.p1, name="Ada Adviser", qualification_level=7)
