@@ -48,6 +48,9 @@ else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-qic-platform-not-for-production-use")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
+# Where people report a problem (the accessibility statement); empty: ask the organisation that invited you.
+QIC_CONTACT_EMAIL = os.environ.get("QIC_CONTACT_EMAIL", "")
+
 # The public address, used in invitation e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Cache-Control: no-store for signed-in users and every page that is not public.
+    "qic.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 

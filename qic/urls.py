@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from qic.api import api
+from qic.core import views as core_views
 from qic.learners import views as learner_views
 from qic.organisations import views
 from qic.programme import views as programme_views
@@ -97,6 +98,9 @@ urlpatterns = [
     path("", include("qic.accreditation.urls")),
     path("", include("qic.national.urls")),
     path("audit/", views.audit_log, name="audit_log"),
+    path("privacy/", core_views.privacy_notice, name="privacy_notice"),
+    path("accessibility/", core_views.accessibility_statement, name="accessibility_statement"),
+    path("cookies/", core_views.cookies, name="cookies"),
     path("api/v1/", api.urls),
 ]
 

@@ -377,6 +377,10 @@ ACCESS: dict[str, Row] = {
     "register_csv": Row(no_kwargs, expect(OK, anon=OK)),
     "register_json": Row(no_kwargs, expect(OK, anon=OK)),
     "primary_awards_public": Row(no_kwargs, expect(OK, anon=OK)),
+    # The notices linked from every page's footer: public.
+    "privacy_notice": Row(no_kwargs, expect(OK, anon=OK)),
+    "accessibility_statement": Row(no_kwargs, expect(OK, anon=OK)),
+    "cookies": Row(no_kwargs, expect(OK, anon=OK)),
     "bodies_overview": Row(no_kwargs, only({"consortium": OK})),
     "cec_return": Row(no_kwargs, only({"consortium": OK})),
     "national_analytics": Row(no_kwargs, only({"consortium": OK})),

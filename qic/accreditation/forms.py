@@ -9,6 +9,7 @@ from django.utils import timezone
 from qic.accreditation.actions import CheckedUpload, check_upload
 from qic.core.forms import GovukForm
 from qic.domain import accreditation as rules
+from qic.domain import dates
 from qic.domain.accreditation import CONVERSATION_KINDS, EVIDENCE_KINDS, Judgment
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -29,6 +30,15 @@ def _checked_upload(field: Any) -> CheckedUpload:
         return check_upload(field.read(), field.name)
     except rules.UploadRefused as exc:
         raise forms.ValidationError(str(exc)) from None
+
+
+def _date_in_the_past(form: forms.Form, name: str, field: str) -> Any:
+    """The cleaned date `name`, refused with a message naming `field` if it is in the future or too old."""
+    day = form.cleaned_data[name]
+    problem = dates.in_the_past(day, today=timezone.localdate(), field=field)
+    if problem:
+        raise forms.ValidationError(problem)
+    return day
 
 
 class UploadField(forms.FileField):
@@ -63,10 +73,7 @@ class CommitmentForm(GovukForm):
     compass_report = UploadField(label="Compass or Compass+ report")
 
     def clean_compass_completed_on(self) -> Any:
-        day = self.cleaned_data["compass_completed_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The completion date must be today or in the past")
-        return day
+        return _date_in_the_past(self, "compass_completed_on", "The date the self-assessment was completed")
 
     def clean_compass_report(self) -> CheckedUpload:
         return _checked_upload(self.cleaned_data["compass_report"])
@@ -124,6 +131,13 @@ class ScheduleVisitForm(VersionForm):
         widget=DATE,
         error_messages={"required": "Enter the date of the visit", "invalid": "Enter a real date"},
     )
+
+    def clean_visit_on(self) -> Any:
+        day = self.cleaned_data["visit_on"]
+        problem = dates.in_the_future(day, today=timezone.localdate(), field="The date of the visit")
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
 
 class ReturnForm(VersionForm):
@@ -210,6 +224,9 @@ class ConversationForm(GovukForm):
             (c.code, f"{c.code} {c.text[:80]}") for c in criteria
         ]
 
+    def clean_held_on(self) -> Any:
+        return _date_in_the_past(self, "held_on", "The date of the conversation")
+
     def clean_criteria(self) -> list[Any]:
         return [self.criteria_by_code[code] for code in self.cleaned_data["criteria"]]
 
@@ -247,10 +264,7 @@ class ReviewForm(GovukForm):
     )
 
     def clean_held_on(self) -> Any:
-        day = self.cleaned_data["held_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The review date must be today or in the past")
-        return day
+        return _date_in_the_past(self, "held_on", "The date of the review")
 
 
 class RecognitionForm(GovukForm):
@@ -271,3 +285,6 @@ class RecognitionForm(GovukForm):
         widget=DATE,
         error_messages={"invalid": "Enter a real date", "required": "Enter the date it was given"},
     )
+
+    def clean_given_on(self) -> Any:
+        return _date_in_the_past(self, "given_on", "The date it was given")

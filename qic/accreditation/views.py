@@ -32,6 +32,7 @@ from qic.accreditation.models import Accreditation, DocumentKind, EvidenceDocume
 from qic.accreditation.pdf import render_pdf
 from qic.domain import accreditation as rules
 from qic.domain.accreditation import Judgment, Outcome, Stage
+from qic.domain.dates import long_date
 from qic.frameworks.models import Section
 from qic.organisations.access import (
     Capability,
@@ -330,12 +331,14 @@ def round_step(request: HttpRequest, urn: int, pk: int, step: str) -> HttpRespon
         elif step == "schedule_visit":
             schedule = ScheduleVisitForm(request.POST)
             if not schedule.is_valid():
-                messages.error(request, "Enter a real date for the visit.")
+                # The form's own message says what is wrong: no date, not a real date, or in the past.
+                problem = schedule.errors.get("visit_on")
+                messages.error(request, f"{problem[0]}." if problem else "Enter a real date for the visit.")
                 return redirect(_round_url(accreditation))
             actions.schedule_visit(
                 accreditation=accreditation, visit_on=schedule.cleaned_data["visit_on"], version=version, actor=user
             )
-            messages.success(request, f"The visit is scheduled for {schedule.cleaned_data['visit_on']:%d %B %Y}.")
+            messages.success(request, f"The visit is scheduled for {long_date(schedule.cleaned_data['visit_on'])}.")
         elif step == "return_to_assessor":
             returned = ReturnForm(request.POST)
             if not returned.is_valid():

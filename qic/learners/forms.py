@@ -4,8 +4,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
+from qic.domain import dates
 from qic.learners.actions import file_limit_problem, size_limit_problem
 from qic.learners.models import Learner
 
@@ -112,7 +114,24 @@ class LearnerForm(GovukModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        joined, left = data.get("joined_on"), data.get("left_on")
-        if joined and left and left < joined:
-            self.add_error("left_on", "The leaving date must be on or after the joining date")
+        today = timezone.localdate()
+        born, joined, left, end = (data.get(n) for n in ("date_of_birth", "joined_on", "left_on", "programme_end"))
+        problems: dict[str, str | None] = {}
+        if born:
+            # A learner who has left is judged by their age when they left, so old records stay editable.
+            on = left if left and left < today else today
+            problems["date_of_birth"] = dates.date_of_birth(born, on=on)
+        if joined:
+            problems["joined_on"] = dates.on_roll_date(joined, today=today, born=born, field="The joining date")
+        if left:
+            problems["left_on"] = dates.on_roll_date(left, today=today, born=born, field="The leaving date")
+            if joined and not problems["left_on"]:
+                problems["left_on"] = dates.not_before(
+                    joined, left, field="The leaving date", first_field="The joining date"
+                )
+        if end:
+            problems["programme_end"] = dates.programme_end(end, today=today)
+        for name, problem in problems.items():
+            if problem:
+                self.add_error(name, problem)
         return data

@@ -34,6 +34,7 @@ from xml.parsers import expat
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from qic.domain.academic import age_on, chronological_year_group
+from qic.domain.dates import OLDEST_LEARNER, YOUNGEST_LEARNER
 from qic.domain.upn import validate_upn
 
 if TYPE_CHECKING:
@@ -303,7 +304,7 @@ _ATTENDED = {
     "ABSENT": False,
 }
 _FIRST_YEAR, _LAST_YEAR = 7, 14  # secondary and post-16 years QiC covers
-_MIN_AGE, _MAX_AGE = 3, 25
+_MIN_AGE, _MAX_AGE = YOUNGEST_LEARNER, OLDEST_LEARNER  # the same bounds as the learner form
 _YEAR_GROUP = re.compile(r"(?:YEAR|YR|Y|NC)?\s*([0-9]{1,2})")
 _DMY = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})")
 _YMD = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
+from qic.domain import dates
 from qic.domain.provider_types import ProviderType
 from qic.national.models import PrimaryAward, PrimaryTask
 
@@ -117,3 +119,11 @@ class ActionForm(GovukForm):
     def __init__(self, *args: Any, tasks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["task"]).queryset = tasks  # type: ignore[type-arg]
+
+    def clean_due_on(self) -> Any:
+        day = self.cleaned_data["due_on"]
+        # An action plan runs over the school's next two years at most.
+        problem = dates.in_the_future(day, today=timezone.localdate(), field="The due date", horizon_days=2 * 366)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day

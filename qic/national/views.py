@@ -7,8 +7,7 @@ reached through the provider access layer.
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qic.core.csv_export import csv_response
 from qic.domain import national as rules
 from qic.domain.academic import academic_year_of, year_label
 from qic.national import actions, queries
@@ -99,14 +99,16 @@ def register(request: HttpRequest) -> HttpResponse:
 
 def register_csv(request: HttpRequest) -> HttpResponse:
     _, rows = _register_rows(request)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    for row in rows:  # type: ignore[attr-defined]
-        writer.writerow(queries.register_row(row))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="qic-award-holders-{timezone.localdate()}.csv"'
-    return response
+    return csv_response(
+        f"qic-award-holders-{timezone.localdate()}.csv",
+        CSV_COLUMNS,
+        _register_cells(queries.register_row(row) for row in rows),  # type: ignore[attr-defined]
+    )
+
+
+def _register_cells(rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    for row in rows:
+        yield [row[column] for column in CSV_COLUMNS]
 
 
 def register_json(request: HttpRequest) -> JsonResponse:
@@ -152,14 +154,11 @@ def cec_return(request: HttpRequest) -> HttpResponse:
                 "count": queries.cec_return(year).count(),
             },
         )
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    for row in queries.cec_return(year):
-        writer.writerow(queries.register_row(row))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="qic-cec-return-{year_label(year).replace("/", "-")}.csv"'
-    return response
+    return csv_response(
+        f"qic-cec-return-{year_label(year).replace('/', '-')}.csv",
+        CSV_COLUMNS,
+        _register_cells(queries.register_row(row) for row in queries.cec_return(year)),
+    )
 
 
 @require_role(Role.CONSORTIUM_ADMIN)

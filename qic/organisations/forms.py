@@ -4,8 +4,10 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
+from qic.domain import dates
 from qic.organisations.models import AwardingBody, Provider, Role, User
 
 
@@ -36,8 +38,18 @@ class AwardingBodyForm(GovukModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("licence_start"), data.get("licence_end")
-        if start and end and end < start:
-            self.add_error("licence_end", "The licence end date must be on or after the start date")
+        today = timezone.localdate()
+        if start and (problem := dates.plausible(start, today=today, field="The licence start date")):
+            self.add_error("licence_start", problem)
+        end_problem = end and (
+            dates.plausible(end, today=today, field="The licence end date")
+            or (
+                start
+                and dates.not_before(start, end, field="The licence end date", first_field="The licence start date")
+            )
+        )
+        if end_problem:
+            self.add_error("licence_end", end_problem)
         return data
 
 

@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from qic.core import audit
+from qic.domain import dates
 from qic.domain.academic import academic_year_of
 from qic.domain.activities import ActivityType, MeaningfulElements, categories_for
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
-from qic.learners.parsing import parse_attendance_csv
+from qic.learners.parsing import LearnerFileError, parse_attendance_csv
 from qic.programme import tallies
 from qic.programme.models import (
     Activity,
@@ -29,6 +30,11 @@ from qic.programme.models import (
     Participation,
     ProgrammeAnswer,
 )
+
+
+class AttendanceRefused(ValueError):
+    """A register cannot be kept for an activity that has not happened yet."""
+
 
 ACTIVITY_AUDIT_FIELDS = (
     "title",
@@ -118,6 +124,9 @@ def record_participation(
         Participation(activity=activity, learner_id=pk, attended=v) for pk, v in wanted.items() if pk not in current
     ]
     to_flip = [pk for pk, v in wanted.items() if pk in current and current[pk] != v]
+    # Taking someone off a register is always allowed; marking who took part waits for the day.
+    if (to_create or to_flip) and (problem := dates.attendance(activity.date, today=timezone.localdate())):
+        raise AttendanceRefused(problem)
     removed = [pk for pk in current if pk not in wanted] if replace else []
     Participation.objects.bulk_create(to_create, batch_size=500)
     for value in (True, False):
@@ -160,6 +169,8 @@ def import_attendance(*, activity: Activity, data: bytes, actor: Any) -> Attenda
 
     Raises LearnerFileError for a whole-file problem. Returns counts, or the row errors.
     """
+    if problem := dates.attendance(activity.date, today=timezone.localdate()):
+        raise LearnerFileError(problem + ".")
     parsed = parse_attendance_csv(data)
     outcome = AttendanceImport(errors=[{"line": e.line, "reason": e.reason} for e in parsed.errors])
     learners = Learner.objects.filter(provider_id=activity.provider_id)

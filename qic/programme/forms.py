@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
+from qic.domain import dates
 from qic.domain.activities import SUBTYPES, ActivityType
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
@@ -68,6 +71,17 @@ class ActivityForm(GovukModelForm):
         field.queryset = criteria
         field.label_from_instance = lambda obj: f"{obj.code} {obj.text[:90]}…"  # type: ignore[method-assign]
 
+    def clean_date(self) -> Any:
+        day = self.cleaned_data["date"]
+        today = timezone.localdate()
+        problem = dates.activity_date(day, today=today)
+        if problem is None and self.instance.pk and self.instance.participations.exists():
+            # Its register says it has happened, so it cannot move into the future.
+            problem = dates.in_the_past(day, today=today, field="The date of an activity with a register")
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind, subtype = data.get("activity_type"), data.get("subtype")
@@ -105,8 +119,9 @@ class RegisterForm(GovukForm):
         help_text="Absent learners stay on the register but do not count towards the benchmarks",
     )
 
-    def __init__(self, *args: Any, learners: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, learners: Any, activity_on: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.activity_on = activity_on
         for name in ("attended", "absent"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelMultipleChoiceField)
@@ -114,6 +129,9 @@ class RegisterForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        problem = dates.attendance(self.activity_on, today=timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
         both = set(data.get("attended") or []) & set(data.get("absent") or [])
         if both:
             names = ", ".join(sorted(str(learner) for learner in both))
@@ -182,6 +200,13 @@ class InterviewForm(GovukModelForm):
         if learner is None:
             raise forms.ValidationError("No learner on your roll has this UPN or ULN")
         return learner
+
+    def clean_date(self) -> Any:
+        day = self.cleaned_data["date"]
+        problem = dates.in_the_past(day, today=timezone.localdate(), field="The date of the interview")
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def clean_duration_minutes(self) -> int:
         minutes: int = self.cleaned_data["duration_minutes"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.core import audit
+from qic.core.csv_export import csv_response
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import SUBTYPES, ActivityType
 from qic.frameworks.models import Criterion, Edition, Section
@@ -126,7 +125,7 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity.objects.prefetch_related("criteria"), provider=provider, pk=pk)
     can_record = Capability.RECORD_PROGRAMME in capabilities(request.user)
     on_roll = Learner.objects.filter(provider=provider, left_on=None).order_by("surname", "forename")
-    form = RegisterForm(request.POST or None, learners=on_roll)
+    form = RegisterForm(request.POST or None, learners=on_roll, activity_on=activity.date)
     if request.method == "POST":
         if not can_record:
             raise Http404("No such page")
@@ -418,11 +417,7 @@ def benchmark_export(request: HttpRequest, urn: int, table: str) -> HttpResponse
             learner_ids=figures.measure(table.removeprefix("missing-")).not_met,
             details={"table": table, "year": year},
         )
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{provider.urn}-{year}-{table}.csv"'
-    return response
+    return csv_response(f"{provider.urn}-{year}-{table}.csv", rows[0], rows[1:])
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,7 @@ def download_csv(page: Any, target: Any) -> Download:
     with page.expect_download() as download_info:
         target.click()
     download = download_info.value
-    with open(download.path(), encoding="utf-8", newline="") as f:
+    with open(download.path(), encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         assert reader.fieldnames == CSV_COLUMNS
         return Download(download.suggested_filename, list(reader))

@@ -109,7 +109,7 @@ def test_downloads_expose_only_what_the_register_should(cast: Cast, edition: Any
     assert (row["urn"], row["outcome"], row["awarding_body"]) == (cast.p1.urn, "Fully meeting", "North Awards")
     response = client.get("/register.csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert list(rows[0]) == REGISTER_KEYS
     text = response.content.decode() + str(data)
     for private in ("R201100018042", "Test", "Pupil", "Comment on", "A strong programme", "fully_meeting"):
@@ -131,7 +131,7 @@ def test_the_cec_return_lists_accredited_providers_with_urn_outcome_and_dates(
     holder(bodies[0], awarded=dt.date(YEAR - 4, 10, 1))  # expired before the year began
     client.force_login(cast.consortium)
     response = client.get(f"/consortium/cec-return/?year={YEAR}&format=csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [(int(r["urn"]), r["outcome"], r["awarded_on"]) for r in rows] == [
         (provider.urn, "Making good progress", dt.date(YEAR, 10, 1).isoformat())
     ]

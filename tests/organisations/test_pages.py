@@ -128,7 +128,7 @@ def test_licence_end_before_start_is_an_error_on_licence_end(client: Client, cas
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "licence_end": ["The licence end date must be on or after the start date"]
+        "licence_end": ["The licence end date must be on or after the licence start date"]
     }
     assert "There is a problem" in response.content.decode()
     assert not AwardingBody.objects.filter(name="East Awards").exists()

@@ -47,7 +47,7 @@ def row_containing(html: str, text: str) -> str:
 
 
 def csv_rows(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode())))
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 # --- The dashboard -----------------------------------------------------------------------------
