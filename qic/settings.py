@@ -212,3 +212,10 @@ NINJA_PAGINATION_PER_PAGE = 100
 # Background jobs (learner imports) run in a thread after the request; tests run them inline.
 QIC_JOBS_INLINE = env_bool("QIC_JOBS_INLINE", default=QIC_ENV == "test")
 QIC_UPLOAD_MAX_BYTES = int(os.environ.get("QIC_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# Retention (manage.py apply_retention, docs/decisions.md): a leaver's identity is kept for this
+# many years after they left — destinations are followed for three years, and the figures of an
+# award's three-year period may be questioned at reaccreditation — then the record is anonymised.
+QIC_RETAIN_LEAVERS_YEARS = int(os.environ.get("QIC_RETAIN_LEAVERS_YEARS", "6"))
+# An uploaded learner file (CSV or CTF) is removed this many days after its import finished.
+QIC_RETAIN_IMPORT_FILES_DAYS = int(os.environ.get("QIC_RETAIN_IMPORT_FILES_DAYS", "30"))
