@@ -665,3 +665,38 @@ def test_no_learner_field_is_left_out_of_the_anonymisation_decision() -> None:
     }
     fields = {f.name for f in Learner._meta.concrete_fields if isinstance(f, models.Field)}
     assert fields == kept | set(actions.ANONYMISED_VALUES)
+
+
+def test_the_learners_page_offers_both_actions_to_the_careers_leader_only(
+    client: Client, cast: Cast, ada: Learner
+) -> None:
+    client.force_login(cast.p1_leader)
+    page = client.get(url(ada, "")).content.decode()
+    assert '<h2 class="govuk-heading-m">Data protection</h2>' in page
+    assert f'href="{url(ada)}"' in page
+    assert f'href="{url(ada, "anonymise/")}"' in page
+    client.force_login(cast.p1_staff)
+    page = client.get(url(ada, "")).content.decode()
+    assert "Data protection" not in page
+    assert url(ada) not in page
+
+
+def test_a_careers_leader_cannot_reach_another_providers_learner(client: Client, cast: Cast) -> None:
+    theirs = make_learner(cast.p2, forename="Zed", surname="Elsewhere")
+    client.force_login(cast.p1_leader)
+    for page in PAGES:
+        assert client.get(url(theirs, page)).status_code == 404
+        assert client.get(f"/providers/{cast.p1.urn}/learners/{theirs.pk}/{page}").status_code == 404
+    response = client.post(url(theirs, "anonymise/"), {"reason": "Asked", "confirm": "on", "anonymise": "1"})
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.anonymised_at is None
+
+
+def test_staff_cannot_anonymise_by_posting(client: Client, cast: Cast, ada: Learner) -> None:
+    client.force_login(cast.p1_staff)
+    response = client.post(url(ada, "anonymise/"), {"reason": "Asked", "confirm": "on", "anonymise": "1"})
+    assert response.status_code == 403
+    ada.refresh_from_db()
+    assert ada.anonymised_at is None
+    assert not AuditEvent.objects.filter(action="learner.anonymised").exists()
