@@ -269,3 +269,10 @@ QIC_LEARNER_IMPORT_MAX_ROWS = int(os.environ.get("QIC_LEARNER_IMPORT_MAX_ROWS", 
 QIC_LEARNER_IMPORT_MAX_ERRORS = int(os.environ.get("QIC_LEARNER_IMPORT_MAX_ERRORS", "100"))
 # A full import that would mark more than this share of the roll as left gets a warning.
 QIC_LEARNER_IMPORT_WARN_LEFT_PERCENT = int(os.environ.get("QIC_LEARNER_IMPORT_WARN_LEFT_PERCENT", "10"))
+
+# Retention (manage.py apply_retention, docs/decisions.md): a leaver's identity is kept for this
+# many years after they left — destinations are followed for three years, and the figures of an
+# award's three-year period may be questioned at reaccreditation — then the record is anonymised.
+QIC_RETAIN_LEAVERS_YEARS = int(os.environ.get("QIC_RETAIN_LEAVERS_YEARS", "6"))
+# An uploaded learner file (CSV or CTF) is removed this many days after its import finished.
+QIC_RETAIN_IMPORT_FILES_DAYS = int(os.environ.get("QIC_RETAIN_IMPORT_FILES_DAYS", "30"))

@@ -66,6 +66,22 @@ urlpatterns = [
     ),
     path("providers/<int:urn>/learners/<int:pk>/", learner_views.learner_detail, name="learner_detail"),
     path("providers/<int:urn>/learners/<int:pk>/edit/", learner_views.learner_edit, name="learner_edit"),
+    path(
+        "providers/<int:urn>/learners/<int:pk>/data/",
+        learner_views.learner_subject_access,
+        name="learner_subject_access",
+    ),
+    path(
+        "providers/<int:urn>/learners/<int:pk>/data.pdf",
+        learner_views.learner_subject_access_pdf,
+        name="learner_subject_access_pdf",
+    ),
+    path(
+        "providers/<int:urn>/learners/<int:pk>/data.json",
+        learner_views.learner_subject_access_json,
+        name="learner_subject_access_json",
+    ),
+    path("providers/<int:urn>/learners/<int:pk>/anonymise/", learner_views.learner_anonymise, name="learner_anonymise"),
     path("providers/<int:urn>/activities/", programme_views.activity_list, name="activity_list"),
     path("providers/<int:urn>/activities/new/", programme_views.activity_form, name="activity_create"),
     path("providers/<int:urn>/activities/<int:pk>/", programme_views.activity_detail, name="activity_detail"),

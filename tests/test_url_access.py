@@ -319,6 +319,11 @@ ACCESS: dict[str, Row] = {
     "learner_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "learner_detail": Row(p1_learner, capability(LEARNER_VIEWERS)),
     "learner_edit": Row(p1_learner, capability(LEADER)),
+    # Data protection (issue 9): the careers leader only; the export is logged on every view.
+    "learner_subject_access": Row(p1_learner, capability(LEADER)),
+    "learner_subject_access_pdf": Row(p1_learner, capability(LEADER)),
+    "learner_subject_access_json": Row(p1_learner, capability(LEADER)),
+    "learner_anonymise": Row(p1_learner, capability(LEADER)),
     "learner_import": Row(p1_urn, capability(LEADER)),
     "learner_import_status": Row(p1_import, capability(LEADER)),
     "learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),

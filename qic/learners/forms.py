@@ -135,3 +135,24 @@ class LearnerForm(GovukModelForm):
             if problem:
                 self.add_error(name, problem)
         return data
+
+
+class AnonymiseLearnerForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is this record being anonymised?",
+        help_text="For example: the learner's parent asked for the record to be erased on 3 December 2026. "
+        "This is kept in the audit log.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the record is being anonymised"},
+    )
+    confirm = forms.BooleanField(
+        label="I understand that the learner's name, identifiers and interview notes will be removed for good",
+        error_messages={"required": "Confirm that you understand the record cannot be restored"},
+    )
+
+    def clean_reason(self) -> str:
+        reason = str(self.cleaned_data["reason"]).strip()
+        if not reason:
+            raise forms.ValidationError("Enter why the record is being anonymised")
+        return reason

@@ -55,6 +55,9 @@ class Learner(models.Model):
     part_time_job = models.BooleanField(default=False)
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
+    # Set when the learner's identity was removed (on request or by the retention command);
+    # the record then keeps only what past figures need. See docs/decisions.md.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,16 +66,32 @@ class Learner(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "upn"], condition=~Q(upn=""), name="unique_upn_per_provider"),
             models.UniqueConstraint(fields=["provider", "uln"], condition=~Q(uln=""), name="unique_uln_per_provider"),
-            models.CheckConstraint(condition=~Q(upn="") | ~Q(uln=""), name="learner_has_upn_or_uln"),
+            # An anonymised learner has neither: nothing may match them to a person again.
+            models.CheckConstraint(
+                condition=~Q(upn="") | ~Q(uln="") | Q(anonymised_at__isnull=False), name="learner_has_upn_or_uln"
+            ),
         ]
         indexes = [models.Index(fields=["provider", "left_on"])]
 
     def __str__(self) -> str:
-        return f"{self.forename} {self.surname}"
+        return self.name
 
     @property
     def name(self) -> str:
+        if self.anonymised_at is not None:
+            return f"Anonymised learner #{self.pk}"
         return f"{self.forename} {self.surname}"
+
+    @property
+    def list_name(self) -> str:
+        """ "Surname, Forename" for sorted lists; an anonymised learner's label as it is."""
+        if self.anonymised_at is not None:
+            return self.name
+        return f"{self.surname}, {self.forename}"
+
+    @property
+    def anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def reference(self) -> str:
@@ -192,3 +211,20 @@ class LearnerImport(models.Model):
         if not self.roll_count:
             return 0
         return -(-100 * len(self.leaving_ids) // self.roll_count)
+
+
+class RetentionRun(models.Model):
+    """One run of `manage.py apply_retention` that changed something: what it removed, in counts."""
+
+    ran_at = models.DateTimeField(auto_now_add=True)
+    run_for = models.DateField(help_text="The day the retention periods were counted to")
+    leavers_years = models.PositiveSmallIntegerField()
+    import_file_days = models.PositiveSmallIntegerField()
+    learners_anonymised = models.PositiveIntegerField(default=0)
+    import_files_removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"Retention run for {self.run_for:%d %B %Y}"

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Q, Value
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.core import audit
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
-from qic.learners import actions
-from qic.learners.forms import ConfirmImportForm, LearnerForm, LearnerImportForm
+from qic.learners import actions, subject_access
+from qic.learners.forms import AnonymiseLearnerForm, ConfirmImportForm, LearnerForm, LearnerImportForm
 from qic.learners.models import Learner, LearnerImport
 from qic.learners.parsing import LEARNER_CSV_COLUMNS
+from qic.learners.pdf import render_subject_access_pdf
 from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
 from qic.programme import queries
@@ -122,6 +125,10 @@ def learner_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 def learner_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     learner = get_object_or_404(Learner, provider=provider, pk=pk)
+    if learner.anonymised:
+        # Editing could put identity back into a record that was anonymised on request.
+        messages.error(request, "An anonymised record cannot be edited.")
+        return redirect("learner_detail", urn=provider.urn, pk=learner.pk)
     form = LearnerForm(request.POST or None, instance=Learner.objects.get(pk=learner.pk))
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -225,3 +232,69 @@ def learner_import_cancel(request: HttpRequest, urn: int, pk: int) -> HttpRespon
         return redirect("learner_import", urn=provider.urn)
     messages.error(request, "This import is no longer waiting to be confirmed, so it cannot be cancelled.")
     return redirect("learner_import_status", urn=provider.urn, pk=job.pk)
+
+
+# --- Data protection: subject access and anonymisation ------------------------------------------
+
+
+def _learner_for_data_protection(request: HttpRequest, urn: int, pk: int) -> Learner:
+    """The careers leader's own learner: another provider's is a 404, another role a 403."""
+    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    return get_object_or_404(Learner.objects.select_related("provider"), provider=provider, pk=pk)
+
+
+@require_role()
+@never_cache
+def learner_subject_access(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """Everything held about the learner, as a printable page."""
+    learner = _learner_for_data_protection(request, urn, pk)
+    record = subject_access.subject_access_record(learner)
+    actions.record_subject_access(learner=learner, export_format="html", actor=request.user)
+    return render(
+        request,
+        "learners/subject_access.html",
+        {"provider": learner.provider, "learner": learner, "record": subject_access.for_display(record)},
+    )
+
+
+@require_role()
+@never_cache
+def learner_subject_access_pdf(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    learner = _learner_for_data_protection(request, urn, pk)
+    data = render_subject_access_pdf(subject_access.subject_access_record(learner))
+    actions.record_subject_access(learner=learner, export_format="pdf", actor=request.user)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-learner-{learner.pk}.pdf"'
+    return response
+
+
+@require_role()
+@never_cache
+def learner_subject_access_json(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    learner = _learner_for_data_protection(request, urn, pk)
+    record = subject_access.subject_access_record(learner)
+    actions.record_subject_access(learner=learner, export_format="json", actor=request.user)
+    response = JsonResponse(record, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="subject-access-learner-{learner.pk}.json"'
+    return response
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def learner_anonymise(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """Confirm, with a reason, and remove the learner's identity for good."""
+    learner = _learner_for_data_protection(request, urn, pk)
+    if request.method == "POST" and "cancel" in request.POST:
+        return redirect("learner_detail", urn=learner.provider.urn, pk=learner.pk)
+    form = AnonymiseLearnerForm(request.POST or None)
+    if request.method == "POST" and not learner.anonymised and form.is_valid():
+        # Someone else may have done it a moment ago: the record is anonymised either way.
+        with contextlib.suppress(actions.AlreadyAnonymised):
+            actions.anonymise_learner(learner=learner, reason=form.cleaned_data["reason"], actor=request.user)
+        messages.success(request, f"The record has been anonymised. It is now shown as Anonymised learner #{pk}.")
+        return redirect("learner_detail", urn=learner.provider.urn, pk=learner.pk)
+    return render(
+        request,
+        "learners/anonymise.html",
+        {"provider": learner.provider, "learner": learner, "form": form},
+    )

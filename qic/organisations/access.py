@@ -369,6 +369,8 @@ def visible_audit_events(user: Any) -> QuerySet[Any]:
     if membership.role == Role.CONSORTIUM_ADMIN:
         return events.filter(learner_data=False)
     return events.none()
+
+
 # --- People and client requests ----------------------------------------------------------------
 
 

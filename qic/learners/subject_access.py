@@ -1,0 +1,267 @@
+"""Everything the platform holds about one learner, for a subject-access request.
+
+`subject_access_record` gathers it into one JSON-ready dict; the HTML page, the PDF and the JSON
+download all show that dict and nothing else, so the three always agree. The structure is
+documented in docs/subject-access-export.md and versioned by `SCHEMA`; a change to the keys is
+a new version.
+
+Every model with a foreign key to `Learner` must be listed in `SECTIONS` (a test walks the
+models and fails if one is missing), so a table added later cannot be left out of the export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from qic.core.audit import _plain
+from qic.core.models import AuditEvent
+from qic.domain import benchmarks as bm
+from qic.domain.academic import academic_year_of, year_label
+from qic.learners.models import Learner, LearnerImport
+from qic.programme import queries
+from qic.programme.models import CATEGORY_LABELS, Interview, LearnerTally, Participation
+
+SCHEMA = "qic-subject-access/1"
+
+# Model with a foreign key to Learner -> the export's key that lists its rows.
+SECTIONS: dict[type[models.Model], str] = {
+    Participation: "activities",
+    Interview: "interviews",
+    LearnerTally: "tallies",
+}
+
+# The learner's own fields, in the order shown, with their labels. `provider` is shown as the
+# provider's name and URN.
+LEARNER_FIELDS = [field for field in Learner._meta.concrete_fields if field.name not in {"id", "provider"}]
+
+
+def _label(field: models.Field[Any, Any]) -> str:
+    text = str(field.verbose_name)
+    return text[:1].upper() + text[1:]
+
+
+def readable(value: Any) -> str:
+    """A stored value in words: Yes/No, "3 December 2026", "Not recorded" for nothing."""
+    if value is None or value == "" or value == []:
+        return "Not recorded"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            if len(value) == 10:
+                return long_date(dt.date.fromisoformat(value))
+            moment = timezone.localtime(dt.datetime.fromisoformat(value))
+            return f"{long_date(moment.date())}, {moment:%H:%M}"
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {readable(item)}" for key, item in value.items()) or "Not recorded"
+    if isinstance(value, list):
+        return ", ".join(readable(item) for item in value)
+    return str(value)
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def learner_fields(learner: Learner) -> list[dict[str, Any]]:
+    """Every stored field of the learner as {"field", "label", "value", "display"}: the value as
+    stored (JSON-ready) and in words."""
+    rows = [{"field": "id", "label": "Record number", "value": learner.pk, "display": str(learner.pk)}]
+    for field in LEARNER_FIELDS:
+        value = _plain(getattr(learner, field.attname))
+        display = getattr(learner, f"get_{field.name}_display")() if field.choices else readable(value)
+        rows.append({"field": field.name, "label": _label(field), "value": value, "display": display})
+    return rows
+
+
+def _activities(learner: Learner) -> list[dict[str, Any]]:
+    participations = (
+        Participation.objects.filter(learner=learner)
+        .select_related("activity__provider")
+        .order_by("activity__date", "activity__title", "pk")
+    )
+    return [
+        {
+            "activity_id": p.activity_id,
+            "name": p.activity.title,
+            "date": p.activity.date.isoformat(),
+            "type": p.activity.get_activity_type_display(),
+            "type_code": p.activity.activity_type,
+            "provider": p.activity.provider.name,
+            "partner": p.activity.partner,
+            "attended": p.attended,
+            "counts_towards": p.activity.category_labels if p.attended else [],
+            "recorded_at": _plain(p.recorded_at),
+        }
+        for p in participations
+    ]
+
+
+def _interviews(learner: Learner) -> list[dict[str, Any]]:
+    interviews = Interview.objects.filter(learner=learner).select_related("adviser").order_by("date", "pk")
+    return [
+        {
+            "interview_id": i.pk,
+            "date": i.date.isoformat(),
+            "adviser": i.adviser.name,
+            "adviser_organisation": i.adviser.organisation,
+            "duration_minutes": i.duration_minutes,
+            "notes": i.summary,
+            "agreed_actions": i.agreed_actions,
+            "recorded_at": _plain(i.created_at),
+        }
+        for i in interviews
+    ]
+
+
+def _tallies(learner: Learner) -> list[dict[str, Any]]:
+    rows = LearnerTally.objects.filter(learner=learner).order_by("academic_year", "category")
+    return [
+        {
+            "academic_year": t.academic_year,
+            "year_label": year_label(t.academic_year),
+            "category": t.category,
+            "category_label": CATEGORY_LABELS[bm.Category(t.category)],
+            "count": t.count,
+            "in_curriculum_area": t.in_curriculum_area,
+        }
+        for t in rows
+    ]
+
+
+def _benchmark_years(learner: Learner, activities: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
+    """For each year with a record (and the current year while on roll): the measures that
+    applied to the learner and whether each was met, read as the dashboard reads them."""
+    years = {academic_year_of(dt.date.fromisoformat(a["date"])) for a in activities}
+    years |= set(Interview.objects.filter(learner=learner).values_list("academic_year", flat=True))
+    current = academic_year_of(today)
+    if learner.left_on is None or learner.left_on >= today:
+        years.add(current)
+    phase = queries.phase_of(learner.provider)
+    result = []
+    for year in sorted(y for y in years if y <= current):
+        domain = queries.as_domain(learner, year)
+        evidence = queries.evidence_up_to(learner.provider, year, learner_id=learner.pk).get(learner.pk, {})
+        measures = [
+            {
+                "code": measure.code,
+                "benchmark": measure.benchmark,
+                "title": measure.title,
+                "met": measure.met(domain, evidence, year),
+                "required": measure.required,
+            }
+            for measure in bm.measures_for(phase)
+            if measure.eligible(domain, year)
+        ]
+        result.append(
+            {
+                "academic_year": year,
+                "year_label": year_label(year),
+                "year_group": learner.year_group_in(year),
+                "on_roll_at_measure_date": bm.on_roll(domain, bm.measure_date_for(year, today)),
+                "measures": measures,
+            }
+        )
+    return result
+
+
+def _import_lines(learner: Learner) -> list[dict[str, Any]]:
+    """Error lines of the provider's imports that quote the learner's UPN or ULN."""
+    identifiers = [value for value in (learner.upn, learner.uln) if value]
+    if not identifiers:
+        return []
+    lines = []
+    jobs = LearnerImport.objects.filter(provider_id=learner.provider_id).exclude(errors=[]).defer("data")
+    for job in jobs.order_by("created_at", "pk"):
+        for error in job.errors:
+            reason = str(error.get("reason", ""))
+            if any(identifier in reason for identifier in identifiers):
+                lines.append(
+                    {
+                        "import_id": job.pk,
+                        "file_name": job.file_name,
+                        "uploaded_at": _plain(job.created_at),
+                        "status": job.get_status_display(),
+                        "line": error.get("line"),
+                        "reason": reason,
+                    }
+                )
+    return lines
+
+
+def audit_events_about(learner: Learner) -> models.QuerySet[AuditEvent]:
+    """The audit events about the learner: every event that names them as its learner (their
+    record, interviews, registers, imports and reads of their record)."""
+    return AuditEvent.objects.filter(learner_id_ref=learner.pk, provider_id_ref=learner.provider_id).order_by(
+        "at", "id"
+    )
+
+
+def _audit_events(learner: Learner) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": _plain(e.at),
+            "actor": e.actor_label,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in audit_events_about(learner)
+    ]
+
+
+def subject_access_record(learner: Learner, *, today: dt.date | None = None) -> dict[str, Any]:
+    """Everything held about the learner, as one JSON-ready dict (docs/subject-access-export.md)."""
+    today = today or timezone.localdate()
+    activities = _activities(learner)
+    return {
+        "schema": SCHEMA,
+        "generated_at": _plain(timezone.now()),
+        "provider": {"urn": learner.provider.urn, "name": learner.provider.name},
+        "learner": {
+            "name": learner.name,
+            "anonymised": learner.anonymised,
+            "groups": [group.label for group in sorted(learner.groups(), key=lambda g: g.value)],
+            "fields": learner_fields(learner),
+        },
+        "activities": activities,
+        "interviews": _interviews(learner),
+        "tallies": _tallies(learner),
+        "benchmarks": _benchmark_years(learner, activities, today),
+        "import_history": _import_lines(learner),
+        "audit_events": _audit_events(learner),
+    }
+
+
+def changes_text(before: object, after: object) -> str:
+    """An audit event's before and after values in words, one line each."""
+    parts = []
+    if before:
+        parts.append(f"Before: {readable(before)}")
+    if after:
+        parts.append(f"After: {readable(after)}")
+    return "\n".join(parts) or "–"
+
+
+def for_display(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with dates and audit details also in words, for the page (the JSON stays as stored)."""
+    shown = dict(record)
+    shown["activities"] = [a | {"date_text": readable(a["date"])} for a in record["activities"]]
+    shown["interviews"] = [i | {"date_text": readable(i["date"])} for i in record["interviews"]]
+    shown["import_history"] = [
+        line | {"uploaded_text": readable(line["uploaded_at"])} for line in record["import_history"]
+    ]
+    shown["audit_events"] = [
+        e | {"at_text": readable(e["at"]), "details": changes_text(e["before"], e["after"])}
+        for e in record["audit_events"]
+    ]
+    shown["generated_text"] = readable(record["generated_at"])
+    return shown
