@@ -10,11 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.signals import user_logged_in
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from qic.accounts.receivers import audit_login
 from qic.frameworks.loading import load_edition, read_edition_file
 from qic.frameworks.models import Edition
 from qic.organisations.models import AwardingBody, Provider, Role, User
 from tests.factories import AwardingBodyFactory, ProviderFactory, assign, make_member
+from tests.totp import totp_device_for
 
 FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "qic" / "frameworks" / "data" / "qic-2024.yaml"
 
@@ -31,6 +36,32 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
 def _uploads_in_tmp(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
     # Uploaded evidence goes to a fresh folder per test, never the developer's var/uploads.
     settings.MEDIA_ROOT = tmp_path / "uploads"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_means_fully_signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(user)` means a fully signed-in user: password AND second factor.
+
+    Every role must pass the second factor (qic.accounts.middleware.SecondFactorMiddleware), so
+    a session that only had its password accepted sees no data. force_login therefore also gives
+    the user a real confirmed authenticator device (if they have none) and marks the session as
+    verified by it, exactly as django_otp.login does after a right code. It is a test shortcut,
+    not a log-in, so it writes no "signed in" audit event. The real log-in form, real codes,
+    lockout and session limits are tested in tests/accounts/.
+    """
+    original = Client.force_login
+
+    def force_login(self: Client, user: User, backend: str | None = None) -> None:
+        user_logged_in.disconnect(audit_login, dispatch_uid="qic_audit_login")
+        try:
+            original(self, user, backend)
+        finally:
+            user_logged_in.connect(audit_login, dispatch_uid="qic_audit_login")
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @dataclass
