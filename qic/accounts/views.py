@@ -75,7 +75,7 @@ class LoginView(auth_views.LoginView):
 def locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     """django-axes calls this instead of the log-in view while an account+address is locked."""
     minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
-    form = AuthenticationForm(request)
+    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
     return render(
         request,
         "registration/login.html",

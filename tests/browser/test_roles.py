@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from qic.organisations.models import User
 from tests.browser.conftest import axe_violations
 from tests.conftest import Cast
-from qic.organisations.models import User
 from tests.factories import TEST_PASSWORD
 from tests.totp import code_for, totp_device_for
 
