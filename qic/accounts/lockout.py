@@ -36,3 +36,13 @@ class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]
         )
         address_locked = per_address >= settings.QIC_LOCKOUT_IP_FAILURES
         return max(per_account, settings.AXES_FAILURE_LIMIT if address_locked else 0)
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        """After a right password, forget that account's failures at this address only.
+
+        Axes would also forget every failure from the address, so one valid account could wipe
+        the per-address count that guards all the others.
+        """
+        per_account = self.filter_user_attempts(request, credentials)[0]
+        deleted, _ = per_account.delete()
+        return int(deleted)
