@@ -48,6 +48,7 @@ typecheck: setup
 ## Django's deployment checklist against production settings.
 check-deploy: setup
 	QIC_ENV=production SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=qic.example.org \
+		EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
 		$(MANAGE) check --deploy --fail-level WARNING
 
 bench: setup

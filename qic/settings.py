@@ -7,6 +7,7 @@ secure cookies, HSTS and the HTTPS redirect. Every variable is listed in README.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -62,7 +63,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",  # lets our templates override form and widget templates
     "ninja",  # serves Swagger UI from its own static files (no CDN, CSP-friendly)
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # authenticator apps
+    "django_otp.plugins.otp_static",  # single-use recovery codes
+    "axes",  # lockout after repeated failed log-ins
     "qic.core",
+    "qic.accounts",
     "qic.organisations",
     "qic.frameworks",
     "qic.learners",
@@ -79,11 +85,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, then: no data until the second factor is verified.
+    "qic.accounts.middleware.SessionLimitsMiddleware",
+    "qic.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Cache-Control: no-store for signed-in users and every page that is not public.
     "qic.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qic.urls"
@@ -116,6 +128,11 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
+# django-axes checks every authenticate() call first and refuses a locked-out account+IP.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -130,6 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password reset link works once, within an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 
 LANGUAGE_CODE = "en-gb"
@@ -163,6 +182,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 GIAS_UPLOAD_MAX_BYTES = int(os.environ.get("GIAS_UPLOAD_MAX_BYTES", str(120 * 1024 * 1024)))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if PRODUCTION and EMAIL_BACKEND.rsplit(".", 2)[-2:-1] in (["console"], ["locmem"], ["dummy"]):
+    # Password reset and invitation links would be printed to a log or lost, never delivered.
+    raise ImproperlyConfigured("EMAIL_BACKEND must deliver mail in production (e.g. the SMTP backend)")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -190,7 +212,38 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 10
+# A session ends after SESSION_IDLE_SECONDS without a request (the cookie and the stored
+# session are renewed on every request) and SESSION_MAX_SECONDS after log-in whatever happens
+# (qic.accounts.middleware.SessionLimitsMiddleware).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_SECONDS", str(12 * 60 * 60)))
+
+# Lockout (django-axes): LOCKOUT_FAILURES wrong passwords for one account from one IP address,
+# or LOCKOUT_IP_FAILURES from one IP address for any accounts, lock that pair (or that address)
+# for LOCKOUT_MINUTES after the last failure. Keyed on account+IP, so an attacker elsewhere
+# cannot lock the real user out; the cool-off ends every lock.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOCKOUT_FAILURES", "5"))
+QIC_LOCKOUT_IP_FAILURES = int(os.environ.get("LOCKOUT_IP_FAILURES", "50"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "qic.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "qic.accounts.views.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+# Failures during a lock are not counted, so hammering an account does not extend its lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "token", "new_password1", "new_password2", "old_password"]
+# Behind the TLS proxy every request comes from the proxy: the client is the address the
+# proxy appended last to X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "qic.accounts.lockout.client_ip"
+QIC_TRUST_FORWARDED_FOR = PRODUCTION and env_bool("BEHIND_PROXY", default=True)
+
+# Second factor (django-otp): every role must use an authenticator app. Wrong codes slow the
+# next attempt down exponentially (1, 2, 4… seconds), per device.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "QiC Platform")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

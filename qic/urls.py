@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from qic.accounts import views as account_views
 from qic.api import api
 from qic.core import views as core_views
 from qic.learners import views as learner_views
@@ -10,21 +11,38 @@ from qic.programme import views as programme_views
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", account_views.mfa_verify, name="mfa_verify"),
+    path("accounts/two-factor/set-up/", account_views.mfa_setup, name="mfa_setup"),
+    path("accounts/two-factor/recovery-codes/", account_views.mfa_recovery_codes, name="mfa_recovery_codes"),
     path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
-        name="password_change",
+        "accounts/two-factor/recovery-codes/new/",
+        account_views.mfa_recovery_regenerate,
+        name="mfa_recovery_regenerate",
     ),
+    path("accounts/security/", account_views.security_settings, name="security_settings"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
+    ),
+    path("accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html"),
+        name="password_reset_complete",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("invitations/<int:pk>/withdraw/", views.invitation_revoke, name="invitation_revoke"),

@@ -10,12 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.cache import cache
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from qic.accounts.receivers import audit_login, audit_logout
 from qic.frameworks.loading import load_edition, read_edition_file
 from qic.frameworks.models import Edition
 from qic.organisations.models import AwardingBody, Provider, Role, User
 from tests.factories import AwardingBodyFactory, ProviderFactory, assign, make_member
+from tests.totp import totp_device_for
 
 FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "qic" / "frameworks" / "data" / "qic-2024.yaml"
 
@@ -38,6 +43,42 @@ def _fresh_cache() -> None:
 def _uploads_in_tmp(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
     # Uploaded evidence goes to a fresh folder per test, never the developer's var/uploads.
     settings.MEDIA_ROOT = tmp_path / "uploads"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_means_fully_signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(user)` means a fully signed-in user: password AND second factor.
+
+    Every role must pass the second factor (qic.accounts.middleware.SecondFactorMiddleware), so
+    a session that only had its password accepted sees no data. force_login therefore also gives
+    the user a real confirmed authenticator device (if they have none) and marks the session as
+    verified by it, exactly as django_otp.login does after a right code. It is a test shortcut,
+    not a log-in, so it writes no "signed in" audit event, and `client.logout()` likewise writes
+    no "signed out" event. The real log-in form, real codes, lockout, session limits and their
+    audit events are tested in tests/accounts/.
+    """
+    original = Client.force_login
+    original_logout = Client.logout
+
+    def force_login(self: Client, user: User, backend: str | None = None) -> None:
+        user_logged_in.disconnect(audit_login, dispatch_uid="qic_audit_login")
+        try:
+            original(self, user, backend)
+        finally:
+            user_logged_in.connect(audit_login, dispatch_uid="qic_audit_login")
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+        session.save()
+
+    def logout(self: Client) -> None:
+        user_logged_out.disconnect(audit_logout, dispatch_uid="qic_audit_logout")
+        try:
+            original_logout(self)
+        finally:
+            user_logged_out.connect(audit_logout, dispatch_uid="qic_audit_logout")
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "logout", logout)
 
 
 @dataclass

@@ -247,6 +247,17 @@ ACCESS: dict[str, Row] = {
     "home": Row(no_kwargs, expect(OK)),
     "password_change": Row(no_kwargs, expect(OK)),
     "password_change_done": Row(no_kwargs, expect(OK)),
+    # Sign-in and security. A fully signed-in user is sent on from the code page; anyone may
+    # reset a forgotten password (the pages never say whether an account exists).
+    "mfa_verify": Row(no_kwargs, expect(REDIRECT)),
+    "mfa_setup": Row(no_kwargs, expect(OK)),
+    "mfa_recovery_codes": Row(no_kwargs, expect(OK)),
+    "mfa_recovery_regenerate": Row(no_kwargs, expect(REDIRECT), method="post"),
+    "security_settings": Row(no_kwargs, expect(OK)),
+    "password_reset": Row(no_kwargs, expect(OK, anon=OK)),
+    "password_reset_done": Row(no_kwargs, expect(OK, anon=OK)),
+    "password_reset_confirm": Row(lambda c: {"uidb64": "MQ", "token": "not-a-token"}, expect(OK, anon=OK)),
+    "password_reset_complete": Row(no_kwargs, expect(OK, anon=OK)),
     # The Consortium's own pages.
     "consortium_invite": Row(no_kwargs, only({"consortium": OK})),
     "gias_import": Row(no_kwargs, only({"consortium": OK})),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from qic.accounts.actions import give_demo_device
 from qic.core import audit
 from qic.demo.accreditation import build_accreditations
 from qic.demo.careers import build_careers_programme
@@ -372,6 +373,8 @@ def build_demo() -> list[DemoLogin]:
                 awarding_body_id=person_body_obj.pk if person_body_obj else None,
                 provider_id=member_of.pk if member_of else None,
             )
+        # Every demo person shares the published demo authenticator key (never in production).
+        give_demo_device(user=user)
         organisation = (
             person_body_obj.name
             if person_body_obj

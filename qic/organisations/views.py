@@ -459,7 +459,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to QiC Platform. Your account is ready.")
-            return redirect("home")
+            # Every role needs the second factor before it sees any data.
+            return redirect("mfa_setup")
     return render(request, "organisations/invitation_accept.html", {"form": form, "invitation": invitation})
 
 

@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 
+from qic.organisations.models import User
 from tests.browser.conftest import axe_violations
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
+from tests.totp import code_for, totp_device_for
 
 HOME_CONTENT = {
     "consortium": ["Welcome, ", "Licensed Awarding Bodies", "North Awards", "South Awards", "Import from GIAS"],
@@ -25,10 +27,15 @@ NOT_ON_HOME = {
 
 
 def sign_in(page: Any, base: str, email: str) -> None:
+    """The real log-in: the password, then the code the user's authenticator app shows now."""
+    device = totp_device_for(User.objects.get(email=email))
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/accounts/two-factor/*")
+    page.get_by_label("Code").fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{base}/home/")
 
 

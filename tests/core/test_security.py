@@ -36,7 +36,7 @@ def run_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"QIC_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"QIC_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_BACKEND"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -54,9 +54,25 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     assert "SECRET_KEY must be set" in result.stderr
 
 
+PRODUCTION_ENV = {"QIC_ENV": "production", "SECRET_KEY": "x" * 20 + "y7#kq2!" * 6, "ALLOWED_HOSTS": "qic.example.org"}
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        None,  # the default: the console
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.locmem.EmailBackend",
+    ],
+)
+def test_production_refuses_to_start_with_mail_that_is_never_delivered(backend: str | None) -> None:
+    # Password reset links printed to a log would never reach anyone (or reach the wrong people).
+    result = run_check({**PRODUCTION_ENV, **({"EMAIL_BACKEND": backend} if backend else {})})
+    assert result.returncode != 0
+    assert "EMAIL_BACKEND must deliver mail in production" in result.stderr
+
+
 def test_production_settings_pass_the_deployment_checklist() -> None:
-    result = run_check(
-        {"QIC_ENV": "production", "SECRET_KEY": "x" * 20 + "y7#kq2!" * 6, "ALLOWED_HOSTS": "qic.example.org"}
-    )
+    result = run_check({**PRODUCTION_ENV, "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

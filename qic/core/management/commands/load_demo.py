@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from qic.accounts.actions import demo_key_base32
 from qic.demo.build import DEMO_PASSWORD, build_demo
 
 
@@ -22,4 +23,8 @@ class Command(BaseCommand):
         width = max(len(login.role) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.role:<{width}}  {login.email:<36}  {login.organisation}")
+        self.stdout.write("")
+        self.stdout.write("Second factor: every demo account uses one published demo authenticator key.")
+        self.stdout.write(f"  Add this key (time-based, 6 digits) to an authenticator app: {demo_key_base32()}")
+        self.stdout.write("  or print the current code with: .venv/bin/python manage.py demo_code")
         self.stdout.write("")
