@@ -417,7 +417,7 @@ def test_a_session_ends_12_hours_after_log_in_however_busy(cast: Cast, client: C
 
 
 def test_bearer_tokens_need_no_second_factor(cast: Cast, client: Client) -> None:
-    _, plain = create_api_token(provider_id=cast.p1.pk, name="MIS", actor=cast.p1_leader)
+    _, plain = create_api_token(provider_id=cast.p1.pk, name="MIS", scope="read", actor=cast.p1_leader)
     response = Client().get(f"/api/v1/providers/{cast.p1.urn}/activities", HTTP_AUTHORIZATION=f"Bearer {plain}")
     assert response.status_code == 200
 
