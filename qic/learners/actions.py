@@ -735,7 +735,7 @@ def apply_retention(
             errors=[{"line": 0, "reason": "Not finished in time; the uploaded file has been removed."}],
             finished_at=timezone.now(),
         )
-        LearnerImport.objects.filter(pk__in=imports).update(data=b"")
+        LearnerImport.objects.filter(pk__in=imports).update(data=b"", leaving_ids=[])
         run = RetentionRun.objects.create(
             run_for=today,
             leavers_years=leavers_years,
@@ -758,7 +758,14 @@ def apply_retention(
     return result
 
 
-UNFINISHED_STATUSES = (LearnerImport.Status.PENDING, LearnerImport.Status.CHECKING, LearnerImport.Status.SAVING)
+# A preview that was never confirmed (READY) is unfinished too: past the keeping period its file
+# and its list of learners to mark as left go, and it can no longer be confirmed.
+UNFINISHED_STATUSES = (
+    LearnerImport.Status.PENDING,
+    LearnerImport.Status.CHECKING,
+    LearnerImport.Status.READY,
+    LearnerImport.Status.SAVING,
+)
 
 
 SUBJECT_ACCESS_FORMATS = ("html", "pdf", "json")

@@ -691,3 +691,25 @@ def test_staff_cannot_anonymise_by_posting(client: Client, cast: Cast, ada: Lear
     ada.refresh_from_db()
     assert ada.anonymised_at is None
     assert not AuditEvent.objects.filter(action="learner.anonymised").exists()
+
+
+def test_a_preview_never_confirmed_loses_its_file_and_leavers_list_and_cannot_be_confirmed(
+    cast: Cast, settings: Any
+) -> None:
+    settings.QIC_RETAIN_IMPORT_FILES_DAYS = 30
+    make_learner(cast.p1, surname="Stayer")
+    csv = (
+        b"UPN,Forename,Surname,Date of birth,Sex,Year group\r\n" + OTHER_UPN.encode() + b",New,Pupil,15/01/2012,F,8\r\n"
+    )
+    job = actions.start_learner_import(
+        provider=cast.p1, kind="csv", file_name="roll.csv", data=csv, full_import=True, actor=cast.p1_leader, wait=True
+    )
+    assert job.status == LearnerImport.Status.READY
+    assert len(job.leaving_ids) == 1
+    LearnerImport.objects.filter(pk=job.pk).update(created_at=dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.UTC))
+
+    assert "removed 1 uploaded learner file(s)" in run_retention("2026-12-03")
+    job.refresh_from_db()
+    assert (bytes(job.data), job.leaving_ids, job.status) == (b"", [], LearnerImport.Status.FAILED)
+    assert not actions.confirm_learner_import(job=job, digest=job.plan_digest, actor=cast.p1_leader, wait=True)
+    assert Learner.objects.get(surname="Stayer").left_on is None
