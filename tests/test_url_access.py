@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from qic.domain.academic import academic_year_of
 from qic.domain.upn import upn_check_letter
-from qic.learners.actions import start_learner_import
+from qic.learners.actions import confirm_learner_import, start_learner_import
 from qic.learners.models import Learner, LearnerImport
 from qic.organisations.models import ClientRequest, Role
 from qic.programme.actions import create_api_token, record_participation, save_interview
@@ -571,7 +571,8 @@ def _record_learners(provider: Any, people: list[tuple[str, str, str]], notes: s
         actor=actor,
         wait=True,
     )
-    assert job.status == LearnerImport.Status.DONE, job.errors
+    assert job.status == LearnerImport.Status.READY, job.errors
+    assert confirm_learner_import(job=job, digest=job.plan_digest, actor=actor, wait=True)
     first, second = (Learner.objects.get(provider=provider, surname=sur) for _, sur, _ in people[:2])
     adviser = Adviser.objects.create(provider=provider, name="Level Six Adviser", qualification_level=6)
     save_interview(

@@ -56,7 +56,10 @@ def cookies(request: HttpRequest) -> HttpResponse:
         "core/cookies.html",
         {
             "session_cookie": settings.SESSION_COOKIE_NAME,
-            "session_lasts": _duration(settings.SESSION_COOKIE_AGE),
+            "session_lasts": (
+                f"{_duration(settings.SESSION_COOKIE_AGE)} without using the site, and at most "
+                f"{_duration(settings.SESSION_MAX_SECONDS)} after you sign in"
+            ),
             "csrf_cookie": settings.CSRF_COOKIE_NAME,
             "csrf_lasts": _duration(settings.CSRF_COOKIE_AGE),
             "messages_cookie": getattr(settings, "MESSAGE_COOKIE_NAME", "messages"),

@@ -21,7 +21,7 @@ from qic.core import audit
 from qic.core.models import AuditEvent
 from qic.domain.academic import academic_year_of
 from qic.learners.actions import update_learner
-from qic.learners.models import Learner
+from qic.learners.models import Learner, LearnerImport
 from qic.organisations.access import visible_audit_events
 from qic.programme.models import Adviser
 from tests.conftest import Cast
@@ -53,10 +53,14 @@ def scenario(client: Client, cast: Cast) -> Learner:
         f"/providers/{cast.p1.urn}/learners/import/",
         {
             "file": SimpleUploadedFile("learners.csv", SCHOOL_CSV.read_bytes(), content_type="text/csv"),
-            "full_import": "on",
+            "full_import": "partial",
         },
     )
     assert response.status_code == 302
+    job = LearnerImport.objects.get(provider=cast.p1)
+    assert job.status == LearnerImport.Status.READY, job.errors
+    confirm = client.post(f"/providers/{cast.p1.urn}/learners/import/{job.pk}/confirm/", {"digest": job.plan_digest})
+    assert confirm.status_code == 302
     ada = Learner.objects.get(provider=cast.p1, upn="X888900118001")
     adviser = Adviser.objects.create(provider=cast.p1, name="Ada Adviser", qualification_level=7)
     client.force_login(cast.p1_staff)

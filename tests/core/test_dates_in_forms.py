@@ -132,7 +132,7 @@ def test_an_attendance_csv_for_a_future_activity_is_refused(client: Client, cast
 def test_the_api_refuses_attendance_for_a_future_activity(client: Client, cast: Cast) -> None:
     activity = make_activity(cast.p1, date=TOMORROW)
     make_learner(cast.p1)
-    _, plain = create_api_token(provider_id=cast.p1.pk, name="MIS", actor=cast.p1_leader)
+    _, plain = create_api_token(provider_id=cast.p1.pk, name="MIS", scope="read_write", actor=cast.p1_leader)
     response = client.post(
         f"/api/v1/providers/{cast.p1.urn}/activities/{activity.pk}/attendance",
         {"file": SimpleUploadedFile("register.csv", REGISTER_CSV)},

@@ -69,7 +69,16 @@ NOTICES = {
         "Reporting a problem",
         "3 December 2026",
     ],
-    "cookies": ["Cookies", "sessionid", "csrftoken", "messages", "strictly necessary", "10 hours", "analytics"],
+    "cookies": [
+        "Cookies",
+        "sessionid",
+        "csrftoken",
+        "messages",
+        "strictly necessary",
+        "30 minutes without using the site",
+        "at most 12 hours",
+        "analytics",
+    ],
 }
 
 

@@ -455,7 +455,7 @@ def test_the_error_list_is_capped_at_100_with_the_rest_counted(leader: Client, c
 
 @pytest.fixture
 def mis(cast: Cast) -> dict[str, str]:
-    _token, plain = create_api_token(provider_id=cast.p1.pk, name="MIS", actor=cast.p1_leader)
+    _token, plain = create_api_token(provider_id=cast.p1.pk, name="MIS", scope="read_write", actor=cast.p1_leader)
     return {"Authorization": f"Bearer {plain}"}
 
 
