@@ -595,9 +595,7 @@ def evaluate_measure(
             g: GroupGap(g, Count(*in_group[g]), Count(total[0] - in_group[g][0], total[1] - in_group[g][1]))
             for g in GROUPS
         },
-        # In id order, whatever order the database returned the learners in, so lists and
-        # exports of who is missing a measure are the same on every database.
-        not_met=tuple(sorted(not_met)),
+        not_met=tuple(not_met),
     )
 
 
