@@ -62,7 +62,9 @@ def learner_list(request: HttpRequest, urn: int) -> HttpResponse:
         obj=provider,
         provider_id=provider.pk,
         learner_ids=[learner.pk for learner in shown],
-        details={"search": query, "year_group": year_group, "show": show, "page": page.number},
+        # Whether a search was made, never its words: a typed name or UPN would outlive the
+        # learner's anonymisation in the trail. Which learners were shown is in `learner_ids`.
+        details={"searched": bool(query), "year_group": year_group, "show": show, "page": page.number},
     )
     return render(
         request,

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.core import audit_display
@@ -367,8 +368,17 @@ def consortium_invite(request: HttpRequest) -> HttpResponse:
 
 def _safe_next(request: HttpRequest) -> str:
     """The same-site page to return to after a POST, or the home page."""
-    target = request.POST.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else reverse("home")
+    return _same_site(request, request.POST.get("next", ""))
+
+
+def _same_site(request: HttpRequest, target: str) -> str:
+    """`target` if it is a path on this site, else the home page. Django's own check: it also
+    refuses the forms browsers read as another host, such as `/\\evil.test` and `///evil.test`."""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
 
 
 def _manageable_invitation(request: HttpRequest, pk: int) -> Invitation:
@@ -394,8 +404,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _next_page(request: HttpRequest) -> str:
     """The same-site page to go back to (from the form or the link), or the home page."""
-    target = request.POST.get("next") or request.GET.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else reverse("home")
+    return _same_site(request, request.POST.get("next") or request.GET.get("next", ""))
 
 
 def _change_person(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
@@ -521,8 +530,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if data["date_from"]:
             events = events.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time(), dt.UTC))
         if data["date_to"]:
-            next_day = data["date_to"] + dt.timedelta(days=1)
-            events = events.filter(at__lt=dt.datetime.combine(next_day, dt.time(), dt.UTC))
+            # The last moment of that day (no "next day", which 31 December 9999 does not have).
+            events = events.filter(at__lte=dt.datetime.combine(data["date_to"], dt.time.max, dt.UTC))
     page = Paginator(events.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -8,6 +8,7 @@ that names a learner; p2's careers leader nothing of p1; p1's careers leader all
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -349,3 +350,26 @@ def test_the_log_words_fields_values_and_actions() -> None:
     )
     assert audit_display.sentence("accreditation.commitment_granted") == "Accreditation commitment granted"
     assert audit_display.sentence("learner.updated") == "Learner's record changed"
+
+
+def test_a_learner_search_is_logged_without_its_words(client: Client, cast: Cast, scenario: Learner) -> None:
+    """A typed name or UPN would outlive the learner's anonymisation in the trail: only the fact
+    of a search and the learners shown are kept."""
+    ada = scenario
+    client.force_login(cast.p1_leader)
+    assert client.get(f"/providers/{cast.p1.urn}/learners/", {"q": ada.upn}).status_code == 200
+    assert client.get(f"/providers/{cast.p1.urn}/learners/", {"q": ada.surname}).status_code == 200
+    searches = AuditEvent.objects.filter(action="learners.listed").order_by("id")
+    assert searches.count() == 2
+    for event in searches:
+        stored = json.dumps([event.object_repr, event.before, event.after])
+        assert ada.upn not in stored
+        assert ada.surname not in stored
+        assert event.after is not None
+        assert event.after["searched"] is True
+
+
+@pytest.mark.parametrize("date_to", ["9999-12-31", "31/12/9999", "0001-01-01"])
+def test_the_filter_takes_the_last_and_first_days_of_the_calendar(client: Client, cast: Cast, date_to: str) -> None:
+    page = audit_page(client, cast.p1_leader, date_to=date_to)
+    assert "Audit log" in page

@@ -507,3 +507,15 @@ def test_consortium_withdraws_only_the_invitations_it_sent(client: Client, cast:
     ours.refresh_from_db()
     theirs.refresh_from_db()
     assert (ours.is_open, theirs.is_open) == (False, True)
+
+
+@pytest.mark.parametrize("target", ["/\\evil.test", "///evil.test", "//evil.test", "https://evil.test/"])
+def test_the_way_back_never_leaves_the_site(client: Client, cast: Cast, target: str) -> None:
+    client.force_login(cast.p1_leader)
+    page = client.get(f"/people/{cast.p1_staff.pk}/deactivate/", {"next": target}).content.decode()
+    assert "evil.test" not in page
+    response = client.post(f"/people/{cast.p1_staff.pk}/deactivate/", {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/home/"
+    cast.p1_staff.refresh_from_db()
+    assert not cast.p1_staff.is_active
