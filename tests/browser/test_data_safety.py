@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from qic.core import audit_display
 from qic.learners.models import Learner
 from qic.organisations.models import ClientRequest, Role, User
@@ -212,7 +214,9 @@ def test_read_only_api_token_is_shown_once_then_revoked(cast: Cast, live_server:
     assert secret.startswith("qic_" + token.prefix)
     check_page(page)
 
-    page.reload()  # the secret is shown once only
+    # The secret is shown once only: coming back to the page does not show it.
+    page.get_by_role("navigation", name=cast.p1.name).get_by_role("link", name="MIS connection").click()
+    page.wait_for_url(tokens_page)
     assert secret not in page.content()
     row = page.get_by_role("table", name="Tokens").get_by_role("row").filter(has_text="SIMS nightly sync")
     assert "Read only" in row.inner_text()
@@ -227,6 +231,22 @@ def test_read_only_api_token_is_shown_once_then_revoked(cast: Cast, live_server:
     check_page(page)
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="The page shows the new secret in the POST response itself, so refreshing it resubmits the form "
+    "and makes a second token; Post/Redirect/Get (the secret shown once from the session, as recovery codes "
+    "are) would fix it, but tests/programme/ expect the secret in the POST response.",
+)
+def test_refreshing_after_creating_a_token_does_not_make_another(cast: Cast, live_server: Any, page: Any) -> None:
+    sign_in(page, live_server.url, cast.p1_leader.email)
+    page.goto(f"{live_server.url}/providers/{cast.p1.urn}/api-tokens/")
+    page.get_by_label("What the token is for").fill("SIMS nightly sync")
+    page.get_by_role("button", name="Create token").click()
+    page.locator(".govuk-panel").wait_for()
+    page.reload()
+    assert ApiToken.objects.filter(provider=cast.p1).count() == 1
 
 
 # --- 5. The audit log ---------------------------------------------------------------------------
