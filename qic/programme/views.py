@@ -36,6 +36,9 @@ from qic.programme.forms import (
 )
 from qic.programme.models import Activity, Adviser, AdviserCpd, ApiToken, Interview, Participation, ProgrammeAnswer
 
+# Where a new token's secret waits, for one page view, between creating it and showing it.
+NEW_TOKEN_SESSION_KEY = "qic_new_api_token"  # noqa: S105 (a session key name, not a secret)
+
 
 def _year(request: HttpRequest) -> int:
     """The academic year asked for (?year=2025), else the current one."""
@@ -498,7 +501,6 @@ def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
 def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     form = ApiTokenForm(request.POST or None)
-    plain = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         _token, plain = actions.create_api_token(
@@ -508,7 +510,12 @@ def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
             valid_days=data["valid_days"],
             actor=request.user,
         )
-        form = ApiTokenForm()
+        # Post/Redirect/Get: the secret travels in the session to the next page view only, so
+        # refreshing the page neither makes another token nor shows this one again.
+        request.session[NEW_TOKEN_SESSION_KEY] = {"provider": provider.pk, "plain": plain}
+        return redirect("api_tokens", urn=provider.urn)
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
+    plain = new_token["plain"] if new_token and new_token.get("provider") == provider.pk else None
     tokens = list(ApiToken.objects.filter(provider=provider).select_related("created_by"))
     return render(
         request,

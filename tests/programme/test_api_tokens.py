@@ -214,7 +214,7 @@ def test_scope_and_expiry_are_required_choices(
 def test_the_page_lists_each_tokens_details(client: Client, cast: Cast) -> None:
     client.force_login(cast.p1_leader)
     url = f"/providers/{cast.p1.urn}/api-tokens/"
-    response = client.post(url, {"name": "SIMS nightly sync", "scope": "read_write", "valid_days": "90"})
+    response = client.post(url, {"name": "SIMS nightly sync", "scope": "read_write", "valid_days": "90"}, follow=True)
     html = response.content.decode()
     plain = re.search(r'<code class="qic-token">(qic_[A-Za-z0-9_-]+)</code>', html)
     assert plain is not None
@@ -330,6 +330,8 @@ def test_tokens_made_before_scopes_keep_writing_and_expire_a_year_after_they_wer
 
 def test_the_token_page_is_never_cached(client: Client, cast: Cast) -> None:
     client.force_login(cast.p1_leader)
-    response = client.post(f"/providers/{cast.p1.urn}/api-tokens/", {"name": "S", "scope": "read", "valid_days": "30"})
+    response = client.post(
+        f"/providers/{cast.p1.urn}/api-tokens/", {"name": "S", "scope": "read", "valid_days": "30"}, follow=True
+    )
     assert "qic-token" in response.content.decode()
     assert "no-store" in response["Cache-Control"]

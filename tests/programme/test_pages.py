@@ -743,13 +743,16 @@ def test_creating_a_token_shows_it_once_and_revoking_stops_it(client: Client, ca
     client.force_login(cast.p1_leader)
     url = f"/providers/{cast.p1.urn}/api-tokens/"
     assert "No tokens yet." in client.get(url).content.decode()
-    response = client.post(url, {"name": "SIMS nightly sync", "scope": "read", "valid_days": "365"})
-    assert response.status_code == 200
+    response = client.post(url, {"name": "SIMS nightly sync", "scope": "read", "valid_days": "365"}, follow=True)
+    assert response.redirect_chain == [(url, 302)]  # Post/Redirect/Get: a refresh makes no second token
     html = response.content.decode()
     match = re.search(r'<code class="qic-token">(qic_[A-Za-z0-9_-]+)</code>', html)
     assert match is not None
     plain = match.group(1)
     assert "Copy it now: it will not be shown again." in html
+    again = client.get(url).content.decode()
+    assert plain not in again  # shown once
+    assert "qic-token" not in again
     token = ApiToken.objects.get()
     assert (token.name, token.provider, token.created_by, token.prefix) == (
         "SIMS nightly sync",
