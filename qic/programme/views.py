@@ -503,7 +503,7 @@ def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _token, plain = actions.create_api_token(
+        _token, secret = actions.create_api_token(
             provider_id=provider.pk,
             name=data["name"],
             scope=data["scope"],
@@ -512,10 +512,10 @@ def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
         )
         # Post/Redirect/Get: the secret travels in the session to the next page view only, so
         # refreshing the page neither makes another token nor shows this one again.
-        request.session[NEW_TOKEN_SESSION_KEY] = {"provider": provider.pk, "plain": plain}
+        request.session[NEW_TOKEN_SESSION_KEY] = {"provider": provider.pk, "plain": secret}
         return redirect("api_tokens", urn=provider.urn)
     new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
-    plain = new_token["plain"] if new_token and new_token.get("provider") == provider.pk else None
+    plain: str | None = new_token["plain"] if new_token and new_token.get("provider") == provider.pk else None
     tokens = list(ApiToken.objects.filter(provider=provider).select_related("created_by"))
     return render(
         request,
