@@ -52,8 +52,10 @@ LEARNER_MODELS = frozenset(
     }
 )
 
-# Any fixed number will do: every writer of the chain takes the same transaction-level lock.
-CHAIN_LOCK_KEY = 7_160_221_009
+# The trail is one hash chain per provider (events with no provider form one more chain), so a
+# long write at one school never holds up another organisation's audited writes. Every writer of
+# a chain takes the same transaction-level lock: (this class number, the provider's id or 0).
+CHAIN_LOCK_CLASS = 716_022
 
 REDACTED = "[redacted]"
 
@@ -116,9 +118,15 @@ def record(
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK_CLASS, provider_id or 0])
         # On SQLite a write transaction already excludes every other writer.
-        event.prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        event.prev_hash = (
+            AuditEvent.objects.filter(provider_id_ref=provider_id)
+            .order_by("-id")
+            .values_list("hash", flat=True)
+            .first()
+            or ""
+        )
         event.hash = chain.hash_of(event)
         event.save()
     return event

@@ -60,7 +60,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The newest event of a provider's chain, found at every write.
+            models.Index(fields=["provider_id_ref", "id"], name="core_audit_chain_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} UTC {self.actor_label} {self.action} {self.object_repr}"

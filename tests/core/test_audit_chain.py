@@ -372,3 +372,20 @@ def test_the_migration_chains_existing_events_and_hides_the_learner_ones() -> No
     consortium = make_member(Role.CONSORTIUM_ADMIN, email="consortium@example.org")
     assert [e.action for e in visible_audit_events(consortium)] == ["awarding_body.created"]
     assert "append-only" in _refused_by_database(lambda: raw("DELETE FROM core_auditevent"))
+
+
+def test_each_provider_has_its_own_chain_and_a_removal_is_found_in_it(cast: Cast) -> None:
+    """One chain per provider (and one for events with no provider), so one school's long write
+    never waits on another's; each chain still shows a removed or changed event."""
+    p1_first = audit.record(actor=cast.p1_leader, action="test.p1.one", obj=cast.p1, provider_id=cast.p1.pk)
+    p2_first = audit.record(actor=cast.p2_leader, action="test.p2.one", obj=cast.p2, provider_id=cast.p2.pk)
+    body = audit.record(actor=cast.consortium, action="test.body", obj=cast.ab1)
+    p1_second = audit.record(actor=cast.p1_leader, action="test.p1.two", obj=cast.p1, provider_id=cast.p1.pk)
+    p1_third = audit.record(actor=cast.p1_leader, action="test.p1.three", obj=cast.p1, provider_id=cast.p1.pk)
+    assert (p1_first.prev_hash, p2_first.prev_hash, body.prev_hash) == ("", "", "")
+    assert (p1_second.prev_hash, p1_third.prev_hash) == (p1_first.hash, p1_second.hash)
+    assert verify() == "OK: 5 events"
+    _tamper("DELETE FROM core_auditevent WHERE id = %s", p1_second.pk)
+    message = verify_fails()
+    assert f"broken at event {p1_third.pk} " in message
+    assert "does not follow the event before it" in message

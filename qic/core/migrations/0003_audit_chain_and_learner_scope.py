@@ -19,7 +19,7 @@ def chain_existing_events(apps, schema_editor):
     """Mark the learner-level events already written and chain every event, oldest first,
     before the triggers make the table read-only."""
     AuditEvent = apps.get_model("core", "AuditEvent")
-    prev = ""
+    prev_of: dict = {}  # the last hash of each provider's chain (None: events with no provider)
     batch = []
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.object_type == "learners.Learner":
@@ -31,8 +31,8 @@ def chain_existing_events(apps, schema_editor):
             event.object_type in LEARNER_MODELS or event.action in LEARNER_ACTIONS or event.learner_id_ref is not None
         )
         event.payload_digest = chain.digest_of(event)
-        event.prev_hash = prev
-        event.hash = prev = chain.hash_of(event)
+        event.prev_hash = prev_of.get(event.provider_id_ref, "")
+        event.hash = prev_of[event.provider_id_ref] = chain.hash_of(event)
         batch.append(event)
         if len(batch) == 2000:
             AuditEvent.objects.bulk_update(batch, ["learner_id_ref", "learner_data", "payload_digest", "prev_hash", "hash"])
@@ -85,6 +85,10 @@ class Migration(migrations.Migration):
             model_name='auditevent',
             name='redacted_at',
             field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddIndex(
+            model_name='auditevent',
+            index=models.Index(fields=['provider_id_ref', 'id'], name='core_audit_chain_idx'),
         ),
         migrations.RunPython(chain_existing_events, migrations.RunPython.noop),
         migrations.RunPython(install_triggers, remove_triggers),

@@ -1,4 +1,7 @@
-"""Walk the audit trail's hash chain in id order and report the first broken event."""
+"""Walk the audit trail's hash chains in id order and report the first broken event.
+
+There is one chain per provider and one for events with no provider (qic.core.audit): each event
+follows the one before it in its own chain."""
 
 from __future__ import annotations
 
@@ -12,11 +15,11 @@ from qic.core.models import AuditEvent
 
 def first_break() -> tuple[int, AuditEvent | None, str]:
     """(events checked, the first broken event or None, why it is broken)."""
-    prev = ""
+    prev_of: dict[int | None, str] = {}  # the last hash seen in each provider's chain
     count = 0
     redacted: dict[int, AuditEvent] = {}  # redacted events not yet vouched for by a redaction event
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != prev:
+        if event.prev_hash != prev_of.get(event.provider_id_ref, ""):
             return count, event, "it does not follow the event before it (an event was removed or changed)"
         # A redacted event keeps the digest of the payload it had; only the trigger-guarded
         # redaction can set redacted_at.
@@ -29,7 +32,7 @@ def first_break() -> tuple[int, AuditEvent | None, str]:
         if event.action == "learner.events_redacted" and isinstance(event.after, dict):
             for pk in event.after.get("event_ids", []):
                 redacted.pop(pk, None)
-        prev = event.hash
+        prev_of[event.provider_id_ref] = event.hash
         count += 1
     if redacted:
         first = redacted[min(redacted)]
