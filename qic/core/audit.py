@@ -17,7 +17,7 @@ from qic.core import chain
 from qic.core.models import AuditEvent
 
 
-def _plain(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
     """Turn a field value into something JSON can hold, readably."""
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
@@ -28,16 +28,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [json_ready(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): json_ready(v) for k, v in value.items()}
     return value
 
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """Return the object's concrete field values (foreign keys as ids) as a JSON-ready dict."""
     names = fields or [f.attname for f in obj._meta.concrete_fields if f.name not in {"password"}]
-    return {name: _plain(getattr(obj, name)) for name in names}
+    return {name: json_ready(getattr(obj, name)) for name in names}
 
 
 # Models whose events are about learners: only the learner's own provider (its careers
@@ -71,7 +71,7 @@ def _actor_fields(actor: Any) -> tuple[Any, str]:
 
 def _json(value: Any) -> Any:
     """The value exactly as the JSON column gives it back, so the digest is computed on that."""
-    return None if value is None else json.loads(chain.canonical(_plain(dict(value))))
+    return None if value is None else json.loads(chain.canonical(json_ready(dict(value))))
 
 
 def record(

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from qic.core.audit import _plain
+from qic.core.audit import json_ready
 from qic.core.models import AuditEvent
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
@@ -74,7 +74,7 @@ def learner_fields(learner: Learner) -> list[dict[str, Any]]:
     stored (JSON-ready) and in words."""
     rows = [{"field": "id", "label": "Record number", "value": learner.pk, "display": str(learner.pk)}]
     for field in LEARNER_FIELDS:
-        value = _plain(getattr(learner, field.attname))
+        value = json_ready(getattr(learner, field.attname))
         display = getattr(learner, f"get_{field.name}_display")() if field.choices else readable(value)
         rows.append({"field": field.name, "label": _label(field), "value": value, "display": display})
     return rows
@@ -97,7 +97,7 @@ def _activities(learner: Learner) -> list[dict[str, Any]]:
             "partner": p.activity.partner,
             "attended": p.attended,
             "counts_towards": p.activity.category_labels if p.attended else [],
-            "recorded_at": _plain(p.recorded_at),
+            "recorded_at": json_ready(p.recorded_at),
         }
         for p in participations
     ]
@@ -114,7 +114,7 @@ def _interviews(learner: Learner) -> list[dict[str, Any]]:
             "duration_minutes": i.duration_minutes,
             "notes": i.summary,
             "agreed_actions": i.agreed_actions,
-            "recorded_at": _plain(i.created_at),
+            "recorded_at": json_ready(i.created_at),
         }
         for i in interviews
     ]
@@ -186,7 +186,7 @@ def _import_lines(learner: Learner) -> list[dict[str, Any]]:
                     {
                         "import_id": job.pk,
                         "file_name": job.file_name,
-                        "uploaded_at": _plain(job.created_at),
+                        "uploaded_at": json_ready(job.created_at),
                         "status": job.get_status_display(),
                         "line": error.get("line"),
                         "reason": reason,
@@ -206,7 +206,7 @@ def audit_events_about(learner: Learner) -> models.QuerySet[AuditEvent]:
 def _audit_events(learner: Learner) -> list[dict[str, Any]]:
     return [
         {
-            "at": _plain(e.at),
+            "at": json_ready(e.at),
             "actor": e.actor_label,
             "action": e.action,
             "object_type": e.object_type,
@@ -224,7 +224,7 @@ def subject_access_record(learner: Learner, *, today: dt.date | None = None) -> 
     activities = _activities(learner)
     return {
         "schema": SCHEMA,
-        "generated_at": _plain(timezone.now()),
+        "generated_at": json_ready(timezone.now()),
         "provider": {"urn": learner.provider.urn, "name": learner.provider.name},
         "learner": {
             "name": learner.name,
