@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from qic.accounts.middleware import is_verified
 from qic.organisations.access import capabilities, membership_of
 from qic.organisations.models import Role
 
@@ -14,6 +15,9 @@ from qic.organisations.models import Role
 def navigation(request: HttpRequest) -> dict[str, Any]:
     membership = membership_of(request.user)
     items: list[tuple[str, str]] = []
+    # Password accepted but not yet the second factor: no menu, since every page in it would only
+    # send them back to the code page.
+    verified = membership is not None and is_verified(request.user)
     if membership is None:
         items = [
             (reverse("landing"), "About"),
@@ -23,7 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ]
         if not request.user.is_authenticated:
             items.append((reverse("login"), "Sign in"))
-    else:
+    elif verified:
         items = [(reverse("home"), "Home")]
         role = membership.role
         if role == Role.CONSORTIUM_ADMIN:
@@ -55,7 +59,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for href, text in items
     ]
     return {
-        "caps": {c.value for c in capabilities(request.user)},
+        "caps": {c.value for c in capabilities(request.user)} if verified else set(),
         "nav": {
             "items": nav_items,
             "role_label": membership.get_role_display() if membership else "",

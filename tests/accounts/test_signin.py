@@ -58,7 +58,11 @@ def test_a_right_password_alone_reaches_no_data(cast: Cast, client: Client) -> N
     response = password_step(client, cast.p1_leader.email)
     assert response.status_code == 302
     assert response["Location"] == "/accounts/two-factor/?next=%2Fhome%2F"
-    assert "Enter your security code" in page(client.get(response["Location"]))
+    code_page = page(client.get(response["Location"]))
+    assert "Enter your security code" in code_page
+    # No menu of pages it cannot reach yet.
+    assert "Audit log" not in code_page
+    assert f"/providers/{cast.p1.urn}/" not in code_page
 
     # Every page with data sends the session to log in, and log-in sends it on to the code.
     home = client.get("/home/")
