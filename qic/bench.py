@@ -237,7 +237,8 @@ def careers_figures(label: str) -> None:
     def our_bm5() -> tuple[int, int]:
         learners = queries.domain_learners_on_roll(provider, year, bm.measure_date_for(year, today))
         evidence = queries.evidence_up_to(provider, year, categories={bm.Category.EMPLOYER}, from_year=year)
-        measure = next(m for m in bm.SCHOOL_MEASURES if m.code == "BM5")
+        measure = queries.rule_set_for_year(year).measure(bm.Phase.SCHOOL, "BM5")
+        assert measure is not None
         result = bm.evaluate_measure(measure, learners, evidence, year)
         return result.total.eligible, result.total.met
 

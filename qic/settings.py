@@ -329,3 +329,7 @@ QIC_LEARNER_IMPORT_WARN_LEFT_PERCENT = int(os.environ.get("QIC_LEARNER_IMPORT_WA
 QIC_RETAIN_LEAVERS_YEARS = int(os.environ.get("QIC_RETAIN_LEAVERS_YEARS", "6"))
 # An uploaded learner file (CSV or CTF) is removed this many days after its import finished.
 QIC_RETAIN_IMPORT_FILES_DAYS = int(os.environ.get("QIC_RETAIN_IMPORT_FILES_DAYS", "30"))
+
+# Benchmark rules that DOMAIN.md leaves as settings (see docs/decisions.md).
+# Refreshed BM6: how many meaningful workplace experiences "multiple experiences by 16" means.
+QIC_BM6_EXPERIENCES_BY_16 = int(os.environ.get("QIC_BM6_EXPERIENCES_BY_16", "2"))

@@ -1,36 +1,13 @@
 """Learner-level Gatsby Benchmark measures, computed from each learner's own record.
 
-Everything here is pure: plain dataclasses in, plain dataclasses out. The rules follow the
-benchmark indicators in the Guide (§3.7) and DOMAIN.md §3:
-
-Schools (age is taken on 31 August; "by age 16" means by the end of the academic year in
-which the pupil turns 16, i.e. the cohort aged 16 on the 31 August that ends the year):
-- BM2  by age 14, has accessed careers and labour-market information;
-- BM4  by age 14, has learnt how STEM subjects lead to a wide range of careers;
-- BM5  in this year (every year from age 11), at least one meaningful employer encounter;
-- BM6  by 16 at least one meaningful workplace experience; by 18 one further, in 16–18
-       (criterion 6.1: "a further meaningful experience by the end of Key Stage 5");
-- BM7  by 16 a meaningful encounter with the full range of next-stage providers (sixth
-       form, FE college, university, apprenticeship provider) — for a learner with SEND (SEN
-       support or an EHC plan), any suitable post-16 provider counts (Note 6); by 18, two
-       university visits for those considering higher education;
-- BM8  a guidance interview by the end of KS3 and another during KS4 (criterion 8.2 asks
-       for one "by the end of both Key Stage 3 and Key Stage 4", read as one in each stage);
-       a further one in 16–18 is an opportunity, reported but not required.
+Everything here is pure: plain dataclasses in, plain dataclasses out. This module holds the
+machinery every rule set shares — learners, evidence, measures, the figures and their
+breakdowns — and the building blocks measures are made of. The measures themselves live in
+`qic.domain.rulesets`, one module per rule set, chosen by the academic year measured.
 
 Cohorts are set by date of birth, as the benchmarks are worded by age; the breakdowns use the
 learner's recorded year group. Programme-level indicators are numbered from 0, in the order
 the edition lists them.
-
-Colleges (per study programme):
-- BM2  by the end of the programme, has accessed careers and labour-market information;
-- BM4  by the end of the programme, careers learning linked to their subjects;
-- BM5  in this year, at least two meaningful employer encounters, at least one through the
-       learner's own curriculum area;
-- BM6  by the end of the programme, at least one meaningful workplace experience;
-- BM7  by the end of the programme, meaningful encounters with at least two kinds of
-       next-stage provider;
-- BM8  by the end of the programme, at least one guidance interview.
 
 Benchmarks 1 and 3 are programme-level and answered by the provider (see `ProgrammeAnswer`).
 
@@ -189,7 +166,7 @@ def summarise(
     return dict(result)
 
 
-def _count(evidence: Evidence, categories: Iterable[Category], first_year: int | None, last_year: int) -> int:
+def count(evidence: Evidence, categories: Iterable[Category], first_year: int | None, last_year: int) -> int:
     wanted = set(categories)
     return sum(
         tally.count
@@ -198,7 +175,7 @@ def _count(evidence: Evidence, categories: Iterable[Category], first_year: int |
     )
 
 
-def _kinds(evidence: Evidence, categories: Iterable[Category], last_year: int) -> set[Category]:
+def kinds(evidence: Evidence, categories: Iterable[Category], last_year: int) -> set[Category]:
     wanted = set(categories)
     return {c for (c, y), t in evidence.items() if c in wanted and y <= last_year and t.count > 0}
 
@@ -226,13 +203,43 @@ class Measure:
     eligible: Eligibility = field(compare=False, repr=False)
     met: Rule = field(compare=False, repr=False)
     required: bool = True  # False: reported, but not part of the benchmark's percentage
+    # What the measure asks, as a stable key: a year's figure is comparable with the previous
+    # year's only when both measures have the same code and the same definition.
+    definition: str = ""
+    # A Quality in Careers criterion the measure reports on (e.g. "8.2"), when it is the criterion
+    # rather than the Gatsby Benchmark that asks for it.
+    criterion: str = ""
 
 
-def _aged_at_end(age: int) -> Eligibility:
+@dataclass(frozen=True)
+class RuleSet:
+    """One set of benchmark definitions, and the first academic year it applies to.
+
+    Rule sets are dated data: `qic.domain.rulesets.rule_set_for_year` chooses one by the academic
+    year being measured, never by when anything was loaded.
+    """
+
+    code: str
+    title: str
+    first_year: int  # the first academic year (by its starting calendar year) it applies to
+    school: tuple[Measure, ...]
+    college: tuple[Measure, ...]
+    summary: str = ""
+
+    def measures_for(self, phase: Phase) -> tuple[Measure, ...]:
+        return self.school if phase == Phase.SCHOOL else self.college
+
+    def measure(self, phase: Phase, code: str) -> Measure | None:
+        return next((m for m in self.measures_for(phase) if m.code == code), None)
+
+
+def aged_at_end(age: int) -> Eligibility:
+    """Learners aged `age` on the 31 August that ends the year: the "by age N" cohort."""
     return lambda learner, year: age_at_year_end(learner.date_of_birth, year) == age
 
 
-def _aged_at_start_at_least(age: int) -> Eligibility:
+def aged_at_start_at_least(age: int) -> Eligibility:
+    """Learners aged at least `age` on the 31 August before the year: "every year from age N"."""
     # Aged at least `age` on 31 August = born on or before that day `age` years earlier. Compared
     # as dates (no age arithmetic per learner): this runs for every learner on every view.
     latest_births: dict[int, dt.date] = {}
@@ -246,223 +253,50 @@ def _aged_at_start_at_least(age: int) -> Eligibility:
     return eligible
 
 
-def _any_time(category: Category, at_least: int = 1) -> Rule:
-    return lambda learner, evidence, year: _count(evidence, [category], None, year) >= at_least
+def any_time(category: Category, at_least: int = 1) -> Rule:
+    """At least `at_least` of the category in any year up to the one measured."""
+    return lambda learner, evidence, year: count(evidence, [category], None, year) >= at_least
+
+
+def this_year(category: Category, at_least: int = 1) -> Rule:
+    """At least `at_least` of the category in the year measured."""
+    return lambda learner, evidence, year: evidence.get((category, year), NO_TALLY).count >= at_least
 
 
 SEND_GROUPS = frozenset({Group.EHC_PLAN, Group.SEN_SUPPORT})
 
 
-def _bm7_school(learner: Learner, evidence: Evidence, year: int) -> bool:
-    kinds = _kinds(evidence, NEXT_STAGE, year)
-    if learner.groups & SEND_GROUPS and kinds:
-        return True  # Note 6: for SEND learners, suitable post-16 providers count
-    return kinds >= FULL_RANGE
-
-
-def _first_year_aged(learner: Learner, year: int, age: int) -> int:
+def first_year_aged(learner: Learner, year: int, age: int) -> int:
     """The academic year in which the learner started aged `age` (on the 31 August before)."""
     return year - (age_at_year_start(learner.date_of_birth, year) - age)
 
 
-def _bm6_school_18(learner: Learner, evidence: Evidence, year: int) -> bool:
-    """Two experiences in all, at least one of them in 16–18 ("one further" by the end of KS5, 6.1)."""
-    total = _count(evidence, [Category.WORKPLACE], None, year)
-    after_16 = _count(evidence, [Category.WORKPLACE], _first_year_aged(learner, year, 16), year)
-    return total >= 2 and after_16 >= 1
-
-
-def _bm7_university(learner: Learner, evidence: Evidence, year: int) -> bool:
-    return _count(evidence, [Category.UNIVERSITY], None, year) >= 2
-
-
-def _interview_between_ages(first_age: int, last_age: int) -> Rule:
-    """An interview in the academic years when the learner starts aged first_age..last_age."""
+def between_ages(category: Category, first_age: int, last_age: int, at_least: int = 1) -> Rule:
+    """At least `at_least` of the category in the academic years the learner starts aged
+    first_age..last_age (and no later than the year measured)."""
 
     def rule(learner: Learner, evidence: Evidence, year: int) -> bool:
         start_age = age_at_year_start(learner.date_of_birth, year)
         first_year = year - (start_age - first_age)
         last_year = min(year, year - (start_age - last_age))
-        return _count(evidence, [Category.INTERVIEW], first_year, last_year) >= 1
+        return count(evidence, [category], first_year, last_year) >= at_least
 
     return rule
 
 
-def _college_eligible(learner: Learner, year: int) -> bool:
+def college_eligible(learner: Learner, year: int) -> bool:
+    """College students finishing their programme in the year measured."""
     return learner.programme_end_year == year
 
 
-def _college_bm5(learner: Learner, evidence: Evidence, year: int) -> bool:
+def college_bm5(learner: Learner, evidence: Evidence, year: int) -> bool:
+    """At least two meaningful employer encounters this year, one through the curriculum area."""
     tally = evidence.get((Category.EMPLOYER, year), NO_TALLY)
     return tally.count >= 2 and tally.in_curriculum_area >= 1
 
 
-SCHOOL_MEASURES: tuple[Measure, ...] = (
-    Measure(
-        "BM2",
-        2,
-        Phase.SCHOOL,
-        "Careers and labour-market information by 14",
-        "Pupils aged 14 by the end of the year who have accessed and used information about career paths "
-        "and the labour market.",
-        _aged_at_end(14),
-        _any_time(Category.CLMI),
-    ),
-    Measure(
-        "BM4",
-        4,
-        Phase.SCHOOL,
-        "STEM and careers by 14",
-        "Pupils aged 14 by the end of the year who have learnt how STEM subjects help people into a wide range "
-        "of careers.",
-        _aged_at_end(14),
-        _any_time(Category.STEM),
-    ),
-    Measure(
-        "BM5",
-        5,
-        Phase.SCHOOL,
-        "A meaningful employer encounter this year",
-        "Pupils aged 11 or over who have had at least one meaningful encounter with an employer this year.",
-        _aged_at_start_at_least(11),
-        lambda learner, evidence, year: evidence.get((Category.EMPLOYER, year), NO_TALLY).count >= 1,
-    ),
-    Measure(
-        "BM6-16",
-        6,
-        Phase.SCHOOL,
-        "A workplace experience by 16",
-        "Pupils aged 16 by the end of the year who have had at least one meaningful experience of a workplace.",
-        _aged_at_end(16),
-        _any_time(Category.WORKPLACE),
-    ),
-    Measure(
-        "BM6-18",
-        6,
-        Phase.SCHOOL,
-        "A further workplace experience by 18",
-        "Pupils aged 18 by the end of the year who have had a further meaningful experience of a workplace in "
-        "16–18, two in all.",
-        _aged_at_end(18),
-        _bm6_school_18,
-    ),
-    Measure(
-        "BM7-16",
-        7,
-        Phase.SCHOOL,
-        "The full range of next-stage providers by 16",
-        "Pupils aged 16 by the end of the year who have met sixth forms, colleges, universities and "
-        "apprenticeship providers (for pupils with an EHC plan, suitable post-16 providers count).",
-        _aged_at_end(16),
-        _bm7_school,
-    ),
-    Measure(
-        "BM7-18",
-        7,
-        Phase.SCHOOL,
-        "Two university visits by 18 (considering HE)",
-        "Pupils aged 18 by the end of the year who are considering higher education and have visited "
-        "universities twice.",
-        lambda learner, year: (
-            age_at_year_end(learner.date_of_birth, year) == 18 and learner.considering_higher_education
-        ),
-        _bm7_university,
-    ),
-    Measure(
-        "BM8-KS3",
-        8,
-        Phase.SCHOOL,
-        "A guidance interview by the end of key stage 3",
-        "Pupils finishing key stage 3 (aged 14 by the end of the year) who have had a guidance interview.",
-        _aged_at_end(14),
-        _interview_between_ages(11, 13),
-    ),
-    Measure(
-        "BM8-KS4",
-        8,
-        Phase.SCHOOL,
-        "A guidance interview during key stage 4",
-        "Pupils finishing key stage 4 (aged 16 by the end of the year) who have had a guidance interview in "
-        "Years 10 or 11.",
-        _aged_at_end(16),
-        _interview_between_ages(14, 15),
-    ),
-    Measure(
-        "BM8-16-18",
-        8,
-        Phase.SCHOOL,
-        "A further interview in 16–18 (opportunity)",
-        "Students aged 18 by the end of the year who have taken up the opportunity of a further interview in "
-        "16–18. Reported, not required.",
-        _aged_at_end(18),
-        _interview_between_ages(16, 17),
-        required=False,
-    ),
-)
-
-COLLEGE_MEASURES: tuple[Measure, ...] = (
-    Measure(
-        "BM2",
-        2,
-        Phase.COLLEGE,
-        "Careers and labour-market information",
-        "Students finishing their programme this year who have accessed and used career and labour-market information.",
-        _college_eligible,
-        _any_time(Category.CLMI),
-    ),
-    Measure(
-        "BM4",
-        4,
-        Phase.COLLEGE,
-        "Careers learning through their subjects",
-        "Students finishing their programme this year who have learnt how their subjects lead to a wide range "
-        "of occupations.",
-        _college_eligible,
-        lambda learner, evidence, year: _count(evidence, [Category.CURRICULUM, Category.STEM], None, year) >= 1,
-    ),
-    Measure(
-        "BM5",
-        5,
-        Phase.COLLEGE,
-        "Two meaningful employer encounters this year",
-        "Students with at least two meaningful employer encounters this year, at least one through their "
-        "curriculum area.",
-        lambda learner, year: True,
-        _college_bm5,
-    ),
-    Measure(
-        "BM6",
-        6,
-        Phase.COLLEGE,
-        "A workplace experience by the end of the programme",
-        "Students finishing their programme this year who have had a meaningful experience of a workplace.",
-        _college_eligible,
-        _any_time(Category.WORKPLACE),
-    ),
-    Measure(
-        "BM7",
-        7,
-        Phase.COLLEGE,
-        "A range of next-stage providers by the end of the programme",
-        "Students finishing their programme this year who have had meaningful encounters with at least two kinds "
-        "of next-stage provider.",
-        _college_eligible,
-        lambda learner, evidence, year: len(_kinds(evidence, NEXT_STAGE, year)) >= 2,
-    ),
-    Measure(
-        "BM8",
-        8,
-        Phase.COLLEGE,
-        "A guidance interview by the end of the programme",
-        "Students finishing their programme this year who have had at least one guidance interview.",
-        _college_eligible,
-        _any_time(Category.INTERVIEW),
-    ),
-)
-
-
-def measures_for(phase: Phase) -> tuple[Measure, ...]:
-    return SCHOOL_MEASURES if phase == Phase.SCHOOL else COLLEGE_MEASURES
+def every_learner(learner: Learner, year: int) -> bool:
+    return True
 
 
 # --- Figures -----------------------------------------------------------------------------------
@@ -534,6 +368,7 @@ class ProviderFigures:
     measure_date: dt.date
     phase: Phase
     benchmarks: tuple[BenchmarkResult, ...]
+    rule_set: RuleSet
 
     @property
     def fully_achieved_count(self) -> int:
@@ -608,6 +443,7 @@ def programme_benchmark(benchmark: int, indicators: int, answers: Iterable[Progr
 
 def provider_figures(
     *,
+    rule_set: RuleSet,
     phase: Phase,
     year: int,
     today: dt.date,
@@ -616,7 +452,7 @@ def provider_figures(
     programme_indicators: Mapping[int, int],
     answers: Iterable[ProgrammeAnswer] = (),
 ) -> ProviderFigures:
-    """All eight benchmarks for one provider and academic year.
+    """All eight benchmarks for one provider and academic year, on the given rule set.
 
     `programme_indicators` gives, for Benchmarks 1 and 3, how many programme-level indicators
     the edition asks about. A learner-level benchmark's percentage pools its required measures
@@ -626,7 +462,7 @@ def provider_figures(
     present = [learner for learner in learners if on_roll(learner, measure_date)]
     answers = list(answers)
     results: list[BenchmarkResult] = []
-    measures = measures_for(phase)
+    measures = rule_set.measures_for(phase)
     for number in range(1, 9):
         if number in programme_indicators:
             results.append(programme_benchmark(number, programme_indicators[number], answers))
@@ -636,4 +472,4 @@ def provider_figures(
         eligible = sum(r.total.eligible for r in counted)
         met = sum(r.total.met for r in counted)
         results.append(BenchmarkResult(number, None if eligible == 0 else 100.0 * met / eligible, measured))
-    return ProviderFigures(year, measure_date, phase, tuple(results))
+    return ProviderFigures(year, measure_date, phase, tuple(results), rule_set)

@@ -156,7 +156,7 @@ def _benchmark_years(learner: Learner, activities: list[dict[str, Any]], today: 
                 "met": measure.met(domain, evidence, year),
                 "required": measure.required,
             }
-            for measure in bm.measures_for(phase)
+            for measure in queries.rule_set_for_year(year).measures_for(phase)
             if measure.eligible(domain, year)
         ]
         result.append(

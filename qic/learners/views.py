@@ -91,7 +91,7 @@ def learner_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     evidence = queries.evidence_up_to(provider, year, learner_id=learner.pk).get(learner.pk, bm.NO_EVIDENCE)
     domain_learner = queries.as_domain(learner, year)
     statuses = []
-    for measure in bm.measures_for(queries.phase_of(provider)):
+    for measure in queries.rule_set_for_year(year).measures_for(queries.phase_of(provider)):
         if measure.eligible(domain_learner, year):
             statuses.append((measure, measure.met(domain_learner, evidence, year)))
     participations = (

@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 
 from qic.domain import benchmarks as bm
+from qic.domain import rulesets
 from qic.domain.academic import academic_year_of, year_end, year_start
 from qic.frameworks.models import Edition, Section
 from qic.learners.models import Learner
@@ -18,6 +20,15 @@ from qic.programme.models import LearnerTally, ProgrammeAnswer
 
 PROGRAMME_BENCHMARKS = (1, 3)
 CATEGORIES = {c.value: c for c in bm.Category}
+
+
+def rule_set_for_year(year: int) -> bm.RuleSet:
+    """The benchmark rule set for an academic year, with this installation's settings."""
+    return rulesets.rule_set_for_year(year, rule_options())
+
+
+def rule_options() -> rulesets.RuleOptions:
+    return rulesets.RuleOptions(workplace_experiences_by_16=settings.QIC_BM6_EXPERIENCES_BY_16)
 
 
 def phase_of(provider: Provider) -> bm.Phase:
@@ -185,6 +196,7 @@ def figures_for(provider: Provider, year: int, *, today: dt.date, edition: Editi
         for a in ProgrammeAnswer.objects.filter(provider=provider, academic_year=year)
     ]
     return bm.provider_figures(
+        rule_set=rule_set_for_year(year),
         phase=phase,
         year=year,
         today=today,

@@ -17,8 +17,6 @@ from hypothesis import strategies as st
 
 from qic.domain.academic import KeyStage, academic_year_of, chronological_year_group, year_end, year_start
 from qic.domain.benchmarks import (
-    COLLEGE_MEASURES,
-    SCHOOL_MEASURES,
     BenchmarkResult,
     Category,
     Count,
@@ -33,11 +31,15 @@ from qic.domain.benchmarks import (
     Tally,
     evaluate_measure,
     measure_date_for,
-    measures_for,
     on_roll,
     provider_figures,
     summarise,
 )
+from qic.domain.rulesets import gatsby_2018
+from qic.domain.rulesets.gatsby_2018 import COLLEGE as COLLEGE_MEASURES
+from qic.domain.rulesets.gatsby_2018 import SCHOOL as SCHOOL_MEASURES
+
+measures_for = gatsby_2018.RULE_SET.measures_for
 
 d = dt.date
 C = Category
@@ -129,6 +131,7 @@ def figures(
     answers: Iterable[ProgrammeAnswer] = (),
 ) -> ProviderFigures:
     return provider_figures(
+        rule_set=gatsby_2018.RULE_SET,
         phase=phase,
         year=year,
         today=today,
@@ -882,7 +885,8 @@ def test_fully_achieved_count_counts_only_100_percent() -> None:
 
 def test_fully_achieved_needs_exactly_100_percent() -> None:
     benchmarks = (BenchmarkResult(1, 100.0, ()), BenchmarkResult(2, 99.99, ()), BenchmarkResult(3, None, ()))
-    assert ProviderFigures(YEAR, year_end(YEAR), Phase.SCHOOL, benchmarks).fully_achieved_count == 1
+    figures = ProviderFigures(YEAR, year_end(YEAR), Phase.SCHOOL, benchmarks, gatsby_2018.RULE_SET)
+    assert figures.fully_achieved_count == 1
 
 
 def test_college_figures() -> None:
