@@ -88,6 +88,18 @@ def works_towards_the_standard(provider_type: ProviderType | str) -> bool:
     return _as_type(provider_type) is not ProviderType.PRIMARY
 
 
+# What a primary school is told where the secondary Standard does not apply to it.
+NO_SECONDARY_BENCHMARKS_FOR_PRIMARY = (
+    "The secondary Gatsby Benchmarks do not apply to primary schools. "
+    "A primary school works towards its Awarding Body's primary careers award instead."
+)
+NO_COMMITMENT_FOR_PRIMARY = (
+    "Primary schools cannot request commitment to the Quality in Careers Standard: the Standard is for "
+    "secondary schools, colleges and training providers. A primary school works towards its Awarding "
+    "Body's primary careers award instead."
+)
+
+
 def _as_type(provider_type: ProviderType | str) -> ProviderType:
     # ValueError for a string that is no ProviderType: a typo should not pass as "not a college".
     return provider_type if isinstance(provider_type, ProviderType) else ProviderType(provider_type)
