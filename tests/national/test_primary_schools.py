@@ -203,3 +203,37 @@ def test_the_awarding_body_cannot_record_commitment_for_a_primary_school(cast: C
 def test_a_secondary_school_still_requests_and_is_granted_commitment(cast: Cast) -> None:
     accreditation = make_round(cast, "committed")
     assert accreditation.stage == Stage.COMMITTED
+
+
+# --- Who gets what, for a primary school ------------------------------------------------------------
+
+# The wrapped pages, and what a role the URL-access table lets in gets instead for a primary school.
+INSTEAD_OF_OK = {
+    "benchmark_dashboard": 200,
+    "measure_detail": 200,
+    "programme_answers": 200,
+    "commitment_request": 403,
+    "benchmark_export": 404,
+}
+
+
+@pytest.mark.parametrize("url_name", sorted(INSTEAD_OF_OK))
+def test_a_primary_school_changes_what_people_get_not_who_gets_in(cast: Cast, url_name: str) -> None:
+    """The access rows of tests/test_url_access.py hold for a primary school too: the explanation
+    is only for those the page would have let in; everyone else gets the same 403/404/log-in."""
+    from django.urls import reverse
+
+    from tests.test_url_access import ACCESS, LOGIN, OK
+
+    make_primary(cast)
+    row = ACCESS[url_name]
+    url = reverse(url_name, kwargs=row.kwargs(cast))
+    for who, expected in row.expected.items():
+        user = cast.user(who)
+        client = signed_in(user) if user is not None else Client()
+        response = client.get(url)
+        if expected == LOGIN:
+            assert response.status_code == 302, who
+            assert response["Location"].startswith("/accounts/login/"), who
+        else:
+            assert response.status_code == (INSTEAD_OF_OK[url_name] if expected == OK else expected), who
