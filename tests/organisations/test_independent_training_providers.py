@@ -269,3 +269,20 @@ def test_the_form_page_explains_the_ukprn(cast: Cast) -> None:
     assert escape("becomes a client of North Awards straight away") in page
     assert 'name="ukprn"' in page
     assert 'inputmode="numeric"' in page
+
+
+def test_the_public_register_labels_an_itps_number_as_its_ukprn(cast: Cast, edition: Any) -> None:
+    from tests.national.test_register_and_analytics import holder
+
+    holder(
+        cast.ab1,
+        name="Skills Forward Training Ltd",
+        urn=int(UKPRN),
+        ukprn=UKPRN,
+        provider_type=ProviderType.INDEPENDENT_TRAINING_PROVIDER.value,
+    )
+    holder(cast.ab1, name="Cedar School", urn=137_411)
+    page = Client().get("/register/").content.decode()
+    assert "UKPRN 10012345 · " in page
+    assert "URN 137411 · " in page
+    assert "URN 10012345" not in page.replace("UKPRN 10012345", "")
