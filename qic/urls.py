@@ -59,7 +59,13 @@ urlpatterns = [
     path("awarding-bodies/<int:pk>/edit/", views.awarding_body_edit, name="awarding_body_edit"),
     path("awarding-bodies/<int:pk>/invite/", views.awarding_body_invite, name="awarding_body_invite"),
     path("awarding-bodies/<int:pk>/clients/add/", views.awarding_body_add_client, name="awarding_body_add_client"),
+    path(
+        "awarding-bodies/<int:pk>/clients/new-training-provider/",
+        views.awarding_body_add_itp,
+        name="awarding_body_add_itp",
+    ),
     path("providers/", views.provider_list, name="provider_list"),
+    path("providers/new-training-provider/", views.itp_create, name="itp_create"),
     path("providers/<int:urn>/", views.provider_detail, name="provider_detail"),
     path("providers/<int:urn>/invite/", views.provider_invite, name="provider_invite"),
     path("providers/<int:urn>/assessors/", views.provider_assign_assessor, name="provider_assign_assessor"),

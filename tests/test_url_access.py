@@ -279,6 +279,9 @@ ACCESS: dict[str, Row] = {
     ),
     "awarding_body_invite": Row(ab1_pk, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND})),
     "awarding_body_add_client": Row(ab1_pk, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND})),
+    # Independent training providers (not in GIAS): the Consortium adds one on its own, a body as its client.
+    "awarding_body_add_itp": Row(ab1_pk, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND})),
+    "itp_create": Row(no_kwargs, only({"consortium": OK})),
     # Provider p1's pages.
     "provider_list": Row(no_kwargs, only(AB_STAFF_AND_CONSORTIUM)),
     "provider_detail": Row(

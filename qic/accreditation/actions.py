@@ -37,6 +37,7 @@ from qic.accreditation.models import (
 from qic.core import audit
 from qic.domain import accreditation as rules
 from qic.domain.accreditation import Actor, Judgment, Outcome, Stage
+from qic.domain.provider_types import NO_COMMITMENT_FOR_PRIMARY
 from qic.frameworks.models import Criterion, Edition
 from qic.organisations import actions as organisation_actions
 from qic.organisations.models import Provider, Role, User
@@ -171,6 +172,8 @@ def _store_document(
 
 
 def _new_round(*, provider: Provider, edition: Edition, stage: Stage, previous: Accreditation | None) -> Accreditation:
+    if not provider.works_towards_the_standard:
+        raise StepRefused(NO_COMMITMENT_FOR_PRIMARY)
     if provider.awarding_body_id is None:
         raise StepRefused("Your school or college is not yet a client of an Awarding Body; ask one to add you.")
     open_round = Accreditation.objects.filter(provider=provider).exclude(stage=Stage.ISSUED).first()
@@ -243,7 +246,16 @@ def request_commitment(
 def grant_commitment(
     *, accreditation: Accreditation, version: int | None, today: dt.date, actor: Any
 ) -> IssuedDocument:
-    """The Awarding Body grants the certificate of commitment; returns the issued certificate."""
+    """The Awarding Body grants the certificate of commitment; returns the issued certificate.
+
+    Raises StepRefused for a primary school (one recorded as secondary when it asked, then
+    corrected): primary schools are not in the Standard.
+    """
+    if not accreditation.provider.works_towards_the_standard:
+        raise StepRefused(
+            f"{accreditation.provider.name} is a primary school, and you cannot record commitment to the "
+            "Quality in Careers Standard for a primary school. It works towards a primary careers award instead."
+        )
     _claim(accreditation, version)
     _move(accreditation, "grant_commitment", Actor.BODY_ADMIN)
     accreditation.committed_on = today

@@ -50,6 +50,9 @@ def snapshot_for(accreditation: Accreditation, kind: DocumentKind) -> dict[str, 
         "provider": {
             "name": provider.name,
             "urn": provider.urn,
+            # "UKPRN" for an independent training provider, whose key is its UKPRN; older
+            # snapshots have no label and mean "URN".
+            "identifier_label": provider.identifier_label,
             "la_name": provider.la_name,
             "region": provider.region,
             "postcode": provider.postcode,

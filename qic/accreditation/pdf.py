@@ -503,7 +503,7 @@ def _report(
     if correction:
         story += [_notice(correction, width), Spacer(1, 8)]
     facts = [
-        ("URN", str(provider.get("urn") or "")),
+        (str(provider.get("identifier_label") or "URN"), str(provider.get("urn") or "")),
         ("Type of provider", str(provider.get("type") or "")),
         ("Local authority", str(provider.get("la_name") or "")),
         ("Region", str(provider.get("region") or "")),
@@ -690,7 +690,7 @@ def _certificate(content: Mapping[str, Any], width: float, **issue: Any) -> list
         Spacer(1, 16),
         Paragraph("This certifies that", CENTRE),
         Paragraph(_esc(provider.get("name", "")), CERT_NAME),
-        Paragraph(_esc(f"URN {provider.get('urn', '')}"), CERT_URN),
+        Paragraph(_esc(f"{provider.get('identifier_label') or 'URN'} {provider.get('urn', '')}"), CERT_URN),
         Spacer(1, 14),
         Paragraph(_lines_markup(content.get("words", "")), CERT_WORDS),
     ]
@@ -726,7 +726,7 @@ def _commitment(content: Mapping[str, Any], width: float, **issue: Any) -> list[
         Spacer(1, 16),
         Paragraph("This certifies that", CENTRE),
         Paragraph(_esc(provider.get("name", "")), CERT_NAME),
-        Paragraph(_esc(f"URN {provider.get('urn', '')}"), CERT_URN),
+        Paragraph(_esc(f"{provider.get('identifier_label') or 'URN'} {provider.get('urn', '')}"), CERT_URN),
         Spacer(1, 12),
         Paragraph("is", CENTRE),
         Paragraph(_lines_markup(content.get("wording", "")), CERT_WORDS),

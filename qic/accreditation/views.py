@@ -33,7 +33,9 @@ from qic.accreditation.pdf import render_pdf
 from qic.domain import accreditation as rules
 from qic.domain.accreditation import Judgment, Outcome, Stage
 from qic.domain.dates import long_date
+from qic.domain.provider_types import NO_COMMITMENT_FOR_PRIMARY
 from qic.frameworks.models import Section
+from qic.national.primary_schools import Instead, not_for_primary_schools
 from qic.organisations.access import (
     Capability,
     accreditations_visible_to,
@@ -82,6 +84,7 @@ def overview(request: HttpRequest, urn: int) -> HttpResponse:
             "award": award,
             "wording": rules.AUTHORISED_WORDING.get(award.outcome_enum) if award else None,
             "commitment_wording": rules.COMMITMENT_WORDING,
+            "no_commitment": NO_COMMITMENT_FOR_PRIMARY,
             "committed": any(r.stage != Stage.COMMITMENT_REQUESTED for r in rounds),
             "recognitions": list(provider.recognitions.select_related("awarding_body")),
             "recognition_label": rules.ADDITIONAL_RECOGNITION_LABEL,
@@ -93,6 +96,7 @@ def overview(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
+@not_for_primary_schools(Capability.PREPARE_ACCREDITATION, Instead.REFUSE)
 def commitment_request(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.PREPARE_ACCREDITATION)
     form = CommitmentForm(request.POST or None, request.FILES or None)

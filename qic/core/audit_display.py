@@ -28,6 +28,7 @@ SENTENCES = {
     "benchmark.missing_exported": "Learners missing a measure exported as CSV",
     "interview.recorded": "Interview recorded",
     "interview.updated": "Interview changed",
+    "provider.itp_added": "Independent training provider added",
 }
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

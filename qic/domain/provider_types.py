@@ -1,7 +1,8 @@
 """The kinds of learning provider QiC deals with, and how to tell them from GIAS data.
 
 The Quality in Careers Standard covers secondary and special schools (including pupil
-referral units), sixth-form and FE colleges and independent schools; primary schools work
+referral units), sixth-form and FE colleges, independent schools and, since the refreshed
+Gatsby Benchmarks (September 2025), independent training providers; primary schools work
 towards a primary careers award instead. Which kind a provider is decides, for example,
 whether the school or the college wording of the Gatsby Benchmarks applies, so the type is
 worked out once here, from the three GIAS columns that describe an establishment, rather
@@ -32,6 +33,9 @@ class ProviderType(str, enum.Enum):  # noqa: UP042
     SIXTH_FORM_COLLEGE = "sixth_form_college"
     FE_COLLEGE = "fe_college"
     INDEPENDENT = "independent"
+    # Never worked out from GIAS, which does not list independent training providers: they
+    # are added by hand, by the Consortium or an Awarding Body, identified by their UKPRN.
+    INDEPENDENT_TRAINING_PROVIDER = "independent_training_provider"
     PRIMARY = "primary"
     OTHER = "other"
 
@@ -47,9 +51,58 @@ _LABELS: dict[ProviderType, str] = {
     ProviderType.SIXTH_FORM_COLLEGE: "Sixth-form college",
     ProviderType.FE_COLLEGE: "FE college",
     ProviderType.INDEPENDENT: "Independent school",
+    ProviderType.INDEPENDENT_TRAINING_PROVIDER: "Independent training provider",
     ProviderType.PRIMARY: "Primary school",
     ProviderType.OTHER: "Other",
 }
+
+
+# The refreshed benchmarks (DOMAIN.md §3b) word BM5-BM8 once for "colleges and independent
+# training providers": both teach 16-18 study programmes, so an ITP is measured with the
+# college variants, never the school ones.
+COLLEGE_TYPES: frozenset[ProviderType] = frozenset(
+    {
+        ProviderType.SIXTH_FORM_COLLEGE,
+        ProviderType.FE_COLLEGE,
+        ProviderType.INDEPENDENT_TRAINING_PROVIDER,
+    }
+)
+
+
+def uses_college_benchmarks(provider_type: ProviderType | str) -> bool:
+    """True if the provider is measured with the college wording of the benchmarks.
+
+    Takes the enum or its stored value (a Provider row holds the string).
+    """
+    return _as_type(provider_type) in COLLEGE_TYPES
+
+
+def works_towards_the_standard(provider_type: ProviderType | str) -> bool:
+    """True if the provider may seek the (secondary) Quality in Careers Standard.
+
+    Primary schools are not in the Standard (DOMAIN.md §1): they work towards a primary
+    careers award instead, so they neither ask for the certificate of commitment nor are
+    measured against the secondary benchmarks. Every other kind, OTHER included, may: an
+    unknown kind is a person's to correct, not a reason to refuse.
+    """
+    return _as_type(provider_type) is not ProviderType.PRIMARY
+
+
+# What a primary school is told where the secondary Standard does not apply to it.
+NO_SECONDARY_BENCHMARKS_FOR_PRIMARY = (
+    "The secondary Gatsby Benchmarks do not apply to primary schools. "
+    "A primary school works towards its Awarding Body's primary careers award instead."
+)
+NO_COMMITMENT_FOR_PRIMARY = (
+    "Primary schools cannot request commitment to the Quality in Careers Standard: the Standard is for "
+    "secondary schools, colleges and training providers. A primary school works towards its Awarding "
+    "Body's primary careers award instead."
+)
+
+
+def _as_type(provider_type: ProviderType | str) -> ProviderType:
+    # ValueError for a string that is no ProviderType: a typo should not pass as "not a college".
+    return provider_type if isinstance(provider_type, ProviderType) else ProviderType(provider_type)
 
 
 def _key(text: str) -> str:

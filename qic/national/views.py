@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qic.core.csv_export import csv_response
 from qic.domain import national as rules
 from qic.domain.academic import academic_year_of, year_label
+from qic.domain.provider_types import ProviderType
 from qic.national import actions, queries
 from qic.national.charts import trend_chart
 from qic.national.forms import (
@@ -93,6 +94,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "rows": [queries.register_row(r) for r in page.object_list],
             "query": query.urlencode(),
             "today": timezone.localdate(),
+            # An ITP's number on the register is its UKPRN (its key): label it so.
+            "itp_label": ProviderType.INDEPENDENT_TRAINING_PROVIDER.label,
         },
     )
 

@@ -10,11 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from qic.core import audit
+from qic.domain.provider_types import ProviderType
+from qic.domain.ukprn import duplicate_ukprn_message, parse_ukprn
 from qic.organisations.gias import GiasRecord, GiasRowError, read_gias
 from qic.organisations.models import (
     AssessorAssignment,
@@ -28,6 +30,7 @@ from qic.organisations.models import (
     Role,
     User,
 )
+from qic.organisations.queries import ukprn_taken
 
 # Provider fields that GIAS owns; an import overwrites these and nothing else.
 GIAS_FIELDS = (
@@ -124,6 +127,58 @@ def import_gias(*, data: bytes, file_name: str, include_closed: bool, actor: Any
         after={"created_urns": [p.urn for p in to_create], "changed": changes},
     )
     return report
+
+
+# --- Independent training providers --------------------------------------------------------
+
+
+class DuplicateProvider(ValueError):
+    """A provider with this UKPRN (or this key) is already on QiC Platform."""
+
+
+ITP_FIELDS = ("urn", "ukprn", "name", "provider_type", "postcode", "region", "awarding_body_id")
+
+
+def add_independent_training_provider(
+    *, name: str, ukprn: str, postcode: str, region: str, awarding_body: AwardingBody | None, actor: Any
+) -> Provider:
+    """Add an independent training provider, which GIAS does not list.
+
+    Its key (`urn`, the number in its addresses) is its UKPRN, also stored in `ukprn`. Added by
+    an Awarding Body (`awarding_body` given), it is that body's client at once: it is new to the
+    platform, has nobody to ask, and the body is the one registering it. Added by the
+    Consortium (`awarding_body=None`), it has no body until one asks to take it on.
+
+    Raises ValueError for a malformed UKPRN and DuplicateProvider if a provider already has it
+    (also when two people add the same one at the same moment). Writes `provider.itp_added`.
+    """
+    number = parse_ukprn(ukprn)
+    try:
+        with transaction.atomic():
+            if ukprn_taken(number):
+                raise DuplicateProvider(duplicate_ukprn_message(number))
+            provider = Provider.objects.create(
+                urn=number,
+                ukprn=str(number),
+                name=name.strip(),
+                provider_type=ProviderType.INDEPENDENT_TRAINING_PROVIDER.value,
+                postcode=postcode.strip().upper(),
+                region=region,
+                awarding_body=awarding_body,
+                status="Open",
+            )
+            audit.record(
+                actor=actor,
+                action="provider.itp_added",
+                obj=provider,
+                after=audit.snapshot(provider, ITP_FIELDS),
+                awarding_body_id=awarding_body.pk if awarding_body else None,
+                provider_id=provider.pk,
+            )
+    except IntegrityError:
+        # The unique URN: someone else added the same UKPRN between our check and our insert.
+        raise DuplicateProvider(duplicate_ukprn_message(number)) from None
+    return provider
 
 
 # --- Awarding Bodies -------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django import forms
@@ -8,7 +9,9 @@ from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
 from qic.domain import dates
+from qic.domain.ukprn import duplicate_ukprn_message, ukprn_problem
 from qic.organisations.models import AwardingBody, Provider, Role, User
+from qic.organisations.queries import ukprn_taken
 
 
 class AwardingBodyForm(GovukModelForm):
@@ -153,9 +156,9 @@ class AcceptInvitationForm(GovukForm):
 
 class AddClientForm(GovukForm):
     urn = forms.IntegerField(
-        label="URN",
+        label="URN or UKPRN",
         min_value=1,
-        help_text="The provider's unique reference number from GIAS",
+        help_text="The provider's unique reference number from GIAS; for an independent training provider, its UKPRN",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "width": "10"}),
     )
 
@@ -163,8 +166,76 @@ class AddClientForm(GovukForm):
         urn = self.cleaned_data["urn"]
         provider = Provider.objects.filter(urn=urn).select_related("awarding_body").first()
         if provider is None:
-            raise forms.ValidationError("No provider has this URN. Providers come from the GIAS import.")
+            raise forms.ValidationError(
+                "No provider has this URN or UKPRN. Schools and colleges come from the GIAS import; "
+                "add an independent training provider with its own form."
+            )
         return provider
+
+
+# The nine English regions, as GIAS names them (GOR (name)), so ITPs sit beside schools and
+# colleges in the Consortium's regional figures.
+ENGLISH_REGIONS = (
+    "North East",
+    "North West",
+    "Yorkshire and the Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+)
+
+# The shape of a full UK postcode: outward code (area, district) and inward code (sector, unit).
+UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+
+
+class IndependentTrainingProviderForm(GovukForm):
+    """Adds an independent training provider, which GIAS does not list; its UKPRN is its key."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=300,
+        help_text="As registered on the UK Register of Learning Providers",
+        error_messages={"required": "Enter the provider's name"},
+    )
+    ukprn = forms.CharField(
+        label="UKPRN",
+        max_length=20,
+        help_text="The 8-digit UK Provider Reference Number, for example 10012345",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter the UKPRN"},
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=12,
+        required=False,
+        help_text="Of the provider's main site (optional)",
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    region = forms.ChoiceField(
+        label="Region",
+        required=False,
+        choices=[("", "Not known"), *((name, name) for name in ENGLISH_REGIONS)],
+        help_text="Used only in the Consortium's regional figures",
+    )
+
+    def clean_ukprn(self) -> str:
+        text: str = self.cleaned_data["ukprn"]
+        problem = ukprn_problem(text)
+        if problem:
+            raise forms.ValidationError(problem)
+        number = int("".join(text.split()))
+        if ukprn_taken(number):
+            raise forms.ValidationError(duplicate_ukprn_message(number))
+        return str(number)
+
+    def clean_postcode(self) -> str:
+        postcode = " ".join(self.cleaned_data.get("postcode", "").upper().split())
+        if postcode and not UK_POSTCODE.match(postcode):
+            raise forms.ValidationError("Enter a real postcode, like WS1 1AA")
+        return postcode
 
 
 class AssignAssessorForm(GovukForm):

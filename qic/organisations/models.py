@@ -16,7 +16,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from qic.domain.provider_types import ProviderType
+from qic.domain.provider_types import ProviderType, uses_college_benchmarks, works_towards_the_standard
+from qic.domain.ukprn import UKPRN_HIGHEST, UKPRN_LOWEST
 
 
 class UserManager(BaseUserManager["User"]):
@@ -95,7 +96,12 @@ class AwardingBody(models.Model):
 
 
 class Provider(models.Model):
-    """A learning provider (school, college, ...), keyed by its DfE URN where it has one."""
+    """A learning provider (school, college, ...), keyed by its DfE URN where it has one.
+
+    Independent training providers are not in GIAS and have no URN: their key (`urn`, the
+    number in every /providers/<urn>/ address) is their 8-digit UKPRN, which is also kept in
+    `ukprn`. Six-digit URNs and 8-digit UKPRNs never collide; `identifier` says which it is.
+    """
 
     urn = models.PositiveIntegerField("URN", unique=True)
     name = models.CharField(max_length=300)
@@ -127,14 +133,47 @@ class Provider(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["la_name"]), models.Index(fields=["region"])]
+        constraints = [
+            # An ITP's key is its UKPRN, so it must lie in the UKPRN range (and a GIAS provider
+            # keeps its six-digit URN, which never does).
+            models.CheckConstraint(
+                condition=~Q(provider_type=ProviderType.INDEPENDENT_TRAINING_PROVIDER.value)
+                | Q(urn__gte=UKPRN_LOWEST, urn__lte=UKPRN_HIGHEST),
+                name="itp_keyed_by_ukprn",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name} (URN {self.urn})"
+        return f"{self.name} ({self.identifier})"
 
     @property
     def is_college(self) -> bool:
-        """Colleges have their own benchmark wording (Guide §3.7)."""
-        return self.provider_type in {ProviderType.FE_COLLEGE.value, ProviderType.SIXTH_FORM_COLLEGE.value}
+        """Colleges, and independent training providers, have their own benchmark wording
+        (Guide §3.7; refreshed benchmarks, DOMAIN.md §3b)."""
+        return uses_college_benchmarks(self.provider_type)
+
+    @property
+    def works_towards_the_standard(self) -> bool:
+        """False for a primary school, which works towards a primary careers award instead."""
+        return works_towards_the_standard(self.provider_type)
+
+    @property
+    def is_primary(self) -> bool:
+        return self.provider_type == ProviderType.PRIMARY.value
+
+    @property
+    def is_independent_training_provider(self) -> bool:
+        return self.provider_type == ProviderType.INDEPENDENT_TRAINING_PROVIDER.value
+
+    @property
+    def identifier_label(self) -> str:
+        """What the key in the provider's addresses is called: "UKPRN" for an ITP, else "URN"."""
+        return "UKPRN" if self.is_independent_training_provider else "URN"
+
+    @property
+    def identifier(self) -> str:
+        """The provider's identifier as people read it: "URN 137411" or "UKPRN 10012345"."""
+        return f"{self.identifier_label} {self.urn}"
 
     @property
     def age_range(self) -> str:

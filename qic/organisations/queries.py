@@ -50,3 +50,8 @@ def last_gias_import() -> GiasImport | None:
 
 def recent_gias_imports() -> QuerySet[GiasImport]:
     return GiasImport.objects.select_related("imported_by")[:10]
+
+
+def ukprn_taken(ukprn: int) -> bool:
+    """True if a provider already has this UKPRN, or uses the number as its key."""
+    return Provider.objects.filter(Q(urn=ukprn) | Q(ukprn=str(ukprn))).exists()

@@ -49,6 +49,7 @@ from qic.organisations.forms import (
     AwardingBodyForm,
     ClientRequestAnswerForm,
     GiasUploadForm,
+    IndependentTrainingProviderForm,
     InvitationForm,
     PersonChangeForm,
     ProviderSearchForm,
@@ -180,6 +181,46 @@ def awarding_body_add_client(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisations/add_client.html", {"form": form, "body": body})
 
 
+@require_role(Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN)
+@require_http_methods(["GET", "POST"])
+def awarding_body_add_itp(request: HttpRequest, pk: int) -> HttpResponse:
+    """An Awarding Body registers an independent training provider, which becomes its client."""
+    body = get_awarding_body(request.user, pk, manage=True)
+    return _add_itp(request, body=body, back=reverse("awarding_body_detail", args=[body.pk]))
+
+
+@require_role(Role.CONSORTIUM_ADMIN)
+@require_http_methods(["GET", "POST"])
+def itp_create(request: HttpRequest) -> HttpResponse:
+    """The Consortium registers an independent training provider, with no Awarding Body yet."""
+    return _add_itp(request, body=None, back=reverse("provider_list"))
+
+
+def _add_itp(request: HttpRequest, *, body: AwardingBody | None, back: str) -> HttpResponse:
+    form = IndependentTrainingProviderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            provider = actions.add_independent_training_provider(
+                name=data["name"],
+                ukprn=data["ukprn"],
+                postcode=data["postcode"],
+                region=data["region"],
+                awarding_body=body,
+                actor=request.user,
+            )
+        except actions.DuplicateProvider as exc:
+            form.add_error("ukprn", str(exc))
+        else:
+            messages.success(
+                request,
+                f"{provider.name} (UKPRN {provider.urn}) has been added"
+                + (f" as a client of {body.name}." if body else "."),
+            )
+            return redirect("provider_detail", urn=provider.urn)
+    return render(request, "organisations/itp_form.html", {"form": form, "body": body, "back": back})
+
+
 # --- Client requests -------------------------------------------------------------------------
 
 
@@ -239,7 +280,19 @@ def provider_list(request: HttpRequest) -> HttpResponse:
             condition |= Q(urn=int(query))
         providers = providers.filter(condition)
     page = Paginator(providers.order_by("name"), 50).get_page(request.GET.get("page"))
-    return render(request, "organisations/provider_list.html", {"page": page, "query": query, "form": form})
+    membership = membership_of(request.user)
+    assert membership is not None
+    # Who may add an independent training provider: the Consortium, and a body's admins (as a client).
+    add_itp_url = ""
+    if membership.role == Role.CONSORTIUM_ADMIN:
+        add_itp_url = reverse("itp_create")
+    elif membership.role == Role.AWARDING_BODY_ADMIN and membership.awarding_body_id:
+        add_itp_url = reverse("awarding_body_add_itp", args=[membership.awarding_body_id])
+    return render(
+        request,
+        "organisations/provider_list.html",
+        {"page": page, "query": query, "form": form, "add_itp_url": add_itp_url},
+    )
 
 
 @require_role()

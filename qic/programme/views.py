@@ -22,6 +22,7 @@ from qic.domain.activities import SUBTYPES, ActivityType
 from qic.frameworks.models import Criterion, Edition, Section
 from qic.learners.models import Learner
 from qic.learners.parsing import LearnerFileError
+from qic.national.primary_schools import Instead, not_for_primary_schools
 from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
 from qic.programme import actions, queries, reports
@@ -346,6 +347,7 @@ def _dashboard_context(provider: Provider, year: int) -> dict[str, object]:
 
 
 @require_role()
+@not_for_primary_schools(Capability.VIEW_FIGURES)
 def benchmark_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     year = _year(request)
@@ -362,6 +364,7 @@ def benchmark_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
 
 
 @require_role()
+@not_for_primary_schools(Capability.VIEW_FIGURES)
 def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     year = _year(request)
@@ -397,6 +400,7 @@ def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
 
 
 @require_role()
+@not_for_primary_schools(Capability.VIEW_FIGURES, Instead.NOT_FOUND)
 def benchmark_export(request: HttpRequest, urn: int, table: str) -> HttpResponse:
     """CSV of one dashboard table. Named lists only for roles that may see learners."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
@@ -434,6 +438,7 @@ class Question:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
+@not_for_primary_schools(Capability.VIEW_FIGURES)
 def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
     """The programme-level indicators of Benchmarks 1 and 3, answered with links to evidence."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)

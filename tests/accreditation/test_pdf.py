@@ -402,3 +402,16 @@ def test_long_date(value: object, expected: str) -> None:
 )
 def test_figures_line(figures: dict[str, Any] | None, expected: str) -> None:
     assert figures_line(5, figures) == expected
+
+
+@pytest.mark.parametrize("kind", ["certificate", "commitment", "report"])
+def test_an_independent_training_provider_is_named_by_its_ukprn(kind: str) -> None:
+    """An ITP's key is its UKPRN (docs/decisions-itp.md); a snapshot from before the label says URN."""
+    itp = PROVIDER | {"urn": 10012345, "identifier_label": "UKPRN", "type": "Independent training provider"}
+    content = {"certificate": certificate, "commitment": commitment, "report": report_2a}[kind]()
+    text = shown_text(render(kind, content | {"provider": itp}))
+    assert "UKPRN10012345" in text
+    assert "URN10012345" not in text.replace("UKPRN10012345", "")
+    older = shown_text(render(kind, content))
+    assert "UKPRN" not in older
+    assert f"URN{PROVIDER['urn']}" in older

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from qic.domain.provider_types import ProviderType, provider_type_for
+from qic.domain.provider_types import (
+    ProviderType,
+    provider_type_for,
+    uses_college_benchmarks,
+    works_towards_the_standard,
+)
 
 P = ProviderType
 
@@ -211,6 +218,7 @@ def test_names_are_compared_loosely(type_name: str, group: str, phase: str, expe
         (P.SIXTH_FORM_COLLEGE, "sixth_form_college", "Sixth-form college"),
         (P.FE_COLLEGE, "fe_college", "FE college"),
         (P.INDEPENDENT, "independent", "Independent school"),
+        (P.INDEPENDENT_TRAINING_PROVIDER, "independent_training_provider", "Independent training provider"),
         (P.PRIMARY, "primary", "Primary school"),
         (P.OTHER, "other", "Other"),
     ],
@@ -223,4 +231,81 @@ def test_values_and_labels(provider_type: ProviderType, value: str, label: str) 
 
 
 def test_every_member_has_a_label() -> None:
-    assert len({t.label for t in ProviderType}) == len(ProviderType) == 8
+    assert len({t.label for t in ProviderType}) == len(ProviderType) == 9
+
+
+# --- Independent training providers and primary schools (issue 10, items 6 and 7) -------------
+
+GIAS_NAMES = (
+    [row[0] for row in GIAS_TYPES]
+    + [row[1] for row in GIAS_TYPES]
+    + [row[2] for row in GIAS_TYPES]
+    + ["Independent training provider", "independent_training_provider", "Training provider", ""]
+)
+
+
+@pytest.mark.parametrize(("group", "type_name", "phase", "expected"), GIAS_TYPES)
+def test_gias_never_says_independent_training_provider(
+    group: str, type_name: str, phase: str, expected: ProviderType
+) -> None:
+    assert provider_type_for(type_name=type_name, type_group=group, phase=phase) != P.INDEPENDENT_TRAINING_PROVIDER
+
+
+@given(
+    type_name=st.one_of(st.sampled_from(GIAS_NAMES), st.text(max_size=40)),
+    group=st.one_of(st.sampled_from(GIAS_NAMES), st.text(max_size=40)),
+    phase=st.one_of(st.sampled_from(GIAS_NAMES), st.text(max_size=40)),
+    further=st.one_of(st.just(""), st.sampled_from(GIAS_NAMES), st.text(max_size=40)),
+)
+def test_no_gias_row_whatever_it_says_is_an_independent_training_provider(
+    type_name: str, group: str, phase: str, further: str
+) -> None:
+    """GIAS does not list ITPs, so a GIAS row that names one is still something else."""
+    found = provider_type_for(type_name=type_name, type_group=group, phase=phase, further_education_type=further)
+    assert found is not P.INDEPENDENT_TRAINING_PROVIDER
+
+
+@pytest.mark.parametrize(
+    ("provider_type", "college"),
+    [
+        (P.SECONDARY, False),
+        (P.SPECIAL, False),
+        (P.ALTERNATIVE_PROVISION, False),
+        (P.SIXTH_FORM_COLLEGE, True),
+        (P.FE_COLLEGE, True),
+        # The refreshed benchmarks word BM5-BM8 once for colleges and ITPs (DOMAIN.md §3b).
+        (P.INDEPENDENT_TRAINING_PROVIDER, True),
+        (P.INDEPENDENT, False),
+        (P.PRIMARY, False),
+        (P.OTHER, False),
+    ],
+)
+def test_which_kinds_use_the_college_benchmarks(provider_type: ProviderType, college: bool) -> None:
+    assert uses_college_benchmarks(provider_type) is college
+    # A Provider row stores the value: the stored string answers the same.
+    assert uses_college_benchmarks(provider_type.value) is college
+
+
+@pytest.mark.parametrize(
+    ("provider_type", "may_seek"),
+    [
+        (P.PRIMARY, False),
+        (P.SECONDARY, True),
+        (P.SPECIAL, True),
+        (P.ALTERNATIVE_PROVISION, True),
+        (P.SIXTH_FORM_COLLEGE, True),
+        (P.FE_COLLEGE, True),
+        (P.INDEPENDENT, True),
+        (P.INDEPENDENT_TRAINING_PROVIDER, True),
+        (P.OTHER, True),
+    ],
+)
+def test_only_primary_schools_are_outside_the_standard(provider_type: ProviderType, may_seek: bool) -> None:
+    assert works_towards_the_standard(provider_type) is may_seek
+    assert works_towards_the_standard(provider_type.value) is may_seek
+
+
+@pytest.mark.parametrize("rule", [uses_college_benchmarks, works_towards_the_standard])
+def test_an_unknown_stored_kind_is_an_error_not_a_guess(rule: object) -> None:
+    with pytest.raises(ValueError, match="is not a valid ProviderType"):
+        rule("college")  # type: ignore[operator]

@@ -215,7 +215,10 @@ def test_add_client_unknown_urn(client: Client, cast: Cast) -> None:
     response = client.post(add_client_url(cast), {"urn": "999999"})
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "urn": ["No provider has this URN. Providers come from the GIAS import."]
+        "urn": [
+            "No provider has this URN or UKPRN. Schools and colleges come from the GIAS import; "
+            "add an independent training provider with its own form."
+        ]
     }
     assert "There is a problem" in response.content.decode()
 
