@@ -247,6 +247,15 @@ class MeaningfulElements:
         return not self.missing(activity_type)
 
 
+def why_not_counting(activity_type: ActivityType, elements: MeaningfulElements) -> str:
+    """Why an activity counts for nothing yet, in one sentence; empty when nothing is missing."""
+    missing = elements.missing_for(activity_type)
+    if not missing:
+        return ""
+    listed = "; ".join(wording[0].lower() + wording[1:] for wording in missing)
+    return f"It does not count towards Benchmark {activity_type.benchmark} until these are recorded: {listed}."
+
+
 def is_stem(subject: str) -> bool:
     return subject.strip().casefold() in STEM_SUBJECTS
 

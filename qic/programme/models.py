@@ -78,14 +78,14 @@ class Activity(models.Model):
     description = models.TextField(blank=True)
     # What made it meaningful: the elements of qic.domain.activities.MEANING_ELEMENTS, one
     # boolean each; which of them a type needs is decided there.
-    shared_purpose = models.BooleanField("clear shared purpose and learning outcomes", default=False)
+    shared_purpose = models.BooleanField("a clear purpose shared with everyone, and learning outcomes", default=False)
     preparation = models.BooleanField("learners prepared beforehand", default=False)
     two_way = models.BooleanField("two-way interaction", default=False)
     extensive_interaction = models.BooleanField("extensive two-way interaction", default=False)
     range_of_people = models.BooleanField("learners met a range of people", default=False)
     employer_task = models.BooleanField("a task set by the employer", default=False)
     employer_feedback = models.BooleanField("feedback from the employer", default=False)
-    reflection = models.BooleanField("learners reflect afterwards", default=False)
+    reflection = models.BooleanField("learners reflected afterwards", default=False)
     categories = models.JSONField(default=list, blank=True)  # Category values; set by actions.save_activity
     criteria = models.ManyToManyField(Criterion, blank=True, related_name="activities")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

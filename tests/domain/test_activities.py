@@ -81,7 +81,8 @@ def test_each_type_records_the_elements_its_definition_names_in_order(activity_t
 @pytest.mark.parametrize("activity_type", list(ActivityType))
 def test_every_element_has_wording_and_a_reason(activity_type: ActivityType) -> None:
     for element in elements_for(activity_type):
-        assert element.wording and element.why
+        assert element.wording
+        assert element.why
         assert element.wording != element.why
 
 

@@ -42,6 +42,7 @@ def activity_post(**fields: Any) -> dict[str, Any]:
         "days": "",
         "description": "",
         "shared_purpose": "on",
+        "preparation": "on",
         "two_way": "on",
         "reflection": "on",
     }
@@ -106,31 +107,89 @@ def test_an_encounter_without_reflection_counts_for_nothing_and_the_page_says_wh
     assert ActivityCategory.objects.filter(activity=activity).count() == 0
     page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/").content.decode()
     assert (
-        "This activity does not count towards the benchmarks yet: it is not recorded as meaningful. "
-        "Missing: learner reflection afterwards."
+        "This activity does not count yet: it is not recorded as meaningful. "
+        "It does not count towards Benchmark 5 until these are recorded: learners reflected afterwards."
     ) in page
     assert "Nothing yet" in page
 
 
-def test_a_workplace_experience_also_needs_employer_feedback(staff: Client, cast: Cast) -> None:
+IN_WORDS = {
+    "shared_purpose": "a clear purpose shared with everyone, and learning outcomes",
+    "preparation": "learners prepared beforehand",
+    "two_way": "two-way interaction",
+    "reflection": "learners reflected afterwards",
+    "extensive_interaction": "extensive two-way interaction",
+    "range_of_people": "learners met a range of people",
+    "employer_task": "a task set by the employer",
+    "employer_feedback": "feedback from the employer",
+}
+WORKPLACE_ALSO = {
+    "extensive_interaction": "on",
+    "range_of_people": "on",
+    "employer_task": "on",
+    "employer_feedback": "on",
+}
+
+
+def test_a_workplace_experience_also_needs_the_four_workplace_elements(staff: Client, cast: Cast) -> None:
     without = create(
         staff, cast, title="Shadowing", activity_type="workplace_experience", subtype="shadowing", partner="NHS"
     )
     assert without.categories == []
     page = staff.get(f"/providers/{cast.p1.urn}/activities/{without.pk}/").content.decode()
-    assert "Missing: an employer-set task and employer feedback." in page
+    assert (
+        "It does not count towards Benchmark 6 until these are recorded: extensive two-way interaction; "
+        "learners met a range of people; a task set by the employer; feedback from the employer."
+    ) in page
 
-    with_feedback = create(
+    with_all = create(
         staff,
         cast,
         title="Work experience week",
         activity_type="workplace_experience",
         subtype="work_experience",
         days="5",
-        employer_feedback="on",
+        **WORKPLACE_ALSO,
     )
-    assert with_feedback.categories == ["workplace"]
-    assert with_feedback.days == 5
+    assert with_all.categories == ["workplace"]
+    assert with_all.days == 5
+    assert (with_all.employer_task, with_all.employer_feedback, with_all.preparation) == (True, True, True)
+
+
+@pytest.mark.parametrize("missing", ["shared_purpose", "preparation", "two_way", "reflection", *WORKPLACE_ALSO])
+def test_a_workplace_experience_missing_any_one_element_does_not_count_and_says_which(
+    staff: Client, cast: Cast, missing: str
+) -> None:
+    activity = create(
+        staff,
+        cast,
+        title="Work experience week",
+        activity_type="workplace_experience",
+        subtype="work_experience",
+        days="5",
+        **{**WORKPLACE_ALSO, missing: None},
+    )
+    assert activity.categories == []
+    assert [e.field for e in activity.meaningful_elements.missing(activity.type_enum)] == [missing]
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/").content.decode()
+    label = escape(Activity._meta.get_field(missing).verbose_name)
+    assert f"It does not count towards Benchmark 6 until these are recorded: {label}." in page
+    # The message after saving says so too.
+    assert "“Work experience week” has been saved. It does not count towards Benchmark 6" in page
+
+
+def test_elements_a_type_does_not_need_are_not_kept(staff: Client, cast: Cast) -> None:
+    talk = create(staff, cast, **WORKPLACE_ALSO)
+    assert talk.categories == ["employer"]
+    assert (talk.extensive_interaction, talk.range_of_people, talk.employer_task, talk.employer_feedback) == (
+        False,
+        False,
+        False,
+        False,
+    )
+    lesson = create(staff, cast, title="LMI", activity_type="careers_information", subtype="lmi_lesson")
+    assert (lesson.shared_purpose, lesson.preparation, lesson.two_way, lesson.reflection) == (False,) * 4
+    assert lesson.categories == ["clmi"]
 
 
 def test_curriculum_learning_in_physics_counts_for_curriculum_and_stem(staff: Client, cast: Cast) -> None:

@@ -113,5 +113,15 @@ class Migration(migrations.Migration):
             name='employer_feedback',
             field=models.BooleanField(default=False, verbose_name='feedback from the employer'),
         ),
+        migrations.AlterField(
+            model_name='activity',
+            name='reflection',
+            field=models.BooleanField(default=False, verbose_name='learners reflected afterwards'),
+        ),
+        migrations.AlterField(
+            model_name='activity',
+            name='shared_purpose',
+            field=models.BooleanField(default=False, verbose_name='a clear purpose shared with everyone, and learning outcomes'),
+        ),
         migrations.RunPython(apply_the_refreshed_definition, migrations.RunPython.noop),
     ]
