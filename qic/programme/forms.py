@@ -33,7 +33,8 @@ YEAR_GROUP_CHOICES = [(y, f"Year {y}") for y in range(7, 15)]
 
 
 class ActivityForm(GovukModelForm):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes only ISO dates: in the en-GB format the edit form showed no date at all.
+    date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     subtype = forms.ChoiceField(
         label="Kind",
         choices=[("", "Choose the kind of activity")]

@@ -697,3 +697,9 @@ def test_a_register_that_is_not_csv_is_a_form_error(staff: Client, cast: Cast) -
     assert response.status_code == 200
     assert response.context["form"].errors == {"file": ["Missing required column: UPN or ULN Nothing was saved."]}
     assert Participation.objects.count() == 0
+
+
+def test_the_edit_form_shows_the_date_as_a_date_input_can_read_it(staff: Client, cast: Cast) -> None:
+    activity = make_activity(cast.p1)
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/edit/").content.decode()
+    assert 'value="2025-11-05"' in page
