@@ -703,3 +703,11 @@ def test_the_edit_form_shows_the_date_as_a_date_input_can_read_it(staff: Client,
     activity = make_activity(cast.p1)
     page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/edit/").content.decode()
     assert 'value="2025-11-05"' in page
+
+
+def test_the_activity_list_says_how_many_elements_are_still_to_record(staff: Client, cast: Cast) -> None:
+    make_activity(cast.p1, title="Unprepared talk", preparation=False, reflection=False)
+    make_activity(cast.p1, title="Good talk")
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/?year=2025").content.decode()
+    assert page.count("Not meaningful yet") == 1
+    assert "2 elements to record" in page
