@@ -13,13 +13,14 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
-from ninja import File, Schema, Status
+from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
 from ninja.params import P, PathEx, QueryEx
 from ninja.security import django_auth
 
 from qic.api_security import ProviderToken, QicNinjaAPI
 from qic.domain.academic import academic_year_of
+from qic.domain.activities import ALL_ELEMENTS
 from qic.frameworks.models import Edition
 from qic.learners.actions import (
     cancel_learner_import,
@@ -510,6 +511,19 @@ def import_attendance(request: HttpRequest, urn: int, activity_id: int, file: Fi
     return Status(422 if outcome.errors else 200, out)
 
 
+class MeaningOut(Schema):
+    """Which elements of a meaningful encounter or experience were recorded."""
+
+    shared_purpose: bool
+    preparation: bool
+    two_way: bool
+    extensive_interaction: bool
+    range_of_people: bool
+    employer_task: bool
+    employer_feedback: bool
+    reflection: bool
+
+
 class ActivityOut(Schema):
     id: int
     title: str
@@ -517,6 +531,11 @@ class ActivityOut(Schema):
     activity_type: str
     subtype: str
     categories: list[str]
+    meaning: MeaningOut
+    missing: list[str] = Field(
+        description="The elements its type needs that are not recorded (field names of `meaning`): "
+        "until there are none it counts towards nothing"
+    )
 
 
 @api.get(
@@ -540,6 +559,8 @@ def list_activities(
             activity_type=a.activity_type,
             subtype=a.subtype,
             categories=a.categories,
+            meaning=MeaningOut(**{element.field: getattr(a, element.field) for element in ALL_ELEMENTS}),
+            missing=[element.field for element in a.meaningful_elements.missing(a.type_enum)],
         )
         for a in Activity.objects.filter(provider=provider, academic_year=year).order_by("date", "pk")
     ]

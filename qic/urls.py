@@ -108,6 +108,7 @@ urlpatterns = [
     path("providers/<int:urn>/learners/<int:pk>/anonymise/", learner_views.learner_anonymise, name="learner_anonymise"),
     path("providers/<int:urn>/activities/", programme_views.activity_list, name="activity_list"),
     path("providers/<int:urn>/activities/new/", programme_views.activity_form, name="activity_create"),
+    path("providers/<int:urn>/activities/meaning/", programme_views.activity_meaning, name="activity_meaning"),
     path("providers/<int:urn>/activities/<int:pk>/", programme_views.activity_detail, name="activity_detail"),
     path("providers/<int:urn>/activities/<int:pk>/edit/", programme_views.activity_form, name="activity_edit"),
     path(

@@ -24,6 +24,7 @@ from qic.accreditation.actions import (
 from qic.accreditation.actions import assign_assessor as assign_round
 from qic.accreditation.models import Accreditation
 from qic.domain.accreditation import Judgment
+from qic.domain.activities import ActivityType, elements_for
 from qic.domain.provider_types import ProviderType
 from qic.learners.models import Learner
 from qic.national.models import ActionPlanItem, PrimaryAward, PrimaryTask, PrimaryWorkbook, TaskMapping
@@ -140,16 +141,17 @@ def make_learner(provider: Provider, **fields: object) -> Learner:
 
 
 def make_activity(provider: Provider, **fields: object) -> Activity:
+    """A meaningful employer talk unless told otherwise: every element its type needs is ticked,
+    except those given as False."""
     values: dict[str, object] = {
         "title": "Employer talk",
         "activity_type": "employer_encounter",
         "subtype": "talk",
         "date": dt.date(2025, 11, 5),
-        "shared_purpose": True,
-        "two_way": True,
-        "reflection": True,
     }
     values.update(fields)
+    kind = ActivityType(str(values["activity_type"]))
+    values = {**{element.field: True for element in elements_for(kind)}, **values}
     return save_activity(activity=Activity(provider=provider, **values), criteria=None, actor="tests")
 
 

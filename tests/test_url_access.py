@@ -344,6 +344,7 @@ ACCESS: dict[str, Row] = {
     "learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
     "activity_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "activity_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "activity_meaning": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "activity_detail": Row(p1_activity, capability(LEARNER_VIEWERS)),
     "activity_edit": Row(p1_activity, capability(LEARNER_VIEWERS)),
     "attendance_import": Row(p1_activity, capability(LEARNER_VIEWERS)),

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 
 from qic.domain.academic import academic_year_of, year_end
-from qic.domain.activities import ActivityType, MeaningfulElements, categories_for
+from qic.domain.activities import ALL_ELEMENTS, ActivityType, MeaningfulElements, categories_for, elements_for
 from qic.domain.upn import upn_check_letter
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
@@ -245,9 +245,10 @@ def fictional_upn(rng: random.Random, serial: int) -> str:
 
 
 def _meaningful(flag: bool, activity_type: ActivityType) -> MeaningfulElements:
+    """Every element the type needs, or (for the demo's assembly talks) only two-way interaction."""
     if not flag:
-        return MeaningfulElements(shared_purpose=False, two_way=True, reflection=False)
-    return MeaningfulElements(True, True, True, activity_type == ActivityType.WORKPLACE_EXPERIENCE)
+        return MeaningfulElements(two_way=True)
+    return MeaningfulElements(**{element.field: True for element in elements_for(activity_type)})
 
 
 @dataclass
@@ -371,10 +372,7 @@ def build_careers_programme(
                     curriculum_area=area,
                     days=5 if item.subtype == "work_experience" else None,
                     year_groups=list(item.year_groups),
-                    shared_purpose=meaning.shared_purpose,
-                    two_way=meaning.two_way,
-                    reflection=meaning.reflection,
-                    employer_feedback=meaning.employer_feedback,
+                    **{element.field: meaning.has(element) for element in ALL_ELEMENTS},
                     categories=sorted(c.value for c in categories),
                 )
                 activities.append((activity, item, area))
@@ -402,9 +400,7 @@ def build_careers_programme(
                         date=day,
                         academic_year=year,
                         year_groups=list(item.year_groups),
-                        shared_purpose=True,
-                        two_way=True,
-                        reflection=True,
+                        **{element.field: meaning.has(element) for element in ALL_ELEMENTS},
                         categories=["employer"],
                     ),
                     item,

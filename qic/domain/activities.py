@@ -1,9 +1,9 @@
 """Kinds of careers activity, and what each is evidence of.
 
 An activity's type and details decide which benchmark categories an attended place on it
-counts towards. Encounters and experiences count only when meaningful: a clear shared purpose
-and learning outcomes, two-way interaction and reflection afterwards (the refreshed Gatsby
-definition); for workplace experiences, employer feedback as well.
+counts towards. Encounters and experiences count only when meaningful: each type records the
+elements its definition names (MEANING_ELEMENTS, from the refreshed Gatsby definition), and
+counts only when all of them are recorded.
 """
 
 from __future__ import annotations
@@ -118,33 +118,142 @@ STEM_SUBJECTS = frozenset(
 
 
 @dataclass(frozen=True)
-class MeaningfulElements:
-    shared_purpose: bool = False  # clear shared purpose and learning outcomes
-    two_way: bool = False  # two-way interaction
-    reflection: bool = False  # learners reflect afterwards
-    employer_feedback: bool = False  # for workplace experiences: a task set by the employer and feedback
+class MeaningElement:
+    """One thing that makes an encounter or experience meaningful.
 
-    def meaningful_for(self, activity_type: ActivityType) -> bool:
-        core = self.shared_purpose and self.two_way and self.reflection
-        if activity_type == ActivityType.WORKPLACE_EXPERIENCE:
-            return core and self.employer_feedback
-        return core
+    `field` is the name it is recorded under (an Activity boolean, a MeaningfulElements
+    attribute); `wording` names it as the form's checkbox and the warnings do; `why` is the
+    reason it matters, shown as the checkbox's hint.
+    """
+
+    field: str
+    wording: str
+    why: str
+
+
+SHARED_PURPOSE = MeaningElement(
+    "shared_purpose",
+    "A clear purpose shared with everyone, and learning outcomes",
+    "Learners, staff and the employer or provider know what it is for and what learners should gain.",
+)
+PREPARATION = MeaningElement(
+    "preparation",
+    "Learners prepared beforehand",
+    "Learners know who they will meet and have questions ready, so they get more from it.",
+)
+TWO_WAY = MeaningElement(
+    "two_way",
+    "Two-way interaction",
+    "Learners talk with the people they meet and ask questions, not only listen.",
+)
+EXTENSIVE_INTERACTION = MeaningElement(
+    "extensive_interaction",
+    "Extensive two-way interaction",
+    "Learners spend real time working alongside people, not only a short question-and-answer session.",
+)
+RANGE_OF_PEOPLE = MeaningElement(
+    "range_of_people",
+    "Learners met a range of people",
+    "Meeting people in different roles shows the range of jobs in one workplace.",
+)
+EMPLOYER_TASK = MeaningElement(
+    "employer_task",
+    "A task set by the employer",
+    "Doing a real task shows learners what the work asks of them.",
+)
+EMPLOYER_FEEDBACK = MeaningElement(
+    "employer_feedback",
+    "Feedback from the employer",
+    "The employer tells each learner how they did, so they learn what to build on.",
+)
+REFLECTION = MeaningElement(
+    "reflection",
+    "Learners reflected afterwards",
+    "Thinking back on what they learnt turns the experience into learning about their own next steps.",
+)
+
+# The refreshed Gatsby definition (DOMAIN.md §3b): every meaningful encounter has a clear
+# shared purpose and learning outcomes, preparation, two-way interaction and reflection
+# afterwards. Ordered as they happen: before, during, after.
+ENCOUNTER_ELEMENTS = (SHARED_PURPOSE, PREPARATION, TWO_WAY, REFLECTION)
+# A meaningful workplace experience also has extensive two-way interaction, meets a range of
+# people, does a task set by the employer and gets the employer's feedback.
+WORKPLACE_ELEMENTS = (
+    SHARED_PURPOSE,
+    PREPARATION,
+    TWO_WAY,
+    EXTENSIVE_INTERACTION,
+    RANGE_OF_PEOPLE,
+    EMPLOYER_TASK,
+    EMPLOYER_FEEDBACK,
+    REFLECTION,
+)
+
+# What each type must record to count. Careers information, curriculum learning, group guidance
+# and parent engagement need none: the benchmarks ask for "meaningful" only of employer
+# encounters (BM5), workplace experiences (BM6) and encounters with next-stage providers (BM7).
+MEANING_ELEMENTS: dict[ActivityType, tuple[MeaningElement, ...]] = {
+    ActivityType.EMPLOYER_ENCOUNTER: ENCOUNTER_ELEMENTS,
+    ActivityType.WORKPLACE_EXPERIENCE: WORKPLACE_ELEMENTS,
+    ActivityType.PROVIDER_ENCOUNTER: ENCOUNTER_ELEMENTS,
+    ActivityType.CAREERS_INFORMATION: (),
+    ActivityType.CURRICULUM_LEARNING: (),
+    ActivityType.PERSONAL_GUIDANCE: (),
+    ActivityType.PARENT_ENGAGEMENT: (),
+}
+
+# Every element any type records, in the order the form shows them.
+ALL_ELEMENTS = WORKPLACE_ELEMENTS
+
+NEEDS_MEANING = frozenset(t for t, elements in MEANING_ELEMENTS.items() if elements)
+
+
+def elements_for(activity_type: ActivityType) -> tuple[MeaningElement, ...]:
+    """The elements an activity of this type must record to count; empty if it needs none."""
+    return MEANING_ELEMENTS[activity_type]
+
+
+@dataclass(frozen=True)
+class MeaningfulElements:
+    """Which elements an activity recorded (see the MeaningElement constants for each one)."""
+
+    shared_purpose: bool = False
+    preparation: bool = False
+    two_way: bool = False
+    extensive_interaction: bool = False
+    range_of_people: bool = False
+    employer_task: bool = False
+    employer_feedback: bool = False
+    reflection: bool = False
+
+    @classmethod
+    def of(cls, values: object) -> MeaningfulElements:
+        """Read each element from an object's attribute (an Activity) of the same name."""
+        return cls(**{element.field: bool(getattr(values, element.field, False)) for element in ALL_ELEMENTS})
+
+    def has(self, element: MeaningElement) -> bool:
+        return bool(getattr(self, element.field))
+
+    def missing(self, activity_type: ActivityType) -> tuple[MeaningElement, ...]:
+        """The elements this type needs that are not recorded, in the form's order."""
+        return tuple(element for element in elements_for(activity_type) if not self.has(element))
 
     def missing_for(self, activity_type: ActivityType) -> list[str]:
-        """The elements still missing, in words, for the activity form's warning."""
-        missing = []
-        if not self.shared_purpose:
-            missing.append("a clear shared purpose and learning outcomes")
-        if not self.two_way:
-            missing.append("two-way interaction")
-        if not self.reflection:
-            missing.append("learner reflection afterwards")
-        if activity_type == ActivityType.WORKPLACE_EXPERIENCE and not self.employer_feedback:
-            missing.append("an employer-set task and employer feedback")
-        return missing
+        """The elements still missing, in words, for the activity's warnings."""
+        return [element.wording for element in self.missing(activity_type)]
+
+    def meaningful_for(self, activity_type: ActivityType) -> bool:
+        """True when every element the type needs is recorded (always, for a type that needs none)."""
+        return not self.missing(activity_type)
 
 
-NEEDS_MEANING = {ActivityType.EMPLOYER_ENCOUNTER, ActivityType.WORKPLACE_EXPERIENCE, ActivityType.PROVIDER_ENCOUNTER}
+def why_not_counting(activity_type: ActivityType, elements: MeaningfulElements) -> str:
+    """Why an activity counts for nothing yet, in one sentence; empty when nothing is missing."""
+    missing = elements.missing_for(activity_type)
+    if not missing:
+        return ""
+    listed = "; ".join(wording[0].lower() + wording[1:] for wording in missing)
+    return f"It does not count towards Benchmark {activity_type.benchmark} until these are recorded: {listed}."
 
 
 def is_stem(subject: str) -> bool:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from qic.core import audit
 from qic.domain import dates
 from qic.domain.academic import academic_year_of
-from qic.domain.activities import ActivityType, MeaningfulElements, categories_for
+from qic.domain.activities import ALL_ELEMENTS, ActivityType, MeaningfulElements, categories_for
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
 from qic.learners.parsing import LearnerFileError, parse_attendance_csv
@@ -47,10 +47,7 @@ ACTIVITY_AUDIT_FIELDS = (
     "days",
     "year_groups",
     "description",
-    "shared_purpose",
-    "two_way",
-    "reflection",
-    "employer_feedback",
+    *(element.field for element in ALL_ELEMENTS),
     "categories",
 )
 
@@ -65,9 +62,7 @@ def save_activity(*, activity: Activity, criteria: Iterable[Criterion] | None, a
     categories = categories_for(
         activity_type=ActivityType(activity.activity_type),
         subtype=activity.subtype,
-        meaningful=MeaningfulElements(
-            activity.shared_purpose, activity.two_way, activity.reflection, activity.employer_feedback
-        ),
+        meaningful=MeaningfulElements.of(activity),
         subject=activity.subject,
     )
     activity.categories = sorted(c.value for c in categories)

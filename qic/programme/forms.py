@@ -8,19 +8,33 @@ from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
 from qic.domain import dates
-from qic.domain.activities import SUBTYPES, ActivityType
+from qic.domain.activities import (
+    ALL_ELEMENTS,
+    ENCOUNTER_ELEMENTS,
+    NEEDS_MEANING,
+    SUBTYPES,
+    ActivityType,
+    MeaningfulElements,
+    categories_for,
+    elements_for,
+    why_not_counting,
+)
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
 from qic.programme.actions import DEFAULT_TOKEN_VALIDITY_DAYS, TOKEN_VALIDITY_DAYS
-from qic.programme.models import Activity, Adviser, ApiToken, Interview
+from qic.programme.models import CATEGORY_LABELS, Activity, Adviser, ApiToken, Interview
 
 TOKEN_VALIDITY_LABELS = {30: "After 30 days", 90: "After 90 days", 365: "After 1 year"}
+
+MEANING_FIELDS = [element.field for element in ALL_ELEMENTS]
+WORKPLACE_ONLY = [element for element in ALL_ELEMENTS if element not in ENCOUNTER_ELEMENTS]
 
 YEAR_GROUP_CHOICES = [(y, f"Year {y}") for y in range(7, 15)]
 
 
 class ActivityForm(GovukModelForm):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes only ISO dates: in the en-GB format the edit form showed no date at all.
+    date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     subtype = forms.ChoiceField(
         label="Kind",
         choices=[("", "Choose the kind of activity")]
@@ -53,10 +67,7 @@ class ActivityForm(GovukModelForm):
             "days",
             "year_groups",
             "description",
-            "shared_purpose",
-            "two_way",
-            "reflection",
-            "employer_feedback",
+            *MEANING_FIELDS,
             "criteria",
         ]
         widgets = {"activity_type": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}
@@ -70,6 +81,62 @@ class ActivityForm(GovukModelForm):
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = criteria
         field.label_from_instance = lambda obj: f"{obj.code} {obj.text[:90]}…"  # type: ignore[method-assign]
+        for element in ALL_ELEMENTS:
+            self.fields[element.field].label = element.wording
+            self.fields[element.field].help_text = element.why
+
+    def chosen_type(self) -> ActivityType | None:
+        """The type as sent (or, unbound, as stored); None when none is chosen yet."""
+        raw = self.data.get(self.add_prefix("activity_type")) if self.is_bound else self.instance.activity_type
+        try:
+            return ActivityType(raw)
+        except ValueError:
+            return None
+
+    def ticked(self) -> MeaningfulElements:
+        """The meaning elements as ticked on the form (or, unbound, as stored)."""
+        if not self.is_bound:
+            return MeaningfulElements.of(self.instance)
+        return MeaningfulElements(
+            **{
+                name: bool(self.fields[name].widget.value_from_datadict(self.data, self.files, self.add_prefix(name)))
+                for name in MEANING_FIELDS
+            }
+        )
+
+    def meaning_section(self) -> dict[str, Any]:
+        """What the "What made it meaningful" part of the form shows for the type chosen so far.
+
+        Without a type (a new form, or no JavaScript to narrow it down) every element is shown in
+        two groups; with one, only those its type needs, and whether it would count.
+        """
+        kind = self.chosen_type()
+        if kind is None:
+            return {
+                "kind": None,
+                "groups": [
+                    ("What made it meaningful", [self[e.field] for e in ENCOUNTER_ELEMENTS]),
+                    ("Workplace experiences also need", [self[e.field] for e in WORKPLACE_ONLY]),
+                ],
+            }
+        ticked = self.ticked()
+        data = self.data if self.is_bound else {}
+        counts = categories_for(
+            activity_type=kind,
+            subtype=str(data.get(self.add_prefix("subtype"), self.instance.subtype) or ""),
+            meaningful=ticked,
+            subject=str(data.get(self.add_prefix("subject"), self.instance.subject) or ""),
+        )
+        return {
+            "kind": kind,
+            "kind_name": ("An " if kind.label[0] in "AEIOU" else "A ") + kind.label.lower(),
+            "needs_meaning": kind in NEEDS_MEANING,
+            "groups": [("What made it meaningful", [self[e.field] for e in elements_for(kind)])]
+            if kind in NEEDS_MEANING
+            else [],
+            "why_not": why_not_counting(kind, ticked),
+            "counts_towards": sorted(CATEGORY_LABELS[c] for c in counts),
+        }
 
     def clean_date(self) -> Any:
         day = self.cleaned_data["date"]
@@ -89,6 +156,12 @@ class ActivityForm(GovukModelForm):
             self.add_error("subtype", f"Choose a kind of {ActivityType(kind).label.lower()}")
         if kind == ActivityType.WORKPLACE_EXPERIENCE and subtype == "work_experience" and not data.get("days"):
             self.add_error("days", "Enter how many days the work experience lasts")
+        if kind:
+            # Keep only what the type records, so the activity holds what the person saw on the form.
+            needed = {element.field for element in elements_for(ActivityType(kind))}
+            for name in MEANING_FIELDS:
+                if name not in needed:
+                    data[name] = False
         return data
 
 

@@ -76,10 +76,16 @@ class Activity(models.Model):
     )
     year_groups = models.JSONField(default=list, blank=True)
     description = models.TextField(blank=True)
-    shared_purpose = models.BooleanField("clear shared purpose and learning outcomes", default=False)
+    # What made it meaningful: the elements of qic.domain.activities.MEANING_ELEMENTS, one
+    # boolean each; which of them a type needs is decided there.
+    shared_purpose = models.BooleanField("a clear purpose shared with everyone, and learning outcomes", default=False)
+    preparation = models.BooleanField("learners prepared beforehand", default=False)
     two_way = models.BooleanField("two-way interaction", default=False)
-    reflection = models.BooleanField("learners reflect afterwards", default=False)
-    employer_feedback = models.BooleanField("employer-set task and employer feedback", default=False)
+    extensive_interaction = models.BooleanField("extensive two-way interaction", default=False)
+    range_of_people = models.BooleanField("learners met a range of people", default=False)
+    employer_task = models.BooleanField("a task set by the employer", default=False)
+    employer_feedback = models.BooleanField("feedback from the employer", default=False)
+    reflection = models.BooleanField("learners reflected afterwards", default=False)
     categories = models.JSONField(default=list, blank=True)  # Category values; set by actions.save_activity
     criteria = models.ManyToManyField(Criterion, blank=True, related_name="activities")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -100,7 +106,12 @@ class Activity(models.Model):
 
     @property
     def meaningful_elements(self) -> MeaningfulElements:
-        return MeaningfulElements(self.shared_purpose, self.two_way, self.reflection, self.employer_feedback)
+        return MeaningfulElements.of(self)
+
+    @property
+    def missing_elements(self) -> list[str]:
+        """The elements its type needs that are not recorded, in words (empty when it counts)."""
+        return self.meaningful_elements.missing_for(self.type_enum)
 
     @property
     def counts(self) -> bool:

@@ -13,12 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qic.core import audit
 from qic.core.csv_export import csv_response
 from qic.domain.academic import academic_year_of, year_label
-from qic.domain.activities import SUBTYPES, ActivityType
+from qic.domain.activities import SUBTYPES, ActivityType, why_not_counting
 from qic.frameworks.models import Criterion, Edition, Section
 from qic.learners.models import Learner
 from qic.learners.parsing import LearnerFileError
@@ -27,6 +27,7 @@ from qic.organisations.access import Capability, capabilities, get_provider_for,
 from qic.organisations.models import Provider
 from qic.programme import actions, queries, reports
 from qic.programme.forms import (
+    MEANING_FIELDS,
     ActivityForm,
     AdviserForm,
     ApiTokenForm,
@@ -112,12 +113,35 @@ def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> Http
         if saved.pk is None:
             saved.created_by = request.user
         saved = actions.save_activity(activity=saved, criteria=form.cleaned_data["criteria"], actor=request.user)
-        messages.success(request, f"“{saved.title}” has been saved.")
+        why_not = why_not_counting(saved.type_enum, saved.meaningful_elements)
+        messages.success(request, f"“{saved.title}” has been saved." + (f" {why_not}" if why_not else ""))
         return redirect("activity_detail", urn=provider.urn, pk=saved.pk)
     return render(
         request,
         "programme/activity_form.html",
-        {"provider": provider, "form": form, "activity": activity if pk else None, "subtypes": SUBTYPES},
+        {
+            "provider": provider,
+            "form": form,
+            "activity": activity if pk else None,
+            "subtypes": SUBTYPES,
+            "meaning": form.meaning_section(),
+            "meaning_fields": MEANING_FIELDS,
+        },
+    )
+
+
+@require_role()
+@require_GET
+def activity_meaning(request: HttpRequest, urn: int) -> HttpResponse:
+    """The activity form's "What made it meaningful" part for the values sent so far (htmx).
+
+    Reads the form's fields from the query string and writes nothing: it only says which
+    elements the chosen type needs and whether the activity would count.
+    """
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    form = ActivityForm(request.GET, instance=Activity(provider=provider), criteria=Criterion.objects.none())
+    return render(
+        request, "programme/_activity_meaning.html", {"provider": provider, "section": form.meaning_section()}
     )
 
 
@@ -175,10 +199,8 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "register": register,
             "form": form if can_record else None,
             "can_record": can_record,
-            "missing": activity.meaningful_elements.missing_for(activity.type_enum)
-            if activity.type_enum
-            in (ActivityType.EMPLOYER_ENCOUNTER, ActivityType.WORKPLACE_EXPERIENCE, ActivityType.PROVIDER_ENCOUNTER)
-            else [],
+            "missing": activity.meaningful_elements.missing(activity.type_enum),
+            "why_not": why_not_counting(activity.type_enum, activity.meaningful_elements),
         },
     )
 

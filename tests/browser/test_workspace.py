@@ -118,6 +118,7 @@ def test_every_workspace_page_has_one_h1_and_no_axe_violations(cast: Cast, works
         "/activities/",
         "/activities/new/",
         f"/activities/{activity.pk}/",
+        f"/activities/{activity.pk}/edit/",
         f"/activities/{activity.pk}/attendance/",
         "/interviews/",
         "/interviews/new/",
@@ -149,11 +150,19 @@ def test_employer_encounter_and_register_raise_bm5(cast: Cast, workspace: Worksp
     page.goto(f"{workspace.base}/activities/new/")
     page.get_by_label("Title").fill("Engineering employer talk")
     page.get_by_role("radio", name="Employer encounter").check()
+    # htmx redraws "What made it meaningful" for an encounter: its four elements, not the workplace ones.
+    page.get_by_role("group", name="Workplace experiences also need").wait_for(state="detached")
     page.get_by_label("Kind").select_option(label="Employer encounter: Employer talk")
     page.get_by_label("Date", exact=True).fill(TODAY.isoformat())
-    page.get_by_label("Clear shared purpose and learning outcomes").check()
-    page.get_by_label("Two-way interaction").check()
-    page.get_by_label("Learners reflect afterwards").check()
+    page.get_by_label("A clear purpose shared with everyone, and learning outcomes").check()
+    page.get_by_label("Learners prepared beforehand").check()
+    page.get_by_label("Two-way interaction", exact=True).check()
+    status = page.locator("#activity-meaning-status")
+    status.get_by_text("until these are recorded: learners reflected afterwards.").wait_for()
+    assert page.evaluate("document.activeElement.id") == "id_two_way"  # the redraw keeps the reader's place
+    assert axe_violations(page) == []
+    page.get_by_label("Learners reflected afterwards").check()
+    status.get_by_text("This activity will count towards BM5 employer encounter.").wait_for()
     page.get_by_role("button", name="Save activity").click()
 
     page.wait_for_url(re.compile(r"/activities/\d+/$"))
@@ -168,6 +177,41 @@ def test_employer_encounter_and_register_raise_bm5(cast: Cast, workspace: Worksp
     assert axe_violations(page) == []
 
     assert dashboard_bm5_met(page, workspace) == before + 1
+
+
+def test_without_javascript_a_workplace_experience_is_recorded_with_every_element(
+    cast: Cast, workspace: Workspace, browser: Any
+) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, workspace.site, cast.p1_leader.email)
+        page.goto(f"{workspace.base}/activities/new/")
+        page.get_by_label("Title").fill("Work experience week")
+        page.get_by_role("radio", name="Workplace experience").check()
+        page.get_by_label("Kind").select_option(label="Workplace experience: Work experience")
+        page.get_by_label("Date", exact=True).fill(TODAY.isoformat())
+        page.get_by_label("Days").fill("5")
+        # Without JavaScript every element is offered, in two groups; tick all but the employer's feedback.
+        for group in ("What made it meaningful", "Workplace experiences also need"):
+            boxes = page.get_by_role("group", name=group).get_by_role("checkbox")
+            for n in range(boxes.count()):
+                if boxes.nth(n).get_attribute("name") != "employer_feedback":
+                    boxes.nth(n).check()
+        page.get_by_role("button", name="Save activity").click()
+        page.wait_for_url(re.compile(r"/activities/\d+/$"))
+        warning = page.locator(".govuk-warning-text").inner_text()
+        assert "It does not count towards Benchmark 6 until these are recorded: feedback from the employer." in warning
+
+        page.get_by_role("button", name="Edit activity").click()
+        assert "until these are recorded: feedback from the employer." in page.locator("main").inner_text()
+        page.get_by_label("Feedback from the employer").check()
+        page.get_by_role("button", name="Save activity").click()
+        page.wait_for_url(re.compile(r"/activities/\d+/$"))
+        assert page.locator(".govuk-warning-text").count() == 0
+        assert "BM6 workplace experience" in page.locator("main").inner_text()
+    finally:
+        context.close()
 
 
 # --- 3. Learner import --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ def activity_post(**fields: Any) -> dict[str, Any]:
         "days": "",
         "description": "",
         "shared_purpose": "on",
+        "preparation": "on",
         "two_way": "on",
         "reflection": "on",
     }
@@ -106,31 +108,89 @@ def test_an_encounter_without_reflection_counts_for_nothing_and_the_page_says_wh
     assert ActivityCategory.objects.filter(activity=activity).count() == 0
     page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/").content.decode()
     assert (
-        "This activity does not count towards the benchmarks yet: it is not recorded as meaningful. "
-        "Missing: learner reflection afterwards."
+        "This activity does not count yet: it is not recorded as meaningful. "
+        "It does not count towards Benchmark 5 until these are recorded: learners reflected afterwards."
     ) in page
     assert "Nothing yet" in page
 
 
-def test_a_workplace_experience_also_needs_employer_feedback(staff: Client, cast: Cast) -> None:
+IN_WORDS = {
+    "shared_purpose": "a clear purpose shared with everyone, and learning outcomes",
+    "preparation": "learners prepared beforehand",
+    "two_way": "two-way interaction",
+    "reflection": "learners reflected afterwards",
+    "extensive_interaction": "extensive two-way interaction",
+    "range_of_people": "learners met a range of people",
+    "employer_task": "a task set by the employer",
+    "employer_feedback": "feedback from the employer",
+}
+WORKPLACE_ALSO = {
+    "extensive_interaction": "on",
+    "range_of_people": "on",
+    "employer_task": "on",
+    "employer_feedback": "on",
+}
+
+
+def test_a_workplace_experience_also_needs_the_four_workplace_elements(staff: Client, cast: Cast) -> None:
     without = create(
         staff, cast, title="Shadowing", activity_type="workplace_experience", subtype="shadowing", partner="NHS"
     )
     assert without.categories == []
     page = staff.get(f"/providers/{cast.p1.urn}/activities/{without.pk}/").content.decode()
-    assert "Missing: an employer-set task and employer feedback." in page
+    assert (
+        "It does not count towards Benchmark 6 until these are recorded: extensive two-way interaction; "
+        "learners met a range of people; a task set by the employer; feedback from the employer."
+    ) in page
 
-    with_feedback = create(
+    with_all = create(
         staff,
         cast,
         title="Work experience week",
         activity_type="workplace_experience",
         subtype="work_experience",
         days="5",
-        employer_feedback="on",
+        **WORKPLACE_ALSO,
     )
-    assert with_feedback.categories == ["workplace"]
-    assert with_feedback.days == 5
+    assert with_all.categories == ["workplace"]
+    assert with_all.days == 5
+    assert (with_all.employer_task, with_all.employer_feedback, with_all.preparation) == (True, True, True)
+
+
+@pytest.mark.parametrize("missing", ["shared_purpose", "preparation", "two_way", "reflection", *WORKPLACE_ALSO])
+def test_a_workplace_experience_missing_any_one_element_does_not_count_and_says_which(
+    staff: Client, cast: Cast, missing: str
+) -> None:
+    activity = create(
+        staff,
+        cast,
+        title="Work experience week",
+        activity_type="workplace_experience",
+        subtype="work_experience",
+        days="5",
+        **{**WORKPLACE_ALSO, missing: None},
+    )
+    assert activity.categories == []
+    assert [e.field for e in activity.meaningful_elements.missing(activity.type_enum)] == [missing]
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/").content.decode()
+    label = escape(Activity._meta.get_field(missing).verbose_name)
+    assert f"It does not count towards Benchmark 6 until these are recorded: {label}." in page
+    # The message after saving says so too.
+    assert "“Work experience week” has been saved. It does not count towards Benchmark 6" in page
+
+
+def test_elements_a_type_does_not_need_are_not_kept(staff: Client, cast: Cast) -> None:
+    talk = create(staff, cast, **WORKPLACE_ALSO)
+    assert talk.categories == ["employer"]
+    assert (talk.extensive_interaction, talk.range_of_people, talk.employer_task, talk.employer_feedback) == (
+        False,
+        False,
+        False,
+        False,
+    )
+    lesson = create(staff, cast, title="LMI", activity_type="careers_information", subtype="lmi_lesson")
+    assert (lesson.shared_purpose, lesson.preparation, lesson.two_way, lesson.reflection) == (False,) * 4
+    assert lesson.categories == ["clmi"]
 
 
 def test_curriculum_learning_in_physics_counts_for_curriculum_and_stem(staff: Client, cast: Cast) -> None:
@@ -175,6 +235,136 @@ def test_editing_an_activity_recomputes_its_categories_and_audits_the_change(sta
     assert event.after is not None
     assert (event.before["two_way"], event.after["two_way"]) == (True, False)
     assert (event.before["categories"], event.after["categories"]) == (["employer"], [])
+
+
+def test_the_audit_event_records_every_meaning_element_before_and_after(staff: Client, cast: Cast) -> None:
+    activity = create(staff, cast)
+    staff.post(f"/providers/{cast.p1.urn}/activities/{activity.pk}/edit/", activity_post(preparation=None))
+    event = AuditEvent.objects.get(action="activity.updated")
+    assert event.before is not None
+    assert event.after is not None
+    assert {name: (event.before[name], event.after[name]) for name in IN_WORDS} == {
+        "shared_purpose": (True, True),
+        "preparation": (True, False),
+        "two_way": (True, True),
+        "reflection": (True, True),
+        "extensive_interaction": (False, False),
+        "range_of_people": (False, False),
+        "employer_task": (False, False),
+        "employer_feedback": (False, False),
+    }
+
+
+# --- "What made it meaningful" on the form ------------------------------------------------------
+
+
+def checkboxes(page: str) -> list[str]:
+    """The meaning elements offered as checkboxes, in the order shown."""
+    return [name for name in re.findall(r'<input type="checkbox" name="(\w+)"', page) if name in IN_WORDS]
+
+
+def test_a_new_form_offers_every_element_in_two_groups_with_their_reasons(staff: Client, cast: Cast) -> None:
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/new/").content.decode()
+    assert checkboxes(page) == [
+        "shared_purpose",
+        "preparation",
+        "two_way",
+        "reflection",
+        "extensive_interaction",
+        "range_of_people",
+        "employer_task",
+        "employer_feedback",
+    ]
+    assert '<h2 class="govuk-fieldset__heading">What made it meaningful</h2>' in page
+    assert '<h2 class="govuk-fieldset__heading">Workplace experiences also need</h2>' in page
+    assert "Careers information, curriculum learning, group guidance and parent engagement need none of these." in page
+    assert (
+        '<div id="id_range_of_people-hint" class="govuk-hint govuk-checkboxes__hint">'
+        "Meeting people in different roles shows the range of jobs in one workplace.</div>"
+    ) in page
+    assert 'aria-describedby="id_range_of_people-hint"' in page
+    assert "does not count yet" not in page  # nothing to judge before a type is chosen
+
+
+def test_editing_says_on_the_form_what_is_missing(staff: Client, cast: Cast) -> None:
+    activity = make_activity(cast.p1, preparation=False, reflection=False)
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/edit/").content.decode()
+    assert checkboxes(page) == ["shared_purpose", "preparation", "two_way", "reflection"]  # an encounter's four
+    assert "An employer encounter counts towards Benchmark 5 only when all of these were part of it." in page
+    assert (
+        "This activity does not count yet. It does not count towards Benchmark 5 until these are recorded: "
+        "learners prepared beforehand; learners reflected afterwards."
+    ) in page
+    assert "Workplace experiences also need" not in page
+
+
+def test_editing_a_meaningful_activity_says_what_it_counts_towards(staff: Client, cast: Cast) -> None:
+    activity = make_activity(cast.p1, activity_type="provider_encounter", subtype="university")
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/edit/").content.decode()
+    assert "This activity will count towards BM7 university." in page
+    assert "does not count yet" not in page
+
+
+def test_a_type_that_needs_no_meaning_offers_no_elements(staff: Client, cast: Cast) -> None:
+    activity = make_activity(cast.p1, title="LMI", activity_type="careers_information", subtype="lmi_lesson")
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/edit/").content.decode()
+    assert checkboxes(page) == []
+    assert "Careers and labour-market information needs none of the elements of a meaningful encounter." in page
+    assert "This activity will count towards BM2 careers information." in page
+
+
+def test_a_refused_form_keeps_the_ticks_and_says_what_is_missing(staff: Client, cast: Cast) -> None:
+    response = staff.post(
+        f"/providers/{cast.p1.urn}/activities/new/",
+        activity_post(title="", activity_type="workplace_experience", subtype="visit", employer_task="on"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert len(checkboxes(page)) == 8
+    assert re.search(r'name="employer_task"[^>]*checked', page)
+    assert "until these are recorded: extensive two-way interaction; learners met a range of people; " in page
+
+
+MEANING_URL = "/providers/{urn}/activities/meaning/"
+
+
+def test_the_meaning_partial_redraws_for_the_values_sent_and_writes_nothing(staff: Client, cast: Cast) -> None:
+    events, activities = AuditEvent.objects.count(), Activity.objects.count()
+    url = MEANING_URL.format(urn=cast.p1.urn)
+    encounter = {"shared_purpose": "on", "preparation": "on", "two_way": "on", "reflection": "on"}
+    partial = staff.get(
+        url, {"activity_type": "workplace_experience", "subtype": "visit", **encounter}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert '<div id="activity-meaning">' in partial
+    assert "<html" not in partial
+    assert len(checkboxes(partial)) == 8
+    assert (
+        "It does not count towards Benchmark 6 until these are recorded: extensive two-way interaction; "
+        "learners met a range of people; a task set by the employer; feedback from the employer."
+    ) in partial
+
+    counted = staff.get(
+        url, {"activity_type": "workplace_experience", "subtype": "visit", **encounter, **WORKPLACE_ALSO}
+    )
+    assert "This activity will count towards BM6 workplace experience." in counted.content.decode()
+
+    talk = staff.get(url, {"activity_type": "employer_encounter", "subtype": "talk", **encounter}).content.decode()
+    assert checkboxes(talk) == ["shared_purpose", "preparation", "two_way", "reflection"]
+    assert "This activity will count towards BM5 employer encounter." in talk
+    assert (AuditEvent.objects.count(), Activity.objects.count()) == (events, activities)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"activity_type": "nonsense"}, {"activity_type": "provider_encounter", "subtype": "bogus"}, {"two_way": "x"}],
+)
+def test_the_meaning_partial_never_fails_on_odd_input(staff: Client, cast: Cast, query: dict[str, str]) -> None:
+    response = staff.get(MEANING_URL.format(urn=cast.p1.urn), query)
+    assert response.status_code == 200
+
+
+def test_the_meaning_partial_of_another_provider_is_not_found(staff: Client, cast: Cast) -> None:
+    assert staff.get(MEANING_URL.format(urn=cast.p2.urn), {"activity_type": "employer_encounter"}).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -507,3 +697,17 @@ def test_a_register_that_is_not_csv_is_a_form_error(staff: Client, cast: Cast) -
     assert response.status_code == 200
     assert response.context["form"].errors == {"file": ["Missing required column: UPN or ULN Nothing was saved."]}
     assert Participation.objects.count() == 0
+
+
+def test_the_edit_form_shows_the_date_as_a_date_input_can_read_it(staff: Client, cast: Cast) -> None:
+    activity = make_activity(cast.p1)
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/edit/").content.decode()
+    assert 'value="2025-11-05"' in page
+
+
+def test_the_activity_list_says_how_many_elements_are_still_to_record(staff: Client, cast: Cast) -> None:
+    make_activity(cast.p1, title="Unprepared talk", preparation=False, reflection=False)
+    make_activity(cast.p1, title="Good talk")
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/?year=2025").content.decode()
+    assert page.count("Not meaningful yet") == 1
+    assert "2 elements to record" in page

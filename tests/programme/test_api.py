@@ -413,6 +413,21 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
     )
     make_activity(cast.p1, title="Last year", date=dt.date(2025, 3, 1))
     make_activity(cast.p2, title="Theirs", date=dt.date(2025, 11, 5))
+    unprepared = make_activity(cast.p1, title="Unprepared visit", date=dt.date(2025, 12, 1), preparation=False)
+    nothing = dict.fromkeys(
+        [
+            "shared_purpose",
+            "preparation",
+            "two_way",
+            "extensive_interaction",
+            "range_of_people",
+            "employer_task",
+            "employer_feedback",
+            "reflection",
+        ],
+        False,
+    )
+    encounter = {"shared_purpose": True, "preparation": True, "two_way": True, "reflection": True}
     response = api.get(f"/api/v1/providers/{cast.p1.urn}/activities?year=2025", headers=bearer(token[1]))
     assert response.status_code == 200
     assert response.json() == [
@@ -423,6 +438,8 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
             "activity_type": "careers_information",
             "subtype": "lmi_lesson",
             "categories": ["clmi"],
+            "meaning": nothing,
+            "missing": [],
         },
         {
             "id": talk.pk,
@@ -431,6 +448,18 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
             "activity_type": "employer_encounter",
             "subtype": "talk",
             "categories": ["employer"],
+            "meaning": nothing | encounter,
+            "missing": [],
+        },
+        {
+            "id": unprepared.pk,
+            "title": "Unprepared visit",
+            "date": "2025-12-01",
+            "activity_type": "employer_encounter",
+            "subtype": "talk",
+            "categories": [],
+            "meaning": nothing | encounter | {"preparation": False},
+            "missing": ["preparation"],
         },
     ]
     previous = api.get(f"/api/v1/providers/{cast.p1.urn}/activities?year=2024", headers=bearer(token[1])).json()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of
-from qic.domain.activities import SUBTYPES, ActivityType
+from qic.domain.activities import ALL_ELEMENTS, SUBTYPES, ActivityType
 from qic.domain.upn import upn_check_letter
 from qic.frameworks.models import Edition
 from qic.learners import actions as learner_actions
@@ -47,10 +47,7 @@ def upn(n: int) -> str:
 class PlannedActivity:
     activity_type: ActivityType
     subtype: str
-    shared_purpose: bool
-    two_way: bool
-    reflection: bool
-    employer_feedback: bool
+    ticked: frozenset[str]  # the meaning elements recorded
     curriculum_area: str
     subject: str
     date: dt.date
@@ -74,6 +71,7 @@ class Plan:
     interviews: tuple[tuple[tuple[int, dt.date], tuple[int, dt.date] | None], ...]  # (learner index, date)
 
 
+ELEMENT_FIELDS = [element.field for element in ALL_ELEMENTS]
 DATES = st.dates(dt.date(2022, 1, 1), dt.date(2025, 12, 31))
 
 
@@ -83,10 +81,10 @@ def planned_activities(draw: st.DrawFn, learners: int) -> PlannedActivity:
     return PlannedActivity(
         activity_type=kind,
         subtype=draw(st.sampled_from([value for value, _ in SUBTYPES[kind]])),
-        shared_purpose=draw(st.booleans()),
-        two_way=draw(st.booleans()),
-        reflection=draw(st.booleans()),
-        employer_feedback=draw(st.booleans()),
+        # Half the time every element (so encounters often count), else any subset of them.
+        ticked=frozenset(ELEMENT_FIELDS)
+        if draw(st.booleans())
+        else frozenset(draw(st.sets(st.sampled_from(ELEMENT_FIELDS)))),
         curriculum_area=draw(st.sampled_from(AREAS)),
         subject=draw(st.sampled_from(["", "Physics", "History"])),
         date=draw(DATES),
@@ -124,10 +122,8 @@ def _mark(activity: Activity, learners: list[Learner], marks: tuple[bool | None,
 def _edit(activity: Activity, planned: PlannedActivity) -> None:
     activity.activity_type = planned.activity_type.value
     activity.subtype = planned.subtype
-    activity.shared_purpose = planned.shared_purpose
-    activity.two_way = planned.two_way
-    activity.reflection = planned.reflection
-    activity.employer_feedback = planned.employer_feedback
+    for field in ELEMENT_FIELDS:
+        setattr(activity, field, field in planned.ticked)
     activity.curriculum_area = planned.curriculum_area
     activity.subject = planned.subject
     activity.date = planned.date
@@ -156,10 +152,7 @@ def record_first(provider: Provider, plan: Plan) -> Recorded:
             title=f"Activity {n}",
             activity_type=first.activity_type.value,
             subtype=first.subtype,
-            shared_purpose=first.shared_purpose,
-            two_way=first.two_way,
-            reflection=first.reflection,
-            employer_feedback=first.employer_feedback,
+            **{field: field in first.ticked for field in ELEMENT_FIELDS},
             curriculum_area=first.curriculum_area,
             subject=first.subject,
             date=first.date,
