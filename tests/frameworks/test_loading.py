@@ -368,8 +368,8 @@ def run_command(path: Path | str) -> str:
 def test_command_loads_the_real_file_and_prints_counts(db: None) -> None:
     output = run_command(FRAMEWORK_FILE)
     assert output == (
-        "Edition qic-2024 (Quality in Careers Standard national criteria (January 2024 edition)): "
-        "created; 8 sections, 32 criteria, 9 notes.\n"
+        "Edition qic-2024 (Quality in Careers Standard national criteria (January 2024 edition), "
+        "effective from 1 January 2024): created; 8 sections, 32 criteria, 9 notes.\n"
     )
     assert Edition.objects.get().criteria.count() == 32
     assert AuditEvent.objects.get().actor_label == "load_framework command"
