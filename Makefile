@@ -3,7 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-FRAMEWORK := qic/frameworks/data/qic-2024.yaml
+# Every edition of the national criteria: each is one data file here, in force from its own date.
+FRAMEWORK := qic/frameworks/data
 
 .PHONY: run test setup lint typecheck check-deploy bench lock clean serve-demo
 

@@ -21,6 +21,8 @@ from ninja.security import django_auth
 from qic.api_security import ProviderToken, QicNinjaAPI
 from qic.domain.academic import academic_year_of
 from qic.domain.activities import ALL_ELEMENTS
+from qic.domain.in_force import Status as EditionStatus
+from qic.frameworks.editions import edition_for_year, editions_on
 from qic.frameworks.models import Edition
 from qic.learners.actions import (
     cancel_learner_import,
@@ -86,6 +88,11 @@ class EditionSummaryOut(Schema):
     source: str
 
 
+class DatedEditionOut(EditionSummaryOut):
+    in_force: bool = Field(description="True for the one edition in force today")
+    status: str = Field(description="in_force, past (superseded) or future (not yet in force) today")
+
+
 class CriterionOut(Schema):
     code: str
     text: str
@@ -147,9 +154,21 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@api.get("/frameworks", response=list[EditionSummaryOut], tags=["national criteria"])
-def list_editions(request: HttpRequest) -> list[Edition]:
-    return list(Edition.objects.all())
+@api.get("/frameworks", response=list[DatedEditionOut], tags=["national criteria"])
+def list_editions(request: HttpRequest) -> list[DatedEditionOut]:
+    """Every edition, newest first. An academic year is measured against the edition in force on
+    its 1 September; a new accreditation takes the edition in force on the day it starts."""
+    return [
+        DatedEditionOut(
+            code=d.edition.code,
+            title=d.edition.title,
+            effective_from=d.edition.effective_from,
+            source=d.edition.source,
+            in_force=d.status == EditionStatus.IN_FORCE,
+            status=d.status.value,
+        )
+        for d in editions_on(timezone.localdate())
+    ]
 
 
 @api.get("/frameworks/{code}", response={200: EditionOut, 404: ErrorOut}, tags=["national criteria"])
@@ -279,7 +298,7 @@ def provider_benchmarks(request: HttpRequest, urn: int, year: int | None = None)
     year = year if year is not None else academic_year_of(today)
     if not 2000 <= year <= academic_year_of(today) + 1:
         raise Http404("No figures for that year")
-    figures = queries.figures_for(provider, year, today=today, edition=Edition.objects.first())
+    figures = queries.figures_for(provider, year, today=today, edition=edition_for_year(year))
     return BenchmarkFiguresOut(
         urn=provider.urn,
         year=year,

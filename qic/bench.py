@@ -140,7 +140,6 @@ def run(label: str) -> None:
     from django.core.management import call_command
 
     django.setup()
-    from qic.frameworks.loading import load_edition, read_edition_file
     from qic.organisations.actions import import_gias
     from qic.organisations.models import Membership, Provider, Role, User
 
@@ -157,7 +156,7 @@ def run(label: str) -> None:
         f"({report.created:,} created, {report.skipped_closed:,} closed skipped); "
         f"re-import unchanged {second / 1000:.2f} s"
     )
-    load_edition(read_edition_file(ROOT / "qic/frameworks/data/qic-2024.yaml"), actor="bench")
+    call_command("load_framework", str(ROOT / "qic/frameworks/data"), stdout=io.StringIO())
     user = User.objects.create_user("bench@example.org", "bench-password-123")
     Membership.objects.create(user=user, role=Role.CONSORTIUM_ADMIN)
     client = signed_in_client(user)
@@ -198,7 +197,7 @@ def careers_figures(label: str) -> None:
     from qic.demo.careers import build_careers_programme
     from qic.domain import benchmarks as bm
     from qic.domain.academic import academic_year_of
-    from qic.frameworks.models import Edition
+    from qic.frameworks.editions import edition_for_year
     from qic.learners.models import Learner
     from qic.organisations.models import Membership, Provider, Role, User
     from qic.programme import queries
@@ -223,7 +222,7 @@ def careers_figures(label: str) -> None:
         f"{Participation.objects.filter(activity__provider=provider).count():,} participations, "
         f"{built.interviews:,} interviews (built in {time.perf_counter() - start:.1f} s)"
     )
-    edition = Edition.objects.first()
+    edition = edition_for_year(year)
     runs = []
     for _ in range(15):
         runs.append(timed(lambda: queries.figures_for(provider, year, today=today, edition=edition)))

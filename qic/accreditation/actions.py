@@ -38,6 +38,7 @@ from qic.core import audit
 from qic.domain import accreditation as rules
 from qic.domain.accreditation import Actor, Judgment, Outcome, Stage
 from qic.domain.provider_types import NO_COMMITMENT_FOR_PRIMARY
+from qic.frameworks.editions import edition_on
 from qic.frameworks.models import Criterion, Edition
 from qic.organisations import actions as organisation_actions
 from qic.organisations.models import Provider, Role, User
@@ -208,12 +209,13 @@ def request_commitment(
 ) -> Accreditation:
     """Start a round: the careers leader asks for the certificate of commitment (§4.4.1).
 
-    Creates the round against the newest edition of the criteria, one record per criterion,
+    Creates the round against the edition of the criteria in force today (the round keeps it
+    when a later edition takes effect), one record per criterion,
     stores the Compass report as evidence, and mails the Awarding Body's admins.
     """
-    edition = Edition.objects.order_by("-effective_from").first()
+    edition = edition_on(timezone.localdate())
     if edition is None:
-        raise StepRefused("The national criteria have not been loaded yet.")
+        raise StepRefused("No edition of the national criteria is in force yet.")
     accreditation = _new_round(provider=provider, edition=edition, stage=Stage.COMMITMENT_REQUESTED, previous=None)
     accreditation.commitment_url = commitment_url
     accreditation.compass_tool = compass_tool
@@ -804,8 +806,9 @@ def start_reaccreditation(*, accreditation: Accreditation, actor: Any) -> Accred
         raise StepRefused("Reaccreditation starts from an issued outcome.")
     if hasattr(accreditation, "reaccreditation"):
         raise StepRefused("Reaccreditation has already started.")
-    edition = Edition.objects.order_by("-effective_from").first()
-    assert edition is not None
+    edition = edition_on(timezone.localdate())
+    if edition is None:
+        raise StepRefused("No edition of the national criteria is in force yet.")
     new = _new_round(provider=accreditation.provider, edition=edition, stage=Stage.COMMITTED, previous=accreditation)
     new.committed_on = timezone.localdate()
     new.commitment_url = accreditation.commitment_url

@@ -20,7 +20,8 @@ from qic.accreditation.models import Accreditation, Award, CriterionRecord
 from qic.domain.academic import academic_year_of
 from qic.domain.accreditation import Judgment, award_dates, decide_outcome
 from qic.domain.provider_types import ProviderType
-from qic.frameworks.models import Criterion, Edition
+from qic.frameworks.editions import edition_on
+from qic.frameworks.models import Criterion
 from qic.national.models import ProviderYearFigures
 from qic.organisations.models import AwardingBody, LicenceStatus, Provider
 
@@ -79,7 +80,7 @@ def build_national(*, count: int, today: dt.date | None = None, seed: int = 2026
     years = list(range(current - 4, current + 1))
     bodies = _bodies()
     lenient = next(b for b in bodies if b.name.startswith("Lenient"))
-    edition = Edition.objects.order_by("-effective_from").first()
+    edition = edition_on(today)
     criteria = list(Criterion.objects.filter(edition=edition).select_related("section")) if edition else []
     kinds, weights = zip(*TYPES, strict=True)
     providers = []

@@ -5,16 +5,30 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
+from qic.domain.in_force import Status
+from qic.frameworks.editions import edition_to_show, editions_on
 from qic.frameworks.models import Criterion, Edition, Section
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """The newest edition in force; older editions are listed on its page."""
-    edition = Edition.objects.first()
+    """The edition in force today; the others (superseded or not yet in force) are listed on its
+    page. Before any edition has taken effect, the first one to do so, labelled as future."""
+    edition = edition_to_show(timezone.localdate())
     if edition is None:
         return render(request, "frameworks/no_edition.html", status=404)
     return redirect("framework:edition", code=edition.code)
+
+
+def _dating(edition: Edition) -> dict[str, object]:
+    """Every edition with its status today, this one's status, and the one in force (one query)."""
+    editions = editions_on(timezone.localdate())
+    return {
+        "editions": editions,
+        "status": next(d.status for d in editions if d.edition.pk == edition.pk),
+        "in_force": next((d.edition for d in editions if d.status == Status.IN_FORCE), None),
+    }
 
 
 def edition_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -29,7 +43,7 @@ def edition_detail(request: HttpRequest, code: str) -> HttpResponse:
             "edition": edition,
             "sections": sections,
             "principles": edition.key_principles.all(),
-            "editions": Edition.objects.all(),
+            **_dating(edition),
             "themes": (edition.crosswalks or {}).get("careers_impact_system", []),
             "cdi_areas": (edition.crosswalks or {}).get("cdi_learning_areas", []),
         },
@@ -56,5 +70,6 @@ def section_detail(request: HttpRequest, code: str, number: int) -> HttpResponse
             "notes": section.notes.all(),
             "previous": previous,
             "following": following,
+            **_dating(edition),
         },
     )

@@ -42,10 +42,10 @@ def compute_provider_figures(*, provider: Provider, year: int, today: dt.date) -
     figures the provider's dashboard shows; analytics then read only these rows.
     """
     from qic.accreditation.queries import current_award
-    from qic.frameworks.models import Edition
+    from qic.frameworks.editions import edition_for_year
     from qic.programme import queries as programme_queries
 
-    edition = Edition.objects.order_by("-effective_from").first()
+    edition = edition_for_year(year)
     figures = programme_queries.figures_for(provider, year, today=today, edition=edition)
     from qic.accreditation.models import Accreditation
 

@@ -13,11 +13,12 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.core import audit_display
-from qic.frameworks.models import Edition
+from qic.frameworks.editions import edition_on
 from qic.organisations import actions, queries
 from qic.organisations.access import (
     assessors_of,
@@ -61,7 +62,7 @@ from qic.organisations.models import AssessorAssignment, AwardingBody, Invitatio
 def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and membership_of(request.user):
         return redirect("home")
-    edition = Edition.objects.first()
+    edition = edition_on(timezone.localdate())
     return render(request, "organisations/landing.html", {"edition": edition})
 
 
@@ -70,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role lands here and sees what it can do."""
     membership = membership_of(request.user)
     assert membership is not None
-    context: dict[str, object] = {"membership": membership, "edition": Edition.objects.first()}
+    context: dict[str, object] = {"membership": membership, "edition": edition_on(timezone.localdate())}
     role = membership.role
     if role == Role.CONSORTIUM_ADMIN:
         context["bodies"] = queries.awarding_bodies_with_counts(AwardingBody.objects.all())

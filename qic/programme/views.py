@@ -19,7 +19,8 @@ from qic.core import audit
 from qic.core.csv_export import csv_response
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import SUBTYPES, ActivityType, why_not_counting
-from qic.frameworks.models import Criterion, Edition, Section
+from qic.frameworks.editions import edition_for_year, edition_on
+from qic.frameworks.models import Criterion, Section
 from qic.learners.models import Learner
 from qic.learners.parsing import LearnerFileError
 from qic.national.primary_schools import Instead, not_for_primary_schools
@@ -98,7 +99,7 @@ def activity_list(request: HttpRequest, urn: int) -> HttpResponse:
 
 
 def _criteria_choices() -> Iterable[Criterion]:
-    edition = Edition.objects.first()
+    edition = edition_on(timezone.localdate())
     return Criterion.objects.filter(edition=edition).order_by("position")
 
 
@@ -361,7 +362,7 @@ def adviser_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpR
 
 
 def _dashboard_context(provider: Provider, year: int) -> dict[str, object]:
-    edition = Edition.objects.first()
+    edition = edition_for_year(year)
     today = timezone.localdate()
     figures = queries.figures_for(provider, year, today=today, edition=edition)
     previous = queries.figures_for(provider, year - 1, today=today, edition=edition)
@@ -390,7 +391,7 @@ def benchmark_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
 def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     year = _year(request)
-    figures = queries.figures_for(provider, year, today=timezone.localdate(), edition=Edition.objects.first())
+    figures = queries.figures_for(provider, year, today=timezone.localdate(), edition=edition_for_year(year))
     try:
         result = figures.measure(code)
     except StopIteration:
@@ -427,8 +428,8 @@ def benchmark_export(request: HttpRequest, urn: int, table: str) -> HttpResponse
     """CSV of one dashboard table. Named lists only for roles that may see learners."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     year = _year(request)
-    figures = queries.figures_for(provider, year, today=timezone.localdate(), edition=Edition.objects.first())
-    previous = queries.figures_for(provider, year - 1, today=timezone.localdate(), edition=Edition.objects.first())
+    figures = queries.figures_for(provider, year, today=timezone.localdate(), edition=edition_for_year(year))
+    previous = queries.figures_for(provider, year - 1, today=timezone.localdate(), edition=edition_for_year(year - 1))
     learners = None
     if table.startswith("missing-"):
         if Capability.VIEW_LEARNERS not in capabilities(request.user):
@@ -466,7 +467,7 @@ def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     year = _year(request)
     can_answer = Capability.MANAGE_LEARNERS in capabilities(request.user)
-    edition = Edition.objects.first()
+    edition = edition_for_year(year)
     college = provider.is_college
     sections = list(Section.objects.filter(edition=edition, number__in=queries.PROGRAMME_BENCHMARKS))
     answers = {

@@ -4,6 +4,7 @@ validation and the `load_framework` command."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -368,8 +369,8 @@ def run_command(path: Path | str) -> str:
 def test_command_loads_the_real_file_and_prints_counts(db: None) -> None:
     output = run_command(FRAMEWORK_FILE)
     assert output == (
-        "Edition qic-2024 (Quality in Careers Standard national criteria (January 2024 edition)): "
-        "created; 8 sections, 32 criteria, 9 notes.\n"
+        "Edition qic-2024 (Quality in Careers Standard national criteria (January 2024 edition), "
+        "effective from 1 January 2024): created; 8 sections, 32 criteria, 9 notes.\n"
     )
     assert Edition.objects.get().criteria.count() == 32
     assert AuditEvent.objects.get().actor_label == "load_framework command"
@@ -494,3 +495,86 @@ def test_badly_shaped_optional_parts_are_reported_not_crashed_on(db: None, spoil
         load_edition(spoil(copy.deepcopy(fresh_data())), actor="tests")
     assert excinfo.value.problems == [problem]
     assert Edition.objects.count() == 0
+
+
+# --- Several files or a folder ------------------------------------------------------------------
+
+
+def _later_file(folder: Path, name: str = "qic-2027-test.yaml", **changes: Any) -> Path:
+    from tests.fixtures.editions import later_edition_data
+
+    path = folder / name
+    path.write_text(yaml.safe_dump(later_edition_data(**changes), allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_command_loads_every_data_file_in_a_folder_in_name_order(db: None, tmp_path: Path) -> None:
+    (tmp_path / "qic-2024.yaml").write_bytes(FRAMEWORK_FILE.read_bytes())
+    _later_file(tmp_path)
+    (tmp_path / "README.txt").write_text("not an edition", encoding="utf-8")
+    output = run_command(tmp_path)
+    assert output.splitlines() == [
+        "Edition qic-2024 (Quality in Careers Standard national criteria (January 2024 edition), "
+        "effective from 1 January 2024): created; 8 sections, 32 criteria, 9 notes.",
+        "Edition qic-2027-test (Quality in Careers Standard national criteria (test edition effective "
+        "September 2027), effective from 1 September 2027): created; 8 sections, 32 criteria, 9 notes.",
+    ]
+    assert sorted(Edition.objects.values_list("code", flat=True)) == ["qic-2024", "qic-2027-test"]
+    # Loading the folder again changes nothing.
+    assert [line.split("): ")[1].split(";")[0] for line in run_command(tmp_path).splitlines()] == [
+        "unchanged",
+        "unchanged",
+    ]
+    assert AuditEvent.objects.count() == 2
+
+
+def test_command_takes_several_files(db: None, tmp_path: Path) -> None:
+    call_command("load_framework", str(FRAMEWORK_FILE), str(_later_file(tmp_path)), stdout=io.StringIO())
+    assert Edition.objects.count() == 2
+
+
+def test_command_one_bad_file_among_several_loads_nothing(db: None, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_bytes(FRAMEWORK_FILE.read_bytes())
+    bad = _later_file(tmp_path, "b.yaml", effective_from=dt.date(2027, 9, 1))
+    data = yaml.safe_load(bad.read_text(encoding="utf-8"))
+    data["edition"]["effective_from"] = "2027-13-01"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CommandError) as excinfo:
+        run_command(tmp_path)
+    assert str(excinfo.value) == (
+        f"Nothing was loaded:\n{bad}: edition.effective_from: '2027-13-01' is not a date (YYYY-MM-DD)"
+    )
+    assert Edition.objects.count() == 0
+
+
+def test_command_the_same_edition_in_two_files_loads_nothing(db: None, tmp_path: Path) -> None:
+    _later_file(tmp_path, "a.yaml")
+    _later_file(tmp_path, "b.yaml")
+    with pytest.raises(CommandError) as excinfo:
+        run_command(tmp_path)
+    assert str(excinfo.value) == "Nothing was loaded:\nedition qic-2027-test is in more than one file"
+    assert Edition.objects.count() == 0
+
+
+def test_command_a_folder_without_data_files(db: None, tmp_path: Path) -> None:
+    with pytest.raises(CommandError) as excinfo:
+        run_command(tmp_path)
+    assert str(excinfo.value) == f"Nothing was loaded:\n{tmp_path}: no .yaml, .yml or .json files in this folder"
+
+
+def test_command_a_later_failure_rolls_back_the_earlier_files(
+    db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second file is valid but would change an edition already used by a round: refused
+    # at load time, after the first file was written, and the first is rolled back with it.
+    from tests.fixtures.editions import later_edition_data
+
+    edition = load_edition(fresh_data(), actor="tests").edition
+    monkeypatch.setattr(loading, "edition_in_use", lambda e: e.pk == edition.pk)
+    changed = fresh_data()
+    changed["edition"]["title"] = "Changed title"
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump(changed, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(later_edition_data(), allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CommandError, match="already used by assessments"):
+        run_command(tmp_path)
+    assert list(Edition.objects.values_list("code", flat=True)) == ["qic-2024"]
