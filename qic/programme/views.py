@@ -111,7 +111,10 @@ def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> Http
         if saved.pk is None:
             saved.created_by = request.user
         saved = actions.save_activity(activity=saved, criteria=form.cleaned_data["criteria"], actor=request.user)
-        messages.success(request, f"“{saved.title}” has been saved.")
+        note = ""
+        if saved.provider_access and saved.provider_access_problems:
+            note = " It does not count as a provider-access encounter yet: see why below."
+        messages.success(request, f"“{saved.title}” has been saved.{note}")
         return redirect("activity_detail", urn=provider.urn, pk=saved.pk)
     return render(
         request,
