@@ -130,11 +130,15 @@ def test_the_careers_leader_sees_each_cohort_and_the_year_9s_who_lack_two(
     assert expected in year9
     # Dan's Year 9 encounter belongs to the first phase; the second opened on 1 September.
     year10 = row_for(html, "Year 10 <span")
-    assert "Second key phase" in year10 and "0 of 2" in year10
+    assert "Second key phase" in year10
+    assert "0 of 2" in year10
     year12 = row_for(html, "Year 12 <span")
-    assert "Third key phase" in year12 and "not counted" in year12
+    assert "Third key phase" in year12
+    assert "not counted" in year12
     names = html[html.index("Pupils who still lack two") :]
-    assert "Baker, Ben" in names and "Cooper, Cat" in names and "Dawson, Dan" in names
+    assert "Baker, Ben" in names
+    assert "Cooper, Cat" in names
+    assert "Dawson, Dan" in names
     for absent in ("Archer", "Evans", "Zephyr", "Green"):
         assert absent not in html
     assert "1 marked as provider access does not count" in html
@@ -147,7 +151,8 @@ def test_a_governor_sees_the_figures_but_no_names(client: Client, cast: Cast, sc
     html = client.get(page_url(cast)).content.decode()
     assert "2 of 2" in row_for(html, "Year 9 <span")
     assert "3 pupils in the mandatory phases still lack two encounters" in html
-    assert "Baker" not in html and "Download the list" not in html
+    assert "Baker" not in html
+    assert "Download the list" not in html
     assert not AuditEvent.objects.filter(action="provider_access.viewed").exists()
 
 
@@ -176,7 +181,9 @@ def test_a_college_is_told_the_duty_is_a_schools(client: Client, cast: Cast) -> 
     pupil(cast.p2, 8, "Yan", "Young", 12)
     client.force_login(cast.p2_leader)
     html = client.get(f"/providers/{cast.p2.urn}/provider-access/").content.decode()
-    assert "duty on schools" in html and "Young" not in html and "<form" not in html.split("<main")[-1]
+    assert "duty on schools" in html
+    assert "Young" not in html
+    assert "<form" not in html.split("<main")[-1]
     assert client.get(f"/providers/{cast.p2.urn}/provider-access/pupils.csv").status_code == 404
     assert "provider-access" not in client.get(f"/providers/{cast.p2.urn}/").content.decode()
 
@@ -222,11 +229,13 @@ def test_the_careers_leader_records_the_policy_statement(client: Client, cast: C
     assert response.status_code == 302
     assert ProviderAccessStatement.objects.get(provider=cast.p1).url == url
     event = AuditEvent.objects.get(action="provider_access_statement.recorded")
-    assert event.after == {"url": url} and event.before is None
+    assert event.after == {"url": url}
+    assert event.before is None
     assert url in client.get(page_url(cast)).content.decode()
     client.post(page_url(cast), {"url": url + "-2025"})
     latest = AuditEvent.objects.filter(action="provider_access_statement.recorded").order_by("pk").last()
-    assert latest is not None and latest.before == {"url": url}
+    assert latest is not None
+    assert latest.before == {"url": url}
 
 
 @pytest.mark.parametrize(
@@ -296,7 +305,8 @@ def test_a_marked_encounter_is_saved_with_its_four_points(client: Client, cast: 
     html = client.get(response["Location"]).content.decode()
     assert "Counts as a provider-access encounter" in html
     event = AuditEvent.objects.get(action="activity.created")
-    assert event.after["provider_access"] is True and event.after["access_covers_questions"] is True
+    assert event.after["provider_access"] is True
+    assert event.after["access_covers_questions"] is True
 
 
 def test_an_encounter_not_in_the_school_day_is_saved_but_the_page_says_why_it_does_not_count(
@@ -307,7 +317,8 @@ def test_an_encounter_not_in_the_school_day_is_saved_but_the_page_says_why_it_do
     response = client.post(f"/providers/{cast.p1.urn}/activities/new/", post, follow=True)
     html = response.content.decode()
     activity = Activity.objects.get()
-    assert activity.provider_access and not activity.counts_for_provider_access
+    assert activity.provider_access
+    assert not activity.counts_for_provider_access
     assert "does not count as a provider-access encounter" in html
     assert "not held in the school day" in html
     assert "the careers they lead to" in html
@@ -339,3 +350,48 @@ def test_the_form_shows_the_provider_access_section_with_what_was_recorded(clien
     assert re.search(r'value="access_covers_careers"[^>]*checked>', html)
     assert re.search(r'value="access_covers_questions"[^>]*"id_access_content-hint">', html)
     assert "What the encounter covered</legend>" in html
+
+
+# --- Portfolio evidence and the demo -----------------------------------------------------------
+
+
+def test_the_portfolio_item_shows_the_statement_and_the_encounter_summary(
+    client: Client, cast: Cast, school: dict[str, Learner], edition: Any
+) -> None:
+    from tests.factories import make_round
+
+    accreditation = make_round(cast, "committed")
+    url = "https://www.alpha.sch.uk/careers/provider-access"
+    actions.record_access_statement(provider=cast.p1, url=url, actor=cast.p1_leader)
+    client.force_login(cast.assessor_assigned)
+    html = client.get(f"/providers/{cast.p1.urn}/accreditation/{accreditation.pk}/").content.decode()
+    item = html[html.index("Provider access policy statement</dt>") :]
+    item = item[: item.index("</dd>")]
+    assert f'href="{url}"' in item
+    assert f"Year 9: first key phase, 2 of 2 held, deadline {Y9_DEADLINE:%-d %B %Y}" in item
+    assert "(2 of 3 pupils lack two)" in item
+    assert "Baker, Ben" not in html
+    assert "Cooper" not in html
+
+
+def test_the_demo_school_is_behind_in_one_phase_and_complete_in_another(cast: Cast) -> None:
+    from qic.demo.careers import build_careers_programme
+    from qic.demo.provider_access import build_provider_access
+    from qic.domain.provider_access import AccessPhase, AccessStatus
+    from qic.programme.provider_access_queries import provider_access_summary
+
+    today = dt.date(2026, 12, 3)
+    build_careers_programme(cast.p1, years=[2024, 2025, 2026], cohort_size=12, today=today, seed=3)
+    build_provider_access(cast.p1, today=today)
+    cohorts = {c.year_group: c for c in provider_access_summary(cast.p1, today=today).cohorts}
+    assert cohorts[9].window.phase == AccessPhase.FIRST
+    assert cohorts[9].window.deadline == dt.date(2027, 2, 28)
+    assert cohorts[9].status == AccessStatus.BEHIND
+    assert cohorts[9].short
+    assert cohorts[11].status == AccessStatus.COMPLETE
+    assert not cohorts[11].short
+    assert cohorts[13].status == AccessStatus.COMPLETE
+    assert ProviderAccessStatement.objects.filter(provider=cast.p1).exists()
+    marked = Activity.objects.filter(provider=cast.p1, provider_access=True).count()
+    build_provider_access(cast.p1, today=today)  # a second run adds nothing
+    assert Activity.objects.filter(provider=cast.p1, provider_access=True).count() == marked
