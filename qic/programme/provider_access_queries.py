@@ -143,6 +143,10 @@ def provider_access_summary(provider: Provider, *, today: dt.date) -> ProviderAc
         )
         in_window = {pk: a for pk, a in counting.items() if window.contains(a.date)}
         attended_by_pupil = {p.pk: attended_by_learner.get(p.pk, set()) & set(in_window) for p in pupils}
+        attended_count = {
+            pk: rules.encounters_in(window, [counting[a].date for a in ids], today=today)
+            for pk, ids in attended_by_pupil.items()
+        }
         attended_by_anyone = set().union(*attended_by_pupil.values()) if pupils else set()
         # Held for the cohort: planned for its year group that year, or attended by one of its pupils.
         held = sum(
@@ -161,10 +165,10 @@ def provider_access_summary(provider: Provider, *, today: dt.date) -> ProviderAc
                     forename="" if p.anonymised else p.forename,
                     reference="" if p.anonymised else p.reference,
                     registration_group=p.registration_group,
-                    attended=len(attended_by_pupil[p.pk]),
+                    attended=attended_count[p.pk],
                 )
                 for p in pupils
-                if len(attended_by_pupil[p.pk]) < rules.ENCOUNTERS_PER_PHASE
+                if attended_count[p.pk] < rules.ENCOUNTERS_PER_PHASE
             ]
         cohorts.append(
             CohortAccess(
