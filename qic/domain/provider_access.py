@@ -148,6 +148,12 @@ def encounters_in(window: PhaseWindow, days: Iterable[dt.date], *, today: dt.dat
     return sum(1 for day in days if window.contains(day) and day <= today)
 
 
+def held_for_cohort(*, year_group_then: int, planned_for: Iterable[int], attended_by_a_pupil: bool) -> bool:
+    """Whether an encounter was held for a cohort: planned for the year group the cohort was in
+    on the day, or attended by at least one of its pupils (a small group chosen by name)."""
+    return attended_by_a_pupil or year_group_then in set(planned_for)
+
+
 @dataclass(frozen=True)
 class AccessContent:
     """The four points an encounter covers."""

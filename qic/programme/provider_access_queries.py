@@ -148,12 +148,14 @@ def provider_access_summary(provider: Provider, *, today: dt.date) -> ProviderAc
             for pk, ids in attended_by_pupil.items()
         }
         attended_by_anyone = set().union(*attended_by_pupil.values()) if pupils else set()
-        # Held for the cohort: planned for its year group that year, or attended by one of its pupils.
         held = sum(
             1
             for pk, activity in in_window.items()
-            if pk in attended_by_anyone
-            or (year_group - (year - academic_year_of(activity.date))) in (activity.year_groups or [])
+            if rules.held_for_cohort(
+                year_group_then=year_group - (year - academic_year_of(activity.date)),
+                planned_for=activity.year_groups or [],
+                attended_by_a_pupil=pk in attended_by_anyone,
+            )
         )
         short = []
         if window.phase.mandatory and window.opens <= today:

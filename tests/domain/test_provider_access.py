@@ -19,6 +19,7 @@ from qic.domain.provider_access import (
     counts_as_access_encounter,
     duty_applies,
     encounters_in,
+    held_for_cohort,
     phase_on,
     phase_window,
     relevant_window,
@@ -139,6 +140,22 @@ def test_only_encounters_inside_the_window_and_not_in_the_future_count() -> None
     days = [d(2025, 8, 31), d(2025, 9, 1), d(2027, 2, 28), d(2027, 3, 1), d(2026, 12, 10)]
     assert encounters_in(window, days, today=d(2026, 12, 3)) == 1  # 1 Sep 2025 only
     assert encounters_in(window, days, today=d(2027, 3, 5)) == 3
+
+
+@pytest.mark.parametrize(
+    ("year_group_then", "planned_for", "attended", "held"),
+    [
+        (8, [8], False, True),  # planned for the year group, whoever came
+        (8, [9, 10], False, False),  # for other year groups, and none of the cohort came
+        (8, [], True, True),  # a named group from the cohort went
+        (8, [9], True, True),
+    ],
+)
+def test_an_encounter_is_held_for_a_cohort_when_planned_for_it_or_attended_by_it(
+    year_group_then: int, planned_for: list[int], attended: bool, held: bool
+) -> None:
+    found = held_for_cohort(year_group_then=year_group_then, planned_for=planned_for, attended_by_a_pupil=attended)
+    assert found == held
 
 
 # --- What counts as an encounter --------------------------------------------------------------
