@@ -6,6 +6,7 @@ from qic.api import api
 from qic.core import views as core_views
 from qic.learners import views as learner_views
 from qic.organisations import views
+from qic.programme import provider_access_views
 from qic.programme import views as programme_views
 
 urlpatterns = [
@@ -134,6 +135,12 @@ urlpatterns = [
     ),
     path("providers/<int:urn>/benchmarks/<str:code>/", programme_views.measure_detail, name="measure_detail"),
     path("providers/<int:urn>/programme/", programme_views.programme_answers, name="programme_answers"),
+    path("providers/<int:urn>/provider-access/", provider_access_views.provider_access, name="provider_access"),
+    path(
+        "providers/<int:urn>/provider-access/pupils.csv",
+        provider_access_views.provider_access_export,
+        name="provider_access_export",
+    ),
     path("providers/<int:urn>/api-tokens/", programme_views.api_tokens, name="api_tokens"),
     path("providers/<int:urn>/api-tokens/<int:pk>/revoke/", programme_views.api_token_revoke, name="api_token_revoke"),
     path("", include("qic.accreditation.urls")),

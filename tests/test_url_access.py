@@ -358,6 +358,10 @@ ACCESS: dict[str, Row] = {
     "measure_detail": Row(p1_measure, capability(FIGURE_VIEWERS)),
     "benchmark_export": Row(p1_export, capability(FIGURE_VIEWERS)),
     "programme_answers": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    # Provider Access (issue 10): figures for figure viewers; the named CSV for those who see learners.
+    # The POST that records the policy statement is walked in tests/programme/test_provider_access.py.
+    "provider_access": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "provider_access_export": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "api_tokens": Row(p1_urn, capability(LEADER)),
     # GET is the confirmation page; the POST that revokes is walked in tests/programme/test_api_tokens.py.
     "api_token_revoke": Row(p1_token, capability(LEADER)),

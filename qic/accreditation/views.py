@@ -47,6 +47,7 @@ from qic.organisations.access import (
     require_role,
 )
 from qic.organisations.models import Role
+from qic.programme.provider_access_queries import access_evidence
 
 STALE = actions.StaleVersion.message
 
@@ -154,6 +155,7 @@ def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "missing": actions.missing_evidence(accreditation, present),
             "evidence_kinds": rules.EVIDENCE_KINDS,
             "present_kinds": present,
+            "access_evidence": access_evidence(accreditation.provider, today=timezone.localdate()),
             "issued": list(accreditation.issued_documents.select_related("replaced_by").order_by("kind", "number")),
             "awards": list(accreditation.awards.order_by("awarded_on", "pk")),
             "reviews": list(accreditation.reviews.all()),

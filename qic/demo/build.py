@@ -17,6 +17,7 @@ from qic.core import audit
 from qic.demo.accreditation import build_accreditations
 from qic.demo.careers import build_careers_programme
 from qic.demo.national import build_national, build_primary_demo
+from qic.demo.provider_access import build_provider_access
 from qic.domain.academic import academic_year_of
 from qic.domain.provider_types import ProviderType
 from qic.national.actions import compute_national_figures, current_and_past_years
@@ -409,3 +410,5 @@ def _careers_records() -> None:
             build_careers_programme(
                 provider, years=years, cohort_size=cohort_size, today=today, seed=urn, college=college
             )
+        if not college:
+            build_provider_access(provider, today=today)

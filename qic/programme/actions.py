@@ -29,6 +29,7 @@ from qic.programme.models import (
     Interview,
     Participation,
     ProgrammeAnswer,
+    ProviderAccessStatement,
 )
 
 
@@ -49,6 +50,13 @@ ACTIVITY_AUDIT_FIELDS = (
     "description",
     *(element.field for element in ALL_ELEMENTS),
     "categories",
+    "provider_access",
+    "access_provider_type",
+    "in_school_day",
+    "access_covers_provider",
+    "access_covers_careers",
+    "access_covers_learning",
+    "access_covers_questions",
 )
 
 
@@ -315,3 +323,24 @@ def revoke_api_token(*, token: ApiToken, actor: Any) -> None:
 
 def hash_token(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
+
+
+@transaction.atomic
+def record_access_statement(*, provider: Any, url: str, actor: Any) -> ProviderAccessStatement:
+    """Record (or change) where the provider access policy statement is published; audited."""
+    statement = ProviderAccessStatement.objects.select_for_update().filter(provider=provider).first()
+    before = {"url": statement.url} if statement else None
+    if statement is None:
+        statement = ProviderAccessStatement(provider=provider)
+    statement.url = url
+    statement.recorded_by = actor if getattr(actor, "pk", None) else None  # the demo dataset is not a person
+    statement.save()
+    audit.record(
+        actor=actor,
+        action="provider_access_statement.recorded",
+        obj=statement,
+        before=before,
+        after={"url": url},
+        provider_id=provider.pk,
+    )
+    return statement

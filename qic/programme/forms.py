@@ -19,6 +19,7 @@ from qic.domain.activities import (
     elements_for,
     why_not_counting,
 )
+from qic.domain.provider_access import ACCESS_PROVIDER_LABELS
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
 from qic.programme.actions import DEFAULT_TOKEN_VALIDITY_DAYS, TOKEN_VALIDITY_DAYS
@@ -30,6 +31,15 @@ MEANING_FIELDS = [element.field for element in ALL_ELEMENTS]
 WORKPLACE_ONLY = [element for element in ALL_ELEMENTS if element not in ENCOUNTER_ELEMENTS]
 
 YEAR_GROUP_CHOICES = [(y, f"Year {y}") for y in range(7, 15)]
+
+# The four points a provider-access encounter covers, stored as four booleans on the activity.
+ACCESS_CONTENT_FIELDS = {
+    "access_covers_provider": "The provider and the qualifications or apprenticeships it offers",
+    "access_covers_careers": "The careers these lead to",
+    "access_covers_learning": "What learning or training there is like",
+    "access_covers_questions": "Answers to pupils' questions",
+}
+ACCESS_FIELDS = ("provider_access", "access_provider_type", "in_school_day", "access_content")
 
 
 class ActivityForm(GovukModelForm):
@@ -53,6 +63,13 @@ class ActivityForm(GovukModelForm):
         widget=forms.CheckboxSelectMultiple,
         label="National criteria this activity evidences",
     )
+    access_content = forms.MultipleChoiceField(
+        choices=list(ACCESS_CONTENT_FIELDS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What the encounter covered",
+        help_text="It counts only if it covered all four.",
+    )
 
     class Meta:
         model = Activity
@@ -69,8 +86,16 @@ class ActivityForm(GovukModelForm):
             "description",
             *MEANING_FIELDS,
             "criteria",
+            "provider_access",
+            "access_provider_type",
+            "in_school_day",
         ]
         widgets = {"activity_type": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "provider_access": "An encounter with an approved provider of technical education or apprenticeships, "
+            "for the Provider Access Legislation",
+            "in_school_day": "Not a parents' evening or an after-school event",
+        }
 
     def __init__(self, *args: Any, criteria: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,6 +162,20 @@ class ActivityForm(GovukModelForm):
             "why_not": why_not_counting(kind, ticked),
             "counts_towards": sorted(CATEGORY_LABELS[c] for c in counts),
         }
+        provider_kind = self.fields["access_provider_type"]
+        assert isinstance(provider_kind, forms.ChoiceField)
+        provider_kind.choices = [("", "Choose the kind of provider")] + [
+            (t.value, label) for t, label in ACCESS_PROVIDER_LABELS.items()
+        ]
+        self.fields["access_content"].initial = [name for name in ACCESS_CONTENT_FIELDS if getattr(self.instance, name)]
+
+    @property
+    def main_fields(self) -> list[forms.BoundField]:
+        return [field for field in self.visible_fields() if field.name not in ACCESS_FIELDS]
+
+    @property
+    def access_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ACCESS_FIELDS]
 
     def clean_date(self) -> Any:
         day = self.cleaned_data["date"]
@@ -162,6 +201,19 @@ class ActivityForm(GovukModelForm):
             for name in MEANING_FIELDS:
                 if name not in needed:
                     data[name] = False
+        if data.get("provider_access"):
+            if kind and kind != ActivityType.PROVIDER_ENCOUNTER:
+                self.add_error(
+                    "provider_access",
+                    "Only an encounter with a next-stage provider can be a provider-access encounter",
+                )
+            if not data.get("access_provider_type"):
+                self.add_error("access_provider_type", "Choose the kind of provider for a provider-access encounter")
+        # Not held in the school day or not covering every point is saved as it is: the activity
+        # page then says why it does not count (the school may still be filling it in).
+        covered = set(data.get("access_content") or [])
+        for name in ACCESS_CONTENT_FIELDS:
+            setattr(self.instance, name, name in covered)
         return data
 
 
@@ -327,3 +379,22 @@ class ApiTokenForm(GovukForm):
         help_text="Create a new token before this one expires.",
         error_messages={"required": "Choose when the token stops working"},
     )
+
+
+class AccessStatementForm(GovukForm):
+    url = forms.URLField(
+        label="Address of your published provider access policy statement",
+        help_text="The page on your school's website, for example https://www.example.sch.uk/careers/provider-access",
+        assume_scheme="https",
+        max_length=500,
+        error_messages={
+            "required": "Enter the address of your provider access policy statement",
+            "invalid": "Enter a web address, like https://www.example.sch.uk/careers/provider-access",
+        },
+    )
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        if not url.lower().startswith(("https://", "http://")):
+            raise forms.ValidationError("Enter a web address that starts with https://")
+        return url

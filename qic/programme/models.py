@@ -14,6 +14,7 @@ from django.db import models
 
 from qic.domain.activities import ACTIVITY_TYPE_LABELS, NEEDS_MEANING, ActivityType, MeaningfulElements
 from qic.domain.benchmarks import Category
+from qic.domain.provider_access import ACCESS_PROVIDER_LABELS, AccessContent, access_problems
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
@@ -87,6 +88,21 @@ class Activity(models.Model):
     employer_feedback = models.BooleanField("feedback from the employer", default=False)
     reflection = models.BooleanField("learners reflected afterwards", default=False)
     categories = models.JSONField(default=list, blank=True)  # Category values; set by actions.save_activity
+    # Provider Access Legislation (qic.domain.provider_access): only a next-stage provider encounter.
+    provider_access = models.BooleanField("a provider-access encounter", default=False)
+    access_provider_type = models.CharField(
+        "kind of provider",
+        max_length=30,
+        blank=True,
+        choices=[(t.value, label) for t, label in ACCESS_PROVIDER_LABELS.items()],
+    )
+    in_school_day = models.BooleanField("held in the school day", default=False)
+    access_covers_provider = models.BooleanField(
+        "the provider and its qualifications or apprenticeships", default=False
+    )
+    access_covers_careers = models.BooleanField("the careers they lead to", default=False)
+    access_covers_learning = models.BooleanField("what learning there is like", default=False)
+    access_covers_questions = models.BooleanField("answers to pupils' questions", default=False)
     criteria = models.ManyToManyField(Criterion, blank=True, related_name="activities")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -116,6 +132,30 @@ class Activity(models.Model):
     @property
     def counts(self) -> bool:
         return bool(self.categories)
+
+    @property
+    def access_content(self) -> AccessContent:
+        return AccessContent(
+            self.access_covers_provider,
+            self.access_covers_careers,
+            self.access_covers_learning,
+            self.access_covers_questions,
+        )
+
+    @property
+    def provider_access_problems(self) -> list[str]:
+        """Why a marked activity does not count as a provider-access encounter; empty if it counts."""
+        return access_problems(
+            is_provider_encounter=self.activity_type == ActivityType.PROVIDER_ENCOUNTER,
+            marked=self.provider_access,
+            provider_type=self.access_provider_type,
+            in_school_day=self.in_school_day,
+            content=self.access_content,
+        )
+
+    @property
+    def counts_for_provider_access(self) -> bool:
+        return self.provider_access and not self.provider_access_problems
 
     @property
     def category_labels(self) -> list[str]:
@@ -287,3 +327,15 @@ class LearnerTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} {self.category} {self.academic_year}: {self.count}"
+
+
+class ProviderAccessStatement(models.Model):
+    """Where a school publishes its provider access policy statement: §5.1.1 portfolio evidence."""
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="provider_access_statement")
+    url = models.URLField("address of the published statement", max_length=500)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: {self.url}"

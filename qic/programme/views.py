@@ -115,7 +115,10 @@ def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> Http
             saved.created_by = request.user
         saved = actions.save_activity(activity=saved, criteria=form.cleaned_data["criteria"], actor=request.user)
         why_not = why_not_counting(saved.type_enum, saved.meaningful_elements)
-        messages.success(request, f"“{saved.title}” has been saved." + (f" {why_not}" if why_not else ""))
+        note = f" {why_not}" if why_not else ""
+        if saved.provider_access and saved.provider_access_problems:
+            note += " It does not count as a provider-access encounter yet: see why below."
+        messages.success(request, f"“{saved.title}” has been saved.{note}")
         return redirect("activity_detail", urn=provider.urn, pk=saved.pk)
     return render(
         request,
