@@ -109,6 +109,12 @@ class ActivityForm(GovukModelForm):
         for element in ALL_ELEMENTS:
             self.fields[element.field].label = element.wording
             self.fields[element.field].help_text = element.why
+        provider_kind = self.fields["access_provider_type"]
+        assert isinstance(provider_kind, forms.ChoiceField)
+        provider_kind.choices = [("", "Choose the kind of provider")] + [
+            (t.value, label) for t, label in ACCESS_PROVIDER_LABELS.items()
+        ]
+        self.fields["access_content"].initial = [name for name in ACCESS_CONTENT_FIELDS if getattr(self.instance, name)]
 
     def chosen_type(self) -> ActivityType | None:
         """The type as sent (or, unbound, as stored); None when none is chosen yet."""
@@ -162,12 +168,6 @@ class ActivityForm(GovukModelForm):
             "why_not": why_not_counting(kind, ticked),
             "counts_towards": sorted(CATEGORY_LABELS[c] for c in counts),
         }
-        provider_kind = self.fields["access_provider_type"]
-        assert isinstance(provider_kind, forms.ChoiceField)
-        provider_kind.choices = [("", "Choose the kind of provider")] + [
-            (t.value, label) for t, label in ACCESS_PROVIDER_LABELS.items()
-        ]
-        self.fields["access_content"].initial = [name for name in ACCESS_CONTENT_FIELDS if getattr(self.instance, name)]
 
     @property
     def main_fields(self) -> list[forms.BoundField]:
