@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
-from ninja import File, Schema, Status
+from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
 from ninja.params import P, PathEx, QueryEx
 from ninja.security import django_auth
@@ -517,6 +517,7 @@ class ActivityOut(Schema):
     activity_type: str
     subtype: str
     categories: list[str]
+    hours: float | None = Field(None, description="Workplace experiences: hours each learner spent there")
 
 
 @api.get(
@@ -540,6 +541,7 @@ def list_activities(
             activity_type=a.activity_type,
             subtype=a.subtype,
             categories=a.categories,
+            hours=None if a.hours is None else float(a.hours),
         )
         for a in Activity.objects.filter(provider=provider, academic_year=year).order_by("date", "pk")
     ]

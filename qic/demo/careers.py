@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from qic.domain.academic import academic_year_of, year_end
 from qic.domain.activities import ActivityType, MeaningfulElements, categories_for
@@ -369,7 +370,8 @@ def build_careers_programme(
                     partner=item.partner,
                     subject=item.subject,
                     curriculum_area=area,
-                    days=5 if item.subtype == "work_experience" else None,
+                    # A week's placement at the 5 hours a day that converted the old records.
+                    hours=Decimal(25) if item.activity_type == ActivityType.WORKPLACE_EXPERIENCE else None,
                     year_groups=list(item.year_groups),
                     shared_purpose=meaning.shared_purpose,
                     two_way=meaning.two_way,

@@ -44,7 +44,7 @@ ACTIVITY_AUDIT_FIELDS = (
     "partner",
     "subject",
     "curriculum_area",
-    "days",
+    "hours",
     "year_groups",
     "description",
     "shared_purpose",

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
-from qic.domain import dates
+from qic.domain import dates, work_experience
 from qic.domain.activities import SUBTYPES, ActivityType
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
@@ -39,6 +39,14 @@ class ActivityForm(GovukModelForm):
         widget=forms.CheckboxSelectMultiple,
         label="National criteria this activity evidences",
     )
+    # Declared here, without the column's digit limits, so that the guarantee's own rule
+    # (`work_experience.hours_problem`) gives every message about the hours.
+    hours = forms.DecimalField(
+        required=False,
+        label="Hours (workplace experiences)",
+        help_text="How many hours each learner spent at the workplace, for example 2.5 for a visit or 30 for a week",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "width": "5"}),
+    )
 
     class Meta:
         model = Activity
@@ -50,7 +58,7 @@ class ActivityForm(GovukModelForm):
             "partner",
             "subject",
             "curriculum_area",
-            "days",
+            "hours",
             "year_groups",
             "description",
             "shared_purpose",
@@ -87,8 +95,16 @@ class ActivityForm(GovukModelForm):
         kind, subtype = data.get("activity_type"), data.get("subtype")
         if kind and subtype and subtype not in {value for value, _ in SUBTYPES[ActivityType(kind)]}:
             self.add_error("subtype", f"Choose a kind of {ActivityType(kind).label.lower()}")
-        if kind == ActivityType.WORKPLACE_EXPERIENCE and subtype == "work_experience" and not data.get("days"):
-            self.add_error("days", "Enter how many days the work experience lasts")
+        if kind == ActivityType.WORKPLACE_EXPERIENCE and "hours" not in self.errors:
+            # Every workplace experience, a visit as much as a fortnight's placement: the
+            # work-experience guarantee counts its hours.
+            problem = work_experience.hours_problem(data.get("hours"))
+            if problem:
+                self.add_error("hours", problem)
+            else:
+                data["hours"] = work_experience.round_hours(data["hours"])  # 30 is kept as 30.0
+        elif kind and kind != ActivityType.WORKPLACE_EXPERIENCE:
+            data["hours"] = None  # only workplace experiences have hours
         return data
 
 

@@ -39,7 +39,7 @@ def activity_post(**fields: Any) -> dict[str, Any]:
         "partner": "Acme Engineering",
         "subject": "",
         "curriculum_area": "",
-        "days": "",
+        "hours": "",
         "description": "",
         "shared_purpose": "on",
         "two_way": "on",
@@ -114,7 +114,13 @@ def test_an_encounter_without_reflection_counts_for_nothing_and_the_page_says_wh
 
 def test_a_workplace_experience_also_needs_employer_feedback(staff: Client, cast: Cast) -> None:
     without = create(
-        staff, cast, title="Shadowing", activity_type="workplace_experience", subtype="shadowing", partner="NHS"
+        staff,
+        cast,
+        title="Shadowing",
+        activity_type="workplace_experience",
+        subtype="shadowing",
+        partner="NHS",
+        hours="6",
     )
     assert without.categories == []
     page = staff.get(f"/providers/{cast.p1.urn}/activities/{without.pk}/").content.decode()
@@ -126,11 +132,11 @@ def test_a_workplace_experience_also_needs_employer_feedback(staff: Client, cast
         title="Work experience week",
         activity_type="workplace_experience",
         subtype="work_experience",
-        days="5",
+        hours="30",
         employer_feedback="on",
     )
     assert with_feedback.categories == ["workplace"]
-    assert with_feedback.days == 5
+    assert with_feedback.hours == 30
 
 
 def test_curriculum_learning_in_physics_counts_for_curriculum_and_stem(staff: Client, cast: Cast) -> None:
@@ -183,12 +189,52 @@ def test_editing_an_activity_recomputes_its_categories_and_audits_the_change(sta
         ({"title": ""}, {"title": ["This field is required."]}),
         ({"subtype": "university"}, {"subtype": ["Choose a kind of employer encounter"]}),
         (
-            {"activity_type": "workplace_experience", "subtype": "work_experience", "days": ""},
-            {"days": ["Enter how many days the work experience lasts"]},
+            {"activity_type": "workplace_experience", "subtype": "work_experience", "hours": ""},
+            {"hours": ["Enter how many hours the workplace experience lasts"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": ""},
+            {"hours": ["Enter how many hours the workplace experience lasts"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": "0"},
+            {"hours": ["The hours must be more than 0"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": "-2"},
+            {"hours": ["The hours must be more than 0"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "work_experience", "hours": "200.1"},
+            {"hours": ["The hours must be 200 or fewer: record a longer placement as separate activities"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": "2.55"},
+            {"hours": ["Enter the hours to one decimal place at most, for example 2.5"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": "five"},
+            {"hours": ["Enter a number."]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": "NaN"},
+            {"hours": ["Enter a number."]},
         ),
         ({"date": ""}, {"date": ["This field is required."]}),
     ],
-    ids=["no-title", "subtype-of-another-type", "work-experience-without-days", "no-date"],
+    ids=[
+        "no-title",
+        "subtype-of-another-type",
+        "work-experience-without-hours",
+        "visit-without-hours",
+        "zero-hours",
+        "negative-hours",
+        "over-200-hours",
+        "two-decimal-places",
+        "hours-not-a-number",
+        "hours-nan",
+        "no-date",
+    ],
 )
 def test_bad_input_is_refused_and_nothing_is_written(
     staff: Client, cast: Cast, fields: dict[str, Any], errors: dict[str, list[str]]
@@ -507,3 +553,20 @@ def test_a_register_that_is_not_csv_is_a_form_error(staff: Client, cast: Cast) -
     assert response.status_code == 200
     assert response.context["form"].errors == {"file": ["Missing required column: UPN or ULN Nothing was saved."]}
     assert Participation.objects.count() == 0
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("0.1", "0.1"), ("2.5", "2.5"), ("200", "200.0"), (" 30 ", "30.0")])
+def test_a_workplace_experience_keeps_its_hours_up_to_200(staff: Client, cast: Cast, typed: str, kept: str) -> None:
+    activity = create(staff, cast, title="Visit", activity_type="workplace_experience", subtype="visit", hours=typed)
+    activity.refresh_from_db()
+    assert str(activity.hours) == kept
+    event = AuditEvent.objects.get(action="activity.created")
+    assert event.after is not None
+    assert event.after["hours"] == kept
+
+
+def test_hours_typed_for_another_kind_of_activity_are_not_kept(staff: Client, cast: Cast) -> None:
+    activity = create(staff, cast, hours="3")
+    activity.refresh_from_db()
+    assert activity.activity_type == "employer_encounter"
+    assert activity.hours is None

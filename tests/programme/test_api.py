@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def school(cast: Cast, edition: Edition) -> list[Learner]:
             title="Work experience",
             activity_type="workplace_experience",
             subtype="work_experience",
-            days=5,
+            hours=Decimal(25),
             employer_feedback=True,
         ),
         *year11,
@@ -411,6 +412,15 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
     lmi = make_activity(
         cast.p1, title="LMI", activity_type="careers_information", subtype="lmi_lesson", date=dt.date(2025, 10, 1)
     )
+    visit = make_activity(
+        cast.p1,
+        title="Visit",
+        activity_type="workplace_experience",
+        subtype="visit",
+        date=dt.date(2025, 12, 1),
+        hours=Decimal("2.5"),
+        employer_feedback=True,
+    )
     make_activity(cast.p1, title="Last year", date=dt.date(2025, 3, 1))
     make_activity(cast.p2, title="Theirs", date=dt.date(2025, 11, 5))
     response = api.get(f"/api/v1/providers/{cast.p1.urn}/activities?year=2025", headers=bearer(token[1]))
@@ -423,6 +433,7 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
             "activity_type": "careers_information",
             "subtype": "lmi_lesson",
             "categories": ["clmi"],
+            "hours": None,
         },
         {
             "id": talk.pk,
@@ -431,6 +442,16 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
             "activity_type": "employer_encounter",
             "subtype": "talk",
             "categories": ["employer"],
+            "hours": None,
+        },
+        {
+            "id": visit.pk,
+            "title": "Visit",
+            "date": "2025-12-01",
+            "activity_type": "workplace_experience",
+            "subtype": "visit",
+            "categories": ["workplace"],
+            "hours": 2.5,
         },
     ]
     previous = api.get(f"/api/v1/providers/{cast.p1.urn}/activities?year=2024", headers=bearer(token[1])).json()
