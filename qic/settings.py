@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -329,3 +330,12 @@ QIC_LEARNER_IMPORT_WARN_LEFT_PERCENT = int(os.environ.get("QIC_LEARNER_IMPORT_WA
 QIC_RETAIN_LEAVERS_YEARS = int(os.environ.get("QIC_RETAIN_LEAVERS_YEARS", "6"))
 # An uploaded learner file (CSV or CTF) is removed this many days after its import finished.
 QIC_RETAIN_IMPORT_FILES_DAYS = int(os.environ.get("QIC_RETAIN_IMPORT_FILES_DAYS", "30"))
+
+# The work-experience guarantee (DOMAIN.md §3c): hours of meaningful workplace experience each
+# pupil should have across KS3 and KS4, split about half in each stage. CEC's model counts 50.
+try:
+    QIC_WORK_EXPERIENCE_TARGET_HOURS = Decimal(os.environ.get("QIC_WORK_EXPERIENCE_TARGET_HOURS", "50").strip())
+except InvalidOperation:
+    raise ImproperlyConfigured("QIC_WORK_EXPERIENCE_TARGET_HOURS must be a number of hours") from None
+if not QIC_WORK_EXPERIENCE_TARGET_HOURS.is_finite() or not 0 < QIC_WORK_EXPERIENCE_TARGET_HOURS <= 500:
+    raise ImproperlyConfigured("QIC_WORK_EXPERIENCE_TARGET_HOURS must be more than 0 and at most 500")
