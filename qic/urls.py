@@ -127,6 +127,12 @@ urlpatterns = [
     ),
     path("providers/<int:urn>/benchmarks/<str:code>/", programme_views.measure_detail, name="measure_detail"),
     path("providers/<int:urn>/programme/", programme_views.programme_answers, name="programme_answers"),
+    path("providers/<int:urn>/work-experience/", programme_views.work_experience_page, name="work_experience"),
+    path(
+        "providers/<int:urn>/work-experience/below-target.csv",
+        programme_views.work_experience_export,
+        name="work_experience_export",
+    ),
     path("providers/<int:urn>/api-tokens/", programme_views.api_tokens, name="api_tokens"),
     path("providers/<int:urn>/api-tokens/<int:pk>/revoke/", programme_views.api_token_revoke, name="api_token_revoke"),
     path("", include("qic.accreditation.urls")),

@@ -354,6 +354,9 @@ ACCESS: dict[str, Row] = {
     "measure_detail": Row(p1_measure, capability(FIGURE_VIEWERS)),
     "benchmark_export": Row(p1_export, capability(FIGURE_VIEWERS)),
     "programme_answers": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    # The work-experience guarantee (issue 10): figures for all who see them, names only for staff.
+    "work_experience": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "work_experience_export": Row(p1_urn, capability(FIGURE_VIEWERS)),
     "api_tokens": Row(p1_urn, capability(LEADER)),
     # GET is the confirmation page; the POST that revokes is walked in tests/programme/test_api_tokens.py.
     "api_token_revoke": Row(p1_token, capability(LEADER)),
