@@ -73,7 +73,7 @@ def test_the_leader_finds_and_filters_the_pupils_below_target(cast: Cast, school
     assert "Singh" not in table.inner_text()
     assert axe_violations(page) == []
 
-    page.get_by_label("Group").select_option(label="SEND (SEN support or EHC plan)")
+    page.get_by_label("Group", exact=True).select_option(label="SEND (SEN support or EHC plan)")
     page.get_by_role("button", name="Show").click()
     table = page.get_by_role("table", name="Pupils below the target, furthest behind first")
     assert table.get_by_role("row").count() == 2
