@@ -305,3 +305,31 @@ def test_the_demo_school_has_a_tally_with_gaps_in_the_groups(client: Client, cas
         assert Decimal(mean_gap) > 0
     everyone = row_containing(groups, "All pupils in Years 7 to 11").split()
     assert int(everyone[-2]) < int(everyone[-3])  # most pupils are on track
+
+
+# --- The migration from days to hours ------------------------------------------------------------
+
+
+def test_days_recorded_before_become_hours_at_five_a_day(transactional_db: None, cast: Cast) -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("programme", "0003_api_token_scope_and_expiry")]
+    week = placement(cast.p1, "25", LAST_YEAR, title="Week")
+    visit = make_activity(cast.p1, title="Talk")  # no hours, no days
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps.get_model("programme", "Activity")
+        assert old.objects.get(pk=week.pk).days == Decimal(5)  # going back: 25 hours were 5 days
+        old.objects.filter(pk=week.pk).update(days=Decimal("3.5"))
+        long = old.objects.get(pk=week.pk)
+        long.pk = None
+        long.days = Decimal(45)  # more than 200 hours
+        long.save()
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())  # every app back to its latest
+    assert Activity.objects.get(pk=week.pk).hours == Decimal("17.5")
+    assert Activity.objects.get(pk=long.pk).hours == Decimal(200)
+    assert Activity.objects.get(pk=visit.pk).hours is None
