@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -96,8 +97,14 @@ class Target:
 
     def expected_by(self, year_group: int) -> Decimal:
         """Hours expected of a pupil in this year group now: the shares of the years already finished."""
-        finished = [g for g in GUARANTEE_YEARS if g < year_group]
-        return round_hours(sum((self.share_of_year(g) for g in finished), Decimal(0)))
+        return _expected_by(self, year_group)
+
+
+@functools.lru_cache(maxsize=256)
+def _expected_by(target: Target, year_group: int) -> Decimal:
+    # Cached: a school's tally asks it once per pupil, for one of five year groups.
+    finished = [g for g in GUARANTEE_YEARS if g < year_group]
+    return round_hours(sum((target.share_of_year(g) for g in finished), Decimal(0)))
 
 
 def target_from(value: object) -> Target:

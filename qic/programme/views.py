@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -563,6 +565,18 @@ class GuaranteeRow:
     learner: Learner | None  # only for roles that may see names
     groups: str
 
+    @property
+    def hours_text(self) -> list[str]:
+        """KS3, KS4, expected and gap as the page writes them: built here, not by a template filter
+        per cell, because a large school lists hundreds of pupils."""
+        s = self.standing
+        return [_hours_text(h) for h in (s.ks3_hours, s.ks4_hours, s.expected, s.gap)]
+
+
+def _hours_text(hours: Decimal) -> str:
+    """8.3 -> "8.3", 25.0 -> "25"."""
+    return f"{work_experience.round_hours(hours)}".removesuffix(".0")
+
 
 def _guarantee(request: HttpRequest, provider: Provider) -> dict[str, Any]:
     """The tally, the filters asked for and the rows of pupils behind (a fixed number of queries)."""
@@ -607,6 +621,7 @@ def _guarantee(request: HttpRequest, provider: Provider) -> dict[str, Any]:
         "behind_count": len(result.behind),
         "rows": rows,
         "show_names": show_names,
+        "learner_pages": reverse("learner_list", args=[provider.urn]),  # + pk + "/" is a learner's page
         "year_group": year_group,
         "group": group,
         "year_groups": work_experience.GUARANTEE_YEARS,
