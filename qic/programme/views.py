@@ -630,8 +630,8 @@ def _guarantee(request: HttpRequest, provider: Provider) -> dict[str, Any]:
     }
 
 
-def _record_guarantee_read(request: HttpRequest, provider: Provider, rows: list[GuaranteeRow], action: str) -> None:
-    named = [row.standing.learner_id for row in rows if row.learner is not None]
+def _record_guarantee_read(request: HttpRequest, provider: Provider, context: dict[str, Any], action: str) -> None:
+    named = [row.standing.learner_id for row in context["rows"] if row.learner is not None]
     if named:
         audit.record_read(
             actor=request.user,
@@ -639,7 +639,7 @@ def _record_guarantee_read(request: HttpRequest, provider: Provider, rows: list[
             obj=provider,
             provider_id=provider.pk,
             learner_ids=named,
-            details={"filters": request.GET.urlencode()},
+            details={"year_group": context["year_group"], "group": context["group"] and context["group"].value},
         )
 
 
@@ -650,7 +650,7 @@ def work_experience_page(request: HttpRequest, urn: int) -> HttpResponse:
     if not _guarantee_applies(provider):
         return render(request, "programme/work_experience.html", {"provider": provider, "applies": False})
     context = _guarantee(request, provider)
-    _record_guarantee_read(request, provider, context["rows"], "work_experience.behind_viewed")
+    _record_guarantee_read(request, provider, context, "work_experience.behind_viewed")
     return render(request, "programme/work_experience.html", {**context, "applies": True})
 
 
@@ -678,5 +678,5 @@ def work_experience_export(request: HttpRequest, urn: int) -> HttpResponse:
         hours = (s.ks3_hours, s.ks4_hours, s.total, s.expected, s.gap, s.to_target(context["target"]))
         cells += [work_experience.round_hours(h) for h in hours]  # always one decimal place
         body.append(cells)
-    _record_guarantee_read(request, provider, rows, "work_experience.behind_exported")
+    _record_guarantee_read(request, provider, context, "work_experience.behind_exported")
     return csv_response(f"{provider.urn}-work-experience-below-target.csv", header, body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,8 @@ def test_a_workplace_experience_also_needs_employer_feedback(staff: Client, cast
     )
     assert with_feedback.categories == ["workplace"]
     assert with_feedback.hours == 30
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{with_feedback.pk}/").content.decode()
+    assert re.search(r"<dt[^>]*>Hours</dt><dd[^>]*>30.0</dd>", page)
 
 
 def test_curriculum_learning_in_physics_counts_for_curriculum_and_stem(staff: Client, cast: Cast) -> None:

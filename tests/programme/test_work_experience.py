@@ -208,6 +208,14 @@ def test_the_csv_names_learners_for_staff_and_records_the_read(
     event = AuditEvent.objects.get(action="work_experience.behind_exported")
     assert event.after is not None
     assert event.after["count"] == 2
+    client.get(f"/providers/{cast.p1.urn}/work-experience/below-target.csv?group=send&year_group=8")
+    event = AuditEvent.objects.filter(action="work_experience.behind_exported").latest("pk")
+    assert event.after is not None
+    assert (event.after["learner_ids"], event.after["group"], event.after["year_group"]) == (
+        [school["cat"].pk],
+        "send",
+        8,
+    )
 
 
 def test_a_future_dated_placement_does_not_count_yet(client: Client, cast: Cast, school: dict[str, Learner]) -> None:
