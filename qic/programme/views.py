@@ -589,8 +589,9 @@ def _guarantee(request: HttpRequest, provider: Provider) -> dict[str, Any]:
         measure_date=today,
         target=target,
     )
-    raw_year = request.GET.get("year_group", "")
-    year_group = int(raw_year) if raw_year.isdigit() and int(raw_year) in work_experience.GUARANTEE_YEARS else None
+    # Compared as text: "²" is a digit to str.isdigit but not to int().
+    years = {str(g): g for g in work_experience.GUARANTEE_YEARS}
+    year_group = years.get(request.GET.get("year_group", ""))
     groups = {g.value: g for g in work_experience.SummaryGroup if g != work_experience.SummaryGroup.ALL}
     group = groups.get(request.GET.get("group", ""))
     behind = [

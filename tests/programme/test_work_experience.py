@@ -173,6 +173,7 @@ def test_a_governor_sees_the_figures_but_no_names(client: Client, cast: Cast, sc
         ("?year_group=8&group=send", ["Cat"]),
         ("?year_group=99&group=%3Cscript%3E", ["Amy", "Cat"]),  # nonsense is ignored
         ("?year_group=-1&group=", ["Amy", "Cat"]),
+        ("?year_group=%C2%B2&group=send&group=disadvantaged", ["Amy"]),  # "²"; the last group wins
     ],
 )
 def test_filters_by_year_group_and_group(
