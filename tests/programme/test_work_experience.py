@@ -120,6 +120,7 @@ def test_the_leader_sees_who_is_below_target_with_their_hours_and_gap(
     for name in ("Pupil, Ben", "Pupil, Dan", "Pupil, Eve", "Pupil, Fay", "Zed"):
         assert name not in html  # not behind, not behind yet, left, past Year 11, another school
     assert "2 of the 2 pupils below target" in html
+    assert f'<a class="govuk-link" href="/providers/{cast.p1.urn}/learners/{school["amy"].pk}/">Pupil, Amy</a>' in html
     years = section(html, "By year group")
     assert row_containing(years, "Year 11") == "Year 11 2 50 25 1 0"
     assert row_containing(years, "Year 8") == "Year 8 1 0 0 1 0"
