@@ -555,6 +555,7 @@ class ActivityOut(Schema):
         description="The elements its type needs that are not recorded (field names of `meaning`): "
         "until there are none it counts towards nothing"
     )
+    hours: float | None = Field(None, description="Workplace experiences: hours each learner spent there")
 
 
 @api.get(
@@ -580,6 +581,7 @@ def list_activities(
             categories=a.categories,
             meaning=MeaningOut(**{element.field: getattr(a, element.field) for element in ALL_ELEMENTS}),
             missing=[element.field for element in a.meaningful_elements.missing(a.type_enum)],
+            hours=None if a.hours is None else float(a.hours),
         )
         for a in Activity.objects.filter(provider=provider, academic_year=year).order_by("date", "pk")
     ]

@@ -283,6 +283,10 @@ def careers_figures(label: str) -> None:
         f"[{label}] dashboard GET {path}: median {statistics.median(times):.0f} ms, "
         f"p95 {times[int(len(times) * 0.95) - 1]:.0f} ms, {len(captured)} queries"
     )
+    # The work-experience guarantee: every pupil's hours in one grouped query (issue 10).
+    path = f"/providers/{provider.urn}/work-experience/"
+    median, p95, count = page_figures(client, path)
+    print(f"[{label}] guarantee GET {path}: median {median:.0f} ms, p95 {p95:.0f} ms, {count} queries")
 
 
 NATIONAL_PROVIDERS = 5_000

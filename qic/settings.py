@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -333,3 +334,11 @@ QIC_RETAIN_IMPORT_FILES_DAYS = int(os.environ.get("QIC_RETAIN_IMPORT_FILES_DAYS"
 # Benchmark rules that DOMAIN.md leaves as settings (see docs/decisions.md).
 # Refreshed BM6: how many meaningful workplace experiences "multiple experiences by 16" means.
 QIC_BM6_EXPERIENCES_BY_16 = int(os.environ.get("QIC_BM6_EXPERIENCES_BY_16", "2"))
+# The work-experience guarantee (DOMAIN.md §3c): hours of meaningful workplace experience each
+# pupil should have across KS3 and KS4, split about half in each stage. CEC's model counts 50.
+try:
+    QIC_WORK_EXPERIENCE_TARGET_HOURS = Decimal(os.environ.get("QIC_WORK_EXPERIENCE_TARGET_HOURS", "50").strip())
+except InvalidOperation:
+    raise ImproperlyConfigured("QIC_WORK_EXPERIENCE_TARGET_HOURS must be a number of hours") from None
+if not QIC_WORK_EXPERIENCE_TARGET_HOURS.is_finite() or not 0 < QIC_WORK_EXPERIENCE_TARGET_HOURS <= 500:
+    raise ImproperlyConfigured("QIC_WORK_EXPERIENCE_TARGET_HOURS must be more than 0 and at most 500")

@@ -141,6 +141,12 @@ urlpatterns = [
         provider_access_views.provider_access_export,
         name="provider_access_export",
     ),
+    path("providers/<int:urn>/work-experience/", programme_views.work_experience_page, name="work_experience"),
+    path(
+        "providers/<int:urn>/work-experience/below-target.csv",
+        programme_views.work_experience_export,
+        name="work_experience_export",
+    ),
     path("providers/<int:urn>/api-tokens/", programme_views.api_tokens, name="api_tokens"),
     path("providers/<int:urn>/api-tokens/<int:pk>/revoke/", programme_views.api_token_revoke, name="api_token_revoke"),
     path("", include("qic.accreditation.urls")),

@@ -362,6 +362,9 @@ ACCESS: dict[str, Row] = {
     # The POST that records the policy statement is walked in tests/programme/test_provider_access.py.
     "provider_access": Row(p1_urn, capability(FIGURE_VIEWERS)),
     "provider_access_export": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    # The work-experience guarantee (issue 10): figures for all who see them, names only for staff.
+    "work_experience": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "work_experience_export": Row(p1_urn, capability(FIGURE_VIEWERS)),
     "api_tokens": Row(p1_urn, capability(LEADER)),
     # GET is the confirmation page; the POST that revokes is walked in tests/programme/test_api_tokens.py.
     "api_token_revoke": Row(p1_token, capability(LEADER)),

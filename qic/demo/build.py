@@ -18,6 +18,7 @@ from qic.demo.accreditation import build_accreditations
 from qic.demo.careers import build_careers_programme
 from qic.demo.national import build_national, build_primary_demo
 from qic.demo.provider_access import build_provider_access
+from qic.demo.work_experience import build_work_experience
 from qic.domain.academic import academic_year_of
 from qic.domain.provider_types import ProviderType
 from qic.national.actions import compute_national_figures, current_and_past_years
@@ -410,5 +411,8 @@ def _careers_records() -> None:
             build_careers_programme(
                 provider, years=years, cohort_size=cohort_size, today=today, seed=urn, college=college
             )
+            if not college:
+                # The work-experience guarantee: Key Stage 3 placements, with gaps (DOMAIN.md §3c).
+                build_work_experience(provider, years=years, today=today, seed=urn)
         if not college:
             build_provider_access(provider, today=today)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from qic.domain.academic import academic_year_of, year_end
 from qic.domain.activities import ALL_ELEMENTS, ActivityType, MeaningfulElements, categories_for, elements_for
@@ -370,7 +371,8 @@ def build_careers_programme(
                     partner=item.partner,
                     subject=item.subject,
                     curriculum_area=area,
-                    days=5 if item.subtype == "work_experience" else None,
+                    # A week's placement at the 5 hours a day that converted the old records.
+                    hours=Decimal(25) if item.activity_type == ActivityType.WORKPLACE_EXPERIENCE else None,
                     year_groups=list(item.year_groups),
                     **{element.field: meaning.has(element) for element in ALL_ELEMENTS},
                     categories=sorted(c.value for c in categories),

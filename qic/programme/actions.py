@@ -45,7 +45,7 @@ ACTIVITY_AUDIT_FIELDS = (
     "partner",
     "subject",
     "curriculum_area",
-    "days",
+    "hours",
     "year_groups",
     "description",
     *(element.field for element in ALL_ELEMENTS),

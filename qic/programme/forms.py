@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
-from qic.domain import dates
+from qic.domain import dates, work_experience
 from qic.domain.activities import (
     ALL_ELEMENTS,
     ENCOUNTER_ELEMENTS,
@@ -70,6 +70,14 @@ class ActivityForm(GovukModelForm):
         label="What the encounter covered",
         help_text="It counts only if it covered all four.",
     )
+    # Declared here, without the column's digit limits, so that the guarantee's own rule
+    # (`work_experience.hours_problem`) gives every message about the hours.
+    hours = forms.DecimalField(
+        required=False,
+        label="Hours (workplace experiences)",
+        help_text="How many hours each learner spent at the workplace, for example 2.5 for a visit or 30 for a week",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "width": "5"}),
+    )
 
     class Meta:
         model = Activity
@@ -81,7 +89,7 @@ class ActivityForm(GovukModelForm):
             "partner",
             "subject",
             "curriculum_area",
-            "days",
+            "hours",
             "year_groups",
             "description",
             *MEANING_FIELDS,
@@ -193,8 +201,16 @@ class ActivityForm(GovukModelForm):
         kind, subtype = data.get("activity_type"), data.get("subtype")
         if kind and subtype and subtype not in {value for value, _ in SUBTYPES[ActivityType(kind)]}:
             self.add_error("subtype", f"Choose a kind of {ActivityType(kind).label.lower()}")
-        if kind == ActivityType.WORKPLACE_EXPERIENCE and subtype == "work_experience" and not data.get("days"):
-            self.add_error("days", "Enter how many days the work experience lasts")
+        if kind == ActivityType.WORKPLACE_EXPERIENCE and "hours" not in self.errors:
+            # Every workplace experience, a visit as much as a fortnight's placement: the
+            # work-experience guarantee counts its hours.
+            problem = work_experience.hours_problem(data.get("hours"))
+            if problem:
+                self.add_error("hours", problem)
+            else:
+                data["hours"] = work_experience.round_hours(data["hours"])  # 30 is kept as 30.0
+        elif kind and kind != ActivityType.WORKPLACE_EXPERIENCE:
+            data["hours"] = None  # only workplace experiences have hours
         if kind:
             # Keep only what the type records, so the activity holds what the person saw on the form.
             needed = {element.field for element in elements_for(ActivityType(kind))}

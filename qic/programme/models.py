@@ -72,8 +72,13 @@ class Activity(models.Model):
     )
     subject = models.CharField(max_length=100, blank=True, help_text="For curriculum-linked careers learning")
     curriculum_area = models.CharField(max_length=120, blank=True, help_text="Colleges: the curriculum area it serves")
-    days = models.DecimalField(
-        max_digits=4, decimal_places=1, null=True, blank=True, help_text="Length of work experience in days"
+    # Workplace experiences only: the work-experience guarantee is counted in hours (DOMAIN.md §3c).
+    hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Workplace experiences: how many hours each learner spent at the workplace, for example 2.5",
     )
     year_groups = models.JSONField(default=list, blank=True)
     description = models.TextField(blank=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from qic.domain import benchmarks as bm
 from qic.domain import rulesets
@@ -16,7 +17,7 @@ from qic.domain.academic import academic_year_of, year_end, year_start
 from qic.frameworks.models import Edition, Section
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
-from qic.programme.models import LearnerTally, ProgrammeAnswer
+from qic.programme.models import LearnerTally, Participation, ProgrammeAnswer
 
 PROGRAMME_BENCHMARKS = (1, 3)
 CATEGORIES = {c.value: c for c in bm.Category}
@@ -205,3 +206,24 @@ def figures_for(provider: Provider, year: int, *, today: dt.date, edition: Editi
         programme_indicators=programme_indicator_counts(edition, phase),
         answers=answers,
     )
+
+
+def work_experience_hours(provider: Provider, measure_date: dt.date) -> dict[int, dict[int, Decimal]]:
+    """Each learner's hours of attended, meaningful workplace experience dated up to the measure
+    date, by academic year: one grouped query, summed in SQL (mirrors `work_experience.counts`)."""
+    rows = (
+        Participation.objects.filter(
+            activity__provider=provider,
+            attended=True,
+            activity__date__lte=measure_date,
+            activity__hours__gt=0,
+            activity__category_rows__category=bm.Category.WORKPLACE.value,
+        )
+        .order_by()
+        .values_list("learner_id", "activity__academic_year")
+        .annotate(total=Sum("activity__hours"))
+    )
+    result: dict[int, dict[int, Decimal]] = {}
+    for learner_id, year, total in rows:
+        result.setdefault(learner_id, {})[year] = Decimal(total)
+    return result

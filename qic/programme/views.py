@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qic.core import audit
 from qic.core.csv_export import csv_response
+from qic.domain import work_experience
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import SUBTYPES, ActivityType, why_not_counting
+from qic.domain.provider_types import ProviderType
 from qic.frameworks.editions import edition_for_year, edition_on
 from qic.frameworks.models import Criterion, Section
 from qic.learners.models import Learner
@@ -573,3 +580,135 @@ def api_token_revoke(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
         messages.success(request, f"The token “{token.name}” no longer works.")
         return redirect("api_tokens", urn=provider.urn)
     return render(request, "programme/api_token_revoke.html", {"provider": provider, "token": token})
+
+
+# --- The work-experience guarantee -------------------------------------------------------------
+
+
+def _guarantee_applies(provider: Provider) -> bool:
+    """The guarantee covers Key Stages 3 and 4: not colleges (16–19) nor primary schools."""
+    return not provider.is_college and provider.provider_type != ProviderType.PRIMARY.value
+
+
+@dataclass(frozen=True)
+class GuaranteeRow:
+    standing: work_experience.Standing
+    learner: Learner | None  # only for roles that may see names
+    groups: str
+
+    @property
+    def hours_text(self) -> list[str]:
+        """KS3, KS4, expected and gap as the page writes them: built here, not by a template filter
+        per cell, because a large school lists hundreds of pupils."""
+        s = self.standing
+        return [_hours_text(h) for h in (s.ks3_hours, s.ks4_hours, s.expected, s.gap)]
+
+
+def _hours_text(hours: Decimal) -> str:
+    """8.3 -> "8.3", 25.0 -> "25"."""
+    return f"{work_experience.round_hours(hours)}".removesuffix(".0")
+
+
+def _guarantee(request: HttpRequest, provider: Provider) -> dict[str, Any]:
+    """The tally, the filters asked for and the rows of pupils behind (a fixed number of queries)."""
+    today = timezone.localdate()
+    year = academic_year_of(today)
+    target = work_experience.target_from(settings.QIC_WORK_EXPERIENCE_TARGET_HOURS)
+    result = work_experience.tally(
+        queries.domain_learners_on_roll(provider, year, today),
+        queries.work_experience_hours(provider, today),
+        measure_date=today,
+        target=target,
+    )
+    # Compared as text: "²" is a digit to str.isdigit but not to int().
+    years = {str(g): g for g in work_experience.GUARANTEE_YEARS}
+    year_group = years.get(request.GET.get("year_group", ""))
+    groups = {g.value: g for g in work_experience.SummaryGroup if g != work_experience.SummaryGroup.ALL}
+    group = groups.get(request.GET.get("group", ""))
+    behind = [
+        s
+        for s in result.behind
+        if (year_group is None or s.year_group == year_group) and (group is None or group.includes(s.groups))
+    ]
+    show_names = Capability.VIEW_LEARNERS in capabilities(request.user)
+    learners: dict[int, Learner] = {}
+    if show_names and behind:
+        learners = Learner.objects.filter(provider=provider).in_bulk([s.learner_id for s in behind])
+    rows = [
+        GuaranteeRow(
+            s,
+            learners.get(s.learner_id),
+            ", ".join(g.label for g in work_experience.SummaryGroup if g.value in groups and g.includes(s.groups)),
+        )
+        for s in behind
+    ]
+    return {
+        "provider": provider,
+        "today": today,
+        "year_label": year_label(year),
+        "target": target,
+        "stage_shares": [(g, target.share_of_year(g), target.expected_by(g)) for g in work_experience.GUARANTEE_YEARS],
+        "by_year_group": result.by_year_group(),
+        "by_group": result.by_group(),
+        "behind_count": len(result.behind),
+        "rows": rows,
+        "show_names": show_names,
+        "learner_pages": reverse("learner_list", args=[provider.urn]),  # + pk + "/" is a learner's page
+        "year_group": year_group,
+        "group": group,
+        "year_groups": work_experience.GUARANTEE_YEARS,
+        "groups": list(groups.values()),
+        "query": urlencode({k: v for k, v in (("year_group", year_group), ("group", group and group.value)) if v}),
+    }
+
+
+def _record_guarantee_read(request: HttpRequest, provider: Provider, context: dict[str, Any], action: str) -> None:
+    named = [row.standing.learner_id for row in context["rows"] if row.learner is not None]
+    if named:
+        audit.record_read(
+            actor=request.user,
+            action=action,
+            obj=provider,
+            provider_id=provider.pk,
+            learner_ids=named,
+            details={"year_group": context["year_group"], "group": context["group"] and context["group"].value},
+        )
+
+
+@require_role()
+def work_experience_page(request: HttpRequest, urn: int) -> HttpResponse:
+    """The work-experience guarantee: the target, totals by year group and group, who is behind."""
+    provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
+    if not _guarantee_applies(provider):
+        return render(request, "programme/work_experience.html", {"provider": provider, "applies": False})
+    context = _guarantee(request, provider)
+    _record_guarantee_read(request, provider, context, "work_experience.behind_viewed")
+    return render(request, "programme/work_experience.html", {**context, "applies": True})
+
+
+@require_role()
+def work_experience_export(request: HttpRequest, urn: int) -> HttpResponse:
+    """CSV of the pupils behind (with the page's filters); names only for roles that may see them."""
+    provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
+    if not _guarantee_applies(provider):
+        raise Http404("The work-experience guarantee covers Key Stages 3 and 4")
+    context = _guarantee(request, provider)
+    rows: list[GuaranteeRow] = context["rows"]
+    named = context["show_names"]
+    header = ["Learner", "UPN"] if named else []
+    header += ["Year group"] + (["Groups"] if named else [])
+    header += ["KS3 hours", "KS4 hours", "Total hours", "Expected by now", "Gap (hours)", "Hours to the target"]
+    body = []
+    for row in rows:
+        s, learner = row.standing, row.learner
+        cells: list[object] = []
+        if named:
+            cells += ["" if learner is None else learner.list_name, "" if learner is None else learner.upn]
+        cells.append(s.year_group)
+        if named:
+            cells.append(row.groups)
+        hours = (s.ks3_hours, s.ks4_hours, s.total, s.expected, s.gap, s.to_target(context["target"]))
+        cells += [work_experience.round_hours(h) for h in hours]  # always one decimal place
+        body.append(cells)
+    _record_guarantee_read(request, provider, context, "work_experience.behind_exported")
+    return csv_response(f"{provider.urn}-work-experience-below-target.csv", header, body)

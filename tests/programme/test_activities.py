@@ -40,7 +40,7 @@ def activity_post(**fields: Any) -> dict[str, Any]:
         "partner": "Acme Engineering",
         "subject": "",
         "curriculum_area": "",
-        "days": "",
+        "hours": "",
         "description": "",
         "shared_purpose": "on",
         "preparation": "on",
@@ -134,7 +134,13 @@ WORKPLACE_ALSO = {
 
 def test_a_workplace_experience_also_needs_the_four_workplace_elements(staff: Client, cast: Cast) -> None:
     without = create(
-        staff, cast, title="Shadowing", activity_type="workplace_experience", subtype="shadowing", partner="NHS"
+        staff,
+        cast,
+        title="Shadowing",
+        activity_type="workplace_experience",
+        subtype="shadowing",
+        partner="NHS",
+        hours="6",
     )
     assert without.categories == []
     page = staff.get(f"/providers/{cast.p1.urn}/activities/{without.pk}/").content.decode()
@@ -149,12 +155,14 @@ def test_a_workplace_experience_also_needs_the_four_workplace_elements(staff: Cl
         title="Work experience week",
         activity_type="workplace_experience",
         subtype="work_experience",
-        days="5",
+        hours="30",
         **WORKPLACE_ALSO,
     )
     assert with_all.categories == ["workplace"]
-    assert with_all.days == 5
+    assert with_all.hours == 30
     assert (with_all.employer_task, with_all.employer_feedback, with_all.preparation) == (True, True, True)
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{with_all.pk}/").content.decode()
+    assert re.search(r"<dt[^>]*>Hours</dt><dd[^>]*>30.0</dd>", page)
 
 
 @pytest.mark.parametrize("missing", ["shared_purpose", "preparation", "two_way", "reflection", *WORKPLACE_ALSO])
@@ -167,7 +175,7 @@ def test_a_workplace_experience_missing_any_one_element_does_not_count_and_says_
         title="Work experience week",
         activity_type="workplace_experience",
         subtype="work_experience",
-        days="5",
+        hours="30",
         **{**WORKPLACE_ALSO, missing: None},
     )
     assert activity.categories == []
@@ -373,12 +381,52 @@ def test_the_meaning_partial_of_another_provider_is_not_found(staff: Client, cas
         ({"title": ""}, {"title": ["This field is required."]}),
         ({"subtype": "university"}, {"subtype": ["Choose a kind of employer encounter"]}),
         (
-            {"activity_type": "workplace_experience", "subtype": "work_experience", "days": ""},
-            {"days": ["Enter how many days the work experience lasts"]},
+            {"activity_type": "workplace_experience", "subtype": "work_experience", "hours": ""},
+            {"hours": ["Enter how many hours the workplace experience lasts"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": ""},
+            {"hours": ["Enter how many hours the workplace experience lasts"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": "0"},
+            {"hours": ["The hours must be more than 0"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": "-2"},
+            {"hours": ["The hours must be more than 0"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "work_experience", "hours": "200.1"},
+            {"hours": ["The hours must be 200 or fewer: record a longer placement as separate activities"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": "2.55"},
+            {"hours": ["Enter the hours to one decimal place at most, for example 2.5"]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": "five"},
+            {"hours": ["Enter a number."]},
+        ),
+        (
+            {"activity_type": "workplace_experience", "subtype": "visit", "hours": "NaN"},
+            {"hours": ["Enter a number."]},
         ),
         ({"date": ""}, {"date": ["This field is required."]}),
     ],
-    ids=["no-title", "subtype-of-another-type", "work-experience-without-days", "no-date"],
+    ids=[
+        "no-title",
+        "subtype-of-another-type",
+        "work-experience-without-hours",
+        "visit-without-hours",
+        "zero-hours",
+        "negative-hours",
+        "over-200-hours",
+        "two-decimal-places",
+        "hours-not-a-number",
+        "hours-nan",
+        "no-date",
+    ],
 )
 def test_bad_input_is_refused_and_nothing_is_written(
     staff: Client, cast: Cast, fields: dict[str, Any], errors: dict[str, list[str]]
@@ -711,3 +759,20 @@ def test_the_activity_list_says_how_many_elements_are_still_to_record(staff: Cli
     page = staff.get(f"/providers/{cast.p1.urn}/activities/?year=2025").content.decode()
     assert page.count("Not meaningful yet") == 1
     assert "2 elements to record" in page
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("0.1", "0.1"), ("2.5", "2.5"), ("200", "200.0"), (" 30 ", "30.0")])
+def test_a_workplace_experience_keeps_its_hours_up_to_200(staff: Client, cast: Cast, typed: str, kept: str) -> None:
+    activity = create(staff, cast, title="Visit", activity_type="workplace_experience", subtype="visit", hours=typed)
+    activity.refresh_from_db()
+    assert str(activity.hours) == kept
+    event = AuditEvent.objects.get(action="activity.created")
+    assert event.after is not None
+    assert event.after["hours"] == kept
+
+
+def test_hours_typed_for_another_kind_of_activity_are_not_kept(staff: Client, cast: Cast) -> None:
+    activity = create(staff, cast, hours="3")
+    activity.refresh_from_db()
+    assert activity.activity_type == "employer_encounter"
+    assert activity.hours is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def school(cast: Cast, edition: Edition) -> list[Learner]:
             title="Work experience",
             activity_type="workplace_experience",
             subtype="work_experience",
-            days=5,
+            hours=Decimal(25),
             employer_feedback=True,
         ),
         *year11,
@@ -411,6 +412,15 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
     lmi = make_activity(
         cast.p1, title="LMI", activity_type="careers_information", subtype="lmi_lesson", date=dt.date(2025, 10, 1)
     )
+    visit = make_activity(
+        cast.p1,
+        title="Visit",
+        activity_type="workplace_experience",
+        subtype="visit",
+        date=dt.date(2025, 12, 1),
+        hours=Decimal("2.5"),
+        employer_feedback=True,
+    )
     make_activity(cast.p1, title="Last year", date=dt.date(2025, 3, 1))
     make_activity(cast.p2, title="Theirs", date=dt.date(2025, 11, 5))
     unprepared = make_activity(cast.p1, title="Unprepared visit", date=dt.date(2025, 12, 1), preparation=False)
@@ -440,6 +450,7 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
             "categories": ["clmi"],
             "meaning": nothing,
             "missing": [],
+            "hours": None,
         },
         {
             "id": talk.pk,
@@ -450,6 +461,7 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
             "categories": ["employer"],
             "meaning": nothing | encounter,
             "missing": [],
+            "hours": None,
         },
         {
             "id": unprepared.pk,
@@ -460,6 +472,18 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
             "categories": [],
             "meaning": nothing | encounter | {"preparation": False},
             "missing": ["preparation"],
+            "hours": None,
+        },
+        {
+            "id": visit.pk,
+            "title": "Visit",
+            "date": "2025-12-01",
+            "activity_type": "workplace_experience",
+            "subtype": "visit",
+            "categories": ["workplace"],
+            "meaning": dict.fromkeys(nothing, True),
+            "missing": [],
+            "hours": 2.5,
         },
     ]
     previous = api.get(f"/api/v1/providers/{cast.p1.urn}/activities?year=2024", headers=bearer(token[1])).json()

@@ -284,7 +284,7 @@ def programme(cast: Cast, edition: Edition) -> dict[str, Any]:
             title="Work experience",
             activity_type="workplace_experience",
             subtype="work_experience",
-            days=5,
+            hours=Decimal(25),
             employer_feedback=True,
         ),
         make_activity(cast.p1, title="Uni", activity_type="provider_encounter", subtype="university"),
