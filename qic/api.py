@@ -560,7 +560,7 @@ def list_activities(
             subtype=a.subtype,
             categories=a.categories,
             meaning=MeaningOut(**{element.field: getattr(a, element.field) for element in ALL_ELEMENTS}),
-            missing=[element.field for element in a.meaningful_elements.missing(a.type_enum)],
+            missing=[element.field for element in a.missing_meaning],
         )
         for a in Activity.objects.filter(provider=provider, academic_year=year).order_by("date", "pk")
     ]
