@@ -580,7 +580,7 @@ def list_activities(
             subtype=a.subtype,
             categories=a.categories,
             meaning=MeaningOut(**{element.field: getattr(a, element.field) for element in ALL_ELEMENTS}),
-            missing=[element.field for element in a.meaningful_elements.missing(a.type_enum)],
+            missing=[element.field for element in a.missing_meaning],
             hours=None if a.hours is None else float(a.hours),
         )
         for a in Activity.objects.filter(provider=provider, academic_year=year).order_by("date", "pk")

@@ -23,6 +23,7 @@ from qic.accreditation.actions import (
 )
 from qic.accreditation.actions import assign_assessor as assign_round
 from qic.accreditation.models import Accreditation
+from qic.domain.academic import academic_year_of
 from qic.domain.accreditation import Judgment
 from qic.domain.activities import ActivityType, elements_for
 from qic.domain.provider_types import ProviderType
@@ -141,8 +142,8 @@ def make_learner(provider: Provider, **fields: object) -> Learner:
 
 
 def make_activity(provider: Provider, **fields: object) -> Activity:
-    """A meaningful employer talk unless told otherwise: every element its type needs is ticked,
-    except those given as False."""
+    """A meaningful employer talk unless told otherwise: every element its type needs in the
+    activity's academic year is ticked, except those given as False."""
     values: dict[str, object] = {
         "title": "Employer talk",
         "activity_type": "employer_encounter",
@@ -151,7 +152,9 @@ def make_activity(provider: Provider, **fields: object) -> Activity:
     }
     values.update(fields)
     kind = ActivityType(str(values["activity_type"]))
-    values = {**{element.field: True for element in elements_for(kind)}, **values}
+    on = values["date"]
+    on = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
+    values = {**{element.field: True for element in elements_for(kind, academic_year_of(on))}, **values}
     return save_activity(activity=Activity(provider=provider, **values), criteria=None, actor="tests")
 
 

@@ -245,11 +245,12 @@ def fictional_upn(rng: random.Random, serial: int) -> str:
     return upn_check_letter(body) + body
 
 
-def _meaningful(flag: bool, activity_type: ActivityType) -> MeaningfulElements:
-    """Every element the type needs, or (for the demo's assembly talks) only two-way interaction."""
+def _meaningful(flag: bool, activity_type: ActivityType, year: int) -> MeaningfulElements:
+    """Every element the type needs in that academic year, or (for the demo's assembly talks) only
+    two-way interaction."""
     if not flag:
         return MeaningfulElements(two_way=True)
-    return MeaningfulElements(**{element.field: True for element in elements_for(activity_type)})
+    return MeaningfulElements(**{element.field: True for element in elements_for(activity_type, year)})
 
 
 @dataclass
@@ -357,9 +358,13 @@ def build_careers_programme(
                 day = dt.date(year if month >= 9 else year + 1, month, rng.randint(3, 25))
                 if year == current and day > today:
                     continue  # the rest of this year is still to come
-                meaning = _meaningful(item.meaningful, item.activity_type)
+                meaning = _meaningful(item.meaningful, item.activity_type, year)
                 categories = categories_for(
-                    activity_type=item.activity_type, subtype=item.subtype, meaningful=meaning, subject=item.subject
+                    activity_type=item.activity_type,
+                    subtype=item.subtype,
+                    meaningful=meaning,
+                    year=year,
+                    subject=item.subject,
                 )
                 activity = Activity(
                     provider=provider,
@@ -391,7 +396,7 @@ def build_careers_programme(
                 month,
                 0.9,
             )
-            meaning = _meaningful(True, item.activity_type)
+            meaning = _meaningful(True, item.activity_type, year)
             activities.append(
                 (
                     Activity(

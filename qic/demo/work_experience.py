@@ -61,7 +61,9 @@ def build_work_experience(provider: Provider, *, years: list[int], today: dt.dat
     learners = list(Learner.objects.filter(provider=provider).order_by("pk"))
     categories = sorted(
         c.value
-        for c in categories_for(activity_type=ActivityType.WORKPLACE_EXPERIENCE, subtype="visit", meaningful=MEANINGFUL)
+        for c in categories_for(
+            activity_type=ActivityType.WORKPLACE_EXPERIENCE, subtype="visit", meaningful=MEANINGFUL, year=max(years)
+        )
     )
     activities: list[tuple[Activity, Placement]] = []
     for year in years:

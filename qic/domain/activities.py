@@ -2,8 +2,9 @@
 
 An activity's type and details decide which benchmark categories an attended place on it
 counts towards. Encounters and experiences count only when meaningful: each type records the
-elements its definition names (MEANING_ELEMENTS, from the refreshed Gatsby definition), and
-counts only when all of them are recorded.
+elements its definition names, and counts only when all of them are recorded. The definition is
+chosen by the activity's academic year (MEANING_CHECKLISTS): the 2018 one up to 2024/25, the
+refreshed Gatsby one from 2025/26 (DOMAIN.md §3 and §3b).
 """
 
 from __future__ import annotations
@@ -189,28 +190,79 @@ WORKPLACE_ELEMENTS = (
     REFLECTION,
 )
 
-# What each type must record to count. Careers information, curriculum learning, group guidance
-# and parent engagement need none: the benchmarks ask for "meaningful" only of employer
-# encounters (BM5), workplace experiences (BM6) and encounters with next-stage providers (BM7).
-MEANING_ELEMENTS: dict[ActivityType, tuple[MeaningElement, ...]] = {
-    ActivityType.EMPLOYER_ENCOUNTER: ENCOUNTER_ELEMENTS,
-    ActivityType.WORKPLACE_EXPERIENCE: WORKPLACE_ELEMENTS,
-    ActivityType.PROVIDER_ENCOUNTER: ENCOUNTER_ELEMENTS,
-    ActivityType.CAREERS_INFORMATION: (),
-    ActivityType.CURRICULUM_LEARNING: (),
-    ActivityType.PERSONAL_GUIDANCE: (),
-    ActivityType.PARENT_ENGAGEMENT: (),
-}
+# The 2018 definition (DOMAIN.md §3), which measures the academic years up to 2024/25: a clear
+# shared purpose and learning outcomes, two-way interaction and reflection afterwards; for
+# workplace experiences also a task set by the employer and employer feedback.
+ENCOUNTER_ELEMENTS_2018 = (SHARED_PURPOSE, TWO_WAY, REFLECTION)
+WORKPLACE_ELEMENTS_2018 = (SHARED_PURPOSE, TWO_WAY, EMPLOYER_TASK, EMPLOYER_FEEDBACK, REFLECTION)
 
-# Every element any type records, in the order the form shows them.
+
+@dataclass(frozen=True)
+class MeaningChecklist:
+    """What each type must record to count, from the first academic year it applies to.
+
+    Careers information, curriculum learning, group guidance and parent engagement need nothing:
+    the benchmarks ask for "meaningful" only of employer encounters (BM5), workplace experiences
+    (BM6) and encounters with next-stage providers (BM7).
+    """
+
+    first_year: int  # the first academic year (by its starting calendar year) it applies to
+    name: str  # which definition, as the form names it
+    elements: dict[ActivityType, tuple[MeaningElement, ...]]
+
+
+def _checklist(
+    first_year: int, name: str, encounter: tuple[MeaningElement, ...], workplace: tuple[MeaningElement, ...]
+) -> MeaningChecklist:
+    return MeaningChecklist(
+        first_year=first_year,
+        name=name,
+        elements={
+            ActivityType.EMPLOYER_ENCOUNTER: encounter,
+            ActivityType.WORKPLACE_EXPERIENCE: workplace,
+            ActivityType.PROVIDER_ENCOUNTER: encounter,
+            ActivityType.CAREERS_INFORMATION: (),
+            ActivityType.CURRICULUM_LEARNING: (),
+            ActivityType.PERSONAL_GUIDANCE: (),
+            ActivityType.PARENT_ENGAGEMENT: (),
+        },
+    )
+
+
+# Dated data, oldest first: an activity is judged by the checklist of its own academic year,
+# never by the day the rule was loaded. The 2018 one starts where the 2018 benchmark rule set
+# does (qic.domain.rulesets.gatsby_2018) and also answers for any earlier year.
+GATSBY_2018_CHECKLIST = _checklist(
+    2000, "the 2018 Gatsby Benchmarks (academic years up to 2024/25)", ENCOUNTER_ELEMENTS_2018, WORKPLACE_ELEMENTS_2018
+)
+REFRESHED_CHECKLIST = _checklist(
+    2025, "the refreshed Gatsby Benchmarks (from 2025/26)", ENCOUNTER_ELEMENTS, WORKPLACE_ELEMENTS
+)
+MEANING_CHECKLISTS = (GATSBY_2018_CHECKLIST, REFRESHED_CHECKLIST)
+
+# Every element any type records in any year, in the order the form shows them.
 ALL_ELEMENTS = WORKPLACE_ELEMENTS
 
-NEEDS_MEANING = frozenset(t for t, elements in MEANING_ELEMENTS.items() if elements)
+NEEDS_MEANING = frozenset(
+    activity_type
+    for checklist in MEANING_CHECKLISTS
+    for activity_type, elements in checklist.elements.items()
+    if elements
+)
 
 
-def elements_for(activity_type: ActivityType) -> tuple[MeaningElement, ...]:
-    """The elements an activity of this type must record to count; empty if it needs none."""
-    return MEANING_ELEMENTS[activity_type]
+def checklist_for(year: int) -> MeaningChecklist:
+    """The checklist that applies to an academic year (the oldest one for any year before it)."""
+    chosen = MEANING_CHECKLISTS[0]
+    for checklist in MEANING_CHECKLISTS:
+        if checklist.first_year <= year:
+            chosen = checklist
+    return chosen
+
+
+def elements_for(activity_type: ActivityType, year: int) -> tuple[MeaningElement, ...]:
+    """The elements an activity of this type in this academic year must record to count; empty if it needs none."""
+    return checklist_for(year).elements[activity_type]
 
 
 @dataclass(frozen=True)
@@ -234,22 +286,22 @@ class MeaningfulElements:
     def has(self, element: MeaningElement) -> bool:
         return bool(getattr(self, element.field))
 
-    def missing(self, activity_type: ActivityType) -> tuple[MeaningElement, ...]:
-        """The elements this type needs that are not recorded, in the form's order."""
-        return tuple(element for element in elements_for(activity_type) if not self.has(element))
+    def missing(self, activity_type: ActivityType, year: int) -> tuple[MeaningElement, ...]:
+        """The elements this type needs in this academic year that are not recorded, in the form's order."""
+        return tuple(element for element in elements_for(activity_type, year) if not self.has(element))
 
-    def missing_for(self, activity_type: ActivityType) -> list[str]:
+    def missing_for(self, activity_type: ActivityType, year: int) -> list[str]:
         """The elements still missing, in words, for the activity's warnings."""
-        return [element.wording for element in self.missing(activity_type)]
+        return [element.wording for element in self.missing(activity_type, year)]
 
-    def meaningful_for(self, activity_type: ActivityType) -> bool:
-        """True when every element the type needs is recorded (always, for a type that needs none)."""
-        return not self.missing(activity_type)
+    def meaningful_for(self, activity_type: ActivityType, year: int) -> bool:
+        """True when every element the type needs that year is recorded (always, for a type that needs none)."""
+        return not self.missing(activity_type, year)
 
 
-def why_not_counting(activity_type: ActivityType, elements: MeaningfulElements) -> str:
-    """Why an activity counts for nothing yet, in one sentence; empty when nothing is missing."""
-    missing = elements.missing_for(activity_type)
+def why_not_counting(activity_type: ActivityType, elements: MeaningfulElements, year: int) -> str:
+    """Why an activity of this academic year counts for nothing yet, in one sentence; empty when nothing is missing."""
+    missing = elements.missing_for(activity_type, year)
     if not missing:
         return ""
     listed = "; ".join(wording[0].lower() + wording[1:] for wording in missing)
@@ -261,14 +313,14 @@ def is_stem(subject: str) -> bool:
 
 
 def categories_for(
-    *, activity_type: ActivityType, subtype: str, meaningful: MeaningfulElements, subject: str = ""
+    *, activity_type: ActivityType, subtype: str, meaningful: MeaningfulElements, year: int, subject: str = ""
 ) -> frozenset[Category]:
-    """What one attended place on this activity counts towards.
+    """What one attended place on this activity, in this academic year, counts towards.
 
-    Encounters and experiences that are not meaningful count towards nothing: they are still
-    recorded, and the page says which elements are missing.
+    Encounters and experiences that are not meaningful by the checklist of their year count
+    towards nothing: they are still recorded, and the page says which elements are missing.
     """
-    if activity_type in NEEDS_MEANING and not meaningful.meaningful_for(activity_type):
+    if activity_type in NEEDS_MEANING and not meaningful.meaningful_for(activity_type, year):
         return frozenset()
     if activity_type == ActivityType.EMPLOYER_ENCOUNTER:
         return frozenset({Category.EMPLOYER})

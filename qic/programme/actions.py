@@ -71,6 +71,7 @@ def save_activity(*, activity: Activity, criteria: Iterable[Criterion] | None, a
         activity_type=ActivityType(activity.activity_type),
         subtype=activity.subtype,
         meaningful=MeaningfulElements.of(activity),
+        year=activity.academic_year,
         subject=activity.subject,
     )
     activity.categories = sorted(c.value for c in categories)

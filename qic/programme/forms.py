@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -8,14 +9,15 @@ from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
 from qic.domain import dates, work_experience
+from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import (
     ALL_ELEMENTS,
-    ENCOUNTER_ELEMENTS,
     NEEDS_MEANING,
     SUBTYPES,
     ActivityType,
     MeaningfulElements,
     categories_for,
+    checklist_for,
     elements_for,
     why_not_counting,
 )
@@ -28,7 +30,6 @@ from qic.programme.models import CATEGORY_LABELS, Activity, Adviser, ApiToken, I
 TOKEN_VALIDITY_LABELS = {30: "After 30 days", 90: "After 90 days", 365: "After 1 year"}
 
 MEANING_FIELDS = [element.field for element in ALL_ELEMENTS]
-WORKPLACE_ONLY = [element for element in ALL_ELEMENTS if element not in ENCOUNTER_ELEMENTS]
 
 YEAR_GROUP_CHOICES = [(y, f"Year {y}") for y in range(7, 15)]
 
@@ -132,6 +133,15 @@ class ActivityForm(GovukModelForm):
         except ValueError:
             return None
 
+    def academic_year(self) -> int:
+        """The academic year whose checklist the form shows: that of the date entered (or, unbound,
+        stored); before a date is entered, or while it is not a date, the stored one's or today's."""
+        day = self.instance.date
+        if self.is_bound:
+            with contextlib.suppress(forms.ValidationError):
+                day = self.fields["date"].to_python(self.data.get(self.add_prefix("date"))) or day
+        return academic_year_of(day or timezone.localdate())
+
     def ticked(self) -> MeaningfulElements:
         """The meaning elements as ticked on the form (or, unbound, as stored)."""
         if not self.is_bound:
@@ -146,16 +156,29 @@ class ActivityForm(GovukModelForm):
     def meaning_section(self) -> dict[str, Any]:
         """What the "What made it meaningful" part of the form shows for the type chosen so far.
 
-        Without a type (a new form, or no JavaScript to narrow it down) every element is shown in
-        two groups; with one, only those its type needs, and whether it would count.
+        The elements are those of the checklist for the academic year of the date entered (the
+        2018 definition up to 2024/25, the refreshed one from 2025/26). Without a type (a new form,
+        or no JavaScript to narrow it down) every element of that checklist is shown in two groups;
+        with one, only those its type needs, and whether it would count.
         """
         kind = self.chosen_type()
+        year = self.academic_year()
+        checklist = checklist_for(year)
+        drawn_for = {
+            "kind": kind,
+            "checklist": checklist,
+            "year": year,
+            "year_label": year_label(year),
+            "drawn_for": f"{kind.value if kind else ''}:{checklist.first_year}",
+        }
         if kind is None:
+            encounter = elements_for(ActivityType.EMPLOYER_ENCOUNTER, year)
+            workplace_only = [e for e in elements_for(ActivityType.WORKPLACE_EXPERIENCE, year) if e not in encounter]
             return {
-                "kind": None,
+                **drawn_for,
                 "groups": [
-                    ("What made it meaningful", [self[e.field] for e in ENCOUNTER_ELEMENTS]),
-                    ("Workplace experiences also need", [self[e.field] for e in WORKPLACE_ONLY]),
+                    ("What made it meaningful", [self[e.field] for e in encounter]),
+                    ("Workplace experiences also need", [self[e.field] for e in workplace_only]),
                 ],
             }
         ticked = self.ticked()
@@ -164,16 +187,17 @@ class ActivityForm(GovukModelForm):
             activity_type=kind,
             subtype=str(data.get(self.add_prefix("subtype"), self.instance.subtype) or ""),
             meaningful=ticked,
+            year=year,
             subject=str(data.get(self.add_prefix("subject"), self.instance.subject) or ""),
         )
         return {
-            "kind": kind,
+            **drawn_for,
             "kind_name": ("An " if kind.label[0] in "AEIOU" else "A ") + kind.label.lower(),
             "needs_meaning": kind in NEEDS_MEANING,
-            "groups": [("What made it meaningful", [self[e.field] for e in elements_for(kind)])]
+            "groups": [("What made it meaningful", [self[e.field] for e in elements_for(kind, year)])]
             if kind in NEEDS_MEANING
             else [],
-            "why_not": why_not_counting(kind, ticked),
+            "why_not": why_not_counting(kind, ticked, year),
             "counts_towards": sorted(CATEGORY_LABELS[c] for c in counts),
         }
 
@@ -212,8 +236,11 @@ class ActivityForm(GovukModelForm):
         elif kind and kind != ActivityType.WORKPLACE_EXPERIENCE:
             data["hours"] = None  # only workplace experiences have hours
         if kind:
-            # Keep only what the type records, so the activity holds what the person saw on the form.
-            needed = {element.field for element in elements_for(ActivityType(kind))}
+            # Keep only what the type records in the activity's year, so the activity holds what
+            # the person saw on the form.
+            day = data.get("date")
+            year = academic_year_of(day) if isinstance(day, dt.date) else self.academic_year()
+            needed = {element.field for element in elements_for(ActivityType(kind), year)}
             for name in MEANING_FIELDS:
                 if name not in needed:
                     data[name] = False

@@ -12,7 +12,14 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
-from qic.domain.activities import ACTIVITY_TYPE_LABELS, NEEDS_MEANING, ActivityType, MeaningfulElements
+from qic.domain.activities import (
+    ACTIVITY_TYPE_LABELS,
+    NEEDS_MEANING,
+    ActivityType,
+    MeaningElement,
+    MeaningfulElements,
+    why_not_counting,
+)
 from qic.domain.benchmarks import Category
 from qic.domain.provider_access import ACCESS_PROVIDER_LABELS, AccessContent, access_problems
 from qic.frameworks.models import Criterion
@@ -82,8 +89,8 @@ class Activity(models.Model):
     )
     year_groups = models.JSONField(default=list, blank=True)
     description = models.TextField(blank=True)
-    # What made it meaningful: the elements of qic.domain.activities.MEANING_ELEMENTS, one
-    # boolean each; which of them a type needs is decided there.
+    # What made it meaningful: the elements of qic.domain.activities.ALL_ELEMENTS, one boolean
+    # each; which of them a type needs in an academic year is decided there (MEANING_CHECKLISTS).
     shared_purpose = models.BooleanField("a clear purpose shared with everyone, and learning outcomes", default=False)
     preparation = models.BooleanField("learners prepared beforehand", default=False)
     two_way = models.BooleanField("two-way interaction", default=False)
@@ -131,8 +138,18 @@ class Activity(models.Model):
 
     @property
     def missing_elements(self) -> list[str]:
-        """The elements its type needs that are not recorded, in words (empty when it counts)."""
-        return self.meaningful_elements.missing_for(self.type_enum)
+        """The elements its type needs in its academic year that are not recorded, in words (empty when it counts)."""
+        return self.meaningful_elements.missing_for(self.type_enum, self.academic_year)
+
+    @property
+    def missing_meaning(self) -> tuple[MeaningElement, ...]:
+        """The elements its type needs in its academic year that are not recorded."""
+        return self.meaningful_elements.missing(self.type_enum, self.academic_year)
+
+    @property
+    def why_not_counting(self) -> str:
+        """Why it counts for nothing yet, judged by the checklist of its academic year; empty when it is complete."""
+        return why_not_counting(self.type_enum, self.meaningful_elements, self.academic_year)
 
     @property
     def counts(self) -> bool:

@@ -24,7 +24,7 @@ from qic.core import audit
 from qic.core.csv_export import csv_response
 from qic.domain import work_experience
 from qic.domain.academic import academic_year_of, year_label
-from qic.domain.activities import SUBTYPES, ActivityType, why_not_counting
+from qic.domain.activities import SUBTYPES, ActivityType
 from qic.domain.provider_types import ProviderType
 from qic.frameworks.editions import edition_for_year, edition_on
 from qic.frameworks.models import Criterion, Section
@@ -121,7 +121,7 @@ def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> Http
         if saved.pk is None:
             saved.created_by = request.user
         saved = actions.save_activity(activity=saved, criteria=form.cleaned_data["criteria"], actor=request.user)
-        why_not = why_not_counting(saved.type_enum, saved.meaningful_elements)
+        why_not = saved.why_not_counting
         note = f" {why_not}" if why_not else ""
         if saved.provider_access and saved.provider_access_problems:
             note += " It does not count as a provider-access encounter yet: see why below."
@@ -151,9 +151,14 @@ def activity_meaning(request: HttpRequest, urn: int) -> HttpResponse:
     """
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     form = ActivityForm(request.GET, instance=Activity(provider=provider), criteria=Criterion.objects.none())
-    return render(
-        request, "programme/_activity_meaning.html", {"provider": provider, "section": form.meaning_section()}
-    )
+    section = form.meaning_section()
+    response = render(request, "programme/_activity_meaning.html", {"provider": provider, "section": section})
+    if request.GET.get("meaning_drawn_for") == section["drawn_for"]:
+        # The form already lists these elements (the date moved within the same checklist):
+        # redraw only the status, so boxes ticked meanwhile are not redrawn unticked.
+        response["HX-Retarget"] = "#activity-meaning-status"
+        response["HX-Reselect"] = "#activity-meaning-status"
+    return response
 
 
 @require_role()
@@ -210,8 +215,8 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "register": register,
             "form": form if can_record else None,
             "can_record": can_record,
-            "missing": activity.meaningful_elements.missing(activity.type_enum),
-            "why_not": why_not_counting(activity.type_enum, activity.meaningful_elements),
+            "missing": activity.missing_meaning,
+            "why_not": activity.why_not_counting,
         },
     )
 

@@ -153,7 +153,15 @@ def test_employer_encounter_and_register_raise_bm5(cast: Cast, workspace: Worksp
     # htmx redraws "What made it meaningful" for an encounter: its four elements, not the workplace ones.
     page.get_by_role("group", name="Workplace experiences also need").wait_for(state="detached")
     page.get_by_label("Kind").select_option(label="Employer encounter: Employer talk")
+    # A date in 2024/25 redraws the 2018 definition's elements (no preparation); today's, the refreshed ones.
+    page.get_by_label("Date", exact=True).fill("2025-08-31")
+    page.get_by_label("Learners prepared beforehand").wait_for(state="detached")
+    assert (
+        "For an activity in 2024/25 these are the elements of the 2018 Gatsby Benchmarks"
+        in page.locator("#activity-meaning").inner_text()
+    )
     page.get_by_label("Date", exact=True).fill(TODAY.isoformat())
+    page.get_by_label("Learners prepared beforehand").wait_for()
     page.get_by_label("A clear purpose shared with everyone, and learning outcomes").check()
     page.get_by_label("Learners prepared beforehand").check()
     page.get_by_label("Two-way interaction", exact=True).check()

@@ -179,7 +179,7 @@ def test_a_workplace_experience_missing_any_one_element_does_not_count_and_says_
         **{**WORKPLACE_ALSO, missing: None},
     )
     assert activity.categories == []
-    assert [e.field for e in activity.meaningful_elements.missing(activity.type_enum)] == [missing]
+    assert [e.field for e in activity.missing_meaning] == [missing]
     page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/").content.decode()
     label = escape(Activity._meta.get_field(missing).verbose_name)
     assert f"It does not count towards Benchmark 6 until these are recorded: {label}." in page
@@ -334,6 +334,131 @@ def test_a_refused_form_keeps_the_ticks_and_says_what_is_missing(staff: Client, 
 
 
 MEANING_URL = "/providers/{urn}/activities/meaning/"
+
+
+# --- The checklist of the activity's academic year (DOMAIN.md §3 up to 2024/25, §3b from 2025/26) ---
+
+ENCOUNTER_2018 = {"shared_purpose": "on", "two_way": "on", "reflection": "on"}
+WORKPLACE_2018 = {**ENCOUNTER_2018, "employer_task": "on", "employer_feedback": "on"}
+# Each type that must be meaningful, with a kind that counts, the 2018 elements and what it counts towards.
+DATED = [
+    ("employer_encounter", "talk", ENCOUNTER_2018, ["employer"], ["preparation"]),
+    (
+        "workplace_experience",
+        "visit",
+        WORKPLACE_2018,
+        ["workplace"],
+        ["preparation", "extensive_interaction", "range_of_people"],
+    ),
+    ("provider_encounter", "university", ENCOUNTER_2018, ["provider_university"], ["preparation"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("activity_type", "subtype", "elements", "categories", "refreshed_adds"), DATED, ids=[d[0] for d in DATED]
+)
+@pytest.mark.parametrize("date", ["2025-08-31", "2025-09-01"])
+def test_the_2018_elements_count_up_to_31_august_2025_and_not_from_1_september(
+    staff: Client,
+    cast: Cast,
+    activity_type: str,
+    subtype: str,
+    elements: dict[str, str],
+    categories: list[str],
+    refreshed_adds: list[str],
+    date: str,
+) -> None:
+    fields = dict.fromkeys(IN_WORDS) | elements
+    activity = create(staff, cast, activity_type=activity_type, subtype=subtype, date=date, **fields)
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/").content.decode()
+    if date == "2025-08-31":  # 2024/25: the 2018 definition
+        assert activity.academic_year == 2024
+        assert activity.categories == categories
+        assert [e.field for e in activity.missing_meaning] == []
+        assert "does not count yet" not in page
+    else:  # 2025/26: the refreshed definition
+        assert activity.academic_year == 2025
+        assert activity.categories == []
+        assert [e.field for e in activity.missing_meaning] == refreshed_adds
+        assert "until these are recorded: " + "; ".join(IN_WORDS[f] for f in refreshed_adds) + "." in page
+
+
+@pytest.mark.parametrize(
+    ("date", "offered"),
+    [
+        ("2025-08-31", ["shared_purpose", "two_way", "reflection"]),
+        ("2025-09-01", ["shared_purpose", "preparation", "two_way", "reflection"]),
+    ],
+)
+def test_the_form_offers_the_elements_of_the_dates_academic_year(
+    staff: Client, cast: Cast, date: str, offered: list[str]
+) -> None:
+    activity = make_activity(cast.p1, date=dt.date.fromisoformat(date))
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/edit/").content.decode()
+    assert checkboxes(page) == offered
+    assert "This activity will count towards BM5 employer encounter." in page
+    year = "2024/25" if date == "2025-08-31" else "2025/26"
+    assert f"For an activity in {year} these are the elements of the " in page
+
+
+def test_a_2024_25_activity_keeps_only_the_2018_elements(staff: Client, cast: Cast) -> None:
+    activity = create(staff, cast, date="2025-08-31")  # preparation ticked, but not part of the 2018 definition
+    assert (activity.shared_purpose, activity.preparation, activity.two_way, activity.reflection) == (
+        True,
+        False,
+        True,
+        True,
+    )
+    assert activity.categories == ["employer"]
+
+
+def test_a_2024_25_activity_without_reflection_is_told_only_what_2024_25_asks(staff: Client, cast: Cast) -> None:
+    activity = make_activity(cast.p1, date=dt.date(2025, 8, 31), preparation=False, reflection=False)
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/").content.decode()
+    assert "It does not count towards Benchmark 5 until these are recorded: learners reflected afterwards." in page
+    listing = staff.get(f"/providers/{cast.p1.urn}/activities/", {"year": 2024}).content.decode()
+    assert "1 element to record" in listing
+
+
+@pytest.mark.parametrize(
+    ("date", "encounter", "workplace_also"),
+    [
+        ("2025-08-31", ["shared_purpose", "two_way", "reflection"], ["employer_task", "employer_feedback"]),
+        (
+            "2025-09-01",
+            ["shared_purpose", "preparation", "two_way", "reflection"],
+            ["extensive_interaction", "range_of_people", "employer_task", "employer_feedback"],
+        ),
+        # Before a date is entered, today's academic year (2026/27): the refreshed definition.
+        (
+            "",
+            ["shared_purpose", "preparation", "two_way", "reflection"],
+            ["extensive_interaction", "range_of_people", "employer_task", "employer_feedback"],
+        ),
+    ],
+)
+def test_without_a_type_the_partial_offers_the_dates_two_groups(
+    staff: Client, cast: Cast, date: str, encounter: list[str], workplace_also: list[str]
+) -> None:
+    partial = staff.get(MEANING_URL.format(urn=cast.p1.urn), {"date": date}).content.decode()
+    assert checkboxes(partial) == encounter + workplace_also
+
+
+def test_a_date_change_redraws_every_element_only_when_the_checklist_changes(staff: Client, cast: Cast) -> None:
+    url = MEANING_URL.format(urn=cast.p1.urn)
+    drawn = re.search(
+        r'name="meaning_drawn_for" value="([^"]*)"',
+        staff.get(url, {"activity_type": "employer_encounter", "date": "2025-09-01"}).content.decode(),
+    )
+    assert drawn is not None
+    sent = {"activity_type": "employer_encounter", "meaning_drawn_for": drawn.group(1)}
+    # Another day of a year with the same checklist: only the status is redrawn.
+    same = staff.get(url, {**sent, "date": "2026-10-01"}, headers={"HX-Request": "true"})
+    assert same["HX-Retarget"] == same["HX-Reselect"] == "#activity-meaning-status"
+    # A day of 2024/25: another checklist, so the whole part is redrawn with its elements.
+    other = staff.get(url, {**sent, "date": "2025-08-31"}, headers={"HX-Request": "true"})
+    assert "HX-Retarget" not in other
+    assert checkboxes(other.content.decode()) == ["shared_purpose", "two_way", "reflection"]
 
 
 def test_the_meaning_partial_redraws_for_the_values_sent_and_writes_nothing(staff: Client, cast: Cast) -> None:

@@ -488,6 +488,9 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
     ]
     previous = api.get(f"/api/v1/providers/{cast.p1.urn}/activities?year=2024", headers=bearer(token[1])).json()
     assert [a["title"] for a in previous] == ["Last year"]
+    # 2024/25 is judged by the 2018 definition: no preparation, and nothing missing.
+    assert previous[0]["meaning"] == nothing | encounter | {"preparation": False}
+    assert (previous[0]["categories"], previous[0]["missing"]) == (["employer"], [])
 
 
 # --- The schema --------------------------------------------------------------------------------

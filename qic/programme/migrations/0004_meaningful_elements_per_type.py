@@ -4,8 +4,16 @@ from django.db import migrations, models
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
 # The elements each type needed when this migration was written (qic.domain.activities
-# MEANING_ELEMENTS), frozen here so that a later change of the rule does not change what this
-# step did.
+# MEANING_CHECKLISTS), frozen here so that a later change of the rule does not change what this
+# step did. Like the rule, they are chosen by the activity's academic year: up to 2024/25 the 2018
+# definition (DOMAIN.md §3), from 2025/26 the refreshed one (§3b).
+REFRESHED_FROM = 2025  # the first academic year (2025/26) of the refreshed definition
+ENCOUNTER_2018 = ("shared_purpose", "two_way", "reflection")
+NEEDED_2018 = {
+    "employer_encounter": ENCOUNTER_2018,
+    "provider_encounter": ENCOUNTER_2018,
+    "workplace_experience": ("shared_purpose", "two_way", "employer_task", "employer_feedback", "reflection"),
+}
 ENCOUNTER = ("shared_purpose", "preparation", "two_way", "reflection")
 NEEDED = {
     "employer_encounter": ENCOUNTER,
@@ -24,12 +32,20 @@ NEEDED = {
 BATCH = 500
 
 
+def needed(activity):
+    """The elements an activity had to record, by the checklist of its academic year."""
+    table = NEEDED if activity.academic_year >= REFRESHED_FROM else NEEDED_2018
+    return table[activity.activity_type]
+
+
 def apply_the_refreshed_definition(apps, schema_editor):
     """`employer_feedback` used to mean "an employer-set task and employer feedback": it now means
     the feedback only, so an activity that had it also had the task. Then every encounter and
-    experience is judged on the elements its type now needs; one that lacks any (every existing
-    one lacks preparation, which was not recorded before) stops counting until it is completed,
-    and the tallies of the learners who attended it are rebuilt."""
+    experience is judged on the elements its type needs in its academic year. One of 2024/25 or
+    before is judged by the 2018 definition, which it was recorded for, and keeps counting; one of
+    2025/26 or later that lacks any refreshed element (every existing one lacks preparation, which
+    was not recorded before) stops counting until it is completed, and the tallies of the learners
+    who attended it are rebuilt."""
     Activity = apps.get_model("programme", "Activity")
     ActivityCategory = apps.get_model("programme", "ActivityCategory")
     Participation = apps.get_model("programme", "Participation")
@@ -39,7 +55,7 @@ def apply_the_refreshed_definition(apps, schema_editor):
     Activity.objects.filter(employer_feedback=True).update(employer_task=True)
     stopped = []
     for activity in Activity.objects.filter(activity_type__in=list(NEEDED)).exclude(categories=[]).iterator():
-        if not all(getattr(activity, field) for field in NEEDED[activity.activity_type]):
+        if not all(getattr(activity, field) for field in needed(activity)):
             stopped.append(activity.pk)
     for start in range(0, len(stopped), BATCH):
         ids = stopped[start : start + BATCH]
