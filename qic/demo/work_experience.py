@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from qic.domain.activities import ActivityType, MeaningfulElements, categories_for
+from qic.domain.activities import ALL_ELEMENTS, ActivityType, MeaningfulElements, categories_for
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
 from qic.programme import tallies
@@ -40,7 +40,8 @@ KS3_AND_Y11 = [
     Placement("Year 9 work shadowing day", "shadowing", 9, 11, 10, Decimal(7), "Local employers (demo)"),
     Placement("Year 11 virtual work experience", "virtual", 11, 10, 14, Decimal(8), "Engineering firm online (demo)"),
 ]
-MEANINGFUL = MeaningfulElements(shared_purpose=True, two_way=True, reflection=True, employer_feedback=True)
+# Every element of either year's checklist: the demo's placements are meaningful on both definitions.
+MEANINGFUL = MeaningfulElements(**{element.field: True for element in ALL_ELEMENTS})
 
 
 def _attendance_rate(learner: Learner) -> float:
@@ -81,10 +82,7 @@ def build_work_experience(provider: Provider, *, years: list[int], today: dt.dat
                 partner=item.partner,
                 hours=item.hours,
                 year_groups=[item.year_group],
-                shared_purpose=True,
-                two_way=True,
-                reflection=True,
-                employer_feedback=True,
+                **{element.field: True for element in ALL_ELEMENTS},
                 categories=categories,
             )
             activities.append((activity, item))
