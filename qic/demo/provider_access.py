@@ -28,6 +28,7 @@ FULL: dict[str, Any] = {
     "access_covers_learning": True,
     "access_covers_questions": True,
     "shared_purpose": True,
+    "preparation": True,
     "two_way": True,
     "reflection": True,
 }
