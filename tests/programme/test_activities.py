@@ -369,6 +369,8 @@ def test_the_2018_elements_count_up_to_31_august_2025_and_not_from_1_september(
     date: str,
 ) -> None:
     fields = dict.fromkeys(IN_WORDS) | elements
+    if activity_type == "workplace_experience":
+        fields["hours"] = "3"  # every workplace experience records its hours
     activity = create(staff, cast, activity_type=activity_type, subtype=subtype, date=date, **fields)
     page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/").content.decode()
     if date == "2025-08-31":  # 2024/25: the 2018 definition

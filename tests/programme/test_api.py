@@ -464,17 +464,6 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
             "hours": None,
         },
         {
-            "id": unprepared.pk,
-            "title": "Unprepared visit",
-            "date": "2025-12-01",
-            "activity_type": "employer_encounter",
-            "subtype": "talk",
-            "categories": [],
-            "meaning": nothing | encounter | {"preparation": False},
-            "missing": ["preparation"],
-            "hours": None,
-        },
-        {
             "id": visit.pk,
             "title": "Visit",
             "date": "2025-12-01",
@@ -484,6 +473,17 @@ def test_listing_activities(api: Client, cast: Cast, token: tuple[ApiToken, str]
             "meaning": dict.fromkeys(nothing, True),
             "missing": [],
             "hours": 2.5,
+        },
+        {
+            "id": unprepared.pk,
+            "title": "Unprepared visit",
+            "date": "2025-12-01",
+            "activity_type": "employer_encounter",
+            "subtype": "talk",
+            "categories": [],
+            "meaning": nothing | encounter | {"preparation": False},
+            "missing": ["preparation"],
+            "hours": None,
         },
     ]
     previous = api.get(f"/api/v1/providers/{cast.p1.urn}/activities?year=2024", headers=bearer(token[1])).json()
