@@ -182,7 +182,7 @@ def check_second_factor(*, user: User, code: str) -> SecondFactorResult:
     next check (django-otp's throttling: 1, 2, 4… seconds). The code is never recorded.
     """
     code = "".join(code.split()).lower()
-    totp = code.isdigit() and len(code) == 6
+    totp = code.isascii() and code.isdigit() and len(code) == 6
     device: Device | None
     if totp:
         device = confirmed_totp_device(user)

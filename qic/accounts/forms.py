@@ -33,7 +33,7 @@ class ConfirmDeviceForm(GovukForm):
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
-        if not (code.isdigit() and len(code) == 6):
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Enter the 6-digit code from your authenticator app, for example 123456")
         return code
 

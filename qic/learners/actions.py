@@ -221,7 +221,7 @@ def check_learner_file(
 
 
 def _as_number(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _ctf_destination(provider: Provider, header: CtfHeader) -> tuple[str | None, str | None]:

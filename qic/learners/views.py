@@ -49,7 +49,7 @@ def learner_list(request: HttpRequest, urn: int) -> HttpResponse:
             | Q(registration_group__iexact=query)
         )
     year_group = request.GET.get("year_group", "")
-    if year_group.isdigit():
+    if year_group.isascii() and year_group.isdigit():
         # Year groups are stored with the year they were recorded in and rolled forward on read.
         learners = learners.annotate(
             current_year_group=F("year_group") + (Value(year) - F("year_group_recorded_in"))

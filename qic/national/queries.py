@@ -59,7 +59,9 @@ def register(filters: RegisterFilters, *, today: dt.date) -> Any:
     awards = current_awards(today)
     q = filters.q.strip()
     if q:
-        awards = awards.filter(Q(provider__urn=int(q)) if q.isdigit() else Q(provider__name__icontains=q))
+        awards = awards.filter(
+            Q(provider__urn=int(q)) if q.isascii() and q.isdigit() else Q(provider__name__icontains=q)
+        )
     if filters.la:
         awards = awards.filter(provider__la_name__iexact=filters.la.strip())
     if filters.region:

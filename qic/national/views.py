@@ -134,7 +134,7 @@ def primary_awards_public(request: HttpRequest) -> HttpResponse:
 def _year(request: HttpRequest) -> int:
     current = academic_year_of(timezone.localdate())
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= current else current - 1
+    return int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= current else current - 1
 
 
 @require_role(Role.CONSORTIUM_ADMIN)

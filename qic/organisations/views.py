@@ -277,7 +277,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     query = form.data.get("q", "").strip() if form.is_bound else ""
     if query:
         condition = Q(name__icontains=query) | Q(la_name__icontains=query) | Q(postcode__icontains=query)
-        if query.isdigit():
+        if query.isascii() and query.isdigit():
             condition |= Q(urn=int(query))
         providers = providers.filter(condition)
     page = Paginator(providers.order_by("name"), 50).get_page(request.GET.get("page"))

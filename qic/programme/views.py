@@ -54,7 +54,7 @@ def _year(request: HttpRequest) -> int:
     """The academic year asked for (?year=2025), else the current one."""
     current = academic_year_of(timezone.localdate())
     raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= current + 1:
+    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= current + 1:
         return int(raw)
     return current
 
@@ -306,7 +306,7 @@ def interview_form(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     initial = {}
     learner_pk = request.GET.get("learner", "")
-    if learner_pk.isdigit():
+    if learner_pk.isascii() and learner_pk.isdigit():
         learner = Learner.objects.filter(provider=provider, pk=int(learner_pk)).first()
         if learner:
             initial["learner_reference"] = learner.reference
