@@ -333,7 +333,10 @@ QIC_RETAIN_IMPORT_FILES_DAYS = int(os.environ.get("QIC_RETAIN_IMPORT_FILES_DAYS"
 
 # Benchmark rules that DOMAIN.md leaves as settings (see docs/decisions.md).
 # Refreshed BM6: how many meaningful workplace experiences "multiple experiences by 16" means.
-QIC_BM6_EXPERIENCES_BY_16 = int(os.environ.get("QIC_BM6_EXPERIENCES_BY_16", "2"))
+_bm6 = os.environ.get("QIC_BM6_EXPERIENCES_BY_16", "2").strip()
+if not (_bm6.isascii() and _bm6.isdigit() and 1 <= int(_bm6) <= 10):
+    raise ImproperlyConfigured("QIC_BM6_EXPERIENCES_BY_16 must be a whole number from 1 to 10")
+QIC_BM6_EXPERIENCES_BY_16 = int(_bm6)
 # The work-experience guarantee (DOMAIN.md §3c): hours of meaningful workplace experience each
 # pupil should have across KS3 and KS4, split about half in each stage. CEC's model counts 50.
 try:

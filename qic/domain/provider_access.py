@@ -19,7 +19,7 @@ A cohort is named by the academic year (by its starting calendar year, as in
 `qic.domain.academic`) in which it is in Year 8: the cohort in Year 8 in 2025/26 is `year8_in=2025`.
 
 The guidance says "to 28 February" in every year, leap or not, so 29 February is outside the
-window (docs/decisions-access.md).
+window (docs/decisions.md §31).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 ENCOUNTERS_PER_PHASE = 2
 
 # The duty is a school's: colleges are providers that visit, and primary schools have no Year 8.
-NOT_UNDER_THE_DUTY = frozenset({"fe_college", "sixth_form_college", "primary"})
+NOT_UNDER_THE_DUTY = frozenset({"fe_college", "sixth_form_college", "independent_training_provider", "primary"})
 
 
 def duty_applies(provider_type: str) -> bool:

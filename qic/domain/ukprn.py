@@ -3,7 +3,7 @@
 The UK Register of Learning Providers gives every provider an 8-digit UKPRN, and every one
 issued so far lies in 10000000-10099999. GIAS does not list independent training providers,
 so they have no URN; QiC keys them by their UKPRN instead (see
-docs/decisions-itp.md). A URN is six digits, so an 8-digit UKPRN can never be mistaken
+docs/decisions.md §33). A URN is six digits, so an 8-digit UKPRN can never be mistaken
 for one.
 
 Pure Python: the form, the action and the tests share these rules.

@@ -4,7 +4,7 @@ Primary schools are not in the Quality in Careers Standard (DOMAIN.md §1): they
 an Awarding Body's primary careers award, through its workbook. The secondary benchmark pages
 and the request for commitment would only mislead them, so those views are wrapped in
 `not_for_primary_schools`, which answers a primary school with an explanation and a link to
-the workbook (or, for a download, 404). See docs/decisions-itp.md.
+the workbook (or, for a download, 404). See docs/decisions.md §33.
 """
 
 from __future__ import annotations

@@ -406,7 +406,7 @@ def test_figures_line(figures: dict[str, Any] | None, expected: str) -> None:
 
 @pytest.mark.parametrize("kind", ["certificate", "commitment", "report"])
 def test_an_independent_training_provider_is_named_by_its_ukprn(kind: str) -> None:
-    """An ITP's key is its UKPRN (docs/decisions-itp.md); a snapshot from before the label says URN."""
+    """An ITP's key is its UKPRN (docs/decisions.md §33); a snapshot from before the label says URN."""
     itp = PROVIDER | {"urn": 10012345, "identifier_label": "UKPRN", "type": "Independent training provider"}
     content = {"certificate": certificate, "commitment": commitment, "report": report_2a}[kind]()
     text = shown_text(render(kind, content | {"provider": itp}))

@@ -254,6 +254,7 @@ def test_cohort_status(window: object, day: dt.date, held: int, short: int, stat
         ("alternative_provision", True),
         ("fe_college", False),
         ("sixth_form_college", False),
+        ("independent_training_provider", False),  # s42B is a school's duty (DOMAIN.md §3c)
         ("primary", False),
     ],
 )

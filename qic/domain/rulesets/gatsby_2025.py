@@ -2,7 +2,7 @@
 
 Gatsby refreshed the benchmarks in November 2024 and the DfE's statutory guidance of May 2025
 adopts them from 1 September 2025 (DOMAIN.md §3b). The measures below are our reading of them;
-where DOMAIN.md leaves a choice, docs/decisions-rules2025.md says what we chose and why.
+where DOMAIN.md leaves a choice, docs/decisions.md §28 says what we chose and why.
 
 Schools (age is taken on 31 August; "by 16" is the cohort aged 16 on the 31 August that ends the
 year; "a year of key stage 3" is an academic year the pupil started aged 11, 12 or 13):
