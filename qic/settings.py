@@ -333,3 +333,5 @@ QIC_RETAIN_IMPORT_FILES_DAYS = int(os.environ.get("QIC_RETAIN_IMPORT_FILES_DAYS"
 # Benchmark rules that DOMAIN.md leaves as settings (see docs/decisions.md).
 # Refreshed BM6: how many meaningful workplace experiences "multiple experiences by 16" means.
 QIC_BM6_EXPERIENCES_BY_16 = int(os.environ.get("QIC_BM6_EXPERIENCES_BY_16", "2"))
+# Equity gaps: groups with fewer eligible learners than this are shown, marked, and never headlined.
+QIC_EQUITY_MIN_GROUP_SIZE = int(os.environ.get("QIC_EQUITY_MIN_GROUP_SIZE", "10"))

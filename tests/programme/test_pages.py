@@ -89,7 +89,7 @@ def test_the_dashboard_shows_the_eight_benchmarks_and_the_change_since_last_year
     assert response.status_code == 200
     html = response.content.decode()
     assert "Gatsby Benchmarks 2025/26" in html
-    assert "Measured on 31 August 2026." in html
+    assert "Measured on 31 August 2026, and compared with the whole of 2024/25." in html
     titles = [
         "1. A stable careers programme",
         "2. Learning from career and labour market information",
