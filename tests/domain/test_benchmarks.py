@@ -1,5 +1,7 @@
 """Learner-level Gatsby Benchmark measures: cohorts, boundaries, breakdowns and the figures.
 
+These tests cover the 2018 rule set (gatsby-2018); the refreshed set is tested in test_rules_2025.py.
+
 Dates are worked out by hand: academic year 2025 is 1 Sep 2025 – 31 Aug 2026, and a pupil's age
 for every rule is taken on 31 August. `born_in(9)` gives a mid-January birthday in Year 9 in
 2025/26 (born 15 Jan 2012: Year 7 in 2023, Year 10 in 2026, Year 12 in 2028).

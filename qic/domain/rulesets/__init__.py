@@ -8,11 +8,12 @@ choice depends only on the year measured, never on when anything was loaded or d
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from qic.domain.academic import academic_year_of
 from qic.domain.benchmarks import RuleSet
-from qic.domain.rulesets import gatsby_2018
+from qic.domain.rulesets import gatsby_2018, gatsby_2025
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,17 @@ DEFAULT_OPTIONS = RuleOptions()
 
 
 def rule_sets(options: RuleOptions = DEFAULT_OPTIONS) -> tuple[RuleSet, ...]:
-    """Every rule set, oldest first."""
-    return (gatsby_2018.RULE_SET,)
+    """Every rule set, oldest first, built for these settings."""
+    return _rule_sets(options)
+
+
+@functools.cache
+def _rule_sets(options: RuleOptions) -> tuple[RuleSet, ...]:
+    # Built once per settings value: the figures ask for a rule set on every view.
+    return (
+        gatsby_2018.RULE_SET,
+        gatsby_2025.build(workplace_experiences_by_16=options.workplace_experiences_by_16),
+    )
 
 
 def rule_set_for_year(year: int, options: RuleOptions = DEFAULT_OPTIONS) -> RuleSet:
