@@ -111,7 +111,25 @@ def domain_learners_on_roll(provider: Provider, year: int, measure_date: dt.date
     # Most learners share one of a few combinations of flags: build each group set once. Both
     # backends hand back date columns as dates (Django registers SQLite's converter).
     group_sets: dict[tuple[Any, ...], frozenset[bm.Group]] = {}
-    for pk, dob, year_group, recorded_in, pp, fsm, sen, ehc, lac, carer, sex, joined, left, he, area, end, programme in rows:
+    for (
+        pk,
+        dob,
+        year_group,
+        recorded_in,
+        pp,
+        fsm,
+        sen,
+        ehc,
+        lac,
+        carer,
+        sex,
+        joined,
+        left,
+        he,
+        area,
+        end,
+        programme,
+    ) in rows:
         key = (pp or fsm, sen, ehc, lac, carer, sex)
         groups = group_sets.get(key)
         if groups is None:

@@ -252,12 +252,8 @@ def college_tables(figures: bm.ProviderFigures) -> list[dict[str, Any]]:
     ):
         results = [m for b in figures.benchmarks for m in b.measures if m.applies]
         columns = sorted({key for m in results for key in getattr(m, attribute)})
-        rows = [
-            {"code": m.measure.code, "cells": [getattr(m, attribute).get(key) for key in columns]} for m in results
-        ]
-        tables.append(
-            {"title": title, "slug": slug, "columns": [c or "Not recorded" for c in columns], "rows": rows}
-        )
+        rows = [{"code": m.measure.code, "cells": [getattr(m, attribute).get(key) for key in columns]} for m in results]
+        tables.append({"title": title, "slug": slug, "columns": [c or "Not recorded" for c in columns], "rows": rows})
     return tables
 
 
@@ -274,7 +270,15 @@ def _count_cells(count: bm.Count) -> list[str]:
     return [str(count.eligible), str(count.met), "" if count.percent is None else f"{count.percent:.1f}"]
 
 
-EXPORT_TABLES = ("benchmarks", "measures", "year-groups", "key-stages", "curriculum-areas", "study-programmes", "equity")
+EXPORT_TABLES = (
+    "benchmarks",
+    "measures",
+    "year-groups",
+    "key-stages",
+    "curriculum-areas",
+    "study-programmes",
+    "equity",
+)
 
 
 def export_rows(

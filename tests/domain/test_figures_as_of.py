@@ -72,7 +72,9 @@ def test_same_day_a_year_before(today: dt.date, a_year_before: dt.date) -> None:
 def test_college_figures_break_down_by_curriculum_area_and_study_programme() -> None:
     bm5 = next(m for m in gatsby_2018.RULE_SET.college if m.code == "BM5")
     students = [
-        Learner(1, d(2008, 1, 1), None, curriculum_area="Engineering", programme_end_year=2024, study_programme="T Level"),
+        Learner(
+            1, d(2008, 1, 1), None, curriculum_area="Engineering", programme_end_year=2024, study_programme="T Level"
+        ),
         Learner(2, d(2008, 1, 1), None, curriculum_area="Engineering", programme_end_year=2024, study_programme="BTEC"),
         Learner(3, d(2008, 1, 1), None, curriculum_area="Health", programme_end_year=2024, study_programme="T Level"),
     ]

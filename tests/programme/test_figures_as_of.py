@@ -149,6 +149,7 @@ def test_the_dashboard_compares_with_last_year_at_the_same_date(
     page = client.get(f"/providers/{cast.p1.urn}/benchmarks/").content.decode()
     assert "compared with 2025/26 as it stood on 3 December 2025" in page
 
+
 def test_a_learner_who_left_after_this_day_last_year_is_counted_last_year(cast: Cast, pupils: list[Learner]) -> None:
     cat = make_learner(
         cast.p1,
@@ -199,7 +200,9 @@ def test_a_leaver_is_not_listed_as_missing_on_the_measure_page(
     assert "Dyer" not in page.content.decode()
 
 
-def test_a_leaver_is_not_in_the_missing_export(client: Client, cast: Cast, leaver: Learner, fixed_today: dt.date) -> None:
+def test_a_leaver_is_not_in_the_missing_export(
+    client: Client, cast: Cast, leaver: Learner, fixed_today: dt.date
+) -> None:
     client.force_login(cast.p1_leader)
     response = client.get(f"/providers/{cast.p1.urn}/benchmarks/export/missing-BM5.csv")
     surnames = [row[3] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][1:]
@@ -218,12 +221,10 @@ def test_the_learner_page_does_not_list_a_leaver_as_missing_measures(
 
 
 def test_a_leaver_is_not_counted_in_the_api(cast: Cast, leaver: Learner, fixed_today: dt.date) -> None:
-    _token, plain = actions.create_api_token(
-        provider_id=cast.p1.pk, name="MIS", scope="read", actor=cast.p1_leader
+    _token, plain = actions.create_api_token(provider_id=cast.p1.pk, name="MIS", scope="read", actor=cast.p1_leader)
+    body = (
+        Client().get(f"/api/v1/providers/{cast.p1.urn}/benchmarks", headers={"Authorization": f"Bearer {plain}"}).json()
     )
-    body = Client().get(
-        f"/api/v1/providers/{cast.p1.urn}/benchmarks", headers={"Authorization": f"Bearer {plain}"}
-    ).json()
     measures = {m["code"]: m for b in body["benchmarks"] for m in b["measures"]}
     assert (measures["BM5"]["eligible"], measures["BM5"]["met"]) == (2, 0)
 
