@@ -185,6 +185,26 @@ def test_the_setting_reaches_the_rule_set() -> None:
     assert rule_set_for_year(YEAR, RuleOptions(3)).measure(Phase.SCHOOL, "BM6-16") == measure("BM6-16", Phase.SCHOOL, 3)
 
 
+def test_each_year_s_figures_use_its_own_rule_set() -> None:
+    learner = pupil(dob=AGED_18, year=YEAR)
+    codes = {}
+    for year in (YEAR - 1, YEAR):
+        result = provider_figures(
+            rule_set=rule_set_for_year(year),
+            phase=Phase.SCHOOL,
+            year=year,
+            today=AFTER,
+            learners=[learner],
+            evidence={},
+            programme_indicators={},
+        )
+        codes[year] = (result.rule_set.code, {r.measure.code for r in result.benchmark(8).measures})
+    assert codes == {
+        YEAR - 1: ("gatsby-2018", {"BM8-KS3", "BM8-KS4", "BM8-16-18"}),
+        YEAR: ("gatsby-2025", {"BM8-16", "BM8-18", "BM8-KS3", "BM8-KS4"}),
+    }
+
+
 def test_rule_sets_are_built_once_per_setting() -> None:
     assert rule_sets(RuleOptions(3)) is rule_sets(RuleOptions(3))
     assert rule_sets() is rule_sets(RuleOptions())
@@ -324,6 +344,32 @@ def test_new_school_measures_have_definitions_the_2018_set_never_used(code: str)
 )
 def test_age_cohorts(code: str, born: dt.date, eligible: bool) -> None:
     assert measure(code).eligible(pupil(dob=born), YEAR) is eligible
+
+
+@pytest.mark.parametrize(
+    ("code", "born", "year", "eligible"),
+    [
+        # Born a day too late for this year's cohort: measured the next year, and only then.
+        ("BM2-KS3", AGED_14 + NEXT_DAY, YEAR + 1, True),
+        ("BM2-KS3", AGED_14, YEAR + 1, False),  # measured once, at the end of key stage 3
+        ("BM2-KS4", AGED_16 + NEXT_DAY, YEAR + 1, True),
+        ("BM6-16", AGED_16 + NEXT_DAY, YEAR + 1, True),
+        ("BM6-16", AGED_16, YEAR + 1, False),
+        ("BM8-18", AGED_18 + NEXT_DAY, YEAR + 1, True),
+        ("BM8-18", AGED_18, YEAR + 1, False),
+    ],
+)
+def test_each_cohort_is_measured_in_one_year(code: str, born: dt.date, year: int, eligible: bool) -> None:
+    assert measure(code).eligible(pupil(dob=born, year=year), year) is eligible
+
+
+def test_key_stage_3_of_next_year_s_cohort() -> None:
+    # Born 1 Sep 2012: Year 7 from 1 Sep 2024, finishing key stage 3 on 31 Aug 2027.
+    learner = pupil(dob=AGED_14 + NEXT_DAY, year=YEAR + 1)
+    rule = measure("BM2-KS3")
+    for on, expected in [(d(2024, 8, 31), False), (d(2024, 9, 1), True), (d(2027, 8, 31), True)]:
+        evidence = summarise([did(learner, on, C.CLMI)], [learner]).get(learner.id, {})
+        assert rule.met(learner, evidence, YEAR + 1) is expected, on
 
 
 @pytest.mark.parametrize("code", ["BM4", "BM5"])
