@@ -16,8 +16,8 @@ from qic.domain.academic import academic_year_of, year_end, year_start
 from qic.frameworks.models import Edition, Section
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
-from qic.programme.tallies import own_area
 from qic.programme.models import Interview, LearnerTally, Participation, ProgrammeAnswer
+from qic.programme.tallies import own_area
 
 PROGRAMME_BENCHMARKS = (1, 3)
 CATEGORIES = {c.value: c for c in bm.Category}

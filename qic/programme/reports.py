@@ -147,7 +147,7 @@ def dashboard(
     for result in figures.benchmarks:
         before = previous.benchmark(result.benchmark)
         comparable = benchmark_comparable(figures, previous, result.benchmark)
-        measures = [m for m in result.measures if m.applies]
+        applying = [m for m in result.measures if m.applies]
         benchmarks.append(
             {
                 "number": result.benchmark,
@@ -163,8 +163,8 @@ def dashboard(
                 "indicators": result.indicators,
                 # Measures counted in the percentage, and those reported beside it for a QiC
                 # criterion (e.g. 8.2's interviews in KS3 and KS4) but not part of it.
-                "measures": [m for m in measures if m.measure.required or not m.measure.criterion],
-                "criterion_measures": [m for m in measures if m.measure.criterion and not m.measure.required],
+                "measures": [m for m in applying if m.measure.required or not m.measure.criterion],
+                "criterion_measures": [m for m in applying if m.measure.criterion and not m.measure.required],
             }
         )
     measures: list[MeasureRow] = []
@@ -304,7 +304,7 @@ def _measured(figures: bm.ProviderFigures) -> list[bm.MeasureResult]:
     return [m for result in figures.benchmarks for m in result.measures]
 
 
-def _export_rows(  # noqa: C901 - one branch per table
+def _export_rows(
     table: str,
     figures: bm.ProviderFigures,
     previous: bm.ProviderFigures,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -248,3 +249,18 @@ def test_a_leaver_is_not_counted_in_last_years_figures_after_leaving(cast: Cast,
     before = queries.previous_figures(cast.p1, now, edition=None)
     assert counts(before, "BM5") == (2, 0)
     assert gone.pk not in before.measure("BM5").not_met
+
+
+# --- A fixed number of queries --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("year", "today"), [(2026, TODAY), (2025, TODAY), (2026, LAST_YEAR_TODAY)])
+def test_figures_read_as_of_a_day_in_five_queries(
+    cast: Cast, pupils: list[Learner], edition: Edition, django_assert_num_queries: Any, year: int, today: dt.date
+) -> None:
+    """Learners, stored tallies, what is dated after the measure date (one grouped query, whether
+    or not there is anything to take away), programme answers and the edition's indicators: one
+    more than before the as-of read. The dashboard reads two years, so ten."""
+    _moved_into_the_future(cast, *pupils)
+    with django_assert_num_queries(5):
+        queries.figures_for(cast.p1, year, today=today, edition=edition)

@@ -56,8 +56,9 @@ def csv_rows(content: bytes) -> list[list[str]]:
 
 @pytest.fixture
 def school(cast: Cast, edition: Edition) -> list[Learner]:
-    """Three Year 9s in 2024/25 (the last year on the 2018 definitions). This year all three had careers information and a STEM event,
-    and Amy met an employer; last year (Year 8) all three met an employer."""
+    """Three Year 9s in 2024/25 (the last year on the 2018 definitions). This year all three had
+    careers information and a STEM event, and Amy met an employer; last year (Year 8) all three
+    met an employer."""
     amy = make_learner(
         cast.p1,
         upn=upn(1),

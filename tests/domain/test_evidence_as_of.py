@@ -91,4 +91,5 @@ def test_college_figures_break_down_by_curriculum_area_and_study_programme() -> 
 def test_school_figures_have_no_college_breakdowns() -> None:
     bm5 = next(m for m in gatsby_2018.RULE_SET.school if m.code == "BM5")
     result = evaluate_measure(bm5, [pupil()], {}, 2024)
-    assert result.by_curriculum_area == {} and result.by_study_programme == {}
+    assert result.by_curriculum_area == {}
+    assert result.by_study_programme == {}
