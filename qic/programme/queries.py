@@ -16,7 +16,7 @@ from qic.domain.academic import academic_year_of, year_end, year_start
 from qic.frameworks.models import Edition, Section
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
-from qic.programme.models import Interview, LearnerTally, Participation, ProgrammeAnswer
+from qic.programme.models import Activity, Interview, LearnerTally, Participation, ProgrammeAnswer
 from qic.programme.tallies import own_area
 
 PROGRAMME_BENCHMARKS = (1, 3)
@@ -176,7 +176,8 @@ def evidence_up_to(
     `as_of`: the evidence as it stood on that day, as `summarise(..., as_of=)` defines it — the
     tallies are by academic year only, so one more grouped query takes away what is dated later
     (an activity recorded ahead of its date, or last year's evidence after "this day last year").
-    Nothing has to run when the day arrives: the same read simply finds nothing to take away.
+    Nothing has to run when the day arrives: the same read simply finds nothing to take away. The
+    extra query is made only while `year` is in progress on `as_of` (before its 31 August).
     """
     tallies = LearnerTally.objects.filter(provider=provider, academic_year__lte=year)
     if from_year is not None:
@@ -203,7 +204,10 @@ def evidence_up_to(
             result[who] = {key: tally}
         else:
             found[key] = tally
-    if as_of is not None:
+    # Tallies are by academic year, and an activity's or interview's year is the one its date is
+    # in: when `as_of` is on or after the end of `year`, nothing read here is dated after it (a
+    # finished year, measured on 31 August), so there is nothing to take away and no query to make.
+    if as_of is not None and as_of < year_end(year):
         for who, category, tally_year, count, in_area in _evidence_after(
             provider, year, as_of, learner_id=learner_id, categories=categories, from_year=from_year
         ):
@@ -233,24 +237,29 @@ def _evidence_after(
 ) -> list[tuple[Any, ...]]:
     """The part of the stored tallies dated after `as_of`: attended participations and interviews,
     grouped as the tallies are, in one query (a UNION of the two GROUP BYs)."""
-    participations = Participation.objects.filter(
-        attended=True,
-        activity__provider=provider,
-        activity__date__gt=as_of,
-        activity__academic_year__lte=year,
-        activity__category_rows__isnull=False,
-    )
-    interviews = Interview.objects.filter(provider=provider, date__gt=as_of, academic_year__lte=year)
-    if from_year is not None:
-        participations = participations.filter(activity__academic_year__gte=from_year)
-        interviews = interviews.filter(academic_year__gte=from_year)
+    # Something dated after `as_of` is in its academic year or later: bounding the years as well as
+    # the date lets the read start from the few activities of those years (index on provider and
+    # year) rather than from every participation, and for a finished year it finds nothing at once.
+    first = academic_year_of(as_of) if from_year is None else max(academic_year_of(as_of), from_year)
+    later = Activity.objects.filter(
+        provider=provider, academic_year__gte=first, academic_year__lte=year, date__gt=as_of
+    ).values("pk")
+    # One filter() call, so that the category condition and the category read share one join.
+    wanted: dict[str, Any] = {"attended": True, "activity_id__in": later}
+    if categories is None:
+        wanted["activity__category_rows__isnull"] = False
+    else:
+        wanted["activity__category_rows__category__in"] = [c.value for c in categories]
     if learner_id is not None:
-        participations = participations.filter(learner_id=learner_id)
+        wanted["learner_id"] = learner_id
+    participations = Participation.objects.filter(**wanted)
+    interviews = Interview.objects.filter(
+        provider=provider, academic_year__gte=first, academic_year__lte=year, date__gt=as_of
+    )
+    if learner_id is not None:
         interviews = interviews.filter(learner_id=learner_id)
-    if categories is not None:
-        participations = participations.filter(activity__category_rows__category__in=[c.value for c in categories])
-        if bm.Category.INTERVIEW not in categories:
-            interviews = interviews.none()
+    if categories is not None and bm.Category.INTERVIEW not in categories:
+        interviews = interviews.none()
     grouped_participations = (
         participations.values_list("learner_id", "activity__category_rows__category", "activity__academic_year")
         .annotate(n=Count("id"), in_area=Sum(own_area()))
