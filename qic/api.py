@@ -262,6 +262,14 @@ class MeasureOut(Schema):
     code: str
     title: str
     required: bool
+    definition: str = Field(
+        description="What the measure asks, as a stable key: a year's figure is comparable with another "
+        "year's only when both have the same code and the same definition"
+    )
+    criterion: str = Field(
+        description="The Quality in Careers criterion the measure reports on (e.g. 8.2), or empty; a "
+        "criterion measure that is not required is reported beside its benchmark, not in its percentage"
+    )
     eligible: int
     met: int
     percent: float | None
@@ -275,11 +283,18 @@ class BenchmarkOut(Schema):
     measures: list[MeasureOut]
 
 
+class RuleSetOut(Schema):
+    code: str = Field(description="gatsby-2018 (up to 2024/25) or gatsby-2025 (the refreshed benchmarks)")
+    title: str
+    first_year: int = Field(description="The first academic year it applies to (2025 = 2025/26)")
+
+
 class BenchmarkFiguresOut(Schema):
     urn: int
     year: int
     measure_date: dt.date
     phase: str
+    rule_set: RuleSetOut = Field(description="The benchmark definitions the figures were measured on")
     fully_achieved: int
     benchmarks: list[BenchmarkOut]
 
@@ -292,7 +307,13 @@ class BenchmarkFiguresOut(Schema):
     summary="A provider's Gatsby Benchmark figures for an academic year",
 )
 def provider_benchmarks(request: HttpRequest, urn: int, year: int | None = None) -> BenchmarkFiguresOut:
-    """`year` is the calendar year in which the academic year starts (2025 = 2025/26); default: now."""
+    """`year` is the calendar year in which the academic year starts (2025 = 2025/26); default: now.
+
+    The figures are measured on the rule set of that year, named in `rule_set`: the 2018
+    definitions up to 2024/25, the refreshed Gatsby Benchmarks from 2025/26. Each measure gives its
+    `definition` key, so figures of two years are comparable only where code and definition match.
+    A year in progress is measured as it stands today (activities dated later do not count yet).
+    """
     provider = provider_for_api(request, urn, Capability.VIEW_FIGURES)
     today = timezone.localdate()
     year = year if year is not None else academic_year_of(today)
@@ -304,6 +325,9 @@ def provider_benchmarks(request: HttpRequest, urn: int, year: int | None = None)
         year=year,
         measure_date=figures.measure_date,
         phase=figures.phase.value,
+        rule_set=RuleSetOut(
+            code=figures.rule_set.code, title=figures.rule_set.title, first_year=figures.rule_set.first_year
+        ),
         fully_achieved=figures.fully_achieved_count,
         benchmarks=[
             BenchmarkOut(
@@ -315,6 +339,8 @@ def provider_benchmarks(request: HttpRequest, urn: int, year: int | None = None)
                         code=m.measure.code,
                         title=m.measure.title,
                         required=m.measure.required,
+                        definition=m.measure.definition,
+                        criterion=m.measure.criterion,
                         eligible=m.total.eligible,
                         met=m.total.met,
                         percent=m.total.percent,

@@ -229,13 +229,24 @@ def careers_figures(label: str) -> None:
     runs.sort()
     figures = queries.figures_for(provider, year, today=today, edition=edition)
     print(
-        f"[{label}] all figures for {year}/{(year + 1) % 100:02d}: median {statistics.median(runs):.0f} ms, "
-        f"max {runs[-1]:.0f} ms ({figures.fully_achieved_count} of 8 fully achieved)"
+        f"[{label}] all figures for {year}/{(year + 1) % 100:02d} ({figures.rule_set.code}): median "
+        f"{statistics.median(runs):.0f} ms, max {runs[-1]:.0f} ms ({figures.fully_achieved_count} of 8 fully achieved)"
+    )
+    # The year in progress: read as of today, and compared with last year at the same date.
+    runs = sorted(
+        timed(lambda: queries.figures_for(provider, current, today=today, edition=edition)) for _ in range(15)
+    )
+    print(
+        f"[{label}] all figures for {current}/{(current + 1) % 100:02d} so far "
+        f"({queries.rule_set_for_year(current).code}): median {statistics.median(runs):.0f} ms, max {runs[-1]:.0f} ms"
     )
 
     def our_bm5() -> tuple[int, int]:
-        learners = queries.domain_learners_on_roll(provider, year, bm.measure_date_for(year, today))
-        evidence = queries.evidence_up_to(provider, year, categories={bm.Category.EMPLOYER}, from_year=year)
+        measured = bm.measure_date_for(year, today)
+        learners = queries.domain_learners_on_roll(provider, year, measured)
+        evidence = queries.evidence_up_to(
+            provider, year, categories={bm.Category.EMPLOYER}, from_year=year, as_of=measured
+        )
         measure = queries.rule_set_for_year(year).measure(bm.Phase.SCHOOL, "BM5")
         assert measure is not None
         result = bm.evaluate_measure(measure, learners, evidence, year)

@@ -345,3 +345,8 @@ except InvalidOperation:
     raise ImproperlyConfigured("QIC_WORK_EXPERIENCE_TARGET_HOURS must be a number of hours") from None
 if not QIC_WORK_EXPERIENCE_TARGET_HOURS.is_finite() or not 0 < QIC_WORK_EXPERIENCE_TARGET_HOURS <= 500:
     raise ImproperlyConfigured("QIC_WORK_EXPERIENCE_TARGET_HOURS must be more than 0 and at most 500")
+# Equity gaps: groups with fewer eligible learners than this are shown, marked, and never headlined.
+_equity = os.environ.get("QIC_EQUITY_MIN_GROUP_SIZE", "10").strip()
+if not (_equity.isascii() and _equity.isdigit() and 1 <= int(_equity) <= 1000):
+    raise ImproperlyConfigured("QIC_EQUITY_MIN_GROUP_SIZE must be a whole number from 1 to 1000")
+QIC_EQUITY_MIN_GROUP_SIZE = int(_equity)

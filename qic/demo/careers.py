@@ -227,6 +227,43 @@ SCHOOL_PLAN = [
     PlannedActivity("Parents' careers evening", ActivityType.PARENT_ENGAGEMENT, "parents_evening", (9, 11), 1, 0.6),
 ]
 
+# From 2025/26 the school also runs what the refreshed Gatsby Benchmarks ask for (DOMAIN.md §3b):
+# information used in every key stage, careers in every subject every year, and more than one
+# workplace experience by 16. Earlier years keep the 2018-era plan above, so the demo shows
+# 2024/25 on the 2018 definitions and 2025/26 on, with realistic gaps, on the refreshed ones.
+REFRESHED_FIRST_YEAR = 2025
+REFRESHED_SCHOOL_PLAN = [
+    PlannedActivity(
+        "Careers lesson: using labour-market information to choose options",
+        ActivityType.CAREERS_INFORMATION,
+        "lmi_lesson",
+        (7, 11),
+        12,
+        0.9,
+    ),
+    PlannedActivity(
+        "Sixth form: labour market and next steps", ActivityType.CAREERS_INFORMATION, "lmi_lesson", (12, 13), 1, 0.85
+    ),
+    PlannedActivity(
+        "Careers in every subject",
+        ActivityType.CURRICULUM_LEARNING,
+        "subject_lesson",
+        tuple(range(7, 14)),
+        10,
+        0.88,
+        subject="All subjects",
+    ),
+    PlannedActivity(
+        "Workplace visit",
+        ActivityType.WORKPLACE_EXPERIENCE,
+        "visit",
+        (9, 11),
+        11,
+        0.8,
+        partner="Walsall Manufacturing (demo)",
+    ),
+]
+
 COLLEGE_PLAN = [
     PlannedActivity(
         "Induction: labour market in your sector", ActivityType.CAREERS_INFORMATION, "lmi_lesson", (12,), 9, 0.95
@@ -351,7 +388,8 @@ def build_careers_programme(
     plan = COLLEGE_PLAN if college else SCHOOL_PLAN
     activities: list[tuple[Activity, PlannedActivity, str]] = []
     for year in years:
-        for item in plan:
+        refreshed = [] if college or year < REFRESHED_FIRST_YEAR else REFRESHED_SCHOOL_PLAN
+        for item in [*plan, *refreshed]:
             areas = CURRICULUM_AREAS if college and item.activity_type == ActivityType.EMPLOYER_ENCOUNTER else [""]
             for area in areas:
                 month = item.month

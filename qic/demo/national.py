@@ -20,6 +20,7 @@ from qic.accreditation.models import Accreditation, Award, CriterionRecord
 from qic.domain.academic import academic_year_of
 from qic.domain.accreditation import Judgment, award_dates, decide_outcome
 from qic.domain.provider_types import ProviderType
+from qic.domain.rulesets import rule_set_for_year
 from qic.frameworks.editions import edition_on
 from qic.frameworks.models import Criterion
 from qic.national.models import ProviderYearFigures
@@ -124,6 +125,7 @@ def build_national(*, count: int, today: dt.date | None = None, seed: int = 2026
                     award_holder=held,
                     outcome="",
                     awarding_body=body if held else None,
+                    rule_set=rule_set_for_year(year).code,
                     synthetic=True,
                     **{f"bm{b + 1}": percents[b] for b in range(8)},
                 )

@@ -117,6 +117,7 @@ class Learner(NamedTuple):
     considering_higher_education: bool = False
     curriculum_area: str = ""  # colleges
     programme_end_year: int | None = None  # colleges: academic year in which the programme ends
+    study_programme: str = ""  # colleges: for the breakdown by study programme; never used in a rule
     name: str = ""  # for the named lists; never used in a rule
 
 
@@ -147,9 +148,12 @@ MISSING = object()
 
 
 def summarise(
-    participations: Iterable[Participation], learners: Iterable[Learner]
+    participations: Iterable[Participation], learners: Iterable[Learner], *, as_of: dt.date | None = None
 ) -> dict[int, dict[tuple[Category, int], Tally]]:
     """Fold dated participations into per-learner tallies by category and academic year.
+
+    `as_of`: only what had happened by that day counts — an activity dated later (recorded in
+    advance, or moved) is evidence from its own date on, and never before.
 
     The database computes the same tallies with one GROUP BY; this function is the
     definition that query is tested against.
@@ -157,6 +161,8 @@ def summarise(
     areas = {learner.id: learner.curriculum_area for learner in learners}
     result: dict[int, dict[tuple[Category, int], Tally]] = defaultdict(dict)
     for p in participations:
+        if as_of is not None and p.on > as_of:
+            continue
         year = academic_year_of(p.on)
         own_area = bool(p.curriculum_area) and p.curriculum_area == areas.get(p.learner_id)
         tallies = result[p.learner_id]
@@ -178,6 +184,15 @@ def count(evidence: Evidence, categories: Iterable[Category], first_year: int | 
 def kinds(evidence: Evidence, categories: Iterable[Category], last_year: int) -> set[Category]:
     wanted = set(categories)
     return {c for (c, y), t in evidence.items() if c in wanted and y <= last_year and t.count > 0}
+
+
+def same_day_a_year_before(day: dt.date) -> dt.date:
+    """The same date a year earlier, for "last year at this point"; 29 February becomes
+    28 February, so the comparison never looks past the day it is made on."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return dt.date(day.year - 1, 2, 28)
 
 
 def on_roll(learner: Learner, measure_date: dt.date) -> bool:
@@ -334,6 +349,9 @@ class MeasureResult:
     by_key_stage: dict[KeyStage, Count]
     by_group: dict[Group, GroupGap]
     not_met: tuple[int, ...]  # learner ids, in the order learners were given
+    # Colleges: by the learner's curriculum area and study programme ("" when not recorded).
+    by_curriculum_area: dict[str, Count] = field(default_factory=dict)
+    by_study_programme: dict[str, Count] = field(default_factory=dict)
 
     @property
     def applies(self) -> bool:
@@ -396,6 +414,9 @@ def evaluate_measure(
     by_year: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     by_stage: dict[KeyStage, list[int]] = defaultdict(lambda: [0, 0])
     in_group = {group: [0, 0] for group in GROUPS}
+    by_area: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_programme: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    college = measure.phase == Phase.COLLEGE
     not_met: list[int] = []
     stages: dict[int, Any] = {}
     for learner in learners:
@@ -421,6 +442,13 @@ def evaluate_measure(
             cell = in_group[group]
             cell[0] += 1
             cell[1] += met
+        if college:
+            cell = by_area[learner.curriculum_area]
+            cell[0] += 1
+            cell[1] += met
+            cell = by_programme[learner.study_programme]
+            cell[0] += 1
+            cell[1] += met
     return MeasureResult(
         measure=measure,
         total=Count(total[0], total[1]),
@@ -431,6 +459,8 @@ def evaluate_measure(
             for g in GROUPS
         },
         not_met=tuple(not_met),
+        by_curriculum_area={a: Count(*by_area[a]) for a in sorted(by_area)},
+        by_study_programme={p: Count(*by_programme[p]) for p in sorted(by_programme)},
     )
 
 

@@ -147,7 +147,10 @@ def _benchmark_years(learner: Learner, activities: list[dict[str, Any]], today: 
     result = []
     for year in sorted(y for y in years if y <= current):
         domain = queries.as_domain(learner, year)
-        evidence = queries.evidence_up_to(learner.provider, year, learner_id=learner.pk).get(learner.pk, {})
+        # As the dashboard reads it: evidence as it stood on the year's measure date.
+        evidence = queries.evidence_up_to(
+            learner.provider, year, learner_id=learner.pk, as_of=bm.measure_date_for(year, today)
+        ).get(learner.pk, {})
         measures = [
             {
                 "code": measure.code,

@@ -88,12 +88,21 @@ def learner_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
     learner = get_object_or_404(Learner, provider=provider, pk=pk)
     year = current_year()
-    evidence = queries.evidence_up_to(provider, year, learner_id=learner.pk).get(learner.pk, bm.NO_EVIDENCE)
+    today = timezone.localdate()
+    # As the dashboard reads it: on roll on the measure date (today), with the evidence as it
+    # stood today. A learner who has left is not counted, so nothing is "still missing".
+    measure_date = bm.measure_date_for(year, today)
+    evidence = queries.evidence_up_to(provider, year, learner_id=learner.pk, as_of=measure_date).get(
+        learner.pk, bm.NO_EVIDENCE
+    )
     domain_learner = queries.as_domain(learner, year)
+    counted = bm.on_roll(domain_learner, measure_date)
+    rule_set = queries.rule_set_for_year(year)
     statuses = []
-    for measure in queries.rule_set_for_year(year).measures_for(queries.phase_of(provider)):
-        if measure.eligible(domain_learner, year):
-            statuses.append((measure, measure.met(domain_learner, evidence, year)))
+    if counted:
+        for measure in rule_set.measures_for(queries.phase_of(provider)):
+            if measure.eligible(domain_learner, year):
+                statuses.append((measure, measure.met(domain_learner, evidence, year)))
     participations = (
         Participation.objects.filter(learner=learner)
         .select_related("activity")
@@ -114,6 +123,8 @@ def learner_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "year_label": year_label(year),
             "year_group": learner.year_group_in(year),
             "statuses": statuses,
+            "counted": counted,
+            "rule_set": rule_set,
             "participations": participations,
             "interviews": interviews,
             "can_manage": Capability.MANAGE_LEARNERS in caps,

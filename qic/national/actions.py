@@ -63,6 +63,7 @@ def compute_provider_figures(*, provider: Provider, year: int, today: dt.date) -
         award_holder=award is not None,
         outcome=award.outcome if award else (latest[0] if latest else ""),
         awarding_body_id=award.awarding_body_id if award else (latest[1] if latest else None),
+        rule_set=figures.rule_set.code,
         synthetic=False,
     )
     row, _ = ProviderYearFigures.objects.update_or_create(provider=provider, academic_year=year, defaults=values)

@@ -28,6 +28,9 @@ class ProviderYearFigures(models.Model):
     bm6 = models.FloatField(null=True, blank=True)
     bm7 = models.FloatField(null=True, blank=True)
     bm8 = models.FloatField(null=True, blank=True)
+    # The benchmark rule set the year was measured on (e.g. gatsby-2018, gatsby-2025): figures of
+    # years on different sets are not directly comparable.
+    rule_set = models.CharField(max_length=40, blank=True)
     # Whether the provider held the Standard at the end of the year; its latest issued outcome by
     # then (1, 2a or 2b; blank if never assessed) and the Awarding Body that issued it.
     award_holder = models.BooleanField(default=False)

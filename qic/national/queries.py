@@ -13,9 +13,10 @@ from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Sum, W
 
 from qic.accreditation.models import Accreditation, AnnualReview, Award, CriterionRecord
 from qic.domain import national as rules
-from qic.domain.academic import year_end, year_start
+from qic.domain.academic import year_end, year_label, year_start
 from qic.domain.accreditation import Judgment, Stage
 from qic.domain.provider_types import ProviderType
+from qic.domain.rulesets import rule_set_for_year
 from qic.national.models import BENCHMARK_FIELDS, ProviderYearFigures
 from qic.organisations.models import AwardingBody, Membership, Role
 
@@ -136,6 +137,23 @@ class Analytics:
     per_benchmark: list[tuple[int, rules.Figure, rules.Figure]]  # (benchmark, all, holders)
     providers: int = 0
     notes: list[str] = field(default_factory=list)
+    # Which years of the trend are on which benchmark definitions: (years label, title, code).
+    rule_set_periods: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def rule_set_periods(years: list[int]) -> list[tuple[str, str, str]]:
+    """Consecutive runs of the trend's years measured on the same rule set, oldest first."""
+    periods: list[tuple[list[int], str, str]] = []
+    for y in sorted(years):
+        rule_set = rule_set_for_year(y)
+        if periods and periods[-1][2] == rule_set.code:
+            periods[-1][0].append(y)
+        else:
+            periods.append(([y], rule_set.title, rule_set.code))
+    return [
+        (year_label(run[0]) if len(run) == 1 else f"{year_label(run[0])} to {year_label(run[-1])}", title, code)
+        for run, title, code in periods
+    ]
 
 
 def analytics(year: int) -> Analytics:
@@ -209,7 +227,16 @@ def analytics(year: int) -> Analytics:
         )
         for n in range(1, 9)
     ]
-    return Analytics(year, years, by_holding, trend, by_region, by_type, by_body, per_benchmark, total_n)
+    periods = rule_set_periods(years)
+    notes = []
+    if len(periods) > 1:
+        notes.append(
+            "The benchmark definitions changed during these years, so the trend is not like for like "
+            "across the change: " + "; ".join(f"{label} on the {title}" for label, title, _ in periods) + "."
+        )
+    return Analytics(
+        year, years, by_holding, trend, by_region, by_type, by_body, per_benchmark, total_n, notes, periods
+    )
 
 
 # --- Consistency between Awarding Bodies ------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Sum, Value
 
 from qic.domain import benchmarks as bm
 from qic.domain import rulesets
@@ -17,7 +17,8 @@ from qic.domain.academic import academic_year_of, year_end, year_start
 from qic.frameworks.models import Edition, Section
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
-from qic.programme.models import LearnerTally, Participation, ProgrammeAnswer
+from qic.programme.models import Activity, Interview, LearnerTally, Participation, ProgrammeAnswer
+from qic.programme.tallies import own_area
 
 PROGRAMME_BENCHMARKS = (1, 3)
 CATEGORIES = {c.value: c for c in bm.Category}
@@ -50,6 +51,7 @@ def as_domain(learner: Learner, year: int) -> bm.Learner:
     end = learner.programme_end
     return bm.Learner(
         id=learner.pk,
+        study_programme=learner.study_programme,
         date_of_birth=learner.date_of_birth,
         year_group=learner.year_group_in(year),
         groups=learner.groups(),
@@ -92,6 +94,7 @@ DOMAIN_FIELDS = (
     "considering_higher_education",
     "curriculum_area",
     "programme_end",
+    "study_programme",
 )
 
 
@@ -109,7 +112,25 @@ def domain_learners_on_roll(provider: Provider, year: int, measure_date: dt.date
     # Most learners share one of a few combinations of flags: build each group set once. Both
     # backends hand back date columns as dates (Django registers SQLite's converter).
     group_sets: dict[tuple[Any, ...], frozenset[bm.Group]] = {}
-    for pk, dob, year_group, recorded_in, pp, fsm, sen, ehc, lac, carer, sex, joined, left, he, area, end in rows:
+    for (
+        pk,
+        dob,
+        year_group,
+        recorded_in,
+        pp,
+        fsm,
+        sen,
+        ehc,
+        lac,
+        carer,
+        sex,
+        joined,
+        left,
+        he,
+        area,
+        end,
+        programme,
+    ) in rows:
         key = (pp or fsm, sen, ehc, lac, carer, sex)
         groups = group_sets.get(key)
         if groups is None:
@@ -132,6 +153,7 @@ def domain_learners_on_roll(provider: Provider, year: int, measure_date: dt.date
                 bool(he),
                 area,
                 None if end is None else academic_year_of(end),
+                programme,
             )
         )
     return learners
@@ -144,12 +166,19 @@ def evidence_up_to(
     *,
     categories: set[bm.Category] | None = None,
     from_year: int | None = None,
+    as_of: dt.date | None = None,
 ) -> Mapping[int, bm.Evidence]:
-    """Each learner's tallies by (category, academic year), for years up to `year` (one query).
+    """Each learner's tallies by (category, academic year), for years up to `year` (one query;
+    two with `as_of`).
 
     Reads the stored `LearnerTally` rows, which hold exactly what
     `qic.domain.benchmarks.summarise` gives over the dated participations (a test holds the two
     together). `categories` and `from_year` narrow the read when only some measures are wanted.
+    `as_of`: the evidence as it stood on that day, as `summarise(..., as_of=)` defines it — the
+    tallies are by academic year only, so one more grouped query takes away what is dated later
+    (an activity recorded ahead of its date, or last year's evidence after "this day last year").
+    Nothing has to run when the day arrives: the same read simply finds nothing to take away. The
+    extra query is made only while `year` is in progress on `as_of` (before its 31 August).
     """
     tallies = LearnerTally.objects.filter(provider=provider, academic_year__lte=year)
     if from_year is not None:
@@ -176,7 +205,74 @@ def evidence_up_to(
             result[who] = {key: tally}
         else:
             found[key] = tally
+    # Tallies are by academic year, and an activity's or interview's year is the one its date is
+    # in: when `as_of` is on or after the end of `year`, nothing read here is dated after it (a
+    # finished year, measured on 31 August), so there is nothing to take away and no query to make.
+    if as_of is not None and as_of < year_end(year):
+        for who, category, tally_year, count, in_area in _evidence_after(
+            provider, year, as_of, learner_id=learner_id, categories=categories, from_year=from_year
+        ):
+            found = result.get(who)
+            key = (CATEGORIES[category], tally_year)
+            stored = found.get(key) if found is not None else None
+            if found is None or stored is None:
+                continue  # cannot happen while the tallies are in step; nothing to take away
+            left = bm.Tally(stored.count - count, stored.in_curriculum_area - (in_area or 0))
+            if left.count > 0:
+                found[key] = left
+            else:
+                del found[key]
+                if not found:
+                    del result[who]
     return result
+
+
+def _evidence_after(
+    provider: Provider,
+    year: int,
+    as_of: dt.date,
+    *,
+    learner_id: int | None,
+    categories: set[bm.Category] | None,
+    from_year: int | None,
+) -> list[tuple[Any, ...]]:
+    """The part of the stored tallies dated after `as_of`: attended participations and interviews,
+    grouped as the tallies are, in one query (a UNION of the two GROUP BYs)."""
+    # Something dated after `as_of` is in its academic year or later: bounding the years as well as
+    # the date lets the read start from the few activities of those years (index on provider and
+    # year) rather than from every participation, and for a finished year it finds nothing at once.
+    first = academic_year_of(as_of) if from_year is None else max(academic_year_of(as_of), from_year)
+    later = Activity.objects.filter(
+        provider=provider, academic_year__gte=first, academic_year__lte=year, date__gt=as_of
+    ).values("pk")
+    # One filter() call, so that the category condition and the category read share one join.
+    wanted: dict[str, Any] = {"attended": True, "activity_id__in": later}
+    if categories is None:
+        wanted["activity__category_rows__isnull"] = False
+    else:
+        wanted["activity__category_rows__category__in"] = [c.value for c in categories]
+    if learner_id is not None:
+        wanted["learner_id"] = learner_id
+    participations = Participation.objects.filter(**wanted)
+    interviews = Interview.objects.filter(
+        provider=provider, academic_year__gte=first, academic_year__lte=year, date__gt=as_of
+    )
+    if learner_id is not None:
+        interviews = interviews.filter(learner_id=learner_id)
+    if categories is not None and bm.Category.INTERVIEW not in categories:
+        interviews = interviews.none()
+    grouped_participations = (
+        participations.values_list("learner_id", "activity__category_rows__category", "activity__academic_year")
+        .annotate(n=Count("id"), in_area=Sum(own_area()))
+        .order_by()
+    )
+    grouped_interviews = (
+        interviews.annotate(kind=Value(bm.Category.INTERVIEW.value, output_field=CharField()))
+        .values_list("learner_id", "kind", "academic_year")
+        .annotate(n=Count("id"), in_area=Value(0, output_field=IntegerField()))
+        .order_by()
+    )
+    return raw_rows(grouped_participations.union(grouped_interviews, all=True))
 
 
 def programme_indicator_counts(edition: Edition | None, phase: bm.Phase) -> dict[int, int]:
@@ -188,10 +284,14 @@ def programme_indicator_counts(edition: Edition | None, phase: bm.Phase) -> dict
 
 
 def figures_for(provider: Provider, year: int, *, today: dt.date, edition: Edition | None) -> bm.ProviderFigures:
-    """All eight benchmarks for the provider in the year, from learner-level evidence (four queries)."""
+    """All eight benchmarks for the provider in the year, from learner-level evidence, as they
+    stood on the measure date (the end of the year, or `today` while it is in progress; five
+    queries)."""
     phase = phase_of(provider)
-    learners = domain_learners_on_roll(provider, year, bm.measure_date_for(year, today))
-    evidence = evidence_up_to(provider, year)
+    measure_date = bm.measure_date_for(year, today)
+    learners = domain_learners_on_roll(provider, year, measure_date)
+    # Evidence as it stood on the measure date: an activity dated later counts from its own day.
+    evidence = evidence_up_to(provider, year, as_of=measure_date)
     answers = [
         bm.ProgrammeAnswer(a.benchmark, a.indicator, a.achieved)
         for a in ProgrammeAnswer.objects.filter(provider=provider, academic_year=year)
@@ -227,3 +327,13 @@ def work_experience_hours(provider: Provider, measure_date: dt.date) -> dict[int
     for learner_id, year, total in rows:
         result.setdefault(learner_id, {})[year] = Decimal(total)
     return result
+
+
+def previous_figures(provider: Provider, figures: bm.ProviderFigures, *, edition: Edition | None) -> bm.ProviderFigures:
+    """The year before, as it stood a year before `figures` was measured: a year in progress is
+    compared with last year at the same date (29 February with 28 February), a finished year
+    with the whole of the year before. Learners on roll and evidence are both read as of that day.
+    """
+    return figures_for(
+        provider, figures.year - 1, today=bm.same_day_a_year_before(figures.measure_date), edition=edition
+    )

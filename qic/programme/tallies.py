@@ -20,20 +20,24 @@ from qic.programme.models import Interview, LearnerTally, Participation
 BATCH = 500
 
 
-def compute(learner_ids: list[int]) -> dict[int, dict[tuple[bm.Category, int], bm.Tally]]:
-    """Tallies by (category, academic year) for these learners, from participations and interviews."""
-    result: dict[int, dict[tuple[bm.Category, int], bm.Tally]] = defaultdict(dict)
-    own_area = Case(
+def own_area() -> Case:
+    """1 for a participation through the learner's own (non-empty) curriculum area, else 0."""
+    return Case(
         When(~Q(activity__curriculum_area="") & Q(activity__curriculum_area=F("learner__curriculum_area")), then=1),
         default=Value(0),
         output_field=IntegerField(),
     )
+
+
+def compute(learner_ids: list[int]) -> dict[int, dict[tuple[bm.Category, int], bm.Tally]]:
+    """Tallies by (category, academic year) for these learners, from participations and interviews."""
+    result: dict[int, dict[tuple[bm.Category, int], bm.Tally]] = defaultdict(dict)
     for start in range(0, len(learner_ids), BATCH):
         batch = learner_ids[start : start + BATCH]
         rows = (
             Participation.objects.filter(attended=True, learner_id__in=batch)
             .values_list("learner_id", "activity__category_rows__category", "activity__academic_year")
-            .annotate(n=Count("id"), in_area=Sum(own_area))
+            .annotate(n=Count("id"), in_area=Sum(own_area()))
             .order_by()
         )
         for who, category, year, n, in_area in rows:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qic.core import audit
 from qic.core.csv_export import csv_response
+from qic.domain import benchmarks as bm
 from qic.domain import work_experience
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import SUBTYPES, ActivityType
@@ -380,7 +381,8 @@ def _dashboard_context(provider: Provider, year: int) -> dict[str, object]:
     edition = edition_for_year(year)
     today = timezone.localdate()
     figures = queries.figures_for(provider, year, today=today, edition=edition)
-    previous = queries.figures_for(provider, year - 1, today=today, edition=edition)
+    # Last year's Benchmarks 1 and 3 are counted against the edition that applied to last year.
+    previous = queries.previous_figures(provider, figures, edition=edition_for_year(year - 1))
     return reports.dashboard(provider, figures, previous, edition)
 
 
@@ -412,6 +414,8 @@ def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
     except StopIteration:
         raise Http404("No such measure") from None
     show_names = Capability.VIEW_LEARNERS in capabilities(request.user)
+    tables = reports.measure_tables(result)
+    college = figures.phase == bm.Phase.COLLEGE
     missing = list(Learner.objects.filter(pk__in=result.not_met).order_by("surname", "forename")) if show_names else []
     if missing:
         audit.record_read(
@@ -430,7 +434,15 @@ def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
             "year": year,
             "year_label": year_label(year),
             "result": result,
-            "tables": reports.measure_tables(result),
+            "tables": tables,
+            "rule_set": figures.rule_set,
+            "rule_set_first_label": year_label(figures.rule_set.first_year),
+            "college": college,
+            "college_tables": [
+                ("By curriculum area", "Curriculum area", tables["curriculum_areas"]),
+                ("By study programme", "Study programme", tables["study_programmes"]),
+            ],
+            "equity_min_group": reports.min_group_size(),
             "missing": [(learner, learner.year_group_in(year)) for learner in missing],
             "show_names": show_names,
         },
@@ -444,7 +456,7 @@ def benchmark_export(request: HttpRequest, urn: int, table: str) -> HttpResponse
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     year = _year(request)
     figures = queries.figures_for(provider, year, today=timezone.localdate(), edition=edition_for_year(year))
-    previous = queries.figures_for(provider, year - 1, today=timezone.localdate(), edition=edition_for_year(year - 1))
+    previous = queries.previous_figures(provider, figures, edition=edition_for_year(year - 1))
     learners = None
     if table.startswith("missing-"):
         if Capability.VIEW_LEARNERS not in capabilities(request.user):

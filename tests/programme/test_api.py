@@ -119,22 +119,51 @@ def test_the_benchmarks_endpoint_gives_the_same_numbers_as_the_dashboard(
                 result.total.percent,
             )
             assert measure["required"] == result.measure.required
+            assert measure["definition"] == result.measure.definition != ""
+            assert measure["criterion"] == result.measure.criterion
             assert {row["year_group"]: (row["eligible"], row["met"]) for row in measure["by_year_group"]} == {
                 year: (count.eligible, count.met) for year, count in result.by_year_group.items()
             }
     # And the numbers themselves, worked out by hand.
     measures = {m["code"]: m for b in body["benchmarks"] for m in b["measures"]}
-    assert (measures["BM2"]["eligible"], measures["BM2"]["met"]) == (3, 2)
+    # 2025/26 is on the refreshed benchmarks: information used in each key stage (the Year 9s
+    # finish KS3), and "multiple" workplace experiences by 16 (one week is one experience).
+    assert body["rule_set"] == {
+        "code": "gatsby-2025",
+        "title": "Refreshed Gatsby Benchmarks (from 2025/26)",
+        "first_year": 2025,
+    }
+    assert (measures["BM2-KS3"]["eligible"], measures["BM2-KS3"]["met"]) == (3, 2)
+    assert (measures["BM8-KS3"]["required"], measures["BM8-KS3"]["criterion"]) == (False, "8.2")
     assert (measures["BM5"]["eligible"], measures["BM5"]["met"]) == (5, 2)
     assert [(r["year_group"], r["eligible"], r["met"]) for r in measures["BM5"]["by_year_group"]] == [
         (9, 3, 1),
         (11, 2, 1),
     ]
-    assert (measures["BM6-16"]["eligible"], measures["BM6-16"]["met"]) == (2, 2)
-    assert body["benchmarks"][5]["percent"] == 100.0
+    assert (measures["BM6-16"]["eligible"], measures["BM6-16"]["met"]) == (2, 0)
+    assert body["benchmarks"][5]["percent"] == 0.0
     assert body["benchmarks"][0]["percent"] == pytest.approx(100 / 3)
     token[0].refresh_from_db()
     assert token[0].last_used_at is not None
+
+
+def test_a_year_on_the_2018_definitions_names_them(
+    api: Client, cast: Cast, token: tuple[ApiToken, str], school: list[Learner]
+) -> None:
+    body = api.get(f"/api/v1/providers/{cast.p1.urn}/benchmarks?year=2024", headers=bearer(token[1])).json()
+    assert body["rule_set"]["code"] == "gatsby-2018"
+    assert body["rule_set"]["first_year"] <= 2024
+    codes = {m["code"]: m for b in body["benchmarks"] for m in b["measures"]}
+    assert "BM2" in codes
+    assert "BM2-KS3" not in codes
+    assert codes["BM2"]["definition"] == "school:clmi-by-14"
+
+
+def test_the_api_schema_documents_the_rule_set(api: Client) -> None:
+    schema = api.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert set(schema["RuleSetOut"]["properties"]) == {"code", "title", "first_year"}
+    assert "rule_set" in schema["BenchmarkFiguresOut"]["required"]
+    assert {"definition", "criterion"} <= set(schema["MeasureOut"]["properties"])
 
 
 def test_without_a_year_the_current_one_is_given(

@@ -282,6 +282,37 @@ def test_in_area_counts_only_the_learners_own_curriculum_area(db: None) -> None:
 
 
 @pytest.fixture
+def year9_2024(cast: Cast) -> list[Learner]:
+    """Three pupils in Year 9 in 2024/25, the last year on the 2018 definitions."""
+    return [
+        make_learner(
+            cast.p1,
+            upn=upn(1),
+            forename="Amy",
+            surname="Archer",
+            date_of_birth=dt.date(2010, 10, 1),
+            year_group_recorded_in=2024,
+        ),
+        make_learner(
+            cast.p1,
+            upn=upn(2),
+            forename="Ben",
+            surname="Baker",
+            date_of_birth=dt.date(2011, 1, 15),
+            year_group_recorded_in=2024,
+        ),
+        make_learner(
+            cast.p1,
+            upn=upn(3),
+            forename="Cal",
+            surname="Cooper",
+            date_of_birth=dt.date(2011, 5, 20),
+            year_group_recorded_in=2024,
+        ),
+    ]
+
+
+@pytest.fixture
 def year9(cast: Cast) -> list[Learner]:
     """Three pupils in Year 9 in 2025/26 (aged 13 on 31 August 2025, 14 by the end of the year)."""
     return [
@@ -300,11 +331,18 @@ def counts(figures: bm.ProviderFigures, code: str) -> tuple[int, int]:
     return total.eligible, total.met
 
 
-def test_figures_for_a_small_school(cast: Cast, edition: Edition, year9: list[Learner]) -> None:
-    amy, ben, cal = year9
-    lmi = make_activity(cast.p1, title="LMI lesson", activity_type="careers_information", subtype="lmi_lesson")
+def test_figures_for_a_small_school(cast: Cast, edition: Edition, year9_2024: list[Learner]) -> None:
+    """2024/25, on the 2018 definitions (the refreshed ones are tested in test_figures_2025)."""
+    amy, ben, cal = year9_2024
+    lmi = make_activity(
+        cast.p1,
+        title="LMI lesson",
+        activity_type="careers_information",
+        subtype="lmi_lesson",
+        date=dt.date(2024, 11, 5),
+    )
     attend(lmi, amy, ben)
-    talk = make_activity(cast.p1, title="Employer talk")
+    talk = make_activity(cast.p1, title="Employer talk", date=dt.date(2024, 11, 5))
     attend(talk, amy)
     actions.record_participation(activity=talk, attended=[], absent=[cal.pk], actor="tests")
     adviser = Adviser.objects.create(provider=cast.p1, name="Ada Adviser", qualification_level=6)
@@ -313,15 +351,16 @@ def test_figures_for_a_small_school(cast: Cast, edition: Edition, year9: list[Le
             provider=cast.p1,
             learner=ben,
             adviser=adviser,
-            date=dt.date(2026, 3, 2),
+            date=dt.date(2025, 3, 2),
             duration_minutes=45,
             summary="Options",
         ),
         actor="tests",
     )
 
-    figures = queries.figures_for(cast.p1, 2025, today=TODAY, edition=edition)
-    assert figures.measure_date == dt.date(2026, 8, 31)
+    figures = queries.figures_for(cast.p1, 2024, today=TODAY, edition=edition)
+    assert figures.rule_set.code == "gatsby-2018"
+    assert figures.measure_date == dt.date(2025, 8, 31)
     assert figures.phase == bm.Phase.SCHOOL
     assert counts(figures, "BM2") == (3, 2)
     assert counts(figures, "BM4") == (3, 0)
@@ -390,28 +429,29 @@ def test_without_an_edition_the_programme_benchmarks_have_nothing_to_measure(cas
     assert (figures.benchmark(1).percent, figures.benchmark(3).percent) == (None, None)
 
 
-def test_the_previous_year_is_measured_on_its_own(cast: Cast, edition: Edition, year9: list[Learner]) -> None:
-    amy, ben, cal = year9
-    # 2024/25, when they were in Year 8: everyone met an employer and Amy had careers information.
-    last_year_talk = make_activity(cast.p1, title="Last year's talk", date=dt.date(2025, 2, 4))
+def test_the_previous_year_is_measured_on_its_own(cast: Cast, edition: Edition, year9_2024: list[Learner]) -> None:
+    """Two years on the same (2018) definitions: 2023/24 and 2024/25."""
+    amy, ben, cal = year9_2024
+    # 2023/24, when they were in Year 8: everyone met an employer and Amy had careers information.
+    last_year_talk = make_activity(cast.p1, title="Last year's talk", date=dt.date(2024, 2, 4))
     attend(last_year_talk, amy, ben, cal)
     last_year_lmi = make_activity(
         cast.p1,
         title="Platform",
         activity_type="careers_information",
         subtype="careers_platform",
-        date=dt.date(2025, 3, 1),
+        date=dt.date(2024, 3, 1),
     )
     attend(last_year_lmi, amy)
-    # 2025/26: only Amy met an employer.
-    attend(make_activity(cast.p1, title="This year's talk"), amy)
+    # 2024/25: only Amy met an employer.
+    attend(make_activity(cast.p1, title="This year's talk", date=dt.date(2024, 11, 5)), amy)
 
-    previous = queries.figures_for(cast.p1, 2024, today=TODAY, edition=edition)
-    current = queries.figures_for(cast.p1, 2025, today=TODAY, edition=edition)
+    previous = queries.figures_for(cast.p1, 2023, today=TODAY, edition=edition)
+    current = queries.figures_for(cast.p1, 2024, today=TODAY, edition=edition)
     assert counts(previous, "BM5") == (3, 3)
     assert counts(current, "BM5") == (3, 1)  # this year's encounters only
     assert {y: (c.eligible, c.met) for y, c in previous.measure("BM5").by_year_group.items()} == {8: (3, 3)}
-    assert counts(previous, "BM2") == (0, 0)  # nobody was 14 by the end of 2024/25
+    assert counts(previous, "BM2") == (0, 0)  # nobody was 14 by the end of 2023/24
     assert counts(current, "BM2") == (3, 1)  # information from any earlier year counts "by 14"
 
     context = reports.dashboard(cast.p1, current, previous, edition)
@@ -419,14 +459,15 @@ def test_the_previous_year_is_measured_on_its_own(cast: Cast, edition: Edition, 
     assert (bm5["number"], bm5["text"], bm5["previous_text"]) == (5, "33%", "100%")
     assert bm5["change"] == pytest.approx(100 / 3 - 100)
     assert context["fully_change"] == -1  # BM5 was fully achieved last year, not this year
-    assert context["previous_label"] == "2024/25"
+    assert context["previous_label"] == "2023/24"
 
 
 def test_evidence_after_the_year_does_not_count_for_it(cast: Cast, year9: list[Learner]) -> None:
     amy = year9[0]
     attend(make_activity(cast.p1, title="Next year's talk", date=dt.date(2026, 10, 5)), amy)
     assert counts(queries.figures_for(cast.p1, 2025, today=TODAY, edition=None), "BM5") == (3, 0)
-    assert counts(queries.figures_for(cast.p1, 2026, today=TODAY, edition=None), "BM5") == (3, 1)
+    # Counted in 2026/27 from the day of the talk (before it, it had not happened yet).
+    assert counts(queries.figures_for(cast.p1, 2026, today=dt.date(2026, 10, 5), edition=None), "BM5") == (3, 1)
 
 
 def test_a_learner_who_left_mid_year_is_not_counted_for_that_year(cast: Cast, year9: list[Learner]) -> None:
@@ -498,6 +539,10 @@ def test_the_dashboard_shows_the_hand_computed_figures(
     attend(make_activity(cast.p1, title="LMI", activity_type="careers_information", subtype="lmi_lesson"), amy, ben)
     client.force_login(cast.p1_leader)
     page = client.get(f"/providers/{cast.p1.urn}/benchmarks/?year=2025").content.decode()
-    assert f'<a class="govuk-link" href="/providers/{cast.p1.urn}/benchmarks/BM2/?year=2025">BM2</a>: 2 of 3' in page
+    # 2025/26 is on the refreshed definitions: BM2 is measured per key stage.
+    assert (
+        f'<a class="govuk-link" href="/providers/{cast.p1.urn}/benchmarks/BM2-KS3/?year=2025">BM2-KS3</a>: 2 of 3'
+        in page
+    )
     assert f'<a class="govuk-link" href="/providers/{cast.p1.urn}/benchmarks/BM5/?year=2025">BM5</a>: 0 of 3' in page
     assert '<td class="govuk-table__cell govuk-table__cell--numeric qic-cell--mid">67%</td>' in page

@@ -27,6 +27,7 @@ from tests.conftest import Cast
 from tests.factories import make_activity, make_learner
 
 CURRENT_YEAR = academic_year_of(timezone.localdate())
+THIS_YEAR = dt.date(2024, 11, 5)  # a day in 2024/25, the "this year" of the dashboard tests
 MINUS = "\u2212"
 
 
@@ -55,29 +56,55 @@ def csv_rows(content: bytes) -> list[list[str]]:
 
 @pytest.fixture
 def school(cast: Cast, edition: Edition) -> list[Learner]:
-    """Three Year 9s in 2025/26. This year all three had careers information and a STEM event,
-    and Amy met an employer; last year (Year 8) all three met an employer."""
-    amy = make_learner(cast.p1, upn=upn(1), forename="Amy", surname="Archer", date_of_birth=dt.date(2011, 10, 1))
-    ben = make_learner(cast.p1, upn=upn(2), forename="Ben", surname="Baker", date_of_birth=dt.date(2012, 1, 15))
-    cal = make_learner(cast.p1, upn=upn(3), forename="Cal", surname="Cooper", date_of_birth=dt.date(2012, 5, 20))
-    attend(make_activity(cast.p1, title="Last year's talk", date=dt.date(2025, 2, 4)), amy, ben, cal)
+    """Three Year 9s in 2024/25 (the last year on the 2018 definitions). This year all three had
+    careers information and a STEM event, and Amy met an employer; last year (Year 8) all three
+    met an employer."""
+    amy = make_learner(
+        cast.p1,
+        upn=upn(1),
+        forename="Amy",
+        surname="Archer",
+        date_of_birth=dt.date(2010, 10, 1),
+        year_group_recorded_in=2024,
+    )
+    ben = make_learner(
+        cast.p1,
+        upn=upn(2),
+        forename="Ben",
+        surname="Baker",
+        date_of_birth=dt.date(2011, 1, 15),
+        year_group_recorded_in=2024,
+    )
+    cal = make_learner(
+        cast.p1,
+        upn=upn(3),
+        forename="Cal",
+        surname="Cooper",
+        date_of_birth=dt.date(2011, 5, 20),
+        year_group_recorded_in=2024,
+    )
+    attend(make_activity(cast.p1, title="Last year's talk", date=dt.date(2024, 2, 4)), amy, ben, cal)
     attend(
-        make_activity(cast.p1, title="LMI lesson", activity_type="careers_information", subtype="lmi_lesson"),
+        make_activity(
+            cast.p1, title="LMI lesson", activity_type="careers_information", subtype="lmi_lesson", date=THIS_YEAR
+        ),
         amy,
         ben,
         cal,
     )
     attend(
-        make_activity(cast.p1, title="STEM fair", activity_type="curriculum_learning", subtype="stem_event"),
+        make_activity(
+            cast.p1, title="STEM fair", activity_type="curriculum_learning", subtype="stem_event", date=THIS_YEAR
+        ),
         amy,
         ben,
         cal,
     )
-    attend(make_activity(cast.p1, title="This year's talk"), amy)
+    attend(make_activity(cast.p1, title="This year's talk", date=THIS_YEAR), amy)
     return [amy, ben, cal]
 
 
-def dashboard(client: Client, cast: Cast, query: str = "?year=2025") -> Any:
+def dashboard(client: Client, cast: Cast, query: str = "?year=2024") -> Any:
     return client.get(f"/providers/{cast.p1.urn}/benchmarks/{query}")
 
 
@@ -88,8 +115,8 @@ def test_the_dashboard_shows_the_eight_benchmarks_and_the_change_since_last_year
     response = dashboard(client, cast)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Gatsby Benchmarks 2025/26" in html
-    assert "Measured on 31 August 2026." in html
+    assert "Gatsby Benchmarks 2024/25" in html
+    assert "Measured on 31 August 2025, and compared with the whole of 2023/24." in html
     titles = [
         "1. A stable careers programme",
         "2. Learning from career and labour market information",
@@ -104,7 +131,7 @@ def test_the_dashboard_shows_the_eight_benchmarks_and_the_change_since_last_year
     assert positions == sorted(positions)
     # BM2 and BM4 are fully achieved this year; last year only BM5 was.
     assert '<span class="qic-stat">2 of 8</span><span class="qic-stat__label">benchmarks fully achieved</span>' in html
-    assert "+1 since 2024/25" in html
+    assert "+1 since 2023/24" in html
     assert html.count("Fully achieved</strong>") == 2
     bm5 = row_containing(html, "5. Encounters with employers and employees")
     assert ">BM5</a>: 1 of 3" in bm5
@@ -125,33 +152,33 @@ def test_a_governor_sees_the_figures_but_no_names(client: Client, cast: Cast, sc
         assert name not in html
     assert "learners missing BM5" not in html  # the "still missing" count is not a link to names
 
-    measure = client.get(f"/providers/{cast.p1.urn}/benchmarks/BM5/?year=2025")
+    measure = client.get(f"/providers/{cast.p1.urn}/benchmarks/BM5/?year=2024")
     assert measure.status_code == 200
     page = measure.content.decode()
     assert "BM5: A meaningful employer encounter this year" in page
     assert "3 eligible, 1 met. Named lists are shown to the provider's own staff only." in page
     for name in ("Archer", "Baker", "Cooper"):
         assert name not in page
-    assert client.get(f"/providers/{cast.p1.urn}/benchmarks/export/missing-BM5.csv?year=2025").status_code == 404
+    assert client.get(f"/providers/{cast.p1.urn}/benchmarks/export/missing-BM5.csv?year=2024").status_code == 404
 
 
 def test_the_leader_sees_who_is_missing_a_measure(client: Client, cast: Cast, school: list[Learner]) -> None:
     _amy, ben, cal = school
     client.force_login(cast.p1_leader)
-    page = client.get(f"/providers/{cast.p1.urn}/benchmarks/BM5/?year=2025").content.decode()
+    page = client.get(f"/providers/{cast.p1.urn}/benchmarks/BM5/?year=2024").content.decode()
     assert "Learners who have not yet met this measure" in page
     assert f'href="/providers/{cast.p1.urn}/learners/{ben.pk}/">Baker, Ben</a>' in page
     assert f'href="/providers/{cast.p1.urn}/learners/{cal.pk}/">Cooper, Cal</a>' in page
     assert "Archer, Amy" not in page
 
-    response = client.get(f"/providers/{cast.p1.urn}/benchmarks/export/missing-BM5.csv?year=2025")
+    response = client.get(f"/providers/{cast.p1.urn}/benchmarks/export/missing-BM5.csv?year=2024")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == f'attachment; filename="{cast.p1.urn}-2025-missing-BM5.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="{cast.p1.urn}-2024-missing-BM5.csv"'
     assert csv_rows(response.content) == [
-        ["upn", "uln", "forename", "surname", "year_group", "registration_group"],
-        [ben.upn, "", "Ben", "Baker", "9", ""],
-        [cal.upn, "", "Cal", "Cooper", "9", ""],
+        ["upn", "uln", "forename", "surname", "year_group", "registration_group", "rule_set"],
+        [ben.upn, "", "Ben", "Baker", "9", "", "gatsby-2018"],
+        [cal.upn, "", "Cal", "Cooper", "9", "", "gatsby-2018"],
     ]
 
 
@@ -160,19 +187,53 @@ def test_the_leader_sees_who_is_missing_a_measure(client: Client, cast: Cast, sc
     [
         (
             "benchmarks",
-            ["benchmark", "title", "percent", "fully_achieved", "previous_percent"],
-            ["1", "A stable careers programme", "0.0", "no", "0.0"],
+            [
+                "benchmark",
+                "title",
+                "percent",
+                "fully_achieved",
+                "previous_percent",
+                "comparable_with_previous",
+                "rule_set",
+            ],
+            ["1", "A stable careers programme", "0.0", "no", "0.0", "yes", "gatsby-2018"],
         ),
         (
             "measures",
-            ["measure", "benchmark", "title", "eligible", "met", "percent", "required"],
-            ["BM2", "2", "Careers and labour-market information by 14", "3", "3", "100.0", "yes"],
+            [
+                "measure",
+                "benchmark",
+                "title",
+                "eligible",
+                "met",
+                "percent",
+                "required",
+                "definition",
+                "criterion",
+                "rule_set",
+            ],
+            [
+                "BM2",
+                "2",
+                "Careers and labour-market information by 14",
+                "3",
+                "3",
+                "100.0",
+                "yes",
+                "school:clmi-by-14",
+                "",
+                "gatsby-2018",
+            ],
         ),
-        ("year-groups", ["measure", "year_group", "eligible", "met", "percent"], ["BM2", "9", "3", "3", "100.0"]),
+        (
+            "year-groups",
+            ["measure", "year_group", "eligible", "met", "percent", "rule_set"],
+            ["BM2", "9", "3", "3", "100.0", "gatsby-2018"],
+        ),
         (
             "key-stages",
-            ["measure", "key_stage", "eligible", "met", "percent"],
-            ["BM2", "Key stage 3", "3", "3", "100.0"],
+            ["measure", "key_stage", "eligible", "met", "percent", "rule_set"],
+            ["BM2", "Key stage 3", "3", "3", "100.0", "gatsby-2018"],
         ),
         (
             "equity",
@@ -186,8 +247,10 @@ def test_the_leader_sees_who_is_missing_a_measure(client: Client, cast: Cast, sc
                 "others_met",
                 "others_percent",
                 "gap_points",
+                "fewer_than_10_learners",
+                "rule_set",
             ],
-            ["BM2", "Pupil premium / FSM", "0", "0", "", "3", "3", "100.0", ""],
+            ["BM2", "Pupil premium / FSM", "0", "0", "", "3", "3", "100.0", "", "no", "gatsby-2018"],
         ),
     ],
 )
@@ -195,10 +258,10 @@ def test_each_table_exports_as_csv(
     client: Client, cast: Cast, school: list[Learner], table: str, header: list[str], first_row: list[str]
 ) -> None:
     client.force_login(cast.p1_governor)  # aggregates are for governors too
-    response = client.get(f"/providers/{cast.p1.urn}/benchmarks/export/{table}.csv?year=2025")
+    response = client.get(f"/providers/{cast.p1.urn}/benchmarks/export/{table}.csv?year=2024")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == f'attachment; filename="{cast.p1.urn}-2025-{table}.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="{cast.p1.urn}-2024-{table}.csv"'
     rows = csv_rows(response.content)
     assert rows[0] == header
     assert rows[1] == first_row
@@ -206,9 +269,9 @@ def test_each_table_exports_as_csv(
 
 def test_the_benchmarks_export_has_a_row_per_benchmark(client: Client, cast: Cast, school: list[Learner]) -> None:
     client.force_login(cast.p1_leader)
-    rows = csv_rows(client.get(f"/providers/{cast.p1.urn}/benchmarks/export/benchmarks.csv?year=2025").content)
+    rows = csv_rows(client.get(f"/providers/{cast.p1.urn}/benchmarks/export/benchmarks.csv?year=2024").content)
     assert [row[0] for row in rows[1:]] == ["1", "2", "3", "4", "5", "6", "7", "8"]
-    assert rows[5] == ["5", "Encounters with employers and employees", "33.3", "no", "100.0"]
+    assert rows[5] == ["5", "Encounters with employers and employees", "33.3", "no", "100.0", "yes", "gatsby-2018"]
     assert rows[2][2:4] == ["100.0", "yes"]
 
 
@@ -315,7 +378,7 @@ def programme(cast: Cast, edition: Edition) -> dict[str, Any]:
     [
         "/providers/{urn}/benchmarks/?year=2025",
         "/providers/{urn}/benchmarks/BM5/?year=2025",
-        "/providers/{urn}/benchmarks/BM2/?year=2025",
+        "/providers/{urn}/benchmarks/BM2-KS3/?year=2025",
         "/providers/{urn}/learners/",
         "/providers/{urn}/benchmarks/export/missing-BM5.csv?year=2025",
     ],
@@ -588,7 +651,7 @@ def test_the_leader_answers_benchmarks_1_and_3(client: Client, cast: Cast, editi
     assert AuditEvent.objects.filter(action="programme.answered").count() == 6
     assert ProgrammeAnswer.objects.get(benchmark=1, indicator=0).answered_by == cast.p1_leader
 
-    board = dashboard(client, cast).content.decode()
+    board = dashboard(client, cast, "?year=2025").content.decode()
     assert "1 of 3 indicators met" in row_containing(board, "1. A stable careers programme")
     assert "33%" in row_containing(board, "1. A stable careers programme")
 
