@@ -291,7 +291,7 @@ def test_a_narrowed_read_takes_away_each_category_once(cast: Cast, pupils: list[
         title="Work experience",
         activity_type="workplace_experience",
         subtype="work_experience",
-        days=5,
+        hours=25,
         employer_feedback=True,
         date=dt.date(2026, 11, 20),
     )
