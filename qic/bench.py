@@ -298,6 +298,10 @@ def careers_figures(label: str) -> None:
     path = f"/providers/{provider.urn}/work-experience/"
     median, p95, count = page_figures(client, path)
     print(f"[{label}] guarantee GET {path}: median {median:.0f} ms, p95 {p95:.0f} ms, {count} queries")
+    # Provider Access: every cohort's encounters and the pupils short of two, in a fixed few queries.
+    path = f"/providers/{provider.urn}/provider-access/"
+    median, p95, count = page_figures(client, path)
+    print(f"[{label}] provider access GET {path}: median {median:.0f} ms, p95 {p95:.0f} ms, {count} queries")
 
 
 NATIONAL_PROVIDERS = 5_000

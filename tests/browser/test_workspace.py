@@ -152,7 +152,7 @@ def test_employer_encounter_and_register_raise_bm5(cast: Cast, workspace: Worksp
     page.get_by_role("radio", name="Employer encounter").check()
     # htmx redraws "What made it meaningful" for an encounter: its four elements, not the workplace ones.
     page.get_by_role("group", name="Workplace experiences also need").wait_for(state="detached")
-    page.get_by_label("Kind").select_option(label="Employer encounter: Employer talk")
+    page.get_by_label("Kind", exact=True).select_option(label="Employer encounter: Employer talk")
     # A date in 2024/25 redraws the 2018 definition's elements (no preparation); today's, the refreshed ones.
     page.get_by_label("Date", exact=True).fill("2025-08-31")
     page.get_by_label("Learners prepared beforehand").wait_for(state="detached")
@@ -197,9 +197,9 @@ def test_without_javascript_a_workplace_experience_is_recorded_with_every_elemen
         page.goto(f"{workspace.base}/activities/new/")
         page.get_by_label("Title").fill("Work experience week")
         page.get_by_role("radio", name="Workplace experience").check()
-        page.get_by_label("Kind").select_option(label="Workplace experience: Work experience")
+        page.get_by_label("Kind", exact=True).select_option(label="Workplace experience: Work experience")
         page.get_by_label("Date", exact=True).fill(TODAY.isoformat())
-        page.get_by_label("Days").fill("5")
+        page.get_by_label("Hours (workplace experiences)").fill("30")
         # Without JavaScript every element is offered, in two groups; tick all but the employer's feedback.
         for group in ("What made it meaningful", "Workplace experiences also need"):
             boxes = page.get_by_role("group", name=group).get_by_role("checkbox")
