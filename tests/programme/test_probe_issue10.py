@@ -283,3 +283,24 @@ def test_measure_codes_of_either_rule_set(leader: Client, cast: Cast, code: str,
     assert response.status_code in (200, 404), (code, year)
     response = leader.get(f"/providers/{cast.p1.urn}/benchmarks/export/missing-{code}.csv?year={year}")
     assert response.status_code in (200, 404), (code, year)
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/providers/{HUGE}/provider-access/",
+        f"/providers/{HUGE}/work-experience/below-target.csv",
+        f"/providers/{HUGE}/activities/meaning/",
+        f"/framework/qic-2024/sections/{HUGE}/",
+        "/framework/" + "a" * 3000 + "/",
+        f"/api/v1/providers/{HUGE}/benchmarks",
+        f"/api/v1/providers/{HUGE}/activities",
+        "/api/v1/frameworks/" + "a" * 3000,
+        f"/awarding-bodies/{HUGE}/clients/new-training-provider/",
+    ],
+)
+def test_huge_numbers_in_addresses_answer_404(leader: Client, path: str) -> None:
+    assert leader.get(path).status_code in (403, 404, 422), path
