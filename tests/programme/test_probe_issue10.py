@@ -304,3 +304,21 @@ HUGE = "99999999999999999999"
 )
 def test_huge_numbers_in_addresses_answer_404(leader: Client, path: str) -> None:
     assert leader.get(path).status_code in (403, 404, 422), path
+
+
+@pytest.mark.parametrize("year", ["2000", "2001", "2017", "2018", "2024", "2025", "2027"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "benchmarks/",
+        "benchmarks/BM5/",
+        "benchmarks/export/summary.csv",
+        "programme/",
+        "benchmarks/export/missing-BM8.csv",
+    ],
+)
+def test_every_allowed_year_answers(leader: Client, cast: Cast, path: str, year: str) -> None:
+    response = leader.get(f"/providers/{cast.p1.urn}/{path}?year={year}")
+    assert response.status_code in (200, 404), (path, year)
+    api = leader.get(f"/api/v1/providers/{cast.p1.urn}/benchmarks?year={year}")
+    assert api.status_code in (200, 404), year
