@@ -322,3 +322,8 @@ def test_every_allowed_year_answers(leader: Client, cast: Cast, path: str, year:
     assert response.status_code in (200, 404), (path, year)
     api = leader.get(f"/api/v1/providers/{cast.p1.urn}/benchmarks?year={year}")
     assert api.status_code in (200, 404), year
+
+
+@pytest.mark.parametrize("value", [HUGE, "²", "-1", "0"])
+def test_odd_learner_on_the_interview_form(leader: Client, cast: Cast, value: str) -> None:
+    assert leader.get(f"/providers/{cast.p1.urn}/interviews/new/", {"learner": value}).status_code == 200
