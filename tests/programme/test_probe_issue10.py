@@ -327,3 +327,15 @@ def test_every_allowed_year_answers(leader: Client, cast: Cast, path: str, year:
 @pytest.mark.parametrize("value", [HUGE, "²", "-1", "0"])
 def test_odd_learner_on_the_interview_form(leader: Client, cast: Cast, value: str) -> None:
     assert leader.get(f"/providers/{cast.p1.urn}/interviews/new/", {"learner": value}).status_code == 200
+
+
+@pytest.mark.parametrize("day", ["2000-01-01", "2000-08-31", "2000-09-01"])
+def test_the_earliest_activity_dates_save_and_list(leader: Client, cast: Cast, day: str) -> None:
+    response = leader.post(
+        f"/providers/{cast.p1.urn}/activities/new/",
+        activity_post(date=day, activity_type="employer_encounter", subtype="talk", hours=""),
+    )
+    assert response.status_code == 302
+    for path in ("activities/", "benchmarks/", "work-experience/", "provider-access/"):
+        assert leader.get(f"/providers/{cast.p1.urn}/{path}").status_code == 200, path
+    assert leader.get(f"/api/v1/providers/{cast.p1.urn}/activities?year=1999").status_code == 200
