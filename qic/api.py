@@ -22,6 +22,7 @@ from qic.api_security import ProviderToken, QicNinjaAPI
 from qic.domain.academic import academic_year_of
 from qic.domain.activities import ALL_ELEMENTS
 from qic.domain.in_force import Status as EditionStatus
+from qic.domain.provider_types import NO_SECONDARY_BENCHMARKS_FOR_PRIMARY
 from qic.frameworks.editions import edition_for_year, editions_on
 from qic.frameworks.models import Edition
 from qic.learners.actions import (
@@ -306,15 +307,20 @@ class BenchmarkFiguresOut(Schema):
     tags=["benchmarks"],
     summary="A provider's Gatsby Benchmark figures for an academic year",
 )
-def provider_benchmarks(request: HttpRequest, urn: int, year: int | None = None) -> BenchmarkFiguresOut:
+def provider_benchmarks(
+    request: HttpRequest, urn: int, year: int | None = None
+) -> BenchmarkFiguresOut | tuple[int, ErrorOut]:
     """`year` is the calendar year in which the academic year starts (2025 = 2025/26); default: now.
 
     The figures are measured on the rule set of that year, named in `rule_set`: the 2018
     definitions up to 2024/25, the refreshed Gatsby Benchmarks from 2025/26. Each measure gives its
     `definition` key, so figures of two years are comparable only where code and definition match.
     A year in progress is measured as it stands today (activities dated later do not count yet).
+    A primary school has no such figures (it works towards a primary award): 404, saying why.
     """
     provider = provider_for_api(request, urn, Capability.VIEW_FIGURES)
+    if not provider.works_towards_the_standard:
+        return 404, ErrorOut(detail=NO_SECONDARY_BENCHMARKS_FOR_PRIMARY)
     today = timezone.localdate()
     year = year if year is not None else academic_year_of(today)
     if not 2000 <= year <= academic_year_of(today) + 1:

@@ -99,7 +99,9 @@ def learner_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     counted = bm.on_roll(domain_learner, measure_date)
     rule_set = queries.rule_set_for_year(year)
     statuses = []
-    if counted:
+    # A primary school is not measured on the secondary benchmarks (DOMAIN.md §1).
+    benchmarks = provider.works_towards_the_standard
+    if counted and benchmarks:
         for measure in rule_set.measures_for(queries.phase_of(provider)):
             if measure.eligible(domain_learner, year):
                 statuses.append((measure, measure.met(domain_learner, evidence, year)))
@@ -123,6 +125,7 @@ def learner_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "year_label": year_label(year),
             "year_group": learner.year_group_in(year),
             "statuses": statuses,
+            "benchmarks": benchmarks,
             "counted": counted,
             "rule_set": rule_set,
             "participations": participations,

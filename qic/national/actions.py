@@ -14,6 +14,7 @@ from django.utils import timezone
 from qic.core import audit
 from qic.domain import national as rules
 from qic.domain.academic import academic_year_of, year_end
+from qic.domain.provider_types import ProviderType
 from qic.national.models import (
     ActionPlanItem,
     EndorsementAnswer,
@@ -73,7 +74,11 @@ def compute_provider_figures(*, provider: Provider, year: int, today: dt.date) -
 def compute_national_figures(*, years: list[int], today: dt.date) -> int:
     """Recompute the aggregate rows of every provider with learners, for the given years."""
     count = 0
-    for provider in Provider.objects.filter(learners__isnull=False).distinct():
+    # A primary school is not measured on the secondary benchmarks (DOMAIN.md §1): it gets no
+    # row, and a row left from before it was corrected to primary is removed.
+    primary = ProviderType.PRIMARY.value
+    ProviderYearFigures.objects.filter(provider__provider_type=primary, academic_year__in=years).delete()
+    for provider in Provider.objects.filter(learners__isnull=False).exclude(provider_type=primary).distinct():
         for year in years:
             with transaction.atomic():
                 compute_provider_figures(provider=provider, year=year, today=today)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from qic.domain.provider_types import ProviderType, provider_type_for
+from qic.domain.ukprn import is_ukprn_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -250,6 +251,10 @@ def _read_rows(
         if urn is None:
             raw = cell(row, URN)
             reasons.append(f"URN {raw!r} is not a positive whole number" if raw else "URN is blank")
+        elif is_ukprn_key(urn):
+            # An independent training provider's key: a GIAS URN is six digits, so this is a
+            # mistaken file (a UKPRN column read as URN), and it would overwrite that provider.
+            reasons.append(f"URN {urn} is not a GIAS URN: it is in the UKPRN range of independent training providers")
         elif urn in first_line_of_urn:
             first = first_line_of_urn[urn]
             reasons.append(f"URN {urn} is a duplicate: it is already on line {first}")

@@ -27,6 +27,7 @@ from qic.domain import work_experience
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import SUBTYPES, ActivityType
 from qic.domain.provider_types import ProviderType
+from qic.domain.rulesets import rule_sets
 from qic.frameworks.editions import edition_for_year, edition_on
 from qic.frameworks.models import Criterion, Section
 from qic.learners.models import Learner
@@ -52,10 +53,14 @@ NEW_TOKEN_SESSION_KEY = "qic_new_api_token"  # noqa: S105 (a session key name, n
 
 
 def _year(request: HttpRequest) -> int:
-    """The academic year asked for (?year=2025), else the current one."""
+    """The academic year asked for (?year=2025), else the current one.
+
+    The earliest is the year after the oldest rule set's first: the dashboard and its CSVs
+    compare a year with the one before, which must have a rule set too."""
     current = academic_year_of(timezone.localdate())
+    earliest = rule_sets()[0].first_year + 1
     raw = request.GET.get("year", "")
-    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= current + 1:
+    if raw.isascii() and raw.isdigit() and earliest <= int(raw) <= current + 1:
         return int(raw)
     return current
 
