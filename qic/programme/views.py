@@ -645,14 +645,20 @@ def _guarantee(request: HttpRequest, provider: Provider) -> dict[str, Any]:
     # Compared as text: "²" is a digit to str.isdigit but not to int().
     years = {str(g): g for g in work_experience.GUARANTEE_YEARS}
     year_group = years.get(request.GET.get("year_group", ""))
-    groups = {g.value: g for g in work_experience.SummaryGroup if g != work_experience.SummaryGroup.ALL}
+    show_names = Capability.VIEW_LEARNERS in capabilities(request.user)
+    # Filtering pupils' rows by a group (looked after, SEND…) would point at the few pupils in it:
+    # only those who may see names anyway may do it.
+    groups = (
+        {g.value: g for g in work_experience.SummaryGroup if g != work_experience.SummaryGroup.ALL}
+        if show_names
+        else {}
+    )
     group = groups.get(request.GET.get("group", ""))
     behind = [
         s
         for s in result.behind
         if (year_group is None or s.year_group == year_group) and (group is None or group.includes(s.groups))
     ]
-    show_names = Capability.VIEW_LEARNERS in capabilities(request.user)
     learners: dict[int, Learner] = {}
     if show_names and behind:
         learners = Learner.objects.filter(provider=provider).in_bulk([s.learner_id for s in behind])
@@ -671,7 +677,16 @@ def _guarantee(request: HttpRequest, provider: Provider) -> dict[str, Any]:
         "target": target,
         "stage_shares": [(g, target.share_of_year(g), target.expected_by(g)) for g in work_experience.GUARANTEE_YEARS],
         "by_year_group": result.by_year_group(),
-        "by_group": result.by_group(),
+        "by_group": [
+            # A group smaller than the equity threshold is marked; to those who may not see names its
+            # figures are not given at all (with so few pupils they would describe individuals).
+            (g, summary, small, small and not show_names)
+            for g, summary in result.by_group()
+            for small in [
+                g != work_experience.SummaryGroup.ALL and 0 < summary.learners < settings.QIC_EQUITY_MIN_GROUP_SIZE
+            ]
+        ],
+        "min_group": settings.QIC_EQUITY_MIN_GROUP_SIZE,
         "behind_count": len(result.behind),
         "rows": rows,
         "show_names": show_names,

@@ -143,8 +143,12 @@ def test_a_governor_sees_the_figures_but_no_names(client: Client, cast: Cast, sc
     html = page(client, cast)
     assert "Amy" not in html
     assert "Cat" not in html
-    assert "Disadvantaged (pupil premium or FSM) 1 1 27.5" in row_containing(html, "Disadvantaged")
+    # A group of one pupil is marked and, to a governor, not given: it would describe that pupil.
+    assert row_containing(html, "Disadvantaged") == "Disadvantaged (pupil premium or FSM) fewer than 10 pupils – – –"
     assert "Names are shown to the school's own staff only." in html
+    # Nor may a governor narrow the pupils' rows to a group: the filter is not offered or obeyed.
+    assert 'name="group"' not in html
+    assert page(client, cast, "?group=disadvantaged").count("<td") == html.count("<td")
     assert not AuditEvent.objects.filter(action="work_experience.behind_viewed").exists()
     content = client.get(f"/providers/{cast.p1.urn}/work-experience/below-target.csv").content
     rows = csv_rows(content)
@@ -310,7 +314,9 @@ def test_the_demo_school_has_a_tally_with_gaps_in_the_groups(client: Client, cas
     html = page(client, cast)
     groups = section(html, "By group")
     for label in ("Disadvantaged (pupil premium or FSM)", "SEND (SEN support or EHC plan)"):
-        pupils, behind, mean_gap = row_containing(groups, label).removeprefix(label).split()
+        # (The leader sees a small group's figures, marked "fewer than 10 pupils".)
+        cells = row_containing(groups, label).removeprefix(label).removeprefix(" fewer than 10 pupils")
+        pupils, behind, mean_gap = cells.split()
         assert int(pupils) > int(behind) > 0, label  # some, not all, are below target
         assert Decimal(mean_gap) > 0
     everyone = row_containing(groups, "All pupils in Years 7 to 11").split()
