@@ -1,0 +1,42 @@
+"""Fixes from a careers leader's walk through the issue-10 pages: the dashboard and measure page
+name the years a rule set is used for once and plainly, and every dashboard table scrolls inside
+its own focusable region at phone width."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.test import Client
+
+from tests.conftest import Cast
+
+
+def test_the_2018_rules_are_named_as_used_up_to_2024_25_not_from_2000(client: Client, cast: Cast, edition: Any) -> None:
+    client.force_login(cast.p1_leader)
+    html = client.get(f"/providers/{cast.p1.urn}/benchmarks/?year=2024").content.decode()
+    assert "2024/25 is measured on the Gatsby Benchmarks (2018 definitions)</strong> (used up to 2024/25)." in html
+    assert "2000/01" not in html
+    measure = client.get(f"/providers/{cast.p1.urn}/benchmarks/BM2/?year=2024").content.decode()
+    assert "Gatsby Benchmarks (2018 definitions) (gatsby-2018), used up to 2024/25" in measure
+    assert "2000/01" not in measure
+
+
+def test_the_refreshed_rules_name_their_first_year_once(client: Client, cast: Cast, edition: Any) -> None:
+    client.force_login(cast.p1_leader)
+    html = client.get(f"/providers/{cast.p1.urn}/benchmarks/?year=2026").content.decode()
+    assert "2026/27 is measured on the Refreshed Gatsby Benchmarks (from 2025/26)</strong>." in html
+    assert "(from 2025/26) (from 2025/26)" not in html
+    measure = client.get(f"/providers/{cast.p1.urn}/benchmarks/BM5/?year=2026").content.decode()
+    assert "(gatsby-2025), used from 2025/26" in measure
+
+
+def test_every_dashboard_table_scrolls_in_a_focusable_labelled_region(client: Client, cast: Cast, edition: Any) -> None:
+    client.force_login(cast.p1_leader)
+    html = client.get(f"/providers/{cast.p1.urn}/benchmarks/?year=2026").content.decode()
+    tables = html.count("<table")
+    assert tables >= 3
+    regions = re.findall(r'<div class="qic-scroll" role="region" aria-labelledby="([^"]+)" tabindex="0"><table', html)
+    assert len(regions) == tables
+    for label in regions:
+        assert f'id="{label}"' in html
