@@ -40,3 +40,19 @@ def test_every_dashboard_table_scrolls_in_a_focusable_labelled_region(client: Cl
     assert len(regions) == tables
     for label in regions:
         assert f'id="{label}"' in html
+
+
+def test_an_empty_activity_form_names_each_missing_answer_and_the_title_says_error(
+    client: Client, cast: Cast, edition: Any
+) -> None:
+    client.force_login(cast.p1_leader)
+    response = client.post(f"/providers/{cast.p1.urn}/activities/new/", {"description": ""})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["title"] == ["Enter the activity's title"]
+    assert errors["activity_type"] == ["Choose the activity type"]
+    assert errors["subtype"] == ["Choose the kind of activity"]
+    assert errors["date"] == ["Enter the date of the activity"]
+    html = response.content.decode()
+    assert "This field is required." not in html
+    assert "<title>Error: Add an activity" in html
