@@ -56,3 +56,14 @@ def test_an_empty_activity_form_names_each_missing_answer_and_the_title_says_err
     html = response.content.decode()
     assert "This field is required." not in html
     assert "<title>Error: Add an activity" in html
+
+
+def test_provider_access_names_a_college_type_as_recorded_not_as_a_fe_college(
+    client: Client, cast: Cast, edition: Any
+) -> None:
+    cast.p2.provider_type = "fe_college"
+    cast.p2.save(update_fields=["provider_type"])
+    client.force_login(cast.p2_leader)
+    html = client.get(f"/providers/{cast.p2.urn}/provider-access/").content.decode()
+    assert "Beta College is recorded as “FE college”, so the duty does not apply" in html
+    assert "a fe college" not in html
