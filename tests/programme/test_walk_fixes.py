@@ -67,3 +67,18 @@ def test_provider_access_names_a_college_type_as_recorded_not_as_a_fe_college(
     html = client.get(f"/providers/{cast.p2.urn}/provider-access/").content.decode()
     assert "Beta College is recorded as “FE college”, so the duty does not apply" in html
     assert "a fe college" not in html
+
+
+def test_a_primary_school_is_not_sent_to_benchmark_6_from_the_guarantee_page(
+    client: Client, cast: Cast, edition: Any
+) -> None:
+    cast.p1.provider_type = "primary"
+    cast.p1.save(update_fields=["provider_type"])
+    client.force_login(cast.p1_leader)
+    html = client.get(f"/providers/{cast.p1.urn}/work-experience/").content.decode()
+    assert "has no pupils in those years" in html
+    assert "Benchmark 6" not in html
+    cast.p2.provider_type = "fe_college"
+    cast.p2.save(update_fields=["provider_type"])
+    client.force_login(cast.p2_leader)
+    assert "count towards Benchmark 6" in client.get(f"/providers/{cast.p2.urn}/work-experience/").content.decode()
