@@ -82,3 +82,17 @@ def test_a_primary_school_is_not_sent_to_benchmark_6_from_the_guarantee_page(
     cast.p2.save(update_fields=["provider_type"])
     client.force_login(cast.p2_leader)
     assert "count towards Benchmark 6" in client.get(f"/providers/{cast.p2.urn}/work-experience/").content.decode()
+
+
+def test_an_itp_page_does_not_say_its_details_come_from_gias(client: Client, cast: Cast, edition: Any) -> None:
+    client.force_login(cast.consortium)
+    response = client.post(
+        "/providers/new-training-provider/",
+        {"name": "Walk Training Ltd", "ukprn": "10099991", "postcode": "", "region": ""},
+    )
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "Independent training providers are not listed in Get Information about Schools (GIAS)" in html
+    assert "are refreshed by the Consortium's import" not in html
+    form = client.get("/providers/new-training-provider/").content.decode()
+    assert "main site (optional)" not in form
