@@ -96,3 +96,9 @@ def test_an_itp_page_does_not_say_its_details_come_from_gias(client: Client, cas
     assert "are refreshed by the Consortium's import" not in html
     form = client.get("/providers/new-training-provider/").content.decode()
     assert "main site (optional)" not in form
+
+
+def test_a_2024_criteria_section_says_figures_now_use_the_refreshed_benchmarks(client: Client, edition: Any) -> None:
+    html = client.get(f"/framework/{edition.code}/sections/6/").content.decode()
+    assert "This section words Benchmark 6 as the" in html
+    assert "Benchmark figures for 2025/26 onwards are measured on the Refreshed Gatsby Benchmarks" in html
