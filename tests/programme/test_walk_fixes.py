@@ -4,12 +4,15 @@ its own focusable region at phone width."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from tests.conftest import Cast
+from tests.factories import make_activity
 
 
 def test_the_2018_rules_are_named_as_used_up_to_2024_25_not_from_2000(client: Client, cast: Cast, edition: Any) -> None:
@@ -102,3 +105,27 @@ def test_a_2024_criteria_section_says_figures_now_use_the_refreshed_benchmarks(c
     html = client.get(f"/framework/{edition.code}/sections/6/").content.decode()
     assert "This section words Benchmark 6 as the" in html
     assert "Benchmark figures for 2025/26 onwards are measured on the Refreshed Gatsby Benchmarks" in html
+
+
+def test_provider_access_links_each_encounter_that_does_not_count(client: Client, cast: Cast, edition: Any) -> None:
+    day = timezone.localdate() - dt.timedelta(days=1)
+    evening = make_activity(
+        cast.p1,
+        title="College stand at parents' evening",
+        activity_type="provider_encounter",
+        subtype="fe_college",
+        date=day,
+        year_groups=[9],
+        provider_access=True,
+        access_provider_type="fe_college",
+        in_school_day=False,
+        access_covers_provider=True,
+        access_covers_careers=True,
+        access_covers_learning=True,
+        access_covers_questions=True,
+    )
+    client.force_login(cast.p1_leader)
+    html = client.get(f"/providers/{cast.p1.urn}/provider-access/").content.decode()
+    assert "1 marked as provider access does not count: open it to see why." in html
+    link = f'<a class="govuk-link" href="/providers/{cast.p1.urn}/activities/{evening.pk}/">'
+    assert f"{link}College stand at parents&#x27; evening</a>" in html
