@@ -129,3 +129,14 @@ def test_provider_access_links_each_encounter_that_does_not_count(client: Client
     assert "1 marked as provider access does not count: open it to see why." in html
     link = f'<a class="govuk-link" href="/providers/{cast.p1.urn}/activities/{evening.pk}/">'
     assert f"{link}College stand at parents&#x27; evening</a>" in html
+
+
+def test_the_chart_says_which_bar_is_which_year(client: Client, cast: Cast, edition: Any) -> None:
+    client.force_login(cast.p1_leader)
+    html = client.get(f"/providers/{cast.p1.urn}/benchmarks/?year=2025").content.decode()
+    assert (
+        "Each bar is 2025/26; the thin grey bar under it is 2024/25, shown only where the definitions did not change."
+        in html
+    )
+    html = client.get(f"/providers/{cast.p1.urn}/benchmarks/?year=2024").content.decode()
+    assert "Each bar is 2024/25; the thin grey bar under it is 2023/24." in html
