@@ -8,6 +8,9 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
@@ -140,3 +143,15 @@ def test_the_chart_says_which_bar_is_which_year(client: Client, cast: Cast, edit
     )
     html = client.get(f"/providers/{cast.p1.urn}/benchmarks/?year=2024").content.decode()
     assert "Each bar is 2024/25; the thin grey bar under it is 2023/24." in html
+
+
+def test_the_current_page_is_a_govuk_pagination_link_marked_current(rf: Any) -> None:
+    request = rf.get("/providers/", {"page": "2", "q": "oak"})
+    request.user = AnonymousUser()
+    page = Paginator(list(range(30)), 10).page(2)
+    html = render_to_string("govuk/pagination.html", {"page": page}, request=request)
+    assert (
+        '<li class="govuk-pagination__item govuk-pagination__item--current"><a class="govuk-link '
+        'govuk-pagination__link" href="?page=2&amp;q=oak" aria-current="page">Page 2 of 3</a></li>'
+    ) in html
+    assert "govuk-pagination__link-label" not in html  # black on the current item's blue: axe color-contrast
