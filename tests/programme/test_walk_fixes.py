@@ -155,3 +155,13 @@ def test_the_current_page_is_a_govuk_pagination_link_marked_current(rf: Any) -> 
         'govuk-pagination__link" href="?page=2&amp;q=oak" aria-current="page">Page 2 of 3</a></li>'
     ) in html
     assert "govuk-pagination__link-label" not in html  # black on the current item's blue: axe color-contrast
+
+
+def test_the_awarding_bodies_table_scrolls_in_its_own_region(client: Client, cast: Cast) -> None:
+    client.force_login(cast.consortium)
+    for path in ("/home/", "/awarding-bodies/"):
+        html = client.get(path).content.decode()
+        assert '<div class="qic-scroll" role="region" aria-labelledby="bodies-caption" tabindex="0"><table' in html, (
+            path
+        )
+        assert 'id="bodies-caption">Licensed Awarding Bodies</caption>' in html
