@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import Cast
-from tests.factories import make_activity
+from tests.factories import make_activity, make_primary_award
 
 
 def test_the_2018_rules_are_named_as_used_up_to_2024_25_not_from_2000(client: Client, cast: Cast, edition: Any) -> None:
@@ -165,3 +165,15 @@ def test_the_awarding_bodies_table_scrolls_in_its_own_region(client: Client, cas
             path
         )
         assert 'id="bodies-caption">Licensed Awarding Bodies</caption>' in html
+
+
+def test_the_primary_workbook_tables_scroll_in_their_own_regions(client: Client, cast: Cast) -> None:
+    cast.p1.provider_type = "primary"
+    cast.p1.save()
+    award = make_primary_award(cast.ab1, tasks=2)
+    client.force_login(cast.p1_leader)
+    client.post(f"/providers/{cast.p1.urn}/primary/", {"award": award.pk})
+    html = client.get(f"/providers/{cast.p1.urn}/primary/").content.decode()
+    for caption in ("tasks-caption", "action-plan-caption"):
+        assert f'<div class="qic-scroll" role="region" aria-labelledby="{caption}" tabindex="0"><table' in html
+        assert f'id="{caption}"' in html
