@@ -7,7 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from qic.domain.academic import academic_year_of, year_label
 from qic.domain.in_force import Status
+from qic.domain.rulesets import rule_set_for_year
 from qic.frameworks.editions import edition_to_show, editions_on
 from qic.frameworks.models import Criterion, Edition, Section
 
@@ -22,12 +24,18 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _dating(edition: Edition) -> dict[str, object]:
-    """Every edition with its status today, this one's status, and the one in force (one query)."""
-    editions = editions_on(timezone.localdate())
+    """Every edition with its status today, this one's status, and the one in force (one query);
+    and the benchmark rule set in force today when it is newer than the edition's wording."""
+    today = timezone.localdate()
+    editions = editions_on(today)
+    rules_now = rule_set_for_year(academic_year_of(today))
+    newer = rules_now.first_year > academic_year_of(edition.effective_from)
     return {
         "editions": editions,
         "status": next(d.status for d in editions if d.edition.pk == edition.pk),
         "in_force": next((d.edition for d in editions if d.status == Status.IN_FORCE), None),
+        "newer_rule_set": rules_now if newer else None,
+        "newer_rule_set_first_label": year_label(rules_now.first_year) if newer else "",
     }
 
 

@@ -211,7 +211,7 @@ class IndependentTrainingProviderForm(GovukForm):
         label="Postcode",
         max_length=12,
         required=False,
-        help_text="Of the provider's main site (optional)",
+        help_text="Of the provider's main site",
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
     region = forms.ChoiceField(

@@ -41,6 +41,12 @@ ACCESS_CONTENT_FIELDS = {
     "access_covers_questions": "Answers to pupils' questions",
 }
 ACCESS_FIELDS = ("provider_access", "access_provider_type", "in_school_day", "access_content")
+REQUIRED_MESSAGES = {
+    "title": "Enter the activity's title",
+    "activity_type": "Choose the activity type",
+    "subtype": "Choose the kind of activity",
+    "date": "Enter the date of the activity",
+}
 
 
 class ActivityForm(GovukModelForm):
@@ -111,6 +117,9 @@ class ActivityForm(GovukModelForm):
         kind = self.fields["activity_type"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = [(t.value, t.label) for t in ActivityType]  # no blank radio button
+        # Each missing answer is named in the error summary, not "This field is required." twice.
+        for name, message in REQUIRED_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
         field = self.fields["criteria"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = criteria

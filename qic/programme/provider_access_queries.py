@@ -73,6 +73,8 @@ class ProviderAccessSummary:
     cohorts: list[CohortAccess]
     counting: int  # encounters that count, held since 1 September last year
     marked_not_counting: int  # marked as provider access but missing a condition
+    # Those activities (oldest first), so the page can link to each one's reason.
+    not_counting: list[Activity] = field(default_factory=list)
 
     @property
     def short_pupils(self) -> list[tuple[CohortAccess, PupilShort]]:
@@ -115,6 +117,7 @@ def provider_access_summary(provider: Provider, *, today: dt.date) -> ProviderAc
             provider=provider, provider_access=True, date__lte=today, date__gte=dt.date(year - 1, 9, 1)
         ).only(
             "pk",
+            "title",
             "activity_type",
             "date",
             "year_groups",
@@ -189,6 +192,7 @@ def provider_access_summary(provider: Provider, *, today: dt.date) -> ProviderAc
         cohorts=cohorts,
         counting=len(counting),
         marked_not_counting=len(candidates) - len(counting),
+        not_counting=sorted((a for a in candidates if a.pk not in counting), key=lambda a: (a.date, a.pk)),
     )
 
 

@@ -505,7 +505,7 @@ def test_the_meaning_partial_of_another_provider_is_not_found(staff: Client, cas
 @pytest.mark.parametrize(
     ("fields", "errors"),
     [
-        ({"title": ""}, {"title": ["This field is required."]}),
+        ({"title": ""}, {"title": ["Enter the activity's title"]}),
         ({"subtype": "university"}, {"subtype": ["Choose a kind of employer encounter"]}),
         (
             {"activity_type": "workplace_experience", "subtype": "work_experience", "hours": ""},
@@ -539,7 +539,7 @@ def test_the_meaning_partial_of_another_provider_is_not_found(staff: Client, cas
             {"activity_type": "workplace_experience", "subtype": "visit", "hours": "NaN"},
             {"hours": ["Enter a number."]},
         ),
-        ({"date": ""}, {"date": ["This field is required."]}),
+        ({"date": ""}, {"date": ["Enter the date of the activity"]}),
     ],
     ids=[
         "no-title",

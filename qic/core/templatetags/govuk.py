@@ -32,6 +32,19 @@ def year_group_in(learner: object, year: int) -> int | None:
 
 
 @register.filter
+def rule_set_years(rule_set: Any) -> str:
+    """The academic years a benchmark rule set is used for: "used from 2025/26" for the newest,
+    "used up to 2024/25" for one a later set replaced (the 2018 set has no meaningful first year)."""
+    from qic.domain.academic import year_label
+    from qic.domain.rulesets import rule_sets
+
+    later = [r.first_year for r in rule_sets() if r.first_year > rule_set.first_year]
+    if later:
+        return f"used up to {year_label(min(later) - 1)}"
+    return f"used from {year_label(rule_set.first_year)}"
+
+
+@register.filter
 def percent(value: object) -> str:
     return f"{value:.0f}%" if isinstance(value, (int, float)) else "–"
 
