@@ -309,7 +309,7 @@ class BenchmarkFiguresOut(Schema):
 )
 def provider_benchmarks(
     request: HttpRequest, urn: int, year: int | None = None
-) -> BenchmarkFiguresOut | tuple[int, ErrorOut]:
+) -> BenchmarkFiguresOut | Status[ErrorOut]:
     """`year` is the calendar year in which the academic year starts (2025 = 2025/26); default: now.
 
     The figures are measured on the rule set of that year, named in `rule_set`: the 2018
@@ -320,7 +320,7 @@ def provider_benchmarks(
     """
     provider = provider_for_api(request, urn, Capability.VIEW_FIGURES)
     if not provider.works_towards_the_standard:
-        return 404, ErrorOut(detail=NO_SECONDARY_BENCHMARKS_FOR_PRIMARY)
+        return Status(404, ErrorOut(detail=NO_SECONDARY_BENCHMARKS_FOR_PRIMARY))
     today = timezone.localdate()
     year = year if year is not None else academic_year_of(today)
     if not 2000 <= year <= academic_year_of(today) + 1:
