@@ -28,7 +28,6 @@ from typing import Any, NamedTuple
 from qic.domain.academic import (
     KeyStage,
     academic_year_of,
-    age_at_year_end,
     age_at_year_start,
     key_stage_of,
     year_end,
@@ -249,8 +248,22 @@ class RuleSet:
 
 
 def aged_at_end(age: int) -> Eligibility:
-    """Learners aged `age` on the 31 August that ends the year: the "by age N" cohort."""
-    return lambda learner, year: age_at_year_end(learner.date_of_birth, year) == age
+    """Learners aged `age` on the 31 August that ends the year: the "by age N" cohort.
+
+    Aged `age` on 31 August = born after that day `age + 1` years earlier and on or before it `age`
+    years earlier (someone born on 29 February is a year older from 1 March, so before 31 August).
+    Compared as dates, without age arithmetic per learner: every measure runs this for every
+    learner on every view. A property test holds it to `age_at_year_end`.
+    """
+    bounds: dict[int, tuple[dt.date, dt.date]] = {}
+
+    def eligible(learner: Learner, year: int) -> bool:
+        found = bounds.get(year)
+        if found is None:
+            found = bounds[year] = (dt.date(year - age, 8, 31), dt.date(year + 1 - age, 8, 31))
+        return found[0] < learner.date_of_birth <= found[1]
+
+    return eligible
 
 
 def aged_at_start_at_least(age: int) -> Eligibility:

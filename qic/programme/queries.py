@@ -283,15 +283,24 @@ def programme_indicator_counts(edition: Edition | None, phase: bm.Phase) -> dict
     return {s.number: len(s.college_indicators if phase == bm.Phase.COLLEGE else s.school_indicators) for s in sections}
 
 
-def figures_for(provider: Provider, year: int, *, today: dt.date, edition: Edition | None) -> bm.ProviderFigures:
+def figures_for(
+    provider: Provider,
+    year: int,
+    *,
+    today: dt.date,
+    edition: Edition | None,
+    evidence: Mapping[int, bm.Evidence] | None = None,
+) -> bm.ProviderFigures:
     """All eight benchmarks for the provider in the year, from learner-level evidence, as they
     stood on the measure date (the end of the year, or `today` while it is in progress; five
-    queries)."""
+    queries). `evidence`, when given, is the evidence as it stood on the measure date, read
+    already (see `dashboard_figures`)."""
     phase = phase_of(provider)
     measure_date = bm.measure_date_for(year, today)
     learners = domain_learners_on_roll(provider, year, measure_date)
-    # Evidence as it stood on the measure date: an activity dated later counts from its own day.
-    evidence = evidence_up_to(provider, year, as_of=measure_date)
+    if evidence is None:
+        # Evidence as it stood on the measure date: an activity dated later counts from its own day.
+        evidence = evidence_up_to(provider, year, as_of=measure_date)
     answers = [
         bm.ProgrammeAnswer(a.benchmark, a.indicator, a.achieved)
         for a in ProgrammeAnswer.objects.filter(provider=provider, academic_year=year)
@@ -329,11 +338,40 @@ def work_experience_hours(provider: Provider, measure_date: dt.date) -> dict[int
     return result
 
 
-def previous_figures(provider: Provider, figures: bm.ProviderFigures, *, edition: Edition | None) -> bm.ProviderFigures:
+def previous_figures(
+    provider: Provider,
+    figures: bm.ProviderFigures,
+    *,
+    edition: Edition | None,
+    evidence: Mapping[int, bm.Evidence] | None = None,
+) -> bm.ProviderFigures:
     """The year before, as it stood a year before `figures` was measured: a year in progress is
     compared with last year at the same date (29 February with 28 February), a finished year
     with the whole of the year before. Learners on roll and evidence are both read as of that day.
     """
     return figures_for(
-        provider, figures.year - 1, today=bm.same_day_a_year_before(figures.measure_date), edition=edition
+        provider,
+        figures.year - 1,
+        today=bm.same_day_a_year_before(figures.measure_date),
+        edition=edition,
+        evidence=evidence,
     )
+
+
+def dashboard_figures(
+    provider: Provider, year: int, *, today: dt.date, edition: Edition | None, previous_edition: Edition | None
+) -> tuple[bm.ProviderFigures, bm.ProviderFigures]:
+    """A year's figures and the year before's, as the dashboard compares them.
+
+    For a finished year both are read on their 31 August, where nothing is dated later, so one
+    evidence read serves both: a measure of a year reads no evidence of a later year (a property
+    test in tests/domain holds every rule set to that). A year in progress is compared with last
+    year as of the same day, which needs its own read.
+    """
+    measure_date = bm.measure_date_for(year, today)
+    if measure_date == year_end(year):
+        evidence = evidence_up_to(provider, year)
+        figures = figures_for(provider, year, today=today, edition=edition, evidence=evidence)
+        return figures, previous_figures(provider, figures, edition=previous_edition, evidence=evidence)
+    figures = figures_for(provider, year, today=today, edition=edition)
+    return figures, previous_figures(provider, figures, edition=previous_edition)

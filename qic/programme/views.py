@@ -385,9 +385,10 @@ def adviser_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpR
 def _dashboard_context(provider: Provider, year: int) -> dict[str, object]:
     edition = edition_for_year(year)
     today = timezone.localdate()
-    figures = queries.figures_for(provider, year, today=today, edition=edition)
     # Last year's Benchmarks 1 and 3 are counted against the edition that applied to last year.
-    previous = queries.previous_figures(provider, figures, edition=edition_for_year(year - 1))
+    figures, previous = queries.dashboard_figures(
+        provider, year, today=today, edition=edition, previous_edition=edition_for_year(year - 1)
+    )
     return reports.dashboard(provider, figures, previous, edition)
 
 
@@ -460,8 +461,13 @@ def benchmark_export(request: HttpRequest, urn: int, table: str) -> HttpResponse
     """CSV of one dashboard table. Named lists only for roles that may see learners."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     year = _year(request)
-    figures = queries.figures_for(provider, year, today=timezone.localdate(), edition=edition_for_year(year))
-    previous = queries.previous_figures(provider, figures, edition=edition_for_year(year - 1))
+    figures, previous = queries.dashboard_figures(
+        provider,
+        year,
+        today=timezone.localdate(),
+        edition=edition_for_year(year),
+        previous_edition=edition_for_year(year - 1),
+    )
     learners = None
     if table.startswith("missing-"):
         if Capability.VIEW_LEARNERS not in capabilities(request.user):

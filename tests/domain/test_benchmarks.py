@@ -1058,3 +1058,36 @@ def test_every_percentage_is_between_0_and_100(
     result = figures(*school, phase=phase, today=today, indicators=indicators, answers=programme_answers)
     percents = [b.percent for b in result.benchmarks] + [r.total.percent for b in result.benchmarks for r in b.measures]
     assert [p for p in percents if p is not None and not 0.0 <= p <= 100.0] == []
+
+
+@given(
+    born=st.dates(min_value=d(1990, 1, 1), max_value=d(2020, 12, 31)),
+    age=st.integers(min_value=10, max_value=20),
+    year=st.integers(min_value=2000, max_value=2035),
+)
+@settings(max_examples=500)
+def test_the_by_age_cohort_is_the_learners_of_that_age_on_31_august(born: dt.date, age: int, year: int) -> None:
+    """`aged_at_end` compares dates of birth with bounds: it must agree with the age itself."""
+    from qic.domain.academic import age_at_year_end
+    from qic.domain.benchmarks import aged_at_end
+
+    learner = Learner(1, born, None)
+    assert aged_at_end(age)(learner, year) == (age_at_year_end(born, year) == age)
+
+
+@pytest.mark.parametrize(
+    ("born", "in_cohort"),
+    [
+        (d(2011, 8, 31), False),
+        (d(2011, 9, 1), True),
+        (d(2012, 2, 29), True),
+        (d(2012, 8, 31), True),
+        (d(2012, 9, 1), False),
+    ],
+)
+def test_the_aged_14_cohort_of_2025_26_runs_from_1_september_2011_to_31_august_2012(
+    born: dt.date, in_cohort: bool
+) -> None:
+    from qic.domain.benchmarks import aged_at_end
+
+    assert aged_at_end(14)(Learner(1, born, None), 2025) is in_cohort
