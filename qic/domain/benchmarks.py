@@ -266,6 +266,14 @@ def aged_at_end(age: int) -> Eligibility:
     return eligible
 
 
+_AGED_18_AT_END: Eligibility = aged_at_end(18)
+
+
+def aged_18_considering_he(learner: Learner, year: int) -> bool:
+    """Aged 18 on the 31 August ending the year, and considering higher education (BM7 by 18)."""
+    return learner.considering_higher_education and _AGED_18_AT_END(learner, year)
+
+
 def aged_at_start_at_least(age: int) -> Eligibility:
     """Learners aged at least `age` on the 31 August before the year: "every year from age N"."""
     # Aged at least `age` on 31 August = born on or before that day `age` years earlier. Compared

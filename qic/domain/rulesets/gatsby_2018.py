@@ -30,7 +30,6 @@ Colleges (per study programme):
 
 from __future__ import annotations
 
-from qic.domain.academic import age_at_year_end
 from qic.domain.benchmarks import (
     FULL_RANGE,
     NEXT_STAGE,
@@ -42,6 +41,7 @@ from qic.domain.benchmarks import (
     Phase,
     Rule,
     RuleSet,
+    aged_18_considering_he,
     aged_at_end,
     aged_at_start_at_least,
     any_time,
@@ -153,9 +153,7 @@ SCHOOL: tuple[Measure, ...] = (
         "Two university visits by 18 (considering HE)",
         "Pupils aged 18 by the end of the year who are considering higher education and have visited "
         "universities twice.",
-        lambda learner, year: (
-            age_at_year_end(learner.date_of_birth, year) == 18 and learner.considering_higher_education
-        ),
+        aged_18_considering_he,
         bm7_university,
         definition="school:two-university-visits-by-18-he",
     ),

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from qic.domain.academic import age_at_year_end
 from qic.domain.benchmarks import (
     NEXT_STAGE,
     NO_TALLY,
@@ -43,6 +42,7 @@ from qic.domain.benchmarks import (
     Phase,
     Rule,
     RuleSet,
+    aged_18_considering_he,
     aged_at_end,
     aged_at_start_at_least,
     any_time,
@@ -70,11 +70,6 @@ def this_year_any(categories: Iterable[Category]) -> Rule:
     """
     wanted = tuple(categories)
     return lambda learner, evidence, year: any(evidence.get((c, year), NO_TALLY).count > 0 for c in wanted)
-
-
-def aged_at_end_considering_he(learner: Learner, year: int) -> bool:
-    """Aged 18 on the 31 August ending the year, and considering higher education."""
-    return learner.considering_higher_education and age_at_year_end(learner.date_of_birth, year) == 18
 
 
 def university_visits_by_18(learner: Learner, evidence: Evidence, year: int) -> bool:
@@ -190,7 +185,7 @@ def school_measures(workplace_experiences_by_16: int) -> tuple[Measure, ...]:
             "Students aged 18 by the end of the year (finishing Year 13) who are considering higher education and "
             "have visited universities twice, meeting staff and students. For students with SEND, visits to "
             "suitable post-16 providers such as supported internships count towards the two.",
-            aged_at_end_considering_he,
+            aged_18_considering_he,
             university_visits_by_18,
             definition="school:two-university-visits-by-18-he-send-post16",
         ),
