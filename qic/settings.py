@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",  # authenticator apps
     "django_otp.plugins.otp_static",  # single-use recovery codes
     "axes",  # lockout after repeated failed log-ins
+    "django_tasks",  # Django's Tasks API (the backport of django.tasks)
+    "django_tasks_db",  # its database backend: tasks are rows, run by `manage.py worker`
     "qic.core",
     "qic.accounts",
     "qic.organisations",
@@ -126,6 +128,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes share the file (web server, task worker, scheduler). WAL lets readers go
+    # on while one writes; IMMEDIATE takes the write lock when a transaction starts, so two
+    # writers queue instead of one failing with "database is locked" half-way through; the busy
+    # timeout is how long a writer waits for its turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "30")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # The test database is a file, so that a real task worker (another process) can share it.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("QIC_TEST_SQLITE", str(VAR_DIR / "test-qic.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
@@ -312,8 +326,31 @@ NINJA_NUM_PROXIES = int(
     os.environ.get("API_NUM_PROXIES", "1" if PRODUCTION and env_bool("BEHIND_PROXY", default=True) else "0")
 )
 
-# Background jobs (learner imports) run in a thread after the request; tests run them inline.
-QIC_JOBS_INLINE = env_bool("QIC_JOBS_INLINE", default=QIC_ENV == "test")
+# Background work goes through Django's Tasks API. The database backend stores each task as a row
+# in the same transaction as the change that asked for it (so a crash loses neither, or both), and
+# `manage.py worker` processes run them; tests run them at once (TASKS_BACKEND=immediate).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("TASKS_BACKEND", "immediate" if QIC_ENV == "test" else "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}: not {_task_backend!r}")
+if PRODUCTION and _task_backend != "database":
+    raise ImproperlyConfigured("TASKS_BACKEND must be database in production: other backends run work in the request")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
+# A running task whose worker has not been seen for this long is taken as lost (the worker was
+# killed or its machine stopped): the task is marked failed and its job says so. Workers are seen
+# when they start, pick up a task and report progress, and at least every minute while the
+# scheduler runs its housekeeping task.
+QIC_WORKER_LOST_SECONDS = int(os.environ.get("QIC_WORKER_LOST_SECONDS", "180"))
+# /readyz says "not ready" when no worker has been seen for this long.
+QIC_READY_WORKER_SECONDS = int(os.environ.get("QIC_READY_WORKER_SECONDS", "300"))
+# Progress of long jobs (rows checked, rows saved) is written outside the job's own transaction,
+# to a cache every process can read: a folder under var/ on one machine, or PROGRESS_CACHE_URL
+# (e.g. redis://…) when the web servers and workers are on several machines.
+_progress_default = "locmem://progress" if QIC_ENV == "test" else f"file://{VAR_DIR / 'progress'}"
+CACHES["progress"] = cache_from_url(os.environ.get("PROGRESS_CACHE_URL", _progress_default))
 QIC_UPLOAD_MAX_BYTES = int(os.environ.get("QIC_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Learner imports: files are refused above these limits before they are parsed. 50,000 rows is
 # far above the largest school or trust roll; the first QIC_LEARNER_IMPORT_MAX_ERRORS row

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -29,14 +29,21 @@ FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "qic" / "frameworks" /
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     # Argon2 is deliberately slow; tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-    # Background jobs run before the response in tests, so assertions see their results.
-    settings.QIC_JOBS_INLINE = True  # type: ignore[attr-defined]
+    # Background tasks run at once in tests, so assertions see their results; the tests of the
+    # real worker (tests/core/test_worker.py) use the database backend and a worker process.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+    # Progress of long jobs: a cache of each test's own.
+    settings.CACHES = {  # type: ignore[attr-defined]
+        **settings.CACHES,  # type: ignore[attr-defined]
+        "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-progress"},
+    }
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     # The cache holds the API's throttling counts; each test starts with none.
     cache.clear()
+    caches["progress"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -76,3 +76,27 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only")
+
+
+class WorkerHeartbeat(models.Model):
+    """When each task worker (and the scheduler) was last seen alive.
+
+    A worker writes its row when it starts, when it picks up a task and while a long task
+    reports progress; the scheduler writes its own row every minute. `qic.core.jobs` uses the
+    rows to tell a lost task (its worker has not been seen for QIC_WORKER_LOST_SECONDS) from a
+    long one, and /readyz to say whether any worker is running.
+    """
+
+    class Kind(models.TextChoices):
+        WORKER = "worker", "Task worker"
+        SCHEDULER = "scheduler", "Scheduler"
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKER)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.worker_id} on {self.hostname} (pid {self.pid})"

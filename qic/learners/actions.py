@@ -6,13 +6,11 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from qic.core import audit
@@ -287,30 +285,14 @@ def start_learner_import(
             full_import=full_import,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
+        if not wait:
+            # Queued in the same transaction as the job: both are written, or neither.
+            from qic.learners.tasks import check_learner_import_task
+
+            check_learner_import_task.enqueue(job_id=job.pk)
     if wait:
         return check_learner_import(job.pk)
-    run_in_background(lambda: check_learner_import(job.pk))
     return job
-
-
-def run_in_background(task: Callable[[], object]) -> None:
-    """Run `task` after the current transaction commits: in a thread, or inline when configured.
-
-    A thread keeps the request fast for large files; QIC_JOBS_INLINE (tests) runs it before
-    the response so the caller gets the result at once.
-    """
-
-    if getattr(settings, "QIC_JOBS_INLINE", False):
-        task()
-        return
-
-    def wrapped() -> None:
-        try:
-            task()
-        finally:
-            close_old_connections()
-
-    transaction.on_commit(lambda: threading.Thread(target=wrapped, daemon=True).start())
 
 
 def check_learner_import(job_id: int, *, today: dt.date | None = None) -> LearnerImport:
@@ -364,17 +346,37 @@ def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait:
     (in the background, or before returning with `wait`) recomputes the plan under a lock and
     writes only if it is exactly the one previewed: see save_learner_import.
     """
-    claimed = LearnerImport.objects.filter(
-        pk=job.pk, provider_id=job.provider_id, status=LearnerImport.Status.READY, plan_digest=digest
-    ).update(status=LearnerImport.Status.SAVING, processed_rows=0)
-    if not claimed:
-        return False
-    actor_label = actor if getattr(actor, "is_authenticated", False) else f"learner import {job.pk}"
+    is_user = getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        claimed = LearnerImport.objects.filter(
+            pk=job.pk, provider_id=job.provider_id, status=LearnerImport.Status.READY, plan_digest=digest
+        ).update(status=LearnerImport.Status.SAVING, processed_rows=0)
+        if not claimed:
+            return False
+        if not wait:
+            # Queued with the claim: a crash between the two cannot leave a job "Saving" for ever.
+            from qic.learners.tasks import save_learner_import_task
+
+            save_learner_import_task.enqueue(job_id=job.pk, actor_id=actor.pk if is_user else None)
     if wait:
-        save_learner_import(job.pk, actor=actor_label)
-    else:
-        run_in_background(lambda: save_learner_import(job.pk, actor=actor_label))
+        save_learner_import(job.pk, actor=actor if is_user else f"learner import {job.pk}")
     return True
+
+
+def fail_lost_import(job_id: int, message: str) -> None:
+    """A job whose worker stopped: failed with `message`, its file discarded. A save is one
+    transaction, so nothing of it was written. A job that already ended is left as it is."""
+    LearnerImport.objects.filter(
+        pk=job_id,
+        status__in=(LearnerImport.Status.PENDING, LearnerImport.Status.CHECKING, LearnerImport.Status.SAVING),
+    ).update(
+        status=LearnerImport.Status.FAILED,
+        errors=[{"line": 0, "reason": message}],
+        error_count=1,
+        finished_at=timezone.now(),
+        data=b"",
+        leaving_ids=[],
+    )
 
 
 def save_learner_import(job_id: int, *, actor: Any, today: dt.date | None = None) -> LearnerImport:

@@ -1,7 +1,7 @@
 """Safe learner imports: no full import by default, a preview before anything is written,
 CTF destination and academic-year checks, limits checked before parsing, capped errors.
 
-Jobs run inline in tests (QIC_JOBS_INLINE), so a check has finished by the time the upload
+Jobs run inline in tests (the immediate task backend), so a check has finished by the time the upload
 redirects to the job's page.
 """
 

@@ -1,7 +1,7 @@
 """Importing learner files through the careers leader's import page.
 
 The fixture files are in tests/fixtures/learners (see make_fixtures.py). Jobs run inline in
-tests (QIC_JOBS_INLINE), so the import has finished by the time the upload redirects.
+tests (the immediate task backend), so the import has finished by the time the upload redirects.
 """
 
 from __future__ import annotations

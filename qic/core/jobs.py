@@ -1,0 +1,224 @@
+"""Background work: task workers, their heartbeats, progress of long jobs and lost tasks.
+
+Work runs as tasks through Django's Tasks API (`django_tasks`); with the database backend a
+task is a row written in the same transaction as the change that asked for it, and
+`manage.py worker` processes run them. This module is the one place that knows about workers:
+
+- **Heartbeats.** A worker is "seen" when it starts, when it picks up a task, and while a long
+  task reports progress. The rows say whether any worker is running (/readyz) and tell a lost
+  task from a long one.
+- **Progress.** `report_progress` writes a job's counts (rows checked, rows saved) to the
+  progress cache, outside any transaction the job holds, so a page can show them as they move.
+- **Lost tasks.** `recover_lost_tasks` finds tasks still "running" whose worker has not been seen
+  for QIC_WORKER_LOST_SECONDS (it was killed, or its machine stopped). A task declared with
+  `retry_if_lost` is put back to be picked up again (once); any other is marked failed, and the
+  handler its module registered with `on_lost` fails its job with a message and discards its
+  upload. A job's own writes are one transaction, so a killed worker left nothing written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import logging
+import os
+import socket
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+from django_tasks.signals import task_finished, task_started
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+from qic.core.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+LOST_MESSAGE = "The worker running this job stopped before it finished (it was restarted or its server stopped)."
+
+# How often a long task's progress reports also refresh its worker's heartbeat.
+HEARTBEAT_EVERY = dt.timedelta(seconds=10)
+# Progress is kept this long after the last report, then forgotten.
+PROGRESS_TIMEOUT_SECONDS = 24 * 60 * 60
+
+_current_worker: contextvars.ContextVar[str | None] = contextvars.ContextVar("qic_current_worker", default=None)
+_last_beat: dict[str, dt.datetime] = {}
+
+# task module path -> what to do when it is lost: handler(kwargs of the task, message)
+_LOST_HANDLERS: dict[str, Callable[[dict[str, Any], str], None]] = {}
+# task module paths that are put back to run again when lost (their work is safe to repeat)
+_RETRY_IF_LOST: set[str] = set()
+# At most this many attempts (the first and one retry) before a lost task is failed instead.
+MAX_ATTEMPTS = 2
+
+
+class WorkerLost(Exception):
+    """Recorded as the error of a task whose worker stopped while running it."""
+
+
+def progress_cache() -> Any:
+    return caches["progress"]
+
+
+def _beat_key(worker_id: str) -> str:
+    return f"qic:worker:{worker_id}"
+
+
+def worker_seen(worker_id: str, *, kind: str = WorkerHeartbeat.Kind.WORKER, now: dt.datetime | None = None) -> None:
+    """Record that a worker (or the scheduler) is alive now.
+
+    The cache entry is always written; the row only outside a transaction, so that a heartbeat
+    from inside a job's long write is not held back until the job commits.
+    """
+    now = now or timezone.now()
+    progress_cache().set(_beat_key(worker_id), now.isoformat(), timeout=PROGRESS_TIMEOUT_SECONDS)
+    _last_beat[worker_id] = now
+    if transaction.get_connection().in_atomic_block:
+        return
+    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now)
+    if not updated:
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=worker_id,
+            defaults={
+                "kind": kind,
+                "hostname": socket.gethostname()[:255],
+                "pid": os.getpid(),
+                "started_at": now,
+                "seen_at": now,
+            },
+        )
+
+
+def last_seen(worker_id: str) -> dt.datetime | None:
+    """When the worker was last seen, from its row or the cache, whichever is later."""
+    times: list[dt.datetime] = []
+    row = WorkerHeartbeat.objects.filter(worker_id=worker_id).values_list("seen_at", flat=True).first()
+    if row is not None:
+        times.append(row)
+    cached = progress_cache().get(_beat_key(worker_id))
+    if cached:
+        with contextlib.suppress(TypeError, ValueError):
+            times.append(dt.datetime.fromisoformat(cached))
+    return max(times) if times else None
+
+
+def latest_worker_seen() -> dt.datetime | None:
+    """When any task worker was last seen (for /readyz)."""
+    return (
+        WorkerHeartbeat.objects.filter(kind=WorkerHeartbeat.Kind.WORKER)
+        .order_by("-seen_at")
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+
+
+@receiver(task_started, dispatch_uid="qic_worker_started_task")
+def _task_started(sender: type, task_result: Any, **kwargs: Any) -> None:
+    if not (isinstance(sender, type) and issubclass(sender, DatabaseBackend)):
+        return  # only real workers have heartbeats; the immediate backend runs in the caller
+    worker_ids = list(getattr(task_result, "worker_ids", []) or [])
+    if worker_ids:
+        _current_worker.set(worker_ids[-1])
+        worker_seen(worker_ids[-1])
+
+
+@receiver(task_finished, dispatch_uid="qic_worker_finished_task")
+def _task_finished(sender: type, task_result: Any, **kwargs: Any) -> None:
+    if not (isinstance(sender, type) and issubclass(sender, DatabaseBackend)):
+        return
+    worker_id = _current_worker.get()
+    if worker_id:
+        worker_seen(worker_id)
+
+
+# --- Progress ----------------------------------------------------------------------------
+
+
+def report_progress(key: str, **values: Any) -> None:
+    """Publish a long job's progress under `key` (e.g. "learner-import:12"), outside any
+    transaction; refresh the running worker's heartbeat now and then."""
+    progress_cache().set(f"qic:progress:{key}", values, timeout=PROGRESS_TIMEOUT_SECONDS)
+    worker_id = _current_worker.get()
+    if worker_id:
+        now = timezone.now()
+        if now - _last_beat.get(worker_id, dt.datetime.min.replace(tzinfo=dt.UTC)) >= HEARTBEAT_EVERY:
+            worker_seen(worker_id, now=now)
+
+
+def read_progress(key: str) -> dict[str, Any]:
+    """The last progress reported under `key`, or {} (none yet, or forgotten)."""
+    value = progress_cache().get(f"qic:progress:{key}")
+    return value if isinstance(value, dict) else {}
+
+
+def clear_progress(key: str) -> None:
+    progress_cache().delete(f"qic:progress:{key}")
+
+
+# --- Lost tasks --------------------------------------------------------------------------
+
+
+def task_path(task_obj: Any) -> str:
+    return str(task_obj.module_path)
+
+
+def on_lost(task_obj: Any, *, retry: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register what to do when `task_obj` is lost: `handler(kwargs, message)`.
+
+    With `retry`, the task is first put back to run again (it is safe to repeat); the handler
+    runs only when it is lost a second time.
+    """
+
+    def register(handler: Callable[..., None]) -> Callable[..., None]:
+        _LOST_HANDLERS[task_path(task_obj)] = handler
+        if retry:
+            _RETRY_IF_LOST.add(task_path(task_obj))
+        return handler
+
+    return register
+
+
+def retry_if_lost(task_obj: Any) -> Any:
+    """Declare a task safe to run again when its worker is lost (no handler needed)."""
+    _RETRY_IF_LOST.add(task_path(task_obj))
+    return task_obj
+
+
+def recover_lost_tasks(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Put back or fail every running task whose worker has not been seen for
+    QIC_WORKER_LOST_SECONDS. Returns {"retried": n, "failed": n}."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.QIC_WORKER_LOST_SECONDS)
+    counts = {"retried": 0, "failed": 0}
+    for result in DBTaskResult.objects.running().order_by("started_at"):
+        worker_ids = list(result.worker_ids or [])
+        seen = last_seen(worker_ids[-1]) if worker_ids else None
+        if (seen or result.started_at or now) >= cutoff:
+            continue
+        kwargs = dict((result.args_kwargs or {}).get("kwargs") or {})
+        if result.task_path in _RETRY_IF_LOST and len(worker_ids) < MAX_ATTEMPTS:
+            if DBTaskResult.objects.filter(pk=result.pk, status="RUNNING").update(status="READY", started_at=None):
+                counts["retried"] += 1
+                logger.warning("Task %s (%s) was lost with its worker: queued again", result.pk, result.task_path)
+            continue
+        message = LOST_MESSAGE
+        with transaction.atomic():
+            if not DBTaskResult.objects.filter(pk=result.pk, status="RUNNING").update(
+                status="FAILED",
+                finished_at=now,
+                exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+                traceback=f"{WorkerLost.__qualname__}: {message}\n",
+            ):
+                continue
+            handler = _LOST_HANDLERS.get(result.task_path)
+            if handler is not None:
+                handler(kwargs, message)
+        counts["failed"] += 1
+        logger.error("Task %s (%s) was lost with its worker: marked failed", result.pk, result.task_path)
+    return counts

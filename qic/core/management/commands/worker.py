@@ -1,0 +1,49 @@
+"""`manage.py worker`: run background tasks (Django's Tasks API, database backend).
+
+Start as many as needed, on as many machines as needed: each claims one task at a time and
+runs it. On start a worker records its heartbeat and recovers tasks lost with a worker that
+stopped (`qic.core.jobs.recover_lost_tasks`); then it runs django-tasks-db's `db_worker` on
+every queue. SIGTERM or Ctrl+C lets the running task finish; a second one stops at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.crypto import get_random_string
+
+from qic.core import jobs
+
+
+class Command(BaseCommand):
+    help = "Run background tasks until stopped (or, with --batch, until none are waiting)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch", action="store_true", help="run every waiting task, then stop")
+        parser.add_argument("--max-tasks", type=int, default=None, help="stop after this many tasks")
+        parser.add_argument("--interval", type=float, default=1.0, help="seconds between looks when idle")
+        parser.add_argument("--worker-id", default="", help="unique id of this worker (default: random)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker_id = options["worker_id"] or f"worker-{get_random_string(20)}"
+        jobs.worker_seen(worker_id)
+        recovered = jobs.recover_lost_tasks()
+        if any(recovered.values()):
+            self.stdout.write(
+                f"Recovered lost tasks: {recovered['retried']} queued again, {recovered['failed']} failed"
+            )
+        db_worker_options: dict[str, Any] = {
+            "queue_name": "*",
+            "worker_id": worker_id,
+            "interval": options["interval"],
+            "reload": False,
+            "startup_delay": False,
+            "verbosity": options["verbosity"],
+        }
+        if options["batch"]:
+            db_worker_options["batch"] = True
+        if options["max_tasks"]:
+            db_worker_options["max_tasks"] = options["max_tasks"]
+        call_command("db_worker", **db_worker_options)

@@ -1,0 +1,34 @@
+"""Learner imports as background tasks: checking a file, and saving a confirmed one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_tasks import task
+
+from qic.core.jobs import on_lost
+from qic.learners import actions
+from qic.organisations.models import User
+
+
+@task()
+def check_learner_import_task(job_id: int) -> str:
+    """Check an uploaded learner file and store its preview (or its problems)."""
+    return str(actions.check_learner_import(job_id).status)
+
+
+@task()
+def save_learner_import_task(job_id: int, actor_id: int | None = None) -> str:
+    """Write a confirmed learner import, all or nothing."""
+    actor: Any = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return str(actions.save_learner_import(job_id, actor=actor or f"learner import {job_id}").status)
+
+
+@on_lost(check_learner_import_task)
+def _check_lost(kwargs: dict[str, Any], message: str) -> None:
+    actions.fail_lost_import(kwargs["job_id"], f"{message} Nothing was imported: upload the file again.")
+
+
+@on_lost(save_learner_import_task)
+def _save_lost(kwargs: dict[str, Any], message: str) -> None:
+    actions.fail_lost_import(kwargs["job_id"], f"{message} Nothing was imported: upload the file again.")
