@@ -14,6 +14,10 @@ task is a row written in the same transaction as the change that asked for it, a
   `retry_if_lost` is put back to be picked up again (once); any other is marked failed, and the
   handler its module registered with `on_lost` fails its job with a message and discards its
   upload. A job's own writes are one transaction, so a killed worker left nothing written.
+- **Orphaned jobs.** A job still "waiting" or "running" with no task queued or running for it
+  (left by an older release that ran work in a thread, or its task row deleted) would wait for
+  ever. Each app registers with `sweeps_orphans` a function that fails such jobs once they are
+  older than QIC_WORKER_LOST_SECONDS; `recover_lost_tasks` runs them after the lost tasks.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from django.core.cache import caches
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished, task_started
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
@@ -41,6 +47,8 @@ from qic.core.models import WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 LOST_MESSAGE = "The worker running this job stopped before it finished (it was restarted or its server stopped)."
+
+FAILED_MESSAGE = "Something went wrong while running this job."
 
 # How often a long task's progress reports also refresh its worker's heartbeat.
 HEARTBEAT_EVERY = dt.timedelta(seconds=10)
@@ -54,6 +62,8 @@ _last_beat: dict[str, dt.datetime] = {}
 _LOST_HANDLERS: dict[str, Callable[[dict[str, Any], str], None]] = {}
 # task module paths that are put back to run again when lost (their work is safe to repeat)
 _RETRY_IF_LOST: set[str] = set()
+# functions that end an app's jobs left with no task to run them: sweeper(cutoff) -> how many
+_ORPHAN_SWEEPERS: list[Callable[[dt.datetime], int]] = []
 # At most this many attempts (the first and one retry) before a lost task is failed instead.
 MAX_ATTEMPTS = 2
 
@@ -135,6 +145,22 @@ def _task_finished(sender: type, task_result: Any, **kwargs: Any) -> None:
     worker_id = _current_worker.get()
     if worker_id:
         worker_seen(worker_id)
+    if task_result.status == TaskResultStatus.FAILED:
+        _task_failed(task_result)
+
+
+def _task_failed(task_result: Any) -> None:
+    """A task that raised (or was stopped by a second SIGTERM) ends its job as a lost one would:
+    the handler its module registered with `on_lost` fails the job with a message, so the job
+    does not wait for the orphan sweep."""
+    handler = _LOST_HANDLERS.get(task_path(task_result.task))
+    if handler is None:
+        return
+    try:
+        with transaction.atomic():
+            handler(dict(task_result.kwargs or {}), FAILED_MESSAGE)
+    except Exception:  # the task's own failure is already recorded; the sweep will retry the job
+        logger.exception("Could not end the job of failed task %s", task_result.id)
 
 
 # --- Progress ----------------------------------------------------------------------------
@@ -190,17 +216,46 @@ def retry_if_lost(task_obj: Any) -> Any:
     return task_obj
 
 
+def sweeps_orphans(sweeper: Callable[[dt.datetime], int]) -> Callable[[dt.datetime], int]:
+    """Register `sweeper(cutoff)`: it fails the app's jobs created before `cutoff` that are still
+    unfinished with no task queued or running for them, and returns how many it failed."""
+    if sweeper not in _ORPHAN_SWEEPERS:
+        _ORPHAN_SWEEPERS.append(sweeper)
+    return sweeper
+
+
+def unfinished_task_kwargs(*task_objs: Any) -> list[dict[str, Any]]:
+    """The keyword arguments of every queued or running task of `task_objs` (for sweepers:
+    a job named in one of them is not orphaned)."""
+    rows = DBTaskResult.objects.filter(
+        task_path__in=[task_path(t) for t in task_objs], status__in=("READY", "RUNNING")
+    ).values_list("args_kwargs", flat=True)
+    return [dict((row or {}).get("kwargs") or {}) for row in rows]
+
+
+def _load_task_module(result: Any) -> None:
+    """Import the module of a lost task, so that its `on_lost`/`retry_if_lost` declarations are
+    known even when nothing in this process has imported it yet (a task outside an app's
+    tasks.py, which start-up does not import)."""
+    try:
+        import_string(result.task_path)
+    except ImportError:  # a task since removed or renamed: it is failed like any other
+        logger.warning("Task %s names %s, which cannot be imported", result.pk, result.task_path)
+
+
 def recover_lost_tasks(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Put back or fail every running task whose worker has not been seen for
-    QIC_WORKER_LOST_SECONDS. Returns {"retried": n, "failed": n}."""
+    QIC_WORKER_LOST_SECONDS, then fail the jobs left with no task at all (see `sweeps_orphans`).
+    Returns {"retried": n, "failed": n, "orphaned": n}."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=settings.QIC_WORKER_LOST_SECONDS)
-    counts = {"retried": 0, "failed": 0}
+    counts = {"retried": 0, "failed": 0, "orphaned": 0}
     for result in DBTaskResult.objects.running().order_by("started_at"):
         worker_ids = list(result.worker_ids or [])
         seen = last_seen(worker_ids[-1]) if worker_ids else None
         if (seen or result.started_at or now) >= cutoff:
             continue
+        _load_task_module(result)
         kwargs = dict((result.args_kwargs or {}).get("kwargs") or {})
         if result.task_path in _RETRY_IF_LOST and len(worker_ids) < MAX_ATTEMPTS:
             if DBTaskResult.objects.filter(pk=result.pk, status="RUNNING").update(status="READY", started_at=None):
@@ -221,4 +276,8 @@ def recover_lost_tasks(*, now: dt.datetime | None = None) -> dict[str, int]:
                 handler(kwargs, message)
         counts["failed"] += 1
         logger.error("Task %s (%s) was lost with its worker: marked failed", result.pk, result.task_path)
+    for sweeper in _ORPHAN_SWEEPERS:
+        counts["orphaned"] += sweeper(cutoff)
+    if counts["orphaned"]:
+        logger.error("%s jobs were left with no task to run them: marked failed", counts["orphaned"])
     return counts

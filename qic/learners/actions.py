@@ -363,20 +363,33 @@ def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait:
     return True
 
 
-def fail_lost_import(job_id: int, message: str) -> None:
-    """A job whose worker stopped: failed with `message`, its file discarded. A save is one
-    transaction, so nothing of it was written. A job that already ended is left as it is."""
-    LearnerImport.objects.filter(
-        pk=job_id,
-        status__in=(LearnerImport.Status.PENDING, LearnerImport.Status.CHECKING, LearnerImport.Status.SAVING),
-    ).update(
-        status=LearnerImport.Status.FAILED,
-        errors=[{"line": 0, "reason": message}],
-        error_count=1,
-        finished_at=timezone.now(),
-        data=b"",
-        leaving_ids=[],
-    )
+# A job in one of these has work still to be done by a task (or by a request, with `wait`).
+RUNNING_STATUSES = (LearnerImport.Status.PENDING, LearnerImport.Status.CHECKING, LearnerImport.Status.SAVING)
+
+
+def fail_lost_import(job_id: int, message: str) -> bool:
+    """A job whose worker stopped (or that nothing is left to run): failed with `message`, its
+    file discarded, with an audit event. A save is one transaction, so nothing of it was written.
+    A job that already ended is left as it is. Returns whether the job was failed."""
+    with transaction.atomic():
+        failed = LearnerImport.objects.filter(pk=job_id, status__in=RUNNING_STATUSES).update(
+            status=LearnerImport.Status.FAILED,
+            errors=[{"line": 0, "reason": message}],
+            error_count=1,
+            finished_at=timezone.now(),
+            data=b"",
+            leaving_ids=[],
+        )
+        if failed:
+            job = LearnerImport.objects.only("pk", "provider_id", "file_name").get(pk=job_id)
+            audit.record(
+                actor="task recovery",
+                action="learners.import_failed",
+                obj=job,
+                after={"file_name": job.file_name, "reason": message},
+                provider_id=job.provider_id,
+            )
+    return bool(failed)
 
 
 def save_learner_import(job_id: int, *, actor: Any, today: dt.date | None = None) -> LearnerImport:

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         recovered = jobs.recover_lost_tasks()
         if any(recovered.values()):
             self.stdout.write(
-                f"Recovered lost tasks: {recovered['retried']} queued again, {recovered['failed']} failed"
+                f"Recovered lost tasks: {recovered['retried']} queued again, {recovered['failed']} failed; "
+                f"{recovered.get('orphaned', 0)} jobs with no task failed"
             )
         db_worker_options: dict[str, Any] = {
             "queue_name": "*",
