@@ -17,7 +17,10 @@ task is a row written in the same transaction as the change that asked for it, a
 - **Orphaned jobs.** A job still "waiting" or "running" with no task queued or running for it
   (left by an older release that ran work in a thread, or its task row deleted) would wait for
   ever. Each app registers with `sweeps_orphans` a function that fails such jobs once they are
-  older than QIC_WORKER_LOST_SECONDS; `recover_lost_tasks` runs them after the lost tasks.
+  older than QIC_WORKER_LOST_SECONDS; `recover_lost_tasks` runs them after the lost tasks. Work
+  a request does itself (with no task) is marked with `running_inline`, and is left alone.
+- **Failed tasks.** A task that raises is recorded as failed by the worker; the handler its
+  module registered with `on_lost` then ends its job with a message at once.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -185,6 +188,33 @@ def read_progress(key: str) -> dict[str, Any]:
 
 def clear_progress(key: str) -> None:
     progress_cache().delete(f"qic:progress:{key}")
+
+
+# --- Work done inline -----------------------------------------------------------------------
+
+# The longest a request (or command) can be doing a job's work itself before its mark expires.
+INLINE_MARK_SECONDS = 60 * 60
+
+
+def _inline_key(key: str) -> str:
+    return f"qic:inline:{key}"
+
+
+@contextlib.contextmanager
+def running_inline(key: str) -> Iterator[None]:
+    """Mark the job `key` (e.g. "learner-import:12") as being worked on in this process rather
+    than by a task (a request that waits for the result): it has no task row, and the orphan
+    sweep must not take it for one left behind. The mark goes when the work ends, or after
+    INLINE_MARK_SECONDS if the process was killed."""
+    progress_cache().set(_inline_key(key), timezone.now().isoformat(), timeout=INLINE_MARK_SECONDS)
+    try:
+        yield
+    finally:
+        progress_cache().delete(_inline_key(key))
+
+
+def is_running_inline(key: str) -> bool:
+    return progress_cache().get(_inline_key(key)) is not None
 
 
 # --- Lost tasks --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from qic.core import audit
+from qic.core import audit, jobs
 from qic.domain import retention
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.retention import cohort_birth_date
@@ -291,7 +291,8 @@ def start_learner_import(
 
             check_learner_import_task.enqueue(job_id=job.pk)
     if wait:
-        return check_learner_import(job.pk)
+        with jobs.running_inline(f"learner-import:{job.pk}"):
+            return check_learner_import(job.pk)
     return job
 
 
@@ -359,7 +360,8 @@ def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait:
 
             save_learner_import_task.enqueue(job_id=job.pk, actor_id=actor.pk if is_user else None)
     if wait:
-        save_learner_import(job.pk, actor=actor if is_user else f"learner import {job.pk}")
+        with jobs.running_inline(f"learner-import:{job.pk}"):
+            save_learner_import(job.pk, actor=actor if is_user else f"learner import {job.pk}")
     return True
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django_tasks import task
 
-from qic.core.jobs import on_lost, sweeps_orphans, unfinished_task_kwargs
+from qic.core.jobs import is_running_inline, on_lost, sweeps_orphans, unfinished_task_kwargs
 from qic.learners import actions
 from qic.learners.models import LearnerImport
 from qic.organisations.models import User
@@ -48,7 +48,8 @@ def _fail_orphaned_imports(cutoff: dt.datetime) -> int:
 
     The jobs are read before the tasks: a job confirmed meanwhile commits its task with it, so
     it is either not among the jobs read or its task is among the tasks read; a job whose task
-    finished meanwhile is no longer unfinished, and fail_lost_import leaves it alone.
+    finished meanwhile is no longer unfinished, and fail_lost_import leaves it alone. A job a
+    request is checking or saving itself (`wait`) has no task but is marked as running inline.
     """
     candidates = list(
         LearnerImport.objects.filter(status__in=actions.RUNNING_STATUSES, created_at__lt=cutoff).values_list(
@@ -60,4 +61,8 @@ def _fail_orphaned_imports(cutoff: dt.datetime) -> int:
     queued = {
         kwargs.get("job_id") for kwargs in unfinished_task_kwargs(check_learner_import_task, save_learner_import_task)
     }
-    return sum(actions.fail_lost_import(pk, ORPHANED_MESSAGE) for pk in candidates if pk not in queued)
+    return sum(
+        actions.fail_lost_import(pk, ORPHANED_MESSAGE)
+        for pk in candidates
+        if pk not in queued and not is_running_inline(f"learner-import:{pk}")
+    )

@@ -206,7 +206,9 @@ def _saved_rows(job_pk: int) -> int:
 # --- (a) and (f): the worker runs the work, and says it is alive ----------------------------------
 
 
-def test_a_worker_process_checks_and_saves_an_uploaded_learner_file(processes: Processes, cast: Cast) -> None:
+def test_a_worker_process_says_it_is_alive_then_checks_and_saves_an_uploaded_learner_file(
+    processes: Processes, cast: Cast
+) -> None:
     leader = Client()
     leader.force_login(cast.p1_leader)
     data = (FIXTURES / "learners_school.csv").read_bytes()
@@ -221,7 +223,14 @@ def test_a_worker_process_checks_and_saves_an_uploaded_learner_file(processes: P
     assert check.args_kwargs["kwargs"] == {"job_id": job.pk}
     assert check.status == "READY"
 
-    processes.worker()
+    before = timezone.now()
+    worker = processes.worker()
+    beat = processes.wait_for(  # (f) the worker says it is alive as it starts
+        "the worker's heartbeat", lambda: WorkerHeartbeat.objects.filter(worker_id=worker.name).first()
+    )
+    assert (beat.kind, beat.pid, beat.hostname) == (WorkerHeartbeat.Kind.WORKER, worker.pid, socket.gethostname())
+    assert beat.seen_at >= before - dt.timedelta(seconds=1)
+    assert jobs.latest_worker_seen() == beat.seen_at
     job = processes.wait_for(
         "the worker to check the file", lambda: LearnerImport.objects.filter(pk=job.pk, status="ready").first()
     )
@@ -249,67 +258,64 @@ def _upload(data: bytes) -> Any:
     return SimpleUploadedFile("learners.csv", data, content_type="text/csv")
 
 
-def test_a_worker_records_its_heartbeat(processes: Processes) -> None:
-    before = timezone.now()
-    worker = processes.worker()
-    beat = processes.wait_for(
-        "the worker's heartbeat", lambda: WorkerHeartbeat.objects.filter(worker_id=worker.name).first()
-    )
-    assert beat.kind == WorkerHeartbeat.Kind.WORKER
-    assert beat.pid == worker.pid
-    assert beat.hostname == socket.gethostname()[:255]
-    assert beat.seen_at >= before - dt.timedelta(seconds=1)
-    assert jobs.latest_worker_seen() == beat.seen_at
-
-
 # --- (b): kill -9 during a large save --------------------------------------------------------------
 
 
-# When to kill the worker: (what, saved fraction to wait for if the save reports progress, else
-# seconds to wait after the worker claimed the task, how the lost task is then recovered).
-KILL_MOMENTS = [
-    ("as it claims the save", 0.0, 0.0, "called later"),
-    ("a little into the save", 0.25, 2.0, "a new worker"),
-    ("well into the save", 0.75, 6.0, "called later"),
-]
+def _preview_of(job: LearnerImport) -> dict[str, Any]:
+    """What a checked job holds: given to another provider with the same (empty) roll, the file
+    gives the same preview, so the save's check under lock agrees with its digest."""
+    fields = ("kind", "file_name", "data", "full_import", "status", "total_rows", "processed_rows", "plan_digest")
+    counts = ("created_count", "updated_count", "unchanged_count", "left_count", "roll_count", "notes")
+    return {f: getattr(job, f) for f in (*fields, *counts)}
 
 
 def test_kill_9_during_a_large_import_save_leaves_nothing_or_everything_and_the_job_failed(
     processes: Processes,
 ) -> None:
     data = large_roll(LARGE_ROLL)
+    worker = processes.worker()  # starts while the file is checked here
+    started = time.monotonic()
+    checked = actions.start_learner_import(
+        provider=ProviderFactory(), kind="csv", file_name="roll.csv", data=data, full_import=False, actor="t", wait=True
+    )
+    check_seconds = time.monotonic() - started
+    assert checked.status == LearnerImport.Status.READY, checked.errors
+    preview = _preview_of(checked)
+    # When to kill the worker: (what, or when the save has reported this fraction of rows saved,
+    # or this many seconds after the worker claimed it, how the lost task is then recovered).
+    # The save first checks the file again under lock (as long as the check above took), then
+    # writes: the last moment falls in the writing.
+    moments = [
+        ("as it claims the save", 0.0, 0.0, "called later"),
+        ("while it checks the file again", 0.1, check_seconds / 3, "a new worker"),
+        ("while it writes", 0.5, check_seconds * 1.5 + 1, "called later"),
+    ]
     outcomes: list[str] = []
-    for moment, fraction, seconds, recovery in KILL_MOMENTS:
-        provider = ProviderFactory()
-        # Checked here (the same check the worker would run), so the test spends its time saving.
-        job = actions.start_learner_import(
-            provider=provider, kind="csv", file_name="roll.csv", data=data, full_import=False, actor="tests", wait=True
-        )
-        assert job.status == LearnerImport.Status.READY, job.errors
+    for n, (moment, fraction, seconds, recovery) in enumerate(moments):
+        job = checked if n == 0 else LearnerImport.objects.create(provider=ProviderFactory(), **preview)
         assert actions.confirm_learner_import(job=job, digest=job.plan_digest, actor="tests")
         save = DBTaskResult.objects.get(
             task_path=jobs.task_path(save_learner_import_task), args_kwargs__kwargs__job_id=job.pk
         )
-        worker = processes.worker()
         processes.wait_for(f"the worker to claim the save ({moment})", status_of(save.pk, "RUNNING", "SUCCESSFUL"))
         claimed = time.monotonic()
         while time.monotonic() - claimed < seconds and _saved_rows(job.pk) < fraction * LARGE_ROLL:
             time.sleep(0.02)
         worker.kill9()
 
-        written = Learner.objects.filter(provider=provider).count()
-        created_events = AuditEvent.objects.filter(provider_id_ref=provider.pk, action="learner.created").count()
+        written = Learner.objects.filter(provider=job.provider_id).count()
+        created_events = AuditEvent.objects.filter(provider_id_ref=job.provider_id, action="learner.created").count()
         assert written in (0, LARGE_ROLL), f"killed {moment}: {written} of {LARGE_ROLL} learners written"
         assert created_events == written, f"killed {moment}: {created_events} audit events for {written} learners"
 
         if recovery == "a new worker":
             time.sleep(LOST_SECONDS + 0.2)  # the killed worker is now gone for longer than the lost timeout
-            recoverer = processes.worker()
+            worker = processes.worker()  # recovers the lost save as it starts, then runs the next one
             processes.wait_for(f"a new worker to recover the save ({moment})", status_of(save.pk, "FAILED"))
-            recoverer.popen.send_signal(signal.SIGTERM)
-            recoverer.popen.wait(timeout=30)
         else:
             jobs.recover_lost_tasks(now=later())
+            if n < len(moments) - 1:
+                worker = processes.worker()
 
         job.refresh_from_db()
         save.refresh_from_db()
@@ -357,23 +363,19 @@ def test_a_task_safe_to_repeat_runs_again_after_its_worker_is_killed_and_fails_a
     assert jobs.LOST_MESSAGE in row.traceback
 
 
-def test_a_task_not_safe_to_repeat_is_failed_not_run_again(processes: Processes, tmp_path: Path) -> None:
+def test_a_task_not_safe_to_repeat_is_failed_once_its_worker_is_lost_not_before(
+    processes: Processes, tmp_path: Path
+) -> None:
     marker = tmp_path / "attempts"
     result = worker_tasks.nap.enqueue(seconds=120, marker=str(marker))
     worker = processes.worker()
     processes.wait_for("the task to start", lambda: lines_of(marker))
+    assert jobs.recover_lost_tasks() == {"retried": 0, "failed": 0, "orphaned": 0}  # its worker is alive
+    assert task_row(result.id).status == "RUNNING"
     worker.kill9()
     assert jobs.recover_lost_tasks(now=later()) == {"retried": 0, "failed": 1, "orphaned": 0}
     assert task_row(result.id).status == "FAILED"
-
-
-def test_a_task_still_being_run_is_not_taken_as_lost(processes: Processes, tmp_path: Path) -> None:
-    marker = tmp_path / "attempts"
-    result = worker_tasks.nap.enqueue(seconds=120, marker=str(marker))
-    processes.worker()
-    processes.wait_for("the task to start", lambda: lines_of(marker))
-    assert jobs.recover_lost_tasks() == {"retried": 0, "failed": 0, "orphaned": 0}
-    assert task_row(result.id).status == "RUNNING"
+    assert lines_of(marker) == [str(worker.pid)]  # never run again
 
 
 def test_sigterm_lets_the_running_task_finish_and_takes_no_more(processes: Processes, tmp_path: Path) -> None:
@@ -480,13 +482,11 @@ def test_killing_the_web_server_during_an_upload_leaves_the_job_with_its_task_or
     assert not LearnerImport.objects.filter(provider=provider).exists()
     assert not DBTaskResult.objects.filter(pk=task_id).exists()
 
-    marker = tmp_path / "queued-2"
-    web = processes.python("web-finishing", WEB_SERVER, str(marker), str(provider.pk), str(upload), "go on")
-    assert web.popen.wait(timeout=60) == 0, processes.outputs()  # the database was not left locked
-    job = LearnerImport.objects.get(provider=provider)
-    task = task_row(marker.read_text())
-    assert task.args_kwargs["kwargs"] == {"job_id": job.pk}
-    assert (job.status, task.status) == (LearnerImport.Status.PENDING, "READY")
+    # Nothing was left locked: the upload can be sent again at once (a job with its task is test (a)).
+    job = actions.start_learner_import(
+        provider=provider, kind="csv", file_name="roll.csv", data=upload.read_bytes(), full_import=False, actor="web"
+    )
+    assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"job_id": job.pk}
 
 
 # --- 3: jobs stuck from before ---------------------------------------------------------------------
@@ -517,8 +517,10 @@ def test_housekeeping_fails_old_imports_that_no_task_will_ever_finish(processes:
     DBTaskResult.objects.filter(pk=running_task.id).update(status="RUNNING", started_at=timezone.now())
     young = _job(provider, "pending", age_seconds=0)
     ready = _job(provider, "ready", age_seconds=old)
+    inline = _job(provider, "checking", age_seconds=old)  # a request checking it itself (`wait`)
 
-    assert housekeeping.call() == {"retried": 0, "failed": 0, "orphaned": 4}
+    with jobs.running_inline(f"learner-import:{inline.pk}"):
+        assert housekeeping.call() == {"retried": 0, "failed": 0, "orphaned": 4}
 
     for job in [*stuck, task_failed]:
         job.refresh_from_db()
@@ -526,40 +528,24 @@ def test_housekeeping_fails_old_imports_that_no_task_will_ever_finish(processes:
         assert job.errors == [{"line": 0, "reason": ORPHANED_MESSAGE}]
         assert bytes(job.data) == b""
         assert job.finished_at is not None
-    for job, status in ((queued, "pending"), (running, "saving"), (young, "pending"), (ready, "ready")):
+    not_stuck = ((queued, "pending"), (running, "saving"), (young, "pending"), (ready, "ready"), (inline, "checking"))
+    for job, status in not_stuck:
         job.refresh_from_db()
         assert job.status == status
         assert bytes(job.data) == b"UPN\r\n"
     assert AuditEvent.objects.filter(action="learners.import_failed").count() == 4
-    assert housekeeping.call() == {"retried": 0, "failed": 0, "orphaned": 0}  # done once
-
-
-def test_a_worker_starting_fails_the_stuck_imports_it_finds(processes: Processes) -> None:
-    job = _job(ProviderFactory(), "saving", age_seconds=LOST_SECONDS + 60)
-    worker = processes.worker("--batch")
-    assert worker.popen.wait(timeout=60) == 0, processes.outputs()
-    job.refresh_from_db()
-    assert job.status == LearnerImport.Status.FAILED
-    assert "1 jobs with no task failed" in worker.output()
+    assert housekeeping.call() == {"retried": 0, "failed": 0, "orphaned": 1}  # its mark gone, it is stuck
+    inline.refresh_from_db()
+    assert inline.status == LearnerImport.Status.FAILED
 
 
 # --- 5: a task that raises -------------------------------------------------------------------------
 
 
-def test_a_task_that_raises_is_marked_failed_and_the_worker_goes_on(processes: Processes, tmp_path: Path) -> None:
+def test_a_task_that_raises_is_marked_failed_its_job_failed_with_a_message_and_the_worker_goes_on(
+    processes: Processes, tmp_path: Path
+) -> None:
     broken = worker_tasks.explode.enqueue(message="the disk is full")
-    marker = tmp_path / "after"
-    after = worker_tasks.nap.enqueue(seconds=0, marker=str(marker))
-    worker = processes.worker()
-    processes.wait_for("the next task to run", status_of(after.id, "SUCCESSFUL"))
-    row = task_row(broken.id)
-    assert row.status == "FAILED"
-    assert row.exception_class_path == "builtins.RuntimeError"
-    assert "the disk is full" in row.traceback
-    assert worker.running()
-
-
-def test_a_learner_import_task_that_raises_leaves_its_job_failed_with_a_message(processes: Processes) -> None:
     provider = ProviderFactory()
     data = (FIXTURES / "learners_school.csv").read_bytes()
     job = actions.start_learner_import(
@@ -567,13 +553,21 @@ def test_a_learner_import_task_that_raises_leaves_its_job_failed_with_a_message(
     )
     LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.SAVING)
     # An actor id that is not a number: the task raises before the save's own error handling.
-    result = save_learner_import_task.enqueue(job_id=job.pk, actor_id="not-a-number")
-    processes.worker()
-    processes.wait_for("the task to fail", status_of(result.id, "FAILED"))
-    job = processes.wait_for(
-        "the job to be failed", lambda: LearnerImport.objects.filter(pk=job.pk, status="failed").first()
-    )
-    assert job.errors[0]["reason"].startswith(jobs.FAILED_MESSAGE)
+    broken_save = save_learner_import_task.enqueue(job_id=job.pk, actor_id="not-a-number")
+    marker = tmp_path / "after"
+    after = worker_tasks.nap.enqueue(seconds=0, marker=str(marker))
+    worker = processes.worker()
+    processes.wait_for("the task after the broken ones to run", status_of(after.id, "SUCCESSFUL"))
+    assert worker.running()
+
+    row = task_row(broken.id)
+    assert row.status == "FAILED"
+    assert row.exception_class_path == "builtins.RuntimeError"
+    assert "the disk is full" in row.traceback
+    assert task_row(broken_save.id).status == "FAILED"
+    job.refresh_from_db()  # ended when its task failed, not left "Saving" until the sweep
+    assert job.status == LearnerImport.Status.FAILED
+    assert job.errors[0]["reason"] == f"{jobs.FAILED_MESSAGE} Nothing was imported: upload the file again."
     assert bytes(job.data) == b""
     assert not Learner.objects.filter(provider=provider).exists()
 
@@ -610,7 +604,7 @@ call_command("worker", "--batch", "--worker-id", sys.argv[1])
 """
 
 
-def test_an_error_inside_a_learner_import_task_is_caught_and_fails_its_job_with_a_message(
+def test_an_error_inside_a_learner_import_task_is_caught_and_fails_its_job_and_stuck_jobs_are_failed(
     processes: Processes,
 ) -> None:
     data = (FIXTURES / "learners_school.csv").read_bytes()
@@ -627,14 +621,20 @@ def test_an_error_inside_a_learner_import_task_is_caught_and_fails_its_job_with_
         wait=True,
     )
     assert actions.confirm_learner_import(job=saving, digest=saving.plan_digest, actor="tests")
+    stuck = _job(ProviderFactory(), "saving", age_seconds=LOST_SECONDS + 60)  # from before: no task
     worker = processes.python("faulty-worker", FAULTY_WORKER, "faulty-worker")
     assert worker.popen.wait(timeout=60) == 0, processes.outputs()
     assert "injected: no space left on device" in worker.output()  # logged with its traceback
+    # 3: a worker starting also fails the imports stuck from before.
+    assert "1 jobs with no task failed" in worker.output()
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.errors[0]["reason"]) == (LearnerImport.Status.FAILED, ORPHANED_MESSAGE)
 
     reasons = {
         checking.pk: "Something went wrong while checking the file. Nothing was imported.",
         saving.pk: "Something went wrong while saving. Nothing was imported.",
     }
+    assert LearnerImport.objects.filter(pk__in=reasons).count() == 2
     for job in LearnerImport.objects.filter(pk__in=reasons):
         assert job.status == LearnerImport.Status.FAILED
         assert job.errors == [{"line": 0, "reason": reasons[job.pk]}]
