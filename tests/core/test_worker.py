@@ -16,6 +16,7 @@ raises, and a stand-in web server is killed in the middle of an upload. The rule
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import signal
 import socket
@@ -36,6 +37,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.models import DBTaskResult
 
 from qic.core import jobs
+from qic.core.audit import CHAIN_LOCK_CLASS
 from qic.core.management.commands.verify_audit import first_break
 from qic.core.models import AuditEvent, WorkerHeartbeat
 from qic.core.tasks import housekeeping
@@ -197,6 +199,18 @@ def large_roll(rows: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+def _writing_audit(provider_id: int) -> bool:
+    """On PostgreSQL, whether another connection holds the provider's audit-chain lock: a save
+    takes it with its first audit event, once its learners are inserted, until it commits."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s AND granted "
+            "AND pid <> pg_backend_pid()",
+            [CHAIN_LOCK_CLASS, provider_id],
+        )
+        return cursor.fetchone() is not None
+
+
 def _saved_rows(job_pk: int) -> int:
     """Rows saved so far, if the save reports it in its progress (0 if it does not)."""
     progress = jobs.read_progress(f"learner-import:{job_pk}")
@@ -299,6 +313,12 @@ def test_kill_9_during_a_large_import_save_leaves_nothing_or_everything_and_the_
         )
         processes.wait_for(f"the worker to claim the save ({moment})", status_of(save.pk, "RUNNING", "SUCCESSFUL"))
         claimed = time.monotonic()
+        if moment == "while it writes" and connection.vendor == "postgresql":
+            # PostgreSQL shows when the save writes: it holds the provider's audit-chain lock.
+            writing = functools.partial(_writing_audit, job.provider_id)
+            processes.wait_for(moment, writing, timeout=check_seconds * 4 + 30)
+            time.sleep(0.3)
+            assert writing(), "the save ended before it could be killed while writing"
         while time.monotonic() - claimed < seconds and _saved_rows(job.pk) < fraction * LARGE_ROLL:
             time.sleep(0.02)
         worker.kill9()
