@@ -36,7 +36,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -44,6 +44,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished, task_started
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import is_locked_database_exception
 
 from qic.core.models import WorkerHeartbeat
 
@@ -94,18 +95,25 @@ def worker_seen(worker_id: str, *, kind: str = WorkerHeartbeat.Kind.WORKER, now:
     _last_beat[worker_id] = now
     if transaction.get_connection().in_atomic_block:
         return
-    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now)
-    if not updated:
-        WorkerHeartbeat.objects.update_or_create(
-            worker_id=worker_id,
-            defaults={
-                "kind": kind,
-                "hostname": socket.gethostname()[:255],
-                "pid": os.getpid(),
-                "started_at": now,
-                "seen_at": now,
-            },
-        )
+    try:
+        updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now)
+        if not updated:
+            WorkerHeartbeat.objects.update_or_create(
+                worker_id=worker_id,
+                defaults={
+                    "kind": kind,
+                    "hostname": socket.gethostname()[:255],
+                    "pid": os.getpid(),
+                    "started_at": now,
+                    "seen_at": now,
+                },
+            )
+    except OperationalError as exc:
+        # SQLite: another process holds the write lock past the busy timeout (a long import
+        # saving). The cache entry above already says the worker is alive; the row waits.
+        if not is_locked_database_exception(exc):
+            raise
+        logger.warning("Heartbeat of %s not written: the database is locked", worker_id)
 
 
 def last_seen(worker_id: str) -> dt.datetime | None:
@@ -131,10 +139,17 @@ def latest_worker_seen() -> dt.datetime | None:
     )
 
 
+def _from_worker(sender: Any) -> bool:
+    """Whether a task signal comes from a worker of the database backend. db_worker sends the
+    backend itself as the sender, or its class (when a task failed); only real workers have
+    heartbeats (the immediate backend runs tasks in the caller)."""
+    return issubclass(sender if isinstance(sender, type) else type(sender), DatabaseBackend)
+
+
 @receiver(task_started, dispatch_uid="qic_worker_started_task")
-def _task_started(sender: type, task_result: Any, **kwargs: Any) -> None:
-    if not (isinstance(sender, type) and issubclass(sender, DatabaseBackend)):
-        return  # only real workers have heartbeats; the immediate backend runs in the caller
+def _task_started(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    if not _from_worker(sender):
+        return
     worker_ids = list(getattr(task_result, "worker_ids", []) or [])
     if worker_ids:
         _current_worker.set(worker_ids[-1])
@@ -142,8 +157,8 @@ def _task_started(sender: type, task_result: Any, **kwargs: Any) -> None:
 
 
 @receiver(task_finished, dispatch_uid="qic_worker_finished_task")
-def _task_finished(sender: type, task_result: Any, **kwargs: Any) -> None:
-    if not (isinstance(sender, type) and issubclass(sender, DatabaseBackend)):
+def _task_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    if not _from_worker(sender):
         return
     worker_id = _current_worker.get()
     if worker_id:

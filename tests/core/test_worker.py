@@ -95,19 +95,21 @@ class Processes:
         self.folder = folder
         self.started: list[Process] = []
 
-    def _start(self, name: str, command: list[str]) -> Process:
+    def _start(self, name: str, command: list[str], env: dict[str, str] | None = None) -> Process:
         log = self.folder / f"{len(self.started)}-{name}.log"
         with log.open("wb") as out:
-            popen = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+            popen = subprocess.Popen(  # noqa: S603
+                command, cwd=ROOT, env={**self.env, **(env or {})}, stdout=out, stderr=subprocess.STDOUT
+            )
         process = Process(name=name, popen=popen, log=log)
         self.started.append(process)
         return process
 
-    def worker(self, *options: str) -> Process:
+    def worker(self, *options: str, env: dict[str, str] | None = None) -> Process:
         """`manage.py worker` with its own id (the process's name), looking for work often."""
         worker_id = f"test-worker-{get_random_string(8)}"
         command = [sys.executable, "manage.py", "worker", "--interval", "0.05", "--worker-id", worker_id, *options]
-        return self._start(worker_id, command)
+        return self._start(worker_id, command, env)
 
     def python(self, name: str, code: str, *args: str) -> Process:
         return self._start(name, [sys.executable, "-c", code, *args])
@@ -250,6 +252,10 @@ def test_a_worker_process_says_it_is_alive_then_checks_and_saves_an_uploaded_lea
     )
     assert job.created_count == 12
     assert Learner.objects.filter(provider=cast.p1).count() == 0  # checked, not written
+    check = processes.wait_for("the check task to be recorded", status_of(check.pk, "SUCCESSFUL"))
+    seen = jobs.last_seen(worker.name)
+    assert seen is not None
+    assert seen >= check.started_at  # seen again as it took the task
 
     response = leader.post(f"/providers/{cast.p1.urn}/learners/import/{job.pk}/confirm/", {"digest": job.plan_digest})
     assert response.status_code == 302
@@ -409,6 +415,24 @@ def test_sigterm_lets_the_running_task_finish_and_takes_no_more(processes: Proce
     row = task_row(running.id)
     assert (row.status, row.return_value) == ("SUCCESSFUL", "rested")
     assert task_row(waiting.id).status == "READY"  # left for the next worker
+
+
+def test_a_worker_starting_while_a_long_write_holds_sqlite_waits_its_turn_instead_of_stopping(
+    processes: Processes, tmp_path: Path
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite locks the whole database for a write")
+    result = worker_tasks.nap.enqueue(seconds=0, marker=str(tmp_path / "ran"))
+    stuck = _job(ProviderFactory(), "saving", age_seconds=LOST_SECONDS + 60)  # recovery will want to write
+    with transaction.atomic():  # as a long import saving in another process holds the write lock
+        LearnerImport.objects.filter(pk=stuck.pk).update(file_name="roll.csv")
+        worker = processes.worker(env={"SQLITE_BUSY_TIMEOUT_SECONDS": "1"})
+        processes.wait_for("the worker to get past its start", lambda: "Starting worker" in worker.output())
+        assert worker.running()
+        assert task_row(result.id).status == "READY"
+    processes.wait_for("the task to run once the lock is released", status_of(result.id, "SUCCESSFUL"))
+    assert "Lost tasks not recovered at start: the database is locked" in worker.output()
+    assert WorkerHeartbeat.objects.filter(worker_id=worker.name).exists()  # written as it took the task
 
 
 # --- (e) and 4: a job and its task are one transaction --------------------------------------------
