@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from qic.core import audit
+from qic.core import audit, jobs
 from qic.domain import retention
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.retention import cohort_birth_date
@@ -291,7 +291,8 @@ def start_learner_import(
 
             check_learner_import_task.enqueue(job_id=job.pk)
     if wait:
-        return check_learner_import(job.pk)
+        with jobs.running_inline(f"learner-import:{job.pk}"):
+            return check_learner_import(job.pk)
     return job
 
 
@@ -359,24 +360,38 @@ def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait:
 
             save_learner_import_task.enqueue(job_id=job.pk, actor_id=actor.pk if is_user else None)
     if wait:
-        save_learner_import(job.pk, actor=actor if is_user else f"learner import {job.pk}")
+        with jobs.running_inline(f"learner-import:{job.pk}"):
+            save_learner_import(job.pk, actor=actor if is_user else f"learner import {job.pk}")
     return True
 
 
-def fail_lost_import(job_id: int, message: str) -> None:
-    """A job whose worker stopped: failed with `message`, its file discarded. A save is one
-    transaction, so nothing of it was written. A job that already ended is left as it is."""
-    LearnerImport.objects.filter(
-        pk=job_id,
-        status__in=(LearnerImport.Status.PENDING, LearnerImport.Status.CHECKING, LearnerImport.Status.SAVING),
-    ).update(
-        status=LearnerImport.Status.FAILED,
-        errors=[{"line": 0, "reason": message}],
-        error_count=1,
-        finished_at=timezone.now(),
-        data=b"",
-        leaving_ids=[],
-    )
+# A job in one of these has work still to be done by a task (or by a request, with `wait`).
+RUNNING_STATUSES = (LearnerImport.Status.PENDING, LearnerImport.Status.CHECKING, LearnerImport.Status.SAVING)
+
+
+def fail_lost_import(job_id: int, message: str) -> bool:
+    """A job whose worker stopped (or that nothing is left to run): failed with `message`, its
+    file discarded, with an audit event. A save is one transaction, so nothing of it was written.
+    A job that already ended is left as it is. Returns whether the job was failed."""
+    with transaction.atomic():
+        failed = LearnerImport.objects.filter(pk=job_id, status__in=RUNNING_STATUSES).update(
+            status=LearnerImport.Status.FAILED,
+            errors=[{"line": 0, "reason": message}],
+            error_count=1,
+            finished_at=timezone.now(),
+            data=b"",
+            leaving_ids=[],
+        )
+        if failed:
+            job = LearnerImport.objects.only("pk", "provider_id", "file_name").get(pk=job_id)
+            audit.record(
+                actor="task recovery",
+                action="learners.import_failed",
+                obj=job,
+                after={"file_name": job.file_name, "reason": message},
+                provider_id=job.provider_id,
+            )
+    return bool(failed)
 
 
 def save_learner_import(job_id: int, *, actor: Any, today: dt.date | None = None) -> LearnerImport:

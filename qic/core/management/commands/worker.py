@@ -12,7 +12,9 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import OperationalError
 from django.utils.crypto import get_random_string
+from django_tasks_db.utils import is_locked_database_exception
 
 from qic.core import jobs
 
@@ -29,10 +31,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         worker_id = options["worker_id"] or f"worker-{get_random_string(20)}"
         jobs.worker_seen(worker_id)
-        recovered = jobs.recover_lost_tasks()
+        try:
+            recovered = jobs.recover_lost_tasks()
+        except OperationalError as exc:
+            # SQLite: another process holds the write lock (a long import saving). Start anyway:
+            # the scheduler's housekeeping recovers lost tasks within a minute.
+            if not is_locked_database_exception(exc):
+                raise
+            self.stderr.write("Lost tasks not recovered at start: the database is locked")
+            recovered = {"retried": 0, "failed": 0, "orphaned": 0}
         if any(recovered.values()):
             self.stdout.write(
-                f"Recovered lost tasks: {recovered['retried']} queued again, {recovered['failed']} failed"
+                f"Recovered lost tasks: {recovered['retried']} queued again, {recovered['failed']} failed; "
+                f"{recovered['orphaned']} jobs with no task failed"
             )
         db_worker_options: dict[str, Any] = {
             "queue_name": "*",
