@@ -308,7 +308,16 @@ def _ctf_destination(provider: Provider, header: CtfHeader) -> tuple[str | None,
 
 
 def start_learner_import(
-    *, provider: Provider, kind: str, file_name: str, data: bytes, full_import: bool, actor: Any, wait: bool = False
+    *,
+    provider: Provider,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    full_import: bool,
+    actor: Any,
+    wait: bool = False,
+    confirm_when_checked: bool = False,
+    expect_left: int | None = None,
 ) -> LearnerImport:
     """Store the upload and check it (in the background, or before returning with `wait`).
 
@@ -316,6 +325,10 @@ def start_learner_import(
     problems) and waits for confirm_learner_import. An older preview of the same provider
     that was never confirmed is cancelled and its file discarded, so at most one file of
     personal data waits at a time.
+
+    With `confirm_when_checked` (the API), a check that passes confirms the import itself and
+    queues the save; a full import does so only if it would mark exactly `expect_left`
+    learners as left, else it is cancelled with the reason.
     """
     with transaction.atomic():
         for waiting in LearnerImport.objects.filter(
@@ -330,6 +343,8 @@ def start_learner_import(
             data=data,
             full_import=full_import,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            confirm_when_checked=confirm_when_checked,
+            expect_left=expect_left,
         )
         if not wait:
             # Queued in the same transaction as the job: both are written, or neither.
@@ -348,7 +363,11 @@ def check_learner_import(job_id: int, *, today: dt.date | None = None) -> Learne
     leaving it "Checking" for ever.
     """
     try:
-        return _check(job_id, today=today or timezone.localdate())
+        job = _check(job_id, today=today or timezone.localdate())
+        if job.status == LearnerImport.Status.READY and job.confirm_when_checked:
+            _confirm_checked(job)
+            job.refresh_from_db()
+        return job
     except Exception:
         logger.exception("Learner import %s could not be checked", job_id)
         return _fail(
@@ -396,6 +415,21 @@ def _check(job_id: int, *, today: dt.date) -> LearnerImport:
         notes=check.notes,
     )
     return LearnerImport.objects.get(pk=job.pk)
+
+
+def _confirm_checked(job: LearnerImport) -> None:
+    """The API's one-call import: confirm a passed check at once (the save is queued), or
+    cancel a full import that would mark another number as left than the caller expected."""
+    actor: Any = job.created_by or f"learner import {job.pk}"
+    if job.full_import and job.left_count != job.expect_left:
+        reason = (
+            f"This file would mark {job.left_count} learner{'' if job.left_count == 1 else 's'} as left, "
+            f"not {job.expect_left} (expect_left). Nothing was imported."
+        )
+        if cancel_learner_import(job=job, actor=actor):
+            LearnerImport.objects.filter(pk=job.pk).update(errors=[{"line": 0, "reason": reason}], error_count=1)
+        return
+    confirm_learner_import(job=job, digest=job.plan_digest, actor=actor)
 
 
 def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait: bool = False) -> bool:
