@@ -27,7 +27,8 @@ from qic.learners.actions import size_limit_problem
 IMPORT_PATH = re.compile(r"^/api/v1/providers/[^/]+/learners/import/?$")
 # The multipart framing around the file (boundaries, part headers, a file name) is far smaller.
 MULTIPART_ROOM = 64 * 1024
-CHUNK_SIZE = 64 * 1024
+# Small chunks, so that a body past the limit is stopped within a few kilobytes of it.
+CHUNK_SIZE = 8 * 1024
 
 
 class _OverLimit(FileUploadHandler):
