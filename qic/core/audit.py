@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from qic.core import chain
+from qic.core import bulk, chain
 from qic.core.models import AuditEvent
 
 
@@ -116,14 +116,14 @@ def build(
     return event
 
 
-def append(events: list[AuditEvent], *, batch_size: int = 1000) -> list[AuditEvent]:
+def append(events: list[AuditEvent]) -> list[AuditEvent]:
     """Chain `events` (built by `build`, in order) onto the trail and insert them.
 
     Call it inside the change's transaction. Takes the chain lock of each provider they belong
     to on PostgreSQL until the transaction ends, so every writer of a chain waits for the one
     before to commit; then each event's `prev_hash` is the hash of the event before it in its
     provider's chain, and they are inserted in that order (ids ascending, as `verify_audit`
-    walks them). Many events cost one lock, one read per chain and one insert per batch.
+    walks them). Many events cost one lock, one read per chain and one executemany.
     """
     if not events:
         return events
@@ -147,7 +147,9 @@ def append(events: list[AuditEvent], *, batch_size: int = 1000) -> list[AuditEve
         if len(events) == 1:
             events[0].save()
         else:
-            AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+            # In the chain's order, so ids ascend with it; the driver's executemany, as
+            # bulk_create spends far longer preparing the statement than the database running it.
+            bulk.insert_rows(events)
     return events
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from qic.core import audit
+from qic.core import audit, bulk
 from qic.core.jobs import report_progress
 from qic.domain import retention
 from qic.domain.academic import academic_year_of, year_label
@@ -647,7 +647,7 @@ def _apply(
                     at=now,
                 )
             )
-        Learner.objects.bulk_update([learner for learner, _ in batch], fields, batch_size=SAVE_BATCH)
+        bulk.update_rows([learner for learner, _ in batch], fields)
         audit.append(events)
         batch_written(len(batch))
     for start in range(0, len(plan.new_learners), SAVE_BATCH):
@@ -676,7 +676,7 @@ def _apply(
         for learner in leaving:
             learner.left_on = today
             learner.updated_at = now
-        Learner.objects.bulk_update(leaving, ["left_on", "updated_at"], batch_size=SAVE_BATCH)
+        bulk.update_rows(leaving, ["left_on", "updated_at"])
         audit.append(
             [
                 audit.build(
