@@ -6,12 +6,12 @@ Every endpoint gets its objects through `qic.organisations.access`, exactly as t
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
@@ -19,6 +19,7 @@ from ninja.params import P, PathEx, QueryEx
 from ninja.security import django_auth
 
 from qic.api_security import ProviderToken, QicNinjaAPI
+from qic.core.jobs import read_progress
 from qic.domain.academic import academic_year_of
 from qic.domain.activities import ALL_ELEMENTS
 from qic.domain.in_force import Status as EditionStatus
@@ -26,16 +27,16 @@ from qic.domain.provider_types import NO_SECONDARY_BENCHMARKS_FOR_PRIMARY
 from qic.frameworks.editions import edition_for_year, editions_on
 from qic.frameworks.models import Edition
 from qic.learners.actions import (
-    cancel_learner_import,
     check_learner_file,
-    confirm_learner_import,
     file_kind,
     file_limit_problem,
+    progress_key,
     size_limit_problem,
     start_learner_import,
 )
 from qic.learners.models import Learner, LearnerImport
 from qic.learners.parsing import LearnerFileError
+from qic.learners.uploads import too_large
 from qic.organisations.access import Capability, get_provider, get_provider_for, membership_of, visible_providers
 from qic.organisations.models import Provider
 from qic.programme import actions as programme_actions
@@ -418,18 +419,80 @@ def _import_out(
     )
 
 
+class ImportProgressOut(Schema):
+    phase: str = Field(description="checking or saving")
+    checked: int = Field(description="Rows checked so far (while checking)")
+    saved: int = Field(description="Learners written so far (while saving; nothing is kept until all are)")
+    total: int = Field(description="Rows to check, or learners to write")
+
+
+class LearnerImportJobOut(Schema):
+    id: int | None = Field(description="The import job; None when the upload was refused before a job was made")
+    status: str = Field(
+        description="pending, checking, ready (checked, waiting for confirmation), saving, done, failed, "
+        "cancelled, stale (the roll changed after the check: nothing was written), or refused (413)"
+    )
+    status_url: str | None = Field(description="Where to follow the job: GET it until its status is final")
+    full_import: bool
+    total_rows: int
+    progress: ImportProgressOut | None = Field(description="How far a running job has got, while it runs")
+    created: int
+    updated: int
+    unchanged: int
+    left: int
+    roll: int
+    leaving: list[LeavingLearnerOut] = Field(description="Only while ready: who a full import would mark as left")
+    error_count: int
+    errors: list[RowErrorOut]
+
+
+def _job_out(request: HttpRequest, provider: Provider, job: LearnerImport) -> LearnerImportJobOut:
+    leaving: list[Learner] = []
+    if job.status == LearnerImport.Status.READY and job.leaving_ids:
+        leaving = list(
+            Learner.objects.filter(provider=provider, pk__in=job.leaving_ids).order_by("surname", "forename", "pk")
+        )
+    figures = _import_out(job.status, full_import=job.full_import, leaving=leaving)
+    progress = None
+    if not job.finished:
+        values = read_progress(progress_key(job.pk))
+        if values.get("phase") in ("checking", "saving"):
+            progress = ImportProgressOut(
+                phase=values["phase"],
+                checked=int(values.get("checked") or 0),
+                saved=int(values.get("saved") or 0),
+                total=int(values.get("total") or 0),
+            )
+    return LearnerImportJobOut(
+        id=job.pk,
+        status=job.status,
+        status_url=request.build_absolute_uri(f"/api/v1/providers/{provider.urn}/learner-imports/{job.pk}"),
+        full_import=job.full_import,
+        total_rows=job.total_rows,
+        progress=progress,
+        created=job.created_count,
+        updated=job.updated_count,
+        unchanged=job.unchanged_count,
+        left=job.left_count,
+        roll=job.roll_count,
+        leaving=figures.leaving,
+        error_count=job.problem_count,
+        errors=[RowErrorOut(**e) for e in job.errors[: settings.QIC_LEARNER_IMPORT_MAX_ERRORS]],
+    )
+
+
 @api.post(
     "/providers/{urn}/learners/import",
     response={
         200: LearnerImportOut,
+        202: LearnerImportJobOut,
         404: ErrorOut,
-        409: LearnerImportOut,
-        413: LearnerImportOut,
+        413: LearnerImportJobOut,
         422: LearnerImportOut,
     },
     auth=TOKEN_OR_SESSION,
     tags=["learners"],
-    summary="Check, preview or import learners from a CSV or CTF file (all or nothing)",
+    summary="Import learners from a CSV or CTF file (all or nothing), in the background; or preview it",
 )
 def import_learners(
     request: HttpRequest,
@@ -441,21 +504,31 @@ def import_learners(
 ) -> Status[Any]:
     """Upload the file as multipart form data (`file`).
 
-    - `dry_run=true`: check the file and answer the preview (`status` "preview": the counts,
-      and every learner a full import would mark as left, with names); nothing is stored.
+    - By default the import is a job: the answer is 202 with its `id` and `status_url`, and the
+      file is checked and then, if the check passes, saved, both in the background. GET the
+      `status_url` until `status` is final: `done` (written), `failed` (the problems, each with
+      its line: the first 100, and `error_count` for all; nothing written), `cancelled` (a full
+      import whose `expect_left` was wrong: nothing written) or `stale` (the roll changed
+      during the check: nothing written, send the file again). While it runs, `progress` says
+      how many rows are checked and learners saved. Sending a file replaces a job of the same
+      provider that has not started saving.
+    - `dry_run=true`: check the file now and answer the preview (200, `status` "preview": the
+      counts, and every learner a full import would mark as left, with names); nothing is
+      stored.
     - `full_import=true` (never the default): learners on roll who are missing from the file
       are marked as left. A real full import must also give `expect_left`, the number of
       learners it should mark as left (from a dry run); if the file would mark a different
-      number, the answer is 409 with the preview and nothing is saved.
-    - 413: the file is over the size or row limit (checked before parsing). 422: the file has
-      problems, each with its line (the first 100, and `error_count` for all); nothing is saved.
+      number, the job ends `cancelled`, with the reason, and nothing is saved.
+    - 413: the file is over the size limit (refused before the body is read) or the row limit
+      (checked before parsing). 422: no file, a full import without `expect_left`, or (dry
+      run) the file's problems.
     """
     provider = provider_for_api(request, urn, Capability.MANAGE_LEARNERS)
     problem = size_limit_problem(file.size or 0)
     data = file.read() if problem is None else b""
     problem = problem or file_limit_problem(data)
     if problem is not None:
-        return Status(413, _import_out("failed", full_import=full_import, errors=[{"line": 0, "reason": problem}]))
+        return Status(413, too_large_out(problem))
     if full_import and expect_left is None and not dry_run:
         reason = (
             "A full import must say how many learners it expects to mark as left (expect_left): "
@@ -487,46 +560,32 @@ def import_learners(
         data=data,
         full_import=full_import,
         actor=request.user,
-        wait=True,
+        confirm_when_checked=True,
+        expect_left=expect_left,
     )
-    if job.status == LearnerImport.Status.READY:
-        if full_import and job.left_count != expect_left:
-            leaving = list(
-                Learner.objects.filter(provider=provider, pk__in=job.leaving_ids).order_by("surname", "forename")
-            )
-            cancel_learner_import(job=job, actor=request.user)
-            reason = (
-                f"This file would mark {job.left_count} learner{pluralize(job.left_count)} as left, "
-                f"not {expect_left} (expect_left). Nothing was imported."
-            )
-            refused = _import_out(
-                "refused",
-                full_import=True,
-                errors=[{"line": 0, "reason": reason}],
-                created=job.created_count,
-                updated=job.updated_count,
-                unchanged=job.unchanged_count,
-                roll=job.roll_count,
-                leaving=leaving,
-            )
-            return Status(409, refused)
-        confirm_learner_import(job=job, digest=job.plan_digest, actor=request.user, wait=True)
-        job.refresh_from_db()
-    out = _import_out(
-        job.status,
-        full_import=job.full_import,
-        errors=job.errors,
-        created=job.created_count,
-        updated=job.updated_count,
-        unchanged=job.unchanged_count,
-        left=job.left_count,
-        roll=job.roll_count,
-        error_count=job.problem_count,
-    )
-    if job.status == LearnerImport.Status.STALE:
-        out.errors = [RowErrorOut(line=0, reason="The roll changed while the file was being checked: send it again")]
-        return Status(409, out)
-    return Status(200 if job.status == LearnerImport.Status.DONE else 422, out)
+    job = LearnerImport.objects.defer("data").get(pk=job.pk)
+    return Status(202, _job_out(request, provider, job))
+
+
+def too_large_out(problem: str) -> LearnerImportJobOut:
+    return LearnerImportJobOut(**{**json.loads(too_large(problem).content)})
+
+
+@api.get(
+    "/providers/{urn}/learner-imports/{job_id}",
+    response={200: LearnerImportJobOut, 404: ErrorOut},
+    auth=TOKEN_OR_SESSION,
+    tags=["learners"],
+    summary="A learner import job: its status, progress, counts and problems",
+)
+def learner_import_job(request: HttpRequest, urn: int, job_id: int) -> Status[Any]:
+    """Poll this (every few seconds) after sending a file, until `status` is final. Another
+    provider's job, or one that does not exist, answers 404."""
+    provider = provider_for_api(request, urn, Capability.MANAGE_LEARNERS)
+    if not 0 < job_id < 2**63:
+        raise Http404("No such import")
+    job = get_object_or_404(LearnerImport.objects.defer("data"), provider=provider, pk=job_id)
+    return Status(200, _job_out(request, provider, job))
 
 
 class AttendanceOut(Schema):

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Only production serves collected files itself; runserver and tests use the finders.
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
+    # The API's learner import: a file over its size limit is refused before it is read.
+    "qic.learners.uploads.LearnerImportSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from qic.core import chain
+from qic.core import bulk, chain
 from qic.core.models import AuditEvent
 
 
@@ -74,6 +74,85 @@ def _json(value: Any) -> Any:
     return None if value is None else json.loads(chain.canonical(json_ready(dict(value))))
 
 
+def build(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    awarding_body_id: int | None = None,
+    provider_id: int | None = None,
+    learner_id: int | None = None,
+    learner_data: bool = False,
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    """An audit event, not yet chained or saved: give it (with others) to `append`.
+
+    The event is learner-level (seen only by the provider's careers leader) when it names a
+    learner (`learner_id`, or `obj` is a Learner), when `obj` is one of LEARNER_MODELS, or
+    when the caller says so with `learner_data=True` (registers, reads of named lists).
+    """
+    user, label = _actor_fields(actor)
+    object_type = obj._meta.label
+    if learner_id is None and object_type == "learners.Learner":
+        learner_id = obj.pk
+    event = AuditEvent(
+        actor=user,
+        actor_label=label,
+        at=at or timezone.now(),
+        action=action,
+        object_type=object_type,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        before=_json(before),
+        after=_json(after),
+        awarding_body_id_ref=awarding_body_id,
+        provider_id_ref=provider_id,
+        learner_id_ref=learner_id,
+        learner_data=learner_data or learner_id is not None or object_type in LEARNER_MODELS,
+    )
+    event.payload_digest = chain.digest_of(event)
+    return event
+
+
+def append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain `events` (built by `build`, in order) onto the trail and insert them.
+
+    Call it inside the change's transaction. Takes the chain lock of each provider they belong
+    to on PostgreSQL until the transaction ends, so every writer of a chain waits for the one
+    before to commit; then each event's `prev_hash` is the hash of the event before it in its
+    provider's chain, and they are inserted in that order (ids ascending, as `verify_audit`
+    walks them). Many events cost one lock, one read per chain and one executemany.
+    """
+    if not events:
+        return events
+    # No savepoint: inside the caller's transaction a failed insert fails the change anyway.
+    with transaction.atomic(savepoint=False):
+        chains = sorted({event.provider_id_ref or 0 for event in events})
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for provider_key in chains:  # always in the same order, so two writers cannot deadlock
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK_CLASS, provider_key])
+        # On SQLite a write transaction already excludes every other writer.
+        last: dict[int | None, str] = {}
+        for event in events:
+            key = event.provider_id_ref
+            if key not in last:
+                newest = AuditEvent.objects.filter(provider_id_ref=key).order_by("-id").values_list("hash", flat=True)
+                last[key] = newest.first() or ""
+            event.prev_hash = last[key]
+            event.hash = chain.hash_of(event)
+            last[key] = event.hash
+        if len(events) == 1:
+            events[0].save()
+        else:
+            # In the chain's order, so ids ascend with it; the driver's executemany, as
+            # bulk_create spends far longer preparing the statement than the database running it.
+            bulk.insert_rows(events)
+    return events
+
+
 def record(
     *,
     actor: Any,
@@ -88,48 +167,22 @@ def record(
 ) -> AuditEvent:
     """Append one audit event, chained to the last one, and return it.
 
-    Call it inside the change's transaction. The event is learner-level (seen only by the
-    provider's careers leader) when it names a learner (`learner_id`, or `obj` is a Learner),
-    when `obj` is one of LEARNER_MODELS, or when the caller says so with `learner_data=True`
-    (registers, reads of named lists). Takes the chain lock on PostgreSQL until the transaction
-    ends, so every writer of the trail waits for the one before to commit.
+    Call it inside the change's transaction (see `build` for which events are learner-level).
+    Takes the chain lock on PostgreSQL until the transaction ends, so every writer of the
+    trail waits for the one before to commit. Many events at once: `build` each, then `append`.
     """
-    user, label = _actor_fields(actor)
-    object_type = obj._meta.label
-    if learner_id is None and object_type == "learners.Learner":
-        learner_id = obj.pk
-    event = AuditEvent(
-        actor=user,
-        actor_label=label,
-        at=timezone.now(),
+    event = build(
+        actor=actor,
         action=action,
-        object_type=object_type,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
-        before=_json(before),
-        after=_json(after),
-        awarding_body_id_ref=awarding_body_id,
-        provider_id_ref=provider_id,
-        learner_id_ref=learner_id,
-        learner_data=learner_data or learner_id is not None or object_type in LEARNER_MODELS,
+        obj=obj,
+        before=before,
+        after=after,
+        awarding_body_id=awarding_body_id,
+        provider_id=provider_id,
+        learner_id=learner_id,
+        learner_data=learner_data,
     )
-    event.payload_digest = chain.digest_of(event)
-    # No savepoint: inside the caller's transaction a failed insert fails the change anyway.
-    with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK_CLASS, provider_id or 0])
-        # On SQLite a write transaction already excludes every other writer.
-        event.prev_hash = (
-            AuditEvent.objects.filter(provider_id_ref=provider_id)
-            .order_by("-id")
-            .values_list("hash", flat=True)
-            .first()
-            or ""
-        )
-        event.hash = chain.hash_of(event)
-        event.save()
-    return event
+    return append([event])[0]
 
 
 def record_read(

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from qic.core import audit, jobs
+from qic.core import audit, bulk, jobs
+from qic.core.jobs import report_progress
 from qic.domain import retention
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.retention import cohort_birth_date
@@ -180,42 +182,86 @@ class ImportCheck:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass
+class ReadFile:
+    """A learner file read and checked on its own (no learner on record read yet)."""
+
+    parsed: ParseResult | None  # None when the file as a whole was refused
+    errors: list[dict[str, Any]]
+    notes: list[str]
+    recorded_in: int
+    total_rows: int
+
+
+def read_learner_file(
+    *, provider: Provider, kind: str, data: bytes, today: dt.date, on_rows: Callable[[int], None] | None = None
+) -> ReadFile:
+    """Parse `data` and check what can be checked without the roll (the CTF's destination).
+
+    The slow part of a check, and it reads no learner: it runs before, and outside, the
+    transaction of a save. `on_rows(n)` is told as rows are read.
+    """
+    recorded_in = academic_year_of(today)
+    try:
+        if kind == LearnerImport.Kind.CTF:
+            parsed = parse_ctf(data, today=today, on_rows=on_rows)
+        else:
+            parsed = parse_learner_csv(data, college=provider.is_college, today=today, on_rows=on_rows)
+    except LearnerFileError as exc:
+        return ReadFile(None, [{"line": 0, "reason": str(exc)}], [], recorded_in, 0)
+    notes: list[str] = []
+    if parsed.header is not None:
+        problem, note = _ctf_destination(provider, parsed.header)
+        if problem is not None:
+            return ReadFile(None, [{"line": 0, "reason": problem}], [], recorded_in, 0)
+        notes += [note] if note else []
+        if parsed.header.academic_year is not None:
+            # The year groups are those of the file's year; they roll forward from there.
+            recorded_in = parsed.header.academic_year
+            notes.append(f"The file's year groups are for {year_label(recorded_in)}.")
+    errors = [{"line": e.line, "reason": e.reason} for e in parsed.errors]
+    errors += _school_rules(provider, parsed)
+    return ReadFile(parsed, errors, notes, recorded_in, len(parsed.rows) + len(parsed.errors))
+
+
+def plan_learner_file(*, provider: Provider, read: ReadFile, full_import: bool, lock: bool = False) -> ImportCheck:
+    """Match a read file against the provider's learners and plan the import; writes nothing.
+
+    With `lock` (inside a transaction), the provider's learners are locked until it ends, so
+    the plan stays true while it is written.
+    """
+    if read.parsed is None:
+        return ImportCheck(errors=read.errors, plan=None)
+    learners = Learner.objects.filter(provider=provider).order_by("pk")
+    existing = list(learners.select_for_update() if lock else learners)
+    errors = read.errors + _identifier_conflicts(existing, read.parsed)
+    if errors:
+        return ImportCheck(
+            errors=sorted(errors, key=lambda e: e["line"]), plan=None, total_rows=read.total_rows, notes=read.notes
+        )
+    plan = plan_learner_rows(
+        existing=existing, rows=read.parsed.rows, full_import=full_import, recorded_in=read.recorded_in
+    )
+    return ImportCheck(errors=[], plan=plan, total_rows=read.total_rows, notes=read.notes)
+
+
 def check_learner_file(
-    *, provider: Provider, kind: str, data: bytes, full_import: bool, today: dt.date, lock: bool = False
+    *,
+    provider: Provider,
+    kind: str,
+    data: bytes,
+    full_import: bool,
+    today: dt.date,
+    lock: bool = False,
+    on_rows: Callable[[int], None] | None = None,
 ) -> ImportCheck:
     """Parse `data`, apply the provider's rules and plan the import; writes nothing.
 
     With `lock` (inside a transaction), the provider's learners are locked until it ends, so
     the plan stays true while it is written.
     """
-    try:
-        if kind == LearnerImport.Kind.CTF:
-            parsed = parse_ctf(data, today=today)
-        else:
-            parsed = parse_learner_csv(data, college=provider.is_college, today=today)
-    except LearnerFileError as exc:
-        return ImportCheck(errors=[{"line": 0, "reason": str(exc)}], plan=None)
-    notes: list[str] = []
-    errors = [{"line": e.line, "reason": e.reason} for e in parsed.errors]
-    recorded_in = academic_year_of(today)
-    if parsed.header is not None:
-        problem, note = _ctf_destination(provider, parsed.header)
-        if problem is not None:
-            return ImportCheck(errors=[{"line": 0, "reason": problem}], plan=None)
-        notes += [note] if note else []
-        if parsed.header.academic_year is not None:
-            # The year groups are those of the file's year; they roll forward from there.
-            recorded_in = parsed.header.academic_year
-            notes.append(f"The file's year groups are for {year_label(recorded_in)}.")
-    learners = Learner.objects.filter(provider=provider).order_by("pk")
-    existing = list(learners.select_for_update() if lock else learners)
-    errors += _school_rules(provider, parsed)
-    errors += _identifier_conflicts(existing, parsed)
-    total = len(parsed.rows) + len(parsed.errors)
-    if errors:
-        return ImportCheck(errors=sorted(errors, key=lambda e: e["line"]), plan=None, total_rows=total, notes=notes)
-    plan = plan_learner_rows(existing=existing, rows=parsed.rows, full_import=full_import, recorded_in=recorded_in)
-    return ImportCheck(errors=[], plan=plan, total_rows=total, notes=notes)
+    read = read_learner_file(provider=provider, kind=kind, data=data, today=today, on_rows=on_rows)
+    return plan_learner_file(provider=provider, read=read, full_import=full_import, lock=lock)
 
 
 def _as_number(text: str) -> int | None:
@@ -262,7 +308,16 @@ def _ctf_destination(provider: Provider, header: CtfHeader) -> tuple[str | None,
 
 
 def start_learner_import(
-    *, provider: Provider, kind: str, file_name: str, data: bytes, full_import: bool, actor: Any, wait: bool = False
+    *,
+    provider: Provider,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    full_import: bool,
+    actor: Any,
+    wait: bool = False,
+    confirm_when_checked: bool = False,
+    expect_left: int | None = None,
 ) -> LearnerImport:
     """Store the upload and check it (in the background, or before returning with `wait`).
 
@@ -270,6 +325,10 @@ def start_learner_import(
     problems) and waits for confirm_learner_import. An older preview of the same provider
     that was never confirmed is cancelled and its file discarded, so at most one file of
     personal data waits at a time.
+
+    With `confirm_when_checked` (the API), a check that passes confirms the import itself and
+    queues the save; a full import does so only if it would mark exactly `expect_left`
+    learners as left, else it is cancelled with the reason.
     """
     with transaction.atomic():
         for waiting in LearnerImport.objects.filter(
@@ -284,6 +343,8 @@ def start_learner_import(
             data=data,
             full_import=full_import,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            confirm_when_checked=confirm_when_checked,
+            expect_left=expect_left,
         )
         if not wait:
             # Queued in the same transaction as the job: both are written, or neither.
@@ -303,12 +364,21 @@ def check_learner_import(job_id: int, *, today: dt.date | None = None) -> Learne
     leaving it "Checking" for ever.
     """
     try:
-        return _check(job_id, today=today or timezone.localdate())
+        job = _check(job_id, today=today or timezone.localdate())
+        if job.status == LearnerImport.Status.READY and job.confirm_when_checked:
+            _confirm_checked(job)
+            job.refresh_from_db()
+        return job
     except Exception:
         logger.exception("Learner import %s could not be checked", job_id)
         return _fail(
             job_id, [{"line": 0, "reason": "Something went wrong while checking the file. Nothing was imported."}]
         )
+
+
+def progress_key(job_id: int) -> str:
+    """Where a job's progress is published (qic.core.jobs.report_progress)."""
+    return f"learner-import:{job_id}"
 
 
 def _check(job_id: int, *, today: dt.date) -> LearnerImport:
@@ -317,9 +387,18 @@ def _check(job_id: int, *, today: dt.date) -> LearnerImport:
         status=LearnerImport.Status.CHECKING
     ):
         return job  # replaced by a newer upload before the check started
+    data = bytes(job.data)
+    key = progress_key(job.pk)
+    estimate = count_records(data, job.kind)  # at most the rows there are; the parse gives the true count
+    report_progress(key, phase="checking", checked=0, total=estimate)
+
+    def rows_read(count: int) -> None:
+        report_progress(key, phase="checking", checked=count, total=max(estimate, count))
+
     check = check_learner_file(
-        provider=job.provider, kind=job.kind, data=bytes(job.data), full_import=job.full_import, today=today
+        provider=job.provider, kind=job.kind, data=data, full_import=job.full_import, today=today, on_rows=rows_read
     )
+    report_progress(key, phase="checking", checked=check.total_rows, total=check.total_rows)
     if check.plan is None:
         return _fail(job.pk, check.errors, total_rows=check.total_rows)
     plan = check.plan
@@ -337,6 +416,21 @@ def _check(job_id: int, *, today: dt.date) -> LearnerImport:
         notes=check.notes,
     )
     return LearnerImport.objects.get(pk=job.pk)
+
+
+def _confirm_checked(job: LearnerImport) -> None:
+    """The API's one-call import: confirm a passed check at once (the save is queued), or
+    cancel a full import that would mark another number as left than the caller expected."""
+    actor: Any = job.created_by or f"learner import {job.pk}"
+    if job.full_import and job.left_count != job.expect_left:
+        reason = (
+            f"This file would mark {job.left_count} learner{'' if job.left_count == 1 else 's'} as left, "
+            f"not {job.expect_left} (expect_left). Nothing was imported."
+        )
+        if cancel_learner_import(job=job, actor=actor):
+            LearnerImport.objects.filter(pk=job.pk).update(errors=[{"line": 0, "reason": reason}], error_count=1)
+        return
+    confirm_learner_import(job=job, digest=job.plan_digest, actor=actor)
 
 
 def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait: bool = False) -> bool:
@@ -397,25 +491,36 @@ def fail_lost_import(job_id: int, message: str) -> bool:
 def save_learner_import(job_id: int, *, actor: Any, today: dt.date | None = None) -> LearnerImport:
     """Write a confirmed import, all or nothing, if the roll still gives the previewed plan.
 
+    The file is parsed again before the transaction starts (it reads no learner); inside it,
+    the provider's learners are locked, the plan is made again and compared with the preview's
+    digest, and the changes are written in batches, the progress published after each.
     Ends DONE (the file discarded), STALE if the roll changed since the check (nothing
     written, file discarded), or FAILED on an unexpected error (nothing written).
     """
     today = today or timezone.localdate()
+    key = progress_key(job_id)
     try:
+        job = (
+            LearnerImport.objects.select_related("provider")
+            .filter(pk=job_id, status=LearnerImport.Status.SAVING)
+            .first()
+        )
+        if job is None:
+            return LearnerImport.objects.get(pk=job_id)  # not confirmed, or already ended: nothing to do
+        to_write = job.created_count + job.updated_count + job.left_count
+        report_progress(key, phase="saving", saved=0, total=to_write)
+        read = read_learner_file(provider=job.provider, kind=job.kind, data=bytes(job.data), today=today)
         with transaction.atomic():
-            job = LearnerImport.objects.select_related("provider").get(pk=job_id, status=LearnerImport.Status.SAVING)
-            check = check_learner_file(
-                provider=job.provider,
-                kind=job.kind,
-                data=bytes(job.data),
-                full_import=job.full_import,
-                today=today,
-                lock=True,
-            )
+            check = plan_learner_file(provider=job.provider, read=read, full_import=job.full_import, lock=True)
             if check.plan is None or check.plan.digest != job.plan_digest:
                 _discard(job.pk, LearnerImport.Status.STALE)
                 return LearnerImport.objects.get(pk=job.pk)
-            counts = _apply(provider=job.provider, plan=check.plan, actor=actor, today=today, job=job)
+            total = len(check.plan.new_learners) + len(check.plan.updates) + len(check.plan.leaving)
+
+            def saved(count: int) -> None:
+                report_progress(key, phase="saving", saved=count, total=total)
+
+            counts = _apply(provider=job.provider, plan=check.plan, actor=actor, today=today, job=job, on_saved=saved)
             LearnerImport.objects.filter(pk=job.pk).update(
                 status=LearnerImport.Status.DONE,
                 processed_rows=check.total_rows,
@@ -506,50 +611,103 @@ def _fail(job_id: int, errors: list[dict[str, Any]], *, total_rows: int | None =
     return LearnerImport.objects.get(pk=job_id)
 
 
-def _apply(*, provider: Provider, plan: ImportPlan, actor: Any, today: dt.date, job: LearnerImport) -> dict[str, int]:
+# Learners written (and audit events inserted) per statement while saving an import; the
+# progress is published after each batch.
+SAVE_BATCH = 1000
+
+
+def _apply(
+    *,
+    provider: Provider,
+    plan: ImportPlan,
+    actor: Any,
+    today: dt.date,
+    job: LearnerImport,
+    on_saved: Callable[[int], None] | None = None,
+) -> dict[str, int]:
     """Write `plan`, with one audit event per learner changed and one for the import.
 
-    Call inside the transaction that computed the plan. Returns the counts for the job.
+    Call inside the transaction that computed the plan. Learners are updated, created and
+    marked as left SAVE_BATCH at a time, each batch with its audit events (inserted together,
+    chained in order); `on_saved(n)` is told after each batch how many learners are written.
+    Returns the counts for the job.
     """
+    now = timezone.now()
+    written = 0
+
+    def batch_written(count: int) -> None:
+        nonlocal written
+        written += count
+        if on_saved is not None:
+            on_saved(written)
+
     area_changed: list[int] = []
-    for learner, changed in plan.updates:
-        learner.save()
-        if "curriculum_area" in changed:
-            area_changed.append(learner.pk)
-        audit.record(
-            actor=actor,
-            action="learner.updated",
-            obj=learner,
-            before=changed,
-            after={k: audit.snapshot(learner, changed)[k] for k in changed},
-            provider_id=provider.pk,
-            learner_id=learner.pk,
+    for start in range(0, len(plan.updates), SAVE_BATCH):
+        batch = plan.updates[start : start + SAVE_BATCH]
+        fields = sorted({name for _, changed in batch for name in changed} | {"updated_at"})
+        events = []
+        for learner, changed in batch:
+            learner.updated_at = now
+            if "curriculum_area" in changed:
+                area_changed.append(learner.pk)
+            events.append(
+                audit.build(
+                    actor=actor,
+                    action="learner.updated",
+                    obj=learner,
+                    before=changed,
+                    after={k: audit.snapshot(learner, changed)[k] for k in changed},
+                    provider_id=provider.pk,
+                    learner_id=learner.pk,
+                    at=now,
+                )
+            )
+        bulk.update_rows([learner for learner, _ in batch], fields)
+        audit.append(events)
+        batch_written(len(batch))
+    for start in range(0, len(plan.new_learners), SAVE_BATCH):
+        created = plan.new_learners[start : start + SAVE_BATCH]
+        for learner in created:
+            learner.provider = provider
+        Learner.objects.bulk_create(created, batch_size=SAVE_BATCH)
+        audit.append(
+            [
+                audit.build(
+                    actor=actor,
+                    action="learner.created",
+                    obj=learner,
+                    after=audit.snapshot(learner, LEARNER_AUDIT_FIELDS),
+                    provider_id=provider.pk,
+                    learner_id=learner.pk,
+                    at=now,
+                )
+                for learner in created
+            ]
         )
-    for learner in plan.new_learners:
-        learner.provider = provider
-    Learner.objects.bulk_create(plan.new_learners, batch_size=500)
-    for learner in plan.new_learners:
-        audit.record(
-            actor=actor,
-            action="learner.created",
-            obj=learner,
-            after=audit.snapshot(learner, LEARNER_AUDIT_FIELDS),
-            provider_id=provider.pk,
-            learner_id=learner.pk,
-        )
+        batch_written(len(created))
     tallies.refresh(area_changed)
-    for learner in plan.leaving:
-        learner.left_on = today
-        learner.save(update_fields=["left_on", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="learner.left",
-            obj=learner,
-            before={"left_on": None},
-            after={"left_on": today},
-            provider_id=provider.pk,
-            learner_id=learner.pk,
+    for start in range(0, len(plan.leaving), SAVE_BATCH):
+        leaving = plan.leaving[start : start + SAVE_BATCH]
+        for learner in leaving:
+            learner.left_on = today
+            learner.updated_at = now
+        bulk.update_rows(leaving, ["left_on", "updated_at"])
+        audit.append(
+            [
+                audit.build(
+                    actor=actor,
+                    action="learner.left",
+                    obj=learner,
+                    before={"left_on": None},
+                    after={"left_on": today},
+                    provider_id=provider.pk,
+                    learner_id=learner.pk,
+                    at=now,
+                )
+                for learner in leaving
+            ]
         )
+        batch_written(len(leaving))
     counts = {
         "created": len(plan.new_learners),
         "updated": len(plan.updates),

@@ -165,6 +165,10 @@ class LearnerImport(models.Model):
     roll_count = models.PositiveIntegerField(default=0)  # learners on roll when checked
     plan_digest = models.CharField(max_length=64, blank=True)
     notes = models.JSONField(default=list, blank=True)  # what the check found worth saying, e.g. a CTF's source
+    # Sent by the API without a dry run: the save is queued as soon as the check passes, unless
+    # a full import would mark a different number of learners as left than `expect_left`.
+    confirm_when_checked = models.BooleanField(default=False)
+    expect_left = models.PositiveIntegerField(null=True, blank=True)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)

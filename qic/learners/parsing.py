@@ -38,7 +38,7 @@ from qic.domain.dates import OLDEST_LEARNER, YOUNGEST_LEARNER
 from qic.domain.upn import validate_upn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
 
 @dataclass(frozen=True)
@@ -597,13 +597,24 @@ def _text(cells: _Cells, key: str, required: bool, reasons: list[str]) -> str:
     return text
 
 
-def parse_learner_csv(data: bytes, *, college: bool = False, today: dt.date | None = None) -> ParseResult:
+# A parser told `on_rows` reports the rows read so far after every this many.
+ROWS_PER_REPORT = 1000
+
+
+def parse_learner_csv(
+    data: bytes,
+    *,
+    college: bool = False,
+    today: dt.date | None = None,
+    on_rows: Callable[[int], None] | None = None,
+) -> ParseResult:
     """Read a learner list in our CSV format (see LEARNER_CSV_COLUMNS / COLLEGE_CSV_COLUMNS).
 
     `college`: the file is from a college, so a ULN may stand in for the UPN, the year group
     is optional and the study programme and curriculum area are required. `today` (default:
-    today in England) is the day ages are checked on. Raises LearnerFileError when the file
-    as a whole cannot be read.
+    today in England) is the day ages are checked on. `on_rows(n)` is told every
+    ROWS_PER_REPORT rows how many have been read. Raises LearnerFileError when the file as a
+    whole cannot be read.
     """
     today = today or _today_in_england()
     rows = _numbered_rows(data)
@@ -620,6 +631,8 @@ def parse_learner_csv(data: bytes, *, college: bool = False, today: dt.date | No
             errors.append(RowError(line=line, reason="; ".join(reasons)))
         else:
             learners.append(learner)
+        if on_rows is not None and (len(learners) + len(errors)) % ROWS_PER_REPORT == 0:
+            on_rows(len(learners) + len(errors))
     return ParseResult(rows=learners, errors=errors)
 
 
@@ -794,14 +807,17 @@ def _first_text(element: ElementTree.Element, paths: Iterable[str]) -> tuple[str
     return "", names[0].rpartition("/")[2]
 
 
-def parse_ctf(data: bytes, *, today: dt.date | None = None) -> ParseResult:
+def parse_ctf(
+    data: bytes, *, today: dt.date | None = None, on_rows: Callable[[int], None] | None = None
+) -> ParseResult:
     """Read the header and the pupils in a DfE Common Transfer File.
 
     Each LearnerRow's `line` is the pupil's ordinal in the file (1 = first Pupil element),
     and row errors start "pupil N (UPN ...)". Pupil premium, young carers, HE intentions and
     the college fields are not in a CTF: they are False or blank. Raises LearnerFileError for
     a file that is not a well-formed CTF, or whose academic year does not fit its pupils'
-    year groups and dates of birth (see ctf_academic_year_problem).
+    year groups and dates of birth (see ctf_academic_year_problem). `on_rows(n)` is told
+    every ROWS_PER_REPORT pupils how many have been read.
     """
     today = today or _today_in_england()
     root = _parse_xml(data)
@@ -820,6 +836,8 @@ def parse_ctf(data: bytes, *, today: dt.date | None = None) -> ParseResult:
             errors.append(RowError(line=ordinal, reason=f"{who}: {'; '.join(reasons)}"))
         else:
             learners.append(learner)
+        if on_rows is not None and ordinal % ROWS_PER_REPORT == 0:
+            on_rows(ordinal)
     problem = ctf_academic_year_problem(header.academic_year, learners)
     if problem is not None:
         raise LearnerFileError(problem)

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.core import audit
+from qic.core.jobs import read_progress
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
 from qic.learners import actions, subject_access
@@ -213,7 +214,30 @@ def _status_context(provider: Provider, job: LearnerImport, form: ConfirmImportF
         "leaving": leaving,
         "warn_left": job.full_import and job.left_percent > settings.QIC_LEARNER_IMPORT_WARN_LEFT_PERCENT,
         "confirm_form": form or ConfirmImportForm(initial={"digest": job.plan_digest}),
+        "progress": import_progress(job),
     }
+
+
+def import_progress(job: LearnerImport) -> dict[str, Any]:
+    """How far a running job has got, from what its task publishes (not from the database):
+    {"text": "Checked 4,000 of 10,000 rows", "percent": 40}; a job not started yet, or one
+    that has ended, says so without figures."""
+    if job.finished:
+        return {"text": "", "percent": 100}
+    values = read_progress(actions.progress_key(job.pk))
+    total = int(values.get("total") or 0)
+    if job.status == LearnerImport.Status.SAVING:
+        if values.get("phase") != "saving":
+            return {"text": "Waiting to start saving", "percent": 0}
+        done = min(int(values.get("saved") or 0), total)
+        noun = "learner" if total == 1 else "learners"
+        text = f"Saved {done:,} of {total:,} {noun}"
+    elif values.get("phase") == "checking":
+        done = min(int(values.get("checked") or 0), total)
+        text = f"Checked {done:,} of {total:,} row{'' if total == 1 else 's'}"
+    else:
+        return {"text": "Waiting to start checking", "percent": 0}
+    return {"text": text, "percent": 100 * done // total if total else 0}
 
 
 @require_role()

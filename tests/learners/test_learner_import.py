@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
+from qic.core.jobs import report_progress
 from qic.core.models import AuditEvent
 from qic.domain.academic import academic_year_of, age_on
 from qic.domain.provider_types import ProviderType
@@ -517,12 +518,13 @@ def test_an_unfinished_job_keeps_polling(leader: Client, cast: Cast) -> None:
     job = LearnerImport.objects.create(
         provider=cast.p1, kind=LearnerImport.Kind.CSV, file_name="big.csv", data=b"", total_rows=1000
     )
-    LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.SAVING, processed_rows=250)
+    LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.SAVING)
+    report_progress(f"learner-import:{job.pk}", phase="saving", saved=250, total=1000)
     url = f"/providers/{cast.p1.urn}/learners/import/{job.pk}/"
     html = leader.get(url, headers={"HX-Request": "true"}).content.decode()
     assert f'hx-get="{url}"' in html
     assert 'hx-trigger="every 1s"' in html
-    assert "250 of 1000 rows" in html
+    assert "Saved 250 of 1,000 learners" in html
     assert 'value="25"' in html
 
 

@@ -273,7 +273,7 @@ def test_a_token_post_needs_no_csrf_token(cast: Cast, token: tuple[ApiToken, str
         {"file": SimpleUploadedFile("l.csv", (FIXTURES / "learners_school.csv").read_bytes())},
         headers=bearer(token[1]),
     )
-    assert response.status_code == 200
+    assert response.status_code == 202
     assert Learner.objects.count() == 12
 
 
@@ -288,20 +288,35 @@ def import_learners(client: Client, provider: Provider, data: bytes, plain: str,
     )
 
 
-def done(**figures: int) -> dict[str, Any]:
-    """The answer to an import that was written."""
-    base: dict[str, Any] = {"status": "done", "full_import": False, "created": 0, "updated": 0, "unchanged": 0}
+def done(job: LearnerImport | None = None, **figures: Any) -> dict[str, Any]:
+    """The answer about an import job that was written (the latest job unless given)."""
+    job = job or LearnerImport.objects.order_by("-pk").first()
+    assert job is not None
+    base: dict[str, Any] = {
+        "id": job.pk,
+        "status": "done",
+        "status_url": f"http://testserver/api/v1/providers/{job.provider.urn}/learner-imports/{job.pk}",
+        "full_import": False,
+        "total_rows": job.total_rows,
+        "progress": None,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+    }
     return {**base, "left": 0, "roll": 0, "leaving": [], "error_count": 0, "errors": [], **figures}
 
 
 def test_importing_learners(api: Client, cast: Cast, token: tuple[ApiToken, str]) -> None:
     school_csv = (FIXTURES / "learners_school.csv").read_bytes()
     response = import_learners(api, cast.p1, school_csv, token[1])
-    assert response.status_code == 200
+    # A job: 202 with where to follow it (the tests' tasks run at once, so it is already done).
+    assert response.status_code == 202
     assert response.json() == done(created=12)
+    status = api.get(response.json()["status_url"], headers=bearer(token[1]))
+    assert (status.status_code, status.json()) == (200, done(created=12))
     assert Learner.objects.filter(provider=cast.p1).count() == 12
     job = LearnerImport.objects.get()
-    assert (job.created_by, job.kind, job.full_import) == (cast.p1_leader, "csv", False)
+    assert (job.created_by, job.kind, job.full_import, job.status) == (cast.p1_leader, "csv", False, "done")
 
     # Without full_import (the default), a partial file leaves the others on roll.
     first_three = b"\r\n".join(school_csv.split(b"\r\n")[:4]) + b"\r\n"
@@ -309,7 +324,7 @@ def test_importing_learners(api: Client, cast: Cast, token: tuple[ApiToken, str]
     assert partial.json() == done(unchanged=3, roll=12)
     # A full import says how many it expects to mark as left; then the nine missing are.
     full = import_learners(api, cast.p1, first_three, token[1], "?full_import=true&expect_left=9")
-    assert full.status_code == 200
+    assert full.status_code == 202
     assert full.json() == done(full_import=True, unchanged=3, left=9, roll=12)
     assert Learner.objects.filter(provider=cast.p1, left_on=timezone.localdate()).count() == 9
 
@@ -317,15 +332,17 @@ def test_importing_learners(api: Client, cast: Cast, token: tuple[ApiToken, str]
 def test_importing_a_ctf_by_api(api: Client, cast: Cast, token: tuple[ApiToken, str]) -> None:
     Provider.objects.filter(pk=cast.p1.pk).update(la_code="888", establishment_number="9002")
     response = import_learners(api, cast.p1, (FIXTURES / "ctf_school.xml").read_bytes(), token[1])
-    assert response.status_code == 200
-    assert response.json()["created"] == 8
+    assert response.status_code == 202
+    assert (response.json()["status"], response.json()["created"]) == ("done", 8)
     assert LearnerImport.objects.get().kind == "ctf"
 
 
-def test_importing_bad_rows_is_422_and_writes_nothing(api: Client, cast: Cast, token: tuple[ApiToken, str]) -> None:
+def test_importing_bad_rows_fails_the_job_and_writes_nothing(
+    api: Client, cast: Cast, token: tuple[ApiToken, str]
+) -> None:
     response = import_learners(api, cast.p1, (FIXTURES / "learners_bad_rows.csv").read_bytes(), token[1])
-    assert response.status_code == 422
-    body = response.json()
+    assert response.status_code == 202
+    body = api.get(response.json()["status_url"], headers=bearer(token[1])).json()
     assert (body["status"], body["created"], body["updated"], body["left"]) == ("failed", 0, 0, 0)
     assert [e["line"] for e in body["errors"]] == [3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14]
     assert body["errors"][0] == {"line": 3, "reason": "bad UPN 'A888900517002': check letter should be K, not A"}
@@ -333,9 +350,9 @@ def test_importing_bad_rows_is_422_and_writes_nothing(api: Client, cast: Cast, t
     assert Learner.objects.count() == 0
 
 
-def test_a_file_level_problem_is_422_with_line_0(api: Client, cast: Cast, token: tuple[ApiToken, str]) -> None:
+def test_a_file_level_problem_fails_the_job_with_line_0(api: Client, cast: Cast, token: tuple[ApiToken, str]) -> None:
     response = import_learners(api, cast.p1, (FIXTURES / "learners_missing_dob.csv").read_bytes(), token[1])
-    assert response.status_code == 422
+    assert (response.status_code, response.json()["status"]) == (202, "failed")
     assert response.json()["errors"] == [{"line": 0, "reason": "Missing required column: Date of birth (or DOB)"}]
     assert Learner.objects.count() == 0
 
