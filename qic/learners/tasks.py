@@ -1,12 +1,14 @@
-"""Learner imports as background tasks: checking a file, and saving a confirmed one."""
+"""Learner tasks: checking an uploaded file, saving a confirmed one, and the daily retention."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
 
-from qic.core.jobs import on_lost
+from qic.core.jobs import on_lost, retry_if_lost
 from qic.learners import actions
 from qic.organisations.models import User
 
@@ -32,3 +34,23 @@ def _check_lost(kwargs: dict[str, Any], message: str) -> None:
 @on_lost(save_learner_import_task)
 def _save_lost(kwargs: dict[str, Any], message: str) -> None:
     actions.fail_lost_import(kwargs["job_id"], f"{message} Nothing was imported: upload the file again.")
+
+
+@task()
+def apply_retention() -> dict[str, int]:
+    """Anonymise leavers past their keeping period and remove old learner files (also
+    `manage.py apply_retention`). Prints and returns counts, never names."""
+    result = actions.apply_retention(
+        today=timezone.localdate(),
+        leavers_years=settings.QIC_RETAIN_LEAVERS_YEARS,
+        import_file_days=settings.QIC_RETAIN_IMPORT_FILES_DAYS,
+        actor="retention (scheduled)",
+    )
+    return {
+        "learners_anonymised": result.learners_anonymised,
+        "import_files_removed": result.import_files_removed,
+    }
+
+
+# Running it again the same day finds nothing more to do.
+retry_if_lost(apply_retention)
