@@ -340,13 +340,14 @@ def invite_user(
 def send_invitation_mail(invitation_id: int) -> bool:
     """Give an open invitation a new secret and mail its link; False if it is no longer open.
 
-    The secret's hash is stored and the mail sent in one transaction: if the mail cannot be
-    sent, the invitation keeps its earlier secret and the error is raised (the task FAILS).
+    The secret's hash is committed before the mail is sent, so no database lock is held while
+    the mail server answers (on SQLite that would hold up every other write). If the mail cannot
+    be sent the error is raised (the task FAILS) and the stored hash is of a secret nobody has.
     Sending again (a retried task) makes the earlier link stop working; the newest one works.
     """
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("awarding_body", "provider", "invited_by")
             .filter(pk=invitation_id, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
             .first()
@@ -364,7 +365,7 @@ def send_invitation_mail(invitation_id: int) -> bool:
             f"Set your password and sign in here:\n{settings.SITE_URL}/invitations/{token}/\n\n"
             f"The link works once and expires on {invitation.expires_at:%d %B %Y}.\n"
         )
-        send_mail("Your invitation to QiC Platform", body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    send_mail("Your invitation to QiC Platform", body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     return True
 
 
