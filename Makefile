@@ -25,14 +25,19 @@ build/static/css/qic.css: qic/static/scss/qic.scss node_modules/.installed
 	mkdir -p build/static/css
 	npx --no-install sass --quiet --no-source-map --load-path=node_modules --style=compressed $< $@
 
-## Set up, migrate the SQLite database under var/, load the criteria and demo, and serve.
+# Where `make run` serves: `make run PORT=8010` if 8000 is taken.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+## Set up, migrate the SQLite database under var/, load the criteria and demo, and run the web
+## server, a task worker and the scheduler side by side (Procfile.dev); Ctrl+C stops all three.
 run: setup
 	mkdir -p var
 	$(MANAGE) migrate --verbosity 0
 	$(MANAGE) load_framework $(FRAMEWORK)
 	$(MANAGE) load_demo
-	@echo "Serving QiC Platform at http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "Serving QiC Platform at http://$(HOST):$(PORT) with a task worker and the scheduler (Ctrl+C stops all three)"
+	PYTHONUNBUFFERED=1 QIC_HOST=$(HOST) QIC_PORT=$(PORT) $(VENV)/bin/honcho start --procfile Procfile.dev
 
 ## The whole suite: unit, integration, access-walk and browser tests.
 test: setup

@@ -1,5 +1,5 @@
 """Every change to an accreditation: one function per step, keyword-only, `actor=` required,
-one transaction, one audit event per change, mail sent on commit.
+one transaction, one audit event per change, mail queued as a task in the same transaction.
 
 Each step that moves the round checks the move against the transition table in
 `qic.domain.accreditation` and claims the round's version: a form drawn from an older version
@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -35,6 +34,7 @@ from qic.accreditation.models import (
     IssuedDocument,
 )
 from qic.core import audit
+from qic.core.mail import queue_mail
 from qic.domain import accreditation as rules
 from qic.domain.accreditation import Actor, Judgment, Outcome, Stage
 from qic.domain.provider_types import NO_COMMITMENT_FOR_PRIMARY
@@ -86,10 +86,9 @@ def _audit(actor: Any, action: str, accreditation: Accreditation, obj: Any = Non
     )
 
 
-def _mail_on_commit(subject: str, body: str, to: list[str]) -> None:
-    recipients = sorted({address for address in to if address})
-    if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+def _mail(subject: str, body: str, to: list[str]) -> None:
+    """Queue the mail with the change (a task; see `qic.core.mail`)."""
+    queue_mail(subject, body, to)
 
 
 def _leaders(provider_id: int) -> list[str]:
@@ -235,7 +234,7 @@ def request_commitment(
         accreditation,
         after={"commitment_url": commitment_url, "compass_completed_on": compass_completed_on, "edition": edition.code},
     )
-    _mail_on_commit(
+    _mail(
         f"{provider.name} asks for the certificate of commitment",
         f"{provider.name} (URN {provider.urn}) has asked for the Quality in Careers certificate of commitment.\n"
         f"Governing body's commitment: {commitment_url}\n",
@@ -264,7 +263,7 @@ def grant_commitment(
     accreditation.save()
     document = _issue_document(accreditation, DocumentKind.COMMITMENT_CERTIFICATE, actor=actor)
     _audit(actor, "accreditation.commitment_granted", accreditation, after={"committed_on": today})
-    _mail_on_commit(
+    _mail(
         "Your Quality in Careers certificate of commitment",
         f"{accreditation.provider.name} is committed to work towards the Quality in Careers Standard.\n"
         f"You may now use these words: “{rules.COMMITMENT_WORDING}”.\n",
@@ -345,7 +344,7 @@ def submit_portfolio(*, accreditation: Accreditation, version: int | None, actor
     accreditation.submitted_at = timezone.now()
     accreditation.save()
     _audit(actor, "portfolio.submitted", accreditation, after={"stage": accreditation.stage})
-    _mail_on_commit(
+    _mail(
         f"{accreditation.provider.name} has submitted its evidence",
         f"{accreditation.provider.name} (URN {accreditation.provider.urn}) has submitted its evidence for "
         "assessment. Assign an assessor from your accreditation dashboard.\n",
@@ -374,7 +373,7 @@ def assign_assessor(*, accreditation: Accreditation, assessor: User, version: in
         before={"assessor": before},
         after={"assessor": assessor.pk},
     )
-    _mail_on_commit(
+    _mail(
         f"You are assessing {accreditation.provider.name}",
         f"You have been assigned the Quality in Careers assessment of {accreditation.provider.name} "
         f"(URN {accreditation.provider.urn}).\n",
@@ -395,7 +394,7 @@ def schedule_visit(*, accreditation: Accreditation, visit_on: dt.date, version: 
     _audit(
         actor, "assessment.visit_scheduled", accreditation, before={"visit_on": before}, after={"visit_on": visit_on}
     )
-    _mail_on_commit(
+    _mail(
         f"Quality in Careers assessment visit on {visit_on:%d %B %Y}",
         f"The assessment visit to {accreditation.provider.name} is on {visit_on:%A %d %B %Y}.\n",
         [*_leaders(accreditation.provider_id), accreditation.assessor.email if accreditation.assessor else ""],
@@ -547,7 +546,7 @@ def submit_judgments(*, accreditation: Accreditation, version: int | None, actor
         accreditation,
         after={"outcome": decision.outcome.value, "reasons": list(decision.reasons)},
     )
-    _mail_on_commit(
+    _mail(
         f"Assessment of {accreditation.provider.name} ready to issue",
         f"The assessor has submitted the assessment of {accreditation.provider.name}: "
         f"Outcome {decision.outcome.value}. Review and issue it from your accreditation dashboard.\n",
@@ -567,7 +566,7 @@ def return_to_assessor(*, accreditation: Accreditation, reason: str, version: in
     accreditation.save()
     _audit(actor, "assessment.returned", accreditation, after={"reason": reason})
     if accreditation.assessor:
-        _mail_on_commit(
+        _mail(
             f"Assessment of {accreditation.provider.name} returned to you",
             f"The Awarding Body has returned the assessment: {reason}\n",
             [accreditation.assessor.email],
@@ -662,7 +661,7 @@ def issue_outcome(*, accreditation: Accreditation, version: int | None, today: d
     if award is not None:
         _issue_document(accreditation, DocumentKind.CERTIFICATE, actor=actor)
     _audit(actor, "outcome.issued", accreditation, after={"outcome": decision.outcome.value})
-    _mail_on_commit(
+    _mail(
         "Your Quality in Careers assessment outcome",
         f"{accreditation.provider.name}: {accreditation.outcome_label}. Your report"
         + (" and certificate are" if award else " is")
@@ -789,7 +788,7 @@ def reissue_award(*, award: Award, today: dt.date, actor: Any) -> Award:
         replaces=previous,
         reason="Re-issued as fully meeting after the first annual review; the expiry date is unchanged.",
     )
-    _mail_on_commit(
+    _mail(
         "Your Quality in Careers award is re-issued as fully meeting",
         f"{award.provider.name} is now fully meeting the Quality in Careers Standard. The award still expires on "
         f"{new.expires_on:%d %B %Y}.\n",
@@ -873,7 +872,7 @@ def send_reminders(*, today: dt.date) -> RemindersSent:
     for review in reviews:
         with transaction.atomic():
             accreditation = review.accreditation
-            _mail_on_commit(
+            _mail(
                 f"Annual review {review.number} of {accreditation.provider.name} due {review.due_on:%d %B %Y}",
                 f"The annual Quality in Careers review of {accreditation.provider.name} is due on "
                 f"{review.due_on:%d %B %Y}."
@@ -896,7 +895,7 @@ def send_reminders(*, today: dt.date) -> RemindersSent:
     )
     for award in awards:
         with transaction.atomic():
-            _mail_on_commit(
+            _mail(
                 f"The Quality in Careers award of {award.provider.name} expires on {award.expires_on:%d %B %Y}",
                 f"The award of {award.provider.name} (URN {award.provider.urn}) expires on "
                 f"{award.expires_on:%d %B %Y}. It leaves the register on that day unless reaccreditation "

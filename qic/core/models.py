@@ -100,3 +100,23 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.worker_id} on {self.hostname} (pid {self.pid})"
+
+
+class ScheduledRun(models.Model):
+    """One firing of a scheduled job: the job's name and the time it was due (its slot).
+
+    The scheduler inserts this row and queues the job's task in one transaction. The pair is
+    unique, so a second scheduler started by mistake is refused the row and queues nothing:
+    each job runs once per slot however many schedulers fire it.
+    """
+
+    job = models.CharField(max_length=64)
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    task_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="scheduled_run_once_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.job} at {self.slot:%Y-%m-%d %H:%M}"

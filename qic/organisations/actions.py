@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qic.core import audit
+from qic.core.mail import enqueue_with_change, queue_mail
 from qic.domain.provider_types import ProviderType
 from qic.domain.ukprn import duplicate_ukprn_message, parse_ukprn
 from qic.organisations.gias import GiasRecord, GiasRowError, read_gias
@@ -288,10 +289,11 @@ def invite_user(
     awarding_body: AwardingBody | None = None,
     provider: Provider | None = None,
     reason: str = "",
-) -> tuple[Invitation, str]:
-    """Create an invitation and email its link (sent once the transaction commits).
+) -> Invitation:
+    """Create an invitation and queue the task that emails its link, in this transaction.
 
-    Returns the invitation and the plain link, which is shown nowhere else. Raises
+    The link's secret is made by that task when it sends the mail (`send_invitation_mail`), so
+    it is stored nowhere but in the mail: not in the task's row, not in a log. Raises
     InvitationError if the address already has an account. `reason` is the Consortium's
     written reason for stepping into a provider's people; it is kept in the audit event.
     """
@@ -300,6 +302,7 @@ def invite_user(
         raise InvitationError("Someone with this email address already has an account.")
     # An earlier open invitation for the same address is revoked, so only the newest link works.
     Invitation.objects.filter(email__iexact=email, accepted_at=None, revoked_at=None).update(revoked_at=timezone.now())
+    # A placeholder secret nobody is given: the task that sends the mail replaces it.
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
@@ -312,7 +315,6 @@ def invite_user(
         invited_by=actor if getattr(actor, "is_authenticated", False) else None,
         expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    link = f"{settings.SITE_URL}/invitations/{token}/"
     after: dict[str, Any] = {
         "email": email,
         "role": role.value if isinstance(role, Role) else role,
@@ -329,18 +331,42 @@ def invite_user(
         awarding_body_id=awarding_body.pk if awarding_body else None,
         provider_id=provider.pk if provider else None,
     )
-    inviter = str(actor) if getattr(actor, "is_authenticated", False) else "The QiC Platform team"
-    body = (
-        f"Dear {invitation.first_name},\n\n"
-        f"{inviter} has invited you to QiC Platform as {invitation.get_role_display()} "
-        f"at {_organisation_name(invitation)}.\n\n"
-        f"Set your password and sign in here:\n{link}\n\n"
-        f"The link works once and expires on {invitation.expires_at:%d %B %Y}.\n"
-    )
-    transaction.on_commit(
-        lambda: send_mail("Your invitation to QiC Platform", body, settings.DEFAULT_FROM_EMAIL, [email])
-    )
-    return invitation, link
+    from qic.organisations.tasks import send_invitation
+
+    enqueue_with_change(send_invitation, invitation_id=invitation.pk)
+    return invitation
+
+
+def send_invitation_mail(invitation_id: int) -> bool:
+    """Give an open invitation a new secret and mail its link; False if it is no longer open.
+
+    The secret's hash is committed before the mail is sent, so no database lock is held while
+    the mail server answers (on SQLite that would hold up every other write). If the mail cannot
+    be sent the error is raised (the task FAILS) and the stored hash is of a secret nobody has.
+    Sending again (a retried task) makes the earlier link stop working; the newest one works.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("awarding_body", "provider", "invited_by")
+            .filter(pk=invitation_id, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+            .first()
+        )
+        if invitation is None:
+            return False
+        token = secrets.token_urlsafe(32)
+        invitation.token_hash = Invitation.hash_token(token)
+        invitation.save(update_fields=["token_hash"])
+        inviter = str(invitation.invited_by) if invitation.invited_by else "The QiC Platform team"
+        body = (
+            f"Dear {invitation.first_name},\n\n"
+            f"{inviter} has invited you to QiC Platform as {invitation.get_role_display()} "
+            f"at {_organisation_name(invitation)}.\n\n"
+            f"Set your password and sign in here:\n{settings.SITE_URL}/invitations/{token}/\n\n"
+            f"The link works once and expires on {invitation.expires_at:%d %B %Y}.\n"
+        )
+    send_mail("Your invitation to QiC Platform", body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    return True
 
 
 def _organisation_name(invitation: Invitation) -> str:
@@ -477,8 +503,8 @@ def request_client(*, body: AwardingBody, provider: Provider, actor: Any) -> Cli
     """Ask a provider to become the body's client; nothing is attached until it accepts.
 
     Raises ClientRequestError if the provider already has an Awarding Body or this body already
-    has a request waiting. Writes `provider.client_requested` and emails the provider's active
-    careers leaders once the transaction commits (the Consortium answers for a provider without
+    has a request waiting. Writes `provider.client_requested` and queues a mail to the provider's
+    active careers leaders in the same transaction (the Consortium answers for a provider without
     one, from its list of requests).
     """
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
@@ -512,11 +538,7 @@ def request_client(*, body: AwardingBody, provider: Provider, actor: Any) -> Cli
             "Standard. Nothing changes until you answer.\n\n"
             f"Accept or decline the request here:\n{settings.SITE_URL}{answer_path}\n"
         )
-        transaction.on_commit(
-            lambda: send_mail(
-                f"{body.name} asks to work with {provider.name}", text, settings.DEFAULT_FROM_EMAIL, leaders
-            )
-        )
+        queue_mail(f"{body.name} asks to work with {provider.name}", text, leaders)
     return client_request
 
 

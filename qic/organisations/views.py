@@ -374,7 +374,7 @@ def _invite(
     form = InvitationForm(request.POST or None, roles=roles, reason_required=reason_required(request.user, provider))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        invitation, _link = actions.invite_user(
+        invitation = actions.invite_user(
             email=data["email"],
             first_name=data["first_name"],
             last_name=data["last_name"],
