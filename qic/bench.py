@@ -168,6 +168,7 @@ def run(label: str) -> None:
         )
     careers_figures(label)
     national_figures(label, client)
+    __import__("qic.bench_gias").bench_gias.figures(label)
 
 
 BM5_SQL = """
