@@ -169,6 +169,7 @@ def run(label: str) -> None:
     careers_figures(label)
     national_figures(label, client)
     __import__("qic.bench_imports", fromlist=["figures"]).figures(label)
+    __import__("qic.bench_gias", fromlist=["figures"]).figures(label)
 
 
 BM5_SQL = """

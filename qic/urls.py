@@ -53,6 +53,7 @@ urlpatterns = [
     path("framework/", include("qic.frameworks.urls")),
     path("consortium/invite/", views.consortium_invite, name="consortium_invite"),
     path("consortium/gias/", views.gias_import, name="gias_import"),
+    path("consortium/gias/<int:pk>/", views.gias_import_status, name="gias_import_status"),
     path("consortium/client-requests/", views.client_request_list, name="client_request_list"),
     path("awarding-bodies/", views.awarding_body_list, name="awarding_body_list"),
     path("awarding-bodies/new/", views.awarding_body_create, name="awarding_body_create"),

@@ -134,6 +134,13 @@ def p1_import(cast: Cast) -> dict[str, Any]:
     return {"urn": cast.p1.urn, "pk": job.pk}
 
 
+def gias_job(cast: Cast) -> dict[str, Any]:
+    from qic.organisations.models import GiasImport
+
+    job = GiasImport.objects.create(file_name="edubase.csv", sha256="x", status=GiasImport.Status.DONE)
+    return {"pk": job.pk}
+
+
 def p1_adviser(cast: Cast) -> dict[str, Any]:
     return {"urn": cast.p1.urn, "pk": Adviser.objects.create(provider=cast.p1, name="A. Adviser").pk}
 
@@ -261,6 +268,7 @@ ACCESS: dict[str, Row] = {
     # The Consortium's own pages.
     "consortium_invite": Row(no_kwargs, only({"consortium": OK})),
     "gias_import": Row(no_kwargs, only({"consortium": OK})),
+    "gias_import_status": Row(gias_job, only({"consortium": OK})),
     "awarding_body_list": Row(no_kwargs, only({"consortium": OK})),
     "awarding_body_create": Row(no_kwargs, only({"consortium": OK})),
     "awarding_body_edit": Row(ab1_pk, only({"consortium": OK})),

@@ -16,9 +16,13 @@ from django.utils import timezone
 from qic.core import bulk, chain
 from qic.core.models import AuditEvent
 
+_JSON_SCALARS = frozenset({str, int, bool, float})
+
 
 def json_ready(value: Any) -> Any:
     """Turn a field value into something JSON can hold, readably."""
+    if value is None or type(value) in _JSON_SCALARS:
+        return value  # the common case first: a large payload (a GIAS refresh) is mostly these
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):

@@ -23,10 +23,11 @@ from qic.domain.provider_types import ProviderType, provider_type_for
 from qic.domain.ukprn import is_ukprn_key
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
 
-@dataclass(frozen=True)
+# slots: a national extract is ~51,000 records held at once, and slots halve their size.
+@dataclass(frozen=True, slots=True)
 class GiasRecord:
     urn: int
     name: str
@@ -106,22 +107,45 @@ _ZIP_MAGIC = b"PK\x03\x04"
 # GIAS writes ".." for a figure it does not have or will not publish.
 _NOT_AVAILABLE = ".."
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
+# The file is checked and read in pieces of this size, never decoded whole.
+_CHUNK = 1 << 20
+# How often (in rows) a reader reports progress.
+PROGRESS_EVERY = 2_000
 
 
-def read_gias(data: bytes, *, include_closed: bool = False) -> GiasReadResult:
+def read_gias(
+    data: bytes, *, include_closed: bool = False, progress: Callable[[int], None] | None = None
+) -> GiasReadResult:
     """Parse a GIAS extract.
 
     Establishments whose status is "Closed" are counted in `skipped_closed` and left out
     unless `include_closed`. A row with a problem goes to `errors` (with its line number)
     and not to `records`; the other rows are still read, so one bad row does not stop an
     import of 51,000. Raises GiasFileError when the file as a whole cannot be read.
+
+    The bytes are checked and decoded as a stream (no decoded copy of the whole file), and
+    `progress(rows_read)` is called every PROGRESS_EVERY rows and at the end.
     """
+    codec, skip = _encoding_of(data)
+    stream = io.BytesIO(data)  # shares `data`'s buffer: no copy
+    stream.seek(skip)
+    text = io.TextIOWrapper(stream, encoding=codec, newline="")
     # strict=True turns broken quoting (an unclosed quote swallowing the rest of the file,
     # text after a closing quote) into an error instead of silently merged rows.
-    reader = csv.reader(io.StringIO(_decode(data), newline=""), strict=True)
+    reader = csv.reader(text, strict=True)
     rows = _numbered_rows(reader)
     columns = _column_positions(_read_header(rows))
-    return _read_rows(rows, columns, include_closed=include_closed)
+    return _read_rows(rows, columns, include_closed=include_closed, progress=progress)
+
+
+def check_gias_file(data: bytes) -> None:
+    """Raise GiasFileError if the file as a whole cannot be read (encoding, CSV of the header,
+    required columns): the quick check an upload page makes before queuing the import."""
+    codec, skip = _encoding_of(data)
+    stream = io.BytesIO(data)
+    stream.seek(skip)
+    rows = _numbered_rows(csv.reader(io.TextIOWrapper(stream, encoding=codec, newline=""), strict=True))
+    _column_positions(_read_header(rows))
 
 
 class _CsvReader(Protocol):
@@ -149,8 +173,10 @@ def _numbered_rows(reader: _CsvReader) -> Iterator[tuple[int, list[str]]]:
         yield line, row
 
 
-def _decode(data: bytes) -> str:
-    if not data.strip():
+def _encoding_of(data: bytes) -> tuple[str, int]:
+    """(codec, bytes to skip) for the file, or GiasFileError saying why it cannot be read."""
+    # isspace() scans without the copy strip() would make of a 60 MB file.
+    if not data or data.isspace():
         raise GiasFileError("File is empty")
     if data.startswith(_ZIP_MAGIC):
         raise GiasFileError(
@@ -163,33 +189,45 @@ def _decode(data: bytes) -> str:
         raise GiasFileError("File is binary, not CSV (it contains NUL bytes)")
     if data.startswith(codecs.BOM_UTF8):
         # Re-saved as "CSV UTF-8" by Excel: the byte-order mark says so reliably.
-        return _decode_as(
-            data,
-            "utf-8",
-            "File starts with a UTF-8 byte-order mark but is not valid UTF-8",
-            skip=len(codecs.BOM_UTF8),
-        )
+        skip = len(codecs.BOM_UTF8)
+        _check_decodes(data, "utf-8", "File starts with a UTF-8 byte-order mark but is not valid UTF-8", skip=skip)
+        return "utf-8", skip
     if not data.isascii():
         # No BOM but valid UTF-8 with non-ASCII bytes (a Google Sheets or LibreOffice
         # export) is read as UTF-8: cp1252 would "succeed" and turn "é" into "Ã©" silently.
         # Real cp1252 text is practically never valid UTF-8 (an accented letter would have
         # to be followed by exactly the right 0x80-0xBF symbol), so this guess is safe.
         try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
+            _check_decodes(data, "utf-8", "", skip=0)
+        except GiasFileError:
             pass
+        else:
+            return "utf-8", 0
     # Python's cp1252 leaves 0x81, 0x8D, 0x8F, 0x90 and 0x9D undefined and raises on
     # them, which is what we want: such a byte means the file is not what GIAS publishes.
-    return _decode_as(data, "cp1252", "File is not in the Windows-1252 encoding GIAS uses", skip=0)
+    _check_decodes(data, "cp1252", "File is not in the Windows-1252 encoding GIAS uses", skip=0)
+    return "cp1252", 0
 
 
-def _decode_as(data: bytes, codec: str, problem: str, *, skip: int) -> str:
-    try:
-        return data[skip:].decode(codec)
-    except UnicodeDecodeError as exc:
-        offset = skip + exc.start
-        line = data.count(b"\n", 0, offset) + 1
-        raise GiasFileError(f"{problem} (byte 0x{data[offset]:02X} at offset {offset}, line {line})") from exc
+def _check_decodes(data: bytes, codec: str, problem: str, *, skip: int) -> None:
+    """Decode `data[skip:]` piece by piece, keeping nothing, to find the first bad byte."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    view = memoryview(data)
+    start = skip
+    while True:
+        piece = view[start : start + _CHUNK]
+        final = start + _CHUNK >= len(data)
+        # An incomplete character at the end of the last piece is kept and decoded with the next.
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(piece, final=final)
+        except UnicodeDecodeError as exc:
+            offset = start - pending + exc.start
+            line = data.count(b"\n", 0, offset) + 1
+            raise GiasFileError(f"{problem} (byte 0x{data[offset]:02X} at offset {offset}, line {line})") from exc
+        if final:
+            return
+        start += _CHUNK
 
 
 def _is_blank(row: Sequence[str]) -> bool:
@@ -221,7 +259,11 @@ def _column_positions(header: list[str]) -> dict[str, int]:
 
 
 def _read_rows(
-    rows: Iterator[tuple[int, list[str]]], columns: dict[str, int], *, include_closed: bool
+    rows: Iterator[tuple[int, list[str]]],
+    columns: dict[str, int],
+    *,
+    include_closed: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> GiasReadResult:
     records: list[GiasRecord] = []
     errors: list[GiasRowError] = []
@@ -235,7 +277,11 @@ def _read_rows(
             return ""
         return row[index].strip()
 
+    read = 0
     for line, row in rows:
+        read += 1
+        if progress is not None and read % PROGRESS_EVERY == 0:
+            progress(read)
         if _is_blank(row):
             continue
 
@@ -303,6 +349,8 @@ def _read_rows(
             )
         )
 
+    if progress is not None:
+        progress(read)
     return GiasReadResult(records=records, skipped_closed=skipped_closed, errors=errors)
 
 

@@ -290,23 +290,53 @@ class Invitation(models.Model):
 
 
 class GiasImport(models.Model):
-    """One successful import of a GIAS extract, for the record and the upload page's history."""
+    """One upload of a GIAS extract: a job run by a task worker, then the record of its result.
+
+    The upload is kept in `data` only while the job runs (PENDING, READING, SAVING) and
+    discarded when it ends. DONE writes every provider in one transaction; FAILED writes no
+    provider and keeps the reason: every bad row with its line (`errors`), or a whole-file
+    problem or a lost worker (`message`).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        READING = "reading", "Reading rows"
+        SAVING = "saving", "Saving"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+
+    RUNNING = (Status.PENDING, Status.READING, Status.SAVING)
 
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     include_closed = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    data = models.BinaryField(null=True, blank=True, editable=False)  # the upload, while the job runs
+    errors = models.JSONField(default=list, blank=True)  # every bad row: [{"line": 3, "reason": "..."}]
+    message = models.TextField(blank=True)  # a whole-file problem, or why the job stopped
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     skipped_closed_count = models.PositiveIntegerField(default=0)
     imported_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=100, blank=True)  # who asked when not a user: "import_gias command"
     imported_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-imported_at"]
+        ordering = ["-imported_at", "-pk"]
 
     def __str__(self) -> str:
         return f"GIAS import of {self.file_name} at {self.imported_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def finished(self) -> bool:
+        """The job will not change any more: the page stops polling."""
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def progress_key(self) -> str:
+        return f"gias-import:{self.pk}"
 
 
 class ClientRequestStatus(models.TextChoices):

@@ -45,11 +45,16 @@ def people_of_provider(provider: Provider | None) -> QuerySet[User]:
 
 
 def last_gias_import() -> GiasImport | None:
-    return GiasImport.objects.select_related("imported_by").first()
+    return gias_imports().filter(status=GiasImport.Status.DONE).first()
+
+
+def gias_imports() -> QuerySet[GiasImport]:
+    """GIAS import jobs with who asked, without their stored files."""
+    return GiasImport.objects.select_related("imported_by").defer("data")
 
 
 def recent_gias_imports() -> QuerySet[GiasImport]:
-    return GiasImport.objects.select_related("imported_by")[:10]
+    return gias_imports()[:10]
 
 
 def ukprn_taken(ukprn: int) -> bool:

@@ -1,12 +1,14 @@
-"""Tasks of organisations: mailing an invitation's link."""
+"""Tasks of organisations: mailing an invitation's link, and GIAS imports (queued by the upload
+page and `manage.py import_gias`)."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django_tasks import task
 
-from qic.core.jobs import retry_if_lost
+from qic.core.jobs import on_lost, retry_if_lost
 from qic.organisations import actions
 
 logger = logging.getLogger(__name__)
@@ -25,3 +27,15 @@ def send_invitation(invitation_id: int) -> bool:
 
 # Sending again makes a new link and the earlier one stop working: safe to repeat.
 retry_if_lost(send_invitation)
+
+
+@task()
+def import_gias_task(job_id: int) -> str:
+    """Import a stored GIAS extract, all or nothing; returns the job's final status."""
+    job = actions.run_gias_import(job_id)
+    return str(job.status) if job is not None else "missing"
+
+
+@on_lost(import_gias_task)
+def _import_lost(kwargs: dict[str, Any], message: str) -> None:
+    actions.fail_lost_gias_import(kwargs["job_id"], message)

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.core import audit_display
+from qic.core.jobs import read_progress
 from qic.frameworks.editions import edition_on
 from qic.organisations import actions, queries
 from qic.organisations.access import (
@@ -55,7 +56,7 @@ from qic.organisations.forms import (
     PersonChangeForm,
     ProviderSearchForm,
 )
-from qic.organisations.gias import GiasFileError
+from qic.organisations.gias import GiasFileError, check_gias_file
 from qic.organisations.models import AssessorAssignment, AwardingBody, Invitation, Provider, Role, User
 
 
@@ -533,29 +534,49 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_role(Role.CONSORTIUM_ADMIN)
 @require_http_methods(["GET", "POST"])
 def gias_import(request: HttpRequest) -> HttpResponse:
+    """Upload an extract: a whole-file problem is said at once; otherwise the import is queued
+    and the person is sent to the job's page to follow it."""
     form = GiasUploadForm(request.POST or None, request.FILES or None, max_bytes=settings.GIAS_UPLOAD_MAX_BYTES)
-    report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            report = actions.import_gias(
-                data=upload.read(),
+            check_gias_file(data)
+        except GiasFileError as exc:
+            form.add_error("file", f"{exc} Nothing was imported.")
+        else:
+            job = actions.start_gias_import(
+                data=data,
                 file_name=upload.name,
                 include_closed=form.cleaned_data["include_closed"],
                 actor=request.user,
             )
-        except GiasFileError as exc:
-            form.add_error("file", f"{exc} Nothing was imported.")
-        else:
-            if report.ok:
-                messages.success(
-                    request,
-                    f"GIAS import finished: {report.created} created, {report.updated} updated, "
-                    f"{report.unchanged} unchanged, {report.skipped_closed} closed skipped.",
-                )
-                return redirect("gias_import")
+            return redirect("gias_import_status", pk=job.pk)
     imports = queries.recent_gias_imports()
-    return render(request, "organisations/gias_import.html", {"form": form, "report": report, "imports": imports})
+    return render(request, "organisations/gias_import.html", {"form": form, "imports": imports})
+
+
+@require_role(Role.CONSORTIUM_ADMIN)
+@require_http_methods(["GET"])
+def gias_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's page: its status and progress (htmx polls the partial until it ends; without
+    JavaScript the page says to refresh), then its result."""
+    job = get_object_or_404(queries.gias_imports(), pk=pk)
+    progress = read_progress(job.progress_key) if not job.finished else {}
+    saved, total = int(progress.get("saved") or 0), int(progress.get("total") or 0)
+    context = {
+        "job": job,
+        "read": int(progress.get("read") or 0),
+        "saved": saved,
+        "total": total,
+        "percent": min(100, saved * 100 // total) if total else 0,
+    }
+    template = (
+        "organisations/_gias_import_progress.html"
+        if request.headers.get("HX-Request")
+        else "organisations/gias_import_status.html"
+    )
+    return render(request, template, context)
 
 
 # --- Audit -----------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ ROW_ERROR_LINES = [
 
 def import_file(path: Path, *args: str) -> str:
     out = io.StringIO()
-    call_command("import_gias", str(path), *args, stdout=out)
+    call_command("import_gias", str(path), "--wait", *args, stdout=out)
     return out.getvalue()
 
 
@@ -343,8 +343,12 @@ def test_command_row_errors_list_every_line_and_write_nothing() -> None:
     )
     # All or nothing: the good rows (990101, 990102, 990105, 990106) are not written either.
     assert Provider.objects.count() == 0
-    assert GiasImport.objects.count() == 0
     assert AuditEvent.objects.count() == 0
+    # The job is kept, failed, with every bad row; the file is discarded.
+    job = GiasImport.objects.get()
+    assert job.status == GiasImport.Status.FAILED
+    assert [(e["line"], e["reason"]) for e in job.errors] == ROW_ERROR_LINES
+    assert job.data is None
 
 
 @pytest.mark.django_db
@@ -401,32 +405,38 @@ def test_upload_page_shows_the_form(client: Client, cast: Cast) -> None:
     assert 'type="file"' in response.content.decode()
 
 
-def test_upload_imports_and_redirects_with_a_message(client: Client, cast: Cast) -> None:
+def test_upload_imports_and_redirects_to_the_job(client: Client, cast: Cast) -> None:
     client.force_login(cast.consortium)
 
     response = client.post(UPLOAD_URL, {"file": upload(MAIN)})
 
-    assert response.status_code == 302
-    assert response["Location"] == UPLOAD_URL
-    assert sorted(Provider.objects.filter(urn__gte=990000).values_list("urn", flat=True)) == OPEN_URNS
     record = GiasImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{UPLOAD_URL}{record.pk}/"
+    assert sorted(Provider.objects.filter(urn__gte=990000).values_list("urn", flat=True)) == OPEN_URNS
     assert record.imported_by == cast.consortium
     assert record.file_name == "edubasealldata20250101.csv"
+    assert record.status == GiasImport.Status.DONE
+    assert record.data is None  # the upload is discarded when the job ends
     event = AuditEvent.objects.get(action="providers.gias_imported")
     assert event.actor == cast.consortium
 
-    page = client.get(UPLOAD_URL).content.decode()
-    assert "GIAS import finished: 13 created, 0 updated, 0 unchanged, 1 closed skipped." in page
-    # The import is listed in the history, with who made it.
-    assert "Recent imports" in page
-    assert str(cast.consortium) in page
+    page = client.get(response["Location"]).content.decode()
+    assert "Import complete" in page
+    assert "13 created, 0 updated, 0 unchanged, 1 closed skipped" in page
+    assert "hx-get" not in page  # finished: no more polling
+    # The import is listed in the history, with who made it and a link to its page.
+    history = client.get(UPLOAD_URL).content.decode()
+    assert "Recent imports" in history
+    assert str(cast.consortium) in history
+    assert f'href="{UPLOAD_URL}{record.pk}/"' in history
 
 
 def test_upload_include_closed(client: Client, cast: Cast) -> None:
     client.force_login(cast.consortium)
     response = client.post(UPLOAD_URL, {"file": upload(MAIN), "include_closed": "on"}, follow=True)
     assert response.status_code == 200
-    assert "GIAS import finished: 14 created, 0 updated, 0 unchanged, 0 closed skipped." in response.content.decode()
+    assert "14 created, 0 updated, 0 unchanged, 0 closed skipped" in response.content.decode()
     assert Provider.objects.filter(urn=CLOSED_URN).exists()
 
 
@@ -434,18 +444,20 @@ def test_upload_with_bad_rows_lists_them_and_writes_nothing(client: Client, cast
     client.force_login(cast.consortium)
     providers_before = Provider.objects.count()
 
-    response = client.post(UPLOAD_URL, {"file": upload(ROW_ERRORS)})
+    response = client.post(UPLOAD_URL, {"file": upload(ROW_ERRORS)}, follow=True)
 
     assert response.status_code == 200
-    assert [(e.line, e.reason) for e in response.context["report"].errors] == ROW_ERROR_LINES
+    job = response.context["job"]
+    assert job.status == GiasImport.Status.FAILED
+    assert [(e["line"], e["reason"]) for e in job.errors] == ROW_ERROR_LINES
     page = response.content.decode()
     assert "Nothing was imported: 7 rows need fixing" in page
     assert "Rows that could not be imported" in page
     for line, reason in ROW_ERROR_LINES:
         assert f'<td class="govuk-table__cell">{line}</td><td class="govuk-table__cell">{escape(reason)}</td>' in page
     assert Provider.objects.count() == providers_before
-    assert GiasImport.objects.count() == 0
     assert AuditEvent.objects.count() == 0
+    assert GiasImport.objects.get().data is None
 
 
 @pytest.mark.parametrize(
