@@ -307,8 +307,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # Django's own handlers would print a second, unformatted copy of request errors.
-        "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
+        # Without Django's own handlers (an unformatted second copy in development, mail to ADMINS
+        # in production): its lines go to the root handler like everyone else's.
+        "django": {"handlers": [], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": True},
     },
 }
 

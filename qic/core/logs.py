@@ -52,10 +52,16 @@ def new_request_id() -> str:
 
 
 @receiver(request_started, dispatch_uid="qic_request_id_started")
-def _request_started(sender: Any, environ: dict[str, Any] | None = None, **kwargs: Any) -> None:
+def _request_started(
+    sender: Any, environ: dict[str, Any] | None = None, scope: dict[str, Any] | None = None, **kwargs: Any
+) -> None:
     # Set when the server hands over the request and cleared when the answer has been sent, so
     # that the lines Django logs after the middleware ("Not Found: …") carry the id too.
     incoming = (environ or {}).get("HTTP_X_REQUEST_ID")
+    if scope is not None:  # ASGI
+        for name, value in scope.get("headers", []):
+            if name.lower() == b"x-request-id":
+                incoming = value.decode("latin-1")
     _request_id.set(sane_request_id(incoming) or new_request_id())
 
 

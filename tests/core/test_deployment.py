@@ -24,7 +24,7 @@ from sentry_sdk.transport import Transport
 
 from qic.core import health
 from qic.core.error_reporting import init_from_env
-from qic.core.logs import RedactFilter, RequestIdFilter, UTCJsonFormatter, redact
+from qic.core.logs import RedactFilter, RequestIdFilter, UTCJsonFormatter, UTCTextFormatter, redact
 from qic.core.models import WorkerHeartbeat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,7 +139,7 @@ def test_readyz_says_the_database_is_down_without_its_error(
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
     """What the configured console handler writes (its real filters and formatter)."""
-    handler = logging.getLogger("django").handlers[0]
+    handler = next(h for h in logging.getLogger().handlers if isinstance(h.formatter, UTCTextFormatter))
     assert isinstance(handler, logging.StreamHandler)
     stream = io.StringIO()
     old = handler.setStream(stream)
