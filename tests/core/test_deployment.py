@@ -299,3 +299,23 @@ def test_an_error_is_reported_with_no_personal_data(sentry_off_afterwards: None)
     assert event["release"] == "r7"
     assert event["exception"]["values"][0]["value"] == "row 3 could not be saved"
     assert name not in json.dumps(event)  # no local variables
+
+
+def test_a_learner_import_logs_no_learner_names(
+    client: Client, cast: Any, log_lines: io.StringIO, caplog: pytest.LogCaptureFixture
+) -> None:
+    from qic.learners.models import LearnerImport
+    from tests.learners.test_learner_import import SCHOOL_CSV, confirm, send
+
+    caplog.set_level(logging.DEBUG, logger="qic")
+    client.force_login(cast.p1_leader)
+    send(client, cast.p1, SCHOOL_CSV)
+    job = LearnerImport.objects.filter(provider=cast.p1).latest("pk")
+    assert job.status == LearnerImport.Status.READY
+    confirm(client, job)
+    # A file with bad rows, and one that breaks the checker.
+    send(client, cast.p1, SCHOOL_CSV.replace(b"14/02/2014", b"31/02/2014"))
+    send(client, cast.p1, b"\xff\xfe" + SCHOOL_CSV)
+    written = log_lines.getvalue() + caplog.text
+    for name in (b"Fixturewell", b"Samplesby", b"Bertram", b"X888900118001"):
+        assert name.decode() not in written
