@@ -11,7 +11,8 @@ Both are answered by `HealthCheckMiddleware`, placed before every other middlewa
 request id: no session, no second-factor gate, no CSRF, no lockout, no host check (a probe
 from the machine itself asks for 127.0.0.1, which need not be in ALLOWED_HOSTS) and no HTTPS
 redirect (the proxy's probe speaks plain HTTP to gunicorn). The answers hold no personal data
-and are never cached. `/readyz` costs three small queries.
+and are never cached. `/readyz` costs three small queries (one more when the migrations table
+cannot be read, to tell a database that is down from one never migrated).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -59,18 +60,30 @@ def _ago(when: dt.datetime | None, now: dt.datetime) -> int | None:
     return None if when is None else max(0, int((now - when).total_seconds()))
 
 
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        # The error itself goes to the log; the answer names the check only.
+        logger.exception("Readiness: the database did not answer")
+        return False
+    return True
+
+
 def readiness() -> tuple[bool, dict[str, Any]]:
     """(ready, checks): each check is {"ok": bool, ...} with a short explanation when not ok."""
     now = timezone.now()
     checks: dict[str, Any] = {}
+    expected = expected_migrations()
     try:
-        expected = expected_migrations()
         applied = set(MigrationRecorder.Migration.objects.values_list("app", "name"))
     except DatabaseError:
-        # The error itself goes to the log; the answer names the check only.
-        logger.exception("Readiness: the database did not answer")
-        checks["database"] = {"ok": False, "error": "the database did not answer"}
-        return False, checks
+        # Either the database is down, or it answers but was never migrated.
+        if not _database_answers():
+            checks["database"] = {"ok": False, "error": "the database did not answer"}
+            return False, checks
+        applied = set()
     checks["database"] = {"ok": True}
     missing = sorted(f"{app}.{name}" for app, name in expected - applied)
     checks["migrations"] = (

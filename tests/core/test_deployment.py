@@ -125,6 +125,12 @@ def test_readyz_says_the_database_is_down_without_its_error(
         raise OperationalError("connection to server at 10.0.0.9 failed: password authentication failed")
 
     monkeypatch.setattr(MigrationRecorder.Migration.objects, "values_list", refuse)
+
+    class Down:
+        def cursor(self) -> Any:
+            raise OperationalError("connection to server at 10.0.0.9 failed: password authentication failed")
+
+    monkeypatch.setattr(health, "connection", Down())
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["failing"] == ["database"]
@@ -319,3 +325,18 @@ def test_a_learner_import_logs_no_learner_names(
     written = log_lines.getvalue() + caplog.text
     for name in (b"Fixturewell", b"Samplesby", b"Bertram", b"X888900118001"):
         assert name.decode() not in written
+
+
+def test_readyz_tells_a_database_never_migrated_from_one_that_is_down(
+    client: Client, monkeypatch: pytest.MonkeyPatch, db: None
+) -> None:
+    def no_table(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("no such table: django_migrations")
+
+    monkeypatch.setattr(MigrationRecorder.Migration.objects, "values_list", no_table)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["database"] == {"ok": True}
+    assert "migrations" in body["failing"]
+    assert len(body["checks"]["migrations"]["missing"]) == len(health.expected_migrations())
