@@ -16,6 +16,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from qic.core.error_reporting import init_from_env as _init_error_reporting
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("QIC_VAR_DIR", BASE_DIR / "var"))
 
@@ -81,6 +83,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Every request gets an id (the caller's X-Request-ID if sane) for its log lines and answer.
+    "qic.core.logs.RequestIdMiddleware",
+    # /healthz and /readyz are answered here, before sessions, the second factor, CSRF, the host
+    # check and the HTTPS redirect (qic/core/health.py).
+    "qic.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Only production serves collected files itself; runserver and tests use the finders.
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
@@ -274,20 +281,44 @@ if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
+# Logs go to standard error, one line per record, with time (UTC), level, logger, the request id
+# and the message: JSON in production (for a log collector), readable text elsewhere
+# (LOG_FORMAT=json|text overrides). Secret URL segments (invitation and password reset tokens)
+# are removed from every line (qic/core/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text: not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Secret links in request paths (invitations, password resets) are hidden: qic.core.logs.
-    "filters": {"secret_links": {"()": "qic.core.logs.RedactSecretLinks"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secret_links"]}},
+    "filters": {
+        "request_id": {"()": "qic.core.logs.RequestIdFilter"},
+        "redact": {"()": "qic.core.logs.RedactFilter"},
+    },
+    "formatters": {
+        "json": {"()": "qic.core.logs.UTCJsonFormatter"},
+        "text": {"()": "qic.core.logs.UTCTextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # Django's own handlers for these would write request paths unfiltered.
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Without Django's own handlers (an unformatted second copy in development, mail to ADMINS
+        # in production): its lines go to the root handler like everyone else's.
+        "django": {"handlers": [], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": True},
+        # runserver's request lines: Django's own handler for them would write paths unfiltered.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Optional error reporting: set SENTRY_DSN (qic/core/error_reporting.py says what is sent).
+SENTRY_ENABLED = _init_error_reporting(os.environ, default_environment=QIC_ENV)
 
 NINJA_PAGINATION_PER_PAGE = 100
 

@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # The workers' heartbeat receivers, then every app's tasks (and what to do if one is lost).
-        from qic.core import jobs  # noqa: F401
+        # Signal receivers (workers' heartbeats, request ids), then every app's tasks (and what to do
+        # if one is lost).
+        from qic.core import jobs, logs  # noqa: F401
 
         autodiscover_modules("tasks")

@@ -154,7 +154,7 @@ def test_no_mail_task_is_kept_when_the_change_is_rolled_back(cast: Cast, databas
 @pytest.fixture
 def project_log() -> Any:
     """What the project's log handler (settings.LOGGING "console") writes, in a buffer."""
-    handler = next(h for h in logging.getLogger("django").handlers if isinstance(h, logging.StreamHandler))
+    handler = next(h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler))
     buffer = io.StringIO()
     previous = handler.setStream(buffer)
     yield buffer
