@@ -144,7 +144,7 @@ def test_scheduled_tasks_are_put_back_if_their_worker_is_lost() -> None:
 
 def test_housekeeping_recovers_lost_tasks(db: None) -> None:
     result = schedule.job_named("housekeeping").task.enqueue()
-    assert result.return_value == {"retried": 0, "failed": 0}
+    assert result.return_value == {"retried": 0, "failed": 0, "orphaned": 0}
 
 
 def test_clear_sessions_removes_expired_sessions_only(db: None, settings: Any) -> None:

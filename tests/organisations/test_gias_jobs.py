@@ -151,7 +151,7 @@ def test_a_job_lost_with_its_worker_fails_with_a_message_and_drops_the_file(
         status="RUNNING", started_at=long_ago, worker_ids=["worker-gone"]
     )
 
-    assert jobs.recover_lost_tasks() == {"retried": 0, "failed": 1}
+    assert jobs.recover_lost_tasks() == {"retried": 0, "failed": 1, "orphaned": 0}
 
     job.refresh_from_db()
     assert job.status == GiasImport.Status.FAILED
