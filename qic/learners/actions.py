@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from qic.core import audit
+from qic.core import audit, stale
 from qic.domain import retention
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.retention import cohort_birth_date
@@ -559,9 +559,14 @@ LEARNER_EDIT_FIELDS = (
 
 
 @transaction.atomic
-def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any) -> Learner:
-    """Apply a form's changes to one learner, with an audit event of what changed."""
+def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any, seen: str | None = None) -> Learner:
+    """Apply a form's changes to one learner, with an audit event of what changed.
+
+    `seen` is the form's snapshot (`qic.core.stale`): if someone changed the record since, the
+    save is refused with StaleEdit and nothing is written.
+    """
     fresh = Learner.objects.select_for_update().get(pk=learner.pk)
+    stale.check(fresh, LEARNER_AUDIT_FIELDS, seen)
     before = audit.snapshot(fresh, LEARNER_AUDIT_FIELDS)
     for key, value in changes.items():
         setattr(fresh, key, value)
