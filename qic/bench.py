@@ -168,6 +168,7 @@ def run(label: str) -> None:
         )
     careers_figures(label)
     national_figures(label, client)
+    __import__("qic.bench_load").bench_load.figures(label)  # register save and load run (issue 11)
 
 
 BM5_SQL = """

@@ -231,6 +231,7 @@ def run_load(tmp: Path, config: Path) -> dict[str, Any]:
                         f"127.0.0.1:{port}",
                         "--timeout",
                         "120",
+                        "--preload",
                     ],
                     env=env,
                     cwd=ROOT,

@@ -81,7 +81,17 @@ class RegisterKeeper(Person):
             name="register save",
             catch_response=True,
         ) as response:
-            if response.status_code != 302:
+            if response.status_code == 200 and "Someone else changed this register" in response.text:
+                response.success()  # refused as stale, as it should be: counted apart below
+                self.environment.events.request.fire(
+                    request_type="POST",
+                    name="register save refused as stale",
+                    response_time=0,
+                    response_length=0,
+                    exception=None,
+                    context={},
+                )
+            elif response.status_code != 302:
                 response.failure(f"register save answered {response.status_code}, not a redirect")
 
 

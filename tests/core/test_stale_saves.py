@@ -203,3 +203,19 @@ def test_a_nonsense_opened_time_answers_a_form_not_a_500(leader: Client, cast: C
     for value in ("1e308", "nan", "-1e20", "abc"):
         response = leader.post(path, {"attended": [ada.pk], "opened_at": value})
         assert response.status_code in (200, 302), value
+
+
+def test_a_stale_awarding_body_edit_is_refused(cast: Cast) -> None:
+    first, second = Client(), Client()
+    first.force_login(cast.consortium)
+    second.force_login(cast.consortium)
+    path = f"/awarding-bodies/{cast.ab1.pk}/edit/"
+    mine = first.get(path).context["form"]
+    theirs = second.get(path).context["form"]
+    assert second.post(path, posted(theirs, name="North Careers Awards")).status_code == 302
+
+    text = refused(first.post(path, posted(mine, website="https://north.example.org")))
+
+    assert "North Careers Awards" in text
+    cast.ab1.refresh_from_db()
+    assert (cast.ab1.name, cast.ab1.website) == ("North Careers Awards", "")
