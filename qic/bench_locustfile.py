@@ -31,7 +31,7 @@ DIGEST = re.compile(r'name="digest" value="([0-9a-f]+)"')
 
 class Person(HttpUser):
     abstract = True
-    wait_time = between(0.5, 2.0)
+    wait_time = between(2.0, 6.0)  # a person reads a page before the next click
 
     def on_start(self) -> None:
         self.client.cookies.set(CONFIG["session_cookie"], next(SESSIONS))

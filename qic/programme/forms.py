@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from qic.core.forms import GovukForm, GovukModelForm
 from qic.core.stale import SeenField
@@ -328,10 +330,46 @@ class RegisterForm(GovukForm):
     def __init__(self, *args: Any, learners: Any, activity_on: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.activity_on = activity_on
+        self._roll: list[tuple[int, SafeString]] | None = None
         for name in ("attended", "absent"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = learners
+
+    @property
+    def attended_items(self) -> SafeString:
+        return self._learner_items("attended")
+
+    @property
+    def absent_items(self) -> SafeString:
+        return self._learner_items("absent")
+
+    def _learner_items(self, name: str) -> SafeString:
+        """One GOV.UK checkbox per learner on roll, as the field template draws them, built here.
+
+        Drawing each of a whole school's ~1,800 checkboxes through the widget templates took
+        seconds per page view and held a web worker meanwhile; this is the same markup.
+        """
+        bound = self[name]
+        if self._roll is None:
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            assert field.queryset is not None
+            self._roll = [(learner.pk, escape(str(learner))) for learner in field.queryset]
+        chosen = {str(value) for value in (bound.value() or [])}
+        attrs = bound.build_widget_attrs({})
+        described = f' aria-describedby="{escape(attrs["aria-describedby"])}"' if "aria-describedby" in attrs else ""
+        css = escape(self.fields[name].widget.attrs.get("class", "govuk-checkboxes__input"))
+        key, auto_id = escape(name), escape(bound.auto_id)
+        # Every value is escaped above (learners' ids are integers): plain joining keeps it fast.
+        return mark_safe(  # noqa: S308
+            "\n".join(
+                f'<div class="govuk-checkboxes__item"><input type="checkbox" name="{key}" value="{pk}" class="{css}" '
+                f'id="{auto_id}_{i}"{" checked" if str(pk) in chosen else ""}{described}>'
+                f'<label class="govuk-label govuk-checkboxes__label" for="{auto_id}_{i}">{label}</label></div>'
+                for i, (pk, label) in enumerate(self._roll)
+            )
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,6 +9,7 @@ from the refused page (which now carries the new snapshot) goes through.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -182,6 +183,9 @@ def test_a_register_save_does_not_undo_a_mark_made_since_it_was_opened(
     text = refused(leader.post(path, {"attended": [ada.pk], "opened_at": opened}))
 
     assert "Ada Lovel is now marked absent" in text
+    # Her tick is kept on the page drawn again, and no one else is ticked.
+    assert re.search(rf'name="attended" value="{ada.pk}"[^>]* checked', text)
+    assert text.count(" checked") == 1
     assert Participation.objects.get(activity=activity, learner=ada).attended is False
     assert AuditEvent.objects.filter(action="activity.register_updated").count() == events
 
