@@ -208,7 +208,11 @@ def check_learner_file(
             recorded_in = parsed.header.academic_year
             notes.append(f"The file's year groups are for {year_label(recorded_in)}.")
     learners = Learner.objects.filter(provider=provider).order_by("pk")
-    existing = list(learners.select_for_update() if lock else learners)
+    # FOR NO KEY UPDATE, not FOR UPDATE: the import never changes a learner's id, and a plain
+    # FOR UPDATE also blocks the foreign-key checks of a register saved meanwhile. On PostgreSQL
+    # those run at commit, after the register's audit event has taken the provider's audit lock,
+    # which the import then waits for: a deadlock (seen in the load run, issue 11).
+    existing = list(learners.select_for_update(no_key=True) if lock else learners)
     errors += _school_rules(provider, parsed)
     errors += _identifier_conflicts(existing, parsed)
     total = len(parsed.rows) + len(parsed.errors)
@@ -565,7 +569,7 @@ def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any, see
     `seen` is the form's snapshot (`qic.core.stale`): if someone changed the record since, the
     save is refused with StaleEdit and nothing is written.
     """
-    fresh = Learner.objects.select_for_update().get(pk=learner.pk)
+    fresh = Learner.objects.select_for_update(no_key=True).get(pk=learner.pk)
     stale.check(fresh, LEARNER_AUDIT_FIELDS, seen)
     before = audit.snapshot(fresh, LEARNER_AUDIT_FIELDS)
     for key, value in changes.items():
@@ -623,7 +627,7 @@ def anonymise_learner(*, learner: Learner, reason: str, actor: Any, today: dt.da
     and counts, never the removed values. Raises AlreadyAnonymised if it was done before.
     """
     today = today or timezone.localdate()
-    fresh = Learner.objects.select_for_update().get(pk=learner.pk)
+    fresh = Learner.objects.select_for_update(no_key=True).get(pk=learner.pk)
     if fresh.anonymised_at is not None:
         raise AlreadyAnonymised(f"Learner {fresh.pk} was anonymised on {fresh.anonymised_at:%d %B %Y}")
     identifiers = [value for value in (fresh.upn, fresh.uln) if value]
