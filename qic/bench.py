@@ -170,6 +170,7 @@ def run(label: str) -> None:
     national_figures(label, client)
     __import__("qic.bench_imports", fromlist=["figures"]).figures(label)
     __import__("qic.bench_gias", fromlist=["figures"]).figures(label)
+    __import__("qic.bench_load", fromlist=["figures"]).figures(label)  # register save and load run
 
 
 BM5_SQL = """

@@ -202,6 +202,9 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("UPLOAD_ROOT", VAR_DIR / "uploads"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A register posts one checkbox per learner ticked: Django's default of 1,000 fields answered
+# "400 Bad Request" to a whole-school register. The body stays capped by the size above.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "20000"))
 # GIAS extracts are ~60 MB; the upload form checks this limit itself and says so.
 GIAS_UPLOAD_MAX_BYTES = int(os.environ.get("GIAS_UPLOAD_MAX_BYTES", str(120 * 1024 * 1024)))
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from qic.core import audit, bulk, jobs
+from qic.core import audit, bulk, jobs, stale
 from qic.core.jobs import report_progress
 from qic.domain import retention
 from qic.domain.academic import academic_year_of, year_label
@@ -233,7 +233,11 @@ def plan_learner_file(*, provider: Provider, read: ReadFile, full_import: bool, 
     if read.parsed is None:
         return ImportCheck(errors=read.errors, plan=None)
     learners = Learner.objects.filter(provider=provider).order_by("pk")
-    existing = list(learners.select_for_update() if lock else learners)
+    # FOR NO KEY UPDATE, not FOR UPDATE: the import never changes a learner's id, and a plain
+    # FOR UPDATE also blocks the foreign-key checks of a register saved meanwhile. On PostgreSQL
+    # those run at commit, after the register's audit event has taken the provider's audit lock,
+    # which the import then waits for: a deadlock (seen in the load run, issue 11).
+    existing = list(learners.select_for_update(no_key=True) if lock else learners)
     errors = read.errors + _identifier_conflicts(existing, read.parsed)
     if errors:
         return ImportCheck(
@@ -732,9 +736,14 @@ LEARNER_EDIT_FIELDS = (
 
 
 @transaction.atomic
-def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any) -> Learner:
-    """Apply a form's changes to one learner, with an audit event of what changed."""
-    fresh = Learner.objects.select_for_update().get(pk=learner.pk)
+def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any, seen: str | None = None) -> Learner:
+    """Apply a form's changes to one learner, with an audit event of what changed.
+
+    `seen` is the form's snapshot (`qic.core.stale`): if someone changed the record since, the
+    save is refused with StaleEdit and nothing is written.
+    """
+    fresh = Learner.objects.select_for_update(no_key=True).get(pk=learner.pk)
+    stale.check(fresh, LEARNER_AUDIT_FIELDS, seen)
     before = audit.snapshot(fresh, LEARNER_AUDIT_FIELDS)
     for key, value in changes.items():
         setattr(fresh, key, value)
@@ -791,7 +800,7 @@ def anonymise_learner(*, learner: Learner, reason: str, actor: Any, today: dt.da
     and counts, never the removed values. Raises AlreadyAnonymised if it was done before.
     """
     today = today or timezone.localdate()
-    fresh = Learner.objects.select_for_update().get(pk=learner.pk)
+    fresh = Learner.objects.select_for_update(no_key=True).get(pk=learner.pk)
     if fresh.anonymised_at is not None:
         raise AlreadyAnonymised(f"Learner {fresh.pk} was anonymised on {fresh.anonymised_at:%d %B %Y}")
     identifiers = [value for value in (fresh.upn, fresh.uln) if value]

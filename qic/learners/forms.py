@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
+from qic.core.stale import SeenField
 from qic.domain import dates
 from qic.learners.actions import file_limit_problem, size_limit_problem
 from qic.learners.models import Learner
@@ -71,6 +72,7 @@ class ConfirmImportForm(GovukForm):
 
 
 class LearnerForm(GovukModelForm):
+    seen = SeenField()
     date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     programme_end = forms.DateField(
         required=False,

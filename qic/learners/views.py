@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qic.core import audit
+from qic.core import audit, stale
 from qic.core.jobs import read_progress
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
@@ -146,12 +146,20 @@ def learner_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
         # Editing could put identity back into a record that was anonymised on request.
         messages.error(request, "An anonymised record cannot be edited.")
         return redirect("learner_detail", urn=provider.urn, pk=learner.pk)
-    form = LearnerForm(request.POST or None, instance=Learner.objects.get(pk=learner.pk))
+    form = LearnerForm(
+        request.POST or None,
+        instance=Learner.objects.get(pk=learner.pk),
+        initial={"seen": stale.seen_value(learner, actions.LEARNER_AUDIT_FIELDS)},
+    )
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        actions.update_learner(learner=learner, changes=changes, actor=request.user)
-        messages.success(request, f"{learner.name}'s record has been updated.")
-        return redirect("learner_detail", urn=provider.urn, pk=learner.pk)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
+        try:
+            actions.update_learner(learner=learner, changes=changes, actor=request.user, seen=form.cleaned_data["seen"])
+        except stale.StaleEdit as exc:
+            stale.refuse(form, exc, "learner's record")
+        else:
+            messages.success(request, f"{learner.name}'s record has been updated.")
+            return redirect("learner_detail", urn=provider.urn, pk=learner.pk)
     audit.record_read(
         actor=request.user,
         action="learner.viewed",

@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from qic.core import audit, jobs
+from qic.core import audit, jobs, stale
 from qic.core.mail import enqueue_with_change, queue_mail
 from qic.domain.provider_types import ProviderType
 from qic.domain.ukprn import duplicate_ukprn_message, parse_ukprn
@@ -367,11 +367,16 @@ AWARDING_BODY_FIELDS = (
 
 
 @transaction.atomic
-def save_awarding_body(*, body: AwardingBody, actor: Any) -> AwardingBody:
-    """Create or update an Awarding Body (the form has already set its fields); audit it."""
+def save_awarding_body(*, body: AwardingBody, actor: Any, seen: str | None = None) -> AwardingBody:
+    """Create or update an Awarding Body (the form has already set its fields); audit it.
+
+    `seen` is the edit form's snapshot: a change made by someone else since refuses the save.
+    """
     before = None
     if body.pk:
-        before = audit.snapshot(AwardingBody.objects.get(pk=body.pk), AWARDING_BODY_FIELDS)
+        current = AwardingBody.objects.select_for_update().get(pk=body.pk)
+        stale.check(current, AWARDING_BODY_FIELDS, seen)
+        before = audit.snapshot(current, AWARDING_BODY_FIELDS)
     body.save()
     audit.record(
         actor=actor,

@@ -8,6 +8,7 @@ from django.contrib.auth import password_validation
 from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
+from qic.core.stale import SeenField
 from qic.domain import dates
 from qic.domain.ukprn import duplicate_ukprn_message, ukprn_problem
 from qic.organisations.models import AwardingBody, Provider, Role, User
@@ -15,6 +16,7 @@ from qic.organisations.queries import ukprn_taken
 
 
 class AwardingBodyForm(GovukModelForm):
+    seen = SeenField()
     website = forms.URLField(required=False, assume_scheme="https")
     licence_start = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="The date the licence begins"

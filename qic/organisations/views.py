@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qic.core import audit_display
+from qic.core import audit_display, stale
 from qic.core.jobs import read_progress
 from qic.frameworks.editions import edition_on
 from qic.organisations import actions, queries
@@ -152,11 +152,19 @@ def awarding_body_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def awarding_body_edit(request: HttpRequest, pk: int) -> HttpResponse:
     body = get_awarding_body(request.user, pk, manage=True)
-    form = AwardingBodyForm(request.POST or None, instance=body)
+    form = AwardingBodyForm(
+        request.POST or None,
+        instance=body,
+        initial={"seen": stale.seen_value(body, actions.AWARDING_BODY_FIELDS)},
+    )
     if request.method == "POST" and form.is_valid():
-        actions.save_awarding_body(body=form.save(commit=False), actor=request.user)
-        messages.success(request, f"{body.name} has been updated.")
-        return redirect("awarding_body_detail", pk=body.pk)
+        try:
+            actions.save_awarding_body(body=form.save(commit=False), actor=request.user, seen=form.cleaned_data["seen"])
+        except stale.StaleEdit as exc:
+            stale.refuse(form, exc, "awarding body")
+        else:
+            messages.success(request, f"{body.name} has been updated.")
+            return redirect("awarding_body_detail", pk=body.pk)
     return render(request, "organisations/awarding_body_form.html", {"form": form, "body": body})
 
 

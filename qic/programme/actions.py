@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from qic.core import audit
+from qic.core import audit, stale
 from qic.domain import dates
 from qic.domain.academic import academic_year_of
 from qic.domain.activities import ALL_ELEMENTS, ActivityType, MeaningfulElements, categories_for
@@ -35,6 +35,14 @@ from qic.programme.models import (
 
 class AttendanceRefused(ValueError):
     """A register cannot be kept for an activity that has not happened yet."""
+
+
+class RegisterChanged(Exception):
+    """Someone else marked some of these learners since the register was opened; nothing was saved."""
+
+    def __init__(self, now: dict[str, bool]) -> None:
+        super().__init__("Someone else changed this register since you opened it")
+        self.now = now  # learner's name -> present now
 
 
 ACTIVITY_AUDIT_FIELDS = (
@@ -61,11 +69,19 @@ ACTIVITY_AUDIT_FIELDS = (
 
 
 @transaction.atomic
-def save_activity(*, activity: Activity, criteria: Iterable[Criterion] | None, actor: Any) -> Activity:
-    """Create or update an activity; work out what it is evidence of; audit the change."""
+def save_activity(
+    *, activity: Activity, criteria: Iterable[Criterion] | None, actor: Any, seen: str | None = None
+) -> Activity:
+    """Create or update an activity; work out what it is evidence of; audit the change.
+
+    `seen` is the edit form's snapshot: a change made by someone else since refuses the save
+    (`qic.core.stale.StaleEdit`) and nothing is written.
+    """
     before = None
     if activity.pk:
-        before = audit.snapshot(Activity.objects.get(pk=activity.pk), ACTIVITY_AUDIT_FIELDS)
+        current = Activity.objects.select_for_update().get(pk=activity.pk)
+        stale.check(current, ACTIVITY_AUDIT_FIELDS, seen)
+        before = audit.snapshot(current, ACTIVITY_AUDIT_FIELDS)
     activity.academic_year = academic_year_of(activity.date)
     categories = categories_for(
         activity_type=ActivityType(activity.activity_type),
@@ -105,13 +121,23 @@ def save_activity(*, activity: Activity, criteria: Iterable[Criterion] | None, a
 
 @transaction.atomic
 def record_participation(
-    *, activity: Activity, attended: Iterable[int], absent: Iterable[int], actor: Any, replace: bool = False
+    *,
+    activity: Activity,
+    attended: Iterable[int],
+    absent: Iterable[int],
+    actor: Any,
+    replace: bool = False,
+    opened_at: dt.datetime | None = None,
 ) -> dict[str, int]:
     """Mark learners (by id, all of the activity's provider) as attended or absent.
 
     With `replace`, anyone previously recorded but in neither list is removed from the
-    register. Returns counts; writes one audit event listing the changes.
+    register. Returns counts; writes one audit event listing the changes. With `opened_at`
+    (when the form was drawn), a learner whom someone else marked since then and whom this
+    save would mark the other way refuses the whole save (RegisterChanged): nothing is written.
     """
+    # Two saves of one register take turns, so that neither reads a register the other is changing.
+    Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk", flat=True).first()
     attended_ids, absent_ids = set(attended), set(absent)
     if attended_ids & absent_ids:
         raise ValueError("A learner cannot be both present and absent")
@@ -122,12 +148,17 @@ def record_participation(
     )
     if valid != attended_ids | absent_ids:
         raise ValueError("Some learners are not on this provider's roll")
-    current = dict(Participation.objects.filter(activity=activity).values_list("learner_id", "attended"))
+    rows = Participation.objects.filter(activity=activity).values_list("learner_id", "attended", "recorded_at")
+    current = {learner_id: present for learner_id, present, _ in rows}
+    marked_at = {learner_id: at for learner_id, _, at in rows}
     wanted = dict.fromkeys(attended_ids, True) | dict.fromkeys(absent_ids, False)
     to_create = [
         Participation(activity=activity, learner_id=pk, attended=v) for pk, v in wanted.items() if pk not in current
     ]
     to_flip = [pk for pk, v in wanted.items() if pk in current and current[pk] != v]
+    if opened_at is not None and (changed := [pk for pk in to_flip if marked_at[pk] > opened_at]):
+        learners = Learner.objects.filter(pk__in=changed).order_by("surname", "forename")
+        raise RegisterChanged({learner.name: current[learner.pk] for learner in learners})
     # Taking someone off a register is always allowed; marking who took part waits for the day.
     if (to_create or to_flip) and (problem := dates.attendance(activity.date, today=timezone.localdate())):
         raise AttendanceRefused(problem)
@@ -141,7 +172,12 @@ def record_participation(
             )
     if removed:
         Participation.objects.filter(activity=activity, learner_id__in=removed).delete()
-    tallies.refresh([p.learner_id for p in to_create if p.attended] + to_flip + removed)
+    # Only this activity's year and categories can change: the rest of each tally stays as it is.
+    tallies.refresh(
+        [p.learner_id for p in to_create if p.attended] + to_flip + removed,
+        year=activity.academic_year,
+        categories=list(ActivityCategory.objects.filter(activity=activity).values_list("category", flat=True)),
+    )
     if to_create or to_flip or removed:
         audit.record(
             actor=actor,
@@ -203,8 +239,14 @@ ADVISER_FIELDS = ("name", "organisation", "qualification_level", "on_uk_register
 
 
 @transaction.atomic
-def save_adviser(*, adviser: Adviser, cpd_year: int | None, cpd_hours: Any, actor: Any) -> Adviser:
-    before = audit.snapshot(Adviser.objects.get(pk=adviser.pk), ADVISER_FIELDS) if adviser.pk else None
+def save_adviser(
+    *, adviser: Adviser, cpd_year: int | None, cpd_hours: Any, actor: Any, seen: str | None = None
+) -> Adviser:
+    before = None
+    if adviser.pk:
+        current = Adviser.objects.select_for_update().get(pk=adviser.pk)
+        stale.check(current, ADVISER_FIELDS, seen)
+        before = audit.snapshot(current, ADVISER_FIELDS)
     adviser.save()
     if cpd_year is not None and cpd_hours is not None:
         AdviserCpd.objects.update_or_create(adviser=adviser, academic_year=cpd_year, defaults={"hours": cpd_hours})

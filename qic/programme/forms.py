@@ -6,8 +6,11 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from qic.core.forms import GovukForm, GovukModelForm
+from qic.core.stale import SeenField
 from qic.domain import dates, work_experience
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import (
@@ -50,6 +53,7 @@ REQUIRED_MESSAGES = {
 
 
 class ActivityForm(GovukModelForm):
+    seen = SeenField()
     # A date input takes only ISO dates: in the en-GB format the edit form showed no date at all.
     date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     subtype = forms.ChoiceField(
@@ -269,6 +273,30 @@ class ActivityForm(GovukModelForm):
         return data
 
 
+class LearnerChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Ticked learners, checked against the roll in one query.
+
+    Django's own field runs one query per value to check that it is a number: a whole-school
+    register of 1,500 ticks cost 1,500 queries before anything was saved.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        try:
+            wanted = {int(str(pk)) for pk in value}
+        except ValueError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": "?"}
+            ) from None
+        assert self.queryset is not None
+        found = list(self.queryset.filter(pk__in=wanted).only("pk", "forename", "surname"))
+        missing = wanted - {learner.pk for learner in found}
+        if missing:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": min(missing)}
+            )
+        return found
+
+
 class RegisterForm(GovukForm):
     """Choose who took part: whole year groups, a registration group, or named learners."""
 
@@ -282,13 +310,16 @@ class RegisterForm(GovukForm):
     registration_group = forms.CharField(
         required=False, label="Everyone in this class or form took part", help_text="For example 10B", max_length=30
     )
-    attended = forms.ModelMultipleChoiceField(
+    attended = LearnerChoices(
         queryset=Learner.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Present",
     )
-    absent = forms.ModelMultipleChoiceField(
+    # When the page was drawn (seconds since the epoch): a learner someone else marked since then
+    # is not silently changed back (see actions.record_participation).
+    opened_at = forms.FloatField(widget=forms.HiddenInput, required=False)
+    absent = LearnerChoices(
         queryset=Learner.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -299,10 +330,46 @@ class RegisterForm(GovukForm):
     def __init__(self, *args: Any, learners: Any, activity_on: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.activity_on = activity_on
+        self._roll: list[tuple[int, SafeString]] | None = None
         for name in ("attended", "absent"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = learners
+
+    @property
+    def attended_items(self) -> SafeString:
+        return self._learner_items("attended")
+
+    @property
+    def absent_items(self) -> SafeString:
+        return self._learner_items("absent")
+
+    def _learner_items(self, name: str) -> SafeString:
+        """One GOV.UK checkbox per learner on roll, as the field template draws them, built here.
+
+        Drawing each of a whole school's ~1,800 checkboxes through the widget templates took
+        seconds per page view and held a web worker meanwhile; this is the same markup.
+        """
+        bound = self[name]
+        if self._roll is None:
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            assert field.queryset is not None
+            self._roll = [(learner.pk, escape(str(learner))) for learner in field.queryset]
+        chosen = {str(value) for value in (bound.value() or [])}
+        attrs = bound.build_widget_attrs({})
+        described = f' aria-describedby="{escape(attrs["aria-describedby"])}"' if "aria-describedby" in attrs else ""
+        css = escape(self.fields[name].widget.attrs.get("class", "govuk-checkboxes__input"))
+        key, auto_id = escape(name), escape(bound.auto_id)
+        # Every value is escaped above (learners' ids are integers): plain joining keeps it fast.
+        return mark_safe(  # noqa: S308
+            "\n".join(
+                f'<div class="govuk-checkboxes__item"><input type="checkbox" name="{key}" value="{pk}" class="{css}" '
+                f'id="{auto_id}_{i}"{" checked" if str(pk) in chosen else ""}{described}>'
+                f'<label class="govuk-label govuk-checkboxes__label" for="{auto_id}_{i}">{label}</label></div>'
+                for i, (pk, label) in enumerate(self._roll)
+            )
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -335,6 +402,7 @@ class AttendanceImportForm(GovukForm):
 
 
 class AdviserForm(GovukModelForm):
+    seen = SeenField()
     cpd_hours = forms.DecimalField(
         required=False,
         min_value=0,

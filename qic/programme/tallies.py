@@ -9,7 +9,7 @@ figures are live the moment a register is saved.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
@@ -29,41 +29,59 @@ def own_area() -> Case:
     )
 
 
-def compute(learner_ids: list[int]) -> dict[int, dict[tuple[bm.Category, int], bm.Tally]]:
-    """Tallies by (category, academic year) for these learners, from participations and interviews."""
+def compute(
+    learner_ids: list[int], *, year: int | None = None, categories: Collection[str] | None = None
+) -> dict[int, dict[tuple[bm.Category, int], bm.Tally]]:
+    """Tallies by (category, academic year) for these learners, from participations and interviews.
+
+    With `year` and `categories`, only the tallies of that year and those activity categories.
+    """
     result: dict[int, dict[tuple[bm.Category, int], bm.Tally]] = defaultdict(dict)
+    scope = Q()
+    if year is not None and categories is not None:
+        scope = Q(activity__academic_year=year, activity__category_rows__category__in=list(categories))
     for start in range(0, len(learner_ids), BATCH):
         batch = learner_ids[start : start + BATCH]
         rows = (
-            Participation.objects.filter(attended=True, learner_id__in=batch)
+            Participation.objects.filter(scope, attended=True, learner_id__in=batch)
             .values_list("learner_id", "activity__category_rows__category", "activity__academic_year")
             .annotate(n=Count("id"), in_area=Sum(own_area()))
             .order_by()
         )
-        for who, category, year, n, in_area in rows:
+        for who, category, in_year, n, in_area in rows:
             # An activity that is evidence of nothing (not meaningful) has no category row.
             if category is not None:
-                result[who][(bm.Category(category), year)] = bm.Tally(n, in_area or 0)
+                result[who][(bm.Category(category), in_year)] = bm.Tally(n, in_area or 0)
+        if categories is not None:
+            continue  # interviews are not activities: an activity's register never changes them
         interviews = (
             Interview.objects.filter(learner_id__in=batch)
             .values_list("learner_id", "academic_year")
             .annotate(n=Count("id"))
             .order_by()
         )
-        for who, year, n in interviews:
-            result[who][(bm.Category.INTERVIEW, year)] = bm.Tally(n, 0)
+        for who, interview_year, n in interviews:
+            result[who][(bm.Category.INTERVIEW, interview_year)] = bm.Tally(n, 0)
     return dict(result)
 
 
-def refresh(learner_ids: Iterable[int]) -> None:
-    """Recompute and store the tallies of these learners. Call inside the change's transaction."""
+def refresh(learner_ids: Iterable[int], *, year: int | None = None, categories: Collection[str] | None = None) -> None:
+    """Recompute and store the tallies of these learners. Call inside the change's transaction.
+
+    With `year` and `categories` (an activity's, when only its register changed), only those
+    tallies are rewritten: a whole-school register touches a few thousand rows, not every
+    tally of every learner.
+    """
     ids = sorted(set(learner_ids))
-    if not ids:
+    if not ids or (categories is not None and not categories):
         return
     providers = dict(Learner.objects.filter(pk__in=ids).values_list("pk", "provider_id"))
-    computed = compute(ids)
+    computed = compute(ids, year=year, categories=categories)
+    scope = Q()
+    if year is not None and categories is not None:
+        scope = Q(academic_year=year, category__in=list(categories))
     for start in range(0, len(ids), BATCH):
-        LearnerTally.objects.filter(learner_id__in=ids[start : start + BATCH]).delete()
+        LearnerTally.objects.filter(scope, learner_id__in=ids[start : start + BATCH]).delete()
     LearnerTally.objects.bulk_create(
         [
             LearnerTally(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from qic.core import audit
+from qic.core import audit, stale
 from qic.core.csv_export import csv_response
 from qic.domain import benchmarks as bm
 from qic.domain import work_experience
@@ -121,12 +122,24 @@ def _criteria_choices() -> Iterable[Criterion]:
 def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(Activity, provider=provider, pk=pk) if pk else Activity(provider=provider)
-    form = ActivityForm(request.POST or None, instance=activity, criteria=_criteria_choices())
+    initial = {"seen": stale.seen_value(activity, actions.ACTIVITY_AUDIT_FIELDS)} if pk else {}
+    form = ActivityForm(request.POST or None, instance=activity, criteria=_criteria_choices(), initial=initial)
+    saved = None
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         if saved.pk is None:
             saved.created_by = request.user
-        saved = actions.save_activity(activity=saved, criteria=form.cleaned_data["criteria"], actor=request.user)
+        try:
+            saved = actions.save_activity(
+                activity=saved,
+                criteria=form.cleaned_data["criteria"],
+                actor=request.user,
+                seen=form.cleaned_data["seen"],
+            )
+        except stale.StaleEdit as exc:
+            stale.refuse(form, exc, "activity")
+            saved = None
+    if saved is not None:
         why_not = saved.why_not_counting
         note = f" {why_not}" if why_not else ""
         if saved.provider_access and saved.provider_access_problems:
@@ -175,7 +188,12 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity.objects.prefetch_related("criteria"), provider=provider, pk=pk)
     can_record = Capability.RECORD_PROGRAMME in capabilities(request.user)
     on_roll = Learner.objects.filter(provider=provider, left_on=None).order_by("surname", "forename")
-    form = RegisterForm(request.POST or None, learners=on_roll, activity_on=activity.date)
+    form = RegisterForm(
+        request.POST or None,
+        learners=on_roll,
+        activity_on=activity.date,
+        initial={"opened_at": timezone.now().timestamp()},
+    )
     if request.method == "POST":
         if not can_record:
             raise Http404("No such page")
@@ -190,14 +208,32 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
                     in_group = bool(group) and learner.registration_group.casefold() == group.casefold()
                     if (in_year or in_group) and learner.pk not in absent_ids:
                         attended_ids.add(learner.pk)
-            result = actions.record_participation(
-                activity=activity, attended=attended_ids, absent=absent_ids, actor=request.user
-            )
-            messages.success(
-                request,
-                f"Register saved: {result['added']} added, {result['changed']} changed. Benchmark figures are updated.",
-            )
-            return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
+            opened = form.cleaned_data["opened_at"]
+            try:
+                result = actions.record_participation(
+                    activity=activity,
+                    attended=attended_ids,
+                    absent=absent_ids,
+                    actor=request.user,
+                    opened_at=_moment(opened) if opened is not None else None,
+                )
+            except actions.RegisterChanged as exc:
+                now = "; ".join(
+                    f"{name} is now marked {'present' if present else 'absent'}" for name, present in exc.now.items()
+                )
+                stale.set_posted(form, "opened_at", str(timezone.now().timestamp()))
+                form.add_error(
+                    None,
+                    f"Someone else changed this register since you opened it, so your changes were not saved: {now}. "
+                    "Your choices are kept below: check them against the register and save again.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Register saved: {result['added']} added, {result['changed']} changed. "
+                    "Benchmark figures are updated.",
+                )
+                return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
     register = list(
         Participation.objects.filter(activity=activity)
         .select_related("learner")
@@ -225,6 +261,14 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "why_not": activity.why_not_counting,
         },
     )
+
+
+def _moment(seconds: float) -> dt.datetime | None:
+    """A posted time (seconds since the epoch) as a datetime; one out of range is not a time."""
+    try:
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 @require_role()
@@ -364,18 +408,24 @@ def adviser_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpR
     year = academic_year_of(timezone.localdate())
     adviser = get_object_or_404(Adviser, provider=provider, pk=pk) if pk else Adviser(provider=provider)
     existing_cpd = AdviserCpd.objects.filter(adviser_id=adviser.pk, academic_year=year).first() if pk else None
-    form = AdviserForm(
-        request.POST or None, instance=adviser, initial={"cpd_hours": existing_cpd.hours if existing_cpd else None}
-    )
+    initial: dict[str, Any] = {"cpd_hours": existing_cpd.hours if existing_cpd else None}
+    if pk:
+        initial["seen"] = stale.seen_value(adviser, actions.ADVISER_FIELDS)
+    form = AdviserForm(request.POST or None, instance=adviser, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = actions.save_adviser(
-            adviser=form.save(commit=False),
-            cpd_year=year,
-            cpd_hours=form.cleaned_data["cpd_hours"],
-            actor=request.user,
-        )
-        messages.success(request, f"{saved.name} has been saved.")
-        return redirect("adviser_list", urn=provider.urn)
+        try:
+            saved = actions.save_adviser(
+                adviser=form.save(commit=False),
+                cpd_year=year,
+                cpd_hours=form.cleaned_data["cpd_hours"],
+                actor=request.user,
+                seen=form.cleaned_data["seen"],
+            )
+        except stale.StaleEdit as exc:
+            stale.refuse(form, exc, "adviser")
+        else:
+            messages.success(request, f"{saved.name} has been saved.")
+            return redirect("adviser_list", urn=provider.urn)
     return render(request, "programme/adviser_form.html", {"provider": provider, "form": form, "adviser": adviser})
 
 
