@@ -396,3 +396,14 @@ def test_learner_import_tasks_hold_ids_only_and_the_audit_names_the_careers_lead
     imported = AuditEvent.objects.filter(action__contains="import")
     assert imported.exists()
     assert set(imported.values_list("actor_id", flat=True)) == {cast.p1_leader.pk}
+
+
+def test_a_readyz_503_is_a_warning_not_an_error_for_error_reporting(db: None, caplog: pytest.LogCaptureFixture) -> None:
+    """Found by this probe: every 503 from /readyz was logged by Django at ERROR, which Sentry's
+    logging integration sends as an event, once per probe (every few seconds while no worker runs)."""
+    with caplog.at_level(logging.INFO):
+        response = Client().get("/readyz")
+    assert response.status_code == 503  # no worker has been seen in a fresh test database
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("not ready" in message and "worker" in message for message in warnings), warnings
