@@ -407,3 +407,16 @@ def test_a_readyz_503_is_a_warning_not_an_error_for_error_reporting(db: None, ca
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("not ready" in message and "worker" in message for message in warnings), warnings
+
+
+def test_a_signed_in_session_cannot_start_an_import_without_the_csrf_token(cast: Cast) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.p1_leader)
+    api = client.post(
+        f"/api/v1/providers/{cast.p1.urn}/learners/import", {"file": SimpleUploadedFile("r.csv", roll_csv())}
+    )
+    page = client.post(
+        f"/providers/{cast.p1.urn}/learners/import/", {"file": SimpleUploadedFile("r.csv", roll_csv()), **FULL}
+    )
+    assert (api.status_code, page.status_code) == (403, 403)
+    assert not LearnerImport.objects.exists()
