@@ -119,7 +119,14 @@ def readyz(request: HttpRequest) -> HttpResponseBase:
     ready, checks = readiness()
     failing = [name for name, check in checks.items() if check.get("ok") is False]
     body = {"status": "ready" if ready else "not ready", "failing": failing, "checks": checks}
-    return _no_store(JsonResponse(body, status=200 if ready else 503))
+    response = JsonResponse(body, status=200 if ready else 503)
+    if not ready:
+        # A probe asks every few seconds: Django would log each 503 as an ERROR ("Service
+        # Unavailable"), which error reporting sends on as a new event every time. Not being
+        # ready is a state the probe acts on; it is logged here as a warning naming the checks.
+        logger.warning("Readiness: not ready (%s)", ", ".join(failing))
+        response._has_been_logged = True  # type: ignore[attr-defined]
+    return _no_store(response)
 
 
 ENDPOINTS: dict[str, Callable[[HttpRequest], HttpResponseBase]] = {

@@ -21,10 +21,18 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.html import escape
 
 from qic.learners.actions import size_limit_problem
 
 IMPORT_PATH = re.compile(r"^/api/v1/providers/[^/]+/learners/import/?$")
+# The upload pages (learner import, the Consortium's GIAS import): a body whose declared length is
+# over the page's limit is refused before it is read, with a short page; a smaller lie is caught
+# by the page's own form, which checks the file's size before parsing it.
+PAGE_PATHS = (
+    (re.compile(r"^/providers/[^/]+/learners/import/$"), "QIC_LEARNER_IMPORT_MAX_BYTES"),
+    (re.compile(r"^/consortium/gias/$"), "GIAS_UPLOAD_MAX_BYTES"),
+)
 # The multipart framing around the file (boundaries, part headers, a file name) is far smaller.
 MULTIPART_ROOM = 64 * 1024
 # Small chunks, so that a body past the limit is stopped within a few kilobytes of it.
@@ -86,7 +94,36 @@ class LearnerImportSizeMiddleware:
             refused = self.refuse(request)
             if refused is not None:
                 return refused
+        if request.method == "POST":
+            for path, setting in PAGE_PATHS:
+                if path.match(request.path_info):
+                    refused_page = self.refuse_page(request, getattr(settings, setting))
+                    if refused_page is not None:
+                        return refused_page
         return self.get_response(request)
+
+    @staticmethod
+    def refuse_page(request: HttpRequest, limit: int) -> HttpResponse | None:
+        """Without this, Django would read a body of any declared size to a temporary file
+        before the page's form could say the file is too large."""
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared <= limit + MULTIPART_ROOM:
+            return None
+        megabytes = limit // (1024 * 1024)
+        back = escape(request.path_info)
+        return HttpResponse(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<title>The file is too large</title></head><body>"
+            "<h1>The file is too large</h1>"
+            f"<p>The file must be smaller than {megabytes} MB. Nothing was imported.</p>"
+            f'<p><a href="{back}">Go back and choose another file</a></p></body></html>',
+            status=413,
+            content_type="text/html; charset=utf-8",
+        )
 
     @staticmethod
     def refuse(request: HttpRequest) -> JsonResponse | None:
