@@ -16,9 +16,16 @@ from django.utils import timezone
 from qic.core import bulk, chain
 from qic.core.models import AuditEvent
 
+# Exact types JSON holds as they are (subclasses such as enums take the full path below).
+_AS_IS = frozenset({str, int, bool, float})
+
 
 def json_ready(value: Any) -> Any:
     """Turn a field value into something JSON can hold, readably."""
+    if value is None or type(value) in _AS_IS:  # most values: no conversion needed
+        return value
+    if type(value) is dt.date:
+        return value.isoformat()
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
