@@ -105,9 +105,17 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(field.column)) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608 - names from the model
     preparers = _preparers(fields)
     db = connections[DEFAULT_DB_ALIAS]
     rows = [_values(obj, preparers, db) for obj in objs]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            # COPY, in order (so ids ascend with it): the server runs 1,000 single-row
+            # INSERTs several times slower. Triggers and constraints apply as to an INSERT.
+            copy_sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(sql + f"({placeholders})", rows)

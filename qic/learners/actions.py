@@ -161,10 +161,7 @@ def plan_learner_rows(
     content = {
         "full": full_import,
         "new": [audit.snapshot(learner, LEARNER_AUDIT_FIELDS) for learner in plan.new_learners],
-        "updated": [
-            [learner.pk, changed, {k: audit.snapshot(learner, changed)[k] for k in changed}]
-            for learner, changed in plan.updates
-        ],
+        "updated": [[learner.pk, changed, audit.snapshot(learner, changed)] for learner, changed in plan.updates],
         "unchanged": plan.unchanged,
         "leaving": [learner.pk for learner in plan.leaving],
     }
@@ -679,7 +676,7 @@ def _apply(
                     action="learner.updated",
                     obj=learner,
                     before=changed,
-                    after={k: audit.snapshot(learner, changed)[k] for k in changed},
+                    after=audit.snapshot(learner, changed),
                     provider_id=provider.pk,
                     learner_id=learner.pk,
                     at=now,
