@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 
@@ -91,8 +91,35 @@ def update_rows(objs: Sequence[models.Model], names: Sequence[str]) -> None:
     preparers = _preparers(fields)
     db = connections[DEFAULT_DB_ALIAS]
     rows = [[*_values(obj, preparers, db), obj.pk] for obj in objs]
+    if connection.vendor == "postgresql":
+        _update_by_copy(model, fields, pk, rows)
+        return
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _update_by_copy(
+    model: type[models.Model], fields: list[models.Field[Any, Any]], pk: models.Field[Any, Any], rows: list[list[Any]]
+) -> None:
+    """PostgreSQL: COPY the new values into a temporary table and UPDATE from it in one
+    statement, as 1,000 single-row UPDATEs cost the server several times more. The table is
+    dropped at once (and with the transaction if anything fails)."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [quote(str(field.column)) for field in fields] + [quote(str(pk.column))]
+    names = ", ".join(columns)
+    scratch = quote("qic_bulk_update")
+    assignments = ", ".join(f"{column} = {scratch}.{column}" for column in columns[:-1])
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # Same column types as the table, none of its constraints or rows.
+        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608 - names from the model
+        with cursor.cursor.copy(f"COPY {scratch} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {scratch} WHERE {table}.{columns[-1]} = {scratch}.{columns[-1]}"  # noqa: S608 - names from the model
+        )
+        cursor.execute(f"DROP TABLE {scratch}")
 
 
 def insert_rows(objs: Sequence[models.Model]) -> None:
