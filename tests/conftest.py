@@ -25,6 +25,16 @@ from tests.totp import totp_device_for
 FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "qic" / "frameworks" / "data" / "qic-2024.yaml"
 
 
+def pytest_configure() -> None:
+    # The SQLite test database is a file under var/ (so that a worker process can share it); a
+    # fresh clone has no var/ yet.
+    from django.conf import settings
+
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and test_name:
+        Path(test_name).parent.mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     # Argon2 is deliberately slow; tests check behaviour, not hashing cost.
