@@ -240,10 +240,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after SESSION_IDLE_SECONDS without a request (the cookie and the stored
-# session are renewed by a request at most once a minute, so that reading pages does not write)
-# and SESSION_MAX_SECONDS after log-in whatever happens (qic.accounts.middleware).
+# session are renewed on every request) and SESSION_MAX_SECONDS after log-in whatever happens
+# (qic.accounts.middleware.SessionLimitsMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = False
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_SECONDS", str(12 * 60 * 60)))
 
 # Lockout (django-axes): LOCKOUT_FAILURES wrong passwords for one account from one IP address,

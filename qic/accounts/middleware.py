@@ -1,9 +1,7 @@
 """Session limits and the second-factor gate.
 
 `SessionLimitsMiddleware` ends a session SESSION_MAX_SECONDS after log-in, however busy it has
-been. The idle limit is Django's own (SESSION_COOKIE_AGE), renewed by a request at most once every
-SESSION_RENEW_SECONDS rather than on every request: renewing writes the session, and on SQLite
-every write takes the one write lock, so a page read would otherwise queue behind every save.
+been (the idle limit is Django's own: SESSION_COOKIE_AGE renewed on every request).
 
 `SecondFactorMiddleware`: a session whose password was accepted but whose second factor was
 not (yet) verified is treated as signed out everywhere except the second-factor pages and
@@ -26,9 +24,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 
 LOGIN_AT_SESSION_KEY = "qic_login_at"
-RENEWED_AT_SESSION_KEY = "qic_renewed_at"
-# A signed-in session is written (and its idle limit renewed) at most this often.
-SESSION_RENEW_SECONDS = 60
 
 
 def is_verified(user: object) -> bool:
@@ -56,14 +51,7 @@ class SessionLimitsMiddleware:
                     request,
                     f"You have been signed out because you signed in more than {hours:g} hours ago. Sign in again.",
                 )
-        response = self.get_response(request)
-        session = getattr(request, "session", None)
-        if session is not None and not session.modified and session.get(LOGIN_AT_SESSION_KEY) is not None:
-            now = int(time.time())
-            renewed_at = session.get(RENEWED_AT_SESSION_KEY)
-            if not isinstance(renewed_at, int) or now - renewed_at >= SESSION_RENEW_SECONDS:
-                session[RENEWED_AT_SESSION_KEY] = now  # saved by SessionMiddleware, with a new expiry
-        return response
+        return self.get_response(request)
 
 
 def _anonymous() -> AnonymousUser:
