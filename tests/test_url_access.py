@@ -42,6 +42,7 @@ from tests.factories import (
 
 OK = 200
 REDIRECT = 302
+ACCEPTED = 202
 LOGIN = "login"  # a redirect to the log-in page
 UNAUTHORISED = 401
 FORBIDDEN = 403
@@ -132,6 +133,11 @@ def p1_participation(cast: Cast) -> dict[str, Any]:
 def p1_import(cast: Cast) -> dict[str, Any]:
     job = LearnerImport.objects.create(provider=cast.p1, kind="csv", file_name="roll.csv", data=b"")
     return {"urn": cast.p1.urn, "pk": job.pk}
+
+
+def p1_api_import(cast: Cast) -> dict[str, Any]:
+    job = LearnerImport.objects.create(provider=cast.p1, kind="csv", file_name="roll.csv", data=b"")
+    return {"urn": cast.p1.urn, "job_id": job.pk}
 
 
 def gias_job(cast: Cast) -> dict[str, Any]:
@@ -455,7 +461,11 @@ ACCESS: dict[str, Row] = {
     # The API: 401 instead of a log-in redirect; other tenants' objects 404.
     "api-1.0.0:provider_benchmarks": Row(p1_urn, capability(FIGURE_VIEWERS, anon=UNAUTHORISED)),
     "api-1.0.0:list_activities": Row(p1_urn, capability(LEARNER_VIEWERS, anon=UNAUTHORISED)),
-    "api-1.0.0:import_learners": Row(p1_urn, capability(LEADER, anon=UNAUTHORISED), method="post", data=learner_file),
+    # The import is a job: 202 with its status URL.
+    "api-1.0.0:import_learners": Row(
+        p1_urn, as_status(capability(LEADER, anon=UNAUTHORISED), ACCEPTED), method="post", data=learner_file
+    ),
+    "api-1.0.0:learner_import_job": Row(p1_api_import, capability(LEADER, anon=UNAUTHORISED)),
     "api-1.0.0:import_attendance": Row(
         p1_activity_api, capability(LEARNER_VIEWERS, anon=UNAUTHORISED), method="post", data=register_file
     ),
