@@ -201,10 +201,6 @@ def read_progress(key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def clear_progress(key: str) -> None:
-    progress_cache().delete(f"qic:progress:{key}")
-
-
 # --- Work done inline -----------------------------------------------------------------------
 
 # The longest a request (or command) can be doing a job's work itself before its mark expires.

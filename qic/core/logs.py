@@ -36,10 +36,6 @@ _SANE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("qic_request_id", default=None)
 
 
-def current_request_id() -> str | None:
-    return _request_id.get()
-
-
 def sane_request_id(value: str | None) -> str | None:
     """The incoming id if it is safe to log and echo back, else None."""
     if value and _SANE_ID.fullmatch(value):
