@@ -149,6 +149,7 @@ def load_figures(label: str) -> None:
                     "activities": activities,
                     "learners_by_year_group": {k: v for k, v in by_year.items() if len(v) >= 10},
                     "import_files": files,
+                    "outside_path": str(Path(tmp) / "outside.json"),
                 }
             )
         )
@@ -166,6 +167,17 @@ def load_figures(label: str) -> None:
     for name, row in sorted(result["rows"].items()):
         print(f"[{label}]   {name:<28} {row_text(row)}")
     print(f"[{label}]   {'all requests':<28} {row_text(total)}")
+    outside = result["outside"]
+    took = sorted(outside.get("imports_ms", []))
+    if took:
+        print(
+            f"[{label}]   whole imports (upload to saved, not requests): {len(took)} complete, median "
+            f"{took[len(took) // 2]:.0f} ms, slowest {took[-1]:.0f} ms; {outside['imports_failed']} not complete"
+        )
+    print(
+        f"[{label}]   register saves refused as stale (someone saved it after the form was drawn): "
+        f"{outside.get('stale_refusals', 0)}"
+    )
     print(
         f"[{label}]   learner imports run by the worker during the run: {done} saved of {imports.count()} "
         f"started; server log: {result['server_errors']} server errors, {result['locked']} 'database is locked'"
@@ -291,8 +303,11 @@ def run_load(tmp: Path, config: Path) -> dict[str, Any]:
     logs = web_log.read_text(errors="replace") + worker_log.read_text(errors="replace")
     if os.environ.get("LOAD_KEEP_LOGS"):
         Path(os.environ["LOAD_KEEP_LOGS"]).write_text(logs + (tmp / "locust.log").read_text(errors="replace"))
+    outside_file = tmp / "outside.json"
+    outside = json.loads(outside_file.read_text()) if outside_file.exists() else {}
     return {
         "rows": rows,
+        "outside": outside,
         "server_errors": logs.count("Internal Server Error"),
         "locked": logs.count("database is locked"),
     }
