@@ -797,6 +797,7 @@ ANONYMISED_VALUES: dict[str, Any] = {
     "uln": "",
     "forename": "",
     "surname": "",
+    "search_name": "",  # save() derives it from the names, which are gone
     "registration_group": "",
     "study_programme": "",
     "eal": False,

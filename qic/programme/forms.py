@@ -423,7 +423,8 @@ class AdviserForm(GovukModelForm):
 class InterviewForm(GovukModelForm):
     seen = SeenField()  # editing: refuses a save over someone else's change
     once = OnceField()  # recording: a second post of this form goes to the interview made
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO: a date input shows nothing for a date in the en-GB format (the edit form).
+    date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     learner_reference = forms.CharField(label="Learner's UPN or ULN", max_length=13)
 
     class Meta:
