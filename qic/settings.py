@@ -410,6 +410,9 @@ QIC_LEARNER_IMPORT_WARN_LEFT_PERCENT = int(os.environ.get("QIC_LEARNER_IMPORT_WA
 QIC_RETAIN_LEAVERS_YEARS = int(os.environ.get("QIC_RETAIN_LEAVERS_YEARS", "6"))
 # An uploaded learner file (CSV or CTF) is removed this many days after its import finished.
 QIC_RETAIN_IMPORT_FILES_DAYS = int(os.environ.get("QIC_RETAIN_IMPORT_FILES_DAYS", "30"))
+# A removed activity, interview or adviser can be restored by the careers leader for this many
+# days; the nightly purge then deletes it for good.
+QIC_RESTORE_REMOVED_DAYS = int(os.environ.get("QIC_RESTORE_REMOVED_DAYS", "30"))
 
 # Benchmark rules that DOMAIN.md leaves as settings (see docs/decisions.md).
 # Refreshed BM6: how many meaningful workplace experiences "multiple experiences by 16" means.

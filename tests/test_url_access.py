@@ -25,7 +25,7 @@ from qic.domain.upn import upn_check_letter
 from qic.learners.actions import confirm_learner_import, start_learner_import
 from qic.learners.models import Learner, LearnerImport
 from qic.organisations.models import ClientRequest, Role
-from qic.programme.actions import create_api_token, record_participation, save_interview
+from qic.programme.actions import create_api_token, record_participation, remove_activity, save_interview
 from qic.programme.models import Adviser, Interview, Participation
 from tests.conftest import CAST_NAMES, Cast
 from tests.factories import (
@@ -149,6 +149,25 @@ def gias_job(cast: Cast) -> dict[str, Any]:
 
 def p1_adviser(cast: Cast) -> dict[str, Any]:
     return {"urn": cast.p1.urn, "pk": Adviser.objects.create(provider=cast.p1, name="A. Adviser").pk}
+
+
+def p1_interview(cast: Cast) -> dict[str, Any]:
+    adviser = Adviser.objects.create(provider=cast.p1, name="A. Adviser")
+    interview = Interview(
+        provider=cast.p1,
+        learner=make_learner(cast.p1),
+        adviser=adviser,
+        date=dt.date(2025, 1, 10),
+        duration_minutes=45,
+        summary="Talked about apprenticeships",
+    )
+    save_interview(interview=interview, actor=cast.p1_leader)
+    return {"urn": cast.p1.urn, "pk": interview.pk}
+
+
+def p1_removed_activity(cast: Cast) -> dict[str, Any]:
+    activity = remove_activity(activity=make_activity(cast.p1), actor=cast.p1_leader)
+    return {"urn": cast.p1.urn, "kind": "activity", "pk": activity.pk}
 
 
 def p1_token(cast: Cast) -> dict[str, Any]:
@@ -368,6 +387,14 @@ ACCESS: dict[str, Row] = {
     "adviser_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "adviser_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "adviser_edit": Row(p1_adviser, capability(LEARNER_VIEWERS)),
+    # Removing: a confirmation page first (GET); the POSTs are walked in tests/programme/test_corrections.py.
+    "activity_remove": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "interview_edit": Row(p1_interview, capability(LEARNER_VIEWERS)),
+    "interview_remove": Row(p1_interview, capability(LEARNER_VIEWERS)),
+    "adviser_remove": Row(p1_adviser, capability(LEARNER_VIEWERS)),
+    # Only the careers leader sees and restores what was removed.
+    "removed_list": Row(p1_urn, capability(LEADER)),
+    "removed_restore": Row(p1_removed_activity, as_status(capability(LEADER), REDIRECT), method="post"),
     "benchmark_dashboard": Row(p1_urn, capability(FIGURE_VIEWERS)),
     "measure_detail": Row(p1_measure, capability(FIGURE_VIEWERS)),
     "benchmark_export": Row(p1_export, capability(FIGURE_VIEWERS)),

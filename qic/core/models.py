@@ -120,3 +120,21 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} at {self.slot:%Y-%m-%d %H:%M}"
+
+
+class SubmittedForm(models.Model):
+    """A create form's one-time token, and where the record it made is: a second post of the same
+    form (Back and Save again, a double click) is sent there instead of making a duplicate.
+
+    Kept `qic.core.once.KEEP_DAYS` days (the housekeeping purge removes older ones)."""
+
+    token = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="submitted_form_once")]
+
+    def __str__(self) -> str:
+        return f"{self.token[:8]}… -> {self.url}"

@@ -91,6 +91,12 @@ JOBS: tuple[ScheduledJob, ...] = (
         "Anonymise leavers past their keeping period; remove old learner files.",
     ),
     ScheduledJob(
+        "purge_removed",
+        "qic.programme.tasks.purge_removed",
+        "25 3 * * *",
+        "Delete activities, interviews and advisers removed more than 30 days ago (QIC_RESTORE_REMOVED_DAYS).",
+    ),
+    ScheduledJob(
         "compute_national_figures",
         "qic.national.tasks.compute_national_figures",
         "30 3 * * *",

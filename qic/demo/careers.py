@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from qic.domain.academic import academic_year_of, year_end
 from qic.domain.activities import ALL_ELEMENTS, ActivityType, MeaningfulElements, categories_for, elements_for
+from qic.domain.names import search_key
 from qic.domain.upn import upn_check_letter
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
@@ -363,6 +364,8 @@ def build_careers_programme(
             if learner.left_on is None and rng.random() < 0.02:
                 learner.left_on = today - dt.timedelta(days=rng.randint(20, 200))
             learners.append(learner)
+    for learner in learners:
+        learner.search_name = search_key(learner.forename, learner.surname)  # bulk_create skips save()
     Learner.objects.bulk_create(learners, batch_size=1000)
     learners = list(Learner.objects.filter(provider=provider).order_by("pk"))  # same order on every database
 

@@ -18,6 +18,7 @@ from qic.core import audit, bulk, jobs, stale
 from qic.core.jobs import report_progress
 from qic.domain import retention
 from qic.domain.academic import academic_year_of, year_label
+from qic.domain.names import search_key
 from qic.domain.retention import cohort_birth_date
 from qic.learners.models import FLAG_FIELDS, Learner, LearnerImport, RetentionRun
 from qic.learners.parsing import (
@@ -628,6 +629,7 @@ def _insert_learners(provider: Provider, learners: list[Learner], now: dt.dateti
         learner.provider = provider
         learner.created_at = now
         learner.updated_at = now
+        learner.search_name = search_key(learner.forename, learner.surname)
     bulk.insert_rows(learners)
     upns = [learner.upn for learner in learners if learner.upn]
     ulns = [learner.uln for learner in learners if not learner.upn]
@@ -669,9 +671,12 @@ def _apply(
     for start in range(0, len(plan.updates), SAVE_BATCH):
         batch = plan.updates[start : start + SAVE_BATCH]
         fields = sorted({name for _, changed in batch for name in changed} | {"updated_at"})
+        if {"forename", "surname"} & set(fields):
+            fields.append("search_name")  # bulk writes pass by save(), which keeps it in step
         events = []
         for learner, changed in batch:
             learner.updated_at = now
+            learner.search_name = search_key(learner.forename, learner.surname)
             if "curriculum_area" in changed:
                 area_changed.append(learner.pk)
             events.append(
@@ -792,6 +797,7 @@ ANONYMISED_VALUES: dict[str, Any] = {
     "uln": "",
     "forename": "",
     "surname": "",
+    "search_name": "",  # save() derives it from the names, which are gone
     "registration_group": "",
     "study_programme": "",
     "eal": False,
@@ -832,7 +838,8 @@ def anonymise_learner(*, learner: Learner, reason: str, actor: Any, today: dt.da
         fresh.left_on = today
     fresh.anonymised_at = timezone.now()
     fresh.save()
-    interviews = Interview.objects.filter(learner_id=fresh.pk).update(
+    # Removed interviews too: they are kept (restorable) until purged, notes and all.
+    interviews = Interview.all_objects.filter(learner_id=fresh.pk).update(
         summary=INTERVIEW_NOTES_REMOVED, agreed_actions=""
     )
     import_lines = _remove_from_import_errors(fresh.provider_id, identifiers)

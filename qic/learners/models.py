@@ -8,6 +8,7 @@ read, so nothing has to run on 1 September.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ from django.db.models import Q
 
 from qic.domain.academic import rolled_year_group
 from qic.domain.benchmarks import Group, groups_from_flags
+from qic.domain.names import search_key
 from qic.organisations.models import Provider
 
 FLAG_FIELDS = (
@@ -36,6 +38,9 @@ class Learner(models.Model):
     uln = models.CharField("ULN", max_length=10, blank=True)
     forename = models.CharField(max_length=100)
     surname = models.CharField(max_length=100)
+    # The names as a search compares them (qic.domain.names.search_key): filled by `save()` and by
+    # the import's bulk writes, so a search is one indexed-free LIKE on every database.
+    search_name = models.CharField(max_length=210, blank=True, default="", editable=False)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=1, choices=[("F", "Female"), ("M", "Male"), ("U", "Not known")])
     year_group = models.SmallIntegerField(null=True, blank=True)
@@ -75,6 +80,15 @@ class Learner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A derived column, not logic: every writer of a name (forms, imports, anonymisation, the
+        # demo, tests) must keep it in step, and save() is the one place they all pass.
+        self.search_name = search_key(self.forename, self.surname)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"forename", "surname"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

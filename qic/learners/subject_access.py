@@ -81,8 +81,9 @@ def learner_fields(learner: Learner) -> list[dict[str, Any]]:
 
 
 def _activities(learner: Learner) -> list[dict[str, Any]]:
+    # Removed records are data still held (restorable until purged): a subject-access export gives them too.
     participations = (
-        Participation.objects.filter(learner=learner)
+        Participation.all_objects.filter(learner=learner)
         .select_related("activity__provider")
         .order_by("activity__date", "activity__title", "pk")
     )
@@ -104,7 +105,7 @@ def _activities(learner: Learner) -> list[dict[str, Any]]:
 
 
 def _interviews(learner: Learner) -> list[dict[str, Any]]:
-    interviews = Interview.objects.filter(learner=learner).select_related("adviser").order_by("date", "pk")
+    interviews = Interview.all_objects.filter(learner=learner).select_related("adviser").order_by("date", "pk")
     return [
         {
             "interview_id": i.pk,
@@ -139,7 +140,7 @@ def _benchmark_years(learner: Learner, activities: list[dict[str, Any]], today: 
     """For each year with a record (and the current year while on roll): the measures that
     applied to the learner and whether each was met, read as the dashboard reads them."""
     years = {academic_year_of(dt.date.fromisoformat(a["date"])) for a in activities}
-    years |= set(Interview.objects.filter(learner=learner).values_list("academic_year", flat=True))
+    years |= set(Interview.all_objects.filter(learner=learner).values_list("academic_year", flat=True))
     current = academic_year_of(today)
     if learner.left_on is None or learner.left_on >= today:
         years.add(current)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -265,8 +266,17 @@ INTERVIEW_FIELDS = ("learner_id", "adviser_id", "date", "duration_minutes", "sum
 
 
 @transaction.atomic
-def save_interview(*, interview: Interview, actor: Any) -> Interview:
-    before = audit.snapshot(Interview.objects.get(pk=interview.pk), INTERVIEW_FIELDS) if interview.pk else None
+def save_interview(*, interview: Interview, actor: Any, seen: str | None = None) -> Interview:
+    """Record or correct an interview; refresh the tallies of its learner (and of the learner it
+    was recorded for before, if that changed); audit the change.
+
+    `seen` is the edit form's snapshot: a change made by someone else since refuses the save
+    (`qic.core.stale.StaleEdit`) and nothing is written."""
+    before = None
+    if interview.pk:
+        current = Interview.objects.select_for_update().get(pk=interview.pk)
+        stale.check(current, INTERVIEW_FIELDS, seen)
+        before = audit.snapshot(current, INTERVIEW_FIELDS)
     interview.academic_year = academic_year_of(interview.date)
     interview.save()
     tallies.refresh([interview.learner_id, *([before["learner_id"]] if before else [])])
@@ -387,3 +397,178 @@ def record_access_statement(*, provider: Any, url: str, actor: Any) -> ProviderA
         provider_id=provider.pk,
     )
     return statement
+
+
+# --- Removal and restore -------------------------------------------------------------------------
+
+
+class RemovalRefused(ValueError):
+    """The record cannot be removed (or restored) as things stand; the message says why."""
+
+
+def restore_deadline(removed_at: dt.datetime) -> dt.datetime:
+    """The last moment a record removed at `removed_at` can be restored."""
+    return removed_at + dt.timedelta(days=settings.QIC_RESTORE_REMOVED_DAYS)
+
+
+def _mark_removed(record: Activity | Interview | Adviser, actor: Any) -> None:
+    record.removed_at = timezone.now()
+    record.removed_by = actor if getattr(actor, "is_authenticated", False) else None
+    record.save(update_fields=["removed_at", "removed_by"])
+
+
+def _mark_restored(record: Activity | Interview | Adviser) -> None:
+    if record.removed_at is None or restore_deadline(record.removed_at) < timezone.now():
+        raise RemovalRefused("This record can no longer be restored")
+    record.removed_at = None
+    record.removed_by = None
+    record.save(update_fields=["removed_at", "removed_by"])
+
+
+def _activity_learners(activity: Activity) -> list[int]:
+    return list(Participation.all_objects.filter(activity=activity).values_list("learner_id", flat=True))
+
+
+@transaction.atomic
+def remove_activity(*, activity: Activity, actor: Any) -> Activity:
+    """Hide an activity and its register from every list, figure and export; the careers leader
+    may restore it for QIC_RESTORE_REMOVED_DAYS. The tallies of those on its register are
+    rewritten at once, so the benchmark figures no longer count it."""
+    Activity.all_objects.select_for_update().filter(pk=activity.pk).values_list("pk", flat=True).first()
+    _mark_removed(activity, actor)
+    learners = _activity_learners(activity)
+    tallies.refresh(learners, year=activity.academic_year, categories=activity.categories)
+    audit.record(
+        actor=actor,
+        action="activity.removed",
+        obj=activity,
+        before=audit.snapshot(activity, ACTIVITY_AUDIT_FIELDS),
+        after={"register": len(learners)},
+        provider_id=activity.provider_id,
+    )
+    return activity
+
+
+@transaction.atomic
+def restore_activity(*, activity: Activity, actor: Any) -> Activity:
+    """Bring back a removed activity with its register; its learners' tallies count it again."""
+    Activity.all_objects.select_for_update().filter(pk=activity.pk).values_list("pk", flat=True).first()
+    _mark_restored(activity)
+    learners = _activity_learners(activity)
+    tallies.refresh(learners, year=activity.academic_year, categories=activity.categories)
+    audit.record(
+        actor=actor,
+        action="activity.restored",
+        obj=activity,
+        after={**audit.snapshot(activity, ACTIVITY_AUDIT_FIELDS), "register": len(learners)},
+        provider_id=activity.provider_id,
+    )
+    return activity
+
+
+@transaction.atomic
+def remove_interview(*, interview: Interview, actor: Any) -> Interview:
+    """Hide an interview everywhere (restorable for a period); its learner's BM8 tally drops at once."""
+    _mark_removed(interview, actor)
+    tallies.refresh([interview.learner_id])
+    audit.record(
+        actor=actor,
+        action="interview.removed",
+        obj=interview,
+        before=audit.snapshot(interview, INTERVIEW_FIELDS),
+        provider_id=interview.provider_id,
+        learner_id=interview.learner_id,
+    )
+    return interview
+
+
+@transaction.atomic
+def restore_interview(*, interview: Interview, actor: Any) -> Interview:
+    if Adviser.all_objects.filter(pk=interview.adviser_id, removed_at__isnull=False).exists():
+        raise RemovalRefused("Restore the adviser first: the interview was given by an adviser who has been removed")
+    _mark_restored(interview)
+    tallies.refresh([interview.learner_id])
+    audit.record(
+        actor=actor,
+        action="interview.restored",
+        obj=interview,
+        after=audit.snapshot(interview, INTERVIEW_FIELDS),
+        provider_id=interview.provider_id,
+        learner_id=interview.learner_id,
+    )
+    return interview
+
+
+@transaction.atomic
+def remove_adviser(*, adviser: Adviser, actor: Any) -> Adviser:
+    """Remove an adviser added by mistake. One who has given interviews is refused: the interviews
+    are evidence; they are corrected or removed first (or the adviser marked as no longer active)."""
+    Adviser.all_objects.select_for_update().filter(pk=adviser.pk).values_list("pk", flat=True).first()
+    given = Interview.objects.filter(adviser=adviser).count()
+    if given:
+        raise RemovalRefused(
+            f"{adviser.name} has {given} interview{'s' if given != 1 else ''} recorded. Change the adviser of "
+            "those interviews or remove them first, or edit the adviser and untick “active” instead."
+        )
+    _mark_removed(adviser, actor)
+    audit.record(
+        actor=actor,
+        action="adviser.removed",
+        obj=adviser,
+        before=audit.snapshot(adviser, ADVISER_FIELDS),
+        provider_id=adviser.provider_id,
+    )
+    return adviser
+
+
+@transaction.atomic
+def restore_adviser(*, adviser: Adviser, actor: Any) -> Adviser:
+    _mark_restored(adviser)
+    audit.record(
+        actor=actor,
+        action="adviser.restored",
+        obj=adviser,
+        after=audit.snapshot(adviser, ADVISER_FIELDS),
+        provider_id=adviser.provider_id,
+    )
+    return adviser
+
+
+def purge_removed(*, now: dt.datetime, actor: Any) -> dict[str, int]:
+    """Delete for good what was removed more than QIC_RESTORE_REMOVED_DAYS before `now`: interviews,
+    then activities (with their registers), then advisers no interview refers to any more. Each
+    record deleted writes a `*.purged` event (no names). Safe to run again: it finds what is left."""
+    cutoff = now - dt.timedelta(days=settings.QIC_RESTORE_REMOVED_DAYS)
+    counts = {"interviews": 0, "activities": 0, "advisers": 0}
+    for interview in Interview.all_objects.filter(removed_at__lt=cutoff).order_by("pk"):
+        with transaction.atomic():
+            audit.record(
+                actor=actor,
+                action="interview.purged",
+                obj=interview,
+                provider_id=interview.provider_id,
+                learner_id=interview.learner_id,
+            )
+            interview.delete()
+            counts["interviews"] += 1
+    for activity in Activity.all_objects.filter(removed_at__lt=cutoff).order_by("pk"):
+        with transaction.atomic():
+            register = Participation.all_objects.filter(activity=activity).count()
+            audit.record(
+                actor=actor,
+                action="activity.purged",
+                obj=activity,
+                before={"title": activity.title, "date": activity.date.isoformat(), "register": register},
+                provider_id=activity.provider_id,
+            )
+            activity.delete()
+            counts["activities"] += 1
+    unreferenced = Adviser.all_objects.filter(removed_at__lt=cutoff).exclude(
+        pk__in=Interview.all_objects.values("adviser_id")
+    )
+    for adviser in unreferenced.order_by("pk"):
+        with transaction.atomic():
+            audit.record(actor=actor, action="adviser.purged", obj=adviser, provider_id=adviser.provider_id)
+            adviser.delete()
+            counts["advisers"] += 1
+    return counts

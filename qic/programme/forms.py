@@ -5,11 +5,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from qic.core.forms import GovukForm, GovukModelForm
+from qic.core.once import OnceField
 from qic.core.stale import SeenField
 from qic.domain import dates, work_experience
 from qic.domain.academic import academic_year_of, year_label
@@ -54,6 +56,7 @@ REQUIRED_MESSAGES = {
 
 class ActivityForm(GovukModelForm):
     seen = SeenField()
+    once = OnceField()  # a new activity: a second post of this form goes to the one made
     # A date input takes only ISO dates: in the en-GB format the edit form showed no date at all.
     date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     subtype = forms.ChoiceField(
@@ -418,7 +421,10 @@ class AdviserForm(GovukModelForm):
 
 
 class InterviewForm(GovukModelForm):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    seen = SeenField()  # editing: refuses a save over someone else's change
+    once = OnceField()  # recording: a second post of this form goes to the interview made
+    # ISO: a date input shows nothing for a date in the en-GB format (the edit form).
+    date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     learner_reference = forms.CharField(label="Learner's UPN or ULN", max_length=13)
 
     class Meta:
@@ -433,7 +439,9 @@ class InterviewForm(GovukModelForm):
         self.provider = provider
         field = self.fields["adviser"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Adviser.objects.filter(provider=provider, active=True)
+        # The adviser of an interview being corrected stays a choice even if no longer active.
+        current = self.instance.adviser_id if self.instance.pk else None
+        field.queryset = Adviser.objects.filter(Q(active=True) | Q(pk=current), provider=provider)
 
     def clean_learner_reference(self) -> Learner:
         reference = self.cleaned_data["learner_reference"].strip().upper()

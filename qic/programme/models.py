@@ -8,9 +8,11 @@ year, so the benchmark figures come from one GROUP BY over participations.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Manager
 
 from qic.domain.activities import (
     ACTIVITY_TYPE_LABELS,
@@ -27,7 +29,41 @@ from qic.learners.models import Learner
 from qic.organisations.models import Provider
 
 
-class Adviser(models.Model):
+class LiveManager(models.Manager[Any]):
+    """Rows nobody has removed: every list, figure, export and choice reads through it.
+
+    A removed row stays (`removed_at`, `removed_by`) so the careers leader can restore it for
+    `QIC_RESTORE_REMOVED_DAYS`; `all_objects` reads removed rows too (the "Recently removed"
+    page, restore, the purge, a learner's anonymisation and subject-access export).
+    """
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset().filter(removed_at=None)
+
+
+class LiveParticipationManager(models.Manager[Any]):
+    """Participations in activities nobody has removed (see LiveManager)."""
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset().filter(activity__removed_at=None)
+
+
+class Removable(models.Model):
+    """Soft removal: hidden everywhere at once, restorable for a period, then purged."""
+
+    removed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = LiveManager()
+    all_objects: models.Manager[Any] = Manager()  # removed rows too
+
+    class Meta:
+        abstract = True
+
+
+class Adviser(Removable):
     """A careers adviser who gives guidance interviews (Notes 7–9)."""
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="advisers")
@@ -67,7 +103,7 @@ class AdviserCpd(models.Model):
         return f"{self.adviser}: {self.hours} h CPD in {self.academic_year}"
 
 
-class Activity(models.Model):
+class Activity(Removable):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="activities")
     title = models.CharField(max_length=200)
     activity_type = models.CharField(max_length=30, choices=[(t.value, ACTIVITY_TYPE_LABELS[t]) for t in ActivityType])
@@ -227,6 +263,9 @@ class Participation(models.Model):
     attended = models.BooleanField(default=True)
     recorded_at = models.DateTimeField(auto_now=True)
 
+    objects = LiveParticipationManager()
+    all_objects: models.Manager[Any] = Manager()  # removed rows too
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["activity", "learner"], name="one_participation_each")]
         indexes = [models.Index(fields=["learner", "attended"])]
@@ -235,7 +274,7 @@ class Participation(models.Model):
         return f"{self.learner} at {self.activity} ({'attended' if self.attended else 'absent'})"
 
 
-class Interview(models.Model):
+class Interview(Removable):
     """A one-to-one personal guidance interview (Benchmark 8)."""
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="interviews")

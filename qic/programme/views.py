@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from qic.core import audit, stale
+from qic.core import audit, once, stale
 from qic.core.csv_export import csv_response
 from qic.domain import benchmarks as bm
-from qic.domain import work_experience
+from qic.domain import dates, work_experience
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import SUBTYPES, ActivityType
 from qic.domain.provider_types import ProviderType
@@ -67,9 +67,12 @@ def _year(request: HttpRequest) -> int:
 
 
 def _years(provider: Provider) -> list[int]:
+    """The year menu: from the provider's first activity to this year, never earlier than `_year`
+    accepts (an activity mistyped as 1900 must not stretch the menu back to 1899/00)."""
     current = academic_year_of(timezone.localdate())
+    earliest = rule_sets()[0].first_year + 1
     first = (
-        Activity.objects.filter(provider=provider)
+        Activity.objects.filter(provider=provider, academic_year__gte=earliest)
         .order_by("academic_year")
         .values_list("academic_year", flat=True)
         .first()
@@ -123,6 +126,8 @@ def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> Http
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(Activity, provider=provider, pk=pk) if pk else Activity(provider=provider)
     initial = {"seen": stale.seen_value(activity, actions.ACTIVITY_AUDIT_FIELDS)} if pk else {}
+    if not pk:
+        initial["once"] = once.new_token()
     form = ActivityForm(request.POST or None, instance=activity, criteria=_criteria_choices(), initial=initial)
     saved = None
     if request.method == "POST" and form.is_valid():
@@ -130,15 +135,20 @@ def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> Http
         if saved.pk is None:
             saved.created_by = request.user
         try:
-            saved = actions.save_activity(
-                activity=saved,
-                criteria=form.cleaned_data["criteria"],
-                actor=request.user,
-                seen=form.cleaned_data["seen"],
-            )
+            with transaction.atomic():
+                claimed = None if pk else once.claim(request.user, form.cleaned_data["once"])
+                saved = actions.save_activity(
+                    activity=saved,
+                    criteria=form.cleaned_data["criteria"],
+                    actor=request.user,
+                    seen=form.cleaned_data["seen"],
+                )
+                once.record_url(claimed, reverse("activity_detail", args=[provider.urn, saved.pk]))
         except stale.StaleEdit as exc:
             stale.refuse(form, exc, "activity")
             saved = None
+        except once.AlreadySubmitted as exc:
+            return _already_saved(request, exc, "activity", reverse("activity_list", args=[provider.urn]))
     if saved is not None:
         why_not = saved.why_not_counting
         note = f" {why_not}" if why_not else ""
@@ -352,32 +362,64 @@ def interview_list(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def interview_form(request: HttpRequest, urn: int) -> HttpResponse:
+def interview_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpResponse:
+    """Record an interview, or (with `pk`) correct one."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
-    initial = {}
-    learner_pk = request.GET.get("learner", "")
-    if learner_pk.isascii() and learner_pk.isdigit():
-        learner = Learner.objects.filter(provider=provider, pk=int(learner_pk)).first()
-        if learner:
-            initial["learner_reference"] = learner.reference
-    form = InterviewForm(request.POST or None, provider=provider, initial=initial)
+    initial: dict[str, Any] = {}
+    if pk:
+        interview = get_object_or_404(Interview.objects.select_related("learner"), provider=provider, pk=pk)
+        if interview.learner.anonymised:
+            raise Http404("The learner's record has been anonymised: their interviews cannot be changed")
+        initial = {
+            "learner_reference": interview.learner.reference,
+            "seen": stale.seen_value(interview, actions.INTERVIEW_FIELDS),
+        }
+    else:
+        interview = Interview(provider=provider)
+        initial["once"] = once.new_token()
+        learner_pk = request.GET.get("learner", "")
+        if learner_pk.isascii() and learner_pk.isdigit():
+            learner = Learner.objects.filter(provider=provider, pk=int(learner_pk)).first()
+            if learner:
+                initial["learner_reference"] = learner.reference
+    form = InterviewForm(request.POST or None, instance=interview, provider=provider, initial=initial)
     if request.method == "POST" and form.is_valid():
         interview = form.save(commit=False)
         interview.provider = provider
         interview.learner = form.cleaned_data["learner_reference"]
-        interview.created_by = request.user
-        actions.save_interview(interview=interview, actor=request.user)
-        warnings = []
-        if interview.short:
-            warnings.append("it was shorter than the 45 minutes the CDI recommends")
-        if interview.adviser.below_level_6:
-            warnings.append("the adviser is not recorded as qualified to Level 6")
-        text = f"Interview with {interview.learner.name} recorded."
-        if warnings:
-            text += " Note: " + " and ".join(warnings) + "."
-        messages.success(request, text)
-        return redirect("learner_detail", urn=provider.urn, pk=interview.learner.pk)
-    return render(request, "programme/interview_form.html", {"provider": provider, "form": form})
+        if not pk:
+            interview.created_by = request.user
+        try:
+            with transaction.atomic():
+                claimed = None if pk else once.claim(request.user, form.cleaned_data["once"])
+                actions.save_interview(interview=interview, actor=request.user, seen=form.cleaned_data["seen"])
+                once.record_url(claimed, reverse("learner_detail", args=[provider.urn, interview.learner.pk]))
+        except stale.StaleEdit as exc:
+            stale.refuse(form, exc, "interview")
+        except once.AlreadySubmitted as exc:
+            return _already_saved(request, exc, "interview", reverse("interview_list", args=[provider.urn]))
+        else:
+            warnings = []
+            if interview.short:
+                warnings.append("it was shorter than the 45 minutes the CDI recommends")
+            if interview.adviser.below_level_6:
+                warnings.append("the adviser is not recorded as qualified to Level 6")
+            text = f"Interview with {interview.learner.name} {'updated' if pk else 'recorded'}."
+            if warnings:
+                text += " Note: " + " and ".join(warnings) + "."
+            messages.success(request, text)
+            return redirect("learner_detail", urn=provider.urn, pk=interview.learner.pk)
+    return render(
+        request,
+        "programme/interview_form.html",
+        {"provider": provider, "form": form, "interview": interview if pk else None},
+    )
+
+
+def _already_saved(request: HttpRequest, exc: once.AlreadySubmitted, what: str, fallback: str) -> HttpResponse:
+    """A second post of a create form: no duplicate, go to what the first post made."""
+    messages.info(request, f"This {what} was already saved, so it was not saved again.")
+    return redirect(exc.url or fallback)
 
 
 @require_role()
@@ -427,6 +469,246 @@ def adviser_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpR
             messages.success(request, f"{saved.name} has been saved.")
             return redirect("adviser_list", urn=provider.urn)
     return render(request, "programme/adviser_form.html", {"provider": provider, "form": form, "adviser": adviser})
+
+
+# --- Removal and restore ------------------------------------------------------------------------
+
+
+def _removed_page_link(request: HttpRequest) -> str:
+    days = settings.QIC_RESTORE_REMOVED_DAYS
+    if Capability.MANAGE_LEARNERS in capabilities(request.user):
+        return f" You can restore it from “Recently removed” for {days} days."
+    return f" Your careers leader can restore it for {days} days."
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def activity_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST removes the activity (and hides its register)."""
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    activity = get_object_or_404(
+        Activity.objects.annotate(
+            attended_count=Count("participations", filter=Q(participations__attended=True)),
+            absent_count=Count("participations", filter=Q(participations__attended=False)),
+        ),
+        provider=provider,
+        pk=pk,
+    )
+    if request.method == "POST":
+        actions.remove_activity(activity=activity, actor=request.user)
+        messages.success(
+            request,
+            f"“{activity.title}” has been removed and no longer counts in the benchmark figures."
+            + _removed_page_link(request),
+        )
+        return redirect(f"{reverse('activity_list', args=[provider.urn])}?year={activity.academic_year}")
+    return render(
+        request,
+        "programme/remove_confirm.html",
+        {
+            "provider": provider,
+            "what": "activity",
+            "days": settings.QIC_RESTORE_REMOVED_DAYS,
+            "title": f"Remove the activity “{activity.title}”?",
+            "rows": [
+                ("Date", dates.long_date(activity.date)),
+                ("Type", activity.get_activity_type_display()),
+                ("Register", f"{activity.attended_count} attended, {activity.absent_count} absent"),
+                ("Counts towards", activity.evidence_summary),
+            ],
+            "warning": "The activity and its register will be taken out of every list and benchmark figure at once.",
+            "back": reverse("activity_detail", args=[provider.urn, activity.pk]),
+            "keep": "No, keep it",
+        },
+    )
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def interview_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    interview = get_object_or_404(Interview.objects.select_related("learner", "adviser"), provider=provider, pk=pk)
+    if request.method == "POST":
+        actions.remove_interview(interview=interview, actor=request.user)
+        messages.success(
+            request,
+            f"The interview with {interview.learner.name} on {dates.long_date(interview.date)} has been removed."
+            + _removed_page_link(request),
+        )
+        return redirect(f"{reverse('interview_list', args=[provider.urn])}?year={interview.academic_year}")
+    audit.record_read(
+        actor=request.user,
+        action="interview.viewed",
+        obj=interview,
+        provider_id=provider.pk,
+        learner_ids=[interview.learner_id],
+        details={"to_remove": True},
+    )
+    return render(
+        request,
+        "programme/remove_confirm.html",
+        {
+            "provider": provider,
+            "what": "interview",
+            "days": settings.QIC_RESTORE_REMOVED_DAYS,
+            "title": f"Remove the interview with {interview.learner.name}?",
+            "rows": [
+                ("Date", dates.long_date(interview.date)),
+                ("Adviser", interview.adviser.name),
+                ("Length", f"{interview.duration_minutes} minutes"),
+            ],
+            "warning": "The interview will be taken out of the learner's record and the Benchmark 8 figures at once.",
+            "back": reverse("interview_list", args=[provider.urn]),
+            "keep": "No, keep it",
+        },
+    )
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def adviser_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    adviser = get_object_or_404(Adviser, provider=provider, pk=pk)
+    refused = ""
+    if request.method == "POST":
+        try:
+            actions.remove_adviser(adviser=adviser, actor=request.user)
+        except actions.RemovalRefused as exc:
+            refused = str(exc)
+        else:
+            messages.success(request, f"{adviser.name} has been removed." + _removed_page_link(request))
+            return redirect("adviser_list", urn=provider.urn)
+    return render(
+        request,
+        "programme/remove_confirm.html",
+        {
+            "provider": provider,
+            "what": "adviser",
+            "days": settings.QIC_RESTORE_REMOVED_DAYS,
+            "title": f"Remove the adviser {adviser.name}?",
+            "rows": [("Organisation", adviser.organisation or "Employed by the school or college")],
+            "warning": "The adviser will no longer be listed or offered when an interview is recorded.",
+            "refused": refused,
+            "back": reverse("adviser_list", args=[provider.urn]),
+            "keep": "No, keep them",
+        },
+        status=409 if refused else 200,
+    )
+
+
+@dataclass(frozen=True)
+class RemovedRow:
+    kind: str  # "activity", "interview" or "adviser"
+    pk: int
+    label: str
+    detail: str
+    removed_at: dt.datetime
+    removed_by: str
+    until: dt.datetime
+
+
+def _removed_rows(provider: Provider) -> list[RemovedRow]:
+    """What the provider removed that can still be restored, latest first (three queries)."""
+    since = timezone.now() - dt.timedelta(days=settings.QIC_RESTORE_REMOVED_DAYS)
+    rows: list[RemovedRow] = []
+
+    def who(record: Activity | Interview | Adviser) -> str:
+        user = record.removed_by
+        return "" if user is None else (user.get_full_name() or user.email)
+
+    for a in Activity.all_objects.filter(provider=provider, removed_at__gte=since).select_related("removed_by"):
+        assert a.removed_at is not None
+        detail = f"Activity on {dates.long_date(a.date)}"
+        rows.append(
+            RemovedRow("activity", a.pk, a.title, detail, a.removed_at, who(a), actions.restore_deadline(a.removed_at))
+        )
+    interviews = Interview.all_objects.filter(provider=provider, removed_at__gte=since).select_related(
+        "learner", "adviser", "removed_by"
+    )
+    for i in interviews:
+        assert i.removed_at is not None
+        rows.append(
+            RemovedRow(
+                "interview",
+                i.pk,
+                f"Interview with {i.learner.name}",
+                f"On {dates.long_date(i.date)} with {i.adviser.name}",
+                i.removed_at,
+                who(i),
+                actions.restore_deadline(i.removed_at),
+            )
+        )
+    for adv in Adviser.all_objects.filter(provider=provider, removed_at__gte=since).select_related("removed_by"):
+        assert adv.removed_at is not None
+        rows.append(
+            RemovedRow(
+                "adviser",
+                adv.pk,
+                adv.name,
+                "Adviser",
+                adv.removed_at,
+                who(adv),
+                actions.restore_deadline(adv.removed_at),
+            )
+        )
+    return sorted(rows, key=lambda row: row.removed_at, reverse=True)
+
+
+@require_role()
+def removed_list(request: HttpRequest, urn: int) -> HttpResponse:
+    """Recently removed: what the careers leader may still restore."""
+    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    rows = _removed_rows(provider)
+    named = [int(row.pk) for row in rows if row.kind == "interview"]
+    if named:
+        learner_ids = list(Interview.all_objects.filter(pk__in=named).values_list("learner_id", flat=True))
+        audit.record_read(
+            actor=request.user,
+            action="removed.listed",
+            obj=provider,
+            provider_id=provider.pk,
+            learner_ids=learner_ids,
+            details={"interviews": len(named)},
+        )
+    return render(
+        request,
+        "programme/removed_list.html",
+        {"provider": provider, "rows": rows, "days": settings.QIC_RESTORE_REMOVED_DAYS},
+    )
+
+
+RESTORERS: dict[str, tuple[type[Activity] | type[Interview] | type[Adviser], Any]] = {
+    "activity": (Activity, actions.restore_activity),
+    "interview": (Interview, actions.restore_interview),
+    "adviser": (Adviser, actions.restore_adviser),
+}
+
+
+@require_role()
+@require_POST
+def removed_restore(request: HttpRequest, urn: int, kind: str, pk: int) -> HttpResponse:
+    """Restore one removed record of this provider (404 for another provider's, or one past its time)."""
+    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    if kind not in RESTORERS:
+        raise Http404("Nothing of that kind can be restored")
+    model, restore = RESTORERS[kind]
+    since = timezone.now() - dt.timedelta(days=settings.QIC_RESTORE_REMOVED_DAYS)
+    record = get_object_or_404(model.all_objects, provider=provider, pk=pk, removed_at__gte=since)
+    try:
+        restore(**{kind: record, "actor": request.user})
+    except actions.RemovalRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"“{_restored_label(record)}” has been restored.")
+    return redirect("removed_list", urn=provider.urn)
+
+
+def _restored_label(record: Activity | Interview | Adviser) -> str:
+    if isinstance(record, Activity):
+        return record.title
+    if isinstance(record, Interview):
+        return f"Interview with {record.learner.name} on {dates.long_date(record.date)}"
+    return record.name
 
 
 # --- Benchmark figures -----------------------------------------------------------------------

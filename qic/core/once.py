@@ -1,0 +1,74 @@
+"""Create forms that make one record however often they are posted.
+
+A create form carries a random token (`OnceField`, drawn fresh with the page). The view calls
+`claim` inside the transaction that makes the record: the first post of a token inserts a
+`SubmittedForm` row (unique per user and token); a second post of the same token — Back and Save
+again, a double click, a browser resending — finds it and is redirected to what the first made.
+Two posts at the same moment: the second waits on the unique row and then gets IntegrityError,
+which `claim` turns into "already made" once the first has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from qic.core.models import SubmittedForm
+
+# Long enough for someone to come back to a form left open over a weekend.
+KEEP_DAYS = 7
+
+
+class OnceField(forms.CharField):
+    """The hidden one-time token of a create form."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=forms.HiddenInput, required=False, max_length=64, **kwargs)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def made_by(user: Any, token: str) -> str | None:
+    """Where the record made by an earlier post of this form is, if there was one."""
+    if not token:
+        return None
+    return SubmittedForm.objects.filter(user=user, token=token).values_list("url", flat=True).first()
+
+
+def claim(user: Any, token: str) -> SubmittedForm | None:
+    """Mark this form's token as used (call inside the change's transaction); None without a token.
+
+    Raises `AlreadySubmitted` when another post of the same form got there first."""
+    if not token:
+        return None  # a form drawn before this release, or a script: behaves as before
+    try:
+        with transaction.atomic():
+            return SubmittedForm.objects.create(user=user, token=token)
+    except IntegrityError:
+        raise AlreadySubmitted(made_by(user, token) or "") from None
+
+
+def record_url(claimed: SubmittedForm | None, url: str) -> None:
+    """Say where the record this form made can be seen (same transaction as `claim`)."""
+    if claimed is not None:
+        claimed.url = url
+        claimed.save(update_fields=["url"])
+
+
+def purge(now: dt.datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - dt.timedelta(days=KEEP_DAYS)
+    deleted, _ = SubmittedForm.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+class AlreadySubmitted(Exception):
+    def __init__(self, url: str) -> None:
+        super().__init__("This form was already saved")
+        self.url = url
