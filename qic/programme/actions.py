@@ -244,7 +244,7 @@ def start_register_import(
             import_register_task.enqueue(job_id=job.pk)
     if wait:
         with jobs.running_inline(job.progress_key):
-            return run_register_import(job.pk)
+            return run_register_import(job.pk, actor=actor)
     return job
 
 
@@ -288,8 +288,11 @@ def _check_register(job: RegisterImport, data: bytes) -> _RegisterCheck:
     return check
 
 
-def run_register_import(job_id: int) -> RegisterImport:
+def run_register_import(job_id: int, *, actor: Any = None) -> RegisterImport:
     """Check every row of the job's file, then save the register: all or nothing.
+
+    The register is saved by `actor` (the request's, when it waits), else by the person who
+    uploaded the file, else as "register import N".
 
     Claims the job first (QUEUED to CHECKING, one conditional UPDATE: a task delivered twice
     does nothing). Rows checked and the save are reported in the progress cache, never in the
@@ -314,7 +317,7 @@ def run_register_import(job_id: int) -> RegisterImport:
             status=RegisterImport.Status.SAVING, total_rows=check.total_rows
         )
         report_progress(job.progress_key, phase="saving", saved=0, total=total)
-        actor: Any = job.created_by or f"register import {job.pk}"
+        actor = actor or job.created_by or f"register import {job.pk}"
         with transaction.atomic():
             counts = record_participation(
                 activity=job.activity, attended=check.present, absent=check.absent, actor=actor

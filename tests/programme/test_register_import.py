@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from qic.core import jobs
 from qic.core.jobs import read_progress, report_progress
@@ -93,6 +94,18 @@ def test_checking_reports_rows_checked_as_it_goes(cast: Cast, monkeypatch: pytes
     job.refresh_from_db()
     assert (job.status, job.total_rows, job.present_count, job.absent_count) == ("done", 12, 6, 6)
     assert read_progress(key) == {"phase": "saving", "saved": 12, "total": 12}
+
+
+def test_waiting_runs_the_job_here_with_no_task(cast: Cast, settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    roll(cast, 3)
+    job = actions.start_register_import(
+        activity=make_activity(cast.p1), file_name="r.csv", data=register(3), actor="MIS sync", wait=True
+    )
+    assert (job.status, job.present_count, job.absent_count) == ("done", 1, 2)
+    assert not DBTaskResult.objects.exists()
+    assert not jobs.is_running_inline(job.progress_key)  # the mark goes when the work ends
+    assert AuditEvent.objects.get(action="activity.register_updated").actor_label == "MIS sync"
 
 
 def test_a_job_delivered_twice_runs_once(cast: Cast) -> None:
