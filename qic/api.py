@@ -36,12 +36,12 @@ from qic.learners.actions import (
 )
 from qic.learners.models import Learner, LearnerImport
 from qic.learners.parsing import LearnerFileError
-from qic.learners.uploads import too_large
+from qic.learners.uploads import register_size_problem, too_large
 from qic.organisations.access import Capability, get_provider, get_provider_for, membership_of, visible_providers
 from qic.organisations.models import Provider
 from qic.programme import actions as programme_actions
 from qic.programme import queries
-from qic.programme.models import Activity, ApiToken
+from qic.programme.models import Activity, ApiToken, RegisterImport
 
 TOKEN_OR_SESSION = [ProviderToken(), django_auth]
 
@@ -588,37 +588,124 @@ def learner_import_job(request: HttpRequest, urn: int, job_id: int) -> Status[An
     return Status(200, _job_out(request, provider, job))
 
 
-class AttendanceOut(Schema):
+class RegisterProgressOut(Schema):
+    phase: str = Field(description="checking or saving")
+    checked: int = Field(description="Rows checked so far")
+    total: int = Field(description="Rows in the file")
+
+
+class RegisterImportJobOut(Schema):
+    id: int | None = Field(description="The import job; None when the file was refused before a job was made")
+    status: str = Field(
+        description="queued, checking, saving, done (the register is saved), failed (nothing saved: see "
+        "`errors` and `message`), or refused (413 or 422: no job was made)"
+    )
+    status_url: str | None = Field(description="Where to follow the job: GET it until its status is done or failed")
+    total_rows: int
+    progress: RegisterProgressOut | None = Field(description="How far a running job has got, while it runs")
     present: int
     absent: int
-    added: int
-    changed: int
-    errors: list[RowErrorOut]
+    added: int = Field(description="Learners added to the register")
+    changed: int = Field(description="Learners already on it whose attendance changed")
+    error_count: int
+    errors: list[RowErrorOut] = Field(description="Every row that could not be matched, with its line")
+    message: str = Field(description="A problem with the file as a whole, or why the job stopped")
+
+
+def _register_refused(message: str) -> RegisterImportJobOut:
+    return RegisterImportJobOut(
+        id=None,
+        status="refused",
+        status_url=None,
+        total_rows=0,
+        progress=None,
+        present=0,
+        absent=0,
+        added=0,
+        changed=0,
+        error_count=0,
+        errors=[],
+        message=message,
+    )
+
+
+def _register_job_out(request: HttpRequest, provider: Provider, job: RegisterImport) -> RegisterImportJobOut:
+    progress = None
+    if not job.finished:
+        values = read_progress(job.progress_key)
+        if values.get("phase") in ("checking", "saving"):
+            total = int(values.get("total") or 0)
+            checked = total if values["phase"] == "saving" else int(values.get("checked") or 0)
+            progress = RegisterProgressOut(phase=values["phase"], checked=checked, total=total)
+    path = f"/api/v1/providers/{provider.urn}/activities/{job.activity_id}/attendance-imports/{job.pk}"
+    return RegisterImportJobOut(
+        id=job.pk,
+        status=job.status,
+        status_url=request.build_absolute_uri(path),
+        total_rows=job.total_rows,
+        progress=progress,
+        present=job.present_count,
+        absent=job.absent_count,
+        added=job.added_count,
+        changed=job.changed_count,
+        error_count=len(job.errors),
+        errors=[RowErrorOut(**e) for e in job.errors],
+        message=job.message,
+    )
 
 
 @api.post(
     "/providers/{urn}/activities/{activity_id}/attendance",
-    response={200: AttendanceOut, 404: ErrorOut, 422: AttendanceOut},
+    response={202: RegisterImportJobOut, 404: ErrorOut, 413: RegisterImportJobOut, 422: RegisterImportJobOut},
     auth=TOKEN_OR_SESSION,
     tags=["activities"],
-    summary="Import an activity's attendance register from CSV (all or nothing)",
+    summary="Import an activity's attendance register from CSV (all or nothing), in the background",
 )
 def import_attendance(request: HttpRequest, urn: int, activity_id: int, file: File[UploadedFile]) -> Status[Any]:
+    """Upload the register as multipart form data (`file`): a UPN (or ULN) column and an
+    Attended column (Y/N).
+
+    The answer is 202 with the job's `id` and `status_url`; every row is checked against the
+    roll and the register saved in the background. GET the `status_url` until `status` is
+    `done` (saved: the counts) or `failed` (nothing saved: every row that does not match a
+    learner on roll, with its line, in `errors`, or a problem with the file in `message`).
+    Sending the same file again changes nothing.
+
+    - 422 (no job made): the activity has not happened yet, or the file is not a register
+      (empty, not CSV, no UPN or ULN column); `message` says which.
+    - 413: the file is over the size limit (refused before the body is read).
+    """
     provider = provider_for_api(request, urn, Capability.RECORD_PROGRAMME)
+    if not 0 < activity_id < 2**63:
+        raise Http404("No such activity")
     activity = get_object_or_404(Activity, provider=provider, pk=activity_id)
+    if (file.size or 0) > settings.QIC_REGISTER_IMPORT_MAX_BYTES:
+        return Status(413, _register_refused(register_size_problem()))
     try:
-        outcome = programme_actions.import_attendance(activity=activity, data=file.read(), actor=request.user)
+        job = programme_actions.start_register_import(
+            activity=activity, file_name=file.name or "register.csv", data=file.read(), actor=request.user
+        )
     except LearnerFileError as exc:
-        failed = AttendanceOut(present=0, absent=0, added=0, changed=0, errors=[RowErrorOut(line=0, reason=str(exc))])
-        return Status(422, failed)
-    out = AttendanceOut(
-        present=outcome.present,
-        absent=outcome.absent,
-        added=outcome.added,
-        changed=outcome.changed,
-        errors=[RowErrorOut(**e) for e in outcome.errors],
-    )
-    return Status(422 if outcome.errors else 200, out)
+        return Status(422, _register_refused(f"{exc} Nothing was saved."))
+    job = RegisterImport.objects.defer("data").get(pk=job.pk)
+    return Status(202, _register_job_out(request, provider, job))
+
+
+@api.get(
+    "/providers/{urn}/activities/{activity_id}/attendance-imports/{job_id}",
+    response={200: RegisterImportJobOut, 404: ErrorOut},
+    auth=TOKEN_OR_SESSION,
+    tags=["activities"],
+    summary="A register import job: its status, progress, counts and problems",
+)
+def attendance_import_job(request: HttpRequest, urn: int, activity_id: int, job_id: int) -> Status[Any]:
+    """Poll this (every few seconds) after sending a register, until `status` is done or
+    failed. Another provider's job, or one that does not exist, answers 404."""
+    provider = provider_for_api(request, urn, Capability.RECORD_PROGRAMME)
+    if not (0 < activity_id < 2**63 and 0 < job_id < 2**63):
+        raise Http404("No such import")
+    job = get_object_or_404(RegisterImport.objects.defer("data"), provider=provider, activity_id=activity_id, pk=job_id)
+    return Status(200, _register_job_out(request, provider, job))
 
 
 class MeaningOut(Schema):

@@ -401,6 +401,8 @@ QIC_UPLOAD_MAX_BYTES = int(os.environ.get("QIC_UPLOAD_MAX_BYTES", str(10 * 1024 
 QIC_LEARNER_IMPORT_MAX_BYTES = int(os.environ.get("QIC_LEARNER_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 QIC_LEARNER_IMPORT_MAX_ROWS = int(os.environ.get("QIC_LEARNER_IMPORT_MAX_ROWS", "50000"))
 QIC_LEARNER_IMPORT_MAX_ERRORS = int(os.environ.get("QIC_LEARNER_IMPORT_MAX_ERRORS", "100"))
+# Register imports (an activity's attendance CSV): a file over this is refused before it is read.
+QIC_REGISTER_IMPORT_MAX_BYTES = int(os.environ.get("QIC_REGISTER_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # A full import that would mark more than this share of the roll as left gets a warning.
 QIC_LEARNER_IMPORT_WARN_LEFT_PERCENT = int(os.environ.get("QIC_LEARNER_IMPORT_WARN_LEFT_PERCENT", "10"))
 

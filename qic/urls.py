@@ -119,6 +119,11 @@ urlpatterns = [
         name="attendance_import",
     ),
     path(
+        "providers/<int:urn>/activities/<int:pk>/attendance/import/<int:job_id>/",
+        programme_views.attendance_import_status,
+        name="attendance_import_status",
+    ),
+    path(
         "providers/<int:urn>/activities/<int:pk>/register/<int:learner_pk>/remove/",
         programme_views.participation_remove,
         name="participation_remove",

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from qic.learners.models import LearnerImport
 from qic.programme import actions
-from qic.programme.models import ApiToken
+from qic.programme.models import ApiToken, RegisterImport
 from qic.settings import cache_from_url, env_rate
 from tests.conftest import Cast
 from tests.factories import make_activity
@@ -229,8 +229,9 @@ def test_bad_uploads_are_refused_clearly(cast: Cast, plain: str, kind: str, stat
         assert (response.status_code, body["status"]) == (202, "failed"), response.content
     else:
         assert response.status_code == status, response.content
-    assert body.get("detail") or body["errors"][0]["reason"]  # says what is wrong
+    assert body.get("detail") or body.get("message") or body["errors"][0]["reason"]  # says what is wrong
     assert LearnerImport.objects.filter(status="done").count() == 0
+    assert not RegisterImport.objects.exists()  # a file refused as a whole makes no register job
 
 
 def test_an_attendance_upload_for_a_huge_activity_id_is_404(cast: Cast, plain: str) -> None:

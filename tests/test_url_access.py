@@ -26,7 +26,7 @@ from qic.learners.actions import confirm_learner_import, start_learner_import
 from qic.learners.models import Learner, LearnerImport
 from qic.organisations.models import ClientRequest, Role
 from qic.programme.actions import create_api_token, record_participation, remove_activity, save_interview
-from qic.programme.models import Adviser, Interview, Participation
+from qic.programme.models import Adviser, Interview, Participation, RegisterImport
 from tests.conftest import CAST_NAMES, Cast
 from tests.factories import (
     LEARNER_CSV,
@@ -138,6 +138,17 @@ def p1_import(cast: Cast) -> dict[str, Any]:
 def p1_api_import(cast: Cast) -> dict[str, Any]:
     job = LearnerImport.objects.create(provider=cast.p1, kind="csv", file_name="roll.csv", data=b"")
     return {"urn": cast.p1.urn, "job_id": job.pk}
+
+
+def p1_register_job(cast: Cast) -> dict[str, Any]:
+    activity = make_activity(cast.p1)
+    job = RegisterImport.objects.create(provider=cast.p1, activity=activity, file_name="register.csv", data=b"")
+    return {"urn": cast.p1.urn, "pk": activity.pk, "job_id": job.pk}
+
+
+def p1_api_register_job(cast: Cast) -> dict[str, Any]:
+    kwargs = p1_register_job(cast)
+    return {"urn": kwargs["urn"], "activity_id": kwargs["pk"], "job_id": kwargs["job_id"]}
 
 
 def gias_job(cast: Cast) -> dict[str, Any]:
@@ -381,6 +392,7 @@ ACCESS: dict[str, Row] = {
     "activity_detail": Row(p1_activity, capability(LEARNER_VIEWERS)),
     "activity_edit": Row(p1_activity, capability(LEARNER_VIEWERS)),
     "attendance_import": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "attendance_import_status": Row(p1_register_job, capability(LEARNER_VIEWERS)),
     "participation_remove": Row(p1_participation, as_status(capability(LEARNER_VIEWERS), REDIRECT), method="post"),
     "interview_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "interview_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
@@ -494,8 +506,12 @@ ACCESS: dict[str, Row] = {
     ),
     "api-1.0.0:learner_import_job": Row(p1_api_import, capability(LEADER, anon=UNAUTHORISED)),
     "api-1.0.0:import_attendance": Row(
-        p1_activity_api, capability(LEARNER_VIEWERS, anon=UNAUTHORISED), method="post", data=register_file
+        p1_activity_api,
+        as_status(capability(LEARNER_VIEWERS, anon=UNAUTHORISED), ACCEPTED),
+        method="post",
+        data=register_file,
     ),
+    "api-1.0.0:attendance_import_job": Row(p1_api_register_job, capability(LEARNER_VIEWERS, anon=UNAUTHORISED)),
     "api-1.0.0:api-root": Row(no_kwargs, expect(NOT_FOUND, anon=NOT_FOUND)),
     "api-1.0.0:openapi-json": Row(no_kwargs, expect(OK, anon=OK)),
     "api-1.0.0:openapi-view": Row(no_kwargs, expect(OK, anon=OK)),

@@ -720,6 +720,19 @@ def _learner_from_csv(
     )
 
 
+def _attendance_header(rows: Iterator[tuple[int, list[str]]]) -> _Header:
+    header = _read_header(rows, _ATTENDANCE_COLUMNS)
+    if not (header.has("upn") or header.has("uln")):
+        _missing(["UPN or ULN"])
+    return header
+
+
+def check_attendance_header(data: bytes) -> None:
+    """Raise LearnerFileError if `data` cannot be a register as a whole (empty, not text, not
+    CSV, no UPN or ULN column). Reads only the header row: cheap enough for a request."""
+    _attendance_header(_numbered_rows(data))
+
+
 def parse_attendance_csv(data: bytes) -> AttendanceResult:
     """Read a register: a UPN (or ULN) column and an Attended column (Y/N, P/A, 1/0).
 
@@ -727,9 +740,7 @@ def parse_attendance_csv(data: bytes) -> AttendanceResult:
     attended. Other columns, such as names, are ignored.
     """
     rows = _numbered_rows(data)
-    header = _read_header(rows, _ATTENDANCE_COLUMNS)
-    if not (header.has("upn") or header.has("uln")):
-        _missing(["UPN or ULN"])
+    header = _attendance_header(rows)
     identifiers = _Identifiers("it is already on line {first}")
     register: list[AttendanceRow] = []
     errors: list[RowError] = []

@@ -1,7 +1,8 @@
-"""Refusing a learner file over QIC_LEARNER_IMPORT_MAX_BYTES before it is read.
+"""Refusing an upload over its limit before it is read: a learner file over
+QIC_LEARNER_IMPORT_MAX_BYTES, a register over QIC_REGISTER_IMPORT_MAX_BYTES.
 
 Django reads a multipart body, and every file in it, before a view (or the API's parameter
-parsing) runs. For the API's learner import this middleware answers 413 first:
+parsing) runs. For the API's learner and register imports this middleware answers 413 first:
 
 - when the request says (Content-Length) that its body is over the limit plus room for the
   multipart headers: nothing of the body is read;
@@ -26,11 +27,13 @@ from django.utils.html import escape
 from qic.learners.actions import size_limit_problem
 
 IMPORT_PATH = re.compile(r"^/api/v1/providers/[^/]+/learners/import/?$")
-# The upload pages (learner import, the Consortium's GIAS import): a body whose declared length is
-# over the page's limit is refused before it is read, with a short page; a smaller lie is caught
-# by the page's own form, which checks the file's size before parsing it.
+REGISTER_IMPORT_PATH = re.compile(r"^/api/v1/providers/[^/]+/activities/[^/]+/attendance/?$")
+# The upload pages (learner import, register import, the Consortium's GIAS import): a body whose
+# declared length is over the page's limit is refused before it is read, with a short page; a
+# smaller lie is caught by the page's own form, which checks the file's size before parsing it.
 PAGE_PATHS = (
     (re.compile(r"^/providers/[^/]+/learners/import/$"), "QIC_LEARNER_IMPORT_MAX_BYTES"),
+    (re.compile(r"^/providers/[^/]+/activities/[^/]+/attendance/$"), "QIC_REGISTER_IMPORT_MAX_BYTES"),
     (re.compile(r"^/consortium/gias/$"), "GIAS_UPLOAD_MAX_BYTES"),
 )
 # The multipart framing around the file (boundaries, part headers, a file name) is far smaller.
@@ -85,6 +88,41 @@ def too_large(problem: str) -> JsonResponse:
     )
 
 
+def register_size_problem() -> str:
+    """Why a register over QIC_REGISTER_IMPORT_MAX_BYTES is refused (the form says the same)."""
+    megabytes = settings.QIC_REGISTER_IMPORT_MAX_BYTES // (1024 * 1024)
+    return f"The file must be smaller than {megabytes} MB. Nothing was saved."
+
+
+def register_too_large(problem: str) -> JsonResponse:
+    """The API's 413 for a register: the shape of a register import job, with no job."""
+    return JsonResponse(
+        {
+            "id": None,
+            "status": "refused",
+            "status_url": None,
+            "total_rows": 0,
+            "progress": None,
+            "present": 0,
+            "absent": 0,
+            "added": 0,
+            "changed": 0,
+            "error_count": 0,
+            "errors": [],
+            "message": problem,
+        },
+        status=413,
+    )
+
+
+def _learner_answer(size: int) -> JsonResponse:
+    return too_large(size_limit_problem(size) or "")
+
+
+def _register_answer(size: int) -> JsonResponse:
+    return register_too_large(register_size_problem())
+
+
 class LearnerImportSizeMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -92,6 +130,10 @@ class LearnerImportSizeMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if request.method == "POST" and IMPORT_PATH.match(request.path_info):
             refused = self.refuse(request)
+            if refused is not None:
+                return refused
+        elif request.method == "POST" and REGISTER_IMPORT_PATH.match(request.path_info):
+            refused = self.refuse(request, limit=settings.QIC_REGISTER_IMPORT_MAX_BYTES, answer=_register_answer)
             if refused is not None:
                 return refused
         if request.method == "POST":
@@ -126,15 +168,19 @@ class LearnerImportSizeMiddleware:
         )
 
     @staticmethod
-    def refuse(request: HttpRequest) -> JsonResponse | None:
-        limit = settings.QIC_LEARNER_IMPORT_MAX_BYTES
+    def refuse(
+        request: HttpRequest, *, limit: int | None = None, answer: Callable[[int], JsonResponse] = _learner_answer
+    ) -> JsonResponse | None:
+        """413 (`answer(size)`) for a body over `limit` (default: the learner file's), before
+        reading it when its declared length says so, else as soon as its file parts pass it."""
+        limit = settings.QIC_LEARNER_IMPORT_MAX_BYTES if limit is None else limit
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
         if declared > limit + MULTIPART_ROOM:
             # Over the limit even allowing for the framing: refused before reading a byte.
-            return too_large(size_limit_problem(declared - MULTIPART_ROOM) or "")
+            return answer(declared - MULTIPART_ROOM)
         counter = _OverLimit(request, limit)
         request.upload_handlers = [counter, *request.upload_handlers]
         if request.content_type == "multipart/form-data":
@@ -145,5 +191,5 @@ class LearnerImportSizeMiddleware:
                     {"detail": f"The upload could not be read as multipart form data: {exc}"}, status=400
                 )
         if counter.refused:
-            return too_large(size_limit_problem(counter.seen) or "")
+            return answer(counter.seen)
         return None

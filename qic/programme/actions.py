@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,13 +14,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from qic.core import audit, stale
+from qic.core import audit, jobs, stale
+from qic.core.jobs import report_progress
 from qic.domain import dates
 from qic.domain.academic import academic_year_of
 from qic.domain.activities import ALL_ELEMENTS, ActivityType, MeaningfulElements, categories_for
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
-from qic.learners.parsing import LearnerFileError, parse_attendance_csv
+from qic.learners.parsing import LearnerFileError, check_attendance_header, parse_attendance_csv
 from qic.programme import tallies
 from qic.programme.models import (
     Activity,
@@ -31,7 +33,10 @@ from qic.programme.models import (
     Participation,
     ProgrammeAnswer,
     ProviderAccessStatement,
+    RegisterImport,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class AttendanceRefused(ValueError):
@@ -196,44 +201,189 @@ def record_participation(
     return {"added": len(to_create), "changed": len(to_flip), "removed": len(removed)}
 
 
-@dataclass
-class AttendanceImport:
-    present: int = 0
-    absent: int = 0
-    added: int = 0
-    changed: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
+# --- Importing a register: a job, checked and saved by a task -----------------------------------
+
+# Rows matched between two progress reports while a register is checked (a register is a few
+# hundred rows: a whole year group).
+REGISTER_ROWS_PER_REPORT = 100
+REGISTER_FAILED_MESSAGE = "Something went wrong while importing the register. Nothing was saved."
 
 
-def import_attendance(*, activity: Activity, data: bytes, actor: Any) -> AttendanceImport:
-    """Read a register CSV and save it; every row must match a learner on roll, or nothing is saved.
+def start_register_import(
+    *, activity: Activity, file_name: str, data: bytes, actor: Any, wait: bool = False
+) -> RegisterImport:
+    """Store a register upload as a job and queue the task that checks and saves it (in one
+    transaction: the job and its task are both written, or neither); with `wait`, run it here.
 
-    Raises LearnerFileError for a whole-file problem. Returns counts, or the row errors.
+    The two cheap whole-file checks come first and raise LearnerFileError, storing nothing: the
+    activity has not happened yet, or the file is not a register (empty, not CSV, no UPN or ULN
+    column). Writes the job and an `activity.register_import_started` audit event. Returns the
+    job as stored (with `wait`, as it ended).
     """
     if problem := dates.attendance(activity.date, today=timezone.localdate()):
         raise LearnerFileError(problem + ".")
+    check_attendance_header(data)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        job = RegisterImport.objects.create(
+            provider_id=activity.provider_id,
+            activity=activity,
+            file_name=file_name[:255],
+            data=data,
+            created_by=user,
+        )
+        audit.record(
+            actor=actor,
+            action="activity.register_import_started",
+            obj=job,
+            after={"activity_id": activity.pk, "file_name": job.file_name},
+            provider_id=activity.provider_id,
+        )
+        if not wait:
+            from qic.programme.tasks import import_register_task
+
+            import_register_task.enqueue(job_id=job.pk)
+    if wait:
+        with jobs.running_inline(job.progress_key):
+            return run_register_import(job.pk, actor=actor)
+    return job
+
+
+@dataclass
+class _RegisterCheck:
+    """A register file matched against the roll: who was present and absent, or what is wrong."""
+
+    present: set[int] = field(default_factory=set)
+    absent: set[int] = field(default_factory=set)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    total_rows: int = 0
+
+
+def _check_register(job: RegisterImport, data: bytes) -> _RegisterCheck:
+    """Parse the file and match every row to a learner on the activity's provider's roll; reads
+    only. Reports rows checked under the job's progress key. Raises LearnerFileError for a
+    file that cannot be read as CSV past its header."""
+    activity = job.activity
     parsed = parse_attendance_csv(data)
-    outcome = AttendanceImport(errors=[{"line": e.line, "reason": e.reason} for e in parsed.errors])
+    check = _RegisterCheck(
+        errors=[{"line": e.line, "reason": e.reason} for e in parsed.errors],
+        total_rows=len(parsed.rows) + len(parsed.errors),
+    )
+    total = check.total_rows
+    report_progress(job.progress_key, phase="checking", checked=len(parsed.errors), total=total)
     learners = Learner.objects.filter(provider_id=activity.provider_id)
     by_upn = {learner.upn: learner for learner in learners if learner.upn}
     by_uln = {learner.uln: learner for learner in learners if learner.uln}
-    present: set[int] = set()
-    absent: set[int] = set()
-    for row in parsed.rows:
+    for n, row in enumerate(parsed.rows, start=1):
         learner = by_upn.get(row.upn) if row.upn else by_uln.get(row.uln)
         if learner is None:
-            outcome.errors.append({"line": row.line, "reason": f"no learner on your roll has {row.upn or row.uln}"})
+            check.errors.append({"line": row.line, "reason": f"no learner on your roll has {row.upn or row.uln}"})
         elif learner.left_on is not None and learner.left_on < activity.date:
-            outcome.errors.append({"line": row.line, "reason": f"{learner.name} had left before this activity"})
+            check.errors.append({"line": row.line, "reason": f"{learner.name} had left before this activity"})
         else:
-            (present if row.attended else absent).add(learner.pk)
-    if outcome.errors:
-        outcome.errors.sort(key=lambda e: e["line"])
-        return outcome
-    counts = record_participation(activity=activity, attended=present, absent=absent, actor=actor)
-    outcome.present, outcome.absent = len(present), len(absent)
-    outcome.added, outcome.changed = counts["added"], counts["changed"]
-    return outcome
+            (check.present if row.attended else check.absent).add(learner.pk)
+        if n % REGISTER_ROWS_PER_REPORT == 0:
+            report_progress(job.progress_key, phase="checking", checked=len(parsed.errors) + n, total=total)
+    report_progress(job.progress_key, phase="checking", checked=total, total=total)
+    check.errors.sort(key=lambda e: e["line"])
+    return check
+
+
+def run_register_import(job_id: int, *, actor: Any = None) -> RegisterImport:
+    """Check every row of the job's file, then save the register: all or nothing.
+
+    The register is saved by `actor` (the request's, when it waits), else by the person who
+    uploaded the file, else as "register import N".
+
+    Claims the job first (QUEUED to CHECKING, one conditional UPDATE: a task delivered twice
+    does nothing). Rows checked and the save are reported in the progress cache, never in the
+    job's row, which changes only between the phases. The save is one transaction: the register
+    (`record_participation`, with its audit event) and the job's DONE with its counts. Ends DONE,
+    or FAILED with every bad row and its line or a message; the file is discarded either way.
+    """
+    claimed = RegisterImport.objects.filter(pk=job_id, status=RegisterImport.Status.QUEUED).update(
+        status=RegisterImport.Status.CHECKING
+    )
+    if not claimed:
+        return RegisterImport.objects.defer("data").get(pk=job_id)  # already run, or ended meanwhile
+    job = RegisterImport.objects.select_related("activity", "created_by").get(pk=job_id)
+    data, job.data = bytes(job.data or b""), None
+    try:
+        check = _check_register(job, data)
+        del data
+        if check.errors:
+            return _end_register_import(job.pk, errors=check.errors, total_rows=check.total_rows)
+        total = len(check.present) + len(check.absent)
+        RegisterImport.objects.filter(pk=job.pk, status=RegisterImport.Status.CHECKING).update(
+            status=RegisterImport.Status.SAVING, total_rows=check.total_rows
+        )
+        report_progress(job.progress_key, phase="saving", saved=0, total=total)
+        actor = actor or job.created_by or f"register import {job.pk}"
+        with transaction.atomic():
+            counts = record_participation(
+                activity=job.activity, attended=check.present, absent=check.absent, actor=actor
+            )
+            done = RegisterImport.objects.filter(pk=job.pk, status=RegisterImport.Status.SAVING).update(
+                status=RegisterImport.Status.DONE,
+                present_count=len(check.present),
+                absent_count=len(check.absent),
+                added_count=counts["added"],
+                changed_count=counts["changed"],
+                data=None,  # it names learners: not kept once saved
+                finished_at=timezone.now(),
+            )
+            if not done:
+                # The job was ended meanwhile (taken for lost): what it says must stay true.
+                transaction.set_rollback(True)
+        report_progress(job.progress_key, phase="saving", saved=total, total=total)
+    except LearnerFileError as exc:
+        return _end_register_import(job.pk, message=f"{exc} Nothing was saved.")
+    except AttendanceRefused as exc:  # the activity's date was changed to a later one meanwhile
+        return _end_register_import(job.pk, message=f"{exc}. Nothing was saved.")
+    except Exception:
+        logger.exception("Register import %s failed", job_id)
+        return _end_register_import(job.pk, message=REGISTER_FAILED_MESSAGE)
+    return RegisterImport.objects.defer("data").get(pk=job.pk)
+
+
+def _end_register_import(
+    job_id: int, *, errors: list[dict[str, Any]] | None = None, message: str = "", total_rows: int | None = None
+) -> RegisterImport:
+    """End an unfinished job as FAILED with its problems; its file is discarded."""
+    extra = {"total_rows": total_rows} if total_rows is not None else {}
+    RegisterImport.objects.filter(pk=job_id, status__in=RegisterImport.RUNNING).update(
+        status=RegisterImport.Status.FAILED,
+        errors=errors or [],
+        message=message,
+        data=None,
+        finished_at=timezone.now(),
+        **extra,
+    )
+    return RegisterImport.objects.defer("data").get(pk=job_id)
+
+
+def fail_lost_register_import(job_id: int, message: str) -> bool:
+    """A job whose worker stopped (or that nothing is left to run): failed with `message`, its
+    file discarded, with an `activity.register_import_failed` audit event. The save is one
+    transaction, so nothing of it was written. A job that already ended is left as it is.
+    Returns whether the job was failed."""
+    with transaction.atomic():
+        failed = RegisterImport.objects.filter(pk=job_id, status__in=RegisterImport.RUNNING).update(
+            status=RegisterImport.Status.FAILED,
+            message=message,
+            data=None,
+            finished_at=timezone.now(),
+        )
+        if failed:
+            job = RegisterImport.objects.only("pk", "provider_id", "activity_id", "file_name").get(pk=job_id)
+            audit.record(
+                actor="task recovery",
+                action="activity.register_import_failed",
+                obj=job,
+                after={"activity_id": job.activity_id, "file_name": job.file_name, "reason": message},
+                provider_id=job.provider_id,
+            )
+    return bool(failed)
 
 
 ADVISER_FIELDS = ("name", "organisation", "qualification_level", "on_uk_register", "matrix_accredited", "active")

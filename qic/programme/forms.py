@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
@@ -399,8 +400,9 @@ class AttendanceImportForm(GovukForm):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("The file must be smaller than 5 MB")
+        limit = settings.QIC_REGISTER_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(f"The file must be smaller than {limit // (1024 * 1024)} MB")
         return upload
 
 

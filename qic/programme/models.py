@@ -400,3 +400,57 @@ class ProviderAccessStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_id}: {self.url}"
+
+
+class RegisterImport(models.Model):
+    """One upload of a register (CSV) for an activity: a job run by a task worker, then the
+    record of its result.
+
+    All or nothing, as before: every row must match a learner on roll or nothing is saved. The
+    upload is kept in `data` only while the job runs (QUEUED, CHECKING, SAVING) and set to NULL
+    when it ends, whichever way: it names learners. DONE keeps the counts; FAILED keeps every
+    bad row with its line (`errors`), or a whole-file problem or a lost worker (`message`).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        CHECKING = "checking", "Checking rows"
+        SAVING = "saving", "Saving"
+        DONE = "done", "Saved"
+        FAILED = "failed", "Not saved"
+
+    RUNNING = (Status.QUEUED, Status.CHECKING, Status.SAVING)
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="register_imports")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="register_imports")
+    file_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    data = models.BinaryField(null=True, blank=True, editable=False)  # the upload, while the job runs
+    errors = models.JSONField(default=list, blank=True)  # every bad row: [{"line": 3, "reason": "..."}]
+    message = models.TextField(blank=True)  # a whole-file problem, or why the job stopped
+    total_rows = models.PositiveIntegerField(default=0)
+    present_count = models.PositiveIntegerField(default=0)
+    absent_count = models.PositiveIntegerField(default=0)
+    added_count = models.PositiveIntegerField(default=0)
+    changed_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        # The orphan sweep (every minute) looks for unfinished jobs among all of them.
+        indexes = [models.Index(fields=["status", "created_at"], name="register_import_unfinished")]
+
+    def __str__(self) -> str:
+        return f"Register import {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        """The job will not change any more: the page stops polling."""
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def progress_key(self) -> str:
+        """Where the task publishes how far it has got (qic.core.jobs.report_progress)."""
+        return f"register-import:{self.pk}"

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qic.core import audit, once, stale
 from qic.core.csv_export import csv_response
+from qic.core.jobs import read_progress
 from qic.domain import benchmarks as bm
 from qic.domain import dates, work_experience
 from qic.domain.academic import academic_year_of, year_label
@@ -47,7 +48,16 @@ from qic.programme.forms import (
     ProgrammeAnswerForm,
     RegisterForm,
 )
-from qic.programme.models import Activity, Adviser, AdviserCpd, ApiToken, Interview, Participation, ProgrammeAnswer
+from qic.programme.models import (
+    Activity,
+    Adviser,
+    AdviserCpd,
+    ApiToken,
+    Interview,
+    Participation,
+    ProgrammeAnswer,
+    RegisterImport,
+)
 
 # Where a new token's secret waits, for one page view, between creating it and showing it.
 NEW_TOKEN_SESSION_KEY = "qic_new_api_token"  # noqa: S105 (a session key name, not a secret)
@@ -301,32 +311,69 @@ def participation_remove(request: HttpRequest, urn: int, pk: int, learner_pk: in
 @require_role()
 @require_http_methods(["GET", "POST"])
 def attendance_import(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
-    """Import a register from CSV: all rows must match learners on roll, or nothing is saved."""
+    """Upload a register (CSV). A whole-file problem is said at once; otherwise the file is
+    checked and saved in the background (all rows match learners on roll, or nothing is saved)
+    and the person is sent to the job's page to follow it."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(Activity, provider=provider, pk=pk)
     form = AttendanceImportForm(request.POST or None, request.FILES or None)
-    errors: list[dict[str, object]] = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            outcome = actions.import_attendance(
-                activity=activity, data=form.cleaned_data["file"].read(), actor=request.user
+            job = actions.start_register_import(
+                activity=activity, file_name=upload.name or "register.csv", data=upload.read(), actor=request.user
             )
         except LearnerFileError as exc:
             form.add_error("file", f"{exc} Nothing was saved.")
         else:
-            errors = outcome.errors
-            if not errors:
-                messages.success(
-                    request,
-                    f"Register imported: {outcome.present} present, {outcome.absent} absent "
-                    f"({outcome.added} added, {outcome.changed} changed).",
-                )
-                return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
+            return redirect("attendance_import_status", urn=provider.urn, pk=activity.pk, job_id=job.pk)
     return render(
         request,
         "programme/attendance_import.html",
-        {"provider": provider, "activity": activity, "form": form, "errors": errors},
+        {"provider": provider, "activity": activity, "form": form},
     )
+
+
+@require_role()
+@require_GET
+def attendance_import_status(request: HttpRequest, urn: int, pk: int, job_id: int) -> HttpResponse:
+    """The job's page: its progress (htmx polls the partial until the job ends; without
+    JavaScript a refresh shows the same), then the counts, or every bad row and its line."""
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    activity = get_object_or_404(Activity, provider=provider, pk=pk)
+    job = get_object_or_404(RegisterImport.objects.defer("data"), provider=provider, activity=activity, pk=job_id)
+    template = (
+        "programme/_attendance_import_progress.html"
+        if request.headers.get("HX-Request")
+        else "programme/attendance_import_status.html"
+    )
+    context = {
+        "provider": provider,
+        "activity": activity,
+        "job": job,
+        "progress": register_import_progress(job),
+        "form": AttendanceImportForm() if job.status == RegisterImport.Status.FAILED else None,
+    }
+    return render(request, template, context)
+
+
+def register_import_progress(job: RegisterImport) -> dict[str, Any]:
+    """How far a running job has got, from what its task publishes (not from the database):
+    {"text": "Checked 40 of 300 rows", "percent": 13}; a job not started yet says so, and one
+    that has ended has no figures."""
+    if job.finished:
+        return {"text": "", "percent": 100}
+    values = read_progress(job.progress_key)
+    total = int(values.get("total") or 0)
+    if job.status == RegisterImport.Status.SAVING:
+        text = "Saving the register: nothing is kept until every learner is written"
+        done = int(values.get("saved") or 0) if values.get("phase") == "saving" else 0
+    elif values.get("phase") == "checking":
+        done = min(int(values.get("checked") or 0), total)
+        text = f"Checked {done:,} of {total:,} row{'' if total == 1 else 's'}"
+    else:
+        return {"text": "Waiting to start checking", "percent": 0}
+    return {"text": text, "percent": min(100, 100 * done // total) if total else 0}
 
 
 # --- Interviews and advisers -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 
 from qic.learners.models import Learner, LearnerImport
 from qic.organisations.models import GiasImport
+from qic.programme.models import Participation, RegisterImport
 from tests.browser.test_data_safety import check_page
 from tests.browser.test_roles import sign_in
 from tests.browser.test_workspace import CSV_HEADER, Workspace, born_for, upload_learners, upn, workspace  # noqa: F401
@@ -92,3 +93,65 @@ def test_a_queued_gias_import_waits_then_shows_its_result(
     assert GiasImport.objects.get().status == GiasImport.Status.DONE
     shot(page, "7-gias-done")
     check_page(page)
+
+
+def upload_register(page: Any, ws: Workspace, csv_text: str) -> None:
+    page.goto(f"{ws.base}/activities/{ws.activity.pk}/attendance/")
+    page.get_by_label("Attendance register (CSV)").set_input_files(
+        files=[{"name": "careers-fair-register.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}]
+    )
+    page.get_by_role("button", name="Import register").click()
+    page.wait_for_url(re.compile(r"/attendance/import/\d+/$"))
+
+
+def test_a_queued_register_import_waits_then_shows_its_rows_to_fix_then_saves(
+    cast: Cast,
+    workspace: Workspace,  # noqa: F811
+    page: Any,
+    settings: Any,
+) -> None:
+    settings.TASKS = {"default": DATABASE_BACKEND}
+    sign_in(page, workspace.site, cast.p1_leader.email)
+    amara, bartek = workspace.learners[:2]
+    upload_register(page, workspace, f"UPN,Attended\r\n{amara.upn},Y\r\n{upn(99)},Y\r\n")
+    assert RegisterImport.objects.get().status == RegisterImport.Status.QUEUED
+    assert polling(page, "#import-progress")
+    assert "Waiting to start checking" in page.locator("#import-progress").inner_text()
+    # The page is not reloaded while it waits: a mark set on this window is still there after.
+    page.evaluate("window.qicNotReloaded = true")
+    check_page(page)
+    shot(page, "8-register-waiting")
+
+    run_worker()
+    page.get_by_text("Nothing was saved: 1 row to fix").wait_for(timeout=10_000)
+    assert not polling(page, "#import-progress")
+    assert page.evaluate("window.qicNotReloaded === true")
+    assert f"Line 3: no learner on your roll has {upn(99)}" in page.locator(".govuk-error-summary").inner_text()
+    assert not Participation.objects.exists()
+    check_page(page)
+    shot(page, "9-register-rows-to-fix")
+
+    # Upload a corrected file from the same page.
+    page.get_by_label("Attendance register (CSV)").set_input_files(
+        files=[
+            {
+                "name": "careers-fair-register.csv",
+                "mimeType": "text/csv",
+                "buffer": f"UPN,Attended\r\n{amara.upn},Y\r\n{bartek.upn},N\r\n".encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Import register").click()
+    page.wait_for_url(re.compile(r"/attendance/import/\d+/$"))
+    assert polling(page, "#import-progress")
+    run_worker()
+    page.get_by_text("Register imported").wait_for(timeout=10_000)
+    assert not polling(page, "#import-progress")
+    assert "1 present, 1 absent (2 added, 0 changed)" in page.locator("#import-progress").inner_text()
+    check_page(page)
+    shot(page, "10-register-saved")
+    page.get_by_role("link", name="See the register").click()
+    page.wait_for_url(re.compile(r"/activities/\d+/$"))
+    register = page.get_by_role("table", name="Register").inner_text()
+    assert "Okafor, Amara" in register
+    assert "Nowak, Bartek" in register

@@ -18,7 +18,7 @@ from qic.domain.academic import academic_year_of
 from qic.domain.upn import upn_check_letter
 from qic.learners.models import Learner
 from qic.programme.actions import record_participation
-from qic.programme.models import Activity, Adviser
+from qic.programme.models import Activity, Adviser, RegisterImport
 from tests.browser.conftest import axe_violations
 from tests.browser.test_roles import sign_in
 from tests.conftest import Cast
@@ -107,6 +107,13 @@ def assert_error_summary_links_to_fields(page: Any) -> None:
 def test_every_workspace_page_has_one_h1_and_no_axe_violations(cast: Cast, workspace: Workspace, page: Any) -> None:
     sign_in(page, workspace.site, cast.p1_leader.email)
     learner, activity = workspace.learners[0], workspace.activity
+    finished = RegisterImport.objects.create(
+        provider=cast.p1,
+        activity=activity,
+        file_name="register.csv",
+        status=RegisterImport.Status.FAILED,
+        errors=[{"line": 3, "reason": "no learner on your roll has A335123425999"}],
+    )
     paths = [
         "/benchmarks/",
         "/benchmarks/BM5/",
@@ -120,6 +127,7 @@ def test_every_workspace_page_has_one_h1_and_no_axe_violations(cast: Cast, works
         f"/activities/{activity.pk}/",
         f"/activities/{activity.pk}/edit/",
         f"/activities/{activity.pk}/attendance/",
+        f"/activities/{activity.pk}/attendance/import/{finished.pk}/",
         "/interviews/",
         "/interviews/new/",
         "/advisers/",

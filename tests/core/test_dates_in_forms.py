@@ -139,8 +139,9 @@ def test_the_api_refuses_attendance_for_a_future_activity(client: Client, cast: 
         headers={"Authorization": f"Bearer {plain}"},
     )
     assert response.status_code == 422
-    reason = response.json()["errors"][0]["reason"]
-    assert reason.startswith("You cannot record who took part before the activity has happened")
+    body = response.json()
+    assert (body["id"], body["status"]) == (None, "refused")  # refused at once: no job
+    assert body["message"].startswith("You cannot record who took part before the activity has happened")
     assert not Participation.objects.exists()
 
 

@@ -47,9 +47,11 @@ from qic.learners import actions
 from qic.learners.models import Learner, LearnerImport
 from qic.learners.tasks import ORPHANED_MESSAGE, check_learner_import_task, save_learner_import_task
 from qic.organisations.models import Provider
+from qic.programme.models import Activity, Participation, RegisterImport
+from qic.programme.tasks import import_register_task
 from tests.conftest import Cast
 from tests.core import worker_tasks
-from tests.factories import ProviderFactory
+from tests.factories import ProviderFactory, make_activity, make_learner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -691,3 +693,125 @@ def test_an_error_inside_a_learner_import_task_is_caught_and_fails_its_job_and_s
     # The task bodies caught the error: the tasks ended normally, saying the job failed.
     assert [r.return_value for r in DBTaskResult.objects.all()] == ["failed", "failed"]
     assert not Learner.objects.exists()
+
+
+# --- Register imports: one task, checked and saved by a real worker --------------------------------
+
+BO_UPN = "F201100018043"
+REGISTER = f"UPN,Attended\r\nR201100018042,Y\r\n{BO_UPN},N\r\n".encode()
+
+
+def _register_roll(cast: Cast) -> list[Learner]:
+    return [
+        make_learner(cast.p1, upn="R201100018042", forename="Ada", surname="Register"),
+        make_learner(cast.p1, upn=BO_UPN, forename="Bo", surname="Register"),
+    ]
+
+
+def _upload_register(cast: Cast, activity: Activity) -> RegisterImport:
+    """Upload the register as a member of staff would; the job is queued, not run in the request."""
+    staff = Client()
+    staff.force_login(cast.p1_staff)
+    response = staff.post(f"/providers/{cast.p1.urn}/activities/{activity.pk}/attendance/", {"file": _upload(REGISTER)})
+    assert response.status_code == 302
+    job = RegisterImport.objects.get(activity=activity)
+    assert response["Location"] == f"/providers/{cast.p1.urn}/activities/{activity.pk}/attendance/import/{job.pk}/"
+    assert job.status == RegisterImport.Status.QUEUED
+    assert bytes(job.data or b"") == REGISTER
+    task = DBTaskResult.objects.get(task_path=jobs.task_path(import_register_task))
+    assert (task.status, task.args_kwargs["kwargs"]) == ("READY", {"job_id": job.pk})  # ids only, no pupil data
+    return job
+
+
+def test_a_worker_process_checks_and_saves_an_uploaded_register(processes: Processes, cast: Cast) -> None:
+    ada, bo = _register_roll(cast)
+    activity = make_activity(cast.p1)
+    job = _upload_register(cast, activity)
+    processes.worker()
+    job = processes.wait_for(
+        "the worker to save the register", lambda: RegisterImport.objects.filter(pk=job.pk, status="done").first()
+    )
+    assert (job.present_count, job.absent_count, job.added_count, job.changed_count) == (1, 1, 2, 0)
+    assert job.data is None  # the file names learners: not kept once saved
+    assert dict(Participation.objects.filter(activity=activity).values_list("learner_id", "attended")) == {
+        ada.pk: True,
+        bo.pk: False,
+    }
+    task = processes.wait_for(
+        "the task to be recorded",
+        lambda: DBTaskResult.objects.filter(
+            task_path=jobs.task_path(import_register_task), status="SUCCESSFUL"
+        ).first(),
+    )
+    assert task.return_value == "done"
+    event = AuditEvent.objects.get(action="activity.register_updated")
+    assert event.actor_id == cast.p1_staff.pk  # the worker acts for the person who uploaded
+    assert first_break()[1] is None
+
+
+# A worker whose register save writes the register, then hangs inside its transaction (as a
+# save caught by a power cut would be), so the test can kill it there.
+HANGING_REGISTER_WORKER = """
+import sys, time
+from pathlib import Path
+
+import django
+
+django.setup()
+
+from django.core.management import call_command
+
+from qic.programme import actions
+
+record_participation = actions.record_participation
+marker = Path(sys.argv[2])
+
+
+def record_then_hang(**kwargs):
+    counts = record_participation(**kwargs)
+    marker.write_text("written, not committed")
+    time.sleep(300)
+    return counts
+
+
+actions.record_participation = record_then_hang
+call_command("worker", "--interval", "0.05", "--worker-id", sys.argv[1])
+"""
+
+
+def test_a_register_import_whose_worker_is_killed_while_saving_ends_failed_with_nothing_saved(
+    processes: Processes, cast: Cast, tmp_path: Path
+) -> None:
+    _register_roll(cast)
+    activity = make_activity(cast.p1)
+    job = _upload_register(cast, activity)
+    marker = tmp_path / "saving"
+    worker = processes.python("hanging-worker", HANGING_REGISTER_WORKER, "hanging-worker", str(marker))
+    processes.wait_for("the worker to write the register inside its transaction", marker.exists)
+    job.refresh_from_db()
+    assert job.status == RegisterImport.Status.SAVING  # ended the check, in the save's transaction now
+    worker.kill9()
+
+    assert not Participation.objects.exists()  # the killed transaction left nothing
+    assert jobs.recover_lost_tasks() == {"retried": 0, "failed": 0, "orphaned": 0}  # not lost yet: just seen
+    assert jobs.recover_lost_tasks(now=later()) == {"retried": 0, "failed": 1, "orphaned": 0}
+    job.refresh_from_db()
+    assert job.status == RegisterImport.Status.FAILED  # not left "Saving"
+    assert job.message == f"{jobs.LOST_MESSAGE} Nothing was saved: upload the file again."
+    assert job.data is None
+    assert job.finished_at is not None
+    task = DBTaskResult.objects.get(task_path=jobs.task_path(import_register_task))
+    assert (task.status, task.exception_class_path) == ("FAILED", "qic.core.jobs.WorkerLost")
+    failed = AuditEvent.objects.get(action="activity.register_import_failed")
+    assert (failed.provider_id_ref, failed.after["file_name"]) == (cast.p1.pk, "learners.csv")
+    assert not AuditEvent.objects.filter(action="activity.register_updated").exists()
+    assert first_break()[1] is None  # the killed transaction left no hole in the audit trail
+
+    staff = Client()
+    staff.force_login(cast.p1_staff)
+    page = staff.get(f"/providers/{cast.p1.urn}/activities/{activity.pk}/attendance/import/{job.pk}/")
+    html = page.content.decode()
+    assert "Nothing was saved</h2>" in html
+    assert "The worker running this job stopped before it finished" in html
+    assert "hx-trigger" not in html  # ended: the page stops polling
+    assert "Upload the register again" in html

@@ -16,7 +16,7 @@ from qic.core.models import AuditEvent
 from qic.domain.upn import upn_check_letter
 from qic.learners.models import Learner
 from qic.programme import queries
-from qic.programme.models import Activity, ActivityCategory, Participation
+from qic.programme.models import Activity, ActivityCategory, Participation, RegisterImport
 from tests.conftest import Cast
 from tests.factories import make_activity, make_learner
 
@@ -800,37 +800,61 @@ def import_register(client: Client, cast: Cast, activity: Activity, data: bytes)
     )
 
 
+def job_url(cast: Cast, activity: Activity, job: RegisterImport) -> str:
+    return f"/providers/{cast.p1.urn}/activities/{activity.pk}/attendance/import/{job.pk}/"
+
+
+def imported(client: Client, cast: Cast, activity: Activity, data: bytes) -> tuple[RegisterImport, str]:
+    """Upload a register; the tests' task backend runs the job at once. Returns the job and its
+    page, reached by the redirect the upload answers."""
+    response = import_register(client, cast, activity, data)
+    assert response.status_code == 302, response.content
+    job = RegisterImport.objects.filter(activity=activity).first()
+    assert job is not None
+    assert response["Location"] == job_url(cast, activity, job)
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return job, page.content.decode()
+
+
 def test_importing_a_good_register(staff: Client, cast: Cast) -> None:
     learners = roll_for_attendance(cast)
     activity = make_activity(cast.p1)
-    response = import_register(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
-    assert response.status_code == 302
-    assert response["Location"] == register_url(cast, activity)
-    page = staff.get(response["Location"]).content.decode()
-    assert "Register imported: 6 present, 4 absent (10 added, 0 changed)." in page
+    job, page = imported(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
+    assert job.status == RegisterImport.Status.DONE
+    assert "Register imported" in page
+    assert "6 present, 4 absent (10 added, 0 changed)" in page
+    assert f'href="{register_url(cast, activity)}">See the register</a>' in page
+    assert "hx-trigger" not in page  # finished: nothing polls
+    assert job.data is None  # the file names learners: not kept once saved
+    counts = (job.present_count, job.absent_count, job.added_count, job.changed_count, job.total_rows)
+    assert counts == (6, 4, 10, 0, 10)
+    assert job.created_by == cast.p1_staff
     recorded = dict(Participation.objects.filter(activity=activity).values_list("learner_id", "attended"))
     assert recorded == {learner.pk: present for learner, present in zip(learners, PRESENT, strict=True)}
     [event] = register_events(activity)
     assert event.after is not None
     assert event.after["added"] == {str(learner.pk): p for learner, p in zip(learners, PRESENT, strict=True)}
+    assert event.actor_id == cast.p1_staff.pk  # the task acts for the person who uploaded
+    [started] = AuditEvent.objects.filter(action="activity.register_import_started")
+    assert started.after == {"activity_id": activity.pk, "file_name": "register.csv"}
 
     # The same file again changes nothing.
-    again = import_register(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
-    assert (
-        "Register imported: 6 present, 4 absent (0 added, 0 changed)." in staff.get(again["Location"]).content.decode()
-    )
+    _, again = imported(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
+    assert "6 present, 4 absent (0 added, 0 changed)" in again
     assert len(register_events(activity)) == 1
 
 
 def test_a_register_naming_someone_not_on_roll_saves_nothing(staff: Client, cast: Cast) -> None:
     roll_for_attendance(cast, skip=4)  # B888900118104, line 6 of the file, is not on the roll
     activity = make_activity(cast.p1)
-    response = import_register(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
-    assert response.status_code == 200
-    assert response.context["errors"] == [{"line": 6, "reason": "no learner on your roll has B888900118104"}]
-    page = response.content.decode()
+    job, page = imported(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
+    assert job.status == RegisterImport.Status.FAILED
+    assert job.errors == [{"line": 6, "reason": "no learner on your roll has B888900118104"}]
+    assert job.data is None  # discarded when the job ended
     assert "Nothing was saved: 1 row to fix" in page
-    assert "Line 6: no learner on your roll has B888900118104" in page
+    assert "<li>Line 6: no learner on your roll has B888900118104</li>" in page
+    assert "Upload the register again" in page  # the form to send a corrected file
     assert Participation.objects.count() == 0
     assert register_events(activity) == []
 
@@ -838,8 +862,7 @@ def test_a_register_naming_someone_not_on_roll_saves_nothing(staff: Client, cast
 def test_a_register_with_bad_rows_lists_them_all_and_saves_nothing(staff: Client, cast: Cast) -> None:
     roll_for_attendance(cast)
     activity = make_activity(cast.p1)
-    response = import_register(staff, cast, activity, (FIXTURES / "attendance_bad.csv").read_bytes())
-    assert response.status_code == 200
+    job, page = imported(staff, cast, activity, (FIXTURES / "attendance_bad.csv").read_bytes())
     expected = [
         (3, "bad UPN 'A888900118101': check letter should be J, not A"),
         (4, "UPN V888900118100 is a duplicate: it is already on line 2"),
@@ -847,8 +870,7 @@ def test_a_register_with_bad_rows_lists_them_all_and_saves_nothing(staff: Client
         (6, "UPN or ULN is required"),
         (7, "bad ULN '123456789': must be 10 digits (this has 9 characters)"),
     ]
-    assert [(e["line"], e["reason"]) for e in response.context["errors"]] == expected
-    page = response.content.decode()
+    assert [(e["line"], e["reason"]) for e in job.errors] == expected
     assert "Nothing was saved: 5 rows to fix" in page
     for line, reason in expected:
         assert f"<li>Line {line}: {escape(reason)}</li>" in page
@@ -859,10 +881,9 @@ def test_a_register_naming_someone_who_had_left_saves_nothing(staff: Client, cas
     learners = roll_for_attendance(cast)
     Learner.objects.filter(pk=learners[2].pk).update(left_on=dt.date(2025, 10, 31))
     activity = make_activity(cast.p1, date=dt.date(2025, 11, 5))
-    response = import_register(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
-    assert response.status_code == 200
-    assert response.context["errors"] == [{"line": 4, "reason": "Pupil2 Register had left before this activity"}]
-    assert "Line 4: Pupil2 Register had left before this activity" in response.content.decode()
+    job, page = imported(staff, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes())
+    assert job.errors == [{"line": 4, "reason": "Pupil2 Register had left before this activity"}]
+    assert "Line 4: Pupil2 Register had left before this activity" in page
     assert Participation.objects.count() == 0
 
 
@@ -871,6 +892,21 @@ def test_a_register_that_is_not_csv_is_a_form_error(staff: Client, cast: Cast) -
     response = import_register(staff, cast, activity, b"Name,Attended\r\nAda,Y\r\n")
     assert response.status_code == 200
     assert response.context["form"].errors == {"file": ["Missing required column: UPN or ULN Nothing was saved."]}
+    assert "Missing required column: UPN or ULN Nothing was saved." in response.content.decode()
+    assert not RegisterImport.objects.exists()  # refused before a job was made
+    assert Participation.objects.count() == 0
+
+
+def test_a_register_broken_past_its_header_fails_its_job_with_the_reason(staff: Client, cast: Cast) -> None:
+    roll_for_attendance(cast)
+    activity = make_activity(cast.p1)
+    data = b'UPN,Attended\r\nV888900118100,Y\r\n"J888900118101,Y\r\n'  # a quote never closed
+    job, page = imported(staff, cast, activity, data)
+    assert job.status == RegisterImport.Status.FAILED
+    assert job.message.startswith("File is not valid CSV")
+    assert job.message.endswith("Nothing was saved.")
+    assert "Nothing was saved</h2>" in page
+    assert escape(job.message) in page
     assert Participation.objects.count() == 0
 
 

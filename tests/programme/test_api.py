@@ -19,7 +19,7 @@ from qic.learners.models import Learner, LearnerImport
 from qic.organisations.actions import deactivate_user
 from qic.organisations.models import Provider
 from qic.programme import actions, queries
-from qic.programme.models import Activity, ApiToken, Participation
+from qic.programme.models import Activity, ApiToken, Participation, RegisterImport
 from tests.conftest import Cast
 from tests.factories import ProviderFactory, make_activity, make_learner
 
@@ -392,52 +392,84 @@ def import_attendance(client: Client, cast: Cast, activity: Activity, data: byte
     )
 
 
+def status_of(api: Client, body: dict[str, Any], plain: str) -> dict[str, Any]:
+    """Follow the job's status URL (the tests' task backend has already run it)."""
+    response = api.get(body["status_url"], headers=bearer(plain))
+    assert response.status_code == 200, response.content
+    return dict(response.json())
+
+
 def test_importing_attendance(
     api: Client, cast: Cast, token: tuple[ApiToken, str], register_roll: list[Learner]
 ) -> None:
     activity = make_activity(cast.p1)
     good = (FIXTURES / "attendance_good.csv").read_bytes()
     response = import_attendance(api, cast, activity, good, token[1])
-    assert response.status_code == 200
-    assert response.json() == {"present": 6, "absent": 4, "added": 10, "changed": 0, "errors": []}
+    assert response.status_code == 202
+    body = response.json()
+    job = RegisterImport.objects.get()
+    assert body["id"] == job.pk
+    assert body["status_url"] == (
+        f"http://testserver/api/v1/providers/{cast.p1.urn}/activities/{activity.pk}/attendance-imports/{job.pk}"
+    )
+    final = status_of(api, body, token[1])
+    assert final == {
+        "id": job.pk,
+        "status": "done",
+        "status_url": body["status_url"],
+        "total_rows": 10,
+        "progress": None,
+        "present": 6,
+        "absent": 4,
+        "added": 10,
+        "changed": 0,
+        "error_count": 0,
+        "errors": [],
+        "message": "",
+    }
     recorded = dict(Participation.objects.filter(activity=activity).values_list("learner__upn", "attended"))
     assert recorded[ATTENDANCE_UPNS[0]] is True
     assert recorded[ATTENDANCE_UPNS[1]] is False
-    again = import_attendance(api, cast, activity, good, token[1])
-    assert again.json() == {"present": 6, "absent": 4, "added": 0, "changed": 0, "errors": []}
+    again = status_of(api, import_attendance(api, cast, activity, good, token[1]).json(), token[1])
+    assert (again["present"], again["absent"], again["added"], again["changed"]) == (6, 4, 0, 0)
 
 
-def test_importing_bad_attendance_is_422_and_saves_nothing(
+def test_importing_bad_attendance_fails_its_job_and_saves_nothing(
     api: Client, cast: Cast, token: tuple[ApiToken, str], register_roll: list[Learner]
 ) -> None:
     activity = make_activity(cast.p1)
     response = import_attendance(api, cast, activity, (FIXTURES / "attendance_bad.csv").read_bytes(), token[1])
-    assert response.status_code == 422
-    body = response.json()
+    assert response.status_code == 202
+    body = status_of(api, response.json(), token[1])
+    assert body["status"] == "failed"
     assert (body["present"], body["absent"], body["added"]) == (0, 0, 0)
     assert [e["line"] for e in body["errors"]] == [3, 4, 5, 6, 7]
+    assert body["error_count"] == 5
     assert body["errors"][2] == {"line": 5, "reason": "unknown attendance value 'L' in Attended: use Y or N"}
     assert Participation.objects.count() == 0
 
 
-def test_attendance_for_someone_not_on_roll_is_422(
+def test_attendance_for_someone_not_on_roll_fails_its_job(
     api: Client, cast: Cast, token: tuple[ApiToken, str], register_roll: list[Learner]
 ) -> None:
     activity = make_activity(cast.p1)
     data = b"UPN,Attended\r\n" + ATTENDANCE_UPNS[0].encode() + b",Y\r\n" + upn(77).encode() + b",Y\r\n"
-    response = import_attendance(api, cast, activity, data, token[1])
-    assert response.status_code == 422
-    assert response.json()["errors"] == [{"line": 3, "reason": f"no learner on your roll has {upn(77)}"}]
+    body = status_of(api, import_attendance(api, cast, activity, data, token[1]).json(), token[1])
+    assert body["status"] == "failed"
+    assert body["errors"] == [{"line": 3, "reason": f"no learner on your roll has {upn(77)}"}]
     assert Participation.objects.count() == 0
 
 
-def test_an_attendance_file_without_identifiers_is_422(
+def test_an_attendance_file_without_identifiers_is_422_and_makes_no_job(
     api: Client, cast: Cast, token: tuple[ApiToken, str], register_roll: list[Learner]
 ) -> None:
     activity = make_activity(cast.p1)
     response = import_attendance(api, cast, activity, b"Name,Attended\r\nAda,Y\r\n", token[1])
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"line": 0, "reason": "Missing required column: UPN or ULN"}]
+    body = response.json()
+    assert (body["id"], body["status"], body["status_url"]) == (None, "refused", None)
+    assert body["message"] == "Missing required column: UPN or ULN Nothing was saved."
+    assert not RegisterImport.objects.exists()
 
 
 def test_attendance_for_another_providers_activity_is_404(
@@ -448,6 +480,44 @@ def test_attendance_for_another_providers_activity_is_404(
     assert import_attendance(api, cast, theirs, good, token[1]).status_code == 404  # under our URN
     assert import_attendance(api, cast, theirs, good, token[1], urn=cast.p2.urn).status_code == 404
     assert Participation.objects.count() == 0
+    assert not RegisterImport.objects.exists()
+
+
+def test_another_providers_attendance_import_job_is_404(
+    api: Client, cast: Cast, token: tuple[ApiToken, str], register_roll: list[Learner]
+) -> None:
+    theirs = make_activity(cast.p2, title="Their careers fair")
+    job = RegisterImport.objects.create(provider=cast.p2, activity=theirs, file_name="theirs.csv", data=b"x")
+    ours = make_activity(cast.p1)
+    for urn, activity_id in ((cast.p1.urn, theirs.pk), (cast.p2.urn, theirs.pk), (cast.p1.urn, ours.pk)):
+        url = f"/api/v1/providers/{urn}/activities/{activity_id}/attendance-imports/{job.pk}"
+        response = api.get(url, headers=bearer(token[1]))
+        assert response.status_code == 404
+        assert "theirs.csv" not in response.content.decode()
+    missing = f"/api/v1/providers/{cast.p1.urn}/activities/{ours.pk}/attendance-imports/999999"
+    assert api.get(missing, headers=bearer(token[1])).status_code == 404
+
+
+def test_a_register_job_of_our_activity_under_another_activity_is_404(
+    api: Client, cast: Cast, token: tuple[ApiToken, str], register_roll: list[Learner]
+) -> None:
+    activity, other = make_activity(cast.p1), make_activity(cast.p1)
+    body = import_attendance(api, cast, activity, (FIXTURES / "attendance_good.csv").read_bytes(), token[1]).json()
+    url = f"/api/v1/providers/{cast.p1.urn}/activities/{other.pk}/attendance-imports/{body['id']}"
+    assert api.get(url, headers=bearer(token[1])).status_code == 404
+
+
+def test_the_openapi_schema_documents_the_register_job_contract(api: Client) -> None:
+    schema = api.get("/api/v1/openapi.json").json()
+    post = schema["paths"]["/api/v1/providers/{urn}/activities/{activity_id}/attendance"]["post"]
+    assert {"202", "404", "413", "422"} <= set(post["responses"])
+    assert "200" not in post["responses"]  # never saved in the request
+    assert "status_url" in post["description"]
+    job = schema["paths"]["/api/v1/providers/{urn}/activities/{activity_id}/attendance-imports/{job_id}"]["get"]
+    assert {"200", "404"} <= set(job["responses"])
+    assert job["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RegisterImportJobOut"
+    }
 
 
 # --- Activities --------------------------------------------------------------------------------
