@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from qic.learners.actions import LEARNER_AUDIT_FIELDS
 from qic.learners.models import Learner
 from qic.national.models import EndorsementAnswer, EndorsementCriterion, PrimaryAward
 from qic.programme import actions
-from qic.programme.models import Adviser, Participation
+from qic.programme.models import Adviser, Participation, ProgrammeAnswer, ProviderAccessStatement
 from tests.conftest import Cast
 from tests.factories import make_activity, make_learner, make_primary_award, make_workbook
 
@@ -165,6 +166,26 @@ def test_a_stale_adviser_edit_is_refused(leader: Client, other: Client, cast: Ca
     assert "Guidance Ltd" in text
     adviser.refresh_from_db()
     assert (adviser.name, adviser.organisation) == ("Pat Adviser", "Guidance Ltd")
+
+
+def test_a_stale_adviser_edit_does_not_put_back_the_cpd_hours(leader: Client, other: Client, cast: Cast) -> None:
+    adviser = Adviser.objects.create(provider=cast.p1, name="Pat Adviser", organisation="Careers Co")
+    path = f"/providers/{cast.p1.urn}/advisers/{adviser.pk}/edit/"
+    mine = leader.get(path).context["form"]
+    assert other.post(path, posted(other.get(path).context["form"], cpd_hours="12.5")).status_code == 302
+    before = AuditEvent.objects.filter(action="adviser.updated").count()
+
+    response = leader.post(path, posted(mine, name="Pat Advisor"))
+
+    text = refused(response)
+    assert "CPD hours recorded this academic year is now “12.5”" in text
+    assert 'value="Pat Advisor"' in text
+    assert list(adviser.cpd.values_list("hours", flat=True)) == [Decimal("12.5")]
+    assert AuditEvent.objects.filter(action="adviser.updated").count() == before
+    assert leader.post(path, posted(response.context["form"])).status_code == 302
+    adviser.refresh_from_db()
+    assert adviser.name == "Pat Advisor"
+    assert list(adviser.cpd.values_list("hours", flat=True)) == [Decimal("12.5")]
 
 
 def test_a_register_save_does_not_undo_a_mark_made_since_it_was_opened(
@@ -354,6 +375,65 @@ def test_endorsement_answers_with_a_forged_snapshot_are_refused_without_details(
     text = refused(admin.post(path, data))
     assert "Changed since then" not in text
     assert not EndorsementAnswer.objects.filter(award=award).exists()
+
+
+def test_a_stale_save_of_programme_answers_is_refused(cast: Cast, edition: Any) -> None:
+    mine, theirs = signed_in(cast.p1_leader), signed_in(cast.p1_leader)
+    path = f"/providers/{cast.p1.urn}/programme/?year=2025"
+    page = mine.get(path).context
+    my_forms, my_seen = [q.form for q in page["questions"]], page["seen_form"]
+    other = theirs.get(path).context
+    their_post = posted_page(
+        [q.form for q in other["questions"]],
+        other["seen_form"],
+        **{"q-1-0-achieved": "on", "q-1-0-evidence_url": "https://alpha.example.org/careers"},
+    )
+    assert theirs.post(path, their_post).status_code == 302
+    before = events("programme.answered")
+
+    response = mine.post(path, posted_page(my_forms, my_seen, **{"q-3-1-note": "Records kept in Compass+"}))
+
+    text = refused(response)
+    assert "Someone else changed the answers for 2025/26 since you opened the page" in text
+    assert "Changed since then: Benchmark 1, indicator 1." in text
+    forms = {(q.section.number, q.index): q.form for q in response.context["questions"]}
+    assert forms[(1, 0)]["achieved"].value() is True  # their answer, shown, so saving again keeps it
+    assert forms[(3, 1)]["note"].value() == "Records kept in Compass+"
+    answers = {(a.benchmark, a.indicator): (a.achieved, a.note) for a in ProgrammeAnswer.objects.all()}
+    assert answers[(1, 0)] == (True, "")
+    assert answers[(3, 1)] == (False, "")
+    assert events("programme.answered") == before
+
+    again = mine.post(path, posted_page(list(forms.values()), response.context["seen_form"]))
+    assert again.status_code == 302
+    answers = {(a.benchmark, a.indicator): (a.achieved, a.note) for a in ProgrammeAnswer.objects.all()}
+    assert answers[(1, 0)] == (True, "")
+    assert answers[(3, 1)] == (False, "Records kept in Compass+")
+    assert events("programme.answered") == before + 1
+
+
+def test_a_stale_policy_statement_address_is_refused(cast: Cast) -> None:
+    mine, theirs = signed_in(cast.p1_leader), signed_in(cast.p1_leader)
+    path = f"/providers/{cast.p1.urn}/provider-access/"
+    form = mine.get(path).context["form"]
+    ours = "https://www.alpha.sch.uk/careers/provider-access"
+    assert theirs.post(path, posted(theirs.get(path).context["form"], url=ours)).status_code == 302
+    before = events("provider_access_statement.recorded")
+
+    response = mine.post(path, posted(form, url="https://www.alpha.sch.uk/provider-access-policy"))
+
+    text = refused(response)
+    assert "Someone else changed this policy statement&#x27;s address since you opened it" in text
+    assert f"is now “{ours}”" in text
+    assert 'value="https://www.alpha.sch.uk/provider-access-policy"' in text
+    assert ProviderAccessStatement.objects.get(provider=cast.p1).url == ours
+    assert events("provider_access_statement.recorded") == before
+    again = mine.post(path, posted(response.context["form"]))
+    assert again.status_code == 302
+    assert (
+        ProviderAccessStatement.objects.get(provider=cast.p1).url == "https://www.alpha.sch.uk/provider-access-policy"
+    )
+    assert events("provider_access_statement.recorded") == before + 1
 
 
 def test_two_presses_of_mark_as_done_leave_the_action_done(cast: Cast) -> None:
