@@ -6,12 +6,13 @@ Each is keyword-only with `actor=`, runs in one transaction and writes an audit 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from qic.core import audit
+from qic.core import audit, stale
 from qic.domain import national as rules
 from qic.domain.academic import academic_year_of, year_end
 from qic.domain.provider_types import ProviderType
@@ -105,11 +106,28 @@ def _audit_award(actor: Any, action: str, award: PrimaryAward, **changes: Any) -
     )
 
 
+# What the award's edit form shows: a change to one of these since the form was drawn refuses a save.
+PRIMARY_AWARD_FIELDS = ("name", "description", "website")
+
+
 @transaction.atomic
-def save_primary_award(*, award: PrimaryAward, actor: Any) -> PrimaryAward:
+def save_primary_award(*, award: PrimaryAward, actor: Any, seen: str | None = None) -> PrimaryAward:
+    """Create or update a primary award (the form has already set its fields); audit it.
+
+    `seen` is the edit form's snapshot (`qic.core.stale`): a change made by someone else since
+    refuses the save with StaleEdit and nothing is written.
+    """
     created = award.pk is None
-    before = None if created else audit.snapshot(PrimaryAward.objects.get(pk=award.pk))
-    award.save()
+    before = None
+    if not created:
+        current = PrimaryAward.objects.select_for_update().get(pk=award.pk)
+        stale.check(current, PRIMARY_AWARD_FIELDS, seen)
+        before = audit.snapshot(current)
+        # Only the form's fields: the status is the Consortium's, and may have moved since `award` was read.
+        award.save(update_fields=PRIMARY_AWARD_FIELDS)
+        award.refresh_from_db()
+    else:
+        award.save()
     _audit_award(
         actor,
         "primary_award.created" if created else "primary_award.changed",
@@ -118,6 +136,46 @@ def save_primary_award(*, award: PrimaryAward, actor: Any) -> PrimaryAward:
         after=audit.snapshot(award),
     )
     return award
+
+
+def endorsement_snapshot(
+    criteria: Iterable[EndorsementCriterion], answers: Mapping[int, EndorsementAnswer]
+) -> dict[str, Any]:
+    """The award's answers as its answers page shows them (`answers` by criterion id; blank for
+    one not answered), keyed by each form's field name: one snapshot of the page for `qic.core.stale`."""
+    blank = {"answer": "", "evidence_url": ""}
+    return stale.page_snapshot(
+        {
+            c.code: {"answer": answers[c.pk].answer, "evidence_url": answers[c.pk].evidence_url}
+            if c.pk in answers
+            else blank
+            for c in criteria
+        }
+    )
+
+
+@transaction.atomic
+def save_endorsement_answers(
+    *, award: PrimaryAward, answers: list[tuple[EndorsementCriterion, str, str]], seen: str | None, actor: Any
+) -> int:
+    """Save the answers page: (criterion, answer, evidence URL) for every criterion it showed.
+
+    All or nothing: the award's row is locked, and if anyone changed any answer since the page
+    was drawn (`seen`, from `endorsement_snapshot`) the whole save is refused with StaleEdit and
+    nothing is written. A criterion never answered and still blank is not written. Writes one
+    `endorsement.answer` audit event per criterion saved; returns how many were saved.
+    """
+    locked = PrimaryAward.objects.select_for_update().get(pk=award.pk)
+    if locked.status_enum not in (rules.EndorsementStatus.DRAFT, rules.EndorsementStatus.RETURNED):
+        raise StepRefused("Answers cannot change while the Consortium is considering the application.")
+    existing = {a.criterion_id: a for a in EndorsementAnswer.objects.filter(award=locked)}
+    stale.compare(endorsement_snapshot([c for c, _, _ in answers], existing), seen)
+    saved = 0
+    for criterion, answer, evidence_url in answers:
+        if answer or criterion.pk in existing:
+            saved += 1
+            answer_criterion(award=locked, criterion=criterion, answer=answer, evidence_url=evidence_url, actor=actor)
+    return saved
 
 
 @transaction.atomic
@@ -268,7 +326,15 @@ def add_action(
 
 
 @transaction.atomic
-def set_action_done(*, item: ActionPlanItem, done: bool, actor: Any) -> None:
+def set_action_done(*, item: ActionPlanItem, done: bool, actor: Any) -> bool:
+    """Mark the action done (or reopen it); returns False, writing nothing, if it already was.
+
+    The button says which way (not "flip it"), and the row is re-read locked: two people who both
+    press "Mark as done" leave it done, instead of the second press silently reopening it.
+    """
+    item = ActionPlanItem.objects.select_for_update().select_related("workbook__award").get(pk=item.pk)
+    if item.done == done:
+        return False
     before = {"done": item.done}
     item.done = done
     item.save(update_fields=["done"])
@@ -280,3 +346,4 @@ def set_action_done(*, item: ActionPlanItem, done: bool, actor: Any) -> None:
         before=before,
         after={"done": done},
     )
+    return True

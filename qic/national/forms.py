@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from qic.core.forms import GovukForm, GovukModelForm
+from qic.core.stale import SeenField
 from qic.domain import dates
 from qic.domain.provider_types import ProviderType
 from qic.national.models import PrimaryAward, PrimaryTask
@@ -36,6 +37,7 @@ class RegisterSearchForm(GovukForm):
 
 class PrimaryAwardForm(GovukModelForm):
     website = forms.URLField(required=False, assume_scheme="https", help_text="Where schools can read about the award.")
+    seen = SeenField()
 
     class Meta:
         model = PrimaryAward

@@ -13,12 +13,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qic.core import stale
 from qic.core.csv_export import csv_response
 from qic.domain import national as rules
 from qic.domain.academic import academic_year_of, year_label
@@ -282,7 +282,9 @@ def primary_award_form(request: HttpRequest, pk: int | None = None) -> HttpRespo
         if pk
         else PrimaryAward(awarding_body_id=membership.awarding_body_id)
     )
-    form = PrimaryAwardForm(request.POST or None, instance=award)
+    name = award.name  # the heading's name, before the form sets the posted one on the award
+    initial = {"seen": stale.seen_value(award, actions.PRIMARY_AWARD_FIELDS)} if pk else {}
+    form = PrimaryAwardForm(request.POST or None, instance=award, initial=initial)
     if request.method == "POST" and form.is_valid():
         if (
             PrimaryAward.objects.filter(awarding_body_id=award.awarding_body_id, name=form.cleaned_data["name"])
@@ -291,10 +293,18 @@ def primary_award_form(request: HttpRequest, pk: int | None = None) -> HttpRespo
         ):
             form.add_error("name", "Your body already has an award with this name")
         else:
-            saved = actions.save_primary_award(award=form.save(commit=False), actor=request.user)
-            messages.success(request, f"{saved.name} has been saved.")
-            return redirect("primary_award_detail", pk=saved.pk)
-    return render(request, "national/primary_award_form.html", {"form": form, "award": award if pk else None})
+            try:
+                saved = actions.save_primary_award(
+                    award=form.save(commit=False), actor=request.user, seen=form.cleaned_data["seen"]
+                )
+            except stale.StaleEdit as exc:
+                stale.refuse(form, exc, "award")
+            else:
+                messages.success(request, f"{saved.name} has been saved.")
+                return redirect("primary_award_detail", pk=saved.pk)
+    return render(
+        request, "national/primary_award_form.html", {"form": form, "award": award if pk else None, "name": name}
+    )
 
 
 @require_role(Role.AWARDING_BODY_ADMIN, Role.ASSESSOR, Role.CONSORTIUM_ADMIN)
@@ -319,6 +329,7 @@ def endorsement_answers(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = list(EndorsementCriterion.objects.all())
     answers = {a.criterion_id: a for a in EndorsementAnswer.objects.filter(award=award)}
     bound = request.POST if request.method == "POST" else None
+    seen_form = stale.SeenForm(bound, initial={"seen": stale.sign(actions.endorsement_snapshot(criteria, answers))})
     forms = [
         (
             c,
@@ -334,20 +345,20 @@ def endorsement_answers(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     error = ""
     if request.method == "POST" and all(f.is_valid() for _, f in forms):
+        # A snapshot too long to be ours is treated as one we did not sign: refused, without details.
+        seen = seen_form.cleaned_data["seen"] if seen_form.is_valid() else "not ours"
         try:
             # The answers save together or not at all; applying is a separate step after them.
-            saved = 0
-            with transaction.atomic():
-                for criterion, f in forms:
-                    if f.cleaned_data["answer"] or criterion.pk in answers:
-                        saved += 1
-                        actions.answer_criterion(
-                            award=award,
-                            criterion=criterion,
-                            answer=f.cleaned_data["answer"],
-                            evidence_url=f.cleaned_data["evidence_url"],
-                            actor=request.user,
-                        )
+            saved = actions.save_endorsement_answers(
+                award=award,
+                answers=[(c, f.cleaned_data["answer"], f.cleaned_data["evidence_url"]) for c, f in forms],
+                seen=seen,
+                actor=request.user,
+            )
+        except stale.StaleEdit as exc:
+            changed = stale.refuse_page([f for _, f in forms], exc)
+            stale.set_posted(seen_form, "seen", exc.seen)
+            error = stale.page_refusal("this award's answers", [str(c) for c, f in forms if f in changed])
         except actions.StepRefused as exc:
             error = str(exc)
         else:
@@ -364,7 +375,11 @@ def endorsement_answers(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Your application for National Endorsement has gone to the Consortium.")
                 return redirect("primary_award_detail", pk=award.pk)
-    return render(request, "national/endorsement_answers.html", {"award": award, "forms": forms, "error": error})
+    return render(
+        request,
+        "national/endorsement_answers.html",
+        {"award": award, "forms": forms, "seen_form": seen_form, "error": error},
+    )
 
 
 @require_role(Role.AWARDING_BODY_ADMIN)
@@ -481,5 +496,9 @@ def mapping_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 def action_toggle(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.PREPARE_ACCREDITATION)
     item = get_object_or_404(ActionPlanItem, pk=pk, workbook__provider=provider)
-    actions.set_action_done(item=item, done=not item.done, actor=request.user)
+    # The button posts the state it asks for; a page drawn before it did posts nothing and flips.
+    done = {"1": True, "0": False}.get(request.POST.get("done", ""), not item.done)
+    if not actions.set_action_done(item=item, done=done, actor=request.user):
+        state = "marked as done" if done else "reopened"
+        messages.info(request, f"Someone else had already {state} “{item.action}”: nothing was changed.")
     return redirect("primary_workbook", urn=urn)

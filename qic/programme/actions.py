@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -389,14 +389,32 @@ def fail_lost_register_import(job_id: int, message: str) -> bool:
 ADVISER_FIELDS = ("name", "organisation", "qualification_level", "on_uk_register", "matrix_accredited", "active")
 
 
+def adviser_snapshot(adviser: Adviser, cpd_year: int) -> dict[str, Any]:
+    """What the adviser form shows, for `qic.core.stale`: the adviser's fields and the year's CPD hours.
+
+    The hours are in it because the form saves them too: a stale form must not put back the
+    hours someone else recorded since.
+    """
+    hours = AdviserCpd.objects.filter(adviser_id=adviser.pk, academic_year=cpd_year).values_list("hours", flat=True)
+    return audit.snapshot(adviser, ADVISER_FIELDS) | {"cpd_hours": audit.json_ready(hours.first())}
+
+
 @transaction.atomic
 def save_adviser(
     *, adviser: Adviser, cpd_year: int | None, cpd_hours: Any, actor: Any, seen: str | None = None
 ) -> Adviser:
+    """Create or update an adviser, with the year's CPD hours if given; audit it.
+
+    `seen` is the edit form's snapshot (`adviser_snapshot`): a change made by someone else since,
+    to the adviser or to the year's hours, refuses the save with StaleEdit and nothing is written.
+    """
     before = None
     if adviser.pk:
         current = Adviser.objects.select_for_update().get(pk=adviser.pk)
-        stale.check(current, ADVISER_FIELDS, seen)
+        if cpd_year is None:
+            stale.check(current, ADVISER_FIELDS, seen)
+        else:
+            stale.compare(adviser_snapshot(current, cpd_year), seen)
         before = audit.snapshot(current, ADVISER_FIELDS)
     adviser.save()
     if cpd_year is not None and cpd_hours is not None:
@@ -440,6 +458,67 @@ def save_interview(*, interview: Interview, actor: Any, seen: str | None = None)
         learner_id=interview.learner_id,
     )
     return interview
+
+
+PROGRAMME_ANSWER_FIELDS = ("achieved", "evidence_url", "note")
+
+
+def programme_prefix(benchmark: int, indicator: int) -> str:
+    """The form prefix of one indicator on the programme answers page."""
+    return f"q-{benchmark}-{indicator}"
+
+
+def programme_snapshot(
+    questions: Iterable[tuple[int, int]], answers: Mapping[tuple[int, int], ProgrammeAnswer]
+) -> dict[str, Any]:
+    """The answers to these (benchmark, indicator) questions as the answers page shows them (an
+    unanswered one as blank): one snapshot of the page for `qic.core.stale`."""
+    blank = {"achieved": False, "evidence_url": "", "note": ""}
+    return stale.page_snapshot(
+        {
+            programme_prefix(*q): audit.snapshot(answers[q], PROGRAMME_ANSWER_FIELDS) if q in answers else blank
+            for q in questions
+        }
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeAnswerInput:
+    benchmark: int
+    indicator: int
+    achieved: bool
+    evidence_url: str
+    note: str
+
+
+@transaction.atomic
+def save_programme_answers(
+    *, provider_id: int, year: int, answers: list[ProgrammeAnswerInput], seen: str | None, actor: Any
+) -> None:
+    """Save the programme answers page: an answer for every indicator it showed.
+
+    All or nothing: saves of the provider's answers take turns (`stale.take_turns`: two first
+    answers to one indicator cannot collide), and if anyone changed any answer since the page was
+    drawn (`seen`, from `programme_snapshot`) the whole save is refused with StaleEdit and nothing
+    is written. Writes a `programme.answered` audit event per answer that changed.
+    """
+    stale.take_turns(provider_id)
+    existing = {
+        (a.benchmark, a.indicator): a
+        for a in ProgrammeAnswer.objects.filter(provider_id=provider_id, academic_year=year)
+    }
+    stale.compare(programme_snapshot([(a.benchmark, a.indicator) for a in answers], existing), seen)
+    for a in answers:
+        answer_programme_question(
+            provider_id=provider_id,
+            year=year,
+            benchmark=a.benchmark,
+            indicator=a.indicator,
+            achieved=a.achieved,
+            evidence_url=a.evidence_url,
+            note=a.note,
+            actor=actor,
+        )
 
 
 @transaction.atomic
@@ -528,10 +607,23 @@ def hash_token(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
+def access_statement_snapshot(statement: ProviderAccessStatement | None) -> dict[str, Any]:
+    """The statement's address as its form shows it (blank when none is recorded), for `qic.core.stale`."""
+    return {"url": statement.url if statement else ""}
+
+
 @transaction.atomic
-def record_access_statement(*, provider: Any, url: str, actor: Any) -> ProviderAccessStatement:
-    """Record (or change) where the provider access policy statement is published; audited."""
-    statement = ProviderAccessStatement.objects.select_for_update().filter(provider=provider).first()
+def record_access_statement(*, provider: Any, url: str, actor: Any, seen: str | None = None) -> ProviderAccessStatement:
+    """Record (or change) where the provider access policy statement is published; audited.
+
+    `seen` is the form's snapshot (`access_statement_snapshot`): if anyone recorded another
+    address since the form was drawn, the save is refused with StaleEdit and nothing is written.
+    """
+    # Not the statement's row: there may be none to lock yet, and two first recordings must take
+    # turns rather than collide.
+    stale.take_turns(provider.pk)
+    statement = ProviderAccessStatement.objects.filter(provider=provider).first()
+    stale.compare(access_statement_snapshot(statement), seen)
     before = {"url": statement.url} if statement else None
     if statement is None:
         statement = ProviderAccessStatement(provider=provider)

@@ -522,6 +522,7 @@ class AccessStatementForm(GovukForm):
             "invalid": "Enter a web address, like https://www.example.sch.uk/careers/provider-access",
         },
     )
+    seen = SeenField()
 
     def clean_url(self) -> str:
         url: str = self.cleaned_data["url"]

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from qic.core import audit
+from qic.core import audit, stale
 from qic.core.csv_export import csv_response
 from qic.domain.provider_access import ENCOUNTERS_PER_PHASE, duty_applies
 from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
@@ -30,16 +30,24 @@ def provider_access(request: HttpRequest, urn: int) -> HttpResponse:
     applies = duty_applies(provider.provider_type)
     can_record = applies and Capability.PREPARE_ACCREDITATION in caps
     statement = ProviderAccessStatement.objects.filter(provider=provider).first()
+    shown = actions.access_statement_snapshot(statement)
     form = AccessStatementForm(
-        request.POST if request.method == "POST" else None, initial={"url": statement.url if statement else ""}
+        request.POST if request.method == "POST" else None, initial=shown | {"seen": stale.sign(shown)}
     )
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied("Only the careers leader records the policy statement.")
         if form.is_valid():
-            actions.record_access_statement(provider=provider, url=form.cleaned_data["url"], actor=request.user)
-            messages.success(request, "The address of your provider access policy statement has been saved.")
-            return redirect("provider_access", urn=provider.urn)
+            try:
+                actions.record_access_statement(
+                    provider=provider, url=form.cleaned_data["url"], actor=request.user, seen=form.cleaned_data["seen"]
+                )
+            except stale.StaleEdit as exc:
+                stale.refuse(form, exc, "policy statement's address")
+                statement = ProviderAccessStatement.objects.filter(provider=provider).first()  # as it is now
+            else:
+                messages.success(request, "The address of your provider access policy statement has been saved.")
+                return redirect("provider_access", urn=provider.urn)
     today = timezone.localdate()
     summary = provider_access_summary(provider, today=today) if applies else None
     named = Capability.VIEW_LEARNERS in caps

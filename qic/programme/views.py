@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -499,7 +498,7 @@ def adviser_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpR
     existing_cpd = AdviserCpd.objects.filter(adviser_id=adviser.pk, academic_year=year).first() if pk else None
     initial: dict[str, Any] = {"cpd_hours": existing_cpd.hours if existing_cpd else None}
     if pk:
-        initial["seen"] = stale.seen_value(adviser, actions.ADVISER_FIELDS)
+        initial["seen"] = stale.sign(actions.adviser_snapshot(adviser, year))
     form = AdviserForm(request.POST or None, instance=adviser, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -890,38 +889,55 @@ def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
     answers = {
         (a.benchmark, a.indicator): a for a in ProgrammeAnswer.objects.filter(provider=provider, academic_year=year)
     }
+    bound = request.POST if request.method == "POST" else None
     questions: list[Question] = []
     for section in sections:
         for index, text in enumerate(section.college_indicators if college else section.school_indicators):
             answer = answers.get((section.number, index))
-            prefix = f"q-{section.number}-{index}"
             form = ProgrammeAnswerForm(
-                request.POST if request.method == "POST" else None,
-                prefix=prefix,
+                bound,
+                prefix=actions.programme_prefix(section.number, index),
                 initial={"achieved": answer.achieved, "evidence_url": answer.evidence_url, "note": answer.note}
                 if answer
                 else None,
             )
             questions.append(Question(section, index, text, answer, form))
+    snapshot = actions.programme_snapshot([(q.section.number, q.index) for q in questions], answers)
+    seen_form = stale.SeenForm(bound, initial={"seen": stale.sign(snapshot)})
+    refusal = ""
     if request.method == "POST":
         if not can_answer:
             raise Http404("No such page")
         if all(q.form.is_valid() for q in questions):
-            with transaction.atomic():
-                for q in questions:
-                    data = q.form.cleaned_data
-                    actions.answer_programme_question(
-                        provider_id=provider.pk,
-                        year=year,
-                        benchmark=q.section.number,
-                        indicator=q.index,
-                        achieved=data["achieved"],
-                        evidence_url=data["evidence_url"],
-                        note=data["note"],
-                        actor=request.user,
-                    )
-            messages.success(request, "Your answers have been saved. Benchmarks 1 and 3 are updated.")
-            return redirect(f"{request.path}?year={year}")
+            # A snapshot too long to be ours is treated as one we did not sign: refused, without details.
+            seen = seen_form.cleaned_data["seen"] if seen_form.is_valid() else "not ours"
+            try:
+                actions.save_programme_answers(
+                    provider_id=provider.pk,
+                    year=year,
+                    answers=[
+                        actions.ProgrammeAnswerInput(
+                            benchmark=q.section.number,
+                            indicator=q.index,
+                            achieved=q.form.cleaned_data["achieved"],
+                            evidence_url=q.form.cleaned_data["evidence_url"],
+                            note=q.form.cleaned_data["note"],
+                        )
+                        for q in questions
+                    ],
+                    seen=seen,
+                    actor=request.user,
+                )
+            except stale.StaleEdit as exc:
+                changed = stale.refuse_page([q.form for q in questions], exc)
+                stale.set_posted(seen_form, "seen", exc.seen)
+                refusal = stale.page_refusal(
+                    f"the answers for {year_label(year)}",
+                    [f"Benchmark {q.section.number}, indicator {q.index + 1}" for q in questions if q.form in changed],
+                )
+            else:
+                messages.success(request, "Your answers have been saved. Benchmarks 1 and 3 are updated.")
+                return redirect(f"{request.path}?year={year}")
     return render(
         request,
         "programme/programme_answers.html",
@@ -931,8 +947,10 @@ def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
             "year_label": year_label(year),
             "years": _years(provider),
             "questions": questions,
+            "seen_form": seen_form,
             "can_answer": can_answer,
-            "has_errors": any(q.form.errors for q in questions),
+            "refusal": refusal,
+            "has_errors": bool(refusal) or any(q.form.errors for q in questions),
         },
     )
 

@@ -104,5 +104,6 @@ def test_marking_an_encounter_and_the_provider_access_page(
     field = page.get_by_label("Address of your published provider access policy statement")
     field.fill("https://www.alpha.sch.uk/careers/provider-access")
     page.get_by_role("button", name="Save the address").click()
-    assert "has been saved" in page.locator("body").inner_text()
+    # The banner, not the body: reading the body could catch the next page while it loads.
+    assert "has been saved" in page.locator(".govuk-notification-banner--success").inner_text()
     assert ProviderAccessStatement.objects.get(provider=cast.p1).url.endswith("/careers/provider-access")
