@@ -20,44 +20,80 @@ from qic.programme.models import Activity, Adviser, Interview
 class SystemEvidence:
     """What QiC Platform already holds for one criterion, gathered for the portfolio."""
 
-    activities: list[Activity] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)  # newest first; each has `attended` (learners)
     activity_count: int = 0
+    learner_count: int = 0  # different learners present at any of them: each counts once
     figure: bm.BenchmarkResult | None = None
     figure_year: str = ""
     extra: list[str] = field(default_factory=list)  # other facts in words
 
 
-def system_evidence(accreditation: Accreditation, *, today: dt.date) -> dict[str, SystemEvidence]:
-    """Evidence by criterion code: the activities recorded as evidencing the criterion in the
-    last two academic years, the provider's figure for the criterion's benchmark in the last
-    complete year, and for Benchmark 8 the interviews and the advisers' qualifications."""
+def evidence_years(today: dt.date) -> list[int]:
+    """The academic years the evidence can be shown for: this one and the two before, newest first."""
+    year = academic_year_of(today)
+    return [year, year - 1, year - 2]
+
+
+def system_evidence(
+    accreditation: Accreditation, *, today: dt.date, year: int | None = None
+) -> dict[str, SystemEvidence]:
+    """Evidence by criterion code for an academic year (this one unless asked; six queries): the
+    provider's figure for the criterion's benchmark (as it stands today while the year is in
+    progress), every activity of the year that evidences the criterion — tagged with it by hand, or
+    evidence for its benchmark by what the activity is (`bm.BENCHMARK_OF_CATEGORY`) — and how many
+    different learners were present at them, and for Benchmark 8 the interviews and the advisers'
+    qualifications.
+
+    Learners, not attendances: an activity that evidences two criteria, or a learner at two
+    activities, is counted once for each criterion."""
     from qic.programme import queries as programme_queries
+    from qic.programme.models import ActivityCategory, Participation
 
     provider = accreditation.provider
-    year = academic_year_of(today)
-    figures = programme_queries.figures_for(provider, year - 1, today=today, edition=accreditation.edition)
+    year = academic_year_of(today) if year is None else year
+    figures = programme_queries.figures_for(provider, year, today=today, edition=accreditation.edition)
     by_benchmark = {result.benchmark: result for result in figures.benchmarks}
     result: dict[str, SystemEvidence] = defaultdict(SystemEvidence)
     records = list(accreditation.criterion_records.select_related("criterion__section"))
+    codes_by_section: dict[int, list[str]] = defaultdict(list)
     for record in records:
         evidence = result[record.criterion.code]
         evidence.figure = by_benchmark.get(record.criterion.section.number)
-        evidence.figure_year = year_label(year - 1)
-    activities = (
-        Activity.objects.filter(provider=provider, academic_year__gte=year - 1)
-        .filter(criteria__code__in=[r.criterion.code for r in records])
-        .annotate(attended=Count("participations", filter=Q(participations__attended=True)))
+        evidence.figure_year = year_label(year)
+        codes_by_section[record.criterion.section.number].append(record.criterion.code)
+    codes = [r.criterion.code for r in records]
+    categories = [c.value for n in codes_by_section for c in bm.categories_of_benchmark(n)]
+    tagged = Activity.criteria.through.objects.filter(criterion__code__in=codes).values("activity_id")
+    derived = ActivityCategory.objects.filter(category__in=categories).values("activity_id")
+    # Filtered through subqueries, not joins, so that the count of learners present is not
+    # multiplied by the criteria or categories an activity has.
+    activities = list(
+        Activity.objects.filter(provider=provider, academic_year=year)
+        .filter(Q(pk__in=tagged) | Q(pk__in=derived))
+        .annotate(attended=Count("participations__learner", filter=Q(participations__attended=True), distinct=True))
         .prefetch_related("criteria")
-        .order_by("-date")
-        .distinct()
+        .order_by("-date", "title")
     )
+    activities_of: dict[str, list[int]] = defaultdict(list)
     for activity in activities:
-        for criterion in activity.criteria.all():
-            evidence = result[criterion.code]
+        evidenced = {c.code for c in activity.criteria.all() if c.code in result}
+        for category in activity.categories:
+            number = bm.BENCHMARK_OF_CATEGORY.get(bm.Category(category))
+            evidenced.update(codes_by_section.get(number, []) if number else [])
+        for code in sorted(evidenced):
+            evidence = result[code]
             evidence.activity_count += 1
-            if len(evidence.activities) < 5:
-                evidence.activities.append(activity)
-    interviews = Interview.objects.filter(learner__provider=provider, date__gte=dt.date(year - 1, 9, 1)).count()
+            evidence.activities.append(activity)
+            activities_of[code].append(activity.pk)
+    present: dict[int, set[int]] = defaultdict(set)
+    if activities:
+        for activity_id, learner_id in Participation.objects.filter(
+            activity_id__in=[a.pk for a in activities], attended=True
+        ).values_list("activity_id", "learner_id"):
+            present[activity_id].add(learner_id)
+    for code, ids in activities_of.items():
+        result[code].learner_count = len(set().union(*(present[pk] for pk in ids)))
+    interviews = Interview.objects.filter(provider=provider, academic_year=year).count()
     advisers = Adviser.objects.filter(provider=provider, active=True).aggregate(
         total=Count("pk"),
         level6=Count("pk", filter=Q(qualification_level__gte=6)),
@@ -66,7 +102,7 @@ def system_evidence(accreditation: Accreditation, *, today: dt.date) -> dict[str
     for record in records:
         if record.criterion.section.number == 8:
             result[record.criterion.code].extra = [
-                f"{interviews} guidance interviews recorded since 1 September {year - 1}",
+                f"{interviews} guidance interview{'s' if interviews != 1 else ''} recorded in {year_label(year)}",
                 f"{advisers['level6']} of {advisers['total']} active advisers qualified to Level 6 or above; "
                 f"{advisers['registered']} on the UK Register",
             ]

@@ -209,7 +209,12 @@ def criterion_detail(request: HttpRequest, urn: int, pk: int, code: str) -> Http
             else:
                 messages.success(request, f"Commentary on criterion {code} saved.")
                 return redirect(_round_url(accreditation) + "#portfolio")
-    evidence = queries.system_evidence(accreditation, today=timezone.localdate()).get(code)
+    today = timezone.localdate()
+    years = queries.evidence_years(today)
+    asked = request.GET.get("year", "")
+    # This academic year unless another of the offered years is asked for; anything else is ignored.
+    year = int(asked) if asked.isascii() and asked.isdigit() and int(asked) in years else years[0]
+    evidence = queries.system_evidence(accreditation, today=today, year=year).get(code)
     previous = None
     if accreditation.previous_id:
         previous = accreditation.previous.criterion_records.filter(criterion__code=code).first()
@@ -224,6 +229,8 @@ def criterion_detail(request: HttpRequest, urn: int, pk: int, code: str) -> Http
             "form": form,
             "can_edit": can_edit,
             "evidence": evidence,
+            "year": year,
+            "years": years,
             "documents": list(accreditation.documents.filter(criterion=record.criterion)),
             "previous": previous,
         },

@@ -59,6 +59,25 @@ class Category(str, enum.Enum):  # noqa: UP042 - stored value
 FULL_RANGE = frozenset({Category.SIXTH_FORM, Category.FE_COLLEGE, Category.UNIVERSITY, Category.APPRENTICESHIP})
 NEXT_STAGE = FULL_RANGE | {Category.SEND_POST16}
 
+# The benchmark each category is evidence for: an activity evidences the Quality in Careers
+# criteria of that benchmark's section (sections 1–8 are the eight benchmarks), whether or not
+# anyone also tagged it with a criterion by hand.
+BENCHMARK_OF_CATEGORY: dict[Category, int] = {
+    Category.CLMI: 2,
+    Category.STEM: 4,
+    Category.CURRICULUM: 4,
+    Category.EMPLOYER: 5,
+    Category.WORKPLACE: 6,
+    **dict.fromkeys(NEXT_STAGE, 7),
+    Category.INTERVIEW: 8,
+}
+
+
+def categories_of_benchmark(benchmark: int) -> frozenset[Category]:
+    """The categories whose attended activities are evidence for `benchmark` (none for 1 and 3,
+    which are answered for the whole programme)."""
+    return frozenset(c for c, number in BENCHMARK_OF_CATEGORY.items() if number == benchmark)
+
 
 class Group(str, enum.Enum):  # noqa: UP042 - stored value
     """The learner groups criterion 3.5 asks about, for the equity breakdowns."""

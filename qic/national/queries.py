@@ -239,6 +239,18 @@ def analytics(year: int) -> Analytics:
     )
 
 
+def benchmark_averages(year: int, *, rule_set: str) -> dict[int, rules.Figure]:
+    """The national average percentage of each benchmark in `year`, over the providers measured on
+    `rule_set` (figures on other definitions are not comparable), each suppressed under
+    `rules.MIN_PROVIDERS` providers (one query). A provider's own page shows these beside its own."""
+    aggregates: dict[str, Any] = {}
+    for name in BENCHMARK_FIELDS:
+        aggregates[f"{name}_n"] = Count(name)
+        aggregates[f"{name}_avg"] = Avg(name)
+    totals = ProviderYearFigures.objects.filter(academic_year=year, rule_set=rule_set).aggregate(**aggregates)
+    return {n: rules.figure(totals[f"bm{n}_avg"], totals[f"bm{n}_n"]) for n in range(1, 9)}
+
+
 # --- Consistency between Awarding Bodies ------------------------------------------------------------
 
 

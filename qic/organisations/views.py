@@ -22,15 +22,18 @@ from qic.core.jobs import read_progress
 from qic.frameworks.editions import edition_on
 from qic.organisations import actions, queries
 from qic.organisations.access import (
+    Capability,
     assessors_of,
     can_manage_awarding_body,
     can_manage_provider,
+    capabilities,
     client_requests_of_body,
     client_requests_to_answer,
     deactivation_refusal,
     get_awarding_body,
     get_client_request_to_answer,
     get_provider,
+    get_provider_for,
     is_client_body_admin,
     may_change_person,
     may_withdraw_invitation,
@@ -58,6 +61,7 @@ from qic.organisations.forms import (
 )
 from qic.organisations.gias import GiasFileError, check_gias_file
 from qic.organisations.models import AssessorAssignment, AwardingBody, Invitation, Provider, Role, User
+from qic.programme.home import provider_home
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -88,9 +92,14 @@ def home(request: HttpRequest) -> HttpResponse:
         context["assessor_count"] = assessors_of(body).filter(is_active=True).count()
         context["client_requests"] = client_requests_of_body(request.user).filter(status="pending")
     else:
-        context["provider"] = membership.provider
-        context["people"] = queries.people_of_provider(membership.provider)
+        # A provider's people land on their work: the benchmarks and what needs doing next, as
+        # far as their role may see (the provider is their own: get_provider_for checks it anyway).
+        assert membership.provider is not None
+        provider = get_provider_for(request.user, membership.provider.urn, Capability.VIEW)
+        context["provider"] = provider
+        context["people"] = queries.people_of_provider(provider)
         context["client_requests"] = client_requests_to_answer(request.user)
+        context["home"] = provider_home(provider, capabilities(request.user), today=timezone.localdate())
     return render(request, f"organisations/home_{role}.html", context)
 
 

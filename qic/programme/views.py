@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +35,7 @@ from qic.frameworks.models import Criterion, Section
 from qic.learners.models import Learner
 from qic.learners.parsing import LearnerFileError
 from qic.national.primary_schools import Instead, not_for_primary_schools
+from qic.national.queries import benchmark_averages
 from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
 from qic.programme import actions, queries, reports
@@ -767,7 +769,14 @@ def _dashboard_context(provider: Provider, year: int) -> dict[str, object]:
     figures, previous = queries.dashboard_figures(
         provider, year, today=today, edition=edition, previous_edition=edition_for_year(year - 1)
     )
-    return reports.dashboard(provider, figures, previous, edition)
+    context = reports.dashboard(provider, figures, previous, edition)
+    # The published national average beside each of the provider's own figures (suppressed under
+    # six providers; only providers measured on the same definitions).
+    national = benchmark_averages(year, rule_set=figures.rule_set.code)
+    for row in context["benchmarks"]:
+        row["national"] = national[row["number"]]
+    context["national_providers"] = max((f.providers for f in national.values()), default=0)
+    return context
 
 
 @require_role()

@@ -62,7 +62,8 @@ ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
 
 
 def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
-    """Run axe-core on the page and return its violations of these impacts (serious and critical by default)."""
+    """Run axe-core on the page and return its violations of the given impacts (serious and
+    critical unless asked; `ALL_IMPACTS` for every one)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [

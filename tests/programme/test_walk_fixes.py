@@ -134,15 +134,22 @@ def test_provider_access_links_each_encounter_that_does_not_count(client: Client
     assert f"{link}College stand at parents&#x27; evening</a>" in html
 
 
-def test_the_chart_says_which_bar_is_which_year(client: Client, cast: Cast, edition: Any) -> None:
+def test_the_chart_has_a_legend_for_each_kind_of_bar(client: Client, cast: Cast, edition: Any) -> None:
     client.force_login(cast.p1_leader)
     html = client.get(f"/providers/{cast.p1.urn}/benchmarks/?year=2025").content.decode()
-    assert (
-        "Each bar is 2025/26; the thin grey bar under it is 2024/25, shown only where the definitions did not change."
-        in html
+    legend = re.search(
+        r'<ul class="govuk-list govuk-body-s qic-legend" aria-label="Key to the chart">(.*?)</ul>', html, re.S
     )
+    assert legend is not None
+    items = [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", legend.group(1), re.S)]
+    assert items == [
+        "2025/26",
+        "2025/26, fully achieved",
+        "2024/25 (only where the definitions did not change)",
+    ]
+    assert "The same figures are in the table" in html
     html = client.get(f"/providers/{cast.p1.urn}/benchmarks/?year=2024").content.decode()
-    assert "Each bar is 2024/25; the thin grey bar under it is 2023/24." in html
+    assert "2023/24</li>" in html
 
 
 def test_the_current_page_is_a_govuk_pagination_link_marked_current(rf: Any) -> None:
