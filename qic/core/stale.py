@@ -15,6 +15,7 @@ existed) is not checked.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.core import signing
 from django.db import models
 
 from qic.core import audit
+from qic.domain.dates import long_date
 
 SALT = "qic.core.stale"
 
@@ -76,6 +78,11 @@ def show(value: Any, field: forms.Field | None) -> str:
         return "yes" if value else "no"
     if value in (None, "", []):
         return "blank"
+    if isinstance(field, forms.DateField) and isinstance(value, str):
+        try:
+            return long_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -107,7 +114,7 @@ def refuse(form: forms.BaseForm, exc: StaleEdit, what: str) -> None:
             elif isinstance(now, list):
                 data.setlist(name, [str(v) for v in now])
             else:
-                data[name] = "" if now is None else str(now)
+                _put(form, data, name, "" if now is None else str(now))
     form.data = data
     form.add_error(
         None,
@@ -119,5 +126,15 @@ def refuse(form: forms.BaseForm, exc: StaleEdit, what: str) -> None:
 def set_posted(form: forms.BaseForm, name: str, value: str) -> None:
     """Change one posted value of a bound form, for the page drawn again (the rest stays as typed)."""
     data = form.data.copy()  # type: ignore[attr-defined]
-    data[name] = value
+    _put(form, data, name, value)
     form.data = data
+
+
+def _put(form: forms.BaseForm, data: Any, name: str, value: str) -> None:
+    """Set one posted value; a date input's day, month and year boxes are dropped so the
+    widget reads the whole (ISO) value instead of what was typed in them."""
+    data[name] = value
+    widget = form.fields[name].widget if name in form.fields else None
+    if isinstance(widget, forms.MultiWidget):
+        for suffix in widget.widgets_names:  # type: ignore[attr-defined]  # set by MultiWidget.__init__
+            data.pop(f"{name}{suffix}", None)

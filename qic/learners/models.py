@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from qic.domain.academic import rolled_year_group
 from qic.domain.benchmarks import Group, groups_from_flags
+from qic.domain.dates import long_date
 from qic.organisations.models import Provider
 
 FLAG_FIELDS = (
@@ -231,4 +232,4 @@ class RetentionRun(models.Model):
         ordering = ["-ran_at"]
 
     def __str__(self) -> str:
-        return f"Retention run for {self.run_for:%d %B %Y}"
+        return f"Retention run for {long_date(self.run_for)}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from qic.core.forms import GovukForm, GovukModelForm
+from qic.core.forms import GovukDateField, GovukForm, GovukModelForm
 from qic.core.stale import SeenField
 from qic.domain import dates, work_experience
 from qic.domain.academic import academic_year_of, year_label
@@ -54,8 +54,7 @@ REQUIRED_MESSAGES = {
 
 class ActivityForm(GovukModelForm):
     seen = SeenField()
-    # A date input takes only ISO dates: in the en-GB format the edit form showed no date at all.
-    date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date = GovukDateField()
     subtype = forms.ChoiceField(
         label="Kind",
         choices=[("", "Choose the kind of activity")]
@@ -418,7 +417,7 @@ class AdviserForm(GovukModelForm):
 
 
 class InterviewForm(GovukModelForm):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = GovukDateField()
     learner_reference = forms.CharField(label="Learner's UPN or ULN", max_length=13)
 
     class Meta:

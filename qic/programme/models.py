@@ -21,6 +21,7 @@ from qic.domain.activities import (
     why_not_counting,
 )
 from qic.domain.benchmarks import Category
+from qic.domain.dates import long_date
 from qic.domain.provider_access import ACCESS_PROVIDER_LABELS, AccessContent, access_problems
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
@@ -126,7 +127,7 @@ class Activity(models.Model):
         indexes = [models.Index(fields=["provider", "academic_year"])]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.date:%d %b %Y})"
+        return f"{self.title} ({long_date(self.date)})"
 
     @property
     def type_enum(self) -> ActivityType:
@@ -253,7 +254,7 @@ class Interview(models.Model):
         ordering = ["-date"]
 
     def __str__(self) -> str:
-        return f"Interview with {self.learner} on {self.date:%d %b %Y}"
+        return f"Interview with {self.learner} on {long_date(self.date)}"
 
     @property
     def short(self) -> bool:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from qic.core import audit
 from qic.core.models import AuditEvent
 from qic.domain.academic import academic_year_of
+from qic.domain.dates import long_datetime
 from qic.learners.actions import update_learner
 from qic.learners.models import Learner, LearnerImport
 from qic.organisations.access import visible_audit_events
@@ -161,7 +162,7 @@ def test_the_providers_careers_leader_reads_all_of_it_in_words(client: Client, c
 # --- The log's words, times and filters ------------------------------------------------------------
 
 
-def test_times_are_shown_in_utc_as_day_month_year_and_minutes(client: Client, cast: Cast) -> None:
+def test_times_are_shown_in_uk_time_as_day_month_year_and_clock(client: Client, cast: Cast) -> None:
     event = audit.record(
         actor=cast.consortium,
         action="awarding_body.updated",
@@ -169,7 +170,7 @@ def test_times_are_shown_in_utc_as_day_month_year_and_minutes(client: Client, ca
         before={"name": "North"},
         after={"name": "North Awards"},
     )
-    expected = f"{event.at.day} {event.at:%B %Y %H:%M}"
+    expected = long_datetime(event.at)
     page = audit_page(client, cast.consortium)
     assert f'<td class="govuk-table__cell qic-no-wrap">{expected}</td>' in page
     assert "Awarding body updated" in page
