@@ -285,10 +285,9 @@ class AuditFilterForm(GovukForm):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["action"]).choices = [("", "Anything"), *actions]
         cast(forms.ChoiceField, self.fields["object_type"]).choices = [("", "Any record"), *object_types]
-        self.fields["date_from"].error_messages["invalid"] = (
-            "Enter the 'from' date as a real date, like 3 December 2026"
-        )
-        self.fields["date_to"].error_messages["invalid"] = "Enter the 'to' date as a real date, like 3 December 2026"
+        for name, which in (("date_from", "from"), ("date_to", "to")):
+            self.fields[name].error_messages["invalid"] = f"The '{which}' date must be a real date"
+            self.fields[name].error_messages["incomplete"] = f"The '{which}' date must include a %(missing)s"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

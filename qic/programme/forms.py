@@ -151,7 +151,9 @@ class ActivityForm(GovukModelForm):
         day = self.instance.date
         if self.is_bound:
             with contextlib.suppress(forms.ValidationError):
-                day = self.fields["date"].to_python(self.data.get(self.add_prefix("date"))) or day
+                # What the date boxes hold (the widget reads day, month and year).
+                typed = self.fields["date"].widget.value_from_datadict(self.data, self.files, self.add_prefix("date"))
+                day = self.fields["date"].to_python(typed) or day
         return academic_year_of(day or timezone.localdate())
 
     def ticked(self) -> MeaningfulElements:

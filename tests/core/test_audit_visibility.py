@@ -224,8 +224,16 @@ def test_filters_by_date_in_utc(client: Client, cast: Cast, dated_events: None) 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"date_from": "2026-02-30"}, "Enter the &#x27;from&#x27; date as a real date, like 3 December 2026"),
-        ({"date_to": "next week"}, "Enter the &#x27;to&#x27; date as a real date, like 3 December 2026"),
+        ({"date_from": "2026-02-30"}, "The &#x27;from&#x27; date must be a real date"),
+        ({"date_to": "next week"}, "The &#x27;to&#x27; date must be a real date"),
+        (
+            {"date_from_day": "30", "date_from_month": "2", "date_from_year": "2026"},
+            "The &#x27;from&#x27; date must be a real date",
+        ),
+        (
+            {"date_to_day": "1", "date_to_month": "", "date_to_year": "2026"},
+            "The &#x27;to&#x27; date must include a month",
+        ),
         (
             {"date_from": "2026-03-02", "date_to": "2026-03-01"},
             "The &#x27;to&#x27; date must be the same as or after the &#x27;from&#x27; date",
@@ -344,7 +352,8 @@ def test_the_log_words_fields_values_and_actions() -> None:
     assert audit_display.value_in_words("learners.Learner", "sex", "F") == "Female"
     assert audit_display.value_in_words("learners.Learner", "ehc_plan", True) == "Yes"
     assert audit_display.value_in_words("x.Y", "on", "2026-12-03") == "3 December 2026"
-    assert audit_display.value_in_words("x.Y", "at", "2026-12-03T09:34:12+00:00") == "3 December 2026 09:34"
+    assert audit_display.value_in_words("x.Y", "at", "2026-12-03T09:34:12+00:00") == "3 December 2026, 9:34am"
+    assert audit_display.value_in_words("x.Y", "at", "2026-07-03T09:34:12+00:00") == "3 July 2026, 10:34am"
     assert audit_display.value_in_words("x.Y", "left_on", None) == "none"
     assert audit_display.value_in_words("x.Y", "learner_ids", list(range(1, 26))) == (
         "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 and 5 more"
