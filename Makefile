@@ -23,7 +23,7 @@ node_modules/.installed: package.json package-lock.json
 
 build/static/css/qic.css: qic/static/scss/qic.scss node_modules/.installed
 	mkdir -p build/static/css
-	npx --no-install sass --quiet --no-source-map --load-path=node_modules --style=compressed $< $@
+	npx --no-install sass --no-source-map --load-path=node_modules --style=compressed $< $@
 
 # Where `make run` serves: `make run PORT=8010` if 8000 is taken.
 HOST ?= 127.0.0.1

@@ -178,7 +178,7 @@ INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
-USE_TZ = True  # stored in UTC; audit events are shown in UTC
+USE_TZ = True  # stored in UTC; shown in UK time (qic.domain.dates.long_datetime, the govuk_datetime filter)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))

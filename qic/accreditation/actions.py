@@ -37,6 +37,7 @@ from qic.core import audit
 from qic.core.mail import queue_mail
 from qic.domain import accreditation as rules
 from qic.domain.accreditation import Actor, Judgment, Outcome, Stage
+from qic.domain.dates import long_date
 from qic.domain.provider_types import NO_COMMITMENT_FOR_PRIMARY
 from qic.frameworks.editions import edition_on
 from qic.frameworks.models import Criterion, Edition
@@ -224,7 +225,8 @@ def request_commitment(
         accreditation=accreditation,
         upload=compass_report,
         kind="compass",
-        title=f"{'Compass+' if compass_tool == 'compass_plus' else 'Compass'} report, {compass_completed_on:%d %B %Y}",
+        title=f"{'Compass+' if compass_tool == 'compass_plus' else 'Compass'} report, "
+        f"{long_date(compass_completed_on)}",
         criterion=None,
         actor=actor,
     )
@@ -395,8 +397,8 @@ def schedule_visit(*, accreditation: Accreditation, visit_on: dt.date, version: 
         actor, "assessment.visit_scheduled", accreditation, before={"visit_on": before}, after={"visit_on": visit_on}
     )
     _mail(
-        f"Quality in Careers assessment visit on {visit_on:%d %B %Y}",
-        f"The assessment visit to {accreditation.provider.name} is on {visit_on:%A %d %B %Y}.\n",
+        f"Quality in Careers assessment visit on {long_date(visit_on)}",
+        f"The assessment visit to {accreditation.provider.name} is on {visit_on:%A} {long_date(visit_on)}.\n",
         [*_leaders(accreditation.provider_id), accreditation.assessor.email if accreditation.assessor else ""],
     )
 
@@ -791,7 +793,7 @@ def reissue_award(*, award: Award, today: dt.date, actor: Any) -> Award:
     _mail(
         "Your Quality in Careers award is re-issued as fully meeting",
         f"{award.provider.name} is now fully meeting the Quality in Careers Standard. The award still expires on "
-        f"{new.expires_on:%d %B %Y}.\n",
+        f"{long_date(new.expires_on)}.\n",
         _leaders(award.provider_id),
     )
     return new
@@ -873,9 +875,9 @@ def send_reminders(*, today: dt.date) -> RemindersSent:
         with transaction.atomic():
             accreditation = review.accreditation
             _mail(
-                f"Annual review {review.number} of {accreditation.provider.name} due {review.due_on:%d %B %Y}",
+                f"Annual review {review.number} of {accreditation.provider.name} due {long_date(review.due_on)}",
                 f"The annual Quality in Careers review of {accreditation.provider.name} is due on "
-                f"{review.due_on:%d %B %Y}."
+                f"{long_date(review.due_on)}."
                 + (" This review prepares reaccreditation." if review.prepares_reaccreditation else "")
                 + "\n",
                 [
@@ -896,9 +898,9 @@ def send_reminders(*, today: dt.date) -> RemindersSent:
     for award in awards:
         with transaction.atomic():
             _mail(
-                f"The Quality in Careers award of {award.provider.name} expires on {award.expires_on:%d %B %Y}",
+                f"The Quality in Careers award of {award.provider.name} expires on {long_date(award.expires_on)}",
                 f"The award of {award.provider.name} (URN {award.provider.urn}) expires on "
-                f"{award.expires_on:%d %B %Y}. It leaves the register on that day unless reaccreditation "
+                f"{long_date(award.expires_on)}. It leaves the register on that day unless reaccreditation "
                 "is complete.\n",
                 [*_body_admins(award.awarding_body_id), *_leaders(award.provider_id)],
             )

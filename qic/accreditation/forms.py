@@ -7,12 +7,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from qic.accreditation.actions import CheckedUpload, check_upload
-from qic.core.forms import GovukForm
+from qic.core.forms import GovukDateField, GovukForm
 from qic.domain import accreditation as rules
 from qic.domain import dates
 from qic.domain.accreditation import CONVERSATION_KINDS, EVIDENCE_KINDS, Judgment
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class VersionForm(GovukForm):
@@ -65,9 +63,8 @@ class CommitmentForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose Compass or Compass+"},
     )
-    compass_completed_on = forms.DateField(
+    compass_completed_on = GovukDateField(
         label="Date the self-assessment was completed",
-        widget=DATE,
         error_messages={"required": "Enter the date the self-assessment was completed", "invalid": "Enter a real date"},
     )
     compass_report = UploadField(label="Compass or Compass+ report")
@@ -126,9 +123,8 @@ class AssignAssessorForm(VersionForm):
 
 
 class ScheduleVisitForm(VersionForm):
-    visit_on = forms.DateField(
+    visit_on = GovukDateField(
         label="Date of the assessment visit",
-        widget=DATE,
         error_messages={"required": "Enter the date of the visit", "invalid": "Enter a real date"},
     )
 
@@ -197,9 +193,8 @@ class ConversationForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the kind of conversation"},
     )
-    held_on = forms.DateField(
+    held_on = GovukDateField(
         label="Date",
-        widget=DATE,
         error_messages={"invalid": "Enter a real date", "required": "Enter the date of the conversation"},
     )
     participants = forms.CharField(
@@ -246,9 +241,8 @@ class CorrectionForm(GovukForm):
 
 
 class ReviewForm(GovukForm):
-    held_on = forms.DateField(
+    held_on = GovukDateField(
         label="Date of the review",
-        widget=DATE,
         error_messages={"required": "Enter the date of the review", "invalid": "Enter a real date"},
     )
     progress = forms.CharField(
@@ -280,9 +274,8 @@ class RecognitionForm(GovukForm):
         help_text="Be explicit about what the recognition is for (Guide §4.7).",
         error_messages={"required": "Say what the recognition is for"},
     )
-    given_on = forms.DateField(
+    given_on = GovukDateField(
         label="Date given",
-        widget=DATE,
         error_messages={"invalid": "Enter a real date", "required": "Enter the date it was given"},
     )
 

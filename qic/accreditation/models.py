@@ -22,6 +22,7 @@ from qic.domain.accreditation import (
     Outcome,
     Stage,
 )
+from qic.domain.dates import long_date
 from qic.frameworks.models import Criterion, Edition
 from qic.organisations.models import AwardingBody, Provider, User
 
@@ -169,7 +170,7 @@ class AssessmentConversation(models.Model):
         ordering = ["held_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.held_on:%d %B %Y}"
+        return f"{self.get_kind_display()} on {long_date(self.held_on)}"
 
 
 class DocumentKind(models.TextChoices):
@@ -232,7 +233,7 @@ class Award(models.Model):
         indexes = [models.Index(fields=["superseded", "expires_on"])]
 
     def __str__(self) -> str:
-        return f"{self.provider.name}: {self.outcome} until {self.expires_on:%d %B %Y}"
+        return f"{self.provider.name}: {self.outcome} until {long_date(self.expires_on)}"
 
     @property
     def outcome_enum(self) -> Outcome:
@@ -268,7 +269,7 @@ class AnnualReview(models.Model):
         constraints = [models.UniqueConstraint(fields=["accreditation", "number"], name="one_review_per_year")]
 
     def __str__(self) -> str:
-        return f"Annual review {self.number} due {self.due_on:%d %B %Y}"
+        return f"Annual review {self.number} due {long_date(self.due_on)}"
 
     @property
     def done(self) -> bool:

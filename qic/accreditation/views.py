@@ -366,7 +366,7 @@ def round_step(request: HttpRequest, urn: int, pk: int, step: str) -> HttpRespon
             messages.success(
                 request,
                 f"Issued: {accreditation.outcome_label}."
-                + (f" The award runs until {award.expires_on:%d %B %Y}." if award else ""),
+                + (f" The award runs until {long_date(award.expires_on)}." if award else ""),
             )
         elif step == "submit_judgments":
             decision = actions.submit_judgments(accreditation=accreditation, version=version, actor=user)

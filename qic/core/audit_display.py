@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
 from qic.core.models import AuditEvent
+from qic.domain.dates import long_date, long_datetime
 
 SENTENCES = {
     "learner.created": "Learner added",
@@ -44,9 +45,8 @@ def sentence(action: str) -> str:
 
 
 def when(value: dt.datetime) -> str:
-    """'3 December 2026 09:34', in UTC."""
-    utc = value.astimezone(dt.UTC)
-    return f"{utc.day} {utc:%B %Y %H:%M}"
+    """'3 December 2026, 9:34am', in UK time like every other time shown."""
+    return long_datetime(value)
 
 
 @lru_cache(maxsize=512)
@@ -87,7 +87,7 @@ def value_in_words(object_type: str, name: str, value: Any) -> str:
         if str(value) in choices:
             return choices[str(value)]
     if isinstance(value, str) and _DATE.match(value):
-        return f"{int(value[8:10])} {dt.date.fromisoformat(value):%B %Y}"
+        return long_date(dt.date.fromisoformat(value))
     if isinstance(value, str) and _DATETIME.match(value):
         try:
             return when(dt.datetime.fromisoformat(value))

@@ -15,6 +15,7 @@ existed) is not checked.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ from django.db import connection, models
 from django.utils.text import Truncator
 
 from qic.core import audit
+from qic.domain.dates import long_date
 
 SALT = "qic.core.stale"
 
@@ -124,6 +126,11 @@ def show(value: Any, field: forms.Field | None) -> str:
         return "yes" if value else "no"
     if value in (None, "", []):
         return "blank"
+    if isinstance(field, forms.DateField) and isinstance(value, str):
+        try:
+            return long_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -171,7 +178,7 @@ def _show_theirs_if_untouched(form: forms.BaseForm, data: Any, name: str, was: A
     elif isinstance(now, list):
         data.setlist(key, [str(v) for v in now])
     else:
-        data[key] = "" if now is None else str(now)
+        _put(form, data, key, "" if now is None else str(now))
     return True
 
 
@@ -214,5 +221,16 @@ def page_refusal(what: str, names: Iterable[str]) -> str:
 def set_posted(form: forms.BaseForm, name: str, value: str) -> None:
     """Change one posted value of a bound form, for the page drawn again (the rest stays as typed)."""
     data = form.data.copy()  # type: ignore[attr-defined]
-    data[name] = value
+    _put(form, data, name, value)
     form.data = data
+
+
+def _put(form: forms.BaseForm, data: Any, name: str, value: str) -> None:
+    """Set one posted value; a date input's day, month and year boxes are dropped so the
+    widget reads the whole (ISO) value instead of what was typed in them."""
+    data[name] = value
+    field_name = name[len(form.prefix) + 1 :] if form.prefix and name.startswith(f"{form.prefix}-") else name
+    widget = form.fields[field_name].widget if field_name in form.fields else None
+    if isinstance(widget, forms.MultiWidget):
+        for suffix in widget.widgets_names:  # type: ignore[attr-defined]  # set by MultiWidget.__init__
+            data.pop(f"{name}{suffix}", None)

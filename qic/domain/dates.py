@@ -13,8 +13,12 @@ not unusual but real ones.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from qic.domain.academic import age_on
+
+# Times are shown to people in UK time, whatever the server's zone.
+UK_TIME = ZoneInfo("Europe/London")
 
 # No careers record here can be older than this: the Gatsby Benchmarks date from 2013 and the
 # Standard's records from the early 2000s.
@@ -31,6 +35,24 @@ PROGRAMME_YEARS = 5
 def long_date(day: dt.date) -> str:
     """'3 December 2026', the way dates are written to users."""
     return f"{day.day} {day:%B} {day.year}"
+
+
+def long_datetime(moment: dt.datetime) -> str:
+    """'3 December 2026, 9:34am' in UK time (GMT or BST, whichever was in force then).
+
+    GOV.UK style: 12-hour clock with am/pm and no leading zero; 'midday' and 'midnight' rather
+    than 12pm and 12am. A naive datetime is taken to be UTC, as the database stores them.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(UK_TIME)
+    if (local.hour, local.minute) == (12, 0):
+        clock = "midday"
+    elif (local.hour, local.minute) == (0, 0):
+        clock = "midnight"
+    else:
+        clock = f"{local.hour % 12 or 12}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+    return f"{long_date(local.date())}, {clock}"
 
 
 def _after(day: dt.date, years: int) -> dt.date:

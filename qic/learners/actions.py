@@ -18,6 +18,7 @@ from qic.core import audit, bulk, jobs, stale
 from qic.core.jobs import report_progress
 from qic.domain import retention
 from qic.domain.academic import academic_year_of, year_label
+from qic.domain.dates import long_datetime
 from qic.domain.names import search_key
 from qic.domain.retention import cohort_birth_date
 from qic.learners.models import FLAG_FIELDS, Learner, LearnerImport, RetentionRun
@@ -826,7 +827,7 @@ def anonymise_learner(*, learner: Learner, reason: str, actor: Any, today: dt.da
     today = today or timezone.localdate()
     fresh = Learner.objects.select_for_update(no_key=True).get(pk=learner.pk)
     if fresh.anonymised_at is not None:
-        raise AlreadyAnonymised(f"Learner {fresh.pk} was anonymised on {fresh.anonymised_at:%d %B %Y}")
+        raise AlreadyAnonymised(f"Learner {fresh.pk} was anonymised on {long_datetime(fresh.anonymised_at)}")
     identifiers = [value for value in (fresh.upn, fresh.uln) if value]
     for name, value in ANONYMISED_VALUES.items():
         setattr(fresh, name, value)

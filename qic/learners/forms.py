@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from qic.core.forms import GovukForm, GovukModelForm
+from qic.core.forms import GovukDateField, GovukDateInput, GovukForm, GovukModelForm
 from qic.core.stale import SeenField
 from qic.domain import dates
 from qic.learners.actions import file_limit_problem, size_limit_problem
@@ -73,20 +73,17 @@ class ConfirmImportForm(GovukForm):
 
 class LearnerForm(GovukModelForm):
     seen = SeenField()
-    date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    programme_end = forms.DateField(
+    date_of_birth = GovukDateField(example="27 3 2012", widget=GovukDateInput(attrs={"autocomplete": "bday"}))
+    programme_end = GovukDateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Colleges: when the study programme ends",
     )
-    joined_on = forms.DateField(
+    joined_on = GovukDateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave blank if the learner has been on roll since before records began",
     )
-    left_on = forms.DateField(
+    left_on = GovukDateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Set when the learner leaves; they stay in past years' figures",
     )
 

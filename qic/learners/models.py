@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from qic.domain.academic import rolled_year_group
 from qic.domain.benchmarks import Group, groups_from_flags
+from qic.domain.dates import long_date
 from qic.domain.names import search_key
 from qic.organisations.models import Provider
 
@@ -245,4 +246,4 @@ class RetentionRun(models.Model):
         ordering = ["-ran_at"]
 
     def __str__(self) -> str:
-        return f"Retention run for {self.run_for:%d %B %Y}"
+        return f"Retention run for {long_date(self.run_for)}"

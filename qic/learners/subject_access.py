@@ -21,6 +21,7 @@ from qic.core.audit import json_ready
 from qic.core.models import AuditEvent
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
+from qic.domain.dates import long_date, long_datetime
 from qic.learners.models import Learner, LearnerImport
 from qic.programme import queries
 from qic.programme.models import CATEGORY_LABELS, Interview, LearnerTally, Participation
@@ -54,8 +55,7 @@ def readable(value: Any) -> str:
         try:
             if len(value) == 10:
                 return long_date(dt.date.fromisoformat(value))
-            moment = timezone.localtime(dt.datetime.fromisoformat(value))
-            return f"{long_date(moment.date())}, {moment:%H:%M}"
+            return long_datetime(dt.datetime.fromisoformat(value))
         except ValueError:
             return value
     if isinstance(value, dict):
@@ -63,10 +63,6 @@ def readable(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(readable(item) for item in value)
     return str(value)
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def learner_fields(learner: Learner) -> list[dict[str, Any]]:

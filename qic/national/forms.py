@@ -5,13 +5,11 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
-from qic.core.forms import GovukForm, GovukModelForm
+from qic.core.forms import GovukDateField, GovukForm, GovukModelForm
 from qic.core.stale import SeenField
 from qic.domain import dates
 from qic.domain.provider_types import ProviderType
 from qic.national.models import PrimaryAward, PrimaryTask
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class RegisterSearchForm(GovukForm):
@@ -116,7 +114,13 @@ class ActionForm(GovukForm):
     )
     action = forms.CharField(max_length=300)
     owner = forms.CharField(max_length=120, help_text="Who will do it.")
-    due_on = forms.DateField(label="Due by", widget=DATE, error_messages={"invalid": "Enter a real date"})
+    due_on = GovukDateField(
+        label="Due by",
+        error_messages={
+            "invalid": "The due date must be a real date",
+            "incomplete": "The due date must include a %(missing)s",
+        },
+    )
 
     def __init__(self, *args: Any, tasks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from qic.core import audit, jobs, stale
 from qic.core.mail import enqueue_with_change, queue_mail
+from qic.domain.dates import long_datetime
 from qic.domain.provider_types import ProviderType
 from qic.domain.ukprn import duplicate_ukprn_message, parse_ukprn
 from qic.organisations.gias import GiasFileError, GiasRecord, GiasRowError, read_gias
@@ -539,7 +540,7 @@ def send_invitation_mail(invitation_id: int) -> bool:
             f"{inviter} has invited you to QiC Platform as {invitation.get_role_display()} "
             f"at {_organisation_name(invitation)}.\n\n"
             f"Set your password and sign in here:\n{settings.SITE_URL}/invitations/{token}/\n\n"
-            f"The link works once and expires on {invitation.expires_at:%d %B %Y}.\n"
+            f"The link works once and expires on {long_datetime(invitation.expires_at)}.\n"
         )
     send_mail("Your invitation to QiC Platform", body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     return True

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
 
-from qic.core.forms import GovukForm, GovukModelForm
+from qic.core.forms import GovukDateField, GovukForm, GovukModelForm
 from qic.core.stale import SeenField
 from qic.domain import dates
 from qic.domain.ukprn import duplicate_ukprn_message, ukprn_problem
@@ -18,12 +18,8 @@ from qic.organisations.queries import ukprn_taken
 class AwardingBodyForm(GovukModelForm):
     seen = SeenField()
     website = forms.URLField(required=False, assume_scheme="https")
-    licence_start = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="The date the licence begins"
-    )
-    licence_end = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="The date the licence ends"
-    )
+    licence_start = GovukDateField(required=False, help_text="The date the licence begins")
+    licence_end = GovukDateField(required=False, help_text="The date the licence ends")
 
     class Meta:
         model = AwardingBody
@@ -282,21 +278,16 @@ class AuditFilterForm(GovukForm):
     who = forms.CharField(label="Who", required=False, max_length=200, help_text="Part of a name or email address")
     action = forms.ChoiceField(label="What happened", required=False)
     object_type = forms.ChoiceField(label="Type of record", required=False)
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="UTC date"
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="UTC date"
-    )
+    date_from = GovukDateField(label="From", required=False, help_text="A date in UK time")
+    date_to = GovukDateField(label="To", required=False, help_text="A date in UK time")
 
     def __init__(self, *args: Any, actions: list[tuple[str, str]], object_types: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["action"]).choices = [("", "Anything"), *actions]
         cast(forms.ChoiceField, self.fields["object_type"]).choices = [("", "Any record"), *object_types]
-        self.fields["date_from"].error_messages["invalid"] = (
-            "Enter the 'from' date as a real date, like 3 December 2026"
-        )
-        self.fields["date_to"].error_messages["invalid"] = "Enter the 'to' date as a real date, like 3 December 2026"
+        for name, which in (("date_from", "from"), ("date_to", "to")):
+            self.fields[name].error_messages["invalid"] = f"The '{which}' date must be a real date"
+            self.fields[name].error_messages["incomplete"] = f"The '{which}' date must include a %(missing)s"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

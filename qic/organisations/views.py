@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.core import audit_display, stale
 from qic.core.jobs import read_progress
+from qic.domain.dates import UK_TIME
 from qic.frameworks.editions import edition_on
 from qic.organisations import actions, queries
 from qic.organisations.access import (
@@ -618,12 +619,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             events = events.filter(action=data["action"])
         if data["object_type"]:
             events = events.filter(object_type=data["object_type"])
-        # The log is kept and shown in UTC, so the days are UTC days.
+        # The log is shown in UK time, so the days are UK days (a BST day starts at 23:00 UTC).
         if data["date_from"]:
-            events = events.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time(), dt.UTC))
+            events = events.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time(), UK_TIME))
         if data["date_to"]:
             # The last moment of that day (no "next day", which 31 December 9999 does not have).
-            events = events.filter(at__lte=dt.datetime.combine(data["date_to"], dt.time.max, dt.UTC))
+            events = events.filter(at__lte=dt.datetime.combine(data["date_to"], dt.time.max, UK_TIME))
     page = Paginator(events.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,

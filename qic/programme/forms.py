@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from qic.core.forms import GovukForm, GovukModelForm
+from qic.core.forms import GovukDateField, GovukForm, GovukModelForm
 from qic.core.once import OnceField
 from qic.core.stale import SeenField
 from qic.domain import dates, work_experience
@@ -58,8 +58,7 @@ REQUIRED_MESSAGES = {
 class ActivityForm(GovukModelForm):
     seen = SeenField()
     once = OnceField()  # a new activity: a second post of this form goes to the one made
-    # A date input takes only ISO dates: in the en-GB format the edit form showed no date at all.
-    date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date = GovukDateField()
     subtype = forms.ChoiceField(
         label="Kind",
         choices=[("", "Choose the kind of activity")]
@@ -156,7 +155,9 @@ class ActivityForm(GovukModelForm):
         day = self.instance.date
         if self.is_bound:
             with contextlib.suppress(forms.ValidationError):
-                day = self.fields["date"].to_python(self.data.get(self.add_prefix("date"))) or day
+                # What the date boxes hold (the widget reads day, month and year).
+                typed = self.fields["date"].widget.value_from_datadict(self.data, self.files, self.add_prefix("date"))
+                day = self.fields["date"].to_python(typed) or day
         return academic_year_of(day or timezone.localdate())
 
     def ticked(self) -> MeaningfulElements:
@@ -425,8 +426,7 @@ class AdviserForm(GovukModelForm):
 class InterviewForm(GovukModelForm):
     seen = SeenField()  # editing: refuses a save over someone else's change
     once = OnceField()  # recording: a second post of this form goes to the interview made
-    # ISO: a date input shows nothing for a date in the en-GB format (the edit form).
-    date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date = GovukDateField()
     learner_reference = forms.CharField(label="Learner's UPN or ULN", max_length=13)
 
     class Meta:

@@ -23,6 +23,7 @@ from qic.domain.activities import (
     why_not_counting,
 )
 from qic.domain.benchmarks import Category
+from qic.domain.dates import long_date
 from qic.domain.provider_access import ACCESS_PROVIDER_LABELS, AccessContent, access_problems
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
@@ -162,7 +163,7 @@ class Activity(Removable):
         indexes = [models.Index(fields=["provider", "academic_year"])]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.date:%d %b %Y})"
+        return f"{self.title} ({long_date(self.date)})"
 
     @property
     def type_enum(self) -> ActivityType:
@@ -292,7 +293,7 @@ class Interview(Removable):
         ordering = ["-date"]
 
     def __str__(self) -> str:
-        return f"Interview with {self.learner} on {self.date:%d %b %Y}"
+        return f"Interview with {self.learner} on {long_date(self.date)}"
 
     @property
     def short(self) -> bool:

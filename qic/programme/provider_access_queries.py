@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from qic.domain import provider_access as rules
 from qic.domain.academic import academic_year_of
+from qic.domain.dates import long_date
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
 from qic.programme.models import Activity, Participation, ProviderAccessStatement
@@ -217,7 +218,7 @@ def access_evidence(provider: Provider, *, today: dt.date) -> AccessEvidence | N
             continue
         line = (
             f"Year {cohort.year_group}: {cohort.window.phase.label.lower()}, {cohort.held} of "
-            f"{rules.ENCOUNTERS_PER_PHASE} held, deadline {cohort.window.deadline:%-d %B %Y}: {cohort.status.label}"
+            f"{rules.ENCOUNTERS_PER_PHASE} held, deadline {long_date(cohort.window.deadline)}: {cohort.status.label}"
         )
         if cohort.mandatory:
             line += f" ({len(cohort.short)} of {cohort.pupils} pupils lack two)"

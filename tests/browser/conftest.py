@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,14 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def fill_date(page: Any, legend: str, day: dt.date) -> None:
+    """Type a date into the GOV.UK date input whose legend starts with `legend`, as a person does."""
+    group = page.get_by_role("group", name=re.compile(rf"^{re.escape(legend)}"))
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
 
 
 ALL_IMPACTS = ("minor", "moderate", "serious", "critical")

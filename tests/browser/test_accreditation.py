@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from qic.accreditation.models import Accreditation, DocumentKind, IssuedDocument
 from qic.domain.accreditation import COMMITMENT_WORDING, Judgment, Stage
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, fill_date
 from tests.browser.test_roles import sign_in
 from tests.conftest import Cast
 from tests.factories import PDF_BYTES, make_round
@@ -244,7 +244,7 @@ def test_leader_requests_commitment_and_admin_grants_it(
     page.wait_for_url(overview + "commitment/")
     page.get_by_label("Web address of the governing body's public commitment").fill("https://alpha.example.org/careers")
     page.get_by_role("group", name="Self-assessment tool").get_by_label("Compass", exact=True).check()
-    page.get_by_label("Date the self-assessment was completed").fill(completed.isoformat())
+    fill_date(page, "Date the self-assessment was completed", completed)
     page.get_by_label("Compass or Compass+ report").set_input_files(report)
     page.get_by_role("button", name="Send the request").click()
 

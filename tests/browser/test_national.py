@@ -32,7 +32,7 @@ from qic.national.models import (
 )
 from qic.national.views import CSV_COLUMNS
 from qic.organisations.models import Provider
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, fill_date
 from tests.browser.test_roles import sign_in
 from tests.conftest import Cast
 from tests.factories import make_primary_award, make_round, make_workbook
@@ -571,7 +571,7 @@ def test_a_primary_school_maps_its_activities_and_plans_actions(cast: Cast, live
     page.get_by_label("Action", exact=True).fill("Invite a parent nurse to Reception")
     page.get_by_label("Owner").fill("Mrs Khan")
     due = TODAY + dt.timedelta(days=60)
-    page.get_by_label("Due by").fill(due.isoformat())
+    fill_date(page, "Due by", due)
     follow(page, page.get_by_role("button", name="Add the action"))
     assert "The action has been added to your plan." in page.locator(".govuk-notification-banner").inner_text()
     plan = page.get_by_role("table", name="Action plan")
@@ -580,7 +580,7 @@ def test_a_primary_school_maps_its_activities_and_plans_actions(cast: Cast, live
         "Invite a parent nurse to Reception",
         "T1",
         "Mrs Khan",
-        f"{due.day} {due:%b %Y}",
+        f"{due.day} {due:%B %Y}",
     ]
     assert "To do" in row.inner_text()
     assert axe_violations(page) == []

@@ -13,7 +13,7 @@ from qic.domain.academic import academic_year_of
 from qic.domain.upn import upn_check_letter
 from qic.programme.actions import record_participation
 from qic.programme.models import ProviderAccessStatement
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, fill_date
 from tests.browser.test_roles import sign_in
 from tests.conftest import Cast
 from tests.factories import make_activity, make_learner
@@ -66,7 +66,7 @@ def test_marking_an_encounter_and_the_provider_access_page(
     page.get_by_label("Title").fill("College stand at parents' evening")
     page.get_by_role("radio", name="Encounter with a next-stage provider").check()
     page.get_by_label("Kind", exact=True).select_option(label="Encounter with a next-stage provider: FE college")
-    page.get_by_label("Date", exact=True).fill(dt.date(YEAR - 1, 11, 20).isoformat())
+    fill_date(page, "Date", dt.date(YEAR - 1, 11, 20))
     page.get_by_label("A provider-access encounter").check()
     page.get_by_label("Kind of provider").select_option(label="Further education college")
     group = page.get_by_role("group", name="What the encounter covered")

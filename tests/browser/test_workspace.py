@@ -19,7 +19,7 @@ from qic.domain.upn import upn_check_letter
 from qic.learners.models import Learner
 from qic.programme.actions import record_participation
 from qic.programme.models import Activity, Adviser, RegisterImport
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, fill_date
 from tests.browser.test_roles import sign_in
 from tests.conftest import Cast
 from tests.factories import make_activity, make_learner
@@ -162,13 +162,13 @@ def test_employer_encounter_and_register_raise_bm5(cast: Cast, workspace: Worksp
     page.get_by_role("group", name="Workplace experiences also need").wait_for(state="detached")
     page.get_by_label("Kind", exact=True).select_option(label="Employer encounter: Employer talk")
     # A date in 2024/25 redraws the 2018 definition's elements (no preparation); today's, the refreshed ones.
-    page.get_by_label("Date", exact=True).fill("2025-08-31")
+    fill_date(page, "Date", dt.date(2025, 8, 31))
     page.get_by_label("Learners prepared beforehand").wait_for(state="detached")
     assert (
         "For an activity in 2024/25 these are the elements of the 2018 Gatsby Benchmarks"
         in page.locator("#activity-meaning").inner_text()
     )
-    page.get_by_label("Date", exact=True).fill(TODAY.isoformat())
+    fill_date(page, "Date", TODAY)
     page.get_by_label("Learners prepared beforehand").wait_for()
     page.get_by_label("A clear purpose shared with everyone, and learning outcomes").check()
     page.get_by_label("Learners prepared beforehand").check()
@@ -206,7 +206,7 @@ def test_without_javascript_a_workplace_experience_is_recorded_with_every_elemen
         page.get_by_label("Title").fill("Work experience week")
         page.get_by_role("radio", name="Workplace experience").check()
         page.get_by_label("Kind", exact=True).select_option(label="Workplace experience: Work experience")
-        page.get_by_label("Date", exact=True).fill(TODAY.isoformat())
+        fill_date(page, "Date", TODAY)
         page.get_by_label("Hours (workplace experiences)").fill("30")
         # Without JavaScript every element is offered, in two groups; tick all but the employer's feedback.
         for group in ("What made it meaningful", "Workplace experiences also need"):

@@ -221,8 +221,8 @@ def test_anonymous_users_are_sent_to_sign_in(client: Client, db: None) -> None:
     assert response["Location"] == f"/accounts/login/?next={AUDIT_URL}"
 
 
-def test_times_are_shown_in_utc(client: Client, cast: Cast) -> None:
-    # 12:30 in London in July is 11:30 UTC; the site's TIME_ZONE is Europe/London, the log is not.
+def test_times_are_shown_in_uk_time_in_summer_too(client: Client, cast: Cast) -> None:
+    # 12:30 in London in July is 11:30 UTC (BST): the log shows the time people saw on the clock.
     AuditEvent.objects.create(
         actor_label="tests",
         at=dt.datetime(2024, 7, 1, 12, 30, 15, tzinfo=ZoneInfo("Europe/London")),
@@ -233,10 +233,28 @@ def test_times_are_shown_in_utc(client: Client, cast: Cast) -> None:
     )
     client.force_login(cast.consortium)
     page = client.get(AUDIT_URL).content.decode()
-    assert "When (UTC)" in page
-    assert "Times are in UTC" in page
-    assert "1 July 2024 11:30" in page
-    assert "12:30" not in page
+    assert "When (UK time)" in page
+    assert "Times are in UK time (GMT or BST)" in page
+    assert "1 July 2024, 12:30pm" in page
+    assert "11:30" not in page
+
+
+def test_the_date_filter_counts_uk_days(client: Client, cast: Cast) -> None:
+    # 23:30 UTC on 1 July is 00:30 BST on 2 July: it is an event of 2 July.
+    AuditEvent.objects.create(
+        actor_label="tests",
+        at=dt.datetime(2024, 7, 1, 23, 30, tzinfo=dt.UTC),
+        action="test.after_midnight",
+        object_type="organisations.AwardingBody",
+        object_id=str(cast.ab1.pk),
+        object_repr=str(cast.ab1),
+    )
+    client.force_login(cast.consortium)
+    on_2_july = {"date_from_day": "2", "date_from_month": "7", "date_from_year": "2024"}
+    page = client.get(AUDIT_URL, {**on_2_july, "date_to_day": "2", "date_to_month": "7", "date_to_year": "2024"})
+    assert "2 July 2024, 12:30am" in page.content.decode()
+    page = client.get(AUDIT_URL, {"date_to_day": "1", "date_to_month": "7", "date_to_year": "2024"})
+    assert "12:30am" not in page.content.decode()
 
 
 def test_newest_events_come_first(client: Client, cast: Cast) -> None:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from qic.core import audit
 from qic.core.models import AuditEvent
 from qic.domain.academic import academic_year_of
+from qic.domain.dates import long_datetime
 from qic.learners.actions import update_learner
 from qic.learners.models import Learner, LearnerImport
 from qic.organisations.access import visible_audit_events
@@ -161,7 +162,7 @@ def test_the_providers_careers_leader_reads_all_of_it_in_words(client: Client, c
 # --- The log's words, times and filters ------------------------------------------------------------
 
 
-def test_times_are_shown_in_utc_as_day_month_year_and_minutes(client: Client, cast: Cast) -> None:
+def test_times_are_shown_in_uk_time_as_day_month_year_and_clock(client: Client, cast: Cast) -> None:
     event = audit.record(
         actor=cast.consortium,
         action="awarding_body.updated",
@@ -169,7 +170,7 @@ def test_times_are_shown_in_utc_as_day_month_year_and_minutes(client: Client, ca
         before={"name": "North"},
         after={"name": "North Awards"},
     )
-    expected = f"{event.at.day} {event.at:%B %Y %H:%M}"
+    expected = long_datetime(event.at)
     page = audit_page(client, cast.consortium)
     assert f'<td class="govuk-table__cell qic-no-wrap">{expected}</td>' in page
     assert "Awarding body updated" in page
@@ -223,8 +224,16 @@ def test_filters_by_date_in_utc(client: Client, cast: Cast, dated_events: None) 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"date_from": "2026-02-30"}, "Enter the &#x27;from&#x27; date as a real date, like 3 December 2026"),
-        ({"date_to": "next week"}, "Enter the &#x27;to&#x27; date as a real date, like 3 December 2026"),
+        ({"date_from": "2026-02-30"}, "The &#x27;from&#x27; date must be a real date"),
+        ({"date_to": "next week"}, "The &#x27;to&#x27; date must be a real date"),
+        (
+            {"date_from_day": "30", "date_from_month": "2", "date_from_year": "2026"},
+            "The &#x27;from&#x27; date must be a real date",
+        ),
+        (
+            {"date_to_day": "1", "date_to_month": "", "date_to_year": "2026"},
+            "The &#x27;to&#x27; date must include a month",
+        ),
         (
             {"date_from": "2026-03-02", "date_to": "2026-03-01"},
             "The &#x27;to&#x27; date must be the same as or after the &#x27;from&#x27; date",
@@ -343,7 +352,8 @@ def test_the_log_words_fields_values_and_actions() -> None:
     assert audit_display.value_in_words("learners.Learner", "sex", "F") == "Female"
     assert audit_display.value_in_words("learners.Learner", "ehc_plan", True) == "Yes"
     assert audit_display.value_in_words("x.Y", "on", "2026-12-03") == "3 December 2026"
-    assert audit_display.value_in_words("x.Y", "at", "2026-12-03T09:34:12+00:00") == "3 December 2026 09:34"
+    assert audit_display.value_in_words("x.Y", "at", "2026-12-03T09:34:12+00:00") == "3 December 2026, 9:34am"
+    assert audit_display.value_in_words("x.Y", "at", "2026-07-03T09:34:12+00:00") == "3 July 2026, 10:34am"
     assert audit_display.value_in_words("x.Y", "left_on", None) == "none"
     assert audit_display.value_in_words("x.Y", "learner_ids", list(range(1, 26))) == (
         "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 and 5 more"

@@ -110,7 +110,7 @@ def test_every_page_links_the_notices_from_its_footer(who: str, cast: Cast, edit
         "/no-such-page/",
     ]:
         response = client.get(url, follow=True)
-        footer = response.content.decode().split('<footer class="govuk-footer">')[1]
+        footer = response.content.decode().split('<footer class="govuk-template__footer">')[1]
         for name, text in (
             ("privacy_notice", "Privacy"),
             ("accessibility_statement", "Accessibility statement"),

@@ -154,6 +154,24 @@ def test_a_stale_activity_edit_is_refused(leader: Client, other: Client, cast: C
     assert AuditEvent.objects.filter(action="activity.updated").count() == events
 
 
+def test_a_date_changed_by_someone_else_comes_back_in_the_boxes(leader: Client, other: Client, cast: Cast) -> None:
+    activity = make_activity(cast.p1)  # 5 November 2025
+    path = f"/providers/{cast.p1.urn}/activities/{activity.pk}/edit/"
+    mine = posted(leader.get(path).context["form"], date=None)
+    theirs = posted(other.get(path).context["form"], date=None)
+    boxes = {"date_day": "5", "date_month": "11", "date_year": "2025"}
+    moved = {"date_day": "6", "date_month": "1", "date_year": "2026"}
+    assert other.post(path, {**theirs, **moved}).status_code == 302
+
+    text = refused(leader.post(path, {**mine, **boxes, "title": "Engineering careers talk"}))
+
+    assert "Date is now “6 January 2026”" in text
+    assert '<input type="text" name="date_day" value="6"' in text
+    assert '<input type="text" name="date_month" value="1"' in text
+    activity.refresh_from_db()
+    assert (activity.title, activity.date) == ("Employer talk", dt.date(2026, 1, 6))
+
+
 def test_a_stale_adviser_edit_is_refused(leader: Client, other: Client, cast: Cast) -> None:
     adviser = Adviser.objects.create(provider=cast.p1, name="Pat Adviser", organisation="Careers Co")
     path = f"/providers/{cast.p1.urn}/advisers/{adviser.pk}/edit/"

@@ -20,6 +20,29 @@ def test_dates_are_written_the_british_way() -> None:
 
 
 @pytest.mark.parametrize(
+    ("moment", "shown"),
+    [
+        # Winter: UK time is UTC.
+        (dt.datetime(2026, 12, 3, 9, 34, tzinfo=dt.UTC), "3 December 2026, 9:34am"),
+        (dt.datetime(2026, 12, 3, 21, 5, tzinfo=dt.UTC), "3 December 2026, 9:05pm"),
+        # Summer (BST): an hour ahead, so late evening UTC is the next day in the UK.
+        (dt.datetime(2026, 7, 1, 8, 34, tzinfo=dt.UTC), "1 July 2026, 9:34am"),
+        (dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC), "1 July 2026, 12:30am"),
+        # The clocks go forward at 01:00 UTC on the last Sunday of March.
+        (dt.datetime(2026, 3, 29, 0, 59, tzinfo=dt.UTC), "29 March 2026, 12:59am"),
+        (dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC), "29 March 2026, 2:00am"),
+        (dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC), "3 December 2026, midday"),
+        (dt.datetime(2026, 12, 3, 0, 0, tzinfo=dt.UTC), "3 December 2026, midnight"),
+        (dt.datetime(2026, 12, 3, 0, 1, tzinfo=dt.UTC), "3 December 2026, 12:01am"),
+        # Naive datetimes are UTC, as stored.
+        (dt.datetime(2026, 8, 1, 11, 0), "1 August 2026, midday"),
+    ],
+)
+def test_times_are_written_in_uk_time_on_the_12_hour_clock(moment: dt.datetime, shown: str) -> None:
+    assert dates.long_datetime(moment) == shown
+
+
+@pytest.mark.parametrize(
     ("day", "problem"),
     [
         (D(1900, 1, 1), "The date of the activity must be on or after 1 January 2000"),

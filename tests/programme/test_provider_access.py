@@ -123,7 +123,7 @@ def test_the_careers_leader_sees_each_cohort_and_the_year_9s_who_lack_two(
     html = client.get(page_url(cast)).content.decode()
     year9 = row_for(html, "Year 9 <span")
     assert "First key phase" in year9
-    assert f"{dt.date(YEAR - 1, 9, 1):%-d %b %Y} to {Y9_DEADLINE:%-d %b %Y}" in year9
+    assert f"{dt.date(YEAR - 1, 9, 1):%-d %B %Y} to {Y9_DEADLINE:%-d %B %Y}" in year9
     assert "2 of 2" in year9  # one planned for Year 8 last year, one attended by Amy
     assert "(3 pupils)" in year9  # Eve has left
     expected = "Behind" if TODAY <= Y9_DEADLINE else "Deadline passed with gaps"

@@ -7,15 +7,38 @@ from typing import Any
 
 from django import template
 
+from qic.domain.dates import UK_TIME, long_date, long_datetime
+
 register = template.Library()
 
 
 @register.filter
-def utc(value: dt.datetime | None) -> str:
-    """Format an aware datetime in UTC, as audit events are shown."""
-    if value is None:
+def govuk_date(value: Any) -> str:
+    """The one way a date is shown: '3 December 2026'.
+
+    Takes a date, a datetime (its UK date) or an ISO date string from a stored snapshot; empty
+    for nothing, so `|default:"–"` works after it.
+    """
+    if value is None or value == "":
         return ""
-    return value.astimezone(dt.UTC).strftime("%d %b %Y %H:%M:%S UTC")
+    if isinstance(value, dt.datetime):
+        return long_date(value.astimezone(UK_TIME).date() if value.tzinfo else value.date())
+    if isinstance(value, dt.date):
+        return long_date(value)
+    try:
+        return long_date(dt.date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)
+
+
+@register.filter
+def govuk_datetime(value: Any) -> str:
+    """The one way a moment is shown: '3 December 2026, 9:34am' in UK time (GMT or BST)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        return long_datetime(value)
+    return govuk_date(value)
 
 
 @register.filter
@@ -69,18 +92,6 @@ def cell_class(percent_value: object) -> str:
     if percent_value >= 100:
         return "qic-cell--full"
     return "qic-cell--low" if percent_value < 50 else "qic-cell--mid"
-
-
-@register.filter
-def iso_date(value: Any) -> str:
-    """An ISO date string from a stored snapshot, written as '23 November 2026'."""
-    if not value:
-        return ""
-    try:
-        day = dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return f"{day.day} {day:%B %Y}"
 
 
 @register.filter

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from qic.domain.dates import long_date
 from qic.frameworks.loading import EditionFileError, load_edition, read_edition_file
 
 DATA_SUFFIXES = {".yaml", ".yml", ".json"}
@@ -67,7 +68,7 @@ class Command(BaseCommand):
         for result in results:
             edition = result.edition
             self.stdout.write(
-                f"Edition {edition.code} ({edition.title}, effective from {edition.effective_from:%-d %B %Y}): "
+                f"Edition {edition.code} ({edition.title}, effective from {long_date(edition.effective_from)}): "
                 f"{result.outcome}; {edition.sections.count()} sections, {edition.criteria.count()} criteria, "
                 f"{edition.notes.count()} notes."
             )

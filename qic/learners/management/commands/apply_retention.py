@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from qic.domain.dates import long_date
 from qic.learners.actions import apply_retention
 
 
@@ -37,6 +38,6 @@ class Command(BaseCommand):
         removed = "would remove" if options["dry_run"] else "removed"
         self.stdout.write(
             f"{verb} {result.learners_anonymised} learner(s) who left {years} or more years before "
-            f"{today:%d %B %Y}; {removed} {result.import_files_removed} uploaded learner file(s) "
+            f"{long_date(today)}; {removed} {result.import_files_removed} uploaded learner file(s) "
             f"kept {days} or more days."
         )
