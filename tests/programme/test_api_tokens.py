@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone
 
 from qic.core.models import AuditEvent
+from qic.domain.dates import long_datetime
 from qic.learners.models import Learner, LearnerImport
 from qic.programme import actions
 from qic.programme.models import ApiToken
@@ -237,7 +238,7 @@ def test_the_page_lists_each_tokens_details(client: Client, cast: Cast) -> None:
     page = client.get(url).content.decode()
     assert plain.group(1) not in page  # shown once only
     leader = cast.p1_leader.get_full_name() or cast.p1_leader.email
-    used = dateformat.format(timezone.localtime(sims.last_used_at), "j F Y \\a\\t H:i")
+    used = long_datetime(sims.last_used_at)
     assert row_containing(table(page, "tokens"), "SIMS nightly sync") == (
         f"SIMS nightly sync Read and write {sims.prefix}… {long_date(sims.created_at)} by {leader} "
         f"{long_date(sims.expires_at)} {used} Revoke SIMS nightly sync"
@@ -271,7 +272,7 @@ def test_revoking_asks_first_then_moves_the_token_to_revoked(client: Client, cas
     assert token.revoked_at is not None
     assert "No tokens yet." in table(page, "tokens")
     revoked_row = row_containing(table(page, "revoked-tokens"), "SIMS")
-    assert dateformat.format(timezone.localtime(token.revoked_at), "j F Y \\a\\t H:i") in revoked_row
+    assert long_datetime(token.revoked_at) in revoked_row
     assert benchmarks(Client(), cast, plain).status_code == 401  # type: ignore[attr-defined]
     assert client.get(url).status_code == 404  # already revoked
     assert client.post(url).status_code == 404
