@@ -133,6 +133,7 @@ def test_a_year_group_register_with_five_absences_in_under_a_minute(cast: Cast, 
     namesakes.filter(has_text="Form 10B").get_by_role("checkbox").check()
     page.get_by_role("button", name="Save register").click()
 
+    page.get_by_text("Register saved:").wait_for()
     body = page.locator("body").inner_text()
     assert "Register saved: 200 added, 0 changed. Benchmark figures are updated." in body
     assert "195 present, 5 absent." in body
@@ -173,6 +174,7 @@ def test_copying_the_activity_for_another_year_group(cast: Cast, school: str, pa
     shoot(page, "activity-copy")
     page.get_by_role("button", name="Save activity").click()
 
+    page.get_by_text("has been saved.").wait_for()
     assert "“Engineering employer talk” has been saved." in page.locator("body").inner_text()
     assert "Year 11" in page.locator(".govuk-summary-list").inner_text()
     assert Activity.objects.filter(title="Engineering employer talk").count() == 2
@@ -193,6 +195,7 @@ def test_without_javascript_a_form_group_register_is_taken(cast: Cast, school: s
         page.get_by_role("heading", name="form group 11A: 30 learners").wait_for()
         page.get_by_role("checkbox", name="Senior03, Gwen").check()
         page.get_by_role("button", name="Save register").click()
+        page.get_by_text("Register saved:").wait_for()
         assert "29 present, 1 absent." in page.locator("main").inner_text()
     finally:
         context.close()
