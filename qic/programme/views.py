@@ -347,7 +347,8 @@ def _register_taking(request: HttpRequest, activity: Activity, on_roll: Any, for
         ticked = set(request.POST.getlist("absent"))
     else:
         ticked = {str(pk) for pk, present in marks.items() if not present}
-    rows, letters = [], []
+    rows: list[dict[str, Any]] = []
+    letters: list[str] = []
     for learner in learners:
         letter = (learner.surname[:1] or "?").upper()
         first = len(learners) > 30 and letter.isalpha() and letter not in letters
@@ -371,6 +372,8 @@ def _register_taking(request: HttpRequest, activity: Activity, on_roll: Any, for
         letters=letters,
         described=", ".join(described),
         already=len(marks),
+        ticked=sum(1 for row in rows if row["absent"]),
+        unticked=sum(1 for row in rows if not row["absent"]),
     )
     return taking
 

@@ -112,6 +112,7 @@ def test_a_year_group_register_with_five_absences_in_under_a_minute(cast: Cast, 
     page.get_by_role("button", name="Show learners").click()
     page.get_by_role("heading", name="Year 10: 200 learners").wait_for()
     assert page.get_by_role("group", name="Who was absent?").get_by_role("checkbox").count() == 200
+    assert page.locator("[data-register-count]").inner_text() == "0 absent, 200 present"
     # htmx drew the list in place and said how many (a live region), and the address is a link to it.
     assert page.locator("#register-choice-count").inner_text() == "Year 10: 200 learners"
     assert "year_group=10" in page.url
@@ -131,6 +132,8 @@ def test_a_year_group_register_with_five_absences_in_under_a_minute(cast: Cast, 
     for name in ABSENT:
         page.get_by_role("checkbox", name=name, exact=True).check()
     namesakes.filter(has_text="Form 10B").get_by_role("checkbox").check()
+    # The count beside the Save button follows the ticks (a live region, so it is said too).
+    assert page.get_by_role("status").filter(has_text="present").inner_text() == "5 absent, 195 present"
     page.get_by_role("button", name="Save register").click()
 
     page.get_by_text("Register saved:").wait_for()
@@ -152,10 +155,19 @@ def test_a_year_group_register_with_five_absences_in_under_a_minute(cast: Cast, 
     assert (saved.filter(attended=True).count(), saved.filter(attended=False).count()) == (195, 5)
     assert not saved.filter(learner__year_group=11).exists()
 
-    # Choosing Year 10 again ticks the five recorded absent.
+    # Choosing Year 10 again ticks the five recorded absent; a second choice replaces the first.
     page.get_by_role("button", name="Show learners").click()
     page.get_by_role("heading", name="Year 10: 200 learners").wait_for()
     assert page.get_by_role("group", name="Who was absent?").locator("input:checked").count() == 5
+    page.get_by_role("textbox", name="Name (optional)").fill("ahmed aled")
+    page.get_by_role("button", name="Show learners").click()
+    page.get_by_role("heading", name="Year 10, names with “ahmed aled”: 3 learners").wait_for()
+    assert page.get_by_role("group", name="Who was absent?").locator("input:checked").count() == 1
+    page.get_by_label("Year group").select_option(label="Year 11 (30 learners)")
+    page.get_by_role("textbox", name="Name (optional)").fill("")
+    page.get_by_role("button", name="Show learners").click()
+    page.get_by_role("heading", name="Year 11: 30 learners").wait_for()
+    assert "year_group=10" not in page.url
 
 
 def test_copying_the_activity_for_another_year_group(cast: Cast, school: str, page: Any) -> None:

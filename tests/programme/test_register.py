@@ -138,6 +138,8 @@ def test_everyone_chosen_is_present_but_those_ticked_absent(
     assert again.count(" checked") == 1
     assert "4 of these learners are on the register already" in again
     assert "Form 10B · born 4 March 2010 · marked absent</div>" in again
+    assert "data-register-count>1 absent, 3 present</p>" in again
+    assert '<script type="module" src="/static/js/register.js"></script>' in again  # 'self': the CSP allows it
     # Saving it unchanged changes nothing and writes no event.
     response = leader.post(
         f"{path(cast, activity)}?year_group=10", {"chosen": year10, "absent": [school["aled_b"].pk]}, follow=True
