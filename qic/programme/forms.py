@@ -2,14 +2,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from qic.core.forms import GovukDateField, GovukForm, GovukModelForm
 from qic.core.once import OnceField
@@ -303,7 +302,13 @@ class LearnerChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
 
 
 class RegisterForm(GovukForm):
-    """Choose who took part: whole year groups, a registration group, or named learners."""
+    """Who took part: the learners chosen on the page (present unless ticked absent), whole year
+    groups, a registration group, or named learners.
+
+    The page posts `chosen` (the learners it listed) and `absent` (those ticked among them). Scripts
+    and the load run may post `year_groups` or `registration_group` with `absent` (everyone in them
+    present but those), or `attended` and `absent` by name.
+    """
 
     year_groups = forms.TypedMultipleChoiceField(
         choices=YEAR_GROUP_CHOICES,
@@ -314,6 +319,12 @@ class RegisterForm(GovukForm):
     )
     registration_group = forms.CharField(
         required=False, label="Everyone in this class or form took part", help_text="For example 10B", max_length=30
+    )
+    chosen = LearnerChoices(
+        queryset=Learner.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+        label="Learners chosen",
     )
     attended = LearnerChoices(
         queryset=Learner.objects.none(),
@@ -335,49 +346,17 @@ class RegisterForm(GovukForm):
     def __init__(self, *args: Any, learners: Any, activity_on: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.activity_on = activity_on
-        self._roll: list[tuple[int, SafeString]] | None = None
-        for name in ("attended", "absent"):
+        for name in ("chosen", "attended", "absent"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = learners
 
-    @property
-    def attended_items(self) -> SafeString:
-        return self._learner_items("attended")
-
-    @property
-    def absent_items(self) -> SafeString:
-        return self._learner_items("absent")
-
-    def _learner_items(self, name: str) -> SafeString:
-        """One GOV.UK checkbox per learner on roll, as the field template draws them, built here.
-
-        Drawing each of a whole school's ~1,800 checkboxes through the widget templates took
-        seconds per page view and held a web worker meanwhile; this is the same markup.
-        """
-        bound = self[name]
-        if self._roll is None:
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelMultipleChoiceField)
-            assert field.queryset is not None
-            self._roll = [(learner.pk, escape(str(learner))) for learner in field.queryset]
-        chosen = {str(value) for value in (bound.value() or [])}
-        attrs = bound.build_widget_attrs({})
-        described = f' aria-describedby="{escape(attrs["aria-describedby"])}"' if "aria-describedby" in attrs else ""
-        css = escape(self.fields[name].widget.attrs.get("class", "govuk-checkboxes__input"))
-        key, auto_id = escape(name), escape(bound.auto_id)
-        # Every value is escaped above (learners' ids are integers): plain joining keeps it fast.
-        return mark_safe(  # noqa: S308
-            "\n".join(
-                f'<div class="govuk-checkboxes__item"><input type="checkbox" name="{key}" value="{pk}" class="{css}" '
-                f'id="{auto_id}_{i}"{" checked" if str(pk) in chosen else ""}{described}>'
-                f'<label class="govuk-label govuk-checkboxes__label" for="{auto_id}_{i}">{label}</label></div>'
-                for i, (pk, label) in enumerate(self._roll)
-            )
-        )
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.has_error("chosen"):
+            # A hidden field: its error would be shown nowhere.
+            del self.errors["chosen"]
+            self.add_error(None, "Some of the learners listed are no longer on roll: choose the learners again")
         problem = dates.attendance(self.activity_on, today=timezone.localdate())
         if problem:
             raise forms.ValidationError(problem)
@@ -385,11 +364,50 @@ class RegisterForm(GovukForm):
         if both:
             names = ", ".join(sorted(str(learner) for learner in both))
             self.add_error("absent", f"A learner cannot be both present and absent: {names}")
-        if not (
-            data.get("year_groups") or data.get("registration_group") or data.get("attended") or data.get("absent")
-        ):
+        if not any(data.get(name) for name in ("chosen", "year_groups", "registration_group", "attended", "absent")):
             raise forms.ValidationError("Choose year groups, a class, or the learners who took part")
         return data
+
+
+def _form_group_key(name: str) -> tuple[int, str]:
+    """10B after 9C: the year's number first, then the rest."""
+    digits = "".join(itertools.takewhile(str.isdigit, name))
+    return (int(digits) if digits else 99, name.casefold())
+
+
+class RegisterChoiceForm(GovukForm):
+    """Which learners a register is taken for: a year group, a form group, part of a name; any
+    together narrow the choice. Sent as a query string, so the choice is a link and works without
+    JavaScript."""
+
+    year_group = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Year group")
+    form_group = forms.ChoiceField(required=False, label="Form group")
+    name = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Name",
+        help_text="Part of a forename or surname, in any order",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, year_groups: dict[int, int], form_groups: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year_group = self.fields["year_group"]
+        assert isinstance(year_group, forms.ChoiceField)
+        year_group.choices = [("", "Any year group")] + [
+            (y, f"Year {y} ({n} learner{'s' if n != 1 else ''})") for y, n in sorted(year_groups.items())
+        ]
+        form_group = self.fields["form_group"]
+        assert isinstance(form_group, forms.ChoiceField)
+        form_group.choices = [("", "Any form group")] + [(g, g) for g in sorted(form_groups, key=_form_group_key)]
+
+    def choice(self) -> dict[str, Any] | None:
+        """The valid choice made ({"year_group": 10, "form_group": "", "name": ""}), or None."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        data = {key: self.cleaned_data[key] for key in ("year_group", "form_group")}
+        data["name"] = self.cleaned_data["name"].strip()
+        return data if any(data.values()) else None
 
 
 class AttendanceImportForm(GovukForm):

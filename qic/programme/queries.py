@@ -9,11 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value
 
 from qic.domain import benchmarks as bm
 from qic.domain import rulesets
 from qic.domain.academic import academic_year_of, year_end, year_start
+from qic.domain.names import search_terms
 from qic.frameworks.models import Edition, Section
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
@@ -375,3 +376,59 @@ def dashboard_figures(
         return figures, previous_figures(provider, figures, edition=previous_edition, evidence=evidence)
     figures = figures_for(provider, year, today=today, edition=edition)
     return figures, previous_figures(provider, figures, edition=previous_edition)
+
+
+# --- Taking a register -------------------------------------------------------------------------
+
+# The most learners a register page lists to mark absences among: a whole year group of the
+# biggest schools fits; a whole school does not (it would be a page of thousands of boxes).
+REGISTER_CHOICE_LIMIT = 500
+
+
+def year_group_in(year: int) -> Any:
+    """A learner's year group in academic `year`, in SQL: the same roll-forward as
+    `Learner.year_group_in` (see `qic.domain.academic`)."""
+    return F("year_group") + (Value(year) - F("year_group_recorded_in"))
+
+
+def year_group_counts(learners: QuerySet[Learner], year: int) -> dict[int, int]:
+    """How many of the learners are in each year group in academic `year` (one query)."""
+    rows = (
+        learners.annotate(year_group_then=year_group_in(year))
+        .filter(year_group_then__isnull=False)
+        .order_by()
+        .values_list("year_group_then")
+        .annotate(n=Count("pk"))
+    )
+    return {int(year_group): n for year_group, n in rows}
+
+
+def form_groups(learners: QuerySet[Learner]) -> list[str]:
+    """The learners' registration (form) groups, each once (one query)."""
+    return list(
+        learners.exclude(registration_group="").order_by().values_list("registration_group", flat=True).distinct()
+    )
+
+
+def matching_name(learners: QuerySet[Learner], text: str) -> QuerySet[Learner]:
+    """The learners whose names contain every word of `text`, in any order, ignoring accents and
+    case (the folded `search_name`, as the learner list searches): "Siobhan O'Brien",
+    "O'Brien, Siobhán" and "siobhan obrien" find the same learner."""
+    for term in search_terms(text):
+        learners = learners.filter(search_name__contains=term)
+    return learners
+
+
+def register_choice(
+    learners: QuerySet[Learner], *, year: int, year_group: int | None, form_group: str, name: str
+) -> list[Learner]:
+    """The learners a register is taken for, by surname (one query); at most
+    REGISTER_CHOICE_LIMIT + 1, so that the caller can tell that there are too many."""
+    chosen = learners
+    if year_group is not None:
+        chosen = chosen.alias(year_group_then=year_group_in(year)).filter(year_group_then=year_group)
+    if form_group:
+        chosen = chosen.filter(registration_group__iexact=form_group)
+    if name:
+        chosen = matching_name(chosen, name)
+    return list(chosen.order_by("surname", "forename", "pk")[: REGISTER_CHOICE_LIMIT + 1])

@@ -47,6 +47,7 @@ from qic.programme.forms import (
     AttendanceImportForm,
     InterviewForm,
     ProgrammeAnswerForm,
+    RegisterChoiceForm,
     RegisterForm,
 )
 from qic.programme.models import (
@@ -136,10 +137,18 @@ def _criteria_choices() -> Iterable[Criterion]:
 def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(Activity, provider=provider, pk=pk) if pk else Activity(provider=provider)
-    initial = {"seen": stale.seen_value(activity, actions.ACTIVITY_AUDIT_FIELDS)} if pk else {}
+    initial: dict[str, Any] = {"seen": stale.seen_value(activity, actions.ACTIVITY_AUDIT_FIELDS)} if pk else {}
     if not pk:
         initial["once"] = once.new_token()
-    form = ActivityForm(request.POST or None, instance=activity, criteria=_criteria_choices(), initial=initial)
+    copied_from = _copy_source(request, provider) if pk is None else None
+    if copied_from:
+        initial["criteria"] = list(copied_from.criteria.all())
+    form = ActivityForm(
+        request.POST or None,
+        instance=_copy_of(copied_from) if copied_from else activity,
+        criteria=_criteria_choices(),
+        initial=initial,
+    )
     saved = None
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
@@ -174,10 +183,34 @@ def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> Http
             "provider": provider,
             "form": form,
             "activity": activity if pk else None,
+            "copied_from": copied_from,
             "subtypes": SUBTYPES,
             "meaning": form.meaning_section(),
             "meaning_fields": MEANING_FIELDS,
         },
+    )
+
+
+def _copy_source(request: HttpRequest, provider: Provider) -> Activity | None:
+    """The activity a new one is copied from (`?copy=<id>` on the new-activity form, when first
+    drawn), of this provider only: another provider's, or no such activity, is a 404."""
+    raw = request.GET.get("copy", "")
+    if request.method != "GET" or not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise Http404("No such activity")
+    source: Activity = get_object_or_404(Activity.objects.prefetch_related("criteria"), provider=provider, pk=int(raw))
+    return source
+
+
+def _copy_of(source: Activity) -> Activity:
+    """An unsaved activity with the source's fields, for the new-activity form to start from."""
+    return Activity(
+        **{
+            field.attname: getattr(source, field.attname)
+            for field in Activity._meta.concrete_fields
+            if not field.primary_key
+        }
     )
 
 
@@ -201,14 +234,21 @@ def activity_meaning(request: HttpRequest, urn: int) -> HttpResponse:
     return response
 
 
+# How many of a register's learners the activity page lists at a time.
+REGISTER_PAGE_SIZE = 50
+
+
 @require_role()
 @require_http_methods(["GET", "POST"])
 def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
-    """The activity and its register; POST marks who took part."""
+    """The activity and its register; those who record choose learners (a year group, a form
+    group, a name) and tick the absent among them; POST marks who took part.
+
+    The page never lists the whole roll: a register of a whole school was ~1,800 checkboxes."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
     activity = get_object_or_404(Activity.objects.prefetch_related("criteria"), provider=provider, pk=pk)
     can_record = Capability.RECORD_PROGRAMME in capabilities(request.user)
-    on_roll = Learner.objects.filter(provider=provider, left_on=None).order_by("surname", "forename")
+    on_roll = Learner.objects.filter(provider=provider, left_on=None)
     form = RegisterForm(
         request.POST or None,
         learners=on_roll,
@@ -219,8 +259,10 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
         if not can_record:
             raise Http404("No such page")
         if form.is_valid():
-            attended_ids = {learner.pk for learner in form.cleaned_data["attended"]}
             absent_ids = {learner.pk for learner in form.cleaned_data["absent"]}
+            attended_ids = {learner.pk for learner in form.cleaned_data["attended"]}
+            # Everyone the page listed is present, but those ticked absent.
+            attended_ids |= {learner.pk for learner in form.cleaned_data["chosen"]} - absent_ids
             year_groups = form.cleaned_data["year_groups"]
             group = form.cleaned_data["registration_group"].strip()
             if year_groups or group:
@@ -255,19 +297,25 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
                     "Benchmark figures are updated.",
                 )
                 return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
-    register = list(
-        Participation.objects.filter(activity=activity)
-        .select_related("learner")
-        .order_by("-attended", "learner__surname", "learner__forename")
+    recorded = Participation.objects.filter(activity=activity)
+    totals = recorded.aggregate(
+        present=Count("pk", filter=Q(attended=True)), absent=Count("pk", filter=Q(attended=False))
     )
+    # The absent first: after a register is taken, the few marked absent are there to check.
+    register = Paginator(
+        recorded.select_related("learner").order_by("attended", "learner__surname", "learner__forename", "pk"),
+        REGISTER_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    taking = _register_taking(request, activity, on_roll, form) if can_record else None
+    shown = [p.learner_id for p in register.object_list]
     audit.record_read(
         actor=request.user,
         action="activity.register_viewed",
         obj=activity,
         provider_id=provider.pk,
-        learner_ids=[p.learner_id for p in register],
-        # Those who may record see every learner on roll, to tick them.
-        details={"roll_shown": can_record},
+        learner_ids=shown + [row["learner"].pk for row in (taking or {}).get("rows", [])],
+        # Those who may record also see the learners they chose, to tick the absent.
+        details={"roll_shown": bool(taking and taking["rows"]), "page": register.number},
     )
     return render(
         request,
@@ -276,12 +324,82 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "provider": provider,
             "activity": activity,
             "register": register,
+            "totals": totals,
             "form": form if can_record else None,
+            "taking": taking,
             "can_record": can_record,
             "missing": activity.missing_meaning,
             "why_not": activity.why_not_counting,
         },
     )
+
+
+def _register_taking(request: HttpRequest, activity: Activity, on_roll: Any, form: RegisterForm) -> dict[str, Any]:
+    """The "Take the register" part of the activity page: the form that chooses learners and,
+    once chosen, each of them with their form group, date of birth, mark so far and whether
+    the box "absent" is ticked (as posted, else as recorded). A fixed number of queries."""
+    year = activity.academic_year
+    counts = queries.year_group_counts(on_roll, year)
+    planned = [y for y in activity.year_groups if y in counts]
+    asked = any(key in request.GET for key in ("year_group", "form_group", "name"))
+    choose = RegisterChoiceForm(
+        request.GET if asked else None,
+        initial={"year_group": planned[0]} if len(planned) == 1 else {},
+        year_groups=counts,
+        form_groups=queries.form_groups(on_roll),
+    )
+    choice = choose.choice()
+    taking: dict[str, Any] = {
+        "choose": choose,
+        "choice": choice,
+        "rows": [],
+        "too_many": False,
+        "limit": queries.REGISTER_CHOICE_LIMIT,
+    }
+    if choice is None:
+        return taking
+    learners = queries.register_choice(on_roll, year=year, **choice)
+    if len(learners) > queries.REGISTER_CHOICE_LIMIT:
+        taking["too_many"] = True
+        return taking
+    marks = dict(
+        Participation.objects.filter(
+            activity=activity, learner_id__in=[learner.pk for learner in learners]
+        ).values_list("learner_id", "attended")
+    )
+    if form.is_bound:
+        ticked = set(request.POST.getlist("absent"))
+    else:
+        ticked = {str(pk) for pk, present in marks.items() if not present}
+    rows: list[dict[str, Any]] = []
+    letters: list[str] = []
+    for learner in learners:
+        letter = (learner.surname[:1] or "?").upper()
+        first = len(learners) > 30 and letter.isalpha() and letter not in letters
+        if first:
+            letters.append(letter)
+        rows.append(
+            {
+                "learner": learner,
+                "absent": str(learner.pk) in ticked,
+                "mark": marks.get(learner.pk),
+                "anchor": f"absent-{letter}" if first else "",
+            }
+        )
+    described = [f"Year {choice['year_group']}"] if choice["year_group"] is not None else []
+    if choice["form_group"]:
+        described.append(f"form group {choice['form_group']}")
+    if choice["name"]:
+        described.append(f"names with “{choice['name']}”")
+    taking.update(
+        rows=rows,
+        letters=letters,
+        described=", ".join(described),
+        already=len(marks),
+        ticked=sum(1 for row in rows if row["absent"]),
+        unticked=sum(1 for row in rows if not row["absent"]),
+    )
+    return taking
 
 
 def _moment(seconds: float) -> dt.datetime | None:

@@ -213,19 +213,23 @@ def test_a_register_save_does_not_undo_a_mark_made_since_it_was_opened(
     ada = make_learner(cast.p1, forename="Ada", surname="Lovel")
     path = f"/providers/{cast.p1.urn}/activities/{activity.pk}/"
     actions.record_participation(activity=activity, attended=[ada.pk], absent=[], actor="tests")
-    opened = leader.get(path).context["form"]["opened_at"].value()
+    chosen = f"{path}?name=Ada"  # the learners chosen by name, to mark the absent among them
+    opened = leader.get(chosen).context["form"]["opened_at"].value()
     # Someone else marks Ada absent after the page was opened...
     assert other.post(path, {"absent": [ada.pk], "opened_at": other.get(path).context["form"]["opened_at"].value()})
     assert Participation.objects.get(activity=activity, learner=ada).attended is False
     events = AuditEvent.objects.filter(action="activity.register_updated").count()
 
-    # ...and the first person's page still shows her present: ticking her present again is refused.
-    text = refused(leader.post(path, {"attended": [ada.pk], "opened_at": opened}))
+    # ...and the first person's page still shows her present (unticked): saving that is refused.
+    text = refused(leader.post(chosen, {"chosen": [ada.pk], "opened_at": opened}))
 
     assert "Ada Lovel is now marked absent" in text
-    # Her tick is kept on the page drawn again, and no one else is ticked.
-    assert re.search(rf'name="attended" value="{ada.pk}"[^>]* checked', text)
-    assert text.count(" checked") == 1
+    # The choice is kept on the page drawn again: Ada listed, her box still unticked, her mark now shown.
+    assert f'<input type="hidden" name="chosen" value="{ada.pk}">' in text
+    assert re.search(rf'name="absent" type="checkbox" value="{ada.pk}"[^>]*>', text)
+    assert text.count(" checked") == 0
+    assert "Lovel, Ada</label>" in text
+    assert "marked absent</div>" in text
     assert Participation.objects.get(activity=activity, learner=ada).attended is False
     assert AuditEvent.objects.filter(action="activity.register_updated").count() == events
 

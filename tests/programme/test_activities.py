@@ -644,7 +644,7 @@ def test_marking_a_year_group_registers_everyone_in_it_this_year(
     }
     assert event.actor == cast.p1_staff
     page = response.content.decode()
-    assert "3 learners recorded." in page
+    assert "3 present, 0 absent." in page
     assert "Archer, Amy" in page
 
 
