@@ -80,7 +80,9 @@ def protected_cells(atoms: Mapping[Cell, int], *, minimum: int = MIN_PROVIDERS) 
     every line the suppressed cells must therefore be none, or at least two, and when the total
     is shown the suppressed parts together must hold at least `minimum` providers (what can be
     worked out is then a group of `minimum` or more, which the primary rule allows). Parts are
-    added smallest first until that holds; if none is left, the total is suppressed too.
+    added smallest first until that holds; if none is left, the total is suppressed too. And any
+    two cells shown, one inside the other, differ by no providers or by at least `minimum`, so
+    no two views (filtered or not) can be subtracted to give a small group's figure.
     """
     cells = margins(atoms)
     lines: dict[tuple[Cell, int], list[Cell]] = defaultdict(list)
@@ -91,24 +93,38 @@ def protected_cells(atoms: Mapping[Cell, int], *, minimum: int = MIN_PROVIDERS) 
     for parts in lines.values():
         parts.sort(key=lambda c: (cells[c], repr(c)))
     hidden = {cell for cell, n in cells.items() if 0 < n < minimum}
+    # A cell and each cell inside it (the same values, more of them fixed): two views a reader
+    # can open one after the other, e.g. "North West" and "North West, academies, body X".
+    inside: list[tuple[Cell, Cell]] = []
+    for cell in cells:
+        fixed = [i for i, v in enumerate(cell) if v is not ALL]
+        for mask in range(1, 2 ** len(fixed)):
+            outer = list(cell)
+            for bit, i in enumerate(fixed):
+                if mask >> bit & 1:
+                    outer[i] = ALL
+            inside.append((tuple(outer), cell))
     changed = True
     while changed:
         changed = False
         for (total, _), parts in lines.items():
             while True:
                 shut = [c for c in parts if c in hidden]
-                total_hidden = total in hidden
-                if not shut and not total_hidden:
-                    break
-                if total_hidden:
+                if total in hidden:
                     # The total is suppressed: one hidden part is fine (two unknowns, one sum),
                     # none is not (the total would be the sum of the parts shown).
-                    if shut or len(parts) == 0:
+                    if shut or not parts:
                         break
-                elif len(shut) >= 2 and sum(cells[c] for c in shut) >= minimum:
+                elif not shut or (len(shut) >= 2 and sum(cells[c] for c in shut) >= minimum):
                     break
                 visible = [c for c in parts if c not in hidden]
                 hidden.add(visible[0] if visible else total)
+                changed = True
+        # Two views shown, one inside the other, differ by a group of providers: it must be
+        # empty or big enough, else the inner view is suppressed.
+        for outer, inner in inside:
+            if outer not in hidden and inner not in hidden and 0 < cells[outer] - cells[inner] < minimum:
+                hidden.add(inner)
                 changed = True
     return frozenset(hidden)
 

@@ -9,7 +9,7 @@ from qic.domain.academic import year_label
 
 # The right margin leaves room for half of the last year's label ("2026/27" is centred on its
 # point, so a narrower margin clipped it).
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 520, 220, 40, 36, 10, 30
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 520, 220, 40, 44, 10, 30
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,16 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core on the page and return its serious and critical violations."""
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
+    """Run axe-core on the page and return its violations of the given impacts (serious and
+    critical unless told; pass ALL_IMPACTS for every one)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in impacts
     ]
+
+
+ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
