@@ -99,11 +99,11 @@ def protected_cells(atoms: Mapping[Cell, int], *, minimum: int = MIN_PROVIDERS) 
     for cell in cells:
         fixed = [i for i, v in enumerate(cell) if v is not ALL]
         for mask in range(1, 2 ** len(fixed)):
-            outer = list(cell)
+            widened = list(cell)
             for bit, i in enumerate(fixed):
                 if mask >> bit & 1:
-                    outer[i] = ALL
-            inside.append((tuple(outer), cell))
+                    widened[i] = ALL
+            inside.append((tuple(widened), cell))
     changed = True
     while changed:
         changed = False
