@@ -84,7 +84,8 @@ def protected_cells(atoms: Mapping[Cell, int], *, minimum: int = MIN_PROVIDERS) 
     two cells shown, one inside the other, differ by no providers or by at least `minimum`, so
     no two views (filtered or not) can be subtracted to give a small group's figure.
     """
-    cells = margins(atoms)
+    # The same atoms in any order (the database's) give the same answer.
+    cells = margins(dict(sorted(atoms.items(), key=lambda item: repr(item[0]))))
     lines: dict[tuple[Cell, int], list[Cell]] = defaultdict(list)
     for cell in cells:
         for i, value in enumerate(cell):

@@ -74,9 +74,10 @@ def test_filters_narrow_every_table_and_say_what_is_shown(england: None, client:
     assert "<strong>17</strong> providers in" in page
     assert ": North West." in page
     assert row_of(page, "All providers 17") == "All providers 17 5.5 24%"
-    # Its eight holders are all secondary schools, like eight of its nine others: showing both
-    # would give the one special school's figures, so they are withheld (see the attack below).
-    assert row_of(page, "Award holders 8") == "Award holders 8 suppressed suppressed"
+    # Its eight holders and nine others are shown (17 less 8 gives the nine anyway); what stays
+    # hidden is how the nine split between secondary schools and the special school (below).
+    assert row_of(page, "Award holders 8") == "Award holders 8 6.5 50%"
+    assert row_of(page, "Not holding the award 9") == "Not holding the award 9 4.6 0%"
     # The region is chosen, so there is no table by region; London is not counted anywhere.
     assert "By region" not in page
     assert "London" not in page.split('id="national-figures"')[1]
