@@ -11,6 +11,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 MIN_PROVIDERS = 6
 
@@ -84,8 +85,15 @@ def protected_cells(atoms: Mapping[Cell, int], *, minimum: int = MIN_PROVIDERS) 
     two cells shown, one inside the other, differ by no providers or by at least `minimum`, so
     no two views (filtered or not) can be subtracted to give a small group's figure.
     """
-    # The same atoms in any order (the database's) give the same answer.
-    cells = margins(dict(sorted(atoms.items(), key=lambda item: repr(item[0]))))
+    # The same atoms in any order (the database's) give the same answer; a year's figures change
+    # once a night, so the answer is kept for the next page that asks (a few hundred ms for a
+    # year of 5,000 providers).
+    return _protected_cells(tuple(sorted(atoms.items(), key=lambda item: repr(item[0]))), minimum)
+
+
+@lru_cache(maxsize=64)
+def _protected_cells(atoms: tuple[tuple[Cell, int], ...], minimum: int) -> frozenset[Cell]:
+    cells = margins(dict(atoms))
     lines: dict[tuple[Cell, int], list[Cell]] = defaultdict(list)
     for cell in cells:
         for i, value in enumerate(cell):
