@@ -464,6 +464,7 @@ ACCESS: dict[str, Row] = {
     "bodies_overview": Row(no_kwargs, only({"consortium": OK})),
     "cec_return": Row(no_kwargs, only({"consortium": OK})),
     "national_analytics": Row(no_kwargs, only({"consortium": OK})),
+    "national_analytics_drill": Row(no_kwargs, only({"consortium": OK})),
     "consistency": Row(no_kwargs, only({"consortium": OK})),
     "endorsement_queue": Row(no_kwargs, only({"consortium": OK})),
     "endorsement_decide": Row(ab1_primary_award, only({"consortium": OK})),

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from qic.domain import national as rules
 from qic.domain.academic import year_label
 
-WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 520, 220, 40, 10, 30
+# The right margin leaves room for half of the last year's label ("2026/27" is centred on its
+# point, so a narrower margin clipped it).
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 520, 220, 40, 44, 10, 30
 
 
 @dataclass(frozen=True)
@@ -25,11 +27,13 @@ class Chart:
     series: list[Series]
     x_labels: list[tuple[float, str]]
     y_ticks: list[tuple[float, int]]
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
 
 
 def trend_chart(trend: dict[str, list[tuple[int, rules.Figure]]], years: list[int]) -> Chart:
     """Average benchmarks achieved (0–8) per year; a suppressed year breaks the line."""
-    plot_w, plot_h = WIDTH - LEFT - 20, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(years) - 1, 1)
     x_of = {y: LEFT + i * step for i, y in enumerate(years)}
 

@@ -133,3 +133,55 @@ class ActionForm(GovukForm):
         if problem:
             raise forms.ValidationError(problem)
         return day
+
+
+class FiguresFilterForm(GovukForm):
+    """What the Consortium looks at on the national figures (a GET form: works without JavaScript)."""
+
+    year = forms.TypedChoiceField(label="Academic year", coerce=int)
+    region = forms.ChoiceField(label="Region", required=False)
+    provider_type = forms.ChoiceField(
+        label="Type of provider",
+        required=False,
+        choices=[("", "Any type")] + [(t.value, t.label) for t in ProviderType if t is not ProviderType.PRIMARY],
+    )
+    body = forms.TypedChoiceField(label="Awarding Body", required=False, coerce=int, empty_value=None)
+
+    def __init__(
+        self, *args: Any, years: list[tuple[int, str]], regions: list[str], bodies: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["year"]).choices = years
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "Any region")] + [(r, r) for r in regions]
+        cast(forms.ChoiceField, self.fields["body"]).choices = [("", "Any Awarding Body")] + [
+            (str(pk), name) for pk, name in bodies
+        ]
+        self.fields["body"].help_text = "The body that issued the provider's latest outcome."
+
+
+class DrillDownForm(FiguresFilterForm):
+    """A national figure split into the rows behind it."""
+
+    by = forms.ChoiceField(
+        label="Split by",
+        choices=[
+            ("region", "Region"),
+            ("provider_type", "Type of provider"),
+            ("body", "Awarding Body"),
+            ("holder", "Holding the award"),
+        ],
+    )
+    benchmark = forms.TypedChoiceField(
+        label="Benchmark",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "None")] + [(str(n), f"Benchmark {n}") for n in range(1, 9)],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        by = data.get("by")
+        if by and by != "holder" and data.get(by) not in (None, ""):
+            self.add_error("by", "Choose a way to split the figure that is not already one of its filters")
+        return data

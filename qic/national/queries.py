@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Sum, When
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from qic.accreditation.models import Accreditation, AnnualReview, Award, CriterionRecord
 from qic.domain import national as rules
@@ -112,17 +113,113 @@ class Row:
     providers: int
     average: rules.Figure  # mean number of benchmarks fully achieved
     all_eight: rules.Figure  # % achieving all eight
+    key: Any = None  # the value of the dimension the row stands for (its drill-down), if any
 
 
-def _row(label: str, providers: int, average: float | None, all_eight: int | None) -> Row:
-    return Row(label, providers, rules.figure(average, providers), rules.share(all_eight or 0, providers))
+# The dimensions national figures are cut by. A filter fixes one; a table's rows vary one.
+DIMENSIONS = ("region", "provider_type", "body", "holder", "outcome")
+DIMENSION_FIELDS = ("provider__region", "provider__provider_type", "awarding_body", "award_holder", "outcome")
+STAT_NAMES = ("n", "achieved", "eight", *tuple(f"{b}_{s}" for b in BENCHMARK_FIELDS for s in ("n", "full")))
 
 
-def _grouped(rows: QuerySet[ProviderYearFigures], key: str) -> list[dict[str, Any]]:
-    all_eight = Sum(Case(When(benchmarks_achieved=8, then=1), default=0, output_field=IntegerField()))
-    return list(
-        rows.values(key).annotate(n=Count("pk"), average=Avg("benchmarks_achieved"), eight=all_eight).order_by(key)
-    )
+@dataclass(frozen=True)
+class Filters:
+    """What the Consortium chose to look at: None for any value of a dimension."""
+
+    region: str | None = None
+    provider_type: str | None = None
+    body: int | None = None
+
+    def key(self, **rows: Any) -> rules.Cell:
+        """The cell for these filters, with the `rows` dimensions (holder, outcome…) fixed too
+        (a row's value may be None: "region not recorded", "no Awarding Body")."""
+        chosen = {"region": self.region, "provider_type": self.provider_type, "body": self.body}
+        cell = [rules.ALL if chosen.get(d) is None else chosen[d] for d in DIMENSIONS]
+        for name, value in rows.items():
+            cell[DIMENSIONS.index(name)] = value
+        return tuple(cell)
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.region, self.provider_type, self.body))
+
+
+class Cube:
+    """One academic year's figures, per atom (one value of each of DIMENSIONS) and every margin,
+    with the cells whose figures are suppressed (`rules.protected_cells`). Every figure any
+    national page or download shows for the year is a cell of this cube, so a suppressed cell
+    stays suppressed whichever filters, tables or drill-downs a reader combines."""
+
+    def __init__(self, atoms: dict[rules.Cell, tuple[int, ...]]) -> None:
+        self.cells: dict[rules.Cell, list[int]] = {}
+        for key, stats in atoms.items():
+            for mask in range(2 ** len(key)):
+                cell = tuple(rules.ALL if mask >> i & 1 else v for i, v in enumerate(key))
+                total = self.cells.setdefault(cell, [0] * len(STAT_NAMES))
+                for i, value in enumerate(stats):
+                    total[i] += value
+        self.hidden = rules.protected_cells({key: stats[0] for key, stats in atoms.items()})
+
+    def stats(self, cell: rules.Cell) -> dict[str, int]:
+        return dict(zip(STAT_NAMES, self.cells.get(cell, [0] * len(STAT_NAMES)), strict=True))
+
+    def values(self, dimension: str, within: rules.Cell) -> list[Any]:
+        """The values of `dimension` that have providers inside the cell `within`."""
+        i = DIMENSIONS.index(dimension)
+        found = {
+            cell[i]
+            for cell in self.cells
+            if cell[i] is not rules.ALL
+            and all(c == w for j, (c, w) in enumerate(zip(cell, within, strict=True)) if j != i)
+        }
+        return sorted(found, key=lambda v: (v is None, str(v)))
+
+    def row(self, label: str, cell: rules.Cell, key: Any = None) -> Row:
+        s = self.stats(cell)
+        withheld = cell in self.hidden
+        return Row(
+            label,
+            s["n"],
+            rules.figure(s["achieved"] / s["n"] if s["n"] else None, s["n"], withheld=withheld),
+            rules.share(s["eight"], s["n"], withheld=withheld),
+            key,
+        )
+
+    def benchmark(self, number: int, cell: rules.Cell) -> rules.Figure:
+        """The share of the cell's providers fully achieving the benchmark (of those measured on it)."""
+        s = self.stats(cell)
+        return rules.share(s[f"bm{number}_full"], s[f"bm{number}_n"], withheld=cell in self.hidden)
+
+
+def cubes() -> dict[int, Cube]:
+    """Every year's cube, from one grouped query over the per-provider aggregates."""
+    aggregates: dict[str, Any] = {
+        "n": Count("pk"),
+        "achieved": Sum("benchmarks_achieved"),
+        "eight": Count("pk", filter=Q(benchmarks_achieved=8)),
+    }
+    for name in BENCHMARK_FIELDS:
+        aggregates[f"{name}_n"] = Count(name)
+        aggregates[f"{name}_full"] = Count("pk", filter=Q(**{f"{name}__gte": 100.0}))
+    atoms: dict[int, dict[rules.Cell, tuple[int, ...]]] = defaultdict(dict)
+    for r in ProviderYearFigures.objects.values("academic_year", *DIMENSION_FIELDS).annotate(**aggregates).order_by():
+        key = (
+            r["provider__region"] or None,
+            r["provider__provider_type"],
+            r["awarding_body"],
+            r["award_holder"],
+            r["outcome"],
+        )
+        atoms[r["academic_year"]][key] = tuple(int(r[name] or 0) for name in STAT_NAMES)
+    return {year: Cube(year_atoms) for year, year_atoms in atoms.items()}
+
+
+def region_label(value: str | None) -> str:
+    return value or "Region not recorded"
+
+
+def type_label(value: str) -> str:
+    return ProviderType(value).label
 
 
 @dataclass
@@ -139,6 +236,8 @@ class Analytics:
     notes: list[str] = field(default_factory=list)
     # Which years of the trend are on which benchmark definitions: (years label, title, code).
     rule_set_periods: list[tuple[str, str, str]] = field(default_factory=list)
+    filters: Filters = field(default_factory=Filters)
+    regions: list[str | None] = field(default_factory=list)  # every region with figures, any year
 
 
 def rule_set_periods(years: list[int]) -> list[tuple[str, str, str]]:
@@ -156,77 +255,65 @@ def rule_set_periods(years: list[int]) -> list[tuple[str, str, str]]:
     ]
 
 
-def analytics(year: int) -> Analytics:
-    """The national figures for an academic year, and the trend over all years (seven queries)."""
-    rows = ProviderYearFigures.objects.filter(academic_year=year)
-    holding = {r["award_holder"]: r for r in _grouped(rows, "award_holder")}
-    total_n = sum(r["n"] for r in holding.values())
-    total_avg = sum(r["average"] * r["n"] for r in holding.values()) / total_n if total_n else None
+def regions_in(all_cubes: dict[int, Cube]) -> list[str]:
+    """The regions with figures in any year (a region not recorded is not a filter)."""
+    return sorted({cell[0] for c in all_cubes.values() for cell in c.cells if isinstance(cell[0], str)})
+
+
+def analytics(
+    year: int,
+    filters: Filters | None = None,
+    *,
+    bodies: dict[int, str] | None = None,
+    all_cubes: dict[int, Cube] | None = None,
+) -> Analytics:
+    """The national figures for an academic year within `filters`, and the trend over all years
+    (two queries: the figures, and the Awarding Bodies' names; none if both are given)."""
+    filters = filters or Filters()
+    if all_cubes is None:
+        all_cubes = cubes()
+    if bodies is None:
+        bodies = dict(AwardingBody.objects.values_list("pk", "name"))
+    cube = all_cubes.get(year) or Cube({})
+    years = sorted(all_cubes)
+    here = filters.key()
     by_holding = [
-        _row(
-            "Award holders",
-            holding.get(True, {}).get("n", 0),
-            holding.get(True, {}).get("average"),
-            holding.get(True, {}).get("eight"),
-        ),
-        _row(
-            "Not holding the award",
-            holding.get(False, {}).get("n", 0),
-            holding.get(False, {}).get("average"),
-            holding.get(False, {}).get("eight"),
-        ),
-        _row("All providers", total_n, total_avg, sum(r["eight"] or 0 for r in holding.values())),
+        cube.row("Award holders", filters.key(holder=True)),
+        cube.row("Not holding the award", filters.key(holder=False)),
+        cube.row("All providers", here),
     ]
-    # Trend: every year at once.
-    trend_rows = list(
-        ProviderYearFigures.objects.values("academic_year", "award_holder")
-        .annotate(n=Count("pk"), average=Avg("benchmarks_achieved"))
-        .order_by("academic_year")
-    )
-    years = sorted({r["academic_year"] for r in trend_rows})
-    per_year: dict[int, dict[bool, tuple[int, float]]] = defaultdict(dict)
-    for r in trend_rows:
-        per_year[r["academic_year"]][r["award_holder"]] = (r["n"], r["average"])
     trend: dict[str, list[tuple[int, rules.Figure]]] = {
         "Award holders": [],
         "Not holding the award": [],
         "All providers": [],
     }
     for y in years:
-        held, not_held = per_year[y].get(True, (0, 0.0)), per_year[y].get(False, (0, 0.0))
-        n = held[0] + not_held[0]
-        trend["Award holders"].append((y, rules.figure(held[1] if held[0] else None, held[0])))
-        trend["Not holding the award"].append((y, rules.figure(not_held[1] if not_held[0] else None, not_held[0])))
-        trend["All providers"].append(
-            (y, rules.figure((held[0] * held[1] + not_held[0] * not_held[1]) / n if n else None, n))
-        )
-    by_region = [
-        _row(r["provider__region"] or "Region not recorded", r["n"], r["average"], r["eight"])
-        for r in _grouped(rows, "provider__region")
-    ]
-    by_type = [
-        _row(ProviderType(r["provider__provider_type"]).label, r["n"], r["average"], r["eight"])
-        for r in _grouped(rows, "provider__provider_type")
-    ]
-    by_body = [
-        _row(r["awarding_body__name"], r["n"], r["average"], r["eight"])
-        for r in _grouped(rows.filter(award_holder=True), "awarding_body__name")
-    ]
-    aggregates: dict[str, Any] = {}
-    for name in BENCHMARK_FIELDS:
-        aggregates[f"{name}_n"] = Count(name)
-        aggregates[f"{name}_full"] = Count("pk", filter=Q(**{f"{name}__gte": 100.0}))
-        aggregates[f"{name}_hn"] = Count(name, filter=Q(award_holder=True))
-        aggregates[f"{name}_hfull"] = Count("pk", filter=Q(award_holder=True, **{f"{name}__gte": 100.0}))
-    totals = rows.aggregate(**aggregates)
-    per_benchmark = [
+        for name, cell in (
+            ("Award holders", filters.key(holder=True)),
+            ("Not holding the award", filters.key(holder=False)),
+            ("All providers", here),
+        ):
+            trend[name].append((y, all_cubes[y].row(name, cell).average))
+    by_region = (
+        [cube.row(region_label(r), filters.key(region=r), r) for r in cube.values("region", here)]
+        if filters.region is None
+        else []
+    )
+    by_type = (
+        [cube.row(type_label(t), filters.key(provider_type=t), t) for t in cube.values("provider_type", here)]
+        if filters.provider_type is None
+        else []
+    )
+    holders = filters.key(holder=True)
+    by_body = sorted(
         (
-            n,
-            rules.share(totals[f"bm{n}_full"], totals[f"bm{n}_n"]),
-            rules.share(totals[f"bm{n}_hfull"], totals[f"bm{n}_hn"]),
-        )
-        for n in range(1, 9)
-    ]
+            cube.row(bodies.get(b, "Awarding Body removed"), filters.key(holder=True, body=b), b)
+            for b in cube.values("body", holders)
+            if b is not None
+        ),
+        key=lambda r: r.label,
+    )
+    per_benchmark = [(n, cube.benchmark(n, here), cube.benchmark(n, holders)) for n in range(1, 9)]
     periods = rule_set_periods(years)
     notes = []
     if len(periods) > 1:
@@ -234,8 +321,58 @@ def analytics(year: int) -> Analytics:
             "The benchmark definitions changed during these years, so the trend is not like for like "
             "across the change: " + "; ".join(f"{label} on the {title}" for label, title, _ in periods) + "."
         )
+    regions: list[str | None] = list(regions_in(all_cubes))
     return Analytics(
-        year, years, by_holding, trend, by_region, by_type, by_body, per_benchmark, total_n, notes, periods
+        year,
+        years,
+        by_holding,
+        trend,
+        by_region,
+        by_type,
+        by_body,
+        per_benchmark,
+        by_holding[2].providers,
+        notes,
+        periods,
+        filters,
+        regions,
+    )
+
+
+@dataclass
+class DrillDown:
+    """One figure of the analytics page split into the rows behind it."""
+
+    total: Row
+    rows: list[Row]
+    benchmark: int | None
+    benchmark_total: rules.Figure | None
+    benchmark_rows: list[rules.Figure]
+
+
+def drill_down(
+    year: int, filters: Filters, by: str, benchmark: int | None, *, bodies: dict[int, str], all_cubes: dict[int, Cube]
+) -> DrillDown:
+    """The cell chosen by `filters` split by `by` (region, provider_type, body or holder), with
+    the share fully achieving `benchmark` beside each row if one is asked for (no query)."""
+    cube = all_cubes.get(year) or Cube({})
+    here = filters.key()
+    labels: dict[str, Callable[[Any], str]] = {
+        "region": region_label,
+        "provider_type": type_label,
+        "body": lambda b: bodies.get(b, "Awarding Body removed") if b is not None else "No Awarding Body",
+        "holder": lambda h: "Award holders" if h else "Not holding the award",
+    }
+    rows = [cube.row(labels[by](v), filters.key(**{by: v}), v) for v in cube.values(by, here)]
+    if by == "body":
+        rows.sort(key=lambda r: (r.key is None, r.label))
+    cells = [filters.key(**{by: r.key}) for r in rows]
+    return DrillDown(
+        total=cube.row("All", here),
+        rows=rows,
+        benchmark=benchmark,
+        benchmark_total=cube.benchmark(benchmark, here) if benchmark else None,
+        benchmark_rows=[cube.benchmark(benchmark, c) for c in cells] if benchmark else [],
     )
 
 
@@ -306,18 +443,15 @@ def consistency(year: int) -> list[BodyConsistency]:
         cell[0] += n
         if judgment == Judgment.FULLY_MEETING.value:
             cell[1] += n
+    # The providers' own figures come from the same cube as the analytics page, so a figure
+    # suppressed there cannot be worked out from this page's rows, nor the other way round.
+    cube = cubes().get(year) or Cube({})
     beside: dict[int, dict[str, Row]] = defaultdict(dict)
-    for r in (
-        ProviderYearFigures.objects.filter(academic_year=year)
-        .exclude(outcome="")
-        .values("awarding_body", "outcome")
-        .annotate(
-            n=Count("pk"),
-            average=Avg("benchmarks_achieved"),
-            eight=Sum(Case(When(benchmarks_achieved=8, then=1), default=0, output_field=IntegerField())),
-        )
-    ):
-        beside[r["awarding_body"]][r["outcome"]] = _row(OUTCOME_WORDS[r["outcome"]], r["n"], r["average"], r["eight"])
+    for pk in bodies:
+        for outcome in OUTCOME_ORDER:
+            body_outcome = (rules.ALL, rules.ALL, pk, rules.ALL, outcome)
+            if cube.stats(body_outcome)["n"]:
+                beside[pk][outcome] = cube.row(OUTCOME_WORDS[outcome], body_outcome)
     result = []
     for pk, name in sorted(bodies.items(), key=lambda item: item[1]):
         if pk not in outcomes and pk not in beside:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("consortium/bodies/", views.bodies_overview, name="bodies_overview"),
     path("consortium/cec-return/", views.cec_return, name="cec_return"),
     path("consortium/analytics/", views.analytics, name="national_analytics"),
+    path("consortium/analytics/breakdown/", views.analytics_drill, name="national_analytics_drill"),
     path("consortium/consistency/", views.consistency, name="consistency"),
     path("consortium/endorsement/", views.endorsement_queue, name="endorsement_queue"),
     path("consortium/endorsement/<int:pk>/", views.endorsement_decide, name="endorsement_decide"),

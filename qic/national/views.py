@@ -8,17 +8,19 @@ reached through the provider access layer.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import replace
+from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qic.core import stale
+from qic.core import audit, stale
 from qic.core.csv_export import csv_response
 from qic.domain import national as rules
 from qic.domain.academic import academic_year_of, year_label
@@ -28,7 +30,9 @@ from qic.national.charts import trend_chart
 from qic.national.forms import (
     ActionForm,
     DecisionForm,
+    DrillDownForm,
     EndorsementAnswerForm,
+    FiguresFilterForm,
     MappingForm,
     PrimaryAwardForm,
     RegisterSearchForm,
@@ -51,7 +55,7 @@ from qic.organisations.access import (
     membership_of,
     require_role,
 )
-from qic.organisations.models import Role
+from qic.organisations.models import AwardingBody, Role, User
 
 CSV_COLUMNS = [
     "urn",
@@ -139,7 +143,34 @@ def _year(request: HttpRequest) -> int:
 
 @require_role(Role.CONSORTIUM_ADMIN)
 def bodies_overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "national/bodies_overview.html", {"rows": queries.workload(today=timezone.localdate())})
+    today = timezone.localdate()
+    rows = queries.workload(today=today)
+    if request.GET.get("format") == "csv":
+        header = [
+            "Awarding Body",
+            "Licence",
+            "Licence ends",
+            "Award period (months)",
+            "Assessors",
+            "Open assessments",
+            "Current awards",
+            "Reviews due (90 days)",
+        ]
+        cells = [
+            [
+                r.body.name,
+                r.body.get_licence_status_display(),
+                r.body.licence_end.isoformat() if r.body.licence_end else "",
+                r.body.award_validity_months,
+                r.assessors,
+                r.open_assessments,
+                r.current_awards,
+                r.reviews_due,
+            ]
+            for r in rows
+        ]
+        return _export(request, "bodies_overview", {"bodies": (header, cells)}, f"awarding-bodies-{today}")
+    return render(request, "national/bodies_overview.html", {"rows": rows})
 
 
 @require_role(Role.CONSORTIUM_ADMIN)
@@ -157,6 +188,12 @@ def cec_return(request: HttpRequest) -> HttpResponse:
                 "count": queries.cec_return(year).count(),
             },
         )
+    audit.record(
+        actor=request.user,
+        action="national.figures_exported",
+        obj=cast(User, request.user),
+        after={"page": "cec_return", "table": "return", "year": year},
+    )
     return csv_response(
         f"qic-cec-return-{year_label(year).replace('/', '-')}.csv",
         CSV_COLUMNS,
@@ -164,28 +201,253 @@ def cec_return(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Every table of the Consortium's pages downloads as CSV: `?format=csv&table=<name>` with the
+# page's own filters. Figures are written as numbers (one decimal place for averages, whole
+# percentages), "suppressed" where the page says suppressed, and blank where there is nothing.
+
+
+def _csv_figure(value: rules.Figure | None, kind: str = "average") -> str:
+    if value is None or value.value is None:
+        return "suppressed" if value is not None and value.suppressed else ""
+    return f"{value.value:.0f}" if kind == "percent" else f"{value.value:.1f}"
+
+
+def _rows_csv(first: str, rows: Iterable[queries.Row]) -> tuple[list[str], list[list[Any]]]:
+    return (
+        [first, "Providers", "Average benchmarks fully achieved (of 8)", "Achieving all eight (%)"],
+        [[r.label, r.providers, _csv_figure(r.average), _csv_figure(r.all_eight, "percent")] for r in rows],
+    )
+
+
+def _export(
+    request: HttpRequest, page: str, tables: dict[str, tuple[list[str], list[list[Any]]]], name: str, **details: Any
+) -> HttpResponse:
+    """The CSV of one of the page's tables, audited (aggregates only: no learner is named)."""
+    table = request.GET.get("table", "")
+    if table not in tables:
+        raise Http404("No such table")
+    header, rows = tables[table]
+    audit.record(
+        actor=request.user,
+        action="national.figures_exported",
+        obj=cast(User, request.user),
+        after={"page": page, "table": table, **details},
+    )
+    return csv_response(f"qic-{name}-{table}.csv", header, rows)
+
+
+def _figures_form(
+    request: HttpRequest, form_class: type[FiguresFilterForm] = FiguresFilterForm
+) -> tuple[FiguresFilterForm, int, queries.Filters, dict[int, str], dict[int, queries.Cube]]:
+    """The filter form, the chosen year and filters (none if the form has errors), the bodies'
+    names and every year's figures (two queries)."""
+    all_cubes = queries.cubes()
+    bodies = dict(AwardingBody.objects.order_by("name").values_list("pk", "name"))
+    default = academic_year_of(timezone.localdate()) - 1
+    years = sorted(set(all_cubes) | {default}, reverse=True)
+    data = request.GET.copy()
+    if form_class is DrillDownForm:
+        # A drill-down always answers: the figure for the year by region unless told otherwise.
+        data.setdefault("year", str(default))
+        data.setdefault("by", "region")
+    form = form_class(
+        data if "year" in data else None,
+        years=[(y, year_label(y)) for y in years],
+        regions=queries.regions_in(all_cubes),
+        bodies=list(bodies.items()),
+        initial={"year": default},
+    )
+    if form.is_bound and form.is_valid():
+        chosen = form.cleaned_data
+        filters = queries.Filters(chosen["region"] or None, chosen["provider_type"] or None, chosen["body"])
+        return form, chosen["year"], filters, bodies, all_cubes
+    return form, default, queries.Filters(), bodies, all_cubes
+
+
+def _filter_words(filters: queries.Filters, bodies: dict[int, str]) -> list[str]:
+    words = []
+    if filters.region:
+        words.append(filters.region)
+    if filters.provider_type:
+        words.append(queries.type_label(filters.provider_type))
+    if filters.body is not None:
+        words.append(f"outcome from {bodies.get(filters.body, 'Awarding Body removed')}")
+    return words
+
+
+def _filter_query(year: int, filters: queries.Filters, **more: Any) -> str:
+    params = {
+        "year": year,
+        "region": filters.region or "",
+        "provider_type": filters.provider_type or "",
+        "body": "" if filters.body is None else filters.body,
+    }
+    params.update(more)
+    return urlencode(params)
+
+
 @require_role(Role.CONSORTIUM_ADMIN)
 def analytics(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
-    figures = queries.analytics(year)
+    form, year, filters, bodies, all_cubes = _figures_form(request)
+    figures = queries.analytics(year, filters, bodies=bodies, all_cubes=all_cubes)
+    chart = trend_chart(figures.trend, figures.years)
+    if request.GET.get("format") == "csv":
+        tables = {
+            "holding": _rows_csv("Providers", figures.by_holding),
+            "trend": (
+                ["Providers", *[label for _, label in chart.x_labels]],
+                [[name, *[_csv_figure(f) for _, f in points]] for name, points in figures.trend.items()],
+            ),
+            "benchmarks": (
+                ["Benchmark", "All providers fully achieving (%)", "Award holders fully achieving (%)"],
+                [
+                    [f"Benchmark {n}", _csv_figure(a, "percent"), _csv_figure(h, "percent")]
+                    for n, a, h in figures.per_benchmark
+                ],
+            ),
+            "region": _rows_csv("Region", figures.by_region),
+            "type": _rows_csv("Type of provider", figures.by_type),
+            "body": _rows_csv("Awarding Body", figures.by_body),
+        }
+        return _export(
+            request,
+            "analytics",
+            tables,
+            f"national-figures-{year_label(year).replace('/', '-')}",
+            year=year,
+            filters=_filter_words(filters, bodies),
+        )
+    query = _filter_query(year, filters)
     return render(
         request,
         "national/analytics.html",
         {
             "a": figures,
+            "form": form,
             "year": year,
             "year_label": year_label(year),
-            "years": [(y, year_label(y)) for y in sorted(set(figures.years) | {year}, reverse=True)],
-            "chart": trend_chart(figures.trend, figures.years),
+            "chart": chart,
+            "min_providers": rules.MIN_PROVIDERS,
+            "filters": filters,
+            "filter_words": _filter_words(filters, bodies),
+            "query": query,
+            # Drill-downs: a row of a table narrows the figures to it; a benchmark splits by
+            # each dimension not already chosen.
+            "splits": [
+                (by, words)
+                for by, words in (("region", "region"), ("provider_type", "type"), ("body", "Awarding Body"))
+                if getattr(filters, by) is None
+            ],
+        },
+    )
+
+
+@require_role(Role.CONSORTIUM_ADMIN)
+def analytics_drill(request: HttpRequest) -> HttpResponse:
+    """One national figure split into the (aggregate) rows behind it."""
+    form, year, filters, bodies, all_cubes = _figures_form(request, DrillDownForm)
+    if not form.is_valid():
+        return render(request, "national/analytics_drill.html", {"form": form, "drill": None}, status=400)
+    by, benchmark = form.cleaned_data["by"], form.cleaned_data["benchmark"]
+    drill = queries.drill_down(year, filters, by, benchmark, bodies=bodies, all_cubes=all_cubes)
+    by_words = dict(form.fields["by"].choices)[by]  # type: ignore[attr-defined]
+    if request.GET.get("format") == "csv":
+        header, rows = _rows_csv(str(by_words), [*drill.rows, drill.total])
+        if benchmark:
+            header.append(f"Benchmark {benchmark} fully achieved (%)")
+            for row, fig in zip(rows, [*drill.benchmark_rows, drill.benchmark_total], strict=True):
+                row.append(_csv_figure(fig, "percent"))
+        return _export(
+            request,
+            "analytics_drill",
+            {"rows": (header, rows)},
+            f"national-figures-{year_label(year).replace('/', '-')}-by-{by}",
+            year=year,
+            by=by,
+            benchmark=benchmark,
+            filters=_filter_words(filters, bodies),
+        )
+    return render(
+        request,
+        "national/analytics_drill.html",
+        {
+            "form": form,
+            "drill": drill,
+            # Each row, the benchmark's share in it (if asked for) and the query of the national
+            # figures narrowed to it (none for a row that is not a filter).
+            "rows": [
+                (
+                    r,
+                    drill.benchmark_rows[i] if benchmark else None,
+                    _filter_query(year, replace(filters, **{by: r.key}))
+                    if by != "holder" and r.key is not None
+                    else "",
+                )
+                for i, r in enumerate(drill.rows)
+            ],
+            "year": year,
+            "year_label": year_label(year),
+            "by": by,
+            "by_words": by_words,
+            "benchmark": benchmark,
+            "filter_words": _filter_words(filters, bodies),
+            "query": _filter_query(year, filters, by=by, benchmark=benchmark or ""),
+            "back_query": _filter_query(year, filters),
             "min_providers": rules.MIN_PROVIDERS,
         },
     )
+
+
+CONSISTENCY_OUTCOMES = [("1", "Outcome 1"), ("2a", "2a: making good progress"), ("2b", "2b: fully meeting")]
+CONSISTENCY_JUDGMENTS = [
+    ("insufficient", "Insufficient progress"),
+    ("good_progress", "Good progress"),
+    ("fully_meeting", "Fully meeting"),
+]
+
+
+def _count_share_cells(cells: Iterable[tuple[int, rules.Figure]]) -> list[Any]:
+    return [value for count, share in cells for value in (count, _csv_figure(share, "percent"))]
 
 
 @require_role(Role.CONSORTIUM_ADMIN)
 def consistency(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     bodies = queries.consistency(year)
+    if request.GET.get("format") == "csv":
+        tables = {
+            "outcomes": (
+                [
+                    "Awarding Body",
+                    "Assessments",
+                    *[f"{label} ({w})" for _, label in CONSISTENCY_OUTCOMES for w in ("number", "%")],
+                ],
+                [[b.body, b.assessments, *_count_share_cells(b.outcome_cells)] for b in bodies],
+            ),
+            "judgments": (
+                ["Awarding Body", *[f"{label} ({w})" for _, label in CONSISTENCY_JUDGMENTS for w in ("number", "%")]],
+                [[b.body, *_count_share_cells(b.judgment_cells)] for b in bodies],
+            ),
+            "sections": (
+                ["Awarding Body", *[f"Section {n} fully meeting (%)" for n in range(1, 9)]],
+                [[b.body, *[_csv_figure(f, "percent") for f in b.sections_fully]] for b in bodies],
+            ),
+            "figures": (
+                [
+                    "Awarding Body",
+                    "Latest outcome",
+                    "Providers",
+                    "Average benchmarks fully achieved (of 8)",
+                    "Achieving all eight (%)",
+                ],
+                [
+                    [b.body, r.label, r.providers, _csv_figure(r.average), _csv_figure(r.all_eight, "percent")]
+                    for b in bodies
+                    for r in b.figure_rows
+                ],
+            ),
+        }
+        return _export(request, "consistency", tables, f"consistency-{year_label(year).replace('/', '-')}", year=year)
     return render(
         request,
         "national/consistency.html",
@@ -193,12 +455,8 @@ def consistency(request: HttpRequest) -> HttpResponse:
             "bodies": bodies,
             "year": year,
             "year_label": year_label(year),
-            "outcomes": [("1", "Outcome 1"), ("2a", "2a: making good progress"), ("2b", "2b: fully meeting")],
-            "judgments": [
-                ("insufficient", "Insufficient progress"),
-                ("good_progress", "Good progress"),
-                ("fully_meeting", "Fully meeting"),
-            ],
+            "outcomes": CONSISTENCY_OUTCOMES,
+            "judgments": CONSISTENCY_JUDGMENTS,
             "sections": range(1, 9),
             "years": [(y, year_label(y)) for y in range(academic_year_of(timezone.localdate()), year - 6, -1)],
             "min_providers": rules.MIN_PROVIDERS,

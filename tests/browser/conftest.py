@@ -81,3 +81,6 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+ALL_IMPACTS = ("minor", "moderate", "serious", "critical")

@@ -159,20 +159,33 @@ def figures_row(
 def test_analytics_averages_and_suppresses_below_six_providers(bodies: list[AwardingBody]) -> None:
     for achieved in (8, 8, 6, 6, 4, 4):  # six holders: shown
         figures_row(ProviderFactory(region="North East"), YEAR, achieved, holder=True, body=bodies[0], outcome="2b")
-    for achieved in (2, 3, 4):  # three non-holders: suppressed
+    for achieved in (2, 3, 4, 1, 2, 3):  # six non-holders: shown
         figures_row(ProviderFactory(region="London"), YEAR, achieved, holder=False)
     result = queries.analytics(YEAR)
     holders, others, everyone = result.by_holding
     assert (holders.providers, holders.average.value, holders.all_eight.value) == (6, 6.0, pytest.approx(100 / 3))
-    assert (others.providers, others.average.value, others.average.suppressed) == (3, None, True)
-    assert (everyone.providers, everyone.average.value) == (9, pytest.approx(45 / 9))
+    assert (others.providers, others.average.value) == (6, 2.5)
+    assert (everyone.providers, everyone.average.value) == (12, pytest.approx(51 / 12))
     regions = {r.label: r for r in result.by_region}
     assert regions["North East"].average.value == 6.0
-    assert regions["London"].average.suppressed
+    assert regions["London"].average.value == 2.5
     assert [r.label for r in result.by_body] == ["East Awards"]
     bm8 = result.per_benchmark[7]
-    assert bm8[1].value == pytest.approx(200 / 9)  # all providers
+    assert bm8[1].value == pytest.approx(200 / 12)  # all providers
     assert bm8[2].value == pytest.approx(100 / 3)  # award holders
+
+
+def test_a_figure_that_would_give_away_a_suppressed_one_is_suppressed_too(bodies: list[AwardingBody]) -> None:
+    """Nine providers, six holders and three not: the total less the holders would be the
+    three, so the holders' figure is withheld as well as theirs; the total of nine is shown."""
+    for achieved in (8, 8, 6, 6, 4, 4):
+        figures_row(ProviderFactory(region="North East"), YEAR, achieved, holder=True, body=bodies[0], outcome="2b")
+    for achieved in (2, 3, 4):
+        figures_row(ProviderFactory(region="North East"), YEAR, achieved, holder=False)
+    holders, others, everyone = queries.analytics(YEAR).by_holding
+    assert (holders.providers, holders.average.value, holders.average.suppressed) == (6, None, True)
+    assert (others.providers, others.average.value, others.average.suppressed) == (3, None, True)
+    assert (everyone.providers, everyone.average.value) == (9, pytest.approx(45 / 9))
 
 
 def test_the_analytics_page_says_what_is_suppressed(bodies: list[AwardingBody], client: Client, cast: Cast) -> None:
