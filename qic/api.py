@@ -704,7 +704,13 @@ def attendance_import_job(request: HttpRequest, urn: int, activity_id: int, job_
     provider = provider_for_api(request, urn, Capability.RECORD_PROGRAMME)
     if not (0 < activity_id < 2**63 and 0 < job_id < 2**63):
         raise Http404("No such import")
-    job = get_object_or_404(RegisterImport.objects.defer("data"), provider=provider, activity_id=activity_id, pk=job_id)
+    job = get_object_or_404(
+        RegisterImport.objects.defer("data"),
+        provider=provider,
+        activity_id=activity_id,
+        activity__removed_at=None,  # as the page: a removed activity's imports are not shown
+        pk=job_id,
+    )
     return Status(200, _register_job_out(request, provider, job))
 
 

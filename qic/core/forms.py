@@ -220,7 +220,8 @@ class GovukDateField(forms.DateField):
         bad = tuple(
             part
             for part, text in (("day", day_text), ("month", month_text), ("year", year_text))
-            if not text.isdigit() and not (part == "month" and month_number)
+            # ASCII digits only: "²" and "٢" pass isdigit() but are not how anyone writes a date.
+            if not (text.isascii() and text.isdigit()) and not (part == "month" and month_number)
         )
         if bad:
             raise self._error("invalid", bad)
@@ -231,7 +232,7 @@ class GovukDateField(forms.DateField):
             raise self._error("invalid", ("month",))
         try:
             return dt.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             # The month and year are fine, so the day is the part at fault (31 February, 0 March).
             raise self._error("invalid", ("day",)) from None
 

@@ -250,8 +250,13 @@ def _figures_form(
         # A drill-down always answers: the figure for the year by region unless told otherwise.
         data.setdefault("year", str(default))
         data.setdefault("by", "region")
+    # Any filter asked for binds the form (the year defaults to the last complete one), so that a
+    # filtered CSV is filtered and a bad value is an error, never silently the national figures.
+    asked = any(data.get(key, "") != "" for key in ("year", "region", "provider_type", "body"))
+    if asked:
+        data.setdefault("year", str(default))
     form = form_class(
-        data if "year" in data else None,
+        data if asked or "year" in data else None,
         years=[(y, year_label(y)) for y in years],
         regions=queries.regions_in(all_cubes),
         bodies=list(bodies.items()),
@@ -262,6 +267,16 @@ def _figures_form(
         filters = queries.Filters(chosen["region"] or None, chosen["provider_type"] or None, chosen["body"])
         return form, chosen["year"], filters, bodies, all_cubes
     return form, default, queries.Filters(), bodies, all_cubes
+
+
+def _bad_filters(form: FiguresFilterForm) -> HttpResponse:
+    """A CSV asked for with filters that are not valid: say which, rather than give other figures."""
+    problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
+    return HttpResponse(
+        f"These filters are not valid, so no figures were given: {problems}\n",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _filter_words(filters: queries.Filters, bodies: dict[int, str]) -> list[str]:
@@ -289,6 +304,8 @@ def _filter_query(year: int, filters: queries.Filters, **more: Any) -> str:
 @require_role(Role.CONSORTIUM_ADMIN)
 def analytics(request: HttpRequest) -> HttpResponse:
     form, year, filters, bodies, all_cubes = _figures_form(request)
+    if request.GET.get("format") == "csv" and form.is_bound and not form.is_valid():
+        return _bad_filters(form)
     figures = queries.analytics(year, filters, bodies=bodies, all_cubes=all_cubes)
     chart = trend_chart(figures.trend, figures.years)
     if request.GET.get("format") == "csv":
@@ -346,6 +363,8 @@ def analytics(request: HttpRequest) -> HttpResponse:
 def analytics_drill(request: HttpRequest) -> HttpResponse:
     """One national figure split into the (aggregate) rows behind it."""
     form, year, filters, bodies, all_cubes = _figures_form(request, DrillDownForm)
+    if request.GET.get("format") == "csv" and form.is_bound and not form.is_valid():
+        return _bad_filters(form)
     if not form.is_valid():
         return render(request, "national/analytics_drill.html", {"form": form, "drill": None}, status=400)
     by, benchmark = form.cleaned_data["by"], form.cleaned_data["benchmark"]

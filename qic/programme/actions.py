@@ -274,13 +274,23 @@ def _check_register(job: RegisterImport, data: bytes) -> _RegisterCheck:
     learners = Learner.objects.filter(provider_id=activity.provider_id)
     by_upn = {learner.upn: learner for learner in learners if learner.upn}
     by_uln = {learner.uln: learner for learner in learners if learner.uln}
+    first_line: dict[int, int] = {}
     for n, row in enumerate(parsed.rows, start=1):
         learner = by_upn.get(row.upn) if row.upn else by_uln.get(row.uln)
         if learner is None:
             check.errors.append({"line": row.line, "reason": f"no learner on your roll has {row.upn or row.uln}"})
         elif learner.left_on is not None and learner.left_on < activity.date:
             check.errors.append({"line": row.line, "reason": f"{learner.name} had left before this activity"})
+        elif learner.pk in check.absent if row.attended else learner.pk in check.present:
+            # The same learner twice (e.g. once by UPN, once by ULN), present on one line and absent on the other.
+            check.errors.append(
+                {
+                    "line": row.line,
+                    "reason": f"{learner.name} is also on line {first_line[learner.pk]}, marked the other way",
+                }
+            )
         else:
+            first_line.setdefault(learner.pk, row.line)
             (check.present if row.attended else check.absent).add(learner.pk)
         if n % REGISTER_ROWS_PER_REPORT == 0:
             report_progress(job.progress_key, phase="checking", checked=len(parsed.errors) + n, total=total)
@@ -308,6 +318,10 @@ def run_register_import(job_id: int, *, actor: Any = None) -> RegisterImport:
         return RegisterImport.objects.defer("data").get(pk=job_id)  # already run, or ended meanwhile
     job = RegisterImport.objects.select_related("activity", "created_by").get(pk=job_id)
     data, job.data = bytes(job.data or b""), None
+    if job.activity.removed_at is not None:  # removed after the upload: its register is not kept up
+        return _end_register_import(
+            job.pk, message="The activity was removed before its register was saved. Nothing was saved."
+        )
     try:
         check = _check_register(job, data)
         del data

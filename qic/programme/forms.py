@@ -351,12 +351,24 @@ class RegisterForm(GovukForm):
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = learners
 
+    def clean_opened_at(self) -> float | None:
+        """When the page was drawn: a time we could have written (not before 2000, not ahead of now),
+        else the page is not ours and the stale check cannot be trusted to it."""
+        value: float | None = self.cleaned_data.get("opened_at")
+        if value is not None and not (946_684_800 <= value <= timezone.now().timestamp() + 600):
+            raise forms.ValidationError("not a time this page was drawn")
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.has_error("chosen"):
             # A hidden field: its error would be shown nowhere.
             del self.errors["chosen"]
             self.add_error(None, "Some of the learners listed are no longer on roll: choose the learners again")
+        if self.has_error("opened_at"):
+            # Also hidden: a page we did not draw (or a tampered one) is told to reload, not shown an empty box.
+            del self.errors["opened_at"]
+            self.add_error(None, "This register page could not be read: open the register again and save it")
         problem = dates.attendance(self.activity_on, today=timezone.localdate())
         if problem:
             raise forms.ValidationError(problem)

@@ -93,6 +93,11 @@ def test_31_february_is_not_a_real_date_and_the_day_is_marked(client: Client, ca
         (("6", "13", "2026"), "Date must be a real date", {"month"}),
         (("six", "1", "2026"), "Date must be a real date", {"day"}),
         (("6", "1", "26"), "Year must include 4 numbers", {"year"}),
+        # Found by the probe: these answered 500 (int("²") fails; a day past 2**31 overflows).
+        (("²", "1", "2026"), "Date must be a real date", {"day"}),
+        (("٢", "١", "2026"), "Date must be a real date", {"day", "month"}),
+        (("6", "1", "²⁰²⁶"), "Date must be a real date", {"year"}),
+        (("2147483648", "1", "2026"), "Date must be a real date", {"day"}),
         # A date that exists but makes no sense (qic.domain.dates) marks the whole date.
         (("5", "11", "1900"), "The date of the activity must be on or after 1 January 2000", {"day", "month", "year"}),
     ],

@@ -240,3 +240,30 @@ def test_filtered_pages_drill_downs_and_downloads_keep_a_fixed_number_of_queries
     few = counts()
     add(60)
     assert counts() == few
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"region": "London"},  # no year: the last complete year, filtered (it was the national table)
+        {"year": "abc"},
+        {"body": "abc"},
+        {"provider_type": "zzz"},
+        {"year": "9" * 40},
+    ],
+)
+def test_a_csv_is_filtered_as_asked_or_refused(
+    england: None, client: Client, cast: Cast, query: dict[str, str]
+) -> None:
+    # Found by the probe: a filter without a year, or a bad one, gave the unfiltered national CSV.
+    client.force_login(cast.consortium)
+    response = client.get(ANALYTICS, {**query, "format": "csv", "table": "holding"})
+    if query == {"region": "London"}:
+        assert response.status_code == 200
+        filtered = client.get(ANALYTICS, {"year": YEAR, "region": "London", "format": "csv", "table": "holding"})
+        assert response.content == filtered.content
+        national = client.get(ANALYTICS, {"year": YEAR, "format": "csv", "table": "holding"})
+        assert response.content != national.content
+    else:
+        assert response.status_code == 400
+        assert "These filters are not valid, so no figures were given" in response.content.decode()

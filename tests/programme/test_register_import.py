@@ -131,6 +131,38 @@ def test_an_activity_moved_into_the_future_before_the_save_fails_the_job(cast: C
     assert not Participation.objects.exists()
 
 
+def test_an_activity_removed_before_the_save_fails_the_job_and_its_job_is_gone_from_the_api(
+    cast: Cast, client: Client
+) -> None:
+    # Found by the probe: a queued import still saved a removed activity's register, and the API showed its job.
+    roll(cast, 3)
+    activity = make_activity(cast.p1)
+    job = running_job(cast, RegisterImport.Status.QUEUED, activity)
+    RegisterImport.objects.filter(pk=job.pk).update(data=register(3))
+    Activity.objects.filter(pk=activity.pk).update(removed_at=timezone.now())
+    job = actions.run_register_import(job.pk)
+    assert job.status == RegisterImport.Status.FAILED
+    assert job.message == "The activity was removed before its register was saved. Nothing was saved."
+    assert job.data is None
+    assert not Participation.objects.filter(activity_id=activity.pk).exists()
+    client.force_login(cast.p1_leader)
+    answer = client.get(f"/api/v1/providers/{cast.p1.urn}/activities/{activity.pk}/attendance-imports/{job.pk}")
+    assert answer.status_code == 404
+    assert "year9-fair.csv" not in answer.content.decode()
+
+
+def test_the_same_learner_marked_both_ways_is_a_row_error_naming_both_lines(cast: Cast) -> None:
+    # Found by the probe: once by UPN as present and once by ULN as absent failed the job with a vague message.
+    make_learner(cast.p1, upn=upn(0), uln="1234567899", forename="Twice", surname="Listed")
+    job = running_job(cast, RegisterImport.Status.QUEUED)
+    data = f"UPN,ULN,Attended\r\n{upn(0)},,Y\r\n,1234567899,N\r\n".encode()
+    RegisterImport.objects.filter(pk=job.pk).update(data=data)
+    job = actions.run_register_import(job.pk)
+    assert job.status == RegisterImport.Status.FAILED
+    assert job.errors == [{"line": 3, "reason": "Twice Listed is also on line 2, marked the other way"}]
+    assert not Participation.objects.exists()
+
+
 # --- The page ------------------------------------------------------------------------------------
 
 
