@@ -14,6 +14,7 @@ import io
 import re
 from html import unescape
 from typing import Any
+from urllib.parse import urljoin
 
 from django.test import Client
 from django.urls import resolve
@@ -49,7 +50,8 @@ def who_may_get(url_name: str) -> str | None:
 
 
 def csv_links(url: str, page: str) -> list[str]:
-    links = [unescape(href) for href in LINK.findall(page)]
+    # A link may be relative to the page ("?format=csv…"), as a browser reads it.
+    links = [urljoin(url, unescape(href)) for href in LINK.findall(page)]
     if CSV_BUTTON.search(page):
         links.append(url.split("?")[0] + "?format=csv")
     return links

@@ -150,7 +150,7 @@ def test_bad_workbook_input_gets_a_clear_message(cast: Cast) -> None:
         f"/providers/{cast.p1.urn}/primary/", {"act-action": "Plan", "act-owner": "", "act-due_on": "31/02/2027"}
     ).content.decode()
     assert "There is a problem" in page
-    assert "Enter a real date" in page
+    assert "must be a real date" in page
     assert PrimaryWorkbook.objects.get(provider=cast.p1).actions.count() == 0
 
 

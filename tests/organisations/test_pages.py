@@ -546,6 +546,7 @@ def test_api_openapi_schema(client: Client, db: None) -> None:
         "/api/v1/providers/{urn}",
         "/api/v1/providers/{urn}/activities",
         "/api/v1/providers/{urn}/activities/{activity_id}/attendance",
+        "/api/v1/providers/{urn}/activities/{activity_id}/attendance-imports/{job_id}",
         "/api/v1/providers/{urn}/benchmarks",
         "/api/v1/providers/{urn}/learner-imports/{job_id}",
         "/api/v1/providers/{urn}/learners/import",
