@@ -6,12 +6,20 @@ A create form carries a random token (`OnceField`, drawn fresh with the page). T
 again, a double click, a browser resending — finds it and is redirected to what the first made.
 Two posts at the same moment: the second waits on the unique row and then gets IntegrityError,
 which `claim` turns into "already made" once the first has committed.
+
+A token alone is not enough: a create page is not stored (no-store), so Back draws it again with a
+new token while the browser fills the boxes back in as they were typed. So the session also keeps,
+for a few minutes, a fingerprint of what each create form last saved (`same_as_just_saved`,
+`remember`): the same form posted again with the same content goes to what the first made.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import secrets
+import time
 from typing import Any
 
 from django import forms
@@ -60,6 +68,41 @@ def record_url(claimed: SubmittedForm | None, url: str) -> None:
     if claimed is not None:
         claimed.url = url
         claimed.save(update_fields=["url"])
+
+
+# How long the same content posted again by the same person counts as the same record.
+RECENT_SECONDS = 30 * 60
+SESSION_KEY = "qic_once_recent"
+NOT_CONTENT = ("once", "seen")
+
+
+def fingerprint(form: forms.BaseForm) -> str:
+    """What a valid create form says, as a digest (its one-time and snapshot fields left out)."""
+
+    def plain(value: Any) -> Any:
+        if hasattr(value, "pk"):
+            return value.pk
+        if hasattr(value, "__iter__") and not isinstance(value, str | bytes):
+            return sorted((plain(v) for v in value), key=str)
+        return value
+
+    content = {name: plain(value) for name, value in sorted(form.cleaned_data.items()) if name not in NOT_CONTENT}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def same_as_just_saved(request: Any, kind: str, digest: str) -> str | None:
+    """Where the record is, if this person saved a `kind` with this content in the last minutes."""
+    recent = request.session.get(SESSION_KEY, {}).get(kind)
+    if recent and recent[0] == digest and time.time() - recent[2] < RECENT_SECONDS:
+        return str(recent[1])
+    return None
+
+
+def remember(request: Any, kind: str, digest: str, url: str) -> None:
+    """Keep (in the session) what this person's `kind` form last saved, and where it is."""
+    recent = dict(request.session.get(SESSION_KEY, {}))
+    recent[kind] = [digest, url, time.time()]
+    request.session[SESSION_KEY] = recent
 
 
 def purge(now: dt.datetime | None = None) -> int:

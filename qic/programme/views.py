@@ -151,6 +151,9 @@ def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> Http
     )
     saved = None
     if request.method == "POST" and form.is_valid():
+        digest = once.fingerprint(form)
+        if not pk and (made := once.same_as_just_saved(request, f"activity:{provider.pk}", digest)):
+            return _already_saved(request, once.AlreadySubmitted(made), "activity", made)
         saved = form.save(commit=False)
         if saved.pk is None:
             saved.created_by = request.user
@@ -163,7 +166,10 @@ def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> Http
                     actor=request.user,
                     seen=form.cleaned_data["seen"],
                 )
-                once.record_url(claimed, reverse("activity_detail", args=[provider.urn, saved.pk]))
+                url = reverse("activity_detail", args=[provider.urn, saved.pk])
+                once.record_url(claimed, url)
+            if not pk:
+                once.remember(request, f"activity:{provider.pk}", digest, url)
         except stale.StaleEdit as exc:
             stale.refuse(form, exc, "activity")
             saved = None
@@ -555,11 +561,17 @@ def interview_form(request: HttpRequest, urn: int, pk: int | None = None) -> Htt
         interview.learner = form.cleaned_data["learner_reference"]
         if not pk:
             interview.created_by = request.user
+        digest = once.fingerprint(form)
+        if not pk and (made := once.same_as_just_saved(request, f"interview:{provider.pk}", digest)):
+            return _already_saved(request, once.AlreadySubmitted(made), "interview", made)
         try:
             with transaction.atomic():
                 claimed = None if pk else once.claim(request.user, form.cleaned_data["once"])
                 actions.save_interview(interview=interview, actor=request.user, seen=form.cleaned_data["seen"])
-                once.record_url(claimed, reverse("learner_detail", args=[provider.urn, interview.learner.pk]))
+                url = reverse("learner_detail", args=[provider.urn, interview.learner.pk])
+                once.record_url(claimed, url)
+            if not pk:
+                once.remember(request, f"interview:{provider.pk}", digest, url)
         except stale.StaleEdit as exc:
             stale.refuse(form, exc, "interview")
         except once.AlreadySubmitted as exc:

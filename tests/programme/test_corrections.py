@@ -278,6 +278,38 @@ def test_back_and_save_on_a_new_activity_makes_no_duplicate(cast: Cast) -> None:
     assert Activity.objects.filter(title="Careers fair").count() == 1
 
 
+def test_back_redraws_the_form_with_a_new_token_and_the_same_content_is_still_no_duplicate(
+    cast: Cast, interview: Interview
+) -> None:
+    # Found by the walk-through: the page is not stored, so Back draws it again with a new token
+    # while the browser fills the boxes back in; Save again made a second interview.
+    staff = signed_in(cast.p1_staff)
+    url = f"/providers/{cast.p1.urn}/interviews/new/"
+    data = {
+        "learner_reference": interview.learner.upn,
+        "adviser": interview.adviser_id,
+        "date": "2025-11-01",
+        "duration_minutes": "45",
+        "summary": "After Back",
+    }
+    first = staff.post(url, {**data, "once": _once(staff, url)})
+    assert first.status_code == 302
+    again = staff.post(url, {**data, "once": _once(staff, url)}, follow=True)
+    assert "This interview was already saved, so it was not saved again." in text_of(again.content.decode())
+    assert Interview.objects.filter(summary="After Back").count() == 1
+    # Something different is a new interview, even straight after.
+    assert staff.post(url, {**data, "summary": "Another one", "once": _once(staff, url)}).status_code == 302
+    assert Interview.objects.filter(summary="Another one").count() == 1
+    leader = signed_in(cast.p1_leader)
+    url = f"/providers/{cast.p1.urn}/activities/new/"
+    made = leader.post(url, activity_post(once=_once(leader, url), title="Fair after Back"))
+    assert (
+        leader.post(url, activity_post(once=_once(leader, url), title="Fair after Back"))["Location"]
+        == made["Location"]
+    )
+    assert Activity.objects.filter(title="Fair after Back").count() == 1
+
+
 # --- Dates that make sense -------------------------------------------------------------------------
 
 
