@@ -210,14 +210,17 @@ def _copy_source(request: HttpRequest, provider: Provider) -> Activity | None:
 
 
 def _copy_of(source: Activity) -> Activity:
-    """An unsaved activity with the source's fields, for the new-activity form to start from."""
-    return Activity(
+    """An unsaved activity with the source's fields, for the new-activity form to start from; the
+    date is left for the person to enter, so that Save straight away cannot make a silent twin."""
+    copy = Activity(
         **{
             field.attname: getattr(source, field.attname)
             for field in Activity._meta.concrete_fields
-            if not field.primary_key
+            if not field.primary_key and field.attname not in ("removed_at", "removed_by_id", "created_by_id")
         }
     )
+    copy.date = None  # type: ignore[assignment]
+    return copy
 
 
 @require_role()

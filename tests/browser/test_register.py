@@ -18,7 +18,7 @@ from qic.domain.academic import academic_year_of
 from qic.domain.upn import upn_check_letter
 from qic.learners.models import Learner
 from qic.programme.models import Activity, Participation
-from tests.browser.conftest import ALL_IMPACTS, axe_violations
+from tests.browser.conftest import ALL_IMPACTS, axe_violations, fill_date
 from tests.browser.test_roles import sign_in
 from tests.conftest import Cast
 from tests.factories import make_activity
@@ -175,8 +175,9 @@ def test_copying_the_activity_for_another_year_group(cast: Cast, school: str, pa
     page.goto(f"{school}/providers/{cast.p1.urn}/activities/")
     page.get_by_role("link", name="Engineering employer talk").click()
     page.get_by_role("button", name="Copy this activity to a new one").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Add an activity"
+    assert page.get_by_role("heading", level=1).inner_text() == "Copy “Engineering employer talk”"
     assert "A copy of “Engineering employer talk”" in page.locator("main").inner_text()
+    fill_date(page, "Date", TODAY - dt.timedelta(days=1))  # left empty by the copy
     assert page.get_by_label("Title").input_value() == "Engineering employer talk"
     year_groups = page.get_by_role("group", name="Year groups")
     assert year_groups.get_by_label("Year 10").is_checked()

@@ -299,7 +299,10 @@ def test_copying_an_activity_opens_the_new_activity_form_prefilled(
 
     form = leader.get(copy_url)
     page = form.content.decode()
-    assert "A copy of “Engineering talk” of 5 November 2025." in page
+    assert "A copy of “Engineering talk” of 5 November 2025. Enter its date" in page
+    assert "<h1 class=\"govuk-heading-l\">Copy “Engineering talk”</h1>" in page
+    # The date is left to enter: Save straight away is an error, not a silent twin.
+    assert not re.search(r'name="date_day"[^>]* value="5"', page)
     assert 'value="Engineering talk"' in page
     assert 'value="Acme"' in page
     assert re.search(r'name="year_groups" value="10"[^>]* checked', page)
