@@ -315,7 +315,9 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
         recorded.select_related("learner").order_by("attended", "learner__surname", "learner__forename", "pk"),
         REGISTER_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    taking = _register_taking(request, activity, on_roll, form) if can_record else None
+    # A register is taken once the activity has happened (dates.attendance refuses one before).
+    held = activity.date <= timezone.localdate()
+    taking = _register_taking(request, activity, on_roll, form) if can_record and held else None
     shown = [p.learner_id for p in register.object_list]
     audit.record_read(
         actor=request.user,
@@ -336,6 +338,7 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "totals": totals,
             "form": form if can_record else None,
             "taking": taking,
+            "held": held,
             "can_record": can_record,
             "missing": activity.missing_meaning,
             "why_not": activity.why_not_counting,

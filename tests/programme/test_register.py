@@ -336,3 +336,12 @@ def test_copying_a_missing_or_another_providers_activity_is_a_404(leader: Client
     if copy == "other":
         copy = str(make_activity(cast.p2).pk)
     assert leader.get(f"/providers/{cast.p1.urn}/activities/new/?copy={copy}").status_code == 404
+
+
+def test_an_activity_not_yet_held_offers_no_register_and_says_when(leader: Client, cast: Cast) -> None:
+    # Found by the walk-through: a future activity offered the register and refused it only on saving.
+    soon = make_activity(cast.p1, title="Next week's fair", date=dt.date.today() + dt.timedelta(days=7))
+    page = leader.get(path(cast, soon)).content.decode()
+    assert 'id="take-register"' not in page
+    assert "Import a register (CSV)" not in page
+    assert "Its register can be taken or imported from that day, once it has happened." in page
