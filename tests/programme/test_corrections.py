@@ -369,6 +369,10 @@ def test_learner_search_ignores_accents_case_and_name_order(cast: Cast, typed: s
     html = signed_in(cast.p1_leader).get(f"/providers/{cast.p1.urn}/learners/", {"q": typed}).content.decode()
     shown = {name for name in ("Zoë Quinn", "Siobhán O'Brien", "Aled Ahmed") if _listed(html, name)}
     assert shown == found
+    if not found:
+        # Found by the walk-through: a search with no match told a school with learners to import them.
+        assert "Check the spelling, or search by part of a name, a UPN or a form group." in html
+        assert "Import your learners" not in html
 
 
 def _listed(html: str, name: str) -> bool:
