@@ -123,6 +123,7 @@ def activity_list(request: HttpRequest, urn: int) -> HttpResponse:
             "types": list(ActivityType),
             "kind": kind,
             "can_record": Capability.RECORD_PROGRAMME in capabilities(request.user),
+            "for_register": request.GET.get("for") == "register",  # from home's "Take a register"
         },
     )
 

@@ -154,6 +154,10 @@ def test_staff_and_governors_see_only_their_parts(client: Client, cast: Cast, sc
         assert f">{action}</a>" in html
     assert ">Import learners</a>" not in html  # importing learners is the careers leader's
     assert any(item.startswith("Take the register") for item in todo_items(html))
+    # "Take a register" opens the activities with a word on what to do there (walk-through).
+    listing = client.get(f"/providers/{cast.p1.urn}/activities/?for=register").content.decode()
+    assert "To take a register, open the activity below" in listing
+    assert "To take a register" not in client.get(f"/providers/{cast.p1.urn}/activities/").content.decode()
 
     client.force_login(cast.p1_governor)
     html = home(client)

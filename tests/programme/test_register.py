@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from qic.core.models import AuditEvent
 from qic.domain.upn import upn_check_letter
@@ -300,7 +301,7 @@ def test_copying_an_activity_opens_the_new_activity_form_prefilled(
     form = leader.get(copy_url)
     page = form.content.decode()
     assert "A copy of “Engineering talk” of 5 November 2025. Enter its date" in page
-    assert "<h1 class=\"govuk-heading-l\">Copy “Engineering talk”</h1>" in page
+    assert '<h1 class="govuk-heading-l">Copy “Engineering talk”</h1>' in page
     # The date is left to enter: Save straight away is an error, not a silent twin.
     assert not re.search(r'name="date_day"[^>]* value="5"', page)
     assert 'value="Engineering talk"' in page
@@ -340,7 +341,7 @@ def test_copying_a_missing_or_another_providers_activity_is_a_404(leader: Client
 
 def test_an_activity_not_yet_held_offers_no_register_and_says_when(leader: Client, cast: Cast) -> None:
     # Found by the walk-through: a future activity offered the register and refused it only on saving.
-    soon = make_activity(cast.p1, title="Next week's fair", date=dt.date.today() + dt.timedelta(days=7))
+    soon = make_activity(cast.p1, title="Next week's fair", date=timezone.localdate() + dt.timedelta(days=7))
     page = leader.get(path(cast, soon)).content.decode()
     assert 'id="take-register"' not in page
     assert "Import a register (CSV)" not in page
