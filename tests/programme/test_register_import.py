@@ -211,7 +211,7 @@ def test_without_javascript_the_page_works_and_can_be_refreshed(staff: Client, c
     job = running_job(cast, RegisterImport.Status.CHECKING)
     report_progress(job.progress_key, phase="checking", checked=100, total=300)
     html = staff.get(status_url(cast, job)).content.decode()  # a plain request: the whole page
-    assert "Importing year9-fair.csv</h1>" in html
+    assert "Register import: year9-fair.csv</h1>" in html
     assert "Checked 100 of 300 rows" in html
     refresh = re.search(r'<a class="govuk-link" href="([^"]+)">Refresh', html)
     assert refresh is not None
