@@ -438,6 +438,7 @@ def class_list_choices(provider: Provider) -> list[ClassListSummary]:
             on_roll=Count("learners", filter=Q(learners__left_on=None)),
             left=Count("learners", filter=Q(learners__left_on__isnull=False)),
         )
+        .order_by("name", "pk")  # Meta.ordering is not applied to a grouped query
         .values_list("pk", "name", "on_roll", "left", "created_at")
     )
     return [ClassListSummary(*row) for row in rows]
