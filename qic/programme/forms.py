@@ -408,7 +408,7 @@ class RegisterChoiceForm(GovukForm):
             (str(c.pk), f"{c.name} ({c.on_roll} learner{'s' if c.on_roll != 1 else ''})") for c in class_lists or []
         ]
         if not class_lists:
-            class_list.help_text = "None saved yet: choose learners, then save them as a class list"
+            class_list.help_text = "None saved yet"
         year_group = self.fields["year_group"]
         assert isinstance(year_group, forms.ChoiceField)
         year_group.choices = [("", "Any year group")] + [

@@ -405,12 +405,17 @@ def _register_taking(request: HttpRequest, activity: Activity, on_roll: Any, for
     taking.update(
         rows=rows,
         letters=letters,
-        described=", ".join(described),
+        described=_first_upper(", ".join(described)),
         already=len(marks),
         ticked=sum(1 for row in rows if row["absent"]),
         unticked=sum(1 for row in rows if not row["absent"]),
     )
     return taking
+
+
+def _first_upper(text: str) -> str:
+    """ "class list “10X”, names with …" as the start of a heading: "Class list “10X”, …"."""
+    return text[:1].upper() + text[1:]
 
 
 def _moment(seconds: float) -> dt.datetime | None:

@@ -62,7 +62,7 @@ def test_a_year_groups_choice_is_saved_as_a_class_list_and_chosen_again(cast: Ca
     page = staff.get(response["Location"]).content.decode()
     assert "Class list “10X Geography” saved with 4 learners." in page
     assert f'<option value="{class_list.pk}" selected>10X Geography (4 learners)</option>' in page
-    assert "class list “10X Geography”: 4 learners" in page
+    assert "Class list “10X Geography”: 4 learners" in page
     assert listed(page) == chosen
 
     # Taking the register by the class list marks them as any other choice does.
@@ -79,7 +79,7 @@ def test_a_learner_who_left_is_skipped_and_the_page_says_so(cast: Cast, school: 
     page = text_of(leader.get(path(cast, make_activity(cast.p1)), {"class_list": class_list.pk}).content.decode())
     assert "Club (1 learner)" in page
     assert "1 learner on this class list has left and is not listed." in page
-    assert "class list “Club”: 1 learner" in page
+    assert "Class list “Club”: 1 learner" in page
     assert "Jones, Nia" in page
     assert "Left, Lee" not in page
 
