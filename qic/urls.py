@@ -129,6 +129,18 @@ urlpatterns = [
         name="participation_remove",
     ),
     path("providers/<int:urn>/activities/<int:pk>/remove/", programme_views.activity_remove, name="activity_remove"),
+    path("providers/<int:urn>/class-lists/", programme_views.class_lists, name="class_lists"),
+    path("providers/<int:urn>/class-lists/new/", programme_views.class_list_create, name="class_list_create"),
+    path(
+        "providers/<int:urn>/class-lists/<int:pk>/rename/",
+        programme_views.class_list_rename,
+        name="class_list_rename",
+    ),
+    path(
+        "providers/<int:urn>/class-lists/<int:pk>/remove/",
+        programme_views.class_list_remove,
+        name="class_list_remove",
+    ),
     path("providers/<int:urn>/interviews/", programme_views.interview_list, name="interview_list"),
     path("providers/<int:urn>/interviews/new/", programme_views.interview_form, name="interview_create"),
     path("providers/<int:urn>/interviews/<int:pk>/edit/", programme_views.interview_form, name="interview_edit"),

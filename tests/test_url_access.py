@@ -25,7 +25,13 @@ from qic.domain.upn import upn_check_letter
 from qic.learners.actions import confirm_learner_import, start_learner_import
 from qic.learners.models import Learner, LearnerImport
 from qic.organisations.models import ClientRequest, Role
-from qic.programme.actions import create_api_token, record_participation, remove_activity, save_interview
+from qic.programme.actions import (
+    create_api_token,
+    create_class_list,
+    record_participation,
+    remove_activity,
+    save_interview,
+)
 from qic.programme.models import Adviser, Interview, Participation, RegisterImport
 from tests.conftest import CAST_NAMES, Cast
 from tests.factories import (
@@ -179,6 +185,13 @@ def p1_interview(cast: Cast) -> dict[str, Any]:
 def p1_removed_activity(cast: Cast) -> dict[str, Any]:
     activity = remove_activity(activity=make_activity(cast.p1), actor=cast.p1_leader)
     return {"urn": cast.p1.urn, "kind": "activity", "pk": activity.pk}
+
+
+def p1_class_list(cast: Cast) -> dict[str, Any]:
+    class_list = create_class_list(
+        provider=cast.p1, name="10X Geography", learner_ids=[make_learner(cast.p1).pk], actor=cast.p1_leader
+    )
+    return {"urn": cast.p1.urn, "pk": class_list.pk}
 
 
 def p1_token(cast: Cast) -> dict[str, Any]:
@@ -407,6 +420,11 @@ ACCESS: dict[str, Row] = {
     # Only the careers leader sees and restores what was removed.
     "removed_list": Row(p1_urn, capability(LEADER)),
     "removed_restore": Row(p1_removed_activity, as_status(capability(LEADER), REDIRECT), method="post"),
+    # Class lists: those who take registers. The new-list POST without learners shows its form again.
+    "class_lists": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "class_list_create": Row(p1_urn, capability(LEARNER_VIEWERS), method="post"),
+    "class_list_rename": Row(p1_class_list, capability(LEARNER_VIEWERS)),
+    "class_list_remove": Row(p1_class_list, capability(LEARNER_VIEWERS)),
     "benchmark_dashboard": Row(p1_urn, capability(FIGURE_VIEWERS)),
     "measure_detail": Row(p1_measure, capability(FIGURE_VIEWERS)),
     "benchmark_export": Row(p1_export, capability(FIGURE_VIEWERS)),

@@ -29,11 +29,13 @@ from qic.programme.models import (
     Adviser,
     AdviserCpd,
     ApiToken,
+    ClassList,
     Interview,
     Participation,
     ProgrammeAnswer,
     ProviderAccessStatement,
     RegisterImport,
+    RemovedParticipation,
 )
 
 logger = logging.getLogger(__name__)
@@ -790,12 +792,92 @@ def restore_adviser(*, adviser: Adviser, actor: Any) -> Adviser:
     return adviser
 
 
+def _activity_categories(activity: Activity) -> list[str]:
+    return list(ActivityCategory.objects.filter(activity=activity).values_list("category", flat=True))
+
+
+@transaction.atomic
+def remove_from_register(*, activity: Activity, learner_id: int, actor: Any) -> RemovedParticipation:
+    """Take one learner off an activity's register, keeping the mark in a RemovedParticipation
+    that the careers leader may restore for QIC_RESTORE_REMOVED_DAYS. The learner's tally for the
+    activity's year and categories is rewritten at once. Raises Participation.DoesNotExist if
+    the learner is not on the register. Writes `activity.register_updated` (as a register save
+    that removes someone does) with the learner's id."""
+    Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk", flat=True).first()
+    participation = Participation.objects.get(activity=activity, learner_id=learner_id)
+    removed = RemovedParticipation.objects.create(
+        activity=activity,
+        learner_id=learner_id,
+        attended=participation.attended,
+        removed_at=timezone.now(),
+        removed_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    participation.delete()
+    tallies.refresh([learner_id], year=activity.academic_year, categories=_activity_categories(activity))
+    audit.record(
+        actor=actor,
+        action="activity.register_updated",
+        obj=activity,
+        before={str(learner_id): participation.attended},
+        after={"added": {}, "changed": {}, "removed": [learner_id], "restorable": removed.pk},
+        provider_id=activity.provider_id,
+        learner_id=learner_id,
+    )
+    return removed
+
+
+@transaction.atomic
+def restore_to_register(*, removed: RemovedParticipation, actor: Any) -> str:
+    """Put a learner taken off a register back with the mark they had, and rewrite their tally as
+    a register save does. If they were marked again meanwhile, the newer mark is kept and nothing
+    changes on the register. Either way the removed record is used up. Returns "restored" or
+    "kept"; raises RemovalRefused when past QIC_RESTORE_REMOVED_DAYS or its activity is removed.
+    Writes `activity.register_restored` (or `activity.register_restore_skipped`)."""
+    activity = Activity.all_objects.select_for_update().get(pk=removed.activity_id)
+    if restore_deadline(removed.removed_at) < timezone.now():
+        raise RemovalRefused("This register entry can no longer be restored")
+    if activity.removed_at is not None:
+        raise RemovalRefused("Restore the activity first: its register was removed with it")
+    now_marked = (
+        Participation.objects.filter(activity=activity, learner_id=removed.learner_id)
+        .values_list("attended", flat=True)
+        .first()
+    )
+    outcome = "kept" if now_marked is not None else "restored"
+    if now_marked is None:
+        Participation.objects.create(activity=activity, learner_id=removed.learner_id, attended=removed.attended)
+        tallies.refresh([removed.learner_id], year=activity.academic_year, categories=_activity_categories(activity))
+    audit.record(
+        actor=actor,
+        action="activity.register_restored" if now_marked is None else "activity.register_restore_skipped",
+        obj=activity,
+        before={str(removed.learner_id): now_marked},
+        after={str(removed.learner_id): removed.attended if now_marked is None else now_marked},
+        provider_id=activity.provider_id,
+        learner_id=removed.learner_id,
+    )
+    removed.delete()
+    return outcome
+
+
 def purge_removed(*, now: dt.datetime, actor: Any) -> dict[str, int]:
-    """Delete for good what was removed more than QIC_RESTORE_REMOVED_DAYS before `now`: interviews,
-    then activities (with their registers), then advisers no interview refers to any more. Each
-    record deleted writes a `*.purged` event (no names). Safe to run again: it finds what is left."""
+    """Delete for good what was removed more than QIC_RESTORE_REMOVED_DAYS before `now`: learners
+    taken off registers, interviews, then activities (with their registers), then advisers no
+    interview refers to any more. Each record deleted writes a `*.purged` event (no names). Safe
+    to run again: it finds what is left."""
     cutoff = now - dt.timedelta(days=settings.QIC_RESTORE_REMOVED_DAYS)
-    counts = {"interviews": 0, "activities": 0, "advisers": 0}
+    counts = {"interviews": 0, "activities": 0, "advisers": 0, "register_entries": 0}
+    for entry in RemovedParticipation.objects.filter(removed_at__lt=cutoff).select_related("activity").order_by("pk"):
+        with transaction.atomic():
+            audit.record(
+                actor=actor,
+                action="activity.register_entry_purged",
+                obj=entry.activity,
+                provider_id=entry.activity.provider_id,
+                learner_id=entry.learner_id,
+            )
+            entry.delete()
+            counts["register_entries"] += 1
     for interview in Interview.all_objects.filter(removed_at__lt=cutoff).order_by("pk"):
         with transaction.atomic():
             audit.record(
@@ -828,3 +910,63 @@ def purge_removed(*, now: dt.datetime, actor: Any) -> dict[str, int]:
             adviser.delete()
             counts["advisers"] += 1
     return counts
+
+
+# --- Class lists ---------------------------------------------------------------------------------
+
+
+def _class_list_learners(class_list: ClassList) -> list[int]:
+    return sorted(class_list.learners.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def create_class_list(*, provider: Any, name: str, learner_ids: Iterable[int], actor: Any) -> ClassList:
+    """Save learners of `provider` as a class list called `name`. Raises ValueError if any id is
+    not one of the provider's learners. Writes `class_list.created` (learner ids, no names)."""
+    ids = set(learner_ids)
+    if not ids or Learner.objects.filter(provider=provider, pk__in=ids).count() != len(ids):
+        raise ValueError("Some learners are not on this provider's roll")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    class_list = ClassList.objects.create(provider=provider, name=name, created_by=user)
+    class_list.learners.add(*ids)
+    audit.record(
+        actor=actor,
+        action="class_list.created",
+        obj=class_list,
+        after={"name": name, "learners": sorted(ids)},
+        provider_id=provider.pk,
+        learner_data=True,  # a class list names who is in it
+    )
+    return class_list
+
+
+@transaction.atomic
+def rename_class_list(*, class_list: ClassList, name: str, actor: Any) -> ClassList:
+    """Rename a class list; writes `class_list.renamed` with the old and new names."""
+    old = class_list.name
+    class_list.name = name
+    class_list.save(update_fields=["name"])
+    audit.record(
+        actor=actor,
+        action="class_list.renamed",
+        obj=class_list,
+        before={"name": old},
+        after={"name": name},
+        provider_id=class_list.provider_id,
+    )
+    return class_list
+
+
+@transaction.atomic
+def remove_class_list(*, class_list: ClassList, actor: Any) -> None:
+    """Delete a class list (its learners and registers are untouched); writes `class_list.removed`
+    with the name and learner ids it had."""
+    audit.record(
+        actor=actor,
+        action="class_list.removed",
+        obj=class_list,
+        before={"name": class_list.name, "learners": _class_list_learners(class_list)},
+        provider_id=class_list.provider_id,
+        learner_data=True,
+    )
+    class_list.delete()

@@ -30,7 +30,8 @@ from qic.domain.provider_access import ACCESS_PROVIDER_LABELS
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
 from qic.programme.actions import DEFAULT_TOKEN_VALIDITY_DAYS, TOKEN_VALIDITY_DAYS
-from qic.programme.models import CATEGORY_LABELS, Activity, Adviser, ApiToken, Interview
+from qic.programme.models import CATEGORY_LABELS, Activity, Adviser, ApiToken, ClassList, Interview
+from qic.programme.queries import ClassListSummary
 
 TOKEN_VALIDITY_LABELS = {30: "After 30 days", 90: "After 90 days", 365: "After 1 year"}
 
@@ -388,12 +389,13 @@ def _form_group_key(name: str) -> tuple[int, str]:
 
 
 class RegisterChoiceForm(GovukForm):
-    """Which learners a register is taken for: a year group, a form group, part of a name; any
-    together narrow the choice. Sent as a query string, so the choice is a link and works without
+    """Which learners a register is taken for: a year group, a form group, a class list, part of a
+    name; any together narrow the choice. Sent as a query string, so the choice is a link and works without
     JavaScript."""
 
     year_group = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Year group")
     form_group = forms.ChoiceField(required=False, label="Form group")
+    class_list = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Class list")
     name = forms.CharField(
         required=False,
         max_length=100,
@@ -402,8 +404,23 @@ class RegisterChoiceForm(GovukForm):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, year_groups: dict[int, int], form_groups: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        year_groups: dict[int, int],
+        form_groups: list[str],
+        class_lists: list[ClassListSummary] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Only this provider's lists are offered, so another provider's list id is "not a choice".
+        class_list = self.fields["class_list"]
+        assert isinstance(class_list, forms.ChoiceField)
+        class_list.choices = [("", "No class list")] + [
+            (str(c.pk), f"{c.name} ({c.on_roll} learner{'s' if c.on_roll != 1 else ''})") for c in class_lists or []
+        ]
+        if not class_lists:
+            class_list.help_text = "None saved yet"
         year_group = self.fields["year_group"]
         assert isinstance(year_group, forms.ChoiceField)
         year_group.choices = [("", "Any year group")] + [
@@ -417,9 +434,55 @@ class RegisterChoiceForm(GovukForm):
         """The valid choice made ({"year_group": 10, "form_group": "", "name": ""}), or None."""
         if not self.is_bound or not self.is_valid():
             return None
-        data = {key: self.cleaned_data[key] for key in ("year_group", "form_group")}
+        data = {key: self.cleaned_data[key] for key in ("year_group", "form_group", "class_list")}
         data["name"] = self.cleaned_data["name"].strip()
-        return data if any(data.values()) else None
+        return data if any(value not in (None, "") for value in data.values()) else None
+
+
+class ClassListForm(GovukForm):
+    """The name of a class list, new or renamed; unique among the provider's lists."""
+
+    name = forms.CharField(
+        max_length=100,
+        label="Name of the class list",
+        help_text="For example 10X Geography or Year 11 STEM club",
+        error_messages={"required": "Enter a name for the class list"},
+    )
+
+    def __init__(self, *args: Any, provider_id: int, exclude_pk: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.provider_id = provider_id
+        self.exclude_pk = exclude_pk
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Enter a name for the class list")
+        taken = ClassList.objects.filter(provider_id=self.provider_id, name__iexact=name)
+        if self.exclude_pk is not None:
+            taken = taken.exclude(pk=self.exclude_pk)
+        if taken.exists():
+            raise forms.ValidationError(f"There is already a class list called “{name}”: choose another name")
+        return name
+
+
+class NewClassListForm(ClassListForm):
+    """A class list made from the learners a register page listed (their ids, hidden)."""
+
+    learners = forms.ModelMultipleChoiceField(
+        queryset=Learner.objects.none(),
+        error_messages={
+            "required": "Choose the learners first",
+            "invalid_choice": "Some of these learners are no longer on roll: choose the learners again",
+            "invalid_pk_value": "Choose the learners again",
+        },
+    )
+
+    def __init__(self, *args: Any, learners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["learners"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = learners
 
 
 class AttendanceImportForm(GovukForm):

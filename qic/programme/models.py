@@ -455,3 +455,45 @@ class RegisterImport(models.Model):
     def progress_key(self) -> str:
         """Where the task publishes how far it has got (qic.core.jobs.report_progress)."""
         return f"register-import:{self.pk}"
+
+
+class ClassList(models.Model):
+    """A provider's saved group of learners (a teaching group, a club), made from a register's
+    choice so that the next register for the same group is one choice. Learners who leave stay
+    on it but are never offered on a register (only those on roll are)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="class_lists")
+    name = models.CharField(max_length=100)
+    learners = models.ManyToManyField(Learner, related_name="class_lists", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["provider", "name"], name="one_class_list_name_per_provider")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RemovedParticipation(models.Model):
+    """One learner taken off a register, kept so that the careers leader can put the same mark
+    back from "Recently removed" for QIC_RESTORE_REMOVED_DAYS; then `purge_removed` deletes it.
+
+    A separate row, not a flag on Participation: a participation is unique per (activity, learner)
+    and every figure reads it, so a flag would have to be remembered by every query and would
+    block ticking the learner again."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="+")
+    attended = models.BooleanField()
+    removed_at = models.DateTimeField(db_index=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-removed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} off the register of {self.activity_id}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from qic.domain.names import search_terms
 from qic.frameworks.models import Edition, Section
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
-from qic.programme.models import Activity, Interview, LearnerTally, Participation, ProgrammeAnswer
+from qic.programme.models import Activity, ClassList, Interview, LearnerTally, Participation, ProgrammeAnswer
 from qic.programme.tallies import own_area
 
 PROGRAMME_BENCHMARKS = (1, 3)
@@ -419,12 +420,45 @@ def matching_name(learners: QuerySet[Learner], text: str) -> QuerySet[Learner]:
     return learners
 
 
+@dataclass(frozen=True)
+class ClassListSummary:
+    pk: int
+    name: str
+    on_roll: int  # its learners on roll: those a register lists
+    left: int  # its learners who have left: never listed
+    created_at: dt.datetime
+
+
+def class_list_choices(provider: Provider) -> list[ClassListSummary]:
+    """The provider's class lists by name, with how many of their learners are on roll and how
+    many have left (one query)."""
+    rows = (
+        ClassList.objects.filter(provider=provider)
+        .annotate(
+            on_roll=Count("learners", filter=Q(learners__left_on=None)),
+            left=Count("learners", filter=Q(learners__left_on__isnull=False)),
+        )
+        .order_by("name", "pk")  # Meta.ordering is not applied to a grouped query
+        .values_list("pk", "name", "on_roll", "left", "created_at")
+    )
+    return [ClassListSummary(*row) for row in rows]
+
+
 def register_choice(
-    learners: QuerySet[Learner], *, year: int, year_group: int | None, form_group: str, name: str
+    learners: QuerySet[Learner],
+    *,
+    year: int,
+    year_group: int | None,
+    form_group: str,
+    name: str,
+    class_list: int | None = None,
 ) -> list[Learner]:
     """The learners a register is taken for, by surname (one query); at most
-    REGISTER_CHOICE_LIMIT + 1, so that the caller can tell that there are too many."""
+    REGISTER_CHOICE_LIMIT + 1, so that the caller can tell that there are too many.
+    `class_list` is the id of one of the provider's class lists (the caller offers only those)."""
     chosen = learners
+    if class_list is not None:
+        chosen = chosen.filter(class_lists=class_list)
     if year_group is not None:
         chosen = chosen.alias(year_group_then=year_group_in(year)).filter(year_group_then=year_group)
     if form_group:

@@ -45,7 +45,9 @@ from qic.programme.forms import (
     AdviserForm,
     ApiTokenForm,
     AttendanceImportForm,
+    ClassListForm,
     InterviewForm,
+    NewClassListForm,
     ProgrammeAnswerForm,
     RegisterChoiceForm,
     RegisterForm,
@@ -55,10 +57,12 @@ from qic.programme.models import (
     Adviser,
     AdviserCpd,
     ApiToken,
+    ClassList,
     Interview,
     Participation,
     ProgrammeAnswer,
     RegisterImport,
+    RemovedParticipation,
 )
 
 # Where a new token's secret waits, for one page view, between creating it and showing it.
@@ -354,12 +358,14 @@ def _register_taking(request: HttpRequest, activity: Activity, on_roll: Any, for
     year = activity.academic_year
     counts = queries.year_group_counts(on_roll, year)
     planned = [y for y in activity.year_groups if y in counts]
-    asked = any(key in request.GET for key in ("year_group", "form_group", "name"))
+    asked = any(key in request.GET for key in ("year_group", "form_group", "class_list", "name"))
+    class_lists = queries.class_list_choices(activity.provider)
     choose = RegisterChoiceForm(
         request.GET if asked else None,
-        initial={"year_group": planned[0]} if len(planned) == 1 else {},
+        initial={"year_group": planned[0]} if len(planned) == 1 and not asked else {},
         year_groups=counts,
         form_groups=queries.form_groups(on_roll),
+        class_lists=class_lists,
     )
     choice = choose.choice()
     taking: dict[str, Any] = {
@@ -368,6 +374,7 @@ def _register_taking(request: HttpRequest, activity: Activity, on_roll: Any, for
         "rows": [],
         "too_many": False,
         "limit": queries.REGISTER_CHOICE_LIMIT,
+        "save_as": NewClassListForm(provider_id=activity.provider_id, learners=on_roll.none(), auto_id="class_list_%s"),
     }
     if choice is None:
         return taking
@@ -402,17 +409,26 @@ def _register_taking(request: HttpRequest, activity: Activity, on_roll: Any, for
     described = [f"Year {choice['year_group']}"] if choice["year_group"] is not None else []
     if choice["form_group"]:
         described.append(f"form group {choice['form_group']}")
+    chosen_list = next((c for c in class_lists if c.pk == choice["class_list"]), None)
+    if chosen_list is not None:
+        described.append(f"class list “{chosen_list.name}”")
+        taking["left"] = chosen_list.left
     if choice["name"]:
         described.append(f"names with “{choice['name']}”")
     taking.update(
         rows=rows,
         letters=letters,
-        described=", ".join(described),
+        described=_first_upper(", ".join(described)),
         already=len(marks),
         ticked=sum(1 for row in rows if row["absent"]),
         unticked=sum(1 for row in rows if not row["absent"]),
     )
     return taking
+
+
+def _first_upper(text: str) -> str:
+    """ "class list “10X”, names with …" as the start of a heading: "Class list “10X”, …"."""
+    return text[:1].upper() + text[1:]
 
 
 def _moment(seconds: float) -> dt.datetime | None:
@@ -423,20 +439,110 @@ def _moment(seconds: float) -> dt.datetime | None:
         return None
 
 
+# --- Class lists ---------------------------------------------------------------------------------
+
+
+@require_role()
+@require_POST
+def class_list_create(request: HttpRequest, urn: int) -> HttpResponse:
+    """Save the learners a register page listed (hidden ids, on roll) as a class list, then go
+    back to that register with the new list chosen. A bad name shows this form again."""
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    on_roll = Learner.objects.filter(provider=provider, left_on=None)
+    form = NewClassListForm(request.POST, provider_id=provider.pk, learners=on_roll)
+    raw_activity = request.POST.get("activity", "")
+    activity = (
+        Activity.objects.filter(provider=provider, pk=int(raw_activity)).first()
+        if raw_activity.isascii() and raw_activity.isdigit() and len(raw_activity) < 10
+        else None
+    )
+    if form.is_valid():
+        class_list = actions.create_class_list(
+            provider=provider,
+            name=form.cleaned_data["name"],
+            learner_ids=[learner.pk for learner in form.cleaned_data["learners"]],
+            actor=request.user,
+        )
+        n = class_list.learners.count()
+        messages.success(request, f"Class list “{class_list.name}” saved with {n} learner{'s' if n != 1 else ''}.")
+        if activity is None:
+            return redirect("class_lists", urn=provider.urn)
+        return redirect(
+            reverse("activity_detail", args=[provider.urn, activity.pk])
+            + "?"
+            + urlencode({"class_list": class_list.pk})
+            + "#take-register"
+        )
+    return render(
+        request,
+        "programme/class_list_new.html",
+        {
+            "provider": provider,
+            "form": form,
+            "activity": activity,
+            "learner_ids": [v for v in request.POST.getlist("learners") if v.isascii() and v.isdigit()],
+        },
+    )
+
+
+@require_role()
+@require_GET
+def class_lists(request: HttpRequest, urn: int) -> HttpResponse:
+    """The provider's class lists with how many of each are on roll (no names: one query)."""
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    lists = queries.class_list_choices(provider)
+    return render(request, "programme/class_lists.html", {"provider": provider, "lists": lists})
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def class_list_rename(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    class_list = get_object_or_404(ClassList, provider=provider, pk=pk)
+    form = ClassListForm(
+        request.POST or None, provider_id=provider.pk, exclude_pk=class_list.pk, initial={"name": class_list.name}
+    )
+    if request.method == "POST" and form.is_valid():
+        old = class_list.name
+        actions.rename_class_list(class_list=class_list, name=form.cleaned_data["name"], actor=request.user)
+        messages.success(request, f"Class list “{old}” renamed to “{class_list.name}”.")
+        return redirect("class_lists", urn=provider.urn)
+    return render(
+        request, "programme/class_list_rename.html", {"provider": provider, "form": form, "class_list": class_list}
+    )
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def class_list_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes the list (its learners and registers stay)."""
+    provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
+    class_list = get_object_or_404(ClassList.objects.annotate(size=Count("learners")), provider=provider, pk=pk)
+    if request.method == "POST":
+        actions.remove_class_list(class_list=class_list, actor=request.user)
+        messages.success(request, f"Class list “{class_list.name}” has been removed.")
+        return redirect("class_lists", urn=provider.urn)
+    return render(request, "programme/class_list_remove.html", {"provider": provider, "class_list": class_list})
+
+
 @require_role()
 @require_POST
 def participation_remove(request: HttpRequest, urn: int, pk: int, learner_pk: int) -> HttpResponse:
+    """Take one learner off the register; the careers leader can put them back from "Recently
+    removed" for QIC_RESTORE_REMOVED_DAYS."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(Activity, provider=provider, pk=pk)
-    current = set(Participation.objects.filter(activity=activity).values_list("learner_id", "attended"))
-    if not any(learner_id == learner_pk for learner_id, _ in current):
-        raise Http404("Not on the register")
-    keep_attended = [lid for lid, att in current if att and lid != learner_pk]
-    keep_absent = [lid for lid, att in current if not att and lid != learner_pk]
-    actions.record_participation(
-        activity=activity, attended=keep_attended, absent=keep_absent, actor=request.user, replace=True
-    )
-    messages.success(request, "The learner has been taken off the register.")
+    try:
+        removed = actions.remove_from_register(activity=activity, learner_id=learner_pk, actor=request.user)
+    except Participation.DoesNotExist:
+        raise Http404("Not on the register") from None
+    learner = Learner.objects.get(pk=removed.learner_id)
+    days = settings.QIC_RESTORE_REMOVED_DAYS
+    if Capability.MANAGE_LEARNERS in capabilities(request.user):
+        back = f"You can put them back from “Recently removed” for {days} days."
+    else:
+        back = f"Your careers leader can put them back for {days} days."
+    messages.success(request, f"{learner.name} has been taken off the register. {back}")
     return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
 
 
@@ -783,7 +889,7 @@ def adviser_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @dataclass(frozen=True)
 class RemovedRow:
-    kind: str  # "activity", "interview" or "adviser"
+    kind: str  # "activity", "interview", "adviser" or "register"
     pk: int
     label: str
     detail: str
@@ -793,11 +899,11 @@ class RemovedRow:
 
 
 def _removed_rows(provider: Provider) -> list[RemovedRow]:
-    """What the provider removed that can still be restored, latest first (three queries)."""
+    """What the provider removed that can still be restored, latest first (four queries)."""
     since = timezone.now() - dt.timedelta(days=settings.QIC_RESTORE_REMOVED_DAYS)
     rows: list[RemovedRow] = []
 
-    def who(record: Activity | Interview | Adviser) -> str:
+    def who(record: Activity | Interview | Adviser | RemovedParticipation) -> str:
         user = record.removed_by
         return "" if user is None else (user.get_full_name() or user.email)
 
@@ -836,6 +942,23 @@ def _removed_rows(provider: Provider) -> list[RemovedRow]:
                 actions.restore_deadline(adv.removed_at),
             )
         )
+    # Learners taken off a register; not those of a removed activity (it comes back whole).
+    entries = RemovedParticipation.objects.filter(
+        activity__provider=provider, activity__removed_at=None, removed_at__gte=since
+    ).select_related("activity", "learner", "removed_by")
+    for entry in entries:
+        rows.append(
+            RemovedRow(
+                "register",
+                entry.pk,
+                f"{entry.learner.name} taken off the register of {entry.activity.title}",
+                f"Was marked {'present' if entry.attended else 'absent'}; "
+                f"activity on {dates.long_date(entry.activity.date)}",
+                entry.removed_at,
+                who(entry),
+                actions.restore_deadline(entry.removed_at),
+            )
+        )
     return sorted(rows, key=lambda row: row.removed_at, reverse=True)
 
 
@@ -845,15 +968,17 @@ def removed_list(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     rows = _removed_rows(provider)
     named = [int(row.pk) for row in rows if row.kind == "interview"]
-    if named:
+    entries = [int(row.pk) for row in rows if row.kind == "register"]
+    if named or entries:
         learner_ids = list(Interview.all_objects.filter(pk__in=named).values_list("learner_id", flat=True))
+        learner_ids += list(RemovedParticipation.objects.filter(pk__in=entries).values_list("learner_id", flat=True))
         audit.record_read(
             actor=request.user,
             action="removed.listed",
             obj=provider,
             provider_id=provider.pk,
             learner_ids=learner_ids,
-            details={"interviews": len(named)},
+            details={"interviews": len(named), "register_entries": len(entries)},
         )
     return render(
         request,
@@ -874,6 +999,8 @@ RESTORERS: dict[str, tuple[type[Activity] | type[Interview] | type[Adviser], Any
 def removed_restore(request: HttpRequest, urn: int, kind: str, pk: int) -> HttpResponse:
     """Restore one removed record of this provider (404 for another provider's, or one past its time)."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    if kind == "register":
+        return _restore_register_entry(request, provider, pk)
     if kind not in RESTORERS:
         raise Http404("Nothing of that kind can be restored")
     model, restore = RESTORERS[kind]
@@ -885,6 +1012,37 @@ def removed_restore(request: HttpRequest, urn: int, kind: str, pk: int) -> HttpR
         messages.error(request, str(exc))
     else:
         messages.success(request, f"“{_restored_label(record)}” has been restored.")
+    return redirect("removed_list", urn=provider.urn)
+
+
+def _restore_register_entry(request: HttpRequest, provider: Provider, pk: int) -> HttpResponse:
+    """Put a learner back on a register with the mark they had; if they were marked again since,
+    the newer mark stays and the page says so."""
+    since = timezone.now() - dt.timedelta(days=settings.QIC_RESTORE_REMOVED_DAYS)
+    entry = get_object_or_404(
+        RemovedParticipation.objects.select_related("activity", "learner"),
+        activity__provider=provider,
+        activity__removed_at=None,
+        pk=pk,
+        removed_at__gte=since,
+    )
+    name, title = entry.learner.name, entry.activity.title
+    try:
+        outcome = actions.restore_to_register(removed=entry, actor=request.user)
+    except actions.RemovalRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        if outcome == "restored":
+            mark = "present" if entry.attended else "absent"
+            messages.success(request, f"{name} is back on the register of “{title}”, marked {mark}.")
+        else:
+            now = Participation.objects.filter(activity_id=entry.activity_id, learner_id=entry.learner_id).first()
+            mark = "present" if now is None or now.attended else "absent"
+            messages.warning(
+                request,
+                f"{name} has been marked {mark} on the register of “{title}” since they were taken off it, "
+                "so that newer mark was kept and nothing was changed.",
+            )
     return redirect("removed_list", urn=provider.urn)
 
 

@@ -16,7 +16,7 @@ from qic.core.models import AuditEvent
 from qic.domain.upn import upn_check_letter
 from qic.learners.models import Learner
 from qic.programme import queries
-from qic.programme.models import Activity, ActivityCategory, Participation, RegisterImport
+from qic.programme.models import Activity, ActivityCategory, Participation, RegisterImport, RemovedParticipation
 from tests.conftest import Cast
 from tests.factories import make_activity, make_learner
 
@@ -742,11 +742,16 @@ def test_removing_a_learner_from_the_register(staff: Client, cast: Cast, school:
     staff.post(register_url(cast, activity), {"year_groups": ["9"], "absent": [school["cal"].pk]})
     response = staff.post(f"{register_url(cast, activity)}register/{school['cal'].pk}/remove/", follow=True)
     assert response.status_code == 200
-    assert "The learner has been taken off the register." in response.content.decode()
+    assert (
+        "Cal Cooper has been taken off the register. Your careers leader can put them back for 30 days."
+        in response.content.decode()
+    )
     assert register(activity) == {"Amy": True, "Ben": True}
     event = register_events(activity)[-1]
     assert event.before == {str(school["cal"].pk): False}
-    assert event.after == {"added": {}, "changed": {}, "removed": [school["cal"].pk]}
+    kept = RemovedParticipation.objects.get()
+    assert event.after == {"added": {}, "changed": {}, "removed": [school["cal"].pk], "restorable": kept.pk}
+    assert (kept.learner_id, kept.attended, kept.removed_by_id) == (school["cal"].pk, False, cast.p1_staff.pk)
 
     # Someone not on the register cannot be removed.
     missing = staff.post(f"{register_url(cast, activity)}register/{school['dee'].pk}/remove/")
