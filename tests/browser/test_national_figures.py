@@ -130,6 +130,7 @@ def test_consistency_and_workload_pages_download_each_table(cast: Cast, live_ser
     shoot(page, "workload")
     menu.get_by_role("link", name="National figures").click()
     page.get_by_role("link", name="Consistency between Awarding Bodies").click()
+    page.get_by_role("heading", level=1, name="Consistency between Awarding Bodies").wait_for()
     links = page.get_by_role("link", name=re.compile(r"^Download “"))
     assert links.count() == 4
     with page.expect_download() as info:
