@@ -121,6 +121,21 @@ def _story(record: dict[str, Any], width: float) -> list[Flowable]:
         [0.14 * width, 0.46 * width, 0.15 * width, 0.25 * width],
     )
     story += _section(
+        "Class lists the learner is on",
+        ["Class list", "Made"],
+        [[c["name"], readable(c["made_at"])] for c in record["class_lists"]],
+        [0.6 * width, 0.4 * width],
+    )
+    story += _section(
+        "Marks taken off a register (kept until purged)",
+        ["Activity", "Date", "Mark", "Taken off"],
+        [
+            [r["name"], readable(r["date"]), "Present" if r["attended"] else "Absent", readable(r["removed_at"])]
+            for r in record["taken_off_registers"]
+        ],
+        [0.4 * width, 0.2 * width, 0.15 * width, 0.25 * width],
+    )
+    story += _section(
         "Learner imports that mention the learner",
         ["Uploaded", "File", "Line", "Message"],
         [

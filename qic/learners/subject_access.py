@@ -24,7 +24,14 @@ from qic.domain.academic import academic_year_of, year_label
 from qic.domain.dates import long_date, long_datetime
 from qic.learners.models import Learner, LearnerImport
 from qic.programme import queries
-from qic.programme.models import CATEGORY_LABELS, Interview, LearnerTally, Participation
+from qic.programme.models import (
+    CATEGORY_LABELS,
+    ClassList,
+    Interview,
+    LearnerTally,
+    Participation,
+    RemovedParticipation,
+)
 
 SCHEMA = "qic-subject-access/1"
 
@@ -33,7 +40,11 @@ SECTIONS: dict[type[models.Model], str] = {
     Participation: "activities",
     Interview: "interviews",
     LearnerTally: "tallies",
+    ClassList: "class_lists",
+    RemovedParticipation: "taken_off_registers",
 }
+# How each model names the learner, where it is not `learner` (for the completeness test).
+LEARNER_LOOKUP: dict[type[models.Model], str] = {ClassList: "learners"}
 
 # The learner's own fields, in the order shown, with their labels. `provider` is shown as the
 # provider's name and URN.
@@ -129,6 +140,28 @@ def _tallies(learner: Learner) -> list[dict[str, Any]]:
             "in_curriculum_area": t.in_curriculum_area,
         }
         for t in rows
+    ]
+
+
+def _class_lists(learner: Learner) -> list[dict[str, Any]]:
+    return [
+        {"class_list_id": c.pk, "name": c.name, "made_at": json_ready(c.created_at)}
+        for c in ClassList.objects.filter(learners=learner).order_by("name", "pk")
+    ]
+
+
+def _taken_off_registers(learner: Learner) -> list[dict[str, Any]]:
+    """Marks taken off a register, still held until purged (the careers leader may put them back)."""
+    rows = RemovedParticipation.objects.filter(learner=learner).select_related("activity").order_by("removed_at", "pk")
+    return [
+        {
+            "activity_id": r.activity_id,
+            "name": r.activity.title,
+            "date": r.activity.date.isoformat(),
+            "attended": r.attended,
+            "removed_at": json_ready(r.removed_at),
+        }
+        for r in rows
     ]
 
 
@@ -235,6 +268,8 @@ def subject_access_record(learner: Learner, *, today: dt.date | None = None) -> 
         "activities": activities,
         "interviews": _interviews(learner),
         "tallies": _tallies(learner),
+        "class_lists": _class_lists(learner),
+        "taken_off_registers": _taken_off_registers(learner),
         "benchmarks": _benchmark_years(learner, activities, today),
         "import_history": _import_lines(learner),
         "audit_events": _audit_events(learner),

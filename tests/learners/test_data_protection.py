@@ -29,7 +29,7 @@ from qic.learners.pdf import render_subject_access_pdf
 from qic.organisations.models import Provider
 from qic.programme import actions as programme_actions
 from qic.programme import queries, tallies
-from qic.programme.models import Adviser, Interview, Participation
+from qic.programme.models import Adviser, ClassList, Interview, Participation, RemovedParticipation
 from tests.accreditation.test_pdf import assert_shows, shown_text
 from tests.conftest import Cast
 from tests.factories import AwardingBodyFactory, ProviderFactory, make_activity, make_learner
@@ -85,6 +85,10 @@ def ada(cast: Cast) -> Learner:
     adviser = Adviser.objects.create(provider=cast.p1, name="Grace Hopper", organisation="Futures Careers Ltd")
     record_interview(ada, adviser, dt.date(2025, 12, 3), "Wants to be a civil engineer.", "Look up apprenticeships")
     record_interview(ben, adviser, dt.date(2025, 12, 4), "Ben talked about nursing.")
+    geography = ClassList.objects.create(provider=cast.p1, name="9X Geography")
+    geography.learners.add(ada)
+    mock = make_activity(cast.p1, title="Mock interviews", date=dt.date(2026, 2, 3))
+    RemovedParticipation.objects.create(activity=mock, learner=ada, attended=True, removed_at=timezone.now())
     return ada
 
 
@@ -190,6 +194,8 @@ def test_the_json_download_has_the_documented_structure(leader: Client, ada: Lea
         "activities",
         "interviews",
         "tallies",
+        "class_lists",
+        "taken_off_registers",
         "benchmarks",
         "import_history",
         "audit_events",
@@ -287,7 +293,8 @@ def test_every_model_that_points_at_a_learner_is_in_the_export(leader: Client, a
     assert pointing == set(subject_access.SECTIONS), "add the new model to subject_access.SECTIONS"
     record = subject_access.subject_access_record(ada)
     for model, section in subject_access.SECTIONS.items():
-        rows = model._default_manager.filter(learner=ada)  # type: ignore[attr-defined]
+        lookup = subject_access.LEARNER_LOOKUP.get(model, "learner")
+        rows = model._default_manager.filter(**{lookup: ada})  # type: ignore[attr-defined]
         assert rows.exists(), f"the fixture should give Ada some {model.__name__} rows"
         assert len(record[section]) == rows.count(), section
 
