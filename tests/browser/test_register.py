@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from qic.domain.academic import academic_year_of
+from qic.domain.names import search_key
 from qic.domain.upn import upn_check_letter
 from qic.learners.models import Learner
 from qic.programme.models import Activity, Participation
@@ -91,6 +92,8 @@ def school(cast: Cast, edition: Any, live_server: Any) -> str:
         )
         for n in range(30)
     ]
+    for learner in learners:
+        learner.search_name = search_key(learner.forename, learner.surname)  # bulk_create skips save()
     Learner.objects.bulk_create(learners)
     make_activity(cast.p1, title="Engineering employer talk", date=TODAY - dt.timedelta(days=1), year_groups=[10])
     return live_server.url
