@@ -135,6 +135,7 @@ def test_the_pages_with_wide_tables_fit_a_phone(demo: str, page: Any) -> None:
         page.goto(base + path)
         assert page.get_by_role("region", name=re.compile(re.escape(table))).get_by_role("table").count() == 1
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, (path, overflow_at_phone_width(page))
+        shots(page, "wide-tables-" + path.strip("/").split("/")[0])
     page.get_by_role("button", name="Sign out").click()
     sign_in_demo(page, demo, GOVERNOR)
     page.goto(base + "/provider-access/")
