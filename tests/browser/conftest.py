@@ -66,6 +66,8 @@ def fill_date(page: Any, legend: str, day: dt.date) -> None:
     group.get_by_label("Day").fill(str(day.day))
     group.get_by_label("Month").fill(str(day.month))
     group.get_by_label("Year").fill(str(day.year))
+    # And moves on, as a person does: a box's change event (htmx redraws on it) fires when it loses focus.
+    group.get_by_label("Year").press("Tab")
 
 
 ALL_IMPACTS = ("minor", "moderate", "serious", "critical")

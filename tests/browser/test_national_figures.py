@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from qic.domain.academic import year_label
 from qic.national.models import ProviderYearFigures
 from tests.browser.conftest import ALL_IMPACTS, axe_violations
 from tests.browser.test_national import LAST_YEAR, endorsement_criteria, national_data  # noqa: F401 (a fixture)
@@ -60,6 +61,17 @@ def test_filter_then_drill_down_then_download(javascript: bool, cast: Cast, live
             assert axe_violations(page, ALL_IMPACTS) == []
             shoot(page, "analytics")
 
+        if javascript:
+            # Another year: htmx redraws the figures, the heading's year and the one live region's text
+            # (the region itself stays, so a screen reader announces the new count).
+            status = page.get_by_role("status")
+            status.evaluate("element => { element.dataset.kept = 'yes' }")
+            page.get_by_label("Academic year").select_option(str(LAST_YEAR - 1))
+            page.get_by_role("heading", level=1, name=f"National figures, {year_label(LAST_YEAR - 1)}").wait_for()
+            status.filter(has_text=f"in {year_label(LAST_YEAR - 1)}").wait_for()
+            assert status.get_attribute("data-kept") == "yes"
+            assert page.locator("[aria-live], [role=status], [role=alert]").count() == 1
+
         # Filter: choose the year and the region, then show the figures.
         page.get_by_label("Academic year").select_option(str(LAST_YEAR))
         page.get_by_label("Region (optional)").select_option(region)
@@ -68,6 +80,12 @@ def test_filter_then_drill_down_then_download(javascript: bool, cast: Cast, live
         status = page.get_by_role("status")
         status.filter(has_text=region).wait_for()
         assert f": {region}." in status.inner_text()
+        # The heading says the year chosen (htmx redraws it too), and one live region announces the change.
+        assert page.get_by_role("heading", level=1).inner_text() == f"National figures, {year_label(LAST_YEAR)}"
+        assert page.locator("[aria-live], [role=status], [role=alert]").count() == 1
+        assert f"year={LAST_YEAR}" in page.get_by_role(
+            "link", name="Consistency between Awarding Bodies"
+        ).get_attribute("href")
         figures = page.locator("#national-figures")
         assert figures.get_by_role("table", name="By region").count() == 0
         assert figures.get_by_role("table", name="By type of provider").count() == 1

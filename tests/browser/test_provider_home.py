@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from qic.accreditation.models import Accreditation
 from qic.demo.build import DEMO_PASSWORD, build_demo
 from qic.organisations.models import Provider, User
 from tests.browser.conftest import ALL_IMPACTS, axe_violations
@@ -20,6 +21,7 @@ from tests.browser.test_data_safety import overflow_at_phone_width
 from tests.totp import code_for, totp_device_for
 
 LEADER = "leader@riverside.demo.qic.test"
+GOVERNOR = "governor@riverside.demo.qic.test"
 
 
 def shots(page: Any, name: str) -> None:
@@ -113,3 +115,30 @@ def test_a_long_organisation_name_does_not_break_the_header_on_a_phone(demo: str
     assert box["x"] + box["width"] <= 390
     check(page)
     shots(page, "home-long-name")
+
+
+def test_the_pages_with_wide_tables_fit_a_phone(demo: str, page: Any) -> None:
+    """The BM5 page's "Groups of learners", the accreditation round's tables and Provider Access
+    (with its published statement's web address) scroll inside their own box on a 390 px phone;
+    the page itself never scrolls sideways, for the careers leader or the governor."""
+    riverside = Provider.objects.get(name__startswith="Riverside Academy")
+    accreditation = Accreditation.objects.filter(provider=riverside).order_by("pk").first()
+    assert accreditation is not None
+    base = f"{demo}/providers/{riverside.urn}"
+    page.set_viewport_size({"width": 390, "height": 900})
+    sign_in_demo(page, demo, LEADER)
+    for path, table in (
+        ("/benchmarks/BM5/", "Groups of learners"),
+        (f"/accreditation/{accreditation.pk}/", "Section 1: "),
+        ("/provider-access/", "Each year group's key phase"),
+    ):
+        page.goto(base + path)
+        assert page.get_by_role("region", name=re.compile(re.escape(table))).get_by_role("table").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, (path, overflow_at_phone_width(page))
+        shots(page, "wide-tables-" + path.strip("/").split("/")[0])
+    page.get_by_role("button", name="Sign out").click()
+    sign_in_demo(page, demo, GOVERNOR)
+    page.goto(base + "/provider-access/")
+    assert page.get_by_role("region", name="Each year group's key phase").get_by_role("table").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, overflow_at_phone_width(page)
+    check(page)
