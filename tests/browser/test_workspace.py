@@ -257,7 +257,7 @@ def test_learner_import_previews_then_imports_on_confirmation(cast: Cast, worksp
     born = born_for(9).strftime("%d/%m/%Y")
 
     upload_learners(page, workspace, "good.csv", CSV_HEADER + f"{upn(10)},Dev,Patel,{born},M,9\r\n")
-    assert page.locator("h1").inner_text() == "Register import: good.csv"
+    assert page.locator("h1").inner_text() == "Importing good.csv"
     preview = page.locator("#import-progress")
     assert "Check what this import will do" in preview.inner_text()
     # Key and value are separated by a tab or a line break depending on the width the list is laid out at.
