@@ -17,7 +17,7 @@ from django.db.models import Q
 from qic.domain.academic import rolled_year_group
 from qic.domain.benchmarks import Group, groups_from_flags
 from qic.domain.dates import long_date
-from qic.domain.names import search_key
+from qic.domain.names import search_key, search_terms
 from qic.organisations.models import Provider
 
 FLAG_FIELDS = (
@@ -247,3 +247,11 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"Retention run for {long_date(self.run_for)}"
+
+
+def named(text: str) -> Q:
+    """Learners whose folded names (`search_name`) contain every word of `text`, in any order,
+    ignoring accents and case: "Siobhan O'Brien", "O'Brien, Siobhán" and "siobhan obrien" find the
+    same learner. Text with no words matches nobody."""
+    terms = search_terms(text)
+    return Q(*(Q(search_name__contains=term) for term in terms)) if terms else Q(pk__in=[])

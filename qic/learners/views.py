@@ -19,10 +19,9 @@ from qic.core import audit, stale
 from qic.core.jobs import read_progress
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
-from qic.domain.names import search_terms
 from qic.learners import actions, subject_access
 from qic.learners.forms import AnonymiseLearnerForm, ConfirmImportForm, LearnerForm, LearnerImportForm
-from qic.learners.models import Learner, LearnerImport
+from qic.learners.models import Learner, LearnerImport, named
 from qic.learners.parsing import LEARNER_CSV_COLUMNS
 from qic.learners.pdf import render_subject_access_pdf
 from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
@@ -45,9 +44,9 @@ def learner_list(request: HttpRequest, urn: int) -> HttpResponse:
     if query:
         # Every word typed, folded as the stored names are, in any order: "O'Brien, Siobhán",
         # "siobhan obrien" and "Siobhan" all find Siobhán O'Brien.
-        terms = search_terms(query)
-        by_name = Q(*(Q(search_name__contains=term) for term in terms)) if terms else Q(pk__in=[])
-        learners = learners.filter(by_name | Q(upn__iexact=query) | Q(uln=query) | Q(registration_group__iexact=query))
+        learners = learners.filter(
+            named(query) | Q(upn__iexact=query) | Q(uln=query) | Q(registration_group__iexact=query)
+        )
     year_group = request.GET.get("year_group", "")
     if year_group.isascii() and year_group.isdigit():
         # Year groups are stored with the year they were recorded in and rolled forward on read.

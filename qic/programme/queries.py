@@ -17,7 +17,7 @@ from qic.domain import rulesets
 from qic.domain.academic import academic_year_of, year_end, year_start
 from qic.domain.names import search_terms
 from qic.frameworks.models import Edition, Section
-from qic.learners.models import Learner
+from qic.learners.models import Learner, named
 from qic.organisations.models import Provider
 from qic.programme.models import Activity, ClassList, Interview, LearnerTally, Participation, ProgrammeAnswer
 from qic.programme.tallies import own_area
@@ -412,12 +412,9 @@ def form_groups(learners: QuerySet[Learner]) -> list[str]:
 
 
 def matching_name(learners: QuerySet[Learner], text: str) -> QuerySet[Learner]:
-    """The learners whose names contain every word of `text`, in any order, ignoring accents and
-    case (the folded `search_name`, as the learner list searches): "Siobhan O'Brien",
-    "O'Brien, Siobhán" and "siobhan obrien" find the same learner."""
-    for term in search_terms(text):
-        learners = learners.filter(search_name__contains=term)
-    return learners
+    """The learners named by `text` (`learners.models.named`, as the learner list searches); text
+    with no words leaves the choice as it is."""
+    return learners.filter(named(text)) if search_terms(text) else learners
 
 
 @dataclass(frozen=True)

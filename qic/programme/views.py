@@ -292,7 +292,7 @@ def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
                     attended=attended_ids,
                     absent=absent_ids,
                     actor=request.user,
-                    opened_at=_moment(opened) if opened is not None else None,
+                    opened_at=dt.datetime.fromtimestamp(opened, tz=dt.UTC) if opened is not None else None,
                 )
             except actions.RegisterChanged as exc:
                 now = "; ".join(
@@ -429,14 +429,6 @@ def _register_taking(request: HttpRequest, activity: Activity, on_roll: Any, for
 def _first_upper(text: str) -> str:
     """ "class list “10X”, names with …" as the start of a heading: "Class list “10X”, …"."""
     return text[:1].upper() + text[1:]
-
-
-def _moment(seconds: float) -> dt.datetime | None:
-    """A posted time (seconds since the epoch) as a datetime; one out of range is not a time."""
-    try:
-        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 # --- Class lists ---------------------------------------------------------------------------------
