@@ -602,7 +602,7 @@ def _issue_document(
         number=number,
         replaces=replaces,
         correction_reason=reason,
-        content=content if content is not None else snapshot_for(accreditation, kind),
+        content=content if content is not None else snapshot_for(accreditation, kind).stored(),
         issued_at=timezone.now(),
         issued_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -688,18 +688,26 @@ def correct_report(
         raise StepRefused("Say what the correction changes.")
     if hasattr(document, "replaced_by"):
         raise StepRefused("This version has already been replaced; correct the latest one.")
-    content = dict(document.content)
-    content.update(
-        strengths=strengths,
-        areas_for_development=areas_for_development,
-        recommendations=recommendations,
-        correction={"replaces_number": document.number, "reason": reason},
+    from qic.accreditation.snapshot import ReportSnapshot
+
+    if document.kind != DocumentKind.REPORT:
+        raise StepRefused("Only an assessment report is corrected this way.")
+    issued = ReportSnapshot.model_validate(document.content)
+    # Through the schema again, so the corrected snapshot is checked like any other.
+    corrected = ReportSnapshot.model_validate(
+        issued.model_dump()
+        | {
+            "strengths": strengths,
+            "areas_for_development": areas_for_development,
+            "recommendations": recommendations,
+            "correction": {"replaces_number": document.number, "reason": reason},
+        }
     )
     return _issue_document(
         document.accreditation,
-        DocumentKind(document.kind),
+        DocumentKind.REPORT,
         actor=actor,
-        content=content,
+        content=corrected.stored(),
         replaces=document,
         reason=reason,
     )

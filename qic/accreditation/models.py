@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models
 
+from qic.accreditation.snapshot import IssuedSnapshot, load_snapshot
 from qic.domain.accreditation import (
     CONVERSATION_KINDS,
     EVIDENCE_KINDS,
@@ -211,6 +212,11 @@ class IssuedDocument(models.Model):
     @property
     def is_current(self) -> bool:
         return not hasattr(self, "replaced_by")
+
+    @property
+    def snapshot(self) -> IssuedSnapshot:
+        """What the document says, loaded through its schema (`qic.accreditation.snapshot`)."""
+        return load_snapshot(self.kind, self.content)
 
 
 class Award(models.Model):

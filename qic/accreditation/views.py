@@ -30,6 +30,7 @@ from qic.accreditation.forms import (
 )
 from qic.accreditation.models import Accreditation, DocumentKind, EvidenceDocument, IssuedDocument
 from qic.accreditation.pdf import render_pdf
+from qic.accreditation.snapshot import ReportSnapshot
 from qic.domain import accreditation as rules
 from qic.domain.accreditation import Judgment, Outcome, Stage
 from qic.domain.dates import long_date
@@ -574,7 +575,7 @@ def issued_document(request: HttpRequest, urn: int, pk: int, doc: int) -> HttpRe
             "provider": document.accreditation.provider,
             "accreditation": document.accreditation,
             "document": document,
-            "c": document.content,
+            "c": document.snapshot,
             "replaced_by": getattr(document, "replaced_by", None),
             "can_correct": Capability.MANAGE_ACCREDITATION in capabilities(request.user)
             and document.kind == DocumentKind.REPORT
@@ -588,7 +589,7 @@ def issued_document_pdf(request: HttpRequest, urn: int, pk: int, doc: int) -> Ht
     document = _issued(request, urn, pk, doc, Capability.VIEW_ACCREDITATION)
     data = render_pdf(
         document.kind,
-        document.content,
+        document.snapshot,
         number=document.number,
         issued_at=document.issued_at,
         correction_reason=document.correction_reason,
@@ -605,13 +606,13 @@ def issued_document_correct(request: HttpRequest, urn: int, pk: int, doc: int) -
     document = _issued(request, urn, pk, doc, Capability.MANAGE_ACCREDITATION)
     if document.kind != DocumentKind.REPORT:
         raise Http404("Only reports are corrected here")
-    content = document.content
+    issued = ReportSnapshot.model_validate(document.content)
     form = CorrectionForm(
         request.POST or None,
         initial={
-            "strengths": content.get("strengths", ""),
-            "areas_for_development": content.get("areas_for_development", ""),
-            "recommendations": content.get("recommendations", ""),
+            "strengths": issued.strengths,
+            "areas_for_development": issued.areas_for_development,
+            "recommendations": issued.recommendations,
         },
     )
     if request.method == "POST" and form.is_valid():
