@@ -96,6 +96,7 @@ NOTE = _style("note", fontName=ITALIC, textColor=MUTED)
 BULLET = _style("bullet", leftIndent=14, bulletIndent=2, spaceAfter=2)
 LABEL = _style("label", fontName=BOLD, fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=0)
 CELL = _style("cell", fontSize=9, leading=12, spaceAfter=0)
+CELL_NOTE = _style("cell_note", fontName=ITALIC, fontSize=8.5, leading=11, textColor=MUTED, spaceBefore=2, spaceAfter=0)
 CELL_BOLD = _style("cell_bold", fontName=BOLD, fontSize=9, leading=12, spaceAfter=0)
 KICKER = _style("kicker", fontName=BOLD, fontSize=9, leading=12, textColor=TEAL, spaceAfter=2)
 TITLE = _style("title", fontName=BOLD, fontSize=22, leading=27, textColor=NAVY, spaceAfter=4)
@@ -471,6 +472,9 @@ def _section(section: SectionRecord, width: float) -> list[Flowable]:
         )
     )
     figures: list[Flowable] = [Paragraph(_esc(figures_line(number, section.figures)), CELL)]
+    if section.why_both:
+        # The judgment and the figure disagree about "fully": say why both stand.
+        figures.append(Paragraph(_esc(section.why_both), CELL_NOTE))
     summary = _facts_table(
         [
             ("Section judgment", Paragraph(_judgment_markup(section.judgment), CELL)),

@@ -34,6 +34,8 @@ from pydantic import (
 
 from qic.domain.accreditation import Judgment, Outcome
 
+FULLY_MEETING = Judgment.FULLY_MEETING.label
+
 
 def _one_of(*allowed: str) -> AfterValidator:
     def check(value: str) -> str:
@@ -48,6 +50,19 @@ def _one_of(*allowed: str) -> AfterValidator:
 JudgmentLabel = Annotated[str, _one_of(*(j.label for j in Judgment), "")]
 # What the provider's key is called: "UKPRN" for an independent training provider (§33).
 IdentifierLabel = Annotated[str, _one_of("URN", "UKPRN")]
+
+# Where the assessor's judgment of a section and the provider's benchmark figure disagree, the
+# report says why both can stand (they measure different things).
+JUDGED_FULLY_FIGURE_SHORT = (
+    "Both can be true: the judgment is the assessor’s view of this section’s criteria, from the evidence seen "
+    "at the assessment, while the figure is the provider’s own benchmark measure for {year}, which counts as "
+    "fully achieved only at 100%."
+)
+FIGURE_FULL_JUDGED_SHORT = (
+    "Both can be true: the figure shows that the provider’s own benchmark measure reached 100% in {year}, while "
+    "the judgment is the assessor’s view of everything this section’s criteria ask for, from the evidence seen "
+    "at the assessment."
+)
 
 
 class _Part(BaseModel):
@@ -137,6 +152,21 @@ class SectionRecord(_Part):
     @property
     def figures_line(self) -> str:
         return self.figures.line(self.number) if self.figures else f"Benchmark {self.number}: no figures"
+
+    @property
+    def why_both(self) -> str:
+        """One sentence saying why the section judgment and the benchmark figure can both be true
+        when one says "fully" and the other does not; empty when they agree or either is missing."""
+        figures = self.figures
+        if figures is None or figures.percent is None or not self.judgment:
+            return ""
+        year = figures.year or "that year"
+        judged_fully = self.judgment == FULLY_MEETING
+        if judged_fully and not figures.fully_achieved:
+            return JUDGED_FULLY_FIGURE_SHORT.format(year=year)
+        if figures.fully_achieved and not judged_fully:
+            return FIGURE_FULL_JUDGED_SHORT.format(year=year)
+        return ""
 
 
 class Conversation(_Part):

@@ -322,6 +322,103 @@ def test_a_correction_that_is_not_a_report_is_refused(cast: Cast) -> None:
         )
 
 
+# --- A section judged one way, its figure the other ---------------------------------------------
+
+SHORT = {"year": "2025/26", "percent": 84.0, "fully_achieved": False}
+FULL = {"year": "2025/26", "percent": 100.0, "fully_achieved": True}
+NOTHING = {"year": "2025/26", "percent": None, "fully_achieved": False}
+
+
+@pytest.mark.parametrize(
+    ("judgment", "figures", "says"),
+    [
+        ("Fully meeting", SHORT, "judged fully"),
+        ("Making good progress", FULL, "figure full"),
+        ("Making insufficient progress", FULL, "figure full"),
+        ("Fully meeting", FULL, ""),
+        ("Making good progress", SHORT, ""),
+        ("Making insufficient progress", SHORT, ""),
+        ("Fully meeting", NOTHING, ""),
+        ("Fully meeting", None, ""),
+        ("", SHORT, ""),
+    ],
+)
+def test_a_judgment_and_a_figure_that_disagree_are_explained(
+    judgment: str, figures: dict[str, Any] | None, says: str
+) -> None:
+    section = load_snapshot("report", first_report() | {"sections": [_section(5, judgment, figures)]})
+    assert isinstance(section, ReportSnapshot)
+    why = section.sections[0].why_both
+    if not says:
+        assert why == ""
+        return
+    # One plain sentence, naming the year of the figure, saying what each of the two measures.
+    assert why.startswith("Both can be true: ")
+    assert why.count(".") == 1
+    assert why.endswith(".")
+    assert "2025/26" in why
+    assert "assessor’s view of" in why
+    assert "evidence seen at the assessment" in why
+    assert "100%" in why
+    if says == "judged fully":
+        assert "fully achieved only at 100%" in why
+    else:
+        assert "reached 100%" in why
+
+
+def disagreeing_report() -> dict[str, Any]:
+    """Section 1 judged fully meeting with a short figure, section 5 short with a full figure,
+    section 7 agreeing (fully meeting at 100%), section 8 without figures."""
+    return first_report() | {
+        "sections": [
+            _section(1, "Fully meeting", SHORT),
+            _section(5, "Making good progress", FULL),
+            _section(7, "Fully meeting", FULL),
+            _section(8, "Fully meeting", None),
+        ]
+    }
+
+
+def test_the_pdf_says_why_beside_the_figure() -> None:
+    report = load_snapshot("report", disagreeing_report())
+    assert isinstance(report, ReportSnapshot)
+    first, fifth, seventh, _ = report.sections
+    text = shown_text(render_pdf("report", report, compress=False))
+    both = squeeze("Both can be true:")
+    assert text.count(both) == 2
+    # Each sentence sits in its section, right after the figure and before the criteria.
+    for section in (first, fifth):
+        heading = text.index(squeeze(f"Section {section.number}: {section.title}"))
+        figure = text.index(squeeze(section.figures_line), heading)
+        assert text.index(squeeze(section.why_both), heading) == figure + len(squeeze(section.figures_line))
+        assert text.index(squeeze(section.why_both), heading) < text.index(f"{section.number}.1Criterion", heading)
+    assert squeeze("Benchmark 1 in 2025/26: 84.0%, not fully achieved") in text
+    section_7 = text.index(squeeze("Section 7: Section title 7"))
+    assert both not in text[section_7:]
+
+
+@pytest.mark.usefixtures("edition")
+def test_the_page_says_why_beside_the_figure(cast: Cast, client: Client) -> None:
+    accreditation = make_round(cast, "committed")
+    document = _issue_as_stored(accreditation, "report", disagreeing_report())
+    client.force_login(cast.p1_leader)
+    page, _ = _page_and_pdf(client, document)
+    report = document.snapshot
+    assert isinstance(report, ReportSnapshot)
+    first, fifth, _, _ = report.sections
+    assert page.count("Both can be true:") == 2
+    assert (
+        "<strong>Fully meeting</strong> · Benchmark 1 in 2025/26: 84%, not fully achieved</p>\n"
+        f'<p class="govuk-body">{escape(first.why_both)}</p>'
+    ) in page
+    assert (
+        "<strong>Making good progress</strong> · Benchmark 5 in 2025/26: 100%, fully achieved</p>\n"
+        f'<p class="govuk-body">{escape(fifth.why_both)}</p>'
+    ) in page
+    section_7 = page.index("Section 7: Section title 7")
+    assert "Both can be true" not in page[section_7:]
+
+
 # --- What snapshot_for writes -------------------------------------------------------------------
 
 
@@ -409,6 +506,9 @@ def test_every_snapshot_the_demo_issues_loads_and_renders(client: Client, settin
             for section in snapshot.sections:
                 assert escape(f"Section {section.number}: {section.title}") in page
                 assert squeeze(section.figures_line) in drawn
+                if section.why_both:
+                    assert escape(section.why_both) in page
+                    assert squeeze(section.why_both) in drawn
         assert pdf == render_pdf(
             document.kind,
             snapshot,
