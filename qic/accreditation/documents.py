@@ -11,8 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from qic.accreditation.actions import compass_up_to_date, decision_for
 from qic.accreditation.models import Accreditation, DocumentKind
+from qic.accreditation.queries import compass_up_to_date, decision_for
 from qic.domain import accreditation as rules
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.accreditation import Outcome
