@@ -8,9 +8,8 @@ from typing import Any
 import factory
 from django.utils import timezone
 
+from qic.accreditation.actions import assign_assessor as assign_round
 from qic.accreditation.actions import (
-    CheckedUpload,
-    check_upload,
     grant_commitment,
     issue_outcome,
     request_commitment,
@@ -21,8 +20,8 @@ from qic.accreditation.actions import (
     submit_portfolio,
     upload_evidence,
 )
-from qic.accreditation.actions import assign_assessor as assign_round
 from qic.accreditation.models import Accreditation
+from qic.accreditation.uploads import CheckedUpload, check_upload
 from qic.domain.academic import academic_year_of
 from qic.domain.accreditation import Judgment
 from qic.domain.activities import ActivityType, elements_for

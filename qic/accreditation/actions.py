@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from qic.accreditation import queries
 from qic.accreditation.models import (
     Accreditation,
     AdditionalRecognition,
@@ -33,6 +30,8 @@ from qic.accreditation.models import (
     EvidenceDocument,
     IssuedDocument,
 )
+from qic.accreditation.snapshot import ReportSnapshot
+from qic.accreditation.uploads import CheckedUpload
 from qic.core import audit
 from qic.core.mail import queue_mail
 from qic.domain import accreditation as rules
@@ -42,7 +41,7 @@ from qic.domain.provider_types import NO_COMMITMENT_FOR_PRIMARY
 from qic.frameworks.editions import edition_on
 from qic.frameworks.models import Criterion, Edition
 from qic.organisations import actions as organisation_actions
-from qic.organisations.models import Provider, Role, User
+from qic.organisations.models import Provider, User
 
 
 class StaleVersion(Exception):
@@ -90,51 +89,6 @@ def _audit(actor: Any, action: str, accreditation: Accreditation, obj: Any = Non
 def _mail(subject: str, body: str, to: list[str]) -> None:
     """Queue the mail with the change (a task; see `qic.core.mail`)."""
     queue_mail(subject, body, to)
-
-
-def _leaders(provider_id: int) -> list[str]:
-    return list(
-        User.objects.filter(
-            membership__provider_id=provider_id, membership__role=Role.CAREERS_LEADER, is_active=True
-        ).values_list("email", flat=True)
-    )
-
-
-def _body_admins(body_id: int) -> list[str]:
-    return list(
-        User.objects.filter(
-            membership__awarding_body_id=body_id, membership__role=Role.AWARDING_BODY_ADMIN, is_active=True
-        ).values_list("email", flat=True)
-    )
-
-
-# --- Uploaded files ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    data: bytes
-    file_type: str
-    original_name: str
-
-
-def check_upload(data: bytes, original_name: str) -> CheckedUpload:
-    """The upload if its size and content are allowed, else `rules.UploadRefused` with the reason."""
-    if not data:
-        raise rules.UploadRefused("The selected file is empty.")
-    if len(data) > settings.QIC_UPLOAD_MAX_BYTES:
-        raise rules.UploadRefused(
-            f"The selected file must be smaller than {settings.QIC_UPLOAD_MAX_BYTES // 2**20} MB."
-        )
-    names: list[str] | None = None
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile:
-            raise rules.UploadRefused("The file looks like a Word or Excel document but is damaged.") from None
-    file_type = rules.sniff_upload(data[:16], names)
-    return CheckedUpload(data, file_type, original_name[-255:])
 
 
 def _store_document(
@@ -240,7 +194,7 @@ def request_commitment(
         f"{provider.name} asks for the certificate of commitment",
         f"{provider.name} (URN {provider.urn}) has asked for the Quality in Careers certificate of commitment.\n"
         f"Governing body's commitment: {commitment_url}\n",
-        _body_admins(accreditation.awarding_body_id),
+        queries.body_admin_emails(accreditation.awarding_body_id),
     )
     return accreditation
 
@@ -269,7 +223,7 @@ def grant_commitment(
         "Your Quality in Careers certificate of commitment",
         f"{accreditation.provider.name} is committed to work towards the Quality in Careers Standard.\n"
         f"You may now use these words: “{rules.COMMITMENT_WORDING}”.\n",
-        _leaders(accreditation.provider_id),
+        queries.leader_emails(accreditation.provider_id),
     )
     return document
 
@@ -324,21 +278,9 @@ def remove_evidence(*, document: EvidenceDocument, actor: Any) -> None:
     document.delete()
 
 
-def missing_evidence(accreditation: Accreditation, present: set[str] | None = None) -> list[rules.EvidenceKind]:
-    """The required evidence not yet provided; `present` (the kinds uploaded) when already known."""
-    present = set(accreditation.documents.values_list("kind", flat=True)) if present is None else set(present)
-    # A reaccreditation's previous report is already here: the one issued in the previous round.
-    if (
-        accreditation.previous_id
-        and IssuedDocument.objects.filter(accreditation_id=accreditation.previous_id, kind=DocumentKind.REPORT).exists()
-    ):
-        present.add("previous_report")
-    return rules.missing_evidence(present, reaccreditation=accreditation.is_reaccreditation)
-
-
 @transaction.atomic
 def submit_portfolio(*, accreditation: Accreditation, version: int | None, actor: Any) -> None:
-    missing = missing_evidence(accreditation)
+    missing = queries.missing_evidence(accreditation)
     if missing:
         raise StepRefused("Add the missing evidence first: " + "; ".join(kind.label for kind in missing) + ".")
     _claim(accreditation, version)
@@ -350,7 +292,7 @@ def submit_portfolio(*, accreditation: Accreditation, version: int | None, actor
         f"{accreditation.provider.name} has submitted its evidence",
         f"{accreditation.provider.name} (URN {accreditation.provider.urn}) has submitted its evidence for "
         "assessment. Assign an assessor from your accreditation dashboard.\n",
-        _body_admins(accreditation.awarding_body_id),
+        queries.body_admin_emails(accreditation.awarding_body_id),
     )
 
 
@@ -399,7 +341,10 @@ def schedule_visit(*, accreditation: Accreditation, visit_on: dt.date, version: 
     _mail(
         f"Quality in Careers assessment visit on {long_date(visit_on)}",
         f"The assessment visit to {accreditation.provider.name} is on {visit_on:%A} {long_date(visit_on)}.\n",
-        [*_leaders(accreditation.provider_id), accreditation.assessor.email if accreditation.assessor else ""],
+        [
+            *queries.leader_emails(accreditation.provider_id),
+            accreditation.assessor.email if accreditation.assessor else "",
+        ],
     )
 
 
@@ -497,33 +442,6 @@ def save_summary(
     _audit(actor, "assessment.summary", accreditation, before=before, after=audit.snapshot(accreditation, fields))
 
 
-def compass_up_to_date(accreditation: Accreditation, present: set[str] | None = None) -> bool:
-    """Whether a Compass report is uploaded and recent enough for the visit; `present` as above."""
-    has_report = accreditation.documents.filter(kind="compass").exists() if present is None else "compass" in present
-    assessed_on = accreditation.visit_on or timezone.localdate()
-    return has_report and rules.compass_is_up_to_date(accreditation.compass_completed_on, assessed_on)
-
-
-def decision_for(
-    accreditation: Accreditation,
-    records: list[CriterionRecord] | None = None,
-    *,
-    compass_current: bool | None = None,
-) -> rules.OutcomeDecision | None:
-    """The outcome the rules give for the judgments so far; None until every criterion is judged.
-    `records` (with their criteria) and `compass_current` save queries when the caller has them."""
-    if records is None:
-        records = list(accreditation.criterion_records.select_related("criterion"))
-    criteria = {r.criterion.code: r.judgment_enum for r in records}
-    if not criteria or any(j is None for j in criteria.values()):
-        return None
-    return rules.decide_outcome(
-        criteria=criteria,
-        key_principles_met=bool(accreditation.key_principles_met),
-        compass_up_to_date=compass_up_to_date(accreditation) if compass_current is None else compass_current,
-    )
-
-
 @transaction.atomic
 def submit_judgments(*, accreditation: Accreditation, version: int | None, actor: Any) -> rules.OutcomeDecision:
     """The assessor submits; the outcome follows from the rules and goes to the body to issue."""
@@ -534,7 +452,7 @@ def submit_judgments(*, accreditation: Accreditation, version: int | None, actor
         raise StepRefused("Say whether the key principles are met.")
     if not accreditation.areas_for_development.strip() and not accreditation.strengths.strip():
         raise StepRefused("Write the strengths and areas for development.")
-    decision = decision_for(accreditation)
+    decision = queries.decision_for(accreditation)
     assert decision is not None
     _claim(accreditation, version)
     _move(accreditation, "submit_judgments", Actor.ASSESSOR)
@@ -552,7 +470,7 @@ def submit_judgments(*, accreditation: Accreditation, version: int | None, actor
         f"Assessment of {accreditation.provider.name} ready to issue",
         f"The assessor has submitted the assessment of {accreditation.provider.name}: "
         f"Outcome {decision.outcome.value}. Review and issue it from your accreditation dashboard.\n",
-        _body_admins(accreditation.awarding_body_id),
+        queries.body_admin_emails(accreditation.awarding_body_id),
     )
     return decision
 
@@ -620,7 +538,7 @@ def _issue_document(
 def issue_outcome(*, accreditation: Accreditation, version: int | None, today: dt.date, actor: Any) -> Award | None:
     """The Awarding Body issues the outcome: the report always; for 2a and 2b the award, its
     certificate and its annual reviews. Returns the award, or None for Outcome 1."""
-    decision = decision_for(accreditation)
+    decision = queries.decision_for(accreditation)
     if decision is None:
         raise StepRefused("Every criterion must be judged before the outcome is issued.")
     _claim(accreditation, version)
@@ -668,7 +586,7 @@ def issue_outcome(*, accreditation: Accreditation, version: int | None, today: d
         f"{accreditation.provider.name}: {accreditation.outcome_label}. Your report"
         + (" and certificate are" if award else " is")
         + " ready in QiC Platform.\n",
-        _leaders(accreditation.provider_id),
+        queries.leader_emails(accreditation.provider_id),
     )
     return award
 
@@ -688,8 +606,6 @@ def correct_report(
         raise StepRefused("Say what the correction changes.")
     if hasattr(document, "replaced_by"):
         raise StepRefused("This version has already been replaced; correct the latest one.")
-    from qic.accreditation.snapshot import ReportSnapshot
-
     if document.kind != DocumentKind.REPORT:
         raise StepRefused("Only an assessment report is corrected this way.")
     issued = ReportSnapshot.model_validate(document.content)
@@ -802,7 +718,7 @@ def reissue_award(*, award: Award, today: dt.date, actor: Any) -> Award:
         "Your Quality in Careers award is re-issued as fully meeting",
         f"{award.provider.name} is now fully meeting the Quality in Careers Standard. The award still expires on "
         f"{long_date(new.expires_on)}.\n",
-        _leaders(award.provider_id),
+        queries.leader_emails(award.provider_id),
     )
     return new
 
@@ -850,67 +766,3 @@ def give_recognition(
         provider_id=provider.pk,
     )
     return recognition
-
-
-# --- Reminders ----------------------------------------------------------------------------------
-
-REVIEW_NOTICE_DAYS = 30
-EXPIRY_NOTICE_DAYS = 90
-
-
-@dataclass(frozen=True)
-class RemindersSent:
-    reviews: int
-    expiries: int
-
-
-def send_reminders(*, today: dt.date) -> RemindersSent:
-    """Mail each Awarding Body about reviews due within 30 days and awards expiring within 90,
-    and the provider's careers leaders too; each reminder is sent once."""
-    now = timezone.now()
-    reviews = list(
-        AnnualReview.objects.filter(
-            held_on__isnull=True,
-            reminder_sent_at__isnull=True,
-            due_on__lte=today + dt.timedelta(days=REVIEW_NOTICE_DAYS),
-            accreditation__awards__superseded=False,
-            accreditation__awards__expires_on__gte=today,
-        )
-        .select_related("accreditation__provider", "accreditation__assessor")
-        .distinct()
-    )
-    for review in reviews:
-        with transaction.atomic():
-            accreditation = review.accreditation
-            _mail(
-                f"Annual review {review.number} of {accreditation.provider.name} due {long_date(review.due_on)}",
-                f"The annual Quality in Careers review of {accreditation.provider.name} is due on "
-                f"{long_date(review.due_on)}."
-                + (" This review prepares reaccreditation." if review.prepares_reaccreditation else "")
-                + "\n",
-                [
-                    *_body_admins(accreditation.awarding_body_id),
-                    *_leaders(accreditation.provider_id),
-                    accreditation.assessor.email if accreditation.assessor else "",
-                ],
-            )
-            AnnualReview.objects.filter(pk=review.pk).update(reminder_sent_at=now)
-    awards = list(
-        Award.objects.filter(
-            superseded=False,
-            expiry_reminder_sent_at__isnull=True,
-            expires_on__gte=today,
-            expires_on__lte=today + dt.timedelta(days=EXPIRY_NOTICE_DAYS),
-        ).select_related("provider")
-    )
-    for award in awards:
-        with transaction.atomic():
-            _mail(
-                f"The Quality in Careers award of {award.provider.name} expires on {long_date(award.expires_on)}",
-                f"The award of {award.provider.name} (URN {award.provider.urn}) expires on "
-                f"{long_date(award.expires_on)}. It leaves the register on that day unless reaccreditation "
-                "is complete.\n",
-                [*_body_admins(award.awarding_body_id), *_leaders(award.provider_id)],
-            )
-            Award.objects.filter(pk=award.pk).update(expiry_reminder_sent_at=now)
-    return RemindersSent(len(reviews), len(awards))

@@ -12,8 +12,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from qic.accreditation.actions import compass_up_to_date, decision_for
 from qic.accreditation.models import Accreditation, DocumentKind
+from qic.accreditation.queries import compass_up_to_date, decision_for
 from qic.accreditation.snapshot import (
     AwardingBodyFacts,
     BenchmarkFigures,

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from qic.accreditation.actions import CheckedUpload, check_upload
+from qic.accreditation.uploads import CheckedUpload, check_upload
 from qic.core.forms import GovukDateField, GovukForm
 from qic.domain import accreditation as rules
 from qic.domain import dates

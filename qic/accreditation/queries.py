@@ -8,11 +8,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from qic.accreditation.models import Accreditation, AnnualReview, Award
+from qic.accreditation.models import (
+    Accreditation,
+    AnnualReview,
+    Award,
+    CriterionRecord,
+    DocumentKind,
+    IssuedDocument,
+)
+from qic.domain import accreditation as rules
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.accreditation import Stage
+from qic.organisations.models import Role, User
 from qic.programme.models import Activity, Adviser, Interview
 
 
@@ -170,4 +180,62 @@ def current_award(provider_id: int, today: dt.date) -> Award | None:
         Award.objects.filter(provider_id=provider_id, superseded=False, awarded_on__lte=today, expires_on__gte=today)
         .order_by("-awarded_on")
         .first()
+    )
+
+
+# --- The round's state, as the rules see it -------------------------------------------------------
+
+
+def missing_evidence(accreditation: Accreditation, present: set[str] | None = None) -> list[rules.EvidenceKind]:
+    """The required evidence not yet provided; `present` (the kinds uploaded) when already known."""
+    present = set(accreditation.documents.values_list("kind", flat=True)) if present is None else set(present)
+    # A reaccreditation's previous report is already here: the one issued in the previous round.
+    if (
+        accreditation.previous_id
+        and IssuedDocument.objects.filter(accreditation_id=accreditation.previous_id, kind=DocumentKind.REPORT).exists()
+    ):
+        present.add("previous_report")
+    return rules.missing_evidence(present, reaccreditation=accreditation.is_reaccreditation)
+
+
+def compass_up_to_date(accreditation: Accreditation, present: set[str] | None = None) -> bool:
+    """Whether a Compass report is uploaded and recent enough for the visit; `present` as above."""
+    has_report = accreditation.documents.filter(kind="compass").exists() if present is None else "compass" in present
+    assessed_on = accreditation.visit_on or timezone.localdate()
+    return has_report and rules.compass_is_up_to_date(accreditation.compass_completed_on, assessed_on)
+
+
+def decision_for(
+    accreditation: Accreditation,
+    records: list[CriterionRecord] | None = None,
+    *,
+    compass_current: bool | None = None,
+) -> rules.OutcomeDecision | None:
+    """The outcome the rules give for the judgments so far; None until every criterion is judged.
+    `records` (with their criteria) and `compass_current` save queries when the caller has them."""
+    if records is None:
+        records = list(accreditation.criterion_records.select_related("criterion"))
+    criteria = {r.criterion.code: r.judgment_enum for r in records}
+    if not criteria or any(j is None for j in criteria.values()):
+        return None
+    return rules.decide_outcome(
+        criteria=criteria,
+        key_principles_met=bool(accreditation.key_principles_met),
+        compass_up_to_date=compass_up_to_date(accreditation) if compass_current is None else compass_current,
+    )
+
+
+def leader_emails(provider_id: int) -> list[str]:
+    return list(
+        User.objects.filter(
+            membership__provider_id=provider_id, membership__role=Role.CAREERS_LEADER, is_active=True
+        ).values_list("email", flat=True)
+    )
+
+
+def body_admin_emails(body_id: int) -> list[str]:
+    return list(
+        User.objects.filter(
+            membership__awarding_body_id=body_id, membership__role=Role.AWARDING_BODY_ADMIN, is_active=True
+        ).values_list("email", flat=True)
     )

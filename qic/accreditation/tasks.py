@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
-from qic.accreditation import actions
+from qic.accreditation import reminders
 from qic.core.jobs import retry_if_lost
 
 
 @task()
 def send_reminders() -> dict[str, int]:
     """Queue the mails about annual reviews due and awards expiring; each reminder goes once."""
-    sent = actions.send_reminders(today=timezone.localdate())
+    sent = reminders.send_reminders(today=timezone.localdate())
     return {"reviews": sent.reviews, "expiries": sent.expiries}
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.accreditation import actions, queries
+from qic.accreditation.access import accreditations_visible_to, get_accreditation_for
 from qic.accreditation.forms import (
     AssignAssessorForm,
     CommentaryForm,
@@ -39,10 +40,8 @@ from qic.frameworks.models import Section
 from qic.national.primary_schools import Instead, not_for_primary_schools
 from qic.organisations.access import (
     Capability,
-    accreditations_visible_to,
     assessors_of,
     capabilities,
-    get_accreditation_for,
     get_provider_for,
     membership_of,
     require_role,
@@ -135,9 +134,9 @@ def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     can_manage = Capability.MANAGE_ACCREDITATION in caps
     documents = list(accreditation.documents.select_related("criterion"))
     present = {d.kind for d in documents}
-    compass_current = actions.compass_up_to_date(accreditation, present)
+    compass_current = queries.compass_up_to_date(accreditation, present)
     decision = (
-        actions.decision_for(accreditation, records, compass_current=compass_current)
+        queries.decision_for(accreditation, records, compass_current=compass_current)
         if (is_assessor or can_manage)
         else None
     )
@@ -153,7 +152,7 @@ def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "records": records,
             "sections": sections,
             "documents": documents,
-            "missing": actions.missing_evidence(accreditation, present),
+            "missing": queries.missing_evidence(accreditation, present),
             "evidence_kinds": rules.EVIDENCE_KINDS,
             "present_kinds": present,
             "access_evidence": access_evidence(accreditation.provider, today=timezone.localdate()),
@@ -217,7 +216,7 @@ def criterion_detail(request: HttpRequest, urn: int, pk: int, code: str) -> Http
     year = int(asked) if asked.isascii() and asked.isdigit() and int(asked) in years else years[0]
     evidence = queries.system_evidence(accreditation, today=today, year=year).get(code)
     previous = None
-    if accreditation.previous_id:
+    if accreditation.previous is not None:
         previous = accreditation.previous.criterion_records.filter(criterion__code=code).first()
     return render(
         request,
@@ -411,7 +410,7 @@ def assess_section(request: HttpRequest, urn: int, pk: int, number: int) -> Http
     section = get_object_or_404(Section, edition=accreditation.edition, number=number)
     records = list(accreditation.criterion_records.filter(criterion__section=section).select_related("criterion"))
     previous: dict[str, Any] = {}
-    if accreditation.previous_id:
+    if accreditation.previous is not None:
         previous = {
             r.criterion.code: r
             for r in accreditation.previous.criterion_records.filter(criterion__section__number=number).select_related(
@@ -477,7 +476,9 @@ def assess_summary(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     accreditation = get_accreditation_for(request.user, urn, pk, Capability.ASSESS)
     initial = {
         "version": accreditation.version,
-        "key_principles_met": {True: "yes", False: "no"}.get(accreditation.key_principles_met),
+        "key_principles_met": None
+        if accreditation.key_principles_met is None
+        else ("yes" if accreditation.key_principles_met else "no"),
         "strengths": accreditation.strengths,
         "areas_for_development": accreditation.areas_for_development,
         "recommendations": accreditation.recommendations,
@@ -512,8 +513,8 @@ def assess_summary(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "accreditation": accreditation,
             "form": form,
             "editable": editable,
-            "decision": actions.decision_for(accreditation),
-            "compass_up_to_date": actions.compass_up_to_date(accreditation),
+            "decision": queries.decision_for(accreditation),
+            "compass_up_to_date": queries.compass_up_to_date(accreditation),
         },
     )
 

@@ -9,7 +9,7 @@ import io
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from qic.accreditation import actions
+from qic.accreditation import actions, uploads
 from qic.accreditation.models import Accreditation
 from qic.domain.accreditation import Judgment, add_months
 from qic.organisations.models import Provider, User
@@ -29,7 +29,7 @@ AREAS = "Workplace experiences for learners with SEN support lag behind other le
 ACTIONS = "Analyse the gap for SEN support learners each term.\nPlan a second workplace experience in Year 12."
 
 
-def demo_pdf(title: str, provider: Provider) -> actions.CheckedUpload:
+def demo_pdf(title: str, provider: Provider) -> uploads.CheckedUpload:
     """A small real PDF standing in for a school's document."""
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, invariant=1)
@@ -39,7 +39,7 @@ def demo_pdf(title: str, provider: Provider) -> actions.CheckedUpload:
     page.drawString(72, 736, f"{provider.name} — a fictional document for the QiC Platform demo.")
     page.showPage()
     page.save()
-    return actions.check_upload(buffer.getvalue(), f"{title}.pdf")
+    return uploads.check_upload(buffer.getvalue(), f"{title}.pdf")
 
 
 def _request(provider: Provider, on: dt.date) -> Accreditation:

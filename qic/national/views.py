@@ -26,6 +26,7 @@ from qic.domain import national as rules
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.provider_types import ProviderType
 from qic.national import actions, queries
+from qic.national.access import get_primary_award_for
 from qic.national.charts import trend_chart
 from qic.national.forms import (
     ActionForm,
@@ -50,7 +51,6 @@ from qic.national.models import (
 from qic.organisations.access import (
     Capability,
     capabilities,
-    get_primary_award_for,
     get_provider_for,
     membership_of,
     require_role,

@@ -18,7 +18,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -277,66 +277,6 @@ def get_provider_for(user: Any, urn: int, need: Capability) -> Provider:
     if need not in capabilities(user):
         raise PermissionDenied("Your role does not give access to this part of the provider's records.")
     return provider
-
-
-def accreditations_visible_to(user: Any, provider: Provider) -> QuerySet[Any]:
-    """The provider's accreditation rounds this user may see: an Awarding Body sees only the rounds
-    it runs (not a former body's); provider people see all of their own."""
-    from qic.accreditation.models import Accreditation
-
-    membership = membership_of(user)
-    rounds = Accreditation.objects.filter(provider=provider)
-    if membership is None or Capability.VIEW_ACCREDITATION not in capabilities(user):
-        return rounds.none()
-    if membership.role in AWARDING_BODY_ROLES:
-        rounds = rounds.filter(awarding_body_id=membership.awarding_body_id)
-    return rounds
-
-
-def get_accreditation_for(user: Any, urn: int, pk: int, need: Capability) -> Any:
-    """A round of the provider's accreditation: 404 if the user cannot see the provider or the
-    round, 403 if their role lacks `need`. An assessor may assess only a round assigned to them."""
-    provider = get_provider(user, urn)
-    if Capability.VIEW_ACCREDITATION not in capabilities(user):
-        raise PermissionDenied("Your role does not give access to accreditation records.")
-    try:
-        accreditation = (
-            accreditations_visible_to(user, provider)
-            .select_related("provider", "awarding_body", "edition", "assessor", "previous")
-            .get(pk=pk)
-        )
-    except ObjectDoesNotExist:
-        raise Http404("No such accreditation") from None
-    if need not in capabilities(user):
-        raise PermissionDenied("Your role cannot do this.")
-    if need is Capability.ASSESS and accreditation.assessor_id != user.pk:
-        raise PermissionDenied("Only the assessor assigned to this assessment can do this.")
-    return accreditation
-
-
-# --- Primary awards (the national app) ---------------------------------------------------------
-
-
-def get_primary_award_for(user: Any, pk: int, *, manage: bool = False) -> Any:
-    """A primary award: the Consortium sees every one, an Awarding Body's people only their own
-    (another body's is a 404); `manage` needs the owning body's admin (else 403)."""
-    from qic.national.models import PrimaryAward
-
-    membership = membership_of(user)
-    awards = PrimaryAward.objects.select_related("awarding_body")
-    if membership is None:
-        raise PermissionDenied("Your role does not give access to primary awards.")
-    if membership.role in AWARDING_BODY_ROLES:
-        awards = awards.filter(awarding_body_id=membership.awarding_body_id)
-    elif membership.role != Role.CONSORTIUM_ADMIN:
-        raise PermissionDenied("Your role does not give access to primary awards.")
-    try:
-        award = awards.get(pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404("No such primary award") from None
-    if manage and membership.role != Role.AWARDING_BODY_ADMIN:
-        raise PermissionDenied("Only the Awarding Body's admins change its award.")
-    return award
 
 
 # --- The audit trail ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from qic.accreditation import actions, queries
+from qic.accreditation import actions, queries, reminders
 from qic.accreditation.models import Accreditation, AnnualReview, Award, DocumentKind
 from qic.core.models import AuditEvent
 from qic.domain.accreditation import ADDITIONAL_RECOGNITION_LABEL, Judgment, Stage, add_months
@@ -130,7 +130,7 @@ def test_reaccreditation_starts_from_the_previous_assessment(cast: Cast, client:
     assert (new.stage, new.previous) == (Stage.COMMITTED, previous)
     assert new.criterion_records.get(criterion__code="5.1").commentary == "Employer talks every half term."
     # The previous report counts as evidence; the rest must be provided again.
-    assert "previous_report" not in {k.code for k in actions.missing_evidence(new)}
+    assert "previous_report" not in {k.code for k in queries.missing_evidence(new)}
     page = client.get(round_url(new) + "criteria/5.1/").content.decode()
     assert "At the previous assessment" in page
     assert "Comment on" in page  # the previous judgment's comment
@@ -195,13 +195,13 @@ def test_reminders_are_sent_once_for_reviews_due_and_awards_expiring(
     award = accreditation.awards.get()
     day = add_months(award.awarded_on, 12) - dt.timedelta(days=10)
     with django_capture_on_commit_callbacks(execute=True):
-        sent = actions.send_reminders(today=day)
+        sent = reminders.send_reminders(today=day)
     assert (sent.reviews, sent.expiries) == (1, 0)
     assert len(mail.outbox) == 1
     assert "Annual review 1" in mail.outbox[0].subject
     assert set(mail.outbox[0].to) == {"admin1@example.org", "leader1@example.org", "assessor.a@example.org"}
     with django_capture_on_commit_callbacks(execute=True):
-        assert actions.send_reminders(today=day) == actions.RemindersSent(0, 0)
+        assert reminders.send_reminders(today=day) == reminders.RemindersSent(0, 0)
     near_expiry = award.expires_on - dt.timedelta(days=60)
     AnnualReview.objects.update(held_on=day)  # all reviews done
     with django_capture_on_commit_callbacks(execute=True):

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from qic.accreditation import queries
 from qic.accreditation.actions import StaleVersion
 from qic.accreditation.models import Accreditation, Award, DocumentKind, EvidenceDocument, IssuedDocument
 from qic.core.models import AuditEvent
@@ -268,7 +269,7 @@ def test_an_out_of_date_compass_report_prevents_an_award(cast: Cast) -> None:
         actor=cast.assessor_assigned,
     )
     accreditation.key_principles_met = True
-    decision = actions.decision_for(accreditation)
+    decision = queries.decision_for(accreditation)
     assert decision is not None
     assert decision.outcome is Outcome.NOT_AWARDED
     assert decision.reasons == ("There is no up-to-date Compass or Compass+ report",)

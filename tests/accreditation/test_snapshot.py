@@ -382,7 +382,7 @@ def disagreeing_report() -> dict[str, Any]:
 def test_the_pdf_says_why_beside_the_figure() -> None:
     report = load_snapshot("report", disagreeing_report())
     assert isinstance(report, ReportSnapshot)
-    first, fifth, seventh, _ = report.sections
+    first, fifth, _, _ = report.sections
     text = shown_text(render_pdf("report", report, compress=False))
     both = squeeze("Both can be true:")
     assert text.count(both) == 2

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from qic.accreditation.actions import send_reminders
+from qic.accreditation.reminders import send_reminders
 
 
 class Command(BaseCommand):
