@@ -140,22 +140,35 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def anniversary(day: dt.date, years: int) -> dt.date:
+    """The same date `years` later. The anniversary of 29 February in a year without one is
+    1 March, the day after 28 February: a leap-day award's year is not a day short."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, and the year has none
+        return dt.date(day.year + years, 3, 1)
+
+
 @dataclass(frozen=True)
 class AwardDates:
     awarded_on: dt.date
-    expires_on: dt.date  # the last day the award is valid
+    expires_on: dt.date  # the last day the award is valid, and on the register
     reviews_due: tuple[dt.date, ...]  # one annual review for each year of validity before expiry
     reaccreditation_review: int  # which annual review (1-based) prepares reaccreditation
 
 
 def award_dates(awarded_on: dt.date, validity_months: int) -> AwardDates:
-    """Validity runs from the award date for the body's period; reviews fall on each anniversary
-    inside it. A 36-month body prepares reaccreditation at the second review, a 24-month body at
-    the first (§4.4.2)."""
+    """Validity runs from the award date for the body's period (24 or 36 months, whole years):
+    the award's last day is the day before the anniversary that ends the period, so 29 February
+    2024 for 36 months is valid through 28 February 2027 (the anniversary is 1 March). Reviews
+    are due on the anniversaries inside the period, by the same rule: a 29 February award's
+    reviews fall on 1 March. A 36-month body prepares reaccreditation at the second review, a
+    24-month body at the first (§4.4.2)."""
     if validity_months not in (24, 36):
         raise ValueError("Awards last 24 or 36 months")
-    expires = add_months(awarded_on, validity_months) - dt.timedelta(days=1)
-    reviews = tuple(add_months(awarded_on, 12 * n) for n in range(1, validity_months // 12))
+    years = validity_months // 12
+    expires = anniversary(awarded_on, years) - dt.timedelta(days=1)
+    reviews = tuple(anniversary(awarded_on, n) for n in range(1, years))
     return AwardDates(awarded_on, expires, reviews, len(reviews))
 
 
