@@ -83,6 +83,12 @@ def _part(request: HttpRequest, accreditation: Accreditation) -> WorkflowActor |
     return workflow_actor(_user(request), accreditation)
 
 
+def _step_url(accreditation: Accreditation, step: Step) -> str:
+    if step is Step.START_REACCREDITATION:
+        return reverse("reaccreditation_start", args=[accreditation.provider.urn, accreditation.pk])
+    return reverse("accreditation_step", args=[accreditation.provider.urn, accreditation.pk, step.value])
+
+
 def _edits(stage: Stage, part: WorkflowActor | None) -> dict[str, bool]:
     """What this person may change now, for the templates: {"evidence": True, ...}."""
     return {thing.value: may_edit(stage, part, thing) for thing in Editable}
@@ -185,7 +191,8 @@ def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     part = _part(request, accreditation)
     stage = accreditation.stage_enum
     moves = allowed_moves(stage, part, reaccreditation=accreditation.is_reaccreditation)
-    can = {m.step.value: True for m in moves}
+    # The moves this person may make now, each with the URL of its page (or form's action).
+    can = {m.step.value: _step_url(accreditation, m.step) for m in moves}
     records = list(accreditation.criterion_records.select_related("criterion__section"))
     sections = list(Section.objects.filter(edition=accreditation.edition).order_by("number"))
     is_assessor = part is WorkflowActor.ASSESSOR
