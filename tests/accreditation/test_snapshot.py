@@ -33,7 +33,7 @@ from qic.accreditation.snapshot import (
     load_snapshot,
 )
 from qic.domain import accreditation as rules
-from qic.domain.accreditation import Judgment, Outcome
+from qic.domain.accreditation import Judgment, Outcome, Stage
 from tests.accreditation.test_pdf import assert_shows, shown_text, squeeze
 from tests.conftest import Cast
 from tests.factories import make_round
@@ -288,6 +288,9 @@ def test_old_shapes_show_as_pages_and_pdfs(cast: Cast, client: Client, shape: st
 @pytest.mark.usefixtures("edition")
 def test_an_old_report_is_corrected_through_the_schema(cast: Cast) -> None:
     accreditation = make_round(cast, "committed")
+    # Only an issued report is corrected (the workflow table); this one was issued by an older version.
+    Accreditation.objects.filter(pk=accreditation.pk).update(stage=Stage.ISSUED)
+    accreditation.refresh_from_db()
     document = _issue_as_stored(accreditation, "report", first_report())
     new = actions.correct_report(
         document=document,
@@ -310,6 +313,8 @@ def test_an_old_report_is_corrected_through_the_schema(cast: Cast) -> None:
 @pytest.mark.usefixtures("edition")
 def test_a_correction_that_is_not_a_report_is_refused(cast: Cast) -> None:
     accreditation = make_round(cast, "committed")
+    Accreditation.objects.filter(pk=accreditation.pk).update(stage=Stage.ISSUED)  # where corrections are allowed
+    accreditation.refresh_from_db()
     commitment = accreditation.issued_documents.get(kind=DocumentKind.COMMITMENT_CERTIFICATE)
     with pytest.raises(actions.StepRefused, match="Only an assessment report"):
         actions.correct_report(

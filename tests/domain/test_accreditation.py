@@ -252,10 +252,10 @@ def test_other_periods_are_refused() -> None:
 
 
 def test_workflow_happy_path() -> None:
-    stage = Stage.COMMITMENT_REQUESTED
+    stage: Stage | None = Stage.COMMITMENT_REQUESTED
     for name, by in [
         ("grant_commitment", Actor.BODY_ADMIN),
-        ("submit_portfolio", Actor.PROVIDER),
+        ("submit_portfolio", Actor.CAREERS_LEADER),
         ("assign_assessor", Actor.BODY_ADMIN),
         ("schedule_visit", Actor.BODY_ADMIN),
         ("submit_judgments", Actor.ASSESSOR),
@@ -270,11 +270,13 @@ def test_workflow_happy_path() -> None:
     [
         (Stage.JUDGED, "issue_outcome", Actor.ASSESSOR, "Only the body admin can issue outcome"),
         (Stage.COMMITTED, "issue_outcome", Actor.BODY_ADMIN, "cannot issue outcome at the “committed” stage"),
-        (Stage.ISSUED, "submit_judgments", Actor.ASSESSOR, "next can be: nothing"),
-        (Stage.SUBMITTED, "fly", Actor.PROVIDER, "no step called"),
+        (Stage.ISSUED, "submit_judgments", Actor.ASSESSOR, "next can be: reissue award, start reaccreditation"),
+        (Stage.COMMITMENT_DECLINED, "grant_commitment", Actor.BODY_ADMIN, "next can be: nothing"),
+        (Stage.SUBMITTED, "fly", Actor.CAREERS_LEADER, "no step called"),
+        (Stage.JUDGED, "issue_outcome", None, "Only the body admin can issue outcome"),
     ],
 )
-def test_refused_moves_say_why(stage: Stage, name: str, by: Actor, message: str) -> None:
+def test_refused_moves_say_why(stage: Stage, name: str, by: Actor | None, message: str) -> None:
     with pytest.raises(MoveRefused, match=message):
         move(stage, name, by)
 
