@@ -1,4 +1,5 @@
-"""Read a table that a spreadsheet or a system exported: the one reader every import uses.
+"""Read a table that a spreadsheet or a system exported (CSV, or Excel's text formats): the one
+reader every import uses.
 
 Learner lists, registers and the GIAS establishment extract all come through here, so they
 accept the same files, find their columns the same way and report the same problems in the
@@ -10,7 +11,11 @@ same words. What it decides:
   turn "é" into "Ã©". Anything else is Windows-1252, what Excel writes on a UK PC and what
   GIAS publishes (not Latin-1: 0x92 is "’"). Python's cp1252 leaves 0x81, 0x8D, 0x8F, 0x90
   and 0x9D undefined, so a file with one of them is refused, naming the byte's offset and line.
-  A workbook (xlsx, xls), UTF-16 and a binary file are refused with a message that says what to do.
+  A UTF-16 byte-order mark means UTF-16: Excel's "Unicode Text", how versions of Excel before
+  "CSV UTF-8" save a sheet with every character intact. A workbook (xlsx, xls) and a binary file
+  are refused with a message that says what to do.
+- **Separator.** A comma, unless the header line has a tab and no comma: then a tab, as in
+  Excel's "Unicode Text" and "Text (Tab delimited)". Quoting is the same either way.
 - **Header.** The first row that is not blank. A column is found by any of its names,
   compared without case, spaces, underscores or hyphens ("Date_of-Birth " is "Date of birth");
   when a file has a name twice, the first one counts. Columns nobody asked for are ignored.
@@ -151,8 +156,9 @@ class Row:
 class Table:
     """An opened file: its header, then its rows, read once as they are asked for."""
 
-    def __init__(self, header: Header, rows: Iterator[tuple[int, list[str]]]) -> None:
+    def __init__(self, header: Header, rows: Iterator[tuple[int, list[str]]], *, separator: str = ",") -> None:
         self.header = header
+        self.separator = separator
         self._rows = rows
 
     def rows(self, errors: list[RowError]) -> Iterator[Row]:
@@ -164,13 +170,14 @@ class Table:
             if len(cells) == width:
                 yield Row(line, cells, self.header)
             else:
-                errors.append(RowError(line=line, reason=_ragged(len(cells), width)))
+                errors.append(RowError(line=line, reason=_ragged(len(cells), width, self.separator)))
 
 
-def _ragged(fields: int, width: int) -> str:
+def _ragged(fields: int, width: int, separator: str) -> str:
+    separator_name = "tab" if separator == "\t" else "comma"
     return (
         f"{fields} field{'s' if fields != 1 else ''} but the header has {width}: a cell is missing or extra "
-        "(or a comma in a cell is not in quotes), so none of this row was read rather than put under "
+        f"(or a {separator_name} in a cell is not in quotes), so none of this row was read rather than put under "
         "the wrong columns"
     )
 
@@ -188,15 +195,28 @@ def open_table(
     in an encoding we read. Rows are read when Table.rows is iterated.
     """
     codec, skip = _encoding_of(data, error, advice)
+    separator = _separator(data, codec, skip)
     stream = io.BytesIO(data)  # shares `data`'s buffer: no copy
     stream.seek(skip)
     # strict=True turns broken quoting into an error instead of silently merged rows.
-    reader = csv.reader(io.TextIOWrapper(stream, encoding=codec, newline=""), strict=True)
+    text = io.TextIOWrapper(stream, encoding=codec, newline="")
+    reader = csv.reader(text, delimiter=separator, strict=True)
     rows = _numbered_rows(reader, error)
     first = next(rows, None)
     if first is None:
         raise error("File is empty")
-    return Table(Header(first[1], columns), rows)
+    return Table(Header(first[1], columns), rows, separator=separator)
+
+
+# Enough of the file's start to hold its header line (GIAS's, the longest we read, is 3 KB).
+_HEAD = 1 << 16
+
+
+def _separator(data: bytes, codec: str, skip: int) -> str:
+    """A tab if the first line that is not blank has a tab and no comma, else a comma."""
+    head = data[skip : skip + _HEAD].decode(codec, errors="ignore")  # a character cut at the end is dropped
+    line = next((line for line in head.splitlines() if line.strip()), "")
+    return "\t" if "\t" in line and "," not in line else ","
 
 
 class _CsvReader(Protocol):
@@ -233,7 +253,9 @@ def _encoding_of(data: bytes, error: type[TableFileError], advice: Advice) -> tu
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise error(f"File is an Excel workbook (or a ZIP archive), not CSV: {advice.workbook}")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise error('File is in UTF-16 (Excel\'s "Unicode Text"), not CSV: save it as CSV')
+        # Excel's "Unicode Text": the byte-order mark says so reliably, and the codec reads it.
+        _check_decodes(data, "utf-16", "File starts with a UTF-16 byte-order mark but is not valid UTF-16", 0, error)
+        return "utf-16", 0
     if b"\x00" in data:
         raise error("File is binary, not CSV (it contains NUL bytes)")
     if data.startswith(codecs.BOM_UTF8):
@@ -266,7 +288,10 @@ def _check_decodes(data: bytes, codec: str, problem: str, skip: int, error: type
             decoder.decode(piece, final=final)
         except UnicodeDecodeError as exc:
             offset = start - pending + exc.start
-            line = data.count(b"\n", 0, offset) + 1
+            if codec == "utf-16":  # a 0x0A byte may be half of any character
+                line = data[:offset].decode(codec, errors="replace").count("\n") + 1
+            else:
+                line = data.count(b"\n", 0, offset) + 1
             raise error(f"{problem} (byte 0x{data[offset]:02X} at offset {offset}, line {line})") from exc
         if final:
             return

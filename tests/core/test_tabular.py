@@ -3,6 +3,7 @@ blank and ragged rows, broken quoting. No database: the reader is plain Python."
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 
@@ -105,12 +106,51 @@ def test_a_bad_byte_after_the_first_megabyte_is_placed_exactly() -> None:
         (b"\xef\xbb\xbf", "File is empty"),
         (b"PK\x03\x04\x14\x00", "File is an Excel workbook (or a ZIP archive), not CSV: save the sheet as CSV"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1", "File is an Excel workbook (or a ZIP archive), not CSV: save the sheet as CSV"),
-        ("UPN\tName\r\n".encode("utf-16"), 'File is in UTF-16 (Excel\'s "Unicode Text"), not CSV: save it as CSV'),
+        (b"\xff\xfe", "File is empty"),
+        ("\r\n \r\n".encode("utf-16"), "File is empty"),
+        (
+            b"\xff\xfeU\x00\x00\xd8",  # half of a surrogate pair
+            "File starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte 0x00 at offset 4, line 1)",
+        ),
         (b"UPN\x00,Name\r\n", "File is binary, not CSV (it contains NUL bytes)"),
     ],
 )
 def test_whole_file_refusals(data: bytes, message: str) -> None:
     assert refusal(data) == message
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_excel_unicode_text_is_read(codec: str) -> None:
+    # UTF-16 with a byte-order mark (Excel writes little-endian), cells separated by tabs,
+    # quoted when they hold a tab.
+    text = 'UPN\tName\r\nA1\t"Zoë\tO’Brien, Jr"\r\nA2\t\u0141ucja 😀\r\n'
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[codec]
+    rows, errors = read(bom + text.encode(codec))
+    assert [(line, values["name"]) for line, values in rows] == [(2, "Zoë\tO’Brien, Jr"), (3, "\u0141ucja 😀")]
+    assert errors == []
+
+
+def test_utf16_line_numbers_of_a_bad_character_count_characters_not_bytes() -> None:
+    # "\u0a0a" is two 0x0A bytes in UTF-16: they are not line ends.
+    data = "UPN\r\n\u0a0a\r\n".encode("utf-16-le") + b"\x00\xd8"
+    assert refusal(codecs.BOM_UTF16_LE + data).endswith(f"(byte 0x00 at offset {2 + len(data) - 2}, line 3)")
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "cp1252"])
+def test_tab_separated_text_is_read(codec: str) -> None:
+    rows, _ = read('UPN\tName\r\nA1\t"Smith, Ada"\r\n'.encode(codec))
+    assert rows == [(2, {"upn": "A1", "name": "Smith, Ada", "dob": ""})]
+
+
+def test_a_header_with_commas_and_a_tab_is_comma_separated() -> None:
+    rows, _ = read(b"UPN,Name\tand title\r\nA1,Ada\r\n")
+    assert open_table(b"UPN,Name\tand title\r\n", COLUMNS).header.names == ["UPN", "Name\tand title"]
+    assert rows[0][1]["upn"] == "A1"
+
+
+def test_a_tab_separated_row_of_another_width_names_the_tab() -> None:
+    _, errors = read(b"UPN\tName\r\nA1\tAda\tx\r\n")
+    assert errors == [RowError(line=2, reason=ragged(3, 2).replace("a comma", "a tab"))]
 
 
 def test_an_import_words_its_own_advice() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import importlib.util
@@ -314,6 +315,23 @@ def test_utf8_with_and_without_bom() -> None:
         assert parse_learner_csv(data, today=TODAY).rows == [learner(forename="Zoë")]
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_excel_unicode_text_is_read(codec: str) -> None:
+    # Excel's "Unicode Text": UTF-16 with a byte-order mark, cells separated by tabs, quoted
+    # when they hold a tab, a quote or a line break.
+    text = f"{HEADER}\r\n{GOOD_LINE}\r\n".replace(",", "\t").replace("Fixturewell", '"Fixture\twell"')
+    data = codecs.BOM_UTF16_LE + text.encode("utf-16-le") if codec == "utf-16-le" else text.encode(codec)
+    if codec == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    assert parse_learner_csv(data, today=TODAY).rows == [learner(surname="Fixture\twell")]
+
+
+def test_tab_separated_text_from_excel_is_read() -> None:
+    text = f'{HEADER}\r\n{DFE_UPN}\tAda\t"Fixturewell, Jr"\t14/02/2014\tF\t7\r\n'.replace(",", "\t", 5)
+    [row] = parse_learner_csv(text.encode("cp1252"), today=TODAY).rows
+    assert row.surname == "Fixturewell, Jr"
+
+
 def test_missing_date_of_birth_column() -> None:
     with pytest.raises(LearnerFileError) as excinfo:
         parse_learner_csv(fixture("learners_missing_dob.csv"), today=TODAY)
@@ -354,7 +372,7 @@ def test_missing_columns_are_named(header: str, college_file: bool, message: str
         (b",,,\r\n,,\r\n", "File is empty"),
         (b"PK\x03\x04\x14\x00", "File is an Excel workbook (or a ZIP archive), not CSV: save the sheet as CSV"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1", "File is an Excel workbook (or a ZIP archive), not CSV: save the sheet as CSV"),
-        ("UPN\tForename\r\n".encode("utf-16"), 'File is in UTF-16 (Excel\'s "Unicode Text"), not CSV: save it as CSV'),
+        (b"\xff\xfe", "File is empty"),
         (b"UPN\x00,Forename\r\n", "File is binary, not CSV (it contains NUL bytes)"),
         (
             b"\xef\xbb\xbfUPN,Forename\r\n1,Zo\xeb\r\n",

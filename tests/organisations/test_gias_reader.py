@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -372,7 +374,8 @@ def test_bom_but_not_utf8_is_a_file_error() -> None:
         (b"URN\x00,Name\r\n", "File is binary, not CSV (it contains NUL bytes)"),
         (
             "URN\tEstablishmentName\r\n".encode("utf-16"),
-            'File is in UTF-16 (Excel\'s "Unicode Text"), not CSV: save it as CSV',
+            "Missing required columns: TypeOfEstablishment (name), EstablishmentStatus (name). Is this the GIAS "
+            "'all establishment data' extract (edubasealldataYYYYMMDD.csv)?",
         ),
         (
             HEADER + b'1,Fine,x,Open\r\n2,"Unclosed,x,Open\r\n3,Swallowed,x,Open\r\n',
@@ -392,6 +395,15 @@ def test_whole_file_errors(data: bytes, message: str) -> None:
     with pytest.raises(GiasFileError) as excinfo:
         read_gias(data)
     assert str(excinfo.value) == message
+
+
+def test_an_extract_saved_as_unicode_text_is_read() -> None:
+    # Opened in Excel and saved as "Unicode Text": UTF-16, tab-separated.
+    text = fixture("edubasealldata20250101.csv").decode("cp1252")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    assert read_gias(out.getvalue().encode("utf-16")) == read_gias(fixture("edubasealldata20250101.csv"))
 
 
 def test_gias_file_error_is_a_value_error() -> None:
