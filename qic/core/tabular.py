@@ -26,7 +26,7 @@ same words. What it decides:
   empty fields are not forgiven either way: "a,b,c," under a three-column header is exactly
   what a row looks like when an unquoted comma split one of its cells and its last cell was
   empty (GIAS's last column is empty on almost every row), and nothing in the row tells the two
-  apart. Spreadsheets and MIS exports write every row, header included, to the same width.
+  apart. Spreadsheets write every row, header included, to the same width.
 - **Quoting.** Broken quoting (an unclosed quote swallowing the rest of the file, text after a
   closing quote) stops the whole file, naming the line the broken row starts on: every later
   row is suspect.
