@@ -49,7 +49,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 typecheck: setup
-	$(VENV)/bin/mypy qic
+	$(VENV)/bin/mypy qic bench
 
 ## Django's deployment checklist against production settings.
 check-deploy: setup
@@ -58,7 +58,7 @@ check-deploy: setup
 		$(MANAGE) check --deploy --fail-level WARNING
 
 bench: setup
-	$(PY) -m qic.bench
+	$(PY) -m bench.run
 
 ## Re-pin the Python dependencies after editing requirements/*.in.
 lock: $(VENV)/.installed

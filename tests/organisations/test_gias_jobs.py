@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from qic.bench import synthetic_gias
+from bench.run import synthetic_gias
 from qic.core import jobs
 from qic.core.models import AuditEvent
 from qic.organisations import actions

@@ -1,6 +1,6 @@
 """Bench figures for learner imports: a trust's 10,000 learners checked (the preview) and saved.
 
-Run alone: `DATABASE_URL=… QIC_ENV=test python -m qic.bench_imports` (it migrates that
+Run alone: `DATABASE_URL=… QIC_ENV=test python -m bench.imports` (it migrates that
 database); `make bench` calls `figures(label)` once per database.
 """
 

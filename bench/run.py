@@ -168,9 +168,12 @@ def run(label: str) -> None:
         )
     careers_figures(label)
     national_figures(label, client)
-    __import__("qic.bench_imports", fromlist=["figures"]).figures(label)
-    __import__("qic.bench_gias", fromlist=["figures"]).figures(label)
-    __import__("qic.bench_load", fromlist=["figures"]).figures(label)  # register save and load run
+    # Imported here: each of them imports this module's helpers.
+    from bench import gias, imports, load
+
+    imports.figures(label)
+    gias.figures(label)
+    load.figures(label)  # register save and load run
 
 
 BM5_SQL = """
@@ -374,7 +377,7 @@ def child(url: str, label: str) -> None:
     import subprocess
 
     subprocess.run(  # noqa: S603 - our own module
-        [sys.executable, "-m", "qic.bench", "--child", label],
+        [sys.executable, "-m", "bench.run", "--child", label],
         env={**os.environ, "DATABASE_URL": url},
         check=True,
         cwd=ROOT,
