@@ -229,17 +229,17 @@ def record_read(
     )
 
 
-def redact_learner_events(*, learner_id: int, provider_id: int, actor: Any, reason: str) -> int:
-    """Replace the personal payload (object_repr, before, after) of the learner's events with
-    the redacted marker and set `redacted_at`; returns how many were redacted.
+def redact_learner_events(*, learner_id: int, provider: models.Model, actor: Any, reason: str) -> int:
+    """Replace the personal payload (object_repr, before, after) of the learner's events at
+    `provider` (the learner's provider) with the redacted marker and set `redacted_at`; returns
+    how many were redacted.
 
     The only change the database triggers let through. The chain still verifies, because each
-    hash covers the payload's digest, which is kept. Writes one "learner.events_redacted" event.
+    hash covers the payload's digest, which is kept. Writes one "learner.events_redacted" event,
+    recorded against the provider.
     """
-    from qic.organisations.models import Provider
-
+    provider_id = provider.pk
     with transaction.atomic():
-        provider = Provider.objects.get(pk=provider_id)
         ids = list(
             AuditEvent.objects.filter(learner_id_ref=learner_id, provider_id_ref=provider_id, redacted_at=None)
             .exclude(action="learner.events_redacted")

@@ -847,7 +847,7 @@ def anonymise_learner(*, learner: Learner, reason: str, actor: Any, today: dt.da
     # The audit trail's own copies of the identity (names in event titles, snapshots of the record)
     # are redacted too; the chain still verifies. The anonymisation event comes after, so it stays.
     events_redacted = audit.redact_learner_events(
-        learner_id=fresh.pk, provider_id=fresh.provider_id, actor=actor, reason=reason
+        learner_id=fresh.pk, provider=fresh.provider, actor=actor, reason=reason
     )
     audit.record(
         actor=actor,

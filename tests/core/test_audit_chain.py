@@ -157,7 +157,7 @@ def test_a_redaction_shaped_update_that_changes_anything_else_is_refused(cast: C
     # Nor may a non-learner event be "redacted", nor a redaction be undone or redone.
     other = audit.record(actor="tests", action="test.org", obj=cast.p1)
     assert "append-only" in _refused_by_database(lambda: plain().filter(pk=other.pk).update(redacted_at=now))
-    audit.redact_learner_events(learner_id=learner.pk, provider_id=cast.p1.pk, actor=cast.p1_leader, reason="erasure")
+    audit.redact_learner_events(learner_id=learner.pk, provider=cast.p1, actor=cast.p1_leader, reason="erasure")
     assert "append-only" in _refused_by_database(lambda: plain().filter(pk=event.pk).update(redacted_at=None))
     assert "append-only" in _refused_by_database(
         lambda: plain().filter(pk=event.pk).update(redacted_at=now, object_repr="Amy Archer")
@@ -246,7 +246,7 @@ def test_redacting_a_learner_removes_their_personal_details_and_the_chain_still_
     unrelated = audit.record(actor=cast.consortium, action="test.org", obj=cast.ab1)
 
     count = audit.redact_learner_events(
-        learner_id=amy.pk, provider_id=cast.p1.pk, actor=cast.p1_leader, reason="Erasure request 12"
+        learner_id=amy.pk, provider=cast.p1, actor=cast.p1_leader, reason="Erasure request 12"
     )
 
     assert count == 2
@@ -267,14 +267,14 @@ def test_redacting_a_learner_removes_their_personal_details_and_the_chain_still_
     assert (marker.actor, marker.learner_data, marker.provider_id_ref) == (cast.p1_leader, True, cast.p1.pk)
     assert verify() == f"OK: {AuditEvent.objects.count()} events"
     # A second call finds nothing left to redact, and says so in the trail.
-    assert audit.redact_learner_events(learner_id=amy.pk, provider_id=cast.p1.pk, actor="tests", reason="again") == 0
+    assert audit.redact_learner_events(learner_id=amy.pk, provider=cast.p1, actor="tests", reason="again") == 0
     assert verify() == f"OK: {AuditEvent.objects.count()} events"
 
 
 def test_redaction_is_limited_to_the_given_provider(cast: Cast) -> None:
     amy = make_learner(cast.p1, forename="Amy", surname="Archer")
     audit.record_read(actor=cast.p1_staff, action="learner.viewed", obj=amy, provider_id=cast.p1.pk, learner_id=amy.pk)
-    assert audit.redact_learner_events(learner_id=amy.pk, provider_id=cast.p2.pk, actor="tests", reason="wrong") == 0
+    assert audit.redact_learner_events(learner_id=amy.pk, provider=cast.p2, actor="tests", reason="wrong") == 0
     assert AuditEvent.objects.get(action="learner.viewed").object_repr == "Amy Archer"
 
 
