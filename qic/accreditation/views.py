@@ -36,7 +36,6 @@ from qic.domain.accreditation import Judgment, Outcome, Stage
 from qic.domain.dates import long_date
 from qic.domain.provider_types import NO_COMMITMENT_FOR_PRIMARY
 from qic.frameworks.models import Section
-from qic.national.primary_schools import Instead, not_for_primary_schools
 from qic.organisations.access import (
     Capability,
     assessors_of,
@@ -46,6 +45,7 @@ from qic.organisations.access import (
     require_role,
 )
 from qic.organisations.models import Role
+from qic.organisations.primary_schools import Instead, not_for_primary_schools
 from qic.programme.provider_access_queries import access_evidence
 
 STALE = actions.StaleVersion.message

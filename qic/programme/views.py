@@ -34,10 +34,10 @@ from qic.frameworks.editions import edition_for_year, edition_on
 from qic.frameworks.models import Criterion, Section
 from qic.learners.models import Learner
 from qic.learners.parsing import LearnerFileError
-from qic.national.primary_schools import Instead, not_for_primary_schools
 from qic.national.queries import benchmark_averages
 from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
+from qic.organisations.primary_schools import Instead, not_for_primary_schools
 from qic.programme import actions, queries, reports
 from qic.programme.forms import (
     MEANING_FIELDS,
