@@ -4,6 +4,7 @@ from django.urls import include, path
 from qic.accounts import views as account_views
 from qic.api import api
 from qic.core import views as core_views
+from qic.dashboards import views as dashboard_views
 from qic.learners import views as learner_views
 from qic.organisations import views
 from qic.programme import provider_access_views
@@ -11,7 +12,7 @@ from qic.programme import views as programme_views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("home/", views.home, name="home"),
+    path("home/", dashboard_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", account_views.mfa_verify, name="mfa_verify"),
@@ -155,7 +156,7 @@ urlpatterns = [
         programme_views.removed_restore,
         name="removed_restore",
     ),
-    path("providers/<int:urn>/benchmarks/", programme_views.benchmark_dashboard, name="benchmark_dashboard"),
+    path("providers/<int:urn>/benchmarks/", dashboard_views.benchmark_dashboard, name="benchmark_dashboard"),
     path(
         "providers/<int:urn>/benchmarks/export/<slug:table>.csv",
         programme_views.benchmark_export,

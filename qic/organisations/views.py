@@ -1,4 +1,6 @@
-"""Pages for organisations and people: home pages, Awarding Bodies, providers, invitations."""
+"""Pages for organisations and people: the landing page, Awarding Bodies, providers, invitations.
+
+Each role's home page gathers from every app, so it is in `qic.dashboards`."""
 
 from __future__ import annotations
 
@@ -23,18 +25,15 @@ from qic.domain.dates import UK_TIME
 from qic.frameworks.editions import edition_on
 from qic.organisations import actions, queries
 from qic.organisations.access import (
-    Capability,
     assessors_of,
     can_manage_awarding_body,
     can_manage_provider,
-    capabilities,
     client_requests_of_body,
     client_requests_to_answer,
     deactivation_refusal,
     get_awarding_body,
     get_client_request_to_answer,
     get_provider,
-    get_provider_for,
     is_client_body_admin,
     may_change_person,
     may_withdraw_invitation,
@@ -62,7 +61,6 @@ from qic.organisations.forms import (
 )
 from qic.organisations.gias import GiasFileError, check_gias_file
 from qic.organisations.models import AssessorAssignment, AwardingBody, Invitation, Provider, Role, User
-from qic.programme.home import provider_home
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -70,38 +68,6 @@ def landing(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     edition = edition_on(timezone.localdate())
     return render(request, "organisations/landing.html", {"edition": edition})
-
-
-@require_role()
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands here and sees what it can do."""
-    membership = membership_of(request.user)
-    assert membership is not None
-    context: dict[str, object] = {"membership": membership, "edition": edition_on(timezone.localdate())}
-    role = membership.role
-    if role == Role.CONSORTIUM_ADMIN:
-        context["bodies"] = queries.awarding_bodies_with_counts(AwardingBody.objects.all())
-        context["provider_count"] = visible_providers(request.user).count()
-        context["last_import"] = queries.last_gias_import()
-        context["client_request_count"] = client_requests_to_answer(request.user).count()
-    elif role in (Role.AWARDING_BODY_ADMIN, Role.ASSESSOR):
-        body = membership.awarding_body
-        assert body is not None
-        context["body"] = body
-        # The table shows each provider's Awarding Body: one join, not a query per row.
-        context["providers"] = visible_providers(request.user).select_related("awarding_body").order_by("name")[:50]
-        context["assessor_count"] = assessors_of(body).filter(is_active=True).count()
-        context["client_requests"] = client_requests_of_body(request.user).filter(status="pending")
-    else:
-        # A provider's people land on their work: the benchmarks and what needs doing next, as
-        # far as their role may see (the provider is their own: get_provider_for checks it anyway).
-        assert membership.provider is not None
-        provider = get_provider_for(request.user, membership.provider.urn, Capability.VIEW)
-        context["provider"] = provider
-        context["people"] = queries.people_of_provider(provider)
-        context["client_requests"] = client_requests_to_answer(request.user)
-        context["home"] = provider_home(provider, capabilities(request.user), today=timezone.localdate())
-    return render(request, f"organisations/home_{role}.html", context)
 
 
 # --- Awarding Bodies -------------------------------------------------------------------------

@@ -29,12 +29,10 @@ from qic.domain import dates, work_experience
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import SUBTYPES, ActivityType
 from qic.domain.provider_types import ProviderType
-from qic.domain.rulesets import rule_sets
 from qic.frameworks.editions import edition_for_year, edition_on
 from qic.frameworks.models import Criterion, Section
 from qic.learners.models import Learner
 from qic.learners.parsing import LearnerFileError
-from qic.national.queries import benchmark_averages
 from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
 from qic.organisations.primary_schools import Instead, not_for_primary_schools
@@ -64,36 +62,10 @@ from qic.programme.models import (
     RegisterImport,
     RemovedParticipation,
 )
+from qic.programme.years import year_asked, year_menu
 
 # Where a new token's secret waits, for one page view, between creating it and showing it.
 NEW_TOKEN_SESSION_KEY = "qic_new_api_token"  # noqa: S105 (a session key name, not a secret)
-
-
-def _year(request: HttpRequest) -> int:
-    """The academic year asked for (?year=2025), else the current one.
-
-    The earliest is the year after the oldest rule set's first: the dashboard and its CSVs
-    compare a year with the one before, which must have a rule set too."""
-    current = academic_year_of(timezone.localdate())
-    earliest = rule_sets()[0].first_year + 1
-    raw = request.GET.get("year", "")
-    if raw.isascii() and raw.isdigit() and earliest <= int(raw) <= current + 1:
-        return int(raw)
-    return current
-
-
-def _years(provider: Provider) -> list[int]:
-    """The year menu: from the provider's first activity to this year, never earlier than `_year`
-    accepts (an activity mistyped as 1900 must not stretch the menu back to 1899/00)."""
-    current = academic_year_of(timezone.localdate())
-    earliest = rule_sets()[0].first_year + 1
-    first = (
-        Activity.objects.filter(provider=provider, academic_year__gte=earliest)
-        .order_by("academic_year")
-        .values_list("academic_year", flat=True)
-        .first()
-    )
-    return list(range(current, min(first or current, current) - 1, -1))
 
 
 # --- Activities ------------------------------------------------------------------------------
@@ -102,7 +74,7 @@ def _years(provider: Provider) -> list[int]:
 @require_role()
 def activity_list(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
-    year = _year(request)
+    year = year_asked(request)
     activities = (
         Activity.objects.filter(provider=provider, academic_year=year)
         .annotate(
@@ -123,7 +95,7 @@ def activity_list(request: HttpRequest, urn: int) -> HttpResponse:
             "page": page,
             "year": year,
             "year_label": year_label(year),
-            "years": _years(provider),
+            "years": year_menu(provider),
             "types": list(ActivityType),
             "kind": kind,
             "can_record": Capability.RECORD_PROGRAMME in capabilities(request.user),
@@ -612,7 +584,7 @@ def register_import_progress(job: RegisterImport) -> dict[str, Any]:
 @require_role()
 def interview_list(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
-    year = _year(request)
+    year = year_asked(request)
     interviews = Interview.objects.filter(provider=provider, academic_year=year).select_related("learner", "adviser")
     page = Paginator(interviews, 50).get_page(request.GET.get("page"))
     audit.record_read(
@@ -631,7 +603,7 @@ def interview_list(request: HttpRequest, urn: int) -> HttpResponse:
             "page": page,
             "year": year,
             "year_label": year_label(year),
-            "years": _years(provider),
+            "years": year_menu(provider),
             "can_record": Capability.RECORD_PROGRAMME in capabilities(request.user),
         },
     )
@@ -1049,45 +1021,11 @@ def _restored_label(record: Activity | Interview | Adviser) -> str:
 # --- Benchmark figures -----------------------------------------------------------------------
 
 
-def _dashboard_context(provider: Provider, year: int) -> dict[str, object]:
-    edition = edition_for_year(year)
-    today = timezone.localdate()
-    # Last year's Benchmarks 1 and 3 are counted against the edition that applied to last year.
-    figures, previous = queries.dashboard_figures(
-        provider, year, today=today, edition=edition, previous_edition=edition_for_year(year - 1)
-    )
-    context = reports.dashboard(provider, figures, previous, edition)
-    # The published national average beside each of the provider's own figures (suppressed under
-    # six providers; only providers measured on the same definitions).
-    national = benchmark_averages(year, rule_set=figures.rule_set.code)
-    for row in context["benchmarks"]:
-        row["national"] = national[row["number"]]
-    context["national_providers"] = max((f.providers for f in national.values()), default=0)
-    return context
-
-
-@require_role()
-@not_for_primary_schools(Capability.VIEW_FIGURES)
-def benchmark_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
-    provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
-    year = _year(request)
-    context = _dashboard_context(provider, year)
-    context.update(
-        provider=provider,
-        year=year,
-        year_label=year_label(year),
-        years=_years(provider),
-        show_names=Capability.VIEW_LEARNERS in capabilities(request.user),
-        can_answer=Capability.MANAGE_LEARNERS in capabilities(request.user),
-    )
-    return render(request, "programme/dashboard.html", context)
-
-
 @require_role()
 @not_for_primary_schools(Capability.VIEW_FIGURES)
 def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
-    year = _year(request)
+    year = year_asked(request)
     figures = queries.figures_for(provider, year, today=timezone.localdate(), edition=edition_for_year(year))
     try:
         result = figures.measure(code)
@@ -1134,7 +1072,7 @@ def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
 def benchmark_export(request: HttpRequest, urn: int, table: str) -> HttpResponse:
     """CSV of one dashboard table. Named lists only for roles that may see learners."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
-    year = _year(request)
+    year = year_asked(request)
     figures, previous = queries.dashboard_figures(
         provider,
         year,
@@ -1177,7 +1115,7 @@ class Question:
 def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
     """The programme-level indicators of Benchmarks 1 and 3, answered with links to evidence."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
-    year = _year(request)
+    year = year_asked(request)
     can_answer = Capability.MANAGE_LEARNERS in capabilities(request.user)
     edition = edition_for_year(year)
     college = provider.is_college
@@ -1241,7 +1179,7 @@ def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
             "provider": provider,
             "year": year,
             "year_label": year_label(year),
-            "years": _years(provider),
+            "years": year_menu(provider),
             "questions": questions,
             "seen_form": seen_form,
             "can_answer": can_answer,
