@@ -1,15 +1,13 @@
-"""Learner tasks: checking an uploaded file, saving a confirmed one, and the daily retention."""
+"""Learner tasks: checking an uploaded file and saving a confirmed one."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone
 from django_tasks import task
 
-from qic.core.jobs import is_running_inline, on_lost, retry_if_lost, sweeps_orphans, unfinished_task_kwargs
+from qic.core.jobs import is_running_inline, on_lost, sweeps_orphans, unfinished_task_kwargs
 from qic.learners import actions
 from qic.learners.models import LearnerImport
 from qic.organisations.models import User
@@ -68,23 +66,3 @@ def _fail_orphaned_imports(cutoff: dt.datetime) -> int:
         for pk in candidates
         if pk not in queued and not is_running_inline(f"learner-import:{pk}")
     )
-
-
-@task()
-def apply_retention() -> dict[str, int]:
-    """Anonymise leavers past their keeping period and remove old learner files (also
-    `manage.py apply_retention`). Prints and returns counts, never names."""
-    result = actions.apply_retention(
-        today=timezone.localdate(),
-        leavers_years=settings.QIC_RETAIN_LEAVERS_YEARS,
-        import_file_days=settings.QIC_RETAIN_IMPORT_FILES_DAYS,
-        actor="retention (scheduled)",
-    )
-    return {
-        "learners_anonymised": result.learners_anonymised,
-        "import_files_removed": result.import_files_removed,
-    }
-
-
-# Running it again the same day finds nothing more to do.
-retry_if_lost(apply_retention)

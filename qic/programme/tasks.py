@@ -1,17 +1,18 @@
-"""Programme tasks: importing a register (CSV) uploaded for an activity, and the nightly purge of
-removed records."""
+"""Programme tasks: importing a register (CSV) uploaded for an activity, the nightly purge of
+removed records, and the daily retention (data_protection.apply_retention)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
 from qic.core import once
 from qic.core.jobs import is_running_inline, on_lost, retry_if_lost, sweeps_orphans, unfinished_task_kwargs
-from qic.programme import actions
+from qic.programme import actions, data_protection
 from qic.programme.models import RegisterImport
 
 ORPHANED_MESSAGE = (
@@ -69,3 +70,23 @@ def purge_removed() -> dict[str, int]:
 
 # Each run finds what is left to delete: safe to run again.
 retry_if_lost(purge_removed)
+
+
+@task()
+def apply_retention() -> dict[str, int]:
+    """Anonymise leavers past their keeping period and remove old learner files (also
+    `manage.py apply_retention`). Prints and returns counts, never names."""
+    result = data_protection.apply_retention(
+        today=timezone.localdate(),
+        leavers_years=settings.QIC_RETAIN_LEAVERS_YEARS,
+        import_file_days=settings.QIC_RETAIN_IMPORT_FILES_DAYS,
+        actor="retention (scheduled)",
+    )
+    return {
+        "learners_anonymised": result.learners_anonymised,
+        "import_files_removed": result.import_files_removed,
+    }
+
+
+# Running it again the same day finds nothing more to do.
+retry_if_lost(apply_retention)

@@ -22,14 +22,14 @@ from qic.core.management.commands.verify_audit import first_break
 from qic.core.models import AuditEvent
 from qic.demo.careers import build_careers_programme
 from qic.domain.provider_types import ProviderType
-from qic.learners import actions, subject_access
-from qic.learners.actions import AlreadyAnonymised, anonymise_learner
+from qic.learners import actions
 from qic.learners.models import Learner, LearnerImport, RetentionRun
-from qic.learners.pdf import render_subject_access_pdf
 from qic.organisations.models import Provider
 from qic.programme import actions as programme_actions
-from qic.programme import queries, tallies
+from qic.programme import data_protection, queries, subject_access, tallies
+from qic.programme.data_protection import AlreadyAnonymised, anonymise_learner
 from qic.programme.models import Adviser, ClassList, Interview, Participation, RemovedParticipation
+from qic.programme.subject_access_pdf import render_subject_access_pdf
 from tests.accreditation.test_pdf import assert_shows, shown_text
 from tests.conftest import Cast
 from tests.factories import AwardingBodyFactory, ProviderFactory, make_activity, make_learner
@@ -409,7 +409,7 @@ def test_anonymising_removes_identity_keeps_what_figures_need_and_audits_the_rea
     assert not ada.free_school_meals
     assert ada.left_on == timezone.localdate()
     interview = Interview.objects.get(learner=ada)
-    assert (interview.summary, interview.agreed_actions) == (actions.INTERVIEW_NOTES_REMOVED, "")
+    assert (interview.summary, interview.agreed_actions) == (data_protection.INTERVIEW_NOTES_REMOVED, "")
     assert interview.adviser.name == "Grace Hopper"
     assert interview.date == dt.date(2025, 12, 3)
     assert Participation.objects.filter(learner=ada).count() == 2
@@ -662,7 +662,7 @@ def test_no_learner_field_is_left_out_of_the_anonymisation_decision() -> None:
         "updated_at",
     }
     fields = {f.name for f in Learner._meta.concrete_fields if isinstance(f, models.Field)}
-    assert fields == kept | set(actions.ANONYMISED_VALUES)
+    assert fields == kept | set(data_protection.ANONYMISED_VALUES)
 
 
 def test_the_learners_page_offers_both_actions_to_the_careers_leader_only(

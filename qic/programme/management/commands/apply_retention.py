@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from qic.domain.dates import long_date
-from qic.learners.actions import apply_retention
+from qic.programme.data_protection import apply_retention
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from qic.core.pdf import BODY, BRAND, CELL, CELL_BOLD, H2, KICKER, NOTE, PALE, RULE, SMALL, TITLE, esc, plain
-from qic.learners.subject_access import changes_text, readable
+from qic.programme.subject_access import changes_text, readable
 
 _MARGIN = 18 * mm
 
