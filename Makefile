@@ -44,9 +44,11 @@ test: setup
 	scripts/ensure-chromium
 	$(PY) -m pytest
 
+## Style, and the layer contract in pyproject.toml (which app may import which).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: setup
 	$(VENV)/bin/mypy qic bench
