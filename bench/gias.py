@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.run import GIAS_ROWS, ROOT, synthetic_gias
+from bench.run import BENCH, GIAS_ROWS, ROOT, synthetic_gias
 
 
 def changed_extract(data: bytes) -> bytes:
@@ -55,7 +55,7 @@ def figures(label: str) -> None:
 
     data = synthetic_gias(GIAS_ROWS)
     if Provider.objects.filter(urn__gte=100000, urn__lt=100000 + GIAS_ROWS).count() < GIAS_ROWS * 8 // 9:
-        import_gias(data=data, file_name="bench.csv", include_closed=False, actor="bench")
+        import_gias(data=data, file_name="bench.csv", include_closed=False, actor=BENCH)
     changed = changed_extract(data)
     with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as handle:
         handle.write(changed)

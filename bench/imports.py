@@ -11,6 +11,8 @@ import io
 import os
 import time
 
+from bench.run import BENCH
+
 LEARNERS = 10_000
 TRUST_URN = 999_111
 
@@ -40,7 +42,7 @@ def _import(provider: object, data: bytes, label: str, what: str) -> None:
         file_name="trust.csv",
         data=data,
         full_import=False,
-        actor="bench",
+        actor=BENCH,
         wait=True,
     )
     checked = time.perf_counter() - start
@@ -48,7 +50,7 @@ def _import(provider: object, data: bytes, label: str, what: str) -> None:
         print(f"[{label}] learner import ({what}): check ended {job.status}: {job.errors[:3]}")
         return
     start = time.perf_counter()
-    actions.confirm_learner_import(job=job, digest=job.plan_digest, actor="bench", wait=True)
+    actions.confirm_learner_import(job=job, digest=job.plan_digest, actor=BENCH, wait=True)
     saved = time.perf_counter() - start
     job.refresh_from_db()
     print(

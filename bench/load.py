@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bench.run import BENCH
+
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_USERS = int(os.environ.get("LOAD_USERS", "50"))
 LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", "75"))
@@ -70,7 +72,7 @@ def register_figures(label: str) -> None:
     assert template is not None
     template.pk, template.id, template.title = None, None, "Whole-school careers fair"
     template.date = max(today - dt.timedelta(days=1), dt.date(current, 9, 1))
-    activity = actions.save_activity(activity=template, criteria=None, actor="bench")
+    activity = actions.save_activity(activity=template, criteria=None, actor=BENCH)
     leader = User.objects.create_user("register.bench@example.org", "bench-password-123")
     Membership.objects.create(user=leader, role=Role.CAREERS_LEADER, provider=provider)
     client = signed_in_client(leader)

@@ -11,10 +11,11 @@ from reportlab.pdfgen import canvas
 
 from qic.accreditation import actions, uploads
 from qic.accreditation.models import Accreditation
+from qic.core.actors import DEMO_DATASET
 from qic.domain.accreditation import Judgment, add_months
 from qic.organisations.models import Provider, User
 
-ACTOR = "demo dataset"
+ACTOR = DEMO_DATASET
 REQUIRED = (
     ("inspection", "Ofsted inspection report"),
     ("destinations", "Destinations 2022–2025"),

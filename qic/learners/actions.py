@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qic.core import audit, bulk, jobs, stale
+from qic.core.actors import TASK_RECOVERY, SystemActor
 from qic.core.jobs import report_progress
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.names import search_key
@@ -29,7 +30,7 @@ from qic.learners.parsing import (
     parse_ctf,
     parse_learner_csv,
 )
-from qic.organisations.models import Provider
+from qic.organisations.models import Provider, User
 
 logger = logging.getLogger(__name__)
 
@@ -313,7 +314,7 @@ def start_learner_import(
     file_name: str,
     data: bytes,
     full_import: bool,
-    actor: Any,
+    actor: User | SystemActor,
     wait: bool = False,
     confirm_when_checked: bool = False,
     expect_left: int | None = None,
@@ -341,7 +342,7 @@ def start_learner_import(
             file_name=file_name[:255],
             data=data,
             full_import=full_import,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=actor if isinstance(actor, User) else None,
             confirm_when_checked=confirm_when_checked,
             expect_left=expect_left,
         )
@@ -420,7 +421,7 @@ def _check(job_id: int, *, today: dt.date) -> LearnerImport:
 def _confirm_checked(job: LearnerImport) -> None:
     """The API's one-call import: confirm a passed check at once (the save is queued), or
     cancel a full import that would mark another number as left than the caller expected."""
-    actor: Any = job.created_by or f"learner import {job.pk}"
+    actor: User | SystemActor = job.created_by or SystemActor(f"learner import {job.pk}")
     if job.full_import and job.left_count != job.expect_left:
         reason = (
             f"This file would mark {job.left_count} learner{'' if job.left_count == 1 else 's'} as left, "
@@ -432,7 +433,7 @@ def _confirm_checked(job: LearnerImport) -> None:
     confirm_learner_import(job=job, digest=job.plan_digest, actor=actor)
 
 
-def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait: bool = False) -> bool:
+def confirm_learner_import(*, job: LearnerImport, digest: str, actor: User | SystemActor, wait: bool = False) -> bool:
     """Start writing a previewed import; False if it is no longer waiting or `digest` is not its
     preview's (someone confirmed or cancelled it, or a newer check replaced it).
 
@@ -440,7 +441,6 @@ def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait:
     (in the background, or before returning with `wait`) recomputes the plan under a lock and
     writes only if it is exactly the one previewed: see save_learner_import.
     """
-    is_user = getattr(actor, "is_authenticated", False)
     with transaction.atomic():
         claimed = LearnerImport.objects.filter(
             pk=job.pk, provider_id=job.provider_id, status=LearnerImport.Status.READY, plan_digest=digest
@@ -451,10 +451,12 @@ def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait:
             # Queued with the claim: a crash between the two cannot leave a job "Saving" for ever.
             from qic.learners.tasks import save_learner_import_task
 
-            save_learner_import_task.enqueue(job_id=job.pk, actor_id=actor.pk if is_user else None)
+            save_learner_import_task.enqueue(job_id=job.pk, actor_id=actor.pk if isinstance(actor, User) else None)
     if wait:
         with jobs.running_inline(f"learner-import:{job.pk}"):
-            save_learner_import(job.pk, actor=actor if is_user else f"learner import {job.pk}")
+            save_learner_import(
+                job.pk, actor=actor if isinstance(actor, User) else SystemActor(f"learner import {job.pk}")
+            )
     return True
 
 
@@ -478,7 +480,7 @@ def fail_lost_import(job_id: int, message: str) -> bool:
         if failed:
             job = LearnerImport.objects.only("pk", "provider_id", "file_name").get(pk=job_id)
             audit.record(
-                actor="task recovery",
+                actor=TASK_RECOVERY,
                 action="learners.import_failed",
                 obj=job,
                 after={"file_name": job.file_name, "reason": message},
@@ -487,7 +489,7 @@ def fail_lost_import(job_id: int, message: str) -> bool:
     return bool(failed)
 
 
-def save_learner_import(job_id: int, *, actor: Any, today: dt.date | None = None) -> LearnerImport:
+def save_learner_import(job_id: int, *, actor: User | SystemActor, today: dt.date | None = None) -> LearnerImport:
     """Write a confirmed import, all or nothing, if the roll still gives the previewed plan.
 
     The file is parsed again before the transaction starts (it reads no learner); inside it,
@@ -535,7 +537,7 @@ def save_learner_import(job_id: int, *, actor: Any, today: dt.date | None = None
 
 
 @transaction.atomic
-def cancel_learner_import(*, job: LearnerImport, actor: Any) -> bool:
+def cancel_learner_import(*, job: LearnerImport, actor: User | SystemActor) -> bool:
     """Discard a previewed import's file without writing anything; False if it is not waiting."""
     if not _discard(job.pk, LearnerImport.Status.CANCELLED, only_from=LearnerImport.Status.READY):
         return False
@@ -643,7 +645,7 @@ def _apply(
     *,
     provider: Provider,
     plan: ImportPlan,
-    actor: Any,
+    actor: User | SystemActor,
     today: dt.date,
     job: LearnerImport,
     on_saved: Callable[[int], None] | None = None,
@@ -758,7 +760,7 @@ LEARNER_EDIT_FIELDS = (
 
 
 @transaction.atomic
-def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any, seen: str | None = None) -> Learner:
+def update_learner(*, learner: Learner, changes: dict[str, Any], actor: User, seen: str | None = None) -> Learner:
     """Apply a form's changes to one learner, with an audit event of what changed.
 
     `seen` is the form's snapshot (`qic.core.stale`): if someone changed the record since, the

@@ -7,6 +7,7 @@ from typing import Any
 
 from django_tasks import task
 
+from qic.core.actors import SystemActor
 from qic.core.jobs import is_running_inline, on_lost, sweeps_orphans, unfinished_task_kwargs
 from qic.learners import actions
 from qic.learners.models import LearnerImport
@@ -27,8 +28,9 @@ def check_learner_import_task(job_id: int) -> str:
 @task()
 def save_learner_import_task(job_id: int, actor_id: int | None = None) -> str:
     """Write a confirmed learner import, all or nothing."""
-    actor: Any = User.objects.filter(pk=actor_id).first() if actor_id else None
-    return str(actions.save_learner_import(job_id, actor=actor or f"learner import {job_id}").status)
+    # The person who confirmed it, unless they have since been removed.
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return str(actions.save_learner_import(job_id, actor=actor or SystemActor(f"learner import {job_id}")).status)
 
 
 @on_lost(check_learner_import_task)

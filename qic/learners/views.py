@@ -23,7 +23,7 @@ from qic.learners import actions
 from qic.learners.forms import ConfirmImportForm, LearnerForm, LearnerImportForm
 from qic.learners.models import Learner, LearnerImport, named
 from qic.learners.parsing import LEARNER_CSV_COLUMNS
-from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
+from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
 
 
@@ -32,7 +32,7 @@ def current_year() -> int:
 
 
 @require_role()
-def learner_list(request: HttpRequest, urn: int) -> HttpResponse:
+def learner_list(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
     year = current_year()
     show = "left" if request.GET.get("show") == "left" else "on_roll"
@@ -80,7 +80,7 @@ def learner_list(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def learner_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def learner_edit(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     learner = get_object_or_404(Learner, provider=provider, pk=pk)
     if learner.anonymised:
@@ -114,7 +114,7 @@ def learner_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def learner_import(request: HttpRequest, urn: int) -> HttpResponse:
+def learner_import(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """Upload a file; it is checked and previewed, and nothing is written until confirmed."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     form = LearnerImportForm(request.POST or None, request.FILES or None)
@@ -191,7 +191,7 @@ def import_progress(job: LearnerImport) -> dict[str, Any]:
 
 @require_role()
 @require_POST
-def learner_import_confirm(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def learner_import_confirm(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """Write exactly what was previewed, or say why not."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     job = get_object_or_404(LearnerImport.objects.defer("data"), provider=provider, pk=pk)
@@ -210,7 +210,7 @@ def learner_import_confirm(request: HttpRequest, urn: int, pk: int) -> HttpRespo
 
 @require_role()
 @require_POST
-def learner_import_cancel(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def learner_import_cancel(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """Discard a previewed file without importing anything."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     job = get_object_or_404(LearnerImport.objects.defer("data"), provider=provider, pk=pk)

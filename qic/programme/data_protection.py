@@ -18,10 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from qic.core import audit
+from qic.core.actors import SystemActor
 from qic.domain import retention
 from qic.domain.dates import long_datetime
 from qic.domain.retention import cohort_birth_date
 from qic.learners.models import Learner, LearnerImport, RetentionRun
+from qic.organisations.models import User
 from qic.programme.models import Interview
 
 # Removed from the learner record on anonymisation, with what each becomes. Everything not listed
@@ -46,7 +48,9 @@ class AlreadyAnonymised(Exception):
 
 
 @transaction.atomic
-def anonymise_learner(*, learner: Learner, reason: str, actor: Any, today: dt.date | None = None) -> Learner:
+def anonymise_learner(
+    *, learner: Learner, reason: str, actor: User | SystemActor, today: dt.date | None = None
+) -> Learner:
     """Remove the learner's identity and keep what past figures need. Returns the learner.
 
     Changes: names, UPN, ULN, registration group, study programme and the flags no figure reads
@@ -151,7 +155,7 @@ def import_files_due(*, today: dt.date, import_file_days: int) -> list[int]:
 
 
 def apply_retention(
-    *, today: dt.date, leavers_years: int, import_file_days: int, actor: Any, dry_run: bool = False
+    *, today: dt.date, leavers_years: int, import_file_days: int, actor: SystemActor, dry_run: bool = False
 ) -> RetentionResult:
     """Anonymise leavers past their keeping period and remove old import files. Returns counts.
 
@@ -215,7 +219,7 @@ SUBJECT_ACCESS_FORMATS = ("html", "pdf", "json")
 
 
 @transaction.atomic
-def record_subject_access(*, learner: Learner, export_format: str, actor: Any) -> None:
+def record_subject_access(*, learner: Learner, export_format: str, actor: User) -> None:
     """Write the audit event for one viewing or download of a learner's subject-access record."""
     if export_format not in SUBJECT_ACCESS_FORMATS:
         raise ValueError(f"Unknown subject-access format {export_format!r}")

@@ -18,14 +18,14 @@ from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
 from qic.learners.forms import AnonymiseLearnerForm
 from qic.learners.models import Learner
-from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
+from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
 from qic.programme import data_protection, queries, subject_access
 from qic.programme.models import Interview, Participation
 from qic.programme.subject_access_pdf import render_subject_access_pdf
 
 
 @require_role()
-def learner_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def learner_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """A learner's record: what they have done, and which measures they still need."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
     learner = get_object_or_404(Learner, provider=provider, pk=pk)
@@ -89,7 +89,7 @@ def _learner_for_data_protection(request: HttpRequest, urn: int, pk: int) -> Lea
 
 @require_role()
 @never_cache
-def learner_subject_access(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def learner_subject_access(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """Everything held about the learner, as a printable page."""
     learner = _learner_for_data_protection(request, urn, pk)
     record = subject_access.subject_access_record(learner)
@@ -103,7 +103,7 @@ def learner_subject_access(request: HttpRequest, urn: int, pk: int) -> HttpRespo
 
 @require_role()
 @never_cache
-def learner_subject_access_pdf(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def learner_subject_access_pdf(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     learner = _learner_for_data_protection(request, urn, pk)
     data = render_subject_access_pdf(subject_access.subject_access_record(learner))
     data_protection.record_subject_access(learner=learner, export_format="pdf", actor=request.user)
@@ -114,7 +114,7 @@ def learner_subject_access_pdf(request: HttpRequest, urn: int, pk: int) -> HttpR
 
 @require_role()
 @never_cache
-def learner_subject_access_json(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def learner_subject_access_json(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     learner = _learner_for_data_protection(request, urn, pk)
     record = subject_access.subject_access_record(learner)
     data_protection.record_subject_access(learner=learner, export_format="json", actor=request.user)
@@ -125,7 +125,7 @@ def learner_subject_access_json(request: HttpRequest, urn: int, pk: int) -> Http
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def learner_anonymise(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def learner_anonymise(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """Confirm, with a reason, and remove the learner's identity for good."""
     learner = _learner_for_data_protection(request, urn, pk)
     if request.method == "POST" and "cancel" in request.POST:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from qic.core import once
+from qic.core.actors import SystemActor
 from qic.core.jobs import is_running_inline, on_lost, retry_if_lost, sweeps_orphans, unfinished_task_kwargs
 from qic.programme import actions, data_protection
 from qic.programme.models import RegisterImport
@@ -63,7 +64,7 @@ def purge_removed() -> dict[str, int]:
     """Delete activities, interviews and advisers removed more than QIC_RESTORE_REMOVED_DAYS ago,
     and create-form tokens older than `once.KEEP_DAYS`. Returns counts, never names."""
     now = timezone.now()
-    counts = actions.purge_removed(now=now, actor="removal purge (scheduled)")
+    counts = actions.purge_removed(now=now, actor=SystemActor("removal purge (scheduled)"))
     counts["form_tokens"] = once.purge(now)
     return counts
 
@@ -80,7 +81,7 @@ def apply_retention() -> dict[str, int]:
         today=timezone.localdate(),
         leavers_years=settings.QIC_RETAIN_LEAVERS_YEARS,
         import_file_days=settings.QIC_RETAIN_IMPORT_FILES_DAYS,
-        actor="retention (scheduled)",
+        actor=SystemActor("retention (scheduled)"),
     )
     return {
         "learners_anonymised": result.learners_anonymised,

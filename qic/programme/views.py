@@ -33,7 +33,7 @@ from qic.frameworks.editions import edition_for_year, edition_on
 from qic.frameworks.models import Criterion, Section
 from qic.learners.models import Learner
 from qic.learners.parsing import LearnerFileError
-from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
+from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
 from qic.organisations.primary_schools import Instead, not_for_primary_schools
 from qic.programme import actions, queries, reports
@@ -111,7 +111,7 @@ def _criteria_choices() -> Iterable[Criterion]:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpResponse:
+def activity_form(request: AuthenticatedRequest, urn: int, pk: int | None = None) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(Activity, provider=provider, pk=pk) if pk else Activity(provider=provider)
     initial: dict[str, Any] = {"seen": stale.seen_value(activity, actions.ACTIVITY_AUDIT_FIELDS)} if pk else {}
@@ -226,7 +226,7 @@ REGISTER_PAGE_SIZE = 50
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def activity_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """The activity and its register; those who record choose learners (a year group, a form
     group, a name) and tick the absent among them; POST marks who took part.
 
@@ -408,7 +408,7 @@ def _first_upper(text: str) -> str:
 
 @require_role()
 @require_POST
-def class_list_create(request: HttpRequest, urn: int) -> HttpResponse:
+def class_list_create(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """Save the learners a register page listed (hidden ids, on roll) as a class list, then go
     back to that register with the new list chosen. A bad name shows this form again."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
@@ -460,7 +460,7 @@ def class_lists(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def class_list_rename(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def class_list_rename(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     class_list = get_object_or_404(ClassList, provider=provider, pk=pk)
     form = ClassListForm(
@@ -478,7 +478,7 @@ def class_list_rename(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def class_list_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def class_list_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes the list (its learners and registers stay)."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     class_list = get_object_or_404(ClassList.objects.annotate(size=Count("learners")), provider=provider, pk=pk)
@@ -491,7 +491,7 @@ def class_list_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @require_role()
 @require_POST
-def participation_remove(request: HttpRequest, urn: int, pk: int, learner_pk: int) -> HttpResponse:
+def participation_remove(request: AuthenticatedRequest, urn: int, pk: int, learner_pk: int) -> HttpResponse:
     """Take one learner off the register; the careers leader can put them back from "Recently
     removed" for QIC_RESTORE_REMOVED_DAYS."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
@@ -512,7 +512,7 @@ def participation_remove(request: HttpRequest, urn: int, pk: int, learner_pk: in
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def attendance_import(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def attendance_import(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """Upload a register (CSV). A whole-file problem is said at once; otherwise the file is
     checked and saved in the background (all rows match learners on roll, or nothing is saved)
     and the person is sent to the job's page to follow it."""
@@ -582,7 +582,7 @@ def register_import_progress(job: RegisterImport) -> dict[str, Any]:
 
 
 @require_role()
-def interview_list(request: HttpRequest, urn: int) -> HttpResponse:
+def interview_list(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
     year = year_asked(request)
     interviews = Interview.objects.filter(provider=provider, academic_year=year).select_related("learner", "adviser")
@@ -611,7 +611,7 @@ def interview_list(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def interview_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpResponse:
+def interview_form(request: AuthenticatedRequest, urn: int, pk: int | None = None) -> HttpResponse:
     """Record an interview, or (with `pk`) correct one."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     initial: dict[str, Any] = {}
@@ -700,7 +700,7 @@ def adviser_list(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def adviser_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpResponse:
+def adviser_form(request: AuthenticatedRequest, urn: int, pk: int | None = None) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     year = academic_year_of(timezone.localdate())
     adviser = get_object_or_404(Adviser, provider=provider, pk=pk) if pk else Adviser(provider=provider)
@@ -738,7 +738,7 @@ def _removed_page_link(request: HttpRequest) -> str:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def activity_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def activity_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST removes the activity (and hides its register)."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(
@@ -780,7 +780,7 @@ def activity_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def interview_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def interview_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     interview = get_object_or_404(Interview.objects.select_related("learner", "adviser"), provider=provider, pk=pk)
     if request.method == "POST":
@@ -821,7 +821,7 @@ def interview_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def adviser_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def adviser_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     adviser = get_object_or_404(Adviser, provider=provider, pk=pk)
     refused = ""
@@ -927,7 +927,7 @@ def _removed_rows(provider: Provider) -> list[RemovedRow]:
 
 
 @require_role()
-def removed_list(request: HttpRequest, urn: int) -> HttpResponse:
+def removed_list(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """Recently removed: what the careers leader may still restore."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     rows = _removed_rows(provider)
@@ -960,7 +960,7 @@ RESTORERS: dict[str, tuple[type[Activity] | type[Interview] | type[Adviser], Any
 
 @require_role()
 @require_POST
-def removed_restore(request: HttpRequest, urn: int, kind: str, pk: int) -> HttpResponse:
+def removed_restore(request: AuthenticatedRequest, urn: int, kind: str, pk: int) -> HttpResponse:
     """Restore one removed record of this provider (404 for another provider's, or one past its time)."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     if kind == "register":
@@ -979,7 +979,7 @@ def removed_restore(request: HttpRequest, urn: int, kind: str, pk: int) -> HttpR
     return redirect("removed_list", urn=provider.urn)
 
 
-def _restore_register_entry(request: HttpRequest, provider: Provider, pk: int) -> HttpResponse:
+def _restore_register_entry(request: AuthenticatedRequest, provider: Provider, pk: int) -> HttpResponse:
     """Put a learner back on a register with the mark they had; if they were marked again since,
     the newer mark stays and the page says so."""
     since = timezone.now() - dt.timedelta(days=settings.QIC_RESTORE_REMOVED_DAYS)
@@ -1023,7 +1023,7 @@ def _restored_label(record: Activity | Interview | Adviser) -> str:
 
 @require_role()
 @not_for_primary_schools(Capability.VIEW_FIGURES)
-def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
+def measure_detail(request: AuthenticatedRequest, urn: int, code: str) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     year = year_asked(request)
     figures = queries.figures_for(provider, year, today=timezone.localdate(), edition=edition_for_year(year))
@@ -1069,7 +1069,7 @@ def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
 
 @require_role()
 @not_for_primary_schools(Capability.VIEW_FIGURES, Instead.NOT_FOUND)
-def benchmark_export(request: HttpRequest, urn: int, table: str) -> HttpResponse:
+def benchmark_export(request: AuthenticatedRequest, urn: int, table: str) -> HttpResponse:
     """CSV of one dashboard table. Named lists only for roles that may see learners."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     year = year_asked(request)
@@ -1112,7 +1112,7 @@ class Question:
 @require_role()
 @require_http_methods(["GET", "POST"])
 @not_for_primary_schools(Capability.VIEW_FIGURES)
-def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
+def programme_answers(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """The programme-level indicators of Benchmarks 1 and 3, answered with links to evidence."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     year = year_asked(request)
@@ -1195,7 +1195,7 @@ def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
 @require_role()
 @require_http_methods(["GET", "POST"])
 @never_cache  # the page shows a new token's secret once: no browser or proxy may keep a copy
-def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
+def api_tokens(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -1230,7 +1230,7 @@ def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def api_token_revoke(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST revokes."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     token = get_object_or_404(ApiToken.objects.select_related("created_by"), provider=provider, pk=pk, revoked_at=None)
@@ -1336,7 +1336,9 @@ def _guarantee(request: HttpRequest, provider: Provider) -> dict[str, Any]:
     }
 
 
-def _record_guarantee_read(request: HttpRequest, provider: Provider, context: dict[str, Any], action: str) -> None:
+def _record_guarantee_read(
+    request: AuthenticatedRequest, provider: Provider, context: dict[str, Any], action: str
+) -> None:
     named = [row.standing.learner_id for row in context["rows"] if row.learner is not None]
     if named:
         audit.record_read(
@@ -1350,7 +1352,7 @@ def _record_guarantee_read(request: HttpRequest, provider: Provider, context: di
 
 
 @require_role()
-def work_experience_page(request: HttpRequest, urn: int) -> HttpResponse:
+def work_experience_page(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """The work-experience guarantee: the target, totals by year group and group, who is behind."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     if not _guarantee_applies(provider):
@@ -1361,7 +1363,7 @@ def work_experience_page(request: HttpRequest, urn: int) -> HttpResponse:
 
 
 @require_role()
-def work_experience_export(request: HttpRequest, urn: int) -> HttpResponse:
+def work_experience_export(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """CSV of the pupils behind (with the page's filters); names only for roles that may see them."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     if not _guarantee_applies(provider):

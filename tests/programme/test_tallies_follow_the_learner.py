@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from qic.core.actors import SystemActor
 from qic.domain import benchmarks as bm
 from qic.domain.provider_types import ProviderType
 from qic.domain.upn import upn_check_letter
@@ -18,7 +19,7 @@ from qic.learners.models import Learner, LearnerImport
 from qic.organisations.models import Provider
 from qic.programme import actions, queries
 from qic.programme.models import LearnerTally
-from tests.factories import ProviderFactory, make_activity, make_learner
+from tests.factories import ProviderFactory, leader_of, make_activity, make_learner
 
 BODY = "888900700001"
 UPN = upn_check_letter(BODY) + BODY
@@ -36,7 +37,7 @@ def engineer(college: Provider) -> Learner:
         college, upn=UPN, forename="Eve", surname="Engineer", curriculum_area="Engineering", study_programme="Eng L3"
     )
     talk = make_activity(college, title="Engineering employer", curriculum_area="Engineering")
-    actions.record_participation(activity=talk, attended=[learner.pk], absent=[], actor="tests")
+    actions.record_participation(activity=talk, attended=[learner.pk], absent=[], actor=SystemActor("tests"))
     return learner
 
 
@@ -49,10 +50,12 @@ def in_area(college: Provider, learner: Learner) -> tuple[bm.Tally, int]:
 def test_an_edit_of_the_curriculum_area_moves_the_in_area_count(college: Provider, engineer: Learner) -> None:
     assert in_area(college, engineer) == (bm.Tally(1, 1), 1)
 
-    learner_actions.update_learner(learner=engineer, changes={"curriculum_area": "Digital"}, actor="tests")
+    learner_actions.update_learner(learner=engineer, changes={"curriculum_area": "Digital"}, actor=leader_of(college))
     assert in_area(college, engineer) == (bm.Tally(1, 0), 0)
 
-    learner_actions.update_learner(learner=engineer, changes={"curriculum_area": "Engineering"}, actor="tests")
+    learner_actions.update_learner(
+        learner=engineer, changes={"curriculum_area": "Engineering"}, actor=SystemActor("tests")
+    )
     assert in_area(college, engineer) == (bm.Tally(1, 1), 1)
 
 
@@ -64,10 +67,18 @@ def test_an_import_that_changes_the_curriculum_area_moves_the_in_area_count(
         f"{UPN},Eve,Engineer,15/01/2011,F,Eng L3,Digital\r\n"
     ).encode()
     job = learner_actions.start_learner_import(
-        provider=college, kind="csv", file_name="roll.csv", data=csv, full_import=False, actor="tests", wait=True
+        provider=college,
+        kind="csv",
+        file_name="roll.csv",
+        data=csv,
+        full_import=False,
+        actor=SystemActor("tests"),
+        wait=True,
     )
     assert job.status == LearnerImport.Status.READY, job.errors
-    assert learner_actions.confirm_learner_import(job=job, digest=job.plan_digest, actor="tests", wait=True)
+    assert learner_actions.confirm_learner_import(
+        job=job, digest=job.plan_digest, actor=SystemActor("tests"), wait=True
+    )
     job.refresh_from_db()
     assert job.updated_count == 1
     assert in_area(college, engineer) == (bm.Tally(1, 0), 0)
