@@ -512,6 +512,7 @@ django.setup()
 
 from django_tasks_db.backend import DatabaseBackend
 
+from qic.core.actors import SystemActor
 from qic.learners import actions
 from qic.organisations.models import Provider
 
