@@ -213,7 +213,7 @@ def make_round(
     if "assigned" in steps:
         assign_round(accreditation=accreditation, assessor=cast.assessor_assigned, version=None, actor=cast.ab1_admin)
     if "scheduled" in steps:
-        schedule_visit(accreditation=accreditation, visit_on=today, version=None, actor=cast.ab1_admin)
+        schedule_visit(accreditation=accreditation, visit_on=today, version=None, actor=cast.ab1_admin, today=today)
     if "judged" in steps:
         save_judgments(
             accreditation=accreditation,
@@ -230,7 +230,7 @@ def make_round(
             version=None,
             actor=cast.assessor_assigned,
         )
-        submit_judgments(accreditation=accreditation, version=None, actor=cast.assessor_assigned)
+        submit_judgments(accreditation=accreditation, version=None, actor=cast.assessor_assigned, today=today)
     if "issued" in steps:
         issue_outcome(accreditation=accreditation, version=None, today=today, actor=cast.ab1_admin)
     accreditation.refresh_from_db()

@@ -145,6 +145,27 @@ class ReturnForm(VersionForm):
     )
 
 
+class DeclineForm(VersionForm):
+    reason = forms.CharField(
+        label="Why is the request declined?",
+        help_text="The careers leaders will see this and can ask again once it is put right: for example, the "
+        "governing body's commitment is not on the website yet, or the Compass report is not complete.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Say why the request is declined"},
+    )
+
+
+class IncompleteForm(VersionForm):
+    reason = forms.CharField(
+        label="What does the careers leader need to fix?",
+        help_text="The careers leaders will see this with their evidence.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Say what the careers leader needs to fix"},
+    )
+
+
 class JudgmentForm(GovukForm):
     judgment = forms.ChoiceField(
         label="Judgment",

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models
 
+from qic.accreditation.snapshot import IssuedSnapshot, load_snapshot
 from qic.domain.accreditation import (
     CONVERSATION_KINDS,
     EVIDENCE_KINDS,
@@ -28,6 +29,7 @@ from qic.organisations.models import AwardingBody, Provider, User
 
 STAGE_LABELS = {
     Stage.COMMITMENT_REQUESTED: "Commitment requested",
+    Stage.COMMITMENT_DECLINED: "Commitment declined",
     Stage.COMMITTED: "Committed: preparing evidence",
     Stage.SUBMITTED: "Evidence submitted",
     Stage.ASSESSOR_ASSIGNED: "Assessor assigned",
@@ -61,6 +63,10 @@ class Accreditation(models.Model):
     compass_completed_on = models.DateField(null=True, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
     committed_on = models.DateField(null=True, blank=True)
+    # Why the Awarding Body declined the commitment request (the round then ends; the leader may ask again).
+    declined_reason = models.TextField(blank=True)
+    # What the Awarding Body asked the leader to fix when it returned the evidence as incomplete.
+    incomplete_reason = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     # Assessment
     assessor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments")
@@ -91,6 +97,23 @@ class Accreditation(models.Model):
     @property
     def stage_label(self) -> str:
         return STAGE_LABELS[Stage(self.stage)]
+
+    @property
+    def stage_tag_class(self) -> str:
+        """The GOV.UK tag colour for the stage (and, once issued, the outcome)."""
+        if self.stage == Stage.ISSUED:
+            return {"1": "govuk-tag--red", "2b": "govuk-tag--green"}.get(self.outcome, "govuk-tag--orange")
+        return {
+            Stage.JUDGED: "govuk-tag--purple",
+            Stage.COMMITMENT_REQUESTED: "govuk-tag--yellow",
+            Stage.COMMITMENT_DECLINED: "govuk-tag--grey",
+        }.get(Stage(self.stage), "govuk-tag--blue")
+
+    @property
+    def stage_tag_text(self) -> str:
+        if self.stage == Stage.ISSUED:
+            return {"1": "Outcome 1", "2b": "Awarded 2b"}.get(self.outcome, "Awarded 2a")
+        return self.stage_label
 
     @property
     def outcome_enum(self) -> Outcome | None:
@@ -211,6 +234,11 @@ class IssuedDocument(models.Model):
     @property
     def is_current(self) -> bool:
         return not hasattr(self, "replaced_by")
+
+    @property
+    def snapshot(self) -> IssuedSnapshot:
+        """What the document says, loaded through its schema (`qic.accreditation.snapshot`)."""
+        return load_snapshot(self.kind, self.content)
 
 
 class Award(models.Model):

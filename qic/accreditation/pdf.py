@@ -1,7 +1,8 @@
 """The PDF of an issued document, drawn from its frozen snapshot alone.
 
-`render_pdf` takes the JSON that `documents.snapshot_for` froze at the moment of issue and draws
-the assessment report, the accreditation certificate or the certificate of commitment with
+`render_pdf` takes the snapshot that `documents.snapshot_for` froze at the moment of issue (a
+`qic.accreditation.snapshot` model, or its stored JSON) and draws the assessment report, the
+accreditation certificate or the certificate of commitment with
 ReportLab. Only the built-in Helvetica fonts are used and the output is invariant, so the same
 snapshot always gives the same bytes.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -32,6 +33,17 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from qic.accreditation.snapshot import (
+    BenchmarkFigures,
+    CertificateSnapshot,
+    CommitmentSnapshot,
+    Correction,
+    CriterionRecord,
+    IssuedSnapshot,
+    ReportSnapshot,
+    SectionRecord,
+    load_snapshot,
+)
 from qic.core.pdf import (
     BODY,
     BOLD,
@@ -77,6 +89,7 @@ JUDGMENT_COLOURS = {
     "Making insufficient progress": "#a4262c",
 }
 
+CELL_NOTE = _style("cell_note", fontName=ITALIC, fontSize=8.5, leading=11, textColor=MUTED, spaceBefore=2, spaceAfter=0)
 
 # --- Text helpers -------------------------------------------------------------------------------
 
@@ -180,25 +193,16 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def figures_line(number: int, figures: Mapping[str, Any] | None) -> str:
+def figures_line(number: int, figures: BenchmarkFigures | None) -> str:
     """'Benchmark 5 in 2025/26: 84.0%, not fully achieved', or that there are no figures."""
-    if not figures:
-        return f"Benchmark {number}: no figures"
-    year = figures.get("year") or ""
-    where = f"Benchmark {number} in {year}" if year else f"Benchmark {number}"
-    percent = figures.get("percent")
-    if percent is None:
-        return f"{where}: no figures"
-    achieved = "fully achieved" if figures.get("fully_achieved") else "not fully achieved"
-    return f"{where}: {float(percent):.1f}%, {achieved}"
+    return figures.line(number) if figures else f"Benchmark {number}: no figures"
 
 
-def _correction_line(content: Mapping[str, Any], number: int, correction_reason: str) -> str:
-    correction = content.get("correction") or {}
-    reason = (correction_reason or str(correction.get("reason") or "")).strip()
-    if not reason and not correction:
+def _correction_line(correction: Correction | None, number: int, correction_reason: str) -> str:
+    reason = (correction_reason or (correction.reason if correction else "")).strip()
+    if not reason and correction is None:
         return ""
-    replaces = correction.get("replaces_number") or (number - 1 if number > 1 else None)
+    replaces = (correction.replaces_number if correction else None) or (number - 1 if number > 1 else None)
     which = f"version {replaces}" if replaces else "an earlier version"
     return f"This version replaces {which}: {reason}" if reason else f"This version replaces {which}."
 
@@ -213,12 +217,14 @@ def _issued_text(number: int, issued_at: dt.datetime | None) -> str:
 # --- Building blocks ----------------------------------------------------------------------------
 
 
-def _facts_table(rows: list[tuple[str, str | Flowable]], width: float, label_width: float = 42 * mm) -> Table:
-    """Label and value rows; a value is plain text or a flowable drawn as it is."""
+def _facts_table(
+    rows: Sequence[tuple[str, str | Flowable | list[Flowable]]], width: float, label_width: float = 42 * mm
+) -> Table:
+    """Label and value rows; a value is plain text, or flowables drawn as they are."""
     data = [
         [
             Paragraph(_esc(label), LABEL),
-            value if isinstance(value, Flowable) else Paragraph(_lines_markup(value) or "—", CELL),
+            value if isinstance(value, Flowable | list) else Paragraph(_lines_markup(value) or "—", CELL),
         ]
         for label, value in rows
     ]
@@ -333,15 +339,15 @@ def _report_page(provider_name: str, footer_left: str) -> Callable[[Canvas, Any]
     return draw
 
 
-def _criterion(criterion: Mapping[str, Any], width: float) -> tuple[float, list[Flowable]]:
+def _criterion(criterion: CriterionRecord, width: float) -> tuple[float, list[Flowable]]:
     """A criterion's heading, judgment and comment, and the room it needs at the foot of a page."""
     code_width, judgment_width = 14 * mm, 38 * mm
     header = Table(
         [
             [
-                Paragraph(f"<b>{_esc(criterion.get('code', ''))}</b>", CELL_BOLD),
-                Paragraph(_lines_markup(criterion.get("text", "")), CELL),
-                Paragraph(_judgment_markup(str(criterion.get("judgment") or "")), CELL),
+                Paragraph(f"<b>{_esc(criterion.code)}</b>", CELL_BOLD),
+                Paragraph(_lines_markup(criterion.text), CELL),
+                Paragraph(_judgment_markup(criterion.judgment), CELL),
             ]
         ],
         colWidths=[code_width, width - code_width - judgment_width, judgment_width],
@@ -359,7 +365,7 @@ def _criterion(criterion: Mapping[str, Any], width: float) -> tuple[float, list[
         )
     )
     comment_style = ParagraphStyle("comment", parent=BODY, leftIndent=code_width, spaceAfter=3)
-    comment = _text(criterion.get("comment"), comment_style, empty="")
+    comment = _text(criterion.comment, comment_style, empty="")
     if not comment:
         comment = [Paragraph("No comment recorded.", ParagraphStyle("no_comment", parent=NOTE, leftIndent=code_width))]
     label = Paragraph("Assessor’s comment", ParagraphStyle("comment_label", parent=LABEL, leftIndent=code_width))
@@ -375,12 +381,12 @@ def _height(flowable: Flowable, width: float) -> float:
     return float(height) + float(flowable.getSpaceAfter())
 
 
-def _section(section: Mapping[str, Any], width: float) -> list[Flowable]:
-    number = int(section.get("number") or 0)
+def _section(section: SectionRecord, width: float) -> list[Flowable]:
+    number = section.number
     heading = Table(
         [
-            [Paragraph(f"Section {number}: {_esc(section.get('title', ''))}", SECTION_HEAD)],
-            [Paragraph(f"Incorporating {_esc(section.get('benchmark', ''))}", SECTION_META)],
+            [Paragraph(f"Section {number}: {_esc(section.title)}", SECTION_HEAD)],
+            [Paragraph(f"Incorporating {_esc(section.benchmark)}", SECTION_META)],
         ],
         colWidths=[width],
     )
@@ -396,15 +402,19 @@ def _section(section: Mapping[str, Any], width: float) -> list[Flowable]:
             ]
         )
     )
+    figures: list[Flowable] = [Paragraph(_esc(figures_line(number, section.figures)), CELL)]
+    if section.why_both:
+        # The judgment and the figure disagree about "fully": say why both stand.
+        figures.append(Paragraph(_esc(section.why_both), CELL_NOTE))
     summary = _facts_table(
         [
-            ("Section judgment", Paragraph(_judgment_markup(str(section.get("judgment") or "")), CELL)),
-            ("Provider’s figures", figures_line(number, section.get("figures"))),
+            ("Section judgment", Paragraph(_judgment_markup(section.judgment), CELL)),
+            ("Provider’s figures", figures),
         ],
         width,
         label_width=38 * mm,
     )
-    criteria = [_criterion(criterion, width) for criterion in section.get("criteria") or []]
+    criteria = [_criterion(criterion, width) for criterion in section.criteria]
     if not criteria:
         empty = Paragraph("No criteria recorded for this section.", NOTE)
         criteria = [(_height(empty, width), [empty])]
@@ -420,31 +430,29 @@ def _section(section: Mapping[str, Any], width: float) -> list[Flowable]:
 
 
 def _report(
-    content: Mapping[str, Any], width: float, *, number: int, issued_at: dt.datetime | None, correction: str
+    content: ReportSnapshot, width: float, *, number: int, issued_at: dt.datetime | None, correction: str
 ) -> list[Flowable]:
-    provider = content.get("provider") or {}
-    body = content.get("awarding_body") or {}
-    edition = content.get("edition") or {}
-    outcome = str(content.get("outcome") or "")
-    awarded = outcome in ("2a", "2b")
+    provider = content.provider
+    outcome = content.outcome.value
+    awarded = content.outcome.awarded
     story: list[Flowable] = [
         Paragraph(f"{BRAND.upper()} · {STANDARD.upper()}", KICKER),
         Paragraph("Assessment report", TITLE),
-        Paragraph(_esc(provider.get("name", "")), SUBTITLE),
+        Paragraph(_esc(provider.name), SUBTITLE),
     ]
     if correction:
         story += [_notice(correction, width), Spacer(1, 8)]
     facts = [
-        (str(provider.get("identifier_label") or "URN"), str(provider.get("urn") or "")),
-        ("Type of provider", str(provider.get("type") or "")),
-        ("Local authority", str(provider.get("la_name") or "")),
-        ("Region", str(provider.get("region") or "")),
-        ("Postcode", str(provider.get("postcode") or "")),
-        ("Awarding Body", str(body.get("name") or "")),
-        ("Edition of the Standard", str(edition.get("title") or edition.get("code") or "")),
-        ("Assessment", "Reaccreditation" if content.get("reaccreditation") else "First accreditation"),
-        ("Assessor", str(content.get("assessor") or "")),
-        ("Assessment visit", long_date(content.get("visit_on"), missing="Not recorded")),
+        (provider.identifier_label, str(provider.urn)),
+        ("Type of provider", provider.type),
+        ("Local authority", provider.la_name),
+        ("Region", provider.region),
+        ("Postcode", provider.postcode),
+        ("Awarding Body", content.awarding_body.name),
+        ("Edition of the Standard", content.edition.name),
+        ("Assessment", "Reaccreditation" if content.reaccreditation else "First accreditation"),
+        ("Assessor", content.assessor),
+        ("Assessment visit", long_date(content.visit_on, missing="Not recorded")),
         ("Report", _issued_text(number, issued_at)),
     ]
     story += [_facts_table(facts, width), Spacer(1, 12)]
@@ -452,37 +460,31 @@ def _report(
     # The outcome.
     panel: list[Flowable] = [
         Paragraph("Outcome", LABEL),
-        Paragraph(_esc(content.get("outcome_label") or f"Outcome {outcome}"), OUTCOME),
+        Paragraph(_esc(content.outcome_label or f"Outcome {outcome}"), OUTCOME),
     ]
     if awarded:
-        if content.get("awarded_on"):
+        if content.awarded_on:
             panel.append(
                 Paragraph(
-                    f"<b>Awarded on {_esc(long_date(content.get('awarded_on')))}</b>"
-                    + (
-                        f"; <b>valid until {_esc(long_date(content.get('expires_on')))}</b>"
-                        if content.get("expires_on")
-                        else ""
-                    ),
+                    f"<b>Awarded on {_esc(long_date(content.awarded_on))}</b>"
+                    + (f"; <b>valid until {_esc(long_date(content.expires_on))}</b>" if content.expires_on else ""),
                     BODY,
                 )
             )
-        panel += _text(content.get("citation"), BODY, empty="")
-        if content.get("wording"):
+        panel += _text(content.citation, BODY, empty="")
+        if content.wording:
             panel += [
                 Paragraph("Wording the provider may use", LABEL),
-                Paragraph(f"“{_esc(content.get('wording'))}”", QUOTE),
+                Paragraph(f"“{_esc(content.wording)}”", QUOTE),
             ]
-        reasons = content.get("reasons") or []
-        if reasons:
-            panel += [Paragraph("Not yet fully meeting because", LABEL), *_bullets(reasons)]
+        if content.reasons:
+            panel += [Paragraph("Not yet fully meeting because", LABEL), *_bullets(content.reasons)]
     else:
         panel.append(
             Paragraph("<b>The Standard is not awarded at this assessment. No certificate is issued.</b>", BODY)
         )
-        reasons = content.get("reasons") or []
-        if reasons:
-            panel += [Paragraph("Why the Standard is not awarded", LABEL), *_bullets(reasons)]
+        if content.reasons:
+            panel += [Paragraph("Why the Standard is not awarded", LABEL), *_bullets(content.reasons)]
     story += [_panel(panel, width), Spacer(1, 6)]
 
     # The summary judgments.
@@ -490,12 +492,10 @@ def _report(
     story.append(
         _facts_table(
             [
-                ("Key principles", "Met" if content.get("key_principles_met") else "Not met"),
+                ("Key principles", "Met" if content.key_principles_met else "Not met"),
                 (
                     "Compass or Compass+",
-                    "An up-to-date report was seen"
-                    if content.get("compass_up_to_date")
-                    else "No up-to-date report was seen",
+                    "An up-to-date report was seen" if content.compass_up_to_date else "No up-to-date report was seen",
                 ),
             ],
             width,
@@ -503,26 +503,25 @@ def _report(
     )
     story.append(Spacer(1, 4))
     order = [
-        ("Areas for development", content.get("areas_for_development")),
-        ("Strengths", content.get("strengths")),
-        ("Action points", content.get("recommendations")),
+        ("Areas for development", content.areas_for_development),
+        ("Strengths", content.strengths),
+        ("Action points", content.recommendations),
     ]
     if awarded:
         order = [order[1], order[0], order[2]]
     for heading, text in order:
         story += [CondPageBreak(22 * mm), Paragraph(heading, H3), *_text(text)]
 
-    conversations = content.get("conversations") or []
     story += [CondPageBreak(30 * mm), Paragraph("Assessment conversations", H3)]
-    if conversations:
+    if content.conversations:
         rows = [[Paragraph(f"<b>{h}</b>", CELL) for h in ("Conversation", "Date", "Participants")]]
         rows += [
             [
-                Paragraph(_esc(c.get("kind", "")), CELL),
-                Paragraph(_esc(long_date(c.get("held_on"))), CELL),
-                Paragraph(_lines_markup(c.get("participants", "")), CELL),
+                Paragraph(_esc(c.kind), CELL),
+                Paragraph(_esc(long_date(c.held_on)), CELL),
+                Paragraph(_lines_markup(c.participants), CELL),
             ]
-            for c in conversations
+            for c in content.conversations
         ]
         table = Table(rows, colWidths=[55 * mm, 32 * mm, width - 87 * mm], repeatRows=1, hAlign="LEFT", splitInRow=1)
         table.setStyle(
@@ -550,7 +549,7 @@ def _report(
         )
     )
     story.append(Spacer(1, 6))
-    for section in content.get("sections") or []:
+    for section in content.sections:
         story += _section(section, width)
     story.append(Paragraph("End of the assessment report.", SMALL))
     return story
@@ -610,35 +609,33 @@ def _cert_footer(number: int, issued_at: dt.datetime | None, correction: str) ->
     return lines
 
 
-def _certificate(content: Mapping[str, Any], width: float, **issue: Any) -> list[Flowable]:
-    provider = content.get("provider") or {}
-    body = content.get("awarding_body") or {}
-    edition = content.get("edition") or {}
-    outcome = str(content.get("outcome") or "")
+def _certificate(content: CertificateSnapshot, width: float, **issue: Any) -> list[Flowable]:
+    provider = content.provider
+    outcome = content.outcome.value
     outcome_words = OUTCOME_WORDS.get(outcome, "")
     story: list[Flowable] = [
         Paragraph(f"{BRAND.upper()} · {STANDARD.upper()}", CERT_KICKER),
         Paragraph("Certificate of accreditation", CERT_TITLE),
         Spacer(1, 16),
         Paragraph("This certifies that", CENTRE),
-        Paragraph(_esc(provider.get("name", "")), CERT_NAME),
-        Paragraph(_esc(f"{provider.get('identifier_label') or 'URN'} {provider.get('urn', '')}"), CERT_URN),
+        Paragraph(_esc(provider.name), CERT_NAME),
+        Paragraph(_esc(provider.identifier), CERT_URN),
         Spacer(1, 14),
-        Paragraph(_lines_markup(content.get("words", "")), CERT_WORDS),
+        Paragraph(_lines_markup(content.words), CERT_WORDS),
     ]
     if outcome_words:
         story.append(Paragraph(_esc(f"Outcome {outcome}: {outcome_words}"), CERT_OUTCOME))
-    if content.get("wording"):
+    if content.wording:
         story.append(Spacer(1, 4))
-        story.append(Paragraph(f"“{_esc(content.get('wording'))}”", CENTRE))
+        story.append(Paragraph(f"“{_esc(content.wording)}”", CENTRE))
     story += [
         Spacer(1, 18),
         _cert_facts(
             [
-                ("Awarded on", long_date(content.get("awarded_on"))),
-                ("Valid until", long_date(content.get("expires_on"))),
-                ("Awarding Body", str(body.get("name") or "")),
-                ("Edition", str(edition.get("title") or edition.get("code") or "")),
+                ("Awarded on", long_date(content.awarded_on)),
+                ("Valid until", long_date(content.expires_on)),
+                ("Awarding Body", content.awarding_body.name),
+                ("Edition", content.edition.name),
             ],
             width,
         ),
@@ -648,26 +645,24 @@ def _certificate(content: Mapping[str, Any], width: float, **issue: Any) -> list
     return story
 
 
-def _commitment(content: Mapping[str, Any], width: float, **issue: Any) -> list[Flowable]:
-    provider = content.get("provider") or {}
-    body = content.get("awarding_body") or {}
-    edition = content.get("edition") or {}
+def _commitment(content: CommitmentSnapshot, width: float, **issue: Any) -> list[Flowable]:
+    provider = content.provider
     return [
         Paragraph(f"{BRAND.upper()} · {STANDARD.upper()}", CERT_KICKER),
         Paragraph("Certificate of commitment", CERT_TITLE),
         Spacer(1, 16),
         Paragraph("This certifies that", CENTRE),
-        Paragraph(_esc(provider.get("name", "")), CERT_NAME),
-        Paragraph(_esc(f"{provider.get('identifier_label') or 'URN'} {provider.get('urn', '')}"), CERT_URN),
+        Paragraph(_esc(provider.name), CERT_NAME),
+        Paragraph(_esc(provider.identifier), CERT_URN),
         Spacer(1, 12),
         Paragraph("is", CENTRE),
-        Paragraph(_lines_markup(content.get("wording", "")), CERT_WORDS),
+        Paragraph(_lines_markup(content.wording), CERT_WORDS),
         Spacer(1, 18),
         _cert_facts(
             [
-                ("Committed on", long_date(content.get("committed_on"), missing="Not recorded")),
-                ("Awarding Body", str(body.get("name") or "")),
-                ("Edition", str(edition.get("title") or edition.get("code") or "")),
+                ("Committed on", long_date(content.committed_on, missing="Not recorded")),
+                ("Awarding Body", content.awarding_body.name),
+                ("Edition", content.edition.name),
             ],
             width,
         ),
@@ -681,7 +676,7 @@ def _commitment(content: Mapping[str, Any], width: float, **issue: Any) -> list[
 
 def render_pdf(
     kind: str,
-    content: dict[str, Any],
+    content: IssuedSnapshot | Mapping[str, Any],
     *,
     number: int = 1,
     issued_at: dt.datetime | None = None,
@@ -689,13 +684,19 @@ def render_pdf(
     compress: bool = True,
 ) -> bytes:
     """The PDF of an issued document of `kind` ("commitment", "report" or "certificate") from its
-    frozen `content`. `compress=False` leaves the page streams readable, for tests."""
+    frozen snapshot, `content`: the model, or the stored JSON, which is loaded through the schema
+    first. `compress=False` leaves the page streams readable, for tests."""
     if kind not in KINDS:
         raise ValueError(f"No PDF is drawn for documents of kind {kind!r}")
-    provider_name = str((content.get("provider") or {}).get("name") or "")
-    correction = _correction_line(content, number, correction_reason)
+    snapshot = load_snapshot(kind, content) if isinstance(content, Mapping) else content
+    if snapshot.kind != kind:
+        raise ValueError(f"A {snapshot.kind} snapshot cannot be drawn as a {kind}")
+    provider_name = snapshot.provider.name
+    correction = _correction_line(
+        snapshot.correction if isinstance(snapshot, ReportSnapshot) else None, number, correction_reason
+    )
     buffer = io.BytesIO()
-    if kind == "report":
+    if isinstance(snapshot, ReportSnapshot):
         doc = _document(
             buffer,
             pagesize=A4,
@@ -704,11 +705,10 @@ def render_pdf(
             top=22 * mm,
             bottom=22 * mm,
         )
-        body_name = str((content.get("awarding_body") or {}).get("name") or "")
-        footer = " · ".join(part for part in (BRAND, body_name, f"Version {number}") if part)
+        footer = " · ".join(part for part in (BRAND, snapshot.awarding_body.name, f"Version {number}") if part)
         on_page = _report_page(provider_name, footer)
         story = _report(
-            content, doc.width - 2 * _FRAME_PADDING, number=number, issued_at=issued_at, correction=correction
+            snapshot, doc.width - 2 * _FRAME_PADDING, number=number, issued_at=issued_at, correction=correction
         )
         doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_NumberedCanvas)
         return buffer.getvalue()
@@ -724,9 +724,12 @@ def render_pdf(
         top=20 * mm,
         bottom=18 * mm,
     )
-    draw = _commitment if kind == "commitment" else _certificate
     room = (doc.width - 2 * _FRAME_PADDING, doc.height - 2 * _FRAME_PADDING)
-    story = draw(content, room[0], number=number, issued_at=issued_at, correction=correction)
+    issue = {"number": number, "issued_at": issued_at, "correction": correction}
+    if isinstance(snapshot, CommitmentSnapshot):
+        story = _commitment(snapshot, room[0], **issue)
+    else:
+        story = _certificate(snapshot, room[0], **issue)
     # A certificate is one page, whatever the length of its text, with its text in the middle.
     fitted = KeepInFrame(*room, story, mode="shrink")
     _, used = fitted.wrapOn(Canvas(io.BytesIO()), *room)

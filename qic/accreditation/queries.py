@@ -21,7 +21,7 @@ from qic.accreditation.models import (
 from qic.domain import accreditation as rules
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
-from qic.domain.accreditation import Stage
+from qic.domain.accreditation import OPEN_STAGES, Stage
 from qic.organisations.models import Role, User
 from qic.programme.models import Activity, Adviser, Interview
 
@@ -142,7 +142,7 @@ def body_dashboard(
 ) -> BodyDashboard:
     """The Awarding Body's (or one assessor's) work: what waits for whom, reviews due and awards
     expiring within `horizon_days` (a fixed number of queries)."""
-    open_rounds = list(_rounds(body_id, assessor).exclude(stage=Stage.ISSUED).order_by("requested_at"))
+    open_rounds = list(_rounds(body_id, assessor).filter(stage__in=OPEN_STAGES).order_by("requested_at"))
     by_stage: dict[str, list[Accreditation]] = defaultdict(list)
     for accreditation in open_rounds:
         by_stage[accreditation.stage].append(accreditation)

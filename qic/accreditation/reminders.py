@@ -26,6 +26,22 @@ class RemindersSent:
     expiries: int
 
 
+def expiry_reminder(award: Award) -> tuple[str, str]:
+    """The subject and text of the reminder that `award` is about to end. `expires_on` is the last
+    day the award is valid: the public register still lists it that day and drops it the day
+    after (`qic.national.queries.current_awards`, `qic.domain.accreditation.is_current`), so the
+    reminder says "valid until the end of" that day, and names the day it leaves the register."""
+    provider = award.provider
+    last_day = long_date(award.expires_on)
+    leaves_on = long_date(award.expires_on + dt.timedelta(days=1))
+    return (
+        f"The Quality in Careers award of {provider.name} is valid until the end of {last_day}",
+        f"The award of {provider.name} ({provider.identifier}) is valid until the end of {last_day}. "
+        f"{provider.name} stays on the public register of award holders through that day and leaves it on "
+        f"{leaves_on} unless its reaccreditation is complete by then.\n",
+    )
+
+
 def send_reminders(*, today: dt.date) -> RemindersSent:
     """Mail each Awarding Body about reviews due within 30 days and awards expiring within 90,
     and the provider's careers leaders too; each reminder is sent once."""
@@ -68,11 +84,11 @@ def send_reminders(*, today: dt.date) -> RemindersSent:
     for award in awards:
         with transaction.atomic():
             queue_mail(
-                f"The Quality in Careers award of {award.provider.name} expires on {long_date(award.expires_on)}",
-                f"The award of {award.provider.name} (URN {award.provider.urn}) expires on "
-                f"{long_date(award.expires_on)}. It leaves the register on that day unless reaccreditation "
-                "is complete.\n",
-                [*queries.body_admin_emails(award.awarding_body_id), *queries.leader_emails(award.provider_id)],
+                *expiry_reminder(award),
+                [
+                    *queries.body_admin_emails(award.awarding_body_id),
+                    *queries.leader_emails(award.provider_id),
+                ],
             )
             Award.objects.filter(pk=award.pk).update(expiry_reminder_sent_at=now)
     return RemindersSent(len(reviews), len(awards))

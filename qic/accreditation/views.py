@@ -3,24 +3,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.accreditation import actions, queries
-from qic.accreditation.access import accreditations_visible_to, get_accreditation_for
+from qic.accreditation.access import accreditations_visible_to, get_accreditation_for, workflow_actor
 from qic.accreditation.forms import (
     AssignAssessorForm,
     CommentaryForm,
     CommitmentForm,
     ConversationForm,
     CorrectionForm,
+    DeclineForm,
     EvidenceUploadForm,
+    IncompleteForm,
     JudgmentForm,
     RecognitionForm,
     ReturnForm,
@@ -31,9 +38,22 @@ from qic.accreditation.forms import (
 )
 from qic.accreditation.models import Accreditation, DocumentKind, EvidenceDocument, IssuedDocument
 from qic.accreditation.pdf import render_pdf
+from qic.accreditation.snapshot import ReportSnapshot
 from qic.domain import accreditation as rules
-from qic.domain.accreditation import Judgment, Outcome, Stage
-from qic.domain.dates import long_date
+from qic.domain.accreditation import (
+    OPEN_STAGES,
+    Editable,
+    Judgment,
+    Stage,
+    Step,
+    WorkflowActor,
+    allowed_moves,
+    may_edit,
+    may_recommend_reissue,
+    may_reissue,
+    who_makes,
+)
+from qic.domain.dates import long_date, long_datetime
 from qic.domain.provider_types import NO_COMMITMENT_FOR_PRIMARY
 from qic.frameworks.models import Section
 from qic.organisations.access import (
@@ -44,7 +64,7 @@ from qic.organisations.access import (
     membership_of,
     require_role,
 )
-from qic.organisations.models import Role
+from qic.organisations.models import Role, User
 from qic.organisations.primary_schools import Instead, not_for_primary_schools
 from qic.programme.provider_access_queries import access_evidence
 
@@ -52,7 +72,27 @@ STALE = actions.StaleVersion.message
 
 
 def _round_url(accreditation: Accreditation) -> str:
-    return f"/providers/{accreditation.provider.urn}/accreditation/{accreditation.pk}/"
+    return reverse("accreditation_round", args=[accreditation.provider.urn, accreditation.pk])
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in person (every view here is behind `require_role`)."""
+    return cast(User, request.user)
+
+
+def _part(request: HttpRequest, accreditation: Accreditation) -> WorkflowActor | None:
+    return workflow_actor(_user(request), accreditation)
+
+
+def _step_url(accreditation: Accreditation, step: Step) -> str:
+    if step is Step.START_REACCREDITATION:
+        return reverse("reaccreditation_start", args=[accreditation.provider.urn, accreditation.pk])
+    return reverse("accreditation_step", args=[accreditation.provider.urn, accreditation.pk, step.value])
+
+
+def _edits(stage: Stage, part: WorkflowActor | None) -> dict[str, bool]:
+    """What this person may change now, for the templates: {"evidence": True, ...}."""
+    return {thing.value: may_edit(stage, part, thing) for thing in Editable}
 
 
 def _criteria(accreditation: Accreditation) -> list[Any]:
@@ -74,18 +114,27 @@ def overview(request: HttpRequest, urn: int) -> HttpResponse:
     rounds = list(accreditations_visible_to(request.user, provider).select_related("awarding_body", "edition"))
     award = queries.current_award(provider.pk, today)
     caps = capabilities(request.user)
+    open_round = next((r for r in rounds if r.stage_enum in OPEN_STAGES), None)
+    # A first round is asked for while every earlier request was declined (after an outcome, the
+    # next round is a reaccreditation).
+    only_declined = all(r.stage_enum is Stage.COMMITMENT_DECLINED for r in rounds)
+    may_request = any(
+        m.step is Step.REQUEST_COMMITMENT for m in allowed_moves(None, workflow_actor(_user(request), provider))
+    )
     return render(
         request,
         "accreditation/overview.html",
         {
             "provider": provider,
             "rounds": rounds,
-            "open_round": next((r for r in rounds if r.stage != Stage.ISSUED), None),
+            "open_round": open_round,
+            "declined": rounds[0] if rounds and rounds[0].stage_enum is Stage.COMMITMENT_DECLINED else None,
+            "can_request": may_request and open_round is None and only_declined,
             "award": award,
             "wording": rules.AUTHORISED_WORDING.get(award.outcome_enum) if award else None,
             "commitment_wording": rules.COMMITMENT_WORDING,
             "no_commitment": NO_COMMITMENT_FOR_PRIMARY,
-            "committed": any(r.stage != Stage.COMMITMENT_REQUESTED for r in rounds),
+            "committed": any(r.committed_on for r in rounds),
             "recognitions": list(provider.recognitions.select_related("awarding_body")),
             "recognition_label": rules.ADDITIONAL_RECOGNITION_LABEL,
             "can_prepare": Capability.PREPARE_ACCREDITATION in caps,
@@ -109,7 +158,7 @@ def commitment_request(request: HttpRequest, urn: int) -> HttpResponse:
                 compass_tool=data["compass_tool"],
                 compass_completed_on=data["compass_completed_on"],
                 compass_report=data["compass_report"],
-                actor=request.user,
+                actor=_user(request),
             )
         except actions.StepRefused as exc:
             form.add_error(None, str(exc))
@@ -123,13 +172,31 @@ def _judging_progress(records: list[Any]) -> tuple[int, int]:
     return sum(1 for r in records if r.judgment), len(records)
 
 
+# What a person without a forward move of their own is told about the round, by stage.
+WAITING = {
+    Stage.COMMITMENT_REQUESTED: "Your request is with {body}. You can add evidence while you wait.",
+    Stage.COMMITMENT_DECLINED: "",
+    Stage.COMMITTED: "The provider is preparing its evidence.",
+    Stage.SUBMITTED: "Submitted {submitted}. {body} will assign an assessor.",
+    Stage.ASSESSOR_ASSIGNED: "An assessor is assigned; the visit will be scheduled soon.",
+    Stage.VISIT_SCHEDULED: "The assessment is under way.",
+    Stage.JUDGED: "The assessment is with {body} for approval.",
+    Stage.ISSUED: "",
+}
+
+
 @require_role()
 def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     accreditation = get_accreditation_for(request.user, urn, pk, Capability.VIEW_ACCREDITATION)
     caps = capabilities(request.user)
+    part = _part(request, accreditation)
+    stage = accreditation.stage_enum
+    moves = allowed_moves(stage, part, reaccreditation=accreditation.is_reaccreditation)
+    # The moves this person may make now, each with the URL of its page (or form's action).
+    can = {m.step.value: _step_url(accreditation, m.step) for m in moves}
     records = list(accreditation.criterion_records.select_related("criterion__section"))
     sections = list(Section.objects.filter(edition=accreditation.edition).order_by("number"))
-    is_assessor = accreditation.assessor_id == request.user.pk and Capability.ASSESS in caps
+    is_assessor = part is WorkflowActor.ASSESSOR
     can_manage = Capability.MANAGE_ACCREDITATION in caps
     documents = list(accreditation.documents.select_related("criterion"))
     present = {d.kind for d in documents}
@@ -141,13 +208,30 @@ def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     )
     version = {"version": accreditation.version}
     body = accreditation.awarding_body
+    awards = list(accreditation.awards.order_by("awarded_on", "pk"))
+    reviews = list(accreditation.reviews.all())
+    current = next((a for a in awards if not a.superseded), None)
+    if Step.REISSUE_AWARD.value in can and not may_reissue(
+        stage,
+        part,
+        outcome=current.outcome_enum if current else None,
+        first_review_recommends=any(r.number == 1 and r.recommend_reissue for r in reviews),
+    ):
+        del can[Step.REISSUE_AWARD.value]
+    if Step.START_REACCREDITATION.value in can and hasattr(accreditation, "reaccreditation"):
+        del can[Step.START_REACCREDITATION.value]
+    waiting = ""
+    if not any(m.forward for m in moves):
+        waiting = WAITING[stage].format(
+            body=body.name,
+            submitted=long_datetime(accreditation.submitted_at) if accreditation.submitted_at else "",
+        )
     return render(
         request,
         "accreditation/round.html",
         {
             "provider": accreditation.provider,
             "accreditation": accreditation,
-            "stage": accreditation.stage,
             "records": records,
             "sections": sections,
             "documents": documents,
@@ -156,24 +240,26 @@ def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "present_kinds": present,
             "access_evidence": access_evidence(accreditation.provider, today=timezone.localdate()),
             "issued": list(accreditation.issued_documents.select_related("replaced_by").order_by("kind", "number")),
-            "awards": list(accreditation.awards.order_by("awarded_on", "pk")),
-            "reviews": list(accreditation.reviews.all()),
+            "awards": awards,
+            "reviews": reviews,
             "conversations": list(accreditation.conversations.all()) if (is_assessor or can_manage) else [],
             "judged": _judging_progress(records),
             "decision": decision,
             "compass_up_to_date": compass_current,
-            "can_prepare": Capability.PREPARE_ACCREDITATION in caps,
-            "can_manage": can_manage,
+            "can": can,
+            "edit": _edits(stage, part),
+            "waiting": waiting,
+            # Judgments are shown to the Awarding Body and its assessor, and to everyone once issued.
+            "show_judgments": is_assessor or can_manage or stage is Stage.ISSUED,
             "is_assessor": is_assessor,
+            "can_prepare": Capability.PREPARE_ACCREDITATION in caps,
             "version_form": VersionForm(initial=version),
-            "assign_form": AssignAssessorForm(initial=version, assessors=assessors_of(body)) if can_manage else None,
+            "assign_form": AssignAssessorForm(initial=version, assessors=assessors_of(body))
+            if Step.ASSIGN_ASSESSOR.value in can
+            else None,
             "schedule_form": ScheduleVisitForm(initial=version | {"visit_on": accreditation.visit_on}),
             "return_form": ReturnForm(initial=version),
-            "Stage": {s.name: s.value for s in Stage},
             "previous": accreditation.previous,
-            "can_reaccredit": accreditation.stage == Stage.ISSUED
-            and not hasattr(accreditation, "reaccreditation")
-            and (can_manage or Capability.PREPARE_ACCREDITATION in caps),
         },
     )
 
@@ -185,7 +271,7 @@ def criterion_detail(request: HttpRequest, urn: int, pk: int, code: str) -> Http
     record = get_object_or_404(
         accreditation.criterion_records.select_related("criterion__section"), criterion__code=code
     )
-    can_edit = Capability.PREPARE_ACCREDITATION in capabilities(request.user) and accreditation.stage == Stage.COMMITTED
+    can_edit = may_edit(accreditation.stage_enum, _part(request, accreditation), Editable.COMMENTARY)
     form = CommentaryForm(
         request.POST if request.method == "POST" else None,
         initial={"commentary": record.commentary, "version": accreditation.version},
@@ -199,7 +285,7 @@ def criterion_detail(request: HttpRequest, urn: int, pk: int, code: str) -> Http
                     record=record,
                     commentary=form.cleaned_data["commentary"],
                     version=form.cleaned_data["version"],
-                    actor=request.user,
+                    actor=_user(request),
                 )
             except actions.StaleVersion:
                 form.add_error(None, STALE)
@@ -227,6 +313,7 @@ def criterion_detail(request: HttpRequest, urn: int, pk: int, code: str) -> Http
             "criterion": record.criterion,
             "form": form,
             "can_edit": can_edit,
+            "can_add_evidence": may_edit(accreditation.stage_enum, _part(request, accreditation), Editable.EVIDENCE),
             "evidence": evidence,
             "year": year,
             "years": years,
@@ -252,7 +339,7 @@ def evidence_upload(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
                 kind=data["kind"],
                 title=data["title"],
                 criterion=data["criterion"],
-                actor=request.user,
+                actor=_user(request),
             )
         except actions.StepRefused as exc:
             form.add_error(None, str(exc))
@@ -288,7 +375,7 @@ def evidence_remove(request: HttpRequest, urn: int, pk: int, doc: int) -> HttpRe
     accreditation = get_accreditation_for(request.user, urn, pk, Capability.PREPARE_ACCREDITATION)
     document = get_object_or_404(EvidenceDocument, pk=doc, accreditation=accreditation)
     try:
-        actions.remove_evidence(document=document, actor=request.user)
+        actions.remove_evidence(document=document, actor=_user(request))
     except actions.StepRefused as exc:
         _refused(request, exc)
     else:
@@ -297,106 +384,321 @@ def evidence_remove(request: HttpRequest, urn: int, pk: int, doc: int) -> HttpRe
 
 
 # --- Moves of the round ---------------------------------------------------------------------------
+#
+# Each step is one entry: the form it posts, the action it calls, and the confirmation page that
+# says what will happen (GOV.UK pattern: a summary, a warning where it cannot be undone, "Yes, …"
+# and a Cancel link). Who may make it at which stage is the workflow table's (`allowed_moves`);
+# a person who never makes a step gets 403, a step the stage does not allow a message saying why.
 
-STEP_CAPABILITY = {
-    "submit_portfolio": Capability.PREPARE_ACCREDITATION,
-    "grant_commitment": Capability.MANAGE_ACCREDITATION,
-    "assign_assessor": Capability.MANAGE_ACCREDITATION,
-    "schedule_visit": Capability.MANAGE_ACCREDITATION,
-    "return_to_assessor": Capability.MANAGE_ACCREDITATION,
-    "issue_outcome": Capability.MANAGE_ACCREDITATION,
-    "submit_judgments": Capability.ASSESS,
-    "reissue_award": Capability.MANAGE_ACCREDITATION,
+
+@dataclass(frozen=True)
+class Confirmation:
+    heading: str
+    says: tuple[str, ...]  # what will happen, one paragraph each
+    button: str  # "Yes, submit the evidence"
+    warning: str = ""  # shown as a GOV.UK warning text when the step cannot be undone
+    warning_button: bool = False  # the button is a warning (red) one: the step ends something
+    back: str = "Cancel"  # the link that leaves without making the step
+
+
+@dataclass(frozen=True)
+class StepContext:
+    request: HttpRequest
+    accreditation: Accreditation
+    data: dict[str, Any]  # the form's cleaned data
+    version: int | None
+    today: dt.date
+
+    @property
+    def user(self) -> User:
+        return _user(self.request)
+
+
+@dataclass(frozen=True)
+class StepPage:
+    form: Callable[..., forms.Form]  # (data=None, accreditation=...) -> the step's form
+    act: Callable[[StepContext], str]  # makes the move; returns the success message
+    confirm: Confirmation | None = None
+    # Posted from a form on the round page: a wrong form answers with a message there.
+    inline: bool = False
+
+
+def _version_form(data: Any = None, *, accreditation: Accreditation) -> forms.Form:
+    return VersionForm(data, initial={"version": accreditation.version})
+
+
+def _assign_form(data: Any = None, *, accreditation: Accreditation) -> forms.Form:
+    return AssignAssessorForm(
+        data, initial={"version": accreditation.version}, assessors=assessors_of(accreditation.awarding_body)
+    )
+
+
+def _schedule_form(data: Any = None, *, accreditation: Accreditation) -> forms.Form:
+    return ScheduleVisitForm(data, initial={"version": accreditation.version, "visit_on": accreditation.visit_on})
+
+
+def _reasons_form(form_class: type[VersionForm]) -> Callable[..., forms.Form]:
+    def make(data: Any = None, *, accreditation: Accreditation) -> forms.Form:
+        return form_class(data, initial={"version": accreditation.version})
+
+    return make
+
+
+def _grant(c: StepContext) -> str:
+    actions.grant_commitment(accreditation=c.accreditation, version=c.version, today=c.today, actor=c.user)
+    return "The certificate of commitment has been issued."
+
+
+def _decline(c: StepContext) -> str:
+    actions.decline_commitment(accreditation=c.accreditation, reason=c.data["reason"], version=c.version, actor=c.user)
+    return "The request has been declined. The careers leaders have been sent your reasons."
+
+
+def _submit(c: StepContext) -> str:
+    actions.submit_portfolio(accreditation=c.accreditation, version=c.version, actor=c.user)
+    return "Your evidence has been submitted to your Awarding Body."
+
+
+def _incomplete(c: StepContext) -> str:
+    actions.return_incomplete(accreditation=c.accreditation, reason=c.data["reason"], version=c.version, actor=c.user)
+    return "The evidence has been returned to the provider as incomplete."
+
+
+def _assign(c: StepContext) -> str:
+    actions.assign_assessor(accreditation=c.accreditation, assessor=c.data["assessor"], version=c.version, actor=c.user)
+    return f"{c.data['assessor']} is assigned."
+
+
+def _schedule(c: StepContext) -> str:
+    actions.schedule_visit(
+        accreditation=c.accreditation, visit_on=c.data["visit_on"], version=c.version, actor=c.user, today=c.today
+    )
+    return f"The visit is scheduled for {long_date(c.data['visit_on'])}."
+
+
+def _return(c: StepContext) -> str:
+    actions.return_to_assessor(accreditation=c.accreditation, reason=c.data["reason"], version=c.version, actor=c.user)
+    return "The assessment has been returned to the assessor."
+
+
+def _issue(c: StepContext) -> str:
+    award = actions.issue_outcome(accreditation=c.accreditation, version=c.version, today=c.today, actor=c.user)
+    return f"Issued: {c.accreditation.outcome_label}." + (
+        f" The award runs until {long_date(award.expires_on)}." if award else ""
+    )
+
+
+def _judge(c: StepContext) -> str:
+    decision = actions.submit_judgments(accreditation=c.accreditation, version=c.version, actor=c.user, today=c.today)
+    return f"Submitted to the Awarding Body: Outcome {decision.outcome.value}."
+
+
+def _reissue(c: StepContext) -> str:
+    award = c.accreditation.awards.filter(superseded=False).first()
+    if award is None:
+        raise actions.StepRefused("There is no current award to re-issue.")
+    actions.reissue_award(award=award, today=c.today, actor=c.user, version=c.version)
+    return "The award has been re-issued as fully meeting; its expiry date is unchanged."
+
+
+def _cancel(c: StepContext) -> str:
+    actions.cancel_reaccreditation(accreditation=c.accreditation, version=c.version, actor=c.user)
+    return "The reaccreditation has been cancelled. The previous award is unchanged."
+
+
+STEPS: dict[Step, StepPage] = {
+    Step.GRANT_COMMITMENT: StepPage(
+        _version_form,
+        _grant,
+        Confirmation(
+            "Grant the certificate of commitment?",
+            (
+                "The provider will be issued the certificate of commitment, and may use the words "
+                f"“{rules.COMMITMENT_WORDING}” until its assessment.",
+                "Its careers leaders will be sent an email, and can then build and submit their evidence.",
+            ),
+            "Yes, grant the certificate",
+            warning="The certificate cannot be withdrawn once it is issued.",
+        ),
+    ),
+    Step.DECLINE_COMMITMENT: StepPage(
+        _reasons_form(DeclineForm),
+        _decline,
+        Confirmation(
+            "Decline the request for the certificate of commitment",
+            (
+                "The request will be closed and the provider's careers leaders will be sent your reasons.",
+                "They can ask again once they have put things right.",
+            ),
+            "Decline the request",
+            warning_button=True,
+        ),
+    ),
+    Step.SUBMIT_PORTFOLIO: StepPage(
+        _version_form,
+        _submit,
+        Confirmation(
+            "Submit your evidence for assessment?",
+            (
+                "Your documents and your commentary on each criterion will go to your Awarding Body, which will "
+                "assign an assessor and arrange the visit.",
+            ),
+            "Yes, submit the evidence",
+            warning="You cannot change or add evidence after you submit, unless your Awarding Body returns it to you.",
+        ),
+    ),
+    Step.RETURN_INCOMPLETE: StepPage(
+        _reasons_form(IncompleteForm),
+        _incomplete,
+        Confirmation(
+            "Return the evidence as incomplete",
+            (
+                "The evidence will go back to the provider's careers leaders with what you ask them to fix. "
+                "They can change it and submit it again.",
+            ),
+            "Return the evidence",
+        ),
+    ),
+    Step.ASSIGN_ASSESSOR: StepPage(_assign_form, _assign, inline=True),
+    Step.SCHEDULE_VISIT: StepPage(_schedule_form, _schedule, inline=True),
+    Step.SUBMIT_JUDGMENTS: StepPage(_version_form, _judge),
+    Step.RETURN_TO_ASSESSOR: StepPage(_reasons_form(ReturnForm), _return, inline=True),
+    Step.ISSUE_OUTCOME: StepPage(
+        _version_form,
+        _issue,
+        Confirmation(
+            "Issue the outcome?",
+            (
+                "The assessment report will be issued to the provider with the recommended outcome. For Outcome 2a or "
+                "2b the award, its certificate and its annual reviews are made too, and the provider appears on the "
+                "public register of award holders.",
+                "The provider's careers leaders will be sent an email.",
+            ),
+            "Yes, issue the outcome",
+            warning="An issued report cannot be withdrawn: a mistake is put right by issuing a corrected version.",
+        ),
+    ),
+    Step.REISSUE_AWARD: StepPage(_version_form, _reissue),
+    Step.CANCEL_REACCREDITATION: StepPage(
+        _version_form,
+        _cancel,
+        Confirmation(
+            "Cancel this reaccreditation?",
+            (
+                "This reaccreditation will be removed, with the commentary and the documents added to it.",
+                "The previous assessment and its award are not changed. A reaccreditation can be started again "
+                "from the previous assessment later.",
+            ),
+            "Yes, cancel the reaccreditation",
+            warning="The documents and commentary added to this reaccreditation will be deleted.",
+            warning_button=True,
+            back="No, keep the reaccreditation",
+        ),
+    ),
 }
 
 
-@require_role()
-@require_POST
-def round_step(request: HttpRequest, urn: int, pk: int, step: str) -> HttpResponse:
-    """One move of the round, by the role the transition table names."""
-    if step not in STEP_CAPABILITY:
+def _step_or_404(step: str) -> tuple[Step, StepPage]:
+    try:
+        found = Step(step)
+    except ValueError:
+        raise Http404("No such step") from None
+    if found not in STEPS:
         raise Http404("No such step")
-    accreditation = get_accreditation_for(request.user, urn, pk, STEP_CAPABILITY[step])
-    today = timezone.localdate()
-    version_form = VersionForm(request.POST)
-    version = version_form.cleaned_data["version"] if version_form.is_valid() else None
-    if version is None and step != "reissue_award":
-        messages.error(request, "The page was out of date. Reload it and try again.")
-        return redirect(_round_url(accreditation))
-    user = request.user
-    try:
-        if step == "submit_portfolio":
-            actions.submit_portfolio(accreditation=accreditation, version=version, actor=user)
-            messages.success(request, "Your evidence has been submitted to your Awarding Body.")
-        elif step == "grant_commitment":
-            actions.grant_commitment(accreditation=accreditation, version=version, today=today, actor=user)
-            messages.success(request, "The certificate of commitment has been issued.")
-        elif step == "assign_assessor":
-            form = AssignAssessorForm(request.POST, assessors=assessors_of(accreditation.awarding_body))
-            if not form.is_valid():
-                messages.error(request, "Choose an assessor.")
-                return redirect(_round_url(accreditation))
-            actions.assign_assessor(
-                accreditation=accreditation, assessor=form.cleaned_data["assessor"], version=version, actor=user
-            )
-            messages.success(request, f"{form.cleaned_data['assessor']} is assigned.")
-        elif step == "schedule_visit":
-            schedule = ScheduleVisitForm(request.POST)
-            if not schedule.is_valid():
-                # The form's own message says what is wrong: no date, not a real date, or in the past.
-                problem = schedule.errors.get("visit_on")
-                messages.error(request, f"{problem[0]}." if problem else "Enter a real date for the visit.")
-                return redirect(_round_url(accreditation))
-            actions.schedule_visit(
-                accreditation=accreditation, visit_on=schedule.cleaned_data["visit_on"], version=version, actor=user
-            )
-            messages.success(request, f"The visit is scheduled for {long_date(schedule.cleaned_data['visit_on'])}.")
-        elif step == "return_to_assessor":
-            returned = ReturnForm(request.POST)
-            if not returned.is_valid():
-                messages.error(request, "Say what the assessor should look at again.")
-                return redirect(_round_url(accreditation))
-            actions.return_to_assessor(
-                accreditation=accreditation, reason=returned.cleaned_data["reason"], version=version, actor=user
-            )
-            messages.success(request, "The assessment has been returned to the assessor.")
-        elif step == "issue_outcome":
-            award = actions.issue_outcome(accreditation=accreditation, version=version, today=today, actor=user)
-            messages.success(
-                request,
-                f"Issued: {accreditation.outcome_label}."
-                + (f" The award runs until {long_date(award.expires_on)}." if award else ""),
-            )
-        elif step == "submit_judgments":
-            decision = actions.submit_judgments(accreditation=accreditation, version=version, actor=user)
-            messages.success(request, f"Submitted to the Awarding Body: Outcome {decision.outcome.value}.")
-        elif step == "reissue_award":
-            award = accreditation.awards.filter(superseded=False).first()
-            if award is None:
-                raise actions.StepRefused("There is no current award to re-issue.")
-            actions.reissue_award(award=award, today=today, actor=user)
-            messages.success(request, "The award has been re-issued as fully meeting; its expiry date is unchanged.")
-    except actions.StaleVersion:
-        messages.error(request, STALE)
-    except actions.StepRefused as exc:
-        _refused(request, exc)
-    return redirect(_round_url(accreditation))
+    return found, STEPS[found]
 
 
 @require_role()
-@require_POST
-def reaccreditation_start(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def round_step(request: HttpRequest, urn: int, pk: int, step: str) -> HttpResponse:
+    """One move of the round: GET shows what will happen (and asks for reasons where the step
+    needs them), POST makes it. Only those the workflow table names for the step may; a stage
+    that does not allow it is refused with the table's reason."""
+    found, page = _step_or_404(step)
     accreditation = get_accreditation_for(request.user, urn, pk, Capability.VIEW_ACCREDITATION)
-    caps = capabilities(request.user)
-    if not caps & {Capability.PREPARE_ACCREDITATION, Capability.MANAGE_ACCREDITATION}:
+    if _part(request, accreditation) not in who_makes(found):
+        raise PermissionDenied("Your part in this assessment does not include this step.")
+    form = page.form(request.POST if request.method == "POST" else None, accreditation=accreditation)
+    if request.method == "POST":
+        version_form = VersionForm(request.POST)
+        version = version_form.cleaned_data["version"] if version_form.is_valid() else None
+        if version is None and found is not Step.REISSUE_AWARD:
+            messages.error(request, "The page was out of date. Reload it and try again.")
+            return redirect(_round_url(accreditation))
+        if form.is_valid():
+            context = StepContext(request, accreditation, form.cleaned_data, version, timezone.localdate())
+            try:
+                messages.success(request, page.act(context))
+            except actions.StaleVersion:
+                messages.error(request, STALE)
+            except actions.StepRefused as exc:
+                _refused(request, exc)
+            previous = accreditation.previous
+            if previous is not None and not Accreditation.objects.filter(pk=accreditation.pk).exists():
+                return redirect(_round_url(previous))  # the cancelled reaccreditation is gone
+            return redirect(_round_url(accreditation))
+        if page.inline:
+            # The form's own message says what is wrong (no date, not a real date, in the past...).
+            problems = [str(e) for errors in form.errors.values() for e in errors]
+            messages.error(request, (problems[0].rstrip(".") + ".") if problems else "Check the form and try again.")
+            return redirect(_round_url(accreditation))
+    return render(
+        request,
+        "accreditation/step.html",
+        {
+            "provider": accreditation.provider,
+            "accreditation": accreditation,
+            "step": found,
+            "form": form,
+            "confirm": page.confirm,
+            "missing": queries.missing_evidence(accreditation) if found is Step.SUBMIT_PORTFOLIO else [],
+        },
+    )
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def reaccreditation_start(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """GET: what starting a reaccreditation does; POST: start it (the careers leader or the body)."""
+    accreditation = get_accreditation_for(request.user, urn, pk, Capability.VIEW_ACCREDITATION)
+    if _part(request, accreditation) not in who_makes(Step.START_REACCREDITATION):
         raise PermissionDenied("Only the careers leader or the Awarding Body can start reaccreditation.")
-    try:
-        new = actions.start_reaccreditation(accreditation=accreditation, actor=request.user)
-    except actions.StepRefused as exc:
-        _refused(request, exc)
+    form = VersionForm(request.POST or None, initial={"version": accreditation.version})
+    if request.method == "POST":
+        version = form.cleaned_data["version"] if form.is_valid() else None
+        try:
+            new = actions.start_reaccreditation(accreditation=accreditation, actor=_user(request), version=version)
+        except actions.StaleVersion:
+            messages.error(request, STALE)
+        except actions.StepRefused as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, "Reaccreditation has started from the previous assessment.")
+            return redirect(_round_url(new))
         return redirect(_round_url(accreditation))
-    messages.success(request, "Reaccreditation has started from the previous assessment.")
-    return redirect(_round_url(new))
+    return render(
+        request,
+        "accreditation/step.html",
+        {
+            "provider": accreditation.provider,
+            "accreditation": accreditation,
+            "step": Step.START_REACCREDITATION,
+            "form": form,
+            "confirm": Confirmation(
+                "Start reaccreditation from this assessment?",
+                (
+                    f"A new round will start with {accreditation.awarding_body.name}, already committed. Your "
+                    "commentary on each criterion is carried over and this assessment's report counts as evidence; "
+                    "the other documents must be added again.",
+                    "The current award is not changed: it stays valid until its expiry date, or until the new "
+                    "round's outcome is issued.",
+                    "You can cancel the reaccreditation until its evidence is submitted.",
+                ),
+                "Yes, start reaccreditation",
+            ),
+            "missing": [],
+        },
+    )
 
 
 # --- The assessor -----------------------------------------------------------------------------------
@@ -421,7 +723,7 @@ def assess_section(request: HttpRequest, urn: int, pk: int, number: int) -> Http
         JudgmentForm(bound, prefix=f"c{r.pk}", initial={"judgment": r.judgment, "comment": r.comment}) for r in records
     ]
     version_form = VersionForm(bound, initial={"version": accreditation.version})
-    editable = accreditation.stage == Stage.VISIT_SCHEDULED
+    editable = may_edit(accreditation.stage_enum, _part(request, accreditation), Editable.JUDGMENTS)
     error = ""
     if request.method == "POST":
         if not editable:
@@ -435,7 +737,7 @@ def assess_section(request: HttpRequest, urn: int, pk: int, number: int) -> Http
                         for r, f in zip(records, forms, strict=True)
                     },
                     version=version_form.cleaned_data["version"],
-                    actor=request.user,
+                    actor=_user(request),
                 )
             except actions.StaleVersion:
                 error = STALE
@@ -445,7 +747,7 @@ def assess_section(request: HttpRequest, urn: int, pk: int, number: int) -> Http
                 )
                 following = number + 1 if number < 8 else None
                 if following and "next" in request.POST:
-                    return redirect(f"{_round_url(accreditation)}assess/{following}/")
+                    return redirect("assess_section", urn=urn, pk=pk, number=following)
                 return redirect(_round_url(accreditation) + "#judgments")
     evidence = queries.system_evidence(accreditation, today=timezone.localdate())
     return render(
@@ -483,7 +785,7 @@ def assess_summary(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
         "recommendations": accreditation.recommendations,
     }
     form = SummaryForm(request.POST if request.method == "POST" else None, initial=initial)
-    editable = accreditation.stage == Stage.VISIT_SCHEDULED
+    editable = may_edit(accreditation.stage_enum, _part(request, accreditation), Editable.SUMMARY)
     if request.method == "POST":
         if not editable:
             form.add_error(None, "The summary can be written once the visit is scheduled and until it is submitted.")
@@ -497,7 +799,7 @@ def assess_summary(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
                     areas_for_development=data["areas_for_development"],
                     recommendations=data["recommendations"],
                     version=data["version"],
-                    actor=request.user,
+                    actor=_user(request),
                 )
             except actions.StaleVersion:
                 form.add_error(None, STALE)
@@ -534,7 +836,7 @@ def conversations(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
                 participants=data["participants"],
                 notes=data["notes"],
                 criteria=data["criteria"],
-                actor=request.user,
+                actor=_user(request),
             )
         except actions.StepRefused as exc:
             form.add_error(None, str(exc))
@@ -548,6 +850,7 @@ def conversations(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "provider": accreditation.provider,
             "accreditation": accreditation,
             "form": form,
+            "editable": may_edit(accreditation.stage_enum, _part(request, accreditation), Editable.CONVERSATIONS),
             "conversations": list(accreditation.conversations.prefetch_related("criteria")),
         },
     )
@@ -575,9 +878,13 @@ def issued_document(request: HttpRequest, urn: int, pk: int, doc: int) -> HttpRe
             "provider": document.accreditation.provider,
             "accreditation": document.accreditation,
             "document": document,
-            "c": document.content,
+            "c": document.snapshot,
             "replaced_by": getattr(document, "replaced_by", None),
-            "can_correct": Capability.MANAGE_ACCREDITATION in capabilities(request.user)
+            "can_correct": may_edit(
+                document.accreditation.stage_enum,
+                _part(request, document.accreditation),
+                Editable.REPORT_CORRECTION,
+            )
             and document.kind == DocumentKind.REPORT
             and not hasattr(document, "replaced_by"),
         },
@@ -589,7 +896,7 @@ def issued_document_pdf(request: HttpRequest, urn: int, pk: int, doc: int) -> Ht
     document = _issued(request, urn, pk, doc, Capability.VIEW_ACCREDITATION)
     data = render_pdf(
         document.kind,
-        document.content,
+        document.snapshot,
         number=document.number,
         issued_at=document.issued_at,
         correction_reason=document.correction_reason,
@@ -606,23 +913,23 @@ def issued_document_correct(request: HttpRequest, urn: int, pk: int, doc: int) -
     document = _issued(request, urn, pk, doc, Capability.MANAGE_ACCREDITATION)
     if document.kind != DocumentKind.REPORT:
         raise Http404("Only reports are corrected here")
-    content = document.content
+    issued = ReportSnapshot.model_validate(document.content)
     form = CorrectionForm(
         request.POST or None,
         initial={
-            "strengths": content.get("strengths", ""),
-            "areas_for_development": content.get("areas_for_development", ""),
-            "recommendations": content.get("recommendations", ""),
+            "strengths": issued.strengths,
+            "areas_for_development": issued.areas_for_development,
+            "recommendations": issued.recommendations,
         },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            new = actions.correct_report(document=document, actor=request.user, **form.cleaned_data)
+            new = actions.correct_report(document=document, actor=_user(request), **form.cleaned_data)
         except actions.StepRefused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Version {new.number} has been issued; it replaces version {document.number}.")
-            return redirect(f"{_round_url(document.accreditation)}issued/{new.pk}/")
+            return redirect("issued_document", urn=urn, pk=pk, doc=new.pk)
     return render(
         request,
         "accreditation/correct.html",
@@ -643,9 +950,9 @@ def issued_document_correct(request: HttpRequest, urn: int, pk: int, doc: int) -
 def review(request: HttpRequest, urn: int, pk: int, number: int) -> HttpResponse:
     accreditation = get_accreditation_for(request.user, urn, pk, Capability.VIEW_ACCREDITATION)
     annual = get_object_or_404(accreditation.reviews, number=number)
-    can_record = accreditation.assessor_id == request.user.pk and Capability.ASSESS in capabilities(request.user)
+    can_record = may_edit(accreditation.stage_enum, _part(request, accreditation), Editable.ANNUAL_REVIEW)
     award = accreditation.awards.filter(superseded=False).first()
-    may_recommend = number == 1 and award is not None and award.outcome == Outcome.GOOD_PROGRESS.value
+    may_recommend = may_recommend_reissue(review_number=number, outcome=award.outcome_enum if award else None)
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
         initial={
@@ -667,7 +974,7 @@ def review(request: HttpRequest, urn: int, pk: int, number: int) -> HttpResponse
                     held_on=data["held_on"],
                     progress=data["progress"],
                     recommend_reissue=bool(data.get("recommend_reissue")),
-                    actor=request.user,
+                    actor=_user(request),
                 )
             except actions.StepRefused as exc:
                 form.add_error(None, str(exc))
@@ -717,14 +1024,14 @@ def recognition_create(request: HttpRequest, urn: int) -> HttpResponse:
     form = RecognitionForm(request.POST or None, initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.give_recognition(provider=provider, actor=request.user, **form.cleaned_data)
+            actions.give_recognition(provider=provider, actor=_user(request), **form.cleaned_data)
         except actions.StepRefused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
                 request, "The recognition has been recorded, labelled as outside the national arrangements."
             )
-            return redirect(f"/providers/{provider.urn}/accreditation/")
+            return redirect("accreditation_overview", urn=provider.urn)
     return render(
         request,
         "accreditation/recognition_form.html",

@@ -2,7 +2,7 @@
 
 Nothing here decides a rule: the figures are `queries.figures_for`, Provider Access is
 `provider_access_summary` (its statuses from `qic.domain.provider_access`), the accreditation
-steps are the workflow's own moves (`qic.domain.accreditation.MOVES`) and the national average
+steps are the workflow's own moves (`qic.domain.accreditation.allowed_moves`) and the national average
 is the published aggregate (`qic.national.queries.benchmark_averages`, suppressed under six
 providers). This module only gathers them, in a fixed number of queries whatever the number of
 learners, and turns them into cards and to-do items for the roles that may see them.
@@ -21,7 +21,7 @@ from qic.domain import benchmarks as bm
 from qic.domain import national as national_rules
 from qic.domain import provider_access as access_rules
 from qic.domain.academic import academic_year_of, year_end, year_label
-from qic.domain.accreditation import MOVES, Actor, Stage
+from qic.domain.accreditation import OPEN_STAGES, Stage, Step, WorkflowActor, allowed_moves
 from qic.frameworks.editions import edition_for_year
 from qic.national.queries import benchmark_averages
 from qic.organisations.access import Capability
@@ -31,8 +31,13 @@ from qic.programme.models import Activity
 from qic.programme.provider_access_queries import provider_access_summary
 
 # Steps of an assessment round that wait for the provider (the careers leader), by stage.
-PROVIDER_STEPS = {m.source: m.name for m in MOVES if m.by is Actor.PROVIDER}
-STEP_WORDS = {"submit_portfolio": "Submit your portfolio for assessment"}
+PROVIDER_STEPS = {
+    stage: m.step
+    for stage in OPEN_STAGES
+    for m in allowed_moves(stage, WorkflowActor.CAREERS_LEADER, reaccreditation=True)
+    if m.forward
+}
+STEP_WORDS = {Step.SUBMIT_PORTFOLIO: "Submit your portfolio for assessment"}
 HORIZON_DAYS = 90  # annual reviews and award expiry within this many days are listed
 AWARD_RENEWAL_DAYS = 180  # an award expiring this soon: start the reaccreditation
 REGISTERS_SHOWN = 5  # past activities without a register, listed one by one (the rest counted)
@@ -193,14 +198,14 @@ def _accreditation_todos(provider: Provider, today: dt.date, *, can_prepare: boo
     """Steps of an open round that wait for the provider, annual reviews coming up and an award
     that expires soon (three queries)."""
     items = []
-    open_rounds = provider.accreditations.exclude(stage=Stage.ISSUED).order_by("requested_at")
+    open_rounds = provider.accreditations.filter(stage__in=OPEN_STAGES).order_by("requested_at")
     for accreditation in open_rounds.only("pk", "stage", "provider_id"):
         step = PROVIDER_STEPS.get(Stage(accreditation.stage))
         if step and can_prepare:
             items.append(
                 ToDo(
                     "accreditation",
-                    STEP_WORDS.get(step, step.replace("_", " ").capitalize()),
+                    STEP_WORDS.get(step, step.words.capitalize()),
                     reverse("accreditation_round", args=[provider.urn, accreditation.pk]),
                 )
             )

@@ -10,12 +10,17 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from qic.accreditation import actions, uploads
+from qic.accreditation.access import ActingAs
 from qic.accreditation.models import Accreditation
 from qic.core.actors import DEMO_DATASET
-from qic.domain.accreditation import Judgment, add_months
+from qic.domain.accreditation import Judgment, WorkflowActor, add_months
 from qic.organisations.models import Provider, User
 
-ACTOR = DEMO_DATASET
+# The demo loader makes the careers leader's and the Awarding Body's moves itself (most demo
+# providers have no careers leader to sign in as); the assessors' moves are made by the demo
+# assessors. Audited as "demo dataset", as before.
+LEADER = ActingAs(DEMO_DATASET.label, WorkflowActor.CAREERS_LEADER)
+BODY = ActingAs(DEMO_DATASET.label, WorkflowActor.BODY_ADMIN)
 REQUIRED = (
     ("inspection", "Ofsted inspection report"),
     ("destinations", "Destinations 2022–2025"),
@@ -50,7 +55,7 @@ def _request(provider: Provider, on: dt.date) -> Accreditation:
         compass_tool="compass_plus" if provider.is_college else "compass",
         compass_completed_on=on - dt.timedelta(days=14),
         compass_report=demo_pdf("Compass self-assessment report", provider),
-        actor=ACTOR,
+        actor=LEADER,
     )
 
 
@@ -83,7 +88,7 @@ def _take(
     steps = stages[: stages.index(until) + 1]
     accreditation = _request(provider, started)
     if "committed" in steps:
-        actions.grant_commitment(accreditation=accreditation, version=None, today=started, actor=ACTOR)
+        actions.grant_commitment(accreditation=accreditation, version=None, today=started, actor=BODY)
     if "submitted" in steps:
         for kind, title in REQUIRED:
             actions.upload_evidence(
@@ -92,23 +97,24 @@ def _take(
                 kind=kind,
                 title=title,
                 criterion=None,
-                actor=ACTOR,
+                actor=LEADER,
             )
         for record in accreditation.criterion_records.select_related("criterion")[:12]:
             actions.save_commentary(
                 record=record,
                 commentary=f"How we meet {record.criterion.code}: see the programme map and the benchmark figures.",
                 version=None,
-                actor=ACTOR,
+                actor=LEADER,
             )
-        actions.submit_portfolio(accreditation=accreditation, version=None, actor=ACTOR)
+        actions.submit_portfolio(accreditation=accreditation, version=None, actor=LEADER)
     if "assigned" in steps:
         assert assessor is not None
-        actions.assign_assessor(accreditation=accreditation, assessor=assessor, version=None, actor=ACTOR)
+        actions.assign_assessor(accreditation=accreditation, assessor=assessor, version=None, actor=BODY)
     visit = started + dt.timedelta(days=60)
     if "scheduled" in steps:
-        actions.schedule_visit(accreditation=accreditation, visit_on=visit, version=None, actor=ACTOR)
+        actions.schedule_visit(accreditation=accreditation, visit_on=visit, version=None, actor=BODY, today=started)
     if "judged" in steps:
+        assert assessor is not None
         actions.save_judgments(
             accreditation=accreditation,
             judgments=_judgments(accreditation, pattern or {}, default),
@@ -136,7 +142,7 @@ def _take(
         actions.submit_judgments(accreditation=accreditation, version=None, actor=assessor)
     if "issued" in steps:
         actions.issue_outcome(
-            accreditation=accreditation, version=None, today=visit + dt.timedelta(days=14), actor=ACTOR
+            accreditation=accreditation, version=None, today=visit + dt.timedelta(days=14), actor=BODY
         )
     return accreditation
 

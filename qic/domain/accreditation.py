@@ -14,7 +14,9 @@ import calendar
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from qic.domain.dates import long_date
 
 
 class Judgment(str, enum.Enum):  # noqa: UP042 - stored value
@@ -140,22 +142,35 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def anniversary(day: dt.date, years: int) -> dt.date:
+    """The same date `years` later. The anniversary of 29 February in a year without one is
+    1 March, the day after 28 February: a leap-day award's year is not a day short."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, and the year has none
+        return dt.date(day.year + years, 3, 1)
+
+
 @dataclass(frozen=True)
 class AwardDates:
     awarded_on: dt.date
-    expires_on: dt.date  # the last day the award is valid
+    expires_on: dt.date  # the last day the award is valid, and on the register
     reviews_due: tuple[dt.date, ...]  # one annual review for each year of validity before expiry
     reaccreditation_review: int  # which annual review (1-based) prepares reaccreditation
 
 
 def award_dates(awarded_on: dt.date, validity_months: int) -> AwardDates:
-    """Validity runs from the award date for the body's period; reviews fall on each anniversary
-    inside it. A 36-month body prepares reaccreditation at the second review, a 24-month body at
-    the first (§4.4.2)."""
+    """Validity runs from the award date for the body's period (24 or 36 months, whole years):
+    the award's last day is the day before the anniversary that ends the period, so 29 February
+    2024 for 36 months is valid through 28 February 2027 (the anniversary is 1 March). Reviews
+    are due on the anniversaries inside the period, by the same rule: a 29 February award's
+    reviews fall on 1 March. A 36-month body prepares reaccreditation at the second review, a
+    24-month body at the first (§4.4.2)."""
     if validity_months not in (24, 36):
         raise ValueError("Awards last 24 or 36 months")
-    expires = add_months(awarded_on, validity_months) - dt.timedelta(days=1)
-    reviews = tuple(add_months(awarded_on, 12 * n) for n in range(1, validity_months // 12))
+    years = validity_months // 12
+    expires = anniversary(awarded_on, years) - dt.timedelta(days=1)
+    reviews = tuple(anniversary(awarded_on, n) for n in range(1, years))
     return AwardDates(awarded_on, expires, reviews, len(reviews))
 
 
@@ -171,10 +186,15 @@ def is_current(dates: AwardDates, today: dt.date) -> bool:
 
 
 # --- The workflow ------------------------------------------------------------------------------
+#
+# One table says who may do what at which stage of a round (`WORKFLOW`, below). Views, templates
+# and actions all ask it through `allowed_moves`, `move`, `may_edit` and `may_reissue`; nothing
+# else decides a stage rule.
 
 
 class Stage(str, enum.Enum):  # noqa: UP042 - stored value
     COMMITMENT_REQUESTED = "commitment_requested"
+    COMMITMENT_DECLINED = "commitment_declined"  # the Awarding Body said no, with reasons; the round ends
     COMMITTED = "committed"
     SUBMITTED = "submitted"
     ASSESSOR_ASSIGNED = "assessor_assigned"
@@ -182,50 +202,263 @@ class Stage(str, enum.Enum):  # noqa: UP042 - stored value
     JUDGED = "judged"  # the assessor has submitted judgments and a recommended outcome
     ISSUED = "issued"  # the Awarding Body has issued the report (and certificate, if awarded)
 
+    @property
+    def words(self) -> str:
+        return self.value.replace("_", " ")
 
-class Actor(str, enum.Enum):  # noqa: UP042 - stored value
-    PROVIDER = "provider"  # the careers leader
-    BODY_ADMIN = "body_admin"
-    ASSESSOR = "assessor"  # the assessor assigned to the provider
+
+# A round at one of these stages is finished: the provider may start another.
+CLOSED_STAGES = frozenset({Stage.COMMITMENT_DECLINED, Stage.ISSUED})
+OPEN_STAGES = frozenset(Stage) - CLOSED_STAGES
+
+
+class WorkflowActor(str, enum.Enum):  # noqa: UP042 - named in messages
+    """Who a person is to one round (derived from their role by `qic.accreditation.access.workflow_actor`).
+
+    Provider staff, governors, the Consortium and assessors not assigned to the round may read
+    what their role lets them see, but have no part in the workflow (no actor at all)."""
+
+    CAREERS_LEADER = "careers_leader"  # a careers leader of the round's provider
+    BODY_ADMIN = "body_admin"  # an admin of the round's Awarding Body
+    ASSESSOR = "assessor"  # the assessor assigned to the round
+
+    @property
+    def words(self) -> str:
+        return self.value.replace("_", " ")
+
+
+# The old name, kept for callers outside the workflow.
+Actor = WorkflowActor
+
+
+class Step(str, enum.Enum):  # noqa: UP042 - used in URLs
+    """The moves of a round; the value is the step's name in URLs and audit."""
+
+    REQUEST_COMMITMENT = "request_commitment"
+    GRANT_COMMITMENT = "grant_commitment"
+    DECLINE_COMMITMENT = "decline_commitment"
+    SUBMIT_PORTFOLIO = "submit_portfolio"
+    RETURN_INCOMPLETE = "return_incomplete"
+    ASSIGN_ASSESSOR = "assign_assessor"
+    SCHEDULE_VISIT = "schedule_visit"
+    SUBMIT_JUDGMENTS = "submit_judgments"
+    RETURN_TO_ASSESSOR = "return_to_assessor"
+    ISSUE_OUTCOME = "issue_outcome"
+    REISSUE_AWARD = "reissue_award"
+    START_REACCREDITATION = "start_reaccreditation"
+    CANCEL_REACCREDITATION = "cancel_reaccreditation"
+
+    @property
+    def words(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class Editable(str, enum.Enum):  # noqa: UP042 - readable in tests
+    """What may be changed in a round without moving it."""
+
+    EVIDENCE = "evidence"  # the documents before the assessment (§5.1.1)
+    COMMENTARY = "commentary"  # the provider's commentary on each criterion
+    JUDGMENTS = "judgments"  # the assessor's judgment and comment on each criterion
+    CONVERSATIONS = "conversations"  # learner voice and other conversations during the visit (§5.1.2)
+    SUMMARY = "summary"  # key principles, strengths, areas for development, action points
+    REPORT_CORRECTION = "report_correction"  # a corrected version of the issued report
+    ANNUAL_REVIEW = "annual_review"  # the record of an annual review (§4.6)
+
+    @property
+    def words(self) -> str:
+        return self.value.replace("_", " ")
 
 
 @dataclass(frozen=True)
 class Move:
-    name: str
-    source: Stage
-    target: Stage
-    by: Actor
+    step: Step
+    source: Stage | None  # None: the provider has no open round
+    target: Stage | None  # None: the round is removed (a cancelled reaccreditation)
+    by: frozenset[WorkflowActor]
+    # False for a move that turns the round back or ends it: nobody is waiting for it.
+    forward: bool = True
+    # A move only a reaccreditation has (cancelling it before its evidence is submitted).
+    reaccreditation_only: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.step.value
 
 
-MOVES = (
-    Move("grant_commitment", Stage.COMMITMENT_REQUESTED, Stage.COMMITTED, Actor.BODY_ADMIN),
-    Move("submit_portfolio", Stage.COMMITTED, Stage.SUBMITTED, Actor.PROVIDER),
-    Move("assign_assessor", Stage.SUBMITTED, Stage.ASSESSOR_ASSIGNED, Actor.BODY_ADMIN),
-    Move("schedule_visit", Stage.ASSESSOR_ASSIGNED, Stage.VISIT_SCHEDULED, Actor.BODY_ADMIN),
-    Move("submit_judgments", Stage.VISIT_SCHEDULED, Stage.JUDGED, Actor.ASSESSOR),
-    Move("return_to_assessor", Stage.JUDGED, Stage.VISIT_SCHEDULED, Actor.BODY_ADMIN),
-    Move("issue_outcome", Stage.JUDGED, Stage.ISSUED, Actor.BODY_ADMIN),
-)
+@dataclass(frozen=True)
+class StageRules:
+    moves: tuple[Move, ...] = ()
+    edits: Mapping[Editable, frozenset[WorkflowActor]] = field(default_factory=dict)
+
+
+LEADER = frozenset({WorkflowActor.CAREERS_LEADER})
+BODY = frozenset({WorkflowActor.BODY_ADMIN})
+ASSESSOR = frozenset({WorkflowActor.ASSESSOR})
+LEADER_OR_BODY = LEADER | BODY
+
+
+def _moves(source: Stage | None, *rows: tuple[Step, Stage | None, frozenset[WorkflowActor]]) -> tuple[Move, ...]:
+    return tuple(Move(step, source, target, by) for step, target, by in rows)
+
+
+# Who may do what at which stage (Guide §4.4–4.6, §5.1). Read a row as "at this stage, these may
+# make this move, which takes the round to that stage" and "while at this stage, these may change
+# this". Conditions on the round's content (evidence present, every criterion judged, the visit
+# held) are checked by the action that makes the move and say what is missing.
+WORKFLOW: dict[Stage | None, StageRules] = {
+    # No open round: the careers leader asks for the certificate of commitment (§4.4.1).
+    None: StageRules(moves=_moves(None, (Step.REQUEST_COMMITMENT, Stage.COMMITMENT_REQUESTED, LEADER))),
+    Stage.COMMITMENT_REQUESTED: StageRules(
+        moves=(
+            # The body checks the governing body's public commitment and the Compass report (§4.4.1).
+            Move(Step.GRANT_COMMITMENT, Stage.COMMITMENT_REQUESTED, Stage.COMMITTED, BODY),
+            # ... or declines, saying why; the leader may ask again (a new request).
+            Move(Step.DECLINE_COMMITMENT, Stage.COMMITMENT_REQUESTED, Stage.COMMITMENT_DECLINED, BODY, forward=False),
+        ),
+        edits={Editable.EVIDENCE: LEADER},
+    ),
+    Stage.COMMITMENT_DECLINED: StageRules(),
+    Stage.COMMITTED: StageRules(
+        moves=(
+            # The leader builds the evidence the assessor prepares from (§5.1.1), then submits it.
+            Move(Step.SUBMIT_PORTFOLIO, Stage.COMMITTED, Stage.SUBMITTED, LEADER),
+            # A reaccreditation started by mistake can be called off until its evidence is submitted.
+            Move(
+                Step.CANCEL_REACCREDITATION,
+                Stage.COMMITTED,
+                None,
+                LEADER_OR_BODY,
+                forward=False,
+                reaccreditation_only=True,
+            ),
+        ),
+        edits={Editable.EVIDENCE: LEADER, Editable.COMMENTARY: LEADER},
+    ),
+    Stage.SUBMITTED: StageRules(
+        moves=(
+            Move(Step.ASSIGN_ASSESSOR, Stage.SUBMITTED, Stage.ASSESSOR_ASSIGNED, BODY),
+            # The body sends incomplete evidence back to the leader, saying what to fix.
+            Move(Step.RETURN_INCOMPLETE, Stage.SUBMITTED, Stage.COMMITTED, BODY, forward=False),
+        ),
+    ),
+    Stage.ASSESSOR_ASSIGNED: StageRules(
+        moves=(Move(Step.SCHEDULE_VISIT, Stage.ASSESSOR_ASSIGNED, Stage.VISIT_SCHEDULED, BODY),),
+    ),
+    Stage.VISIT_SCHEDULED: StageRules(
+        moves=(
+            # Moving the date of a visit already scheduled.
+            Move(Step.SCHEDULE_VISIT, Stage.VISIT_SCHEDULED, Stage.VISIT_SCHEDULED, BODY),
+            # The assessor judges every criterion and recommends the outcome (§4.4.2), after the visit.
+            Move(Step.SUBMIT_JUDGMENTS, Stage.VISIT_SCHEDULED, Stage.JUDGED, ASSESSOR),
+        ),
+        edits={Editable.JUDGMENTS: ASSESSOR, Editable.CONVERSATIONS: ASSESSOR, Editable.SUMMARY: ASSESSOR},
+    ),
+    Stage.JUDGED: StageRules(
+        moves=(
+            Move(Step.RETURN_TO_ASSESSOR, Stage.JUDGED, Stage.VISIT_SCHEDULED, BODY, forward=False),
+            # The body issues the report, and for 2a or 2b the award and its certificate (§4.4.2, §4.5).
+            Move(Step.ISSUE_OUTCOME, Stage.JUDGED, Stage.ISSUED, BODY),
+        ),
+    ),
+    Stage.ISSUED: StageRules(
+        moves=(
+            # After the first annual review of a 2a recommends it (see `reissue_refusal`).
+            Move(Step.REISSUE_AWARD, Stage.ISSUED, Stage.ISSUED, BODY, forward=False),
+            # A new round starting from this one, already committed (§4.6: preparing for renewal).
+            Move(Step.START_REACCREDITATION, Stage.ISSUED, Stage.ISSUED, LEADER_OR_BODY, forward=False),
+        ),
+        edits={Editable.REPORT_CORRECTION: BODY, Editable.ANNUAL_REVIEW: ASSESSOR},
+    ),
+}
+
+# Every move, in the table's order (for lists and the provider's to-do items).
+MOVES = tuple(m for rules in WORKFLOW.values() for m in rules.moves)
+
+
+def allowed_moves(
+    stage: Stage | None, actor: WorkflowActor | None, *, reaccreditation: bool = False
+) -> tuple[Move, ...]:
+    """The moves `actor` may make from `stage` (None: no open round) of a round, a reaccreditation or not."""
+    if actor is None:
+        return ()
+    return tuple(m for m in WORKFLOW[stage].moves if actor in m.by and (reaccreditation or not m.reaccreditation_only))
+
+
+def may_edit(stage: Stage | None, actor: WorkflowActor | None, thing: Editable) -> bool:
+    """Whether `actor` may change `thing` while the round is at `stage`."""
+    return actor is not None and actor in WORKFLOW[stage].edits.get(thing, frozenset())
+
+
+def who_makes(step: Step) -> frozenset[WorkflowActor]:
+    """Everyone who makes `step` at some stage (a person who never does gets 403, not a message)."""
+    return frozenset(a for m in MOVES if m.step is step for a in m.by)
+
+
+def who_edits(thing: Editable) -> frozenset[WorkflowActor]:
+    """Everyone who may change `thing` at some stage."""
+    return frozenset(a for rules in WORKFLOW.values() for a in rules.edits.get(thing, frozenset()))
 
 
 class MoveRefused(ValueError):
     pass
 
 
-def move(stage: Stage, name: str, by: Actor) -> Stage:
-    """The stage after making move `name` from `stage`, or MoveRefused with a clear reason."""
-    found = [m for m in MOVES if m.name == name]
-    if not found:
-        raise MoveRefused(f"There is no step called “{name}”.")
-    for candidate in found:
-        if candidate.source is stage:
-            if candidate.by is not by:
-                raise MoveRefused(f"Only the {candidate.by.value.replace('_', ' ')} can {name.replace('_', ' ')}.")
+def move(
+    stage: Stage | None, name: Step | str, by: WorkflowActor | None, *, reaccreditation: bool = False
+) -> Stage | None:
+    """The stage after making move `name` from `stage` (None: the round is removed), or
+    MoveRefused with a clear reason."""
+    try:
+        step = Step(name)
+    except ValueError:
+        raise MoveRefused(f"There is no step called “{name}”.") from None
+    for candidate in WORKFLOW[stage].moves:
+        if candidate.step is step and (reaccreditation or not candidate.reaccreditation_only):
+            if by not in candidate.by:
+                who = " or the ".join(a.words for a in WorkflowActor if a in candidate.by)
+                raise MoveRefused(f"Only the {who} can {step.words}.")
             return candidate.target
-    allowed = ", ".join(m.name.replace("_", " ") for m in MOVES if m.source is stage) or "nothing"
-    raise MoveRefused(
-        f"You cannot {name.replace('_', ' ')} at the “{stage.value.replace('_', ' ')}” stage; next can be: {allowed}."
+    allowed = (
+        ", ".join(m.step.words for m in WORKFLOW[stage].moves if reaccreditation or not m.reaccreditation_only)
+        or "nothing"
     )
+    where = f"the “{stage.words}” stage" if stage else "this point"
+    raise MoveRefused(f"You cannot {step.words} at {where}; next can be: {allowed}.")
+
+
+def may_recommend_reissue(*, review_number: int, outcome: Outcome | None) -> bool:
+    """Only the first annual review of a 2a award may recommend re-issue as 2b (§4.4.2)."""
+    return review_number == 1 and outcome is Outcome.GOOD_PROGRESS
+
+
+def reissue_refusal(*, outcome: Outcome | None, first_review_recommends: bool) -> str:
+    """Why the current award (its outcome; None: no current award) cannot be re-issued as 2b, or ""."""
+    if outcome is not Outcome.GOOD_PROGRESS:
+        return "Only a current 2a award can be re-issued as fully meeting."
+    if not first_review_recommends:
+        return "The first annual review has not recommended re-issue."
+    return ""
+
+
+def may_reissue(
+    stage: Stage, actor: WorkflowActor | None, *, outcome: Outcome | None, first_review_recommends: bool
+) -> bool:
+    """The Awarding Body may re-issue a current 2a as 2b once the first review recommends it."""
+    return any(m.step is Step.REISSUE_AWARD for m in allowed_moves(stage, actor)) and not reissue_refusal(
+        outcome=outcome, first_review_recommends=first_review_recommends
+    )
+
+
+def visit_refusal(step: Step, *, visit_on: dt.date | None, today: dt.date) -> str:
+    """Why `step` cannot be made today given the visit date, or "": the assessment is submitted
+    and issued only once the visit has taken place."""
+    if step in (Step.SUBMIT_JUDGMENTS, Step.ISSUE_OUTCOME):
+        if visit_on is None:
+            return "The assessment visit has not been scheduled."
+        if today < visit_on:
+            what = "submitted" if step is Step.SUBMIT_JUDGMENTS else "issued"
+            return f"The assessment cannot be {what} before the visit on {long_date(visit_on)}."
+    return ""
 
 
 # --- Before the assessment ---------------------------------------------------------------------

@@ -6,11 +6,13 @@ person can find and fix the row; one bad row never stops the others. A problem w
 as a whole (wrong encoding, a required column missing, not XML, not a CTF) raises
 LearnerFileError instead, with a message that says what to do.
 
-CSV: the columns in LEARNER_CSV_COLUMNS (schools) or COLLEGE_CSV_COLUMNS (colleges). Headers
-are matched ignoring case, spaces, underscores and hyphens, and the common MIS spellings in
-COLUMN_ALIASES are accepted, so a SIMS, Arbor or Bromcom export usually loads as it is.
-Columns we do not know are ignored. UTF-8 (with or without a byte-order mark) is read as
-UTF-8; anything else as Windows-1252, which is what Excel writes on a UK Windows PC.
+CSV: the columns in LEARNER_CSV_COLUMNS (schools) or COLLEGE_CSV_COLUMNS (colleges). The file
+is read by qic.core.tabular, as every import's is: headers are matched ignoring case, spaces,
+underscores and hyphens, the common MIS spellings in COLUMN_ALIASES are accepted (so a SIMS,
+Arbor or Bromcom export usually loads as it is), columns we do not know are ignored, and a
+row with more or fewer fields than the header is reported, never read. UTF-8 (with or
+without a byte-order mark) is read as UTF-8; anything else as Windows-1252, which is what
+Excel writes on a UK Windows PC.
 
 CTF: the XML that school MIS systems exchange (root `CTfile`, pupils at
 `CTFpupilData/Pupil`). Only the parts we use are read; DTDs are refused, so entity-expansion
@@ -22,23 +24,30 @@ all use it, and it can be tested without a database.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NoReturn, Protocol
+from typing import TYPE_CHECKING, NoReturn
 from xml.etree import ElementTree
 from xml.parsers import expat
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from qic.core.tabular import (
+    Column,
+    Header,
+    Row,
+    RowError,
+    Table,
+    TableFileError,
+    missing_columns_message,
+    open_table,
+)
 from qic.domain.academic import age_on, chronological_year_group
 from qic.domain.dates import OLDEST_LEARNER, YOUNGEST_LEARNER
 from qic.domain.upn import validate_upn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
 
 @dataclass(frozen=True)
@@ -64,12 +73,6 @@ class LearnerRow:
     curriculum_area: str  # colleges
     programme_end: dt.date | None  # colleges: expected end of study programme
     part_time_job: bool  # colleges: learner's own part-time employment recorded
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ class AttendanceResult:
     errors: list[RowError]
 
 
-class LearnerFileError(ValueError):
+class LearnerFileError(TableFileError):
     """Whole-file problem: encoding, missing column(s) (named), not XML, not a CTF, empty."""
 
 
@@ -256,9 +259,12 @@ _ATTENDANCE_COLUMNS: tuple[_Column, ...] = (
 )
 
 
-def _header_key(name: str) -> str:
-    """'Date_of-Birth ' -> 'dateofbirth': how headers are compared."""
-    return re.sub(r"[\s_\-]+", "", name).casefold()
+def _table_columns(columns: Sequence[_Column]) -> tuple[Column, ...]:
+    return tuple(Column(c.key, c.names) for c in columns)
+
+
+_LEARNER_TABLE = _table_columns(_COLUMNS)
+_ATTENDANCE_TABLE = _table_columns(_ATTENDANCE_COLUMNS)
 
 
 # --- Values --------------------------------------------------------------------------------
@@ -402,105 +408,16 @@ def _year_group(text: str) -> int | None:
 
 # --- Reading CSV ---------------------------------------------------------------------------
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97-2003)
 
-
-def _decode(data: bytes) -> str:
-    if not data.strip():
-        raise LearnerFileError("File is empty")
-    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        raise LearnerFileError("File is an Excel workbook (or a ZIP archive), not CSV: save the sheet as CSV")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise LearnerFileError('File is in UTF-16 (Excel\'s "Unicode Text"), not CSV: save it as CSV')
-    if b"\x00" in data:
-        raise LearnerFileError("File is binary, not CSV (it contains NUL bytes)")
-    if data.startswith(codecs.BOM_UTF8):
-        return _decode_as(
-            data, "utf-8", "File starts with a UTF-8 byte-order mark but is not UTF-8", len(codecs.BOM_UTF8)
-        )
-    try:
-        # Windows-1252 text with accented letters is practically never valid UTF-8, so a
-        # file that decodes as UTF-8 is UTF-8.
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    # Python's cp1252 leaves 0x81, 0x8D, 0x8F, 0x90 and 0x9D undefined and raises on them.
-    return _decode_as(data, "cp1252", "File is neither UTF-8 nor Windows-1252: save it as CSV UTF-8", 0)
-
-
-def _decode_as(data: bytes, codec: str, problem: str, skip: int) -> str:
-    try:
-        return data[skip:].decode(codec)
-    except UnicodeDecodeError as exc:
-        offset = skip + exc.start
-        line = data.count(b"\n", 0, offset) + 1
-        raise LearnerFileError(f"{problem} (byte 0x{data[offset]:02X} on line {line})") from exc
-
-
-class _CsvReader(Protocol):
-    """What we use of csv.reader's result (its class is private to _csv)."""
-
-    @property
-    def line_num(self) -> int: ...
-
-    def __next__(self) -> list[str]: ...
-
-
-def _numbered_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """Yield (physical line the row starts on, row), skipping blank rows."""
-    # strict=True: broken quoting is an error rather than rows silently merged.
-    reader: _CsvReader = csv.reader(io.StringIO(_decode(data), newline=""), strict=True)
-    while True:
-        # A quoted field may contain line breaks, so a record can span several physical
-        # lines: it starts on the line after the last one the reader consumed.
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise LearnerFileError(f"File is not valid CSV: the row starting on line {line} is broken ({exc})") from exc
-        # Spreadsheets leave empty lines and rows of bare commas: they are not rows.
-        if any(cell.strip() for cell in row):
-            yield line, row
-
-
-@dataclass(frozen=True)
-class _Header:
-    positions: dict[str, tuple[int, str]]  # column key -> (index, header as written)
-
-    def has(self, key: str) -> bool:
-        return key in self.positions
-
-    def label(self, key: str, columns: Sequence[_Column]) -> str:
-        if key in self.positions:
-            return self.positions[key][1]
-        return next(c.names[0] for c in columns if c.key == key)
-
-
-def _read_header(rows: Iterator[tuple[int, list[str]]], columns: Sequence[_Column]) -> _Header:
-    header = next(rows, None)
-    if header is None:
-        raise LearnerFileError("File is empty")
-    found: dict[str, int] = {}
-    for index, name in enumerate(header[1]):
-        found.setdefault(_header_key(name), index)  # a repeated header: the first one counts
-    positions: dict[str, tuple[int, str]] = {}
-    for column in columns:
-        # The first of the column's names (in order of preference) that the file has.
-        at = next((found[key] for key in map(_header_key, column.names) if key in found), None)
-        if at is not None:
-            positions[column.key] = (at, header[1][at].strip())
-    return _Header(positions)
+def _open(data: bytes, columns: Sequence[Column]) -> Table:
+    return open_table(data, columns, error=LearnerFileError)
 
 
 def _missing(names: list[str]) -> NoReturn:
-    plural = "s" if len(names) > 1 else ""
-    raise LearnerFileError(f"Missing required column{plural}: {', '.join(names)}")
+    raise LearnerFileError(missing_columns_message(names))
 
 
-def _require_columns(header: _Header, columns: Sequence[_Column], *, college: bool) -> None:
+def _require_columns(header: Header, columns: Sequence[_Column], *, college: bool) -> None:
     missing: list[str] = []
     if college and not (header.has("upn") or header.has("uln")):
         missing.append("UPN or ULN")
@@ -511,25 +428,6 @@ def _require_columns(header: _Header, columns: Sequence[_Column], *, college: bo
             missing.append(column.names[0] + (f" (or {', '.join(others)})" if others else ""))
     if missing:
         _missing(missing)
-
-
-class _Cells:
-    """One CSV row, read by column key."""
-
-    def __init__(self, header: _Header, row: list[str], columns: Sequence[_Column]) -> None:
-        self._header = header
-        self._row = row
-        self._columns = columns
-
-    def __getitem__(self, key: str) -> str:
-        # Absent column, or a short row: empty. Extra trailing fields are never looked at.
-        position = self._header.positions.get(key)
-        if position is None or position[0] >= len(self._row):
-            return ""
-        return self._row[position[0]].strip()
-
-    def label(self, key: str) -> str:
-        return self._header.label(key, self._columns)
 
 
 class _Identifiers:
@@ -556,7 +454,7 @@ class _Identifiers:
         return value
 
 
-def _flag(cells: _Cells, key: str, reasons: list[str]) -> bool:
+def _flag(cells: Row, key: str, reasons: list[str]) -> bool:
     text = cells[key]
     value = text.upper()
     if value in _TRUE:
@@ -566,7 +464,7 @@ def _flag(cells: _Cells, key: str, reasons: list[str]) -> bool:
     return False
 
 
-def _sen(cells: _Cells, reasons: list[str]) -> tuple[bool, bool]:
+def _sen(cells: Row, reasons: list[str]) -> tuple[bool, bool]:
     """(SEN support, EHC plan) from the SEN column: a yes/no flag or a census code."""
     text = cells["sen"]
     value = _squash(text)
@@ -590,7 +488,7 @@ def _sex(text: str, label: str, reasons: list[str]) -> str:
     return sex
 
 
-def _text(cells: _Cells, key: str, required: bool, reasons: list[str]) -> str:
+def _text(cells: Row, key: str, required: bool, reasons: list[str]) -> str:
     text = cells[key]
     if required and not text:
         reasons.append(f"{cells.label(key)} is required")
@@ -617,18 +515,17 @@ def parse_learner_csv(
     whole cannot be read.
     """
     today = today or _today_in_england()
-    rows = _numbered_rows(data)
-    header = _read_header(rows, _COLUMNS)
-    _require_columns(header, _COLUMNS, college=college)
+    table = _open(data, _LEARNER_TABLE)
+    _require_columns(table.header, _COLUMNS, college=college)
     identifiers = _Identifiers("it is already on line {first}")
     learners: list[LearnerRow] = []
     errors: list[RowError] = []
-    for line, row in rows:
-        cells = _Cells(header, row, _COLUMNS)
+    # A row with more or fewer fields than the header goes to `errors` without being seen here.
+    for row in table.rows(errors):
         reasons: list[str] = []
-        learner = _learner_from_csv(cells, line, identifiers, reasons, college=college, today=today)
+        learner = _learner_from_csv(row, identifiers, reasons, college=college, today=today)
         if reasons or learner is None:
-            errors.append(RowError(line=line, reason="; ".join(reasons)))
+            errors.append(RowError(line=row.line, reason="; ".join(reasons)))
         else:
             learners.append(learner)
         if on_rows is not None and (len(learners) + len(errors)) % ROWS_PER_REPORT == 0:
@@ -637,8 +534,9 @@ def parse_learner_csv(
 
 
 def _learner_from_csv(
-    cells: _Cells, line: int, identifiers: _Identifiers, reasons: list[str], *, college: bool, today: dt.date
+    cells: Row, identifiers: _Identifiers, reasons: list[str], *, college: bool, today: dt.date
 ) -> LearnerRow | None:
+    line = cells.line
     upn = identifiers.check("UPN", cells["upn"], line, reasons)
     uln = identifiers.check("ULN", cells["uln"], line, reasons)
     if college and not (cells["upn"] or cells["uln"]):
@@ -720,17 +618,17 @@ def _learner_from_csv(
     )
 
 
-def _attendance_header(rows: Iterator[tuple[int, list[str]]]) -> _Header:
-    header = _read_header(rows, _ATTENDANCE_COLUMNS)
-    if not (header.has("upn") or header.has("uln")):
+def _open_register(data: bytes) -> Table:
+    table = _open(data, _ATTENDANCE_TABLE)
+    if not (table.header.has("upn") or table.header.has("uln")):
         _missing(["UPN or ULN"])
-    return header
+    return table
 
 
 def check_attendance_header(data: bytes) -> None:
     """Raise LearnerFileError if `data` cannot be a register as a whole (empty, not text, not
     CSV, no UPN or ULN column). Reads only the header row: cheap enough for a request."""
-    _attendance_header(_numbered_rows(data))
+    _open_register(data)
 
 
 def parse_attendance_csv(data: bytes) -> AttendanceResult:
@@ -739,13 +637,13 @@ def parse_attendance_csv(data: bytes) -> AttendanceResult:
     A blank Attended cell, or no Attended column at all (a plain list of who came), means
     attended. Other columns, such as names, are ignored.
     """
-    rows = _numbered_rows(data)
-    header = _attendance_header(rows)
+    table = _open_register(data)
     identifiers = _Identifiers("it is already on line {first}")
     register: list[AttendanceRow] = []
     errors: list[RowError] = []
-    for line, row in rows:
-        cells = _Cells(header, row, _ATTENDANCE_COLUMNS)
+    # A row with more or fewer fields than the header goes to `errors` without being seen here.
+    for cells in table.rows(errors):
+        line = cells.line
         reasons: list[str] = []
         upn = identifiers.check("UPN", cells["upn"], line, reasons)
         uln = identifiers.check("ULN", cells["uln"], line, reasons)

@@ -15,7 +15,7 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from qic.accreditation.models import Accreditation, AnnualReview, Award, CriterionRecord
 from qic.domain import national as rules
 from qic.domain.academic import year_end, year_label, year_start
-from qic.domain.accreditation import Judgment, Stage
+from qic.domain.accreditation import OPEN_STAGES, Judgment, Stage
 from qic.domain.provider_types import ProviderType
 from qic.domain.rulesets import rule_set_for_year
 from qic.national.models import BENCHMARK_FIELDS, ProviderYearFigures
@@ -490,7 +490,7 @@ def workload(*, today: dt.date) -> list[BodyWorkload]:
         .annotate(n=Count("pk"))
     )
     open_rounds = dict(
-        Accreditation.objects.exclude(stage=Stage.ISSUED).values_list("awarding_body").annotate(n=Count("pk"))
+        Accreditation.objects.filter(stage__in=OPEN_STAGES).values_list("awarding_body").annotate(n=Count("pk"))
     )
     awards = dict(current_awards(today).values_list("awarding_body").annotate(n=Count("pk")))
     reviews = dict(

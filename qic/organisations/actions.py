@@ -76,6 +76,7 @@ class GiasImportReport:
     unchanged: int = 0
     skipped_closed: int = 0
     errors: list[GiasRowError] = field(default_factory=list)
+    notices: list[GiasRowError] = field(default_factory=list)  # values left blank in rows that were imported
     record: GiasImport | None = None
 
     @property
@@ -114,7 +115,8 @@ def run_gias_import(job_id: int) -> GiasImport:
     """Import the job's file: create or update providers by URN, all or nothing.
 
     Reading reports rows read, saving reports rows saved (under the job's progress key). Ends
-    DONE, or FAILED with every bad row and its line, or the whole-file problem; the file is
+    DONE (with `notices`: each value left blank, such as a postcode that is not one, and its
+    line), or FAILED with every bad row and its line, or the whole-file problem; the file is
     discarded either way. A job that is not waiting to start (it already ran) is left alone.
     """
     job = GiasImport.objects.filter(pk=job_id).select_related("imported_by").first()
@@ -146,11 +148,14 @@ def run_gias_import(job_id: int) -> GiasImport:
                 result.records,
                 on_saved=lambda saved: jobs.report_progress(job.progress_key, read=total, saved=saved, total=total),
             )
+            job.notices = [{"line": n.line, "reason": n.reason} for n in result.notices]
             del result
             job.status = GiasImport.Status.DONE
             job.created_count, job.updated_count, job.unchanged_count = created, updated, unchanged
             job.finished_at = timezone.now()
-            job.save(update_fields=["status", "created_count", "updated_count", "unchanged_count", "finished_at"])
+            job.save(
+                update_fields=["status", "created_count", "updated_count", "unchanged_count", "finished_at", "notices"]
+            )
             # skipped_closed_count was set when reading; data was discarded when saving began.
             audit.record(actor=actor, action="providers.gias_imported", obj=job, after=details)
     except Exception:
@@ -298,6 +303,7 @@ def import_gias(*, data: bytes, file_name: str, include_closed: bool, actor: Use
         unchanged=job.unchanged_count,
         skipped_closed=job.skipped_closed_count,
         errors=[GiasRowError(line=e["line"], reason=e["reason"]) for e in job.errors],
+        notices=[GiasRowError(line=n["line"], reason=n["reason"]) for n in job.notices],
         record=job if job.status == GiasImport.Status.DONE else None,
     )
 

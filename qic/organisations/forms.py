@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 from django import forms
@@ -10,6 +9,7 @@ from django.utils import timezone
 from qic.core.forms import GovukDateField, GovukForm, GovukModelForm
 from qic.core.stale import SeenField
 from qic.domain import dates
+from qic.domain.postcodes import normal_postcode
 from qic.domain.ukprn import duplicate_ukprn_message, ukprn_problem
 from qic.organisations.models import AwardingBody, Provider, Role, User
 from qic.organisations.queries import ukprn_taken
@@ -185,9 +185,6 @@ ENGLISH_REGIONS = (
     "South West",
 )
 
-# The shape of a full UK postcode: outward code (area, district) and inward code (sector, unit).
-UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
-
 
 class IndependentTrainingProviderForm(GovukForm):
     """Adds an independent training provider, which GIAS does not list; its UKPRN is its key."""
@@ -230,8 +227,11 @@ class IndependentTrainingProviderForm(GovukForm):
         return str(number)
 
     def clean_postcode(self) -> str:
-        postcode = " ".join(self.cleaned_data.get("postcode", "").upper().split())
-        if postcode and not UK_POSTCODE.match(postcode):
+        text: str = self.cleaned_data.get("postcode", "")
+        if not text.strip():
+            return ""
+        postcode = normal_postcode(text)
+        if postcode is None:
             raise forms.ValidationError("Enter a real postcode, like WS1 1AA")
         return postcode
 

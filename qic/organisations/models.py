@@ -293,9 +293,9 @@ class GiasImport(models.Model):
     """One upload of a GIAS extract: a job run by a task worker, then the record of its result.
 
     The upload is kept in `data` only while the job runs (PENDING, READING, SAVING) and
-    discarded when it ends. DONE writes every provider in one transaction; FAILED writes no
-    provider and keeps the reason: every bad row with its line (`errors`), or a whole-file
-    problem or a lost worker (`message`).
+    discarded when it ends. DONE writes every provider in one transaction, and lists any value
+    a row was saved without (`notices`); FAILED writes no provider and keeps the reason: every
+    bad row with its line (`errors`), or a whole-file problem or a lost worker (`message`).
     """
 
     class Status(models.TextChoices):
@@ -313,6 +313,8 @@ class GiasImport(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     data = models.BinaryField(null=True, blank=True, editable=False)  # the upload, while the job runs
     errors = models.JSONField(default=list, blank=True)  # every bad row: [{"line": 3, "reason": "..."}]
+    # Values an imported row was saved without (a postcode that is not one), with their line.
+    notices = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)  # a whole-file problem, or why the job stopped
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)

@@ -18,9 +18,12 @@ from django.utils import timezone
 from qic.accreditation import actions, queries, reminders
 from qic.accreditation.models import Accreditation, AnnualReview, Award, DocumentKind
 from qic.core.models import AuditEvent
-from qic.domain.accreditation import ADDITIONAL_RECOGNITION_LABEL, Judgment, Stage, add_months
+from qic.domain.accreditation import ADDITIONAL_RECOGNITION_LABEL, Judgment, Stage, anniversary
+from qic.domain.dates import long_date
+from qic.national.queries import current_awards
+from qic.organisations.models import Role
 from tests.conftest import Cast
-from tests.factories import ProviderFactory, assign, make_round, pdf_upload
+from tests.factories import ProviderFactory, assign, make_member, make_round, pdf_upload
 
 pytestmark = pytest.mark.usefixtures("edition")
 
@@ -34,8 +37,8 @@ def test_a_36_month_award_has_two_reviews_and_the_second_prepares_reaccreditatio
     award = accreditation.awards.get()
     reviews = list(accreditation.reviews.order_by("number"))
     assert [(r.number, r.due_on, r.prepares_reaccreditation) for r in reviews] == [
-        (1, add_months(award.awarded_on, 12), False),
-        (2, add_months(award.awarded_on, 24), True),
+        (1, anniversary(award.awarded_on, 1), False),
+        (2, anniversary(award.awarded_on, 2), True),
     ]
 
 
@@ -44,7 +47,7 @@ def test_a_24_month_body_prepares_reaccreditation_at_its_only_review(cast: Cast)
     cast.ab1.save()
     accreditation = make_round(cast, "issued")
     award = accreditation.awards.get()
-    assert award.expires_on == add_months(award.awarded_on, 24) - dt.timedelta(days=1)
+    assert award.expires_on == anniversary(award.awarded_on, 2) - dt.timedelta(days=1)
     assert [(r.number, r.prepares_reaccreditation) for r in accreditation.reviews.all()] == [(1, True)]
 
 
@@ -193,7 +196,7 @@ def test_reminders_are_sent_once_for_reviews_due_and_awards_expiring(
 ) -> None:
     accreditation = make_round(cast, "issued")
     award = accreditation.awards.get()
-    day = add_months(award.awarded_on, 12) - dt.timedelta(days=10)
+    day = anniversary(award.awarded_on, 1) - dt.timedelta(days=10)
     with django_capture_on_commit_callbacks(execute=True):
         sent = reminders.send_reminders(today=day)
     assert (sent.reviews, sent.expiries) == (1, 0)
@@ -206,8 +209,57 @@ def test_reminders_are_sent_once_for_reviews_due_and_awards_expiring(
     AnnualReview.objects.update(held_on=day)  # all reviews done
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", "--today", near_expiry.isoformat(), stdout=io.StringIO())
-    assert "expires on" in mail.outbox[-1].subject
+    assert f"is valid until the end of {long_date(award.expires_on)}" in mail.outbox[-1].subject
     assert len(mail.outbox) == 2
+
+
+def test_the_expiry_reminder_says_what_the_register_does_on_the_expiry_day(
+    cast: Cast, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The award's expiry date is its last valid day: the public register lists it all that day
+    and not the day after, and the reminder says exactly that."""
+    today = timezone.localdate()
+    accreditation = make_round(cast, "issued")
+    AnnualReview.objects.update(held_on=today)
+    award = accreditation.awards.get()
+    Award.objects.filter(pk=award.pk).update(expires_on=today)  # today is its expiry date
+    award.refresh_from_db()
+    # What the register does: on the page today, off it tomorrow.
+    register = client.get("/register/").content.decode()
+    assert cast.p1.name in register
+    assert award in current_awards(today)
+    assert award not in current_awards(today + dt.timedelta(days=1))
+    last_day_listed = today
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_reminders(today=today) == reminders.RemindersSent(0, 1)
+    reminder = mail.outbox[-1]
+    assert reminder.subject == (
+        f"The Quality in Careers award of {cast.p1.name} is valid until the end of {long_date(last_day_listed)}"
+    )
+    assert reminder.body == (
+        f"The award of {cast.p1.name} (URN {cast.p1.urn}) is valid until the end of {long_date(last_day_listed)}. "
+        f"{cast.p1.name} stays on the public register of award holders through that day and leaves it on "
+        f"{long_date(last_day_listed + dt.timedelta(days=1))} unless its reaccreditation is complete by then.\n"
+    )
+    assert "expires on" not in reminder.subject + reminder.body
+    # The day after: off the register, as the reminder said.
+    Award.objects.filter(pk=award.pk).update(expires_on=today - dt.timedelta(days=1))
+    assert cast.p1.name not in client.get("/register/").content.decode()
+
+
+def test_an_award_made_on_29_february_is_valid_through_28_february(cast: Cast) -> None:
+    """29 February 2028 for 36 months: the anniversary in 2031 is 1 March, so the award's last day
+    is 28 February 2031; its reviews fall on the anniversaries, 1 March 2029 and 2030."""
+    accreditation = make_round(cast, "issued", today=dt.date(2028, 2, 29))
+    award = accreditation.awards.get()
+    assert (award.awarded_on, award.expires_on) == (dt.date(2028, 2, 29), dt.date(2031, 2, 28))
+    assert [r.due_on for r in accreditation.reviews.order_by("number")] == [dt.date(2029, 3, 1), dt.date(2030, 3, 1)]
+    certificate = accreditation.issued_documents.get(kind=DocumentKind.CERTIFICATE)
+    assert certificate.content["expires_on"] == "2031-02-28"
+    assert award in current_awards(dt.date(2031, 2, 28))
+    assert award not in current_awards(dt.date(2031, 3, 1))
+    subject, _ = reminders.expiry_reminder(award)
+    assert subject.endswith("is valid until the end of 28 February 2031")
 
 
 def test_the_body_dashboard_shows_what_waits_in_a_fixed_number_of_queries(cast: Cast, client: Client) -> None:
@@ -231,7 +283,8 @@ def test_the_body_dashboard_shows_what_waits_in_a_fixed_number_of_queries(cast: 
             compass_tool="compass",
             compass_completed_on=timezone.localdate(),
             compass_report=pdf_upload(),
-            actor=cast.ab1_admin,
+            # The provider's careers leader asks (the workflow table refuses anyone else).
+            actor=make_member(Role.CAREERS_LEADER, provider=provider),
         )
     assert count() == few
     # Reviews due and expiring awards appear when they fall within 90 days.

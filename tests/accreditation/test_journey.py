@@ -25,7 +25,7 @@ from qic.domain.accreditation import (
     Judgment,
     Outcome,
     Stage,
-    add_months,
+    anniversary,
 )
 from tests.conftest import Cast
 from tests.factories import PDF_BYTES, make_round
@@ -190,7 +190,7 @@ def test_the_whole_journey_through_the_pages(
     assert (accreditation.stage, accreditation.outcome) == (Stage.ISSUED, "2a")
     award = Award.objects.get(provider=cast.p1)
     assert award.awarded_on == today
-    assert award.expires_on == add_months(today, 36) - dt.timedelta(days=1)
+    assert award.expires_on == anniversary(today, 3) - dt.timedelta(days=1)
     assert accreditation.reviews.count() == 2
     report = accreditation.issued_documents.get(kind=DocumentKind.REPORT)
     report_page = text(leader.get(round_url(accreditation) + f"issued/{report.pk}/"))

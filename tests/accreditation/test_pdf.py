@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from qic.accreditation.pdf import figures_line, long_date, render_pdf
+from qic.accreditation.snapshot import BenchmarkFigures
 from qic.domain import accreditation as rules
 from qic.domain.accreditation import Outcome
 
@@ -401,7 +402,7 @@ def test_long_date(value: object, expected: str) -> None:
     ],
 )
 def test_figures_line(figures: dict[str, Any] | None, expected: str) -> None:
-    assert figures_line(5, figures) == expected
+    assert figures_line(5, None if figures is None else BenchmarkFigures.model_validate(figures)) == expected
 
 
 @pytest.mark.parametrize("kind", ["certificate", "commitment", "report"])

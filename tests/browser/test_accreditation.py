@@ -20,6 +20,7 @@ from django.utils import timezone
 from qic.accreditation.models import Accreditation, DocumentKind, IssuedDocument
 from qic.domain.accreditation import COMMITMENT_WORDING, Judgment, Stage
 from tests.browser.conftest import axe_violations, fill_date
+from tests.browser.test_data_safety import overflow_at_phone_width
 from tests.browser.test_roles import sign_in
 from tests.conftest import Cast
 from tests.factories import PDF_BYTES, make_round
@@ -83,6 +84,25 @@ PAGES: dict[str, AccreditationPage] = {
     "round, admin, issued": AccreditationPage("ab1_admin", "issued", at("")),
     "round, assessor, scheduled": AccreditationPage("assessor_assigned", "scheduled", at("")),
     "round, assessor, judged": AccreditationPage("assessor_assigned", "judged", at("")),
+    # The confirmation pages (issue 13): what will happen, then "Yes, ..." or Cancel.
+    "confirm grant": AccreditationPage("ab1_admin", "requested", at("steps/grant_commitment/")),
+    "confirm submit": AccreditationPage("p1_leader", "committed", at("steps/submit_portfolio/")),
+    "confirm issue": AccreditationPage("ab1_admin", "judged", at("steps/issue_outcome/")),
+    "confirm reaccreditation": AccreditationPage("p1_leader", "issued", at("reaccreditation/")),
+    "decline request": AccreditationPage(
+        "ab1_admin",
+        "requested",
+        at("steps/decline_commitment/"),
+        button="Decline the request",
+        error="Say why the request is declined",
+    ),
+    "return incomplete": AccreditationPage(
+        "ab1_admin",
+        "submitted",
+        at("steps/return_incomplete/"),
+        button="Return the evidence",
+        error="Say what the careers leader needs to fix",
+    ),
     "criterion, leader, committed": AccreditationPage("p1_leader", "committed", at("criteria/5.1/")),
     "criterion, governor, issued": AccreditationPage("p1_governor", "issued", at("criteria/5.1/")),
     "evidence upload": AccreditationPage(
@@ -181,6 +201,12 @@ def test_accreditation_page_is_accessible(name: str, cast: Cast, live_server: An
     assert axe_violations(page) == []
 
 
+@pytest.mark.parametrize("name", [name for name in PAGES if name.startswith(("confirm", "decline", "return"))])
+def test_confirmation_pages_fit_a_phone(name: str, cast: Cast, live_server: Any, page: Any) -> None:
+    open_page(PAGES[name], cast, live_server.url, page)
+    assert overflow_at_phone_width(page) == (0, [])
+
+
 @pytest.mark.parametrize("name", FORMS)
 def test_empty_form_shows_accessible_error_summary(name: str, cast: Cast, live_server: Any, page: Any) -> None:
     spec = PAGES[name]
@@ -275,6 +301,13 @@ def test_leader_requests_commitment_and_admin_grants_it(
         admin.get_by_role("table", name="Commitments to grant").get_by_role("link", name="Alpha Academy").click()
         admin.wait_for_url(site + round_path(accreditation))
         admin.get_by_role("button", name="Grant the certificate of commitment").click()
+        # A confirmation page says what will happen; nothing is granted until "Yes".
+        admin.wait_for_url(site + round_path(accreditation) + "steps/grant_commitment/")
+        assert "may use the words" in admin.locator("main").inner_text()
+        assert axe_violations(admin) == []
+        accreditation.refresh_from_db()
+        assert accreditation.stage == Stage.COMMITMENT_REQUESTED
+        admin.get_by_role("button", name="Yes, grant the certificate").click()
         banner = admin.locator(".govuk-notification-banner--success")  # waits for the page after the post
         assert "The certificate of commitment has been issued." in banner.inner_text()
     finally:
@@ -353,3 +386,87 @@ def test_second_save_of_a_stale_section_is_refused(cast: Cast, live_server: Any,
     finally:
         for context in contexts:
             context.close()
+
+
+# --- 4. Confirmations (issue 13) ----------------------------------------------------------------------
+
+
+def test_leader_submits_the_evidence_after_confirming(cast: Cast, live_server: Any, page: Any) -> None:
+    from qic.accreditation import actions
+    from tests.factories import REQUIRED_KINDS, pdf_upload
+
+    accreditation = make_round(cast, "committed")
+    for kind in REQUIRED_KINDS:
+        actions.upload_evidence(
+            accreditation=accreditation, upload=pdf_upload(), kind=kind, title="", criterion=None, actor=cast.p1_leader
+        )
+    site = live_server.url
+    sign_in(page, site, cast.p1_leader.email)
+    page.goto(site + round_path(accreditation))
+    page.get_by_role("button", name="Submit for assessment").click()
+    page.wait_for_url(site + round_path(accreditation) + "steps/submit_portfolio/")
+    main = page.locator("main").inner_text()
+    assert "Submit your evidence for assessment?" in main
+    assert "You cannot change or add evidence after you submit" in main
+    # Cancel goes back and changes nothing.
+    page.get_by_role("link", name="Cancel").click()
+    page.wait_for_url(site + round_path(accreditation))
+    accreditation.refresh_from_db()
+    assert accreditation.stage == Stage.COMMITTED
+    page.get_by_role("button", name="Submit for assessment").click()
+    page.get_by_role("button", name="Yes, submit the evidence").click()
+    banner = page.locator(".govuk-notification-banner--success")
+    assert "Your evidence has been submitted to your Awarding Body." in banner.inner_text()
+    accreditation.refresh_from_db()
+    assert accreditation.stage == Stage.SUBMITTED
+
+
+def test_admin_declines_a_request_and_the_leader_sees_why(
+    cast: Cast, live_server: Any, browser: Any, page: Any
+) -> None:
+    accreditation = make_round(cast, "requested")
+    site = live_server.url
+    sign_in(page, site, cast.ab1_admin.email)
+    page.goto(site + round_path(accreditation))
+    page.get_by_role("link", name="Decline the request").click()
+    page.get_by_label("Why is the request declined?").fill("The commitment is not on the school's website yet.")
+    page.get_by_role("button", name="Decline the request").click()
+    assert "The request has been declined." in page.locator(".govuk-notification-banner--success").inner_text()
+    accreditation.refresh_from_db()
+    assert accreditation.stage == Stage.COMMITMENT_DECLINED
+
+    leader_context = browser.new_context(bypass_csp=True)
+    try:
+        leader = leader_context.new_page()
+        sign_in(leader, site, cast.p1_leader.email)
+        leader.goto(f"{site}/providers/{cast.p1.urn}/accreditation/")
+        text = leader.locator("main").inner_text()
+        assert "The commitment is not on the school's website yet." in text
+        assert axe_violations(leader) == []
+        leader.get_by_role("button", name="Request the certificate of commitment again").click()
+        leader.wait_for_url(f"{site}/providers/{cast.p1.urn}/accreditation/commitment/")
+    finally:
+        leader_context.close()
+
+
+def test_leader_starts_and_cancels_a_reaccreditation(cast: Cast, live_server: Any, page: Any) -> None:
+    previous = make_round(cast, "issued")
+    site = live_server.url
+    sign_in(page, site, cast.p1_leader.email)
+    page.goto(site + round_path(previous))
+    page.get_by_role("button", name="Start reaccreditation from this assessment").click()
+    assert "The current award is not changed" in page.locator("main").inner_text()
+    assert Accreditation.objects.count() == 1
+    page.get_by_role("button", name="Yes, start reaccreditation").click()
+    assert "Reaccreditation has started" in page.locator(".govuk-notification-banner--success").inner_text()
+    new = Accreditation.objects.get(previous=previous)
+    page.get_by_role("link", name="Cancel this reaccreditation").click()
+    page.wait_for_url(site + round_path(new) + "steps/cancel_reaccreditation/")
+    assert axe_violations(page) == []
+    # The destructive choice is a red button, never the only way out.
+    assert page.get_by_role("link", name="No, keep the reaccreditation").count() == 1
+    page.get_by_role("button", name="Yes, cancel the reaccreditation").click()
+    page.wait_for_url(site + round_path(previous))
+    assert "The previous award is unchanged." in page.locator(".govuk-notification-banner--success").inner_text()
+    assert not Accreditation.objects.filter(pk=new.pk).exists()
+    assert previous.awards.get().superseded is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import pytest
@@ -17,6 +18,7 @@ from qic.domain.accreditation import (
     Outcome,
     Stage,
     add_months,
+    anniversary,
     award_dates,
     decide_outcome,
     is_current,
@@ -125,10 +127,108 @@ def test_24_month_award() -> None:
     assert dates.reaccreditation_review == 1  # a two-year body prepares it at the first
 
 
-def test_leap_day_award() -> None:
-    dates = award_dates(dt.date(2024, 2, 29), 36)
-    assert dates.expires_on == dt.date(2027, 2, 27)
-    assert dates.reviews_due == (dt.date(2025, 2, 28), dt.date(2026, 2, 28))
+@pytest.mark.parametrize(
+    ("awarded_on", "months", "last_day", "reviews"),
+    [
+        # 29 February's anniversary in a year without one is 1 March: valid through 28 February.
+        (dt.date(2024, 2, 29), 36, dt.date(2027, 2, 28), (dt.date(2025, 3, 1), dt.date(2026, 3, 1))),
+        (dt.date(2024, 2, 29), 24, dt.date(2026, 2, 28), (dt.date(2025, 3, 1),)),
+        (dt.date(2028, 2, 29), 36, dt.date(2031, 2, 28), (dt.date(2029, 3, 1), dt.date(2030, 3, 1))),
+        # A period whose anniversary is a leap year's 1 March runs through 29 February.
+        (dt.date(2021, 3, 1), 36, dt.date(2024, 2, 29), (dt.date(2022, 3, 1), dt.date(2023, 3, 1))),
+        (dt.date(2022, 3, 1), 24, dt.date(2024, 2, 29), (dt.date(2023, 3, 1),)),
+        (dt.date(2022, 2, 28), 24, dt.date(2024, 2, 27), (dt.date(2023, 2, 28),)),
+        (dt.date(2025, 12, 31), 36, dt.date(2028, 12, 30), (dt.date(2026, 12, 31), dt.date(2027, 12, 31))),
+        (dt.date(2026, 1, 1), 24, dt.date(2027, 12, 31), (dt.date(2027, 1, 1),)),
+    ],
+)
+def test_an_award_is_valid_until_the_day_before_its_anniversary(
+    awarded_on: dt.date, months: int, last_day: dt.date, reviews: tuple[dt.date, ...]
+) -> None:
+    dates = award_dates(awarded_on, months)
+    assert dates.expires_on == last_day
+    assert dates.reviews_due == reviews
+
+
+@pytest.mark.parametrize(
+    ("day", "years", "expected"),
+    [
+        (dt.date(2024, 2, 29), 1, dt.date(2025, 3, 1)),
+        (dt.date(2024, 2, 29), 3, dt.date(2027, 3, 1)),
+        (dt.date(2024, 2, 29), 4, dt.date(2028, 2, 29)),
+        (dt.date(2023, 3, 1), 1, dt.date(2024, 3, 1)),  # so a year from 1 March 2023 runs through 29 February 2024
+        (dt.date(2023, 2, 28), 1, dt.date(2024, 2, 28)),
+        (dt.date(2096, 2, 29), 4, dt.date(2100, 3, 1)),  # 2100 is not a leap year
+    ],
+)
+def test_anniversary(day: dt.date, years: int, expected: dt.date) -> None:
+    assert anniversary(day, years) == expected
+
+
+def test_a_year_from_1_march_2023_runs_through_29_february_2024() -> None:
+    assert anniversary(dt.date(2023, 3, 1), 1) - dt.timedelta(days=1) == dt.date(2024, 2, 29)
+
+
+AWARD_DAYS = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2200, 12, 31))
+LEAP_DAYS = st.integers(min_value=1990, max_value=2200).filter(calendar.isleap).map(lambda y: dt.date(y, 2, 29))
+PERIODS = st.sampled_from([24, 36])
+
+
+@given(st.one_of(AWARD_DAYS, LEAP_DAYS), PERIODS)
+def test_the_day_after_expiry_is_the_anniversary_or_the_day_after_it(awarded_on: dt.date, months: int) -> None:
+    """The award ends with the day before the anniversary; when the anniversary has no such date
+    (29 February in a year without one), the next day, 1 March, takes its place."""
+    years = months // 12
+    after = award_dates(awarded_on, months).expires_on + dt.timedelta(days=1)
+    assert after.year == awarded_on.year + years
+    if (awarded_on.month, awarded_on.day) == (2, 29) and not calendar.isleap(after.year):
+        assert (after.month, after.day) == (3, 1)
+    else:
+        assert (after.month, after.day) == (awarded_on.month, awarded_on.day)
+
+
+@given(st.one_of(AWARD_DAYS, LEAP_DAYS), PERIODS)
+def test_validity_is_whole_years_of_days(awarded_on: dt.date, months: int) -> None:
+    """24 or 36 months: 365 days a year, plus one when the period holds a 29 February (at most one
+    in three years)."""
+    dates = award_dates(awarded_on, months)
+    years = months // 12
+    days_valid = (dates.expires_on - awarded_on).days + 1
+    leap_days = sum(
+        1
+        for year in range(awarded_on.year, awarded_on.year + years + 1)
+        if calendar.isleap(year) and awarded_on <= dt.date(year, 2, 29) <= dates.expires_on
+    )
+    assert days_valid == 365 * years + leap_days
+    assert 365 * years <= days_valid <= 365 * years + 1
+
+
+@given(st.one_of(AWARD_DAYS, LEAP_DAYS), PERIODS)
+def test_on_the_register_from_the_award_day_through_the_last_day(awarded_on: dt.date, months: int) -> None:
+    dates = award_dates(awarded_on, months)
+    one_day = dt.timedelta(days=1)
+    assert not is_current(dates, awarded_on - one_day)
+    assert is_current(dates, awarded_on)
+    assert is_current(dates, dates.expires_on)
+    assert not is_current(dates, dates.expires_on + one_day)
+
+
+@given(st.one_of(AWARD_DAYS, LEAP_DAYS), PERIODS)
+def test_reviews_fall_on_the_anniversaries_inside_the_validity(awarded_on: dt.date, months: int) -> None:
+    """One review each year of validity before the last; each on an anniversary by the same rule
+    as the expiry (1 March for a 29 February award in a year without one)."""
+    dates = award_dates(awarded_on, months)
+    assert len(dates.reviews_due) == months // 12 - 1
+    for number, due in enumerate(dates.reviews_due, start=1):
+        assert awarded_on < due <= dates.expires_on
+        assert due.year == awarded_on.year + number
+        if (awarded_on.month, awarded_on.day) == (2, 29) and not calendar.isleap(due.year):
+            assert (due.month, due.day) == (3, 1)
+        else:
+            assert (due.month, due.day) == (awarded_on.month, awarded_on.day)
+    # The last year of validity, from the last review, is a year like the others.
+    last_year = (dates.expires_on + dt.timedelta(days=1) - dates.reviews_due[-1]).days
+    assert last_year in (365, 366)
 
 
 def test_reissue_keeps_the_expiry() -> None:
@@ -152,10 +252,10 @@ def test_other_periods_are_refused() -> None:
 
 
 def test_workflow_happy_path() -> None:
-    stage = Stage.COMMITMENT_REQUESTED
+    stage: Stage | None = Stage.COMMITMENT_REQUESTED
     for name, by in [
         ("grant_commitment", Actor.BODY_ADMIN),
-        ("submit_portfolio", Actor.PROVIDER),
+        ("submit_portfolio", Actor.CAREERS_LEADER),
         ("assign_assessor", Actor.BODY_ADMIN),
         ("schedule_visit", Actor.BODY_ADMIN),
         ("submit_judgments", Actor.ASSESSOR),
@@ -170,11 +270,13 @@ def test_workflow_happy_path() -> None:
     [
         (Stage.JUDGED, "issue_outcome", Actor.ASSESSOR, "Only the body admin can issue outcome"),
         (Stage.COMMITTED, "issue_outcome", Actor.BODY_ADMIN, "cannot issue outcome at the “committed” stage"),
-        (Stage.ISSUED, "submit_judgments", Actor.ASSESSOR, "next can be: nothing"),
-        (Stage.SUBMITTED, "fly", Actor.PROVIDER, "no step called"),
+        (Stage.ISSUED, "submit_judgments", Actor.ASSESSOR, "next can be: reissue award, start reaccreditation"),
+        (Stage.COMMITMENT_DECLINED, "grant_commitment", Actor.BODY_ADMIN, "next can be: nothing"),
+        (Stage.SUBMITTED, "fly", Actor.CAREERS_LEADER, "no step called"),
+        (Stage.JUDGED, "issue_outcome", None, "Only the body admin can issue outcome"),
     ],
 )
-def test_refused_moves_say_why(stage: Stage, name: str, by: Actor, message: str) -> None:
+def test_refused_moves_say_why(stage: Stage, name: str, by: Actor | None, message: str) -> None:
     with pytest.raises(MoveRefused, match=message):
         move(stage, name, by)
 

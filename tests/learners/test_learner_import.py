@@ -329,7 +329,7 @@ def test_a_missing_column_is_a_file_level_error_naming_it(leader: Client, cast: 
         (b"PK\x03\x04\x14\x00\x06\x00", "File is an Excel workbook (or a ZIP archive), not CSV: save the sheet as CSV"),
         (
             b"UPN,Forename,Surname,Date of birth,Sex,Year group\r\nX888900118001,A\x81da,F,14/02/2014,F,7\r\n",
-            "File is neither UTF-8 nor Windows-1252: save it as CSV UTF-8 (byte 0x81 on line 2)",
+            "File is neither UTF-8 nor Windows-1252: save it as CSV UTF-8 (byte 0x81 at offset 66, line 2)",
         ),
     ],
     ids=["binary", "excel", "undecodable"],

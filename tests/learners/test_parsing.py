@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import importlib.util
@@ -175,7 +176,7 @@ def test_a_full_school_row(by_surname: dict[str, LearnerRow]) -> None:
         ("Dummett", (D(2010, 9, 30), "M", 10, "10DU")),
         ("Proxley", (D(2010, 8, 31), "U", 11, "11EX")),  # "Not known"
         ("Trialworth", (D(2008, 2, 29), "F", 13, "13B")),  # leap day
-        ("Specimen", (D(2007, 9, 1), "M", 13, "13B")),  # "Year 13", row longer than header
+        ("Specimen", (D(2007, 9, 1), "M", 13, "13B")),  # "Year 13"
     ],
 )
 def test_school_values(
@@ -314,6 +315,23 @@ def test_utf8_with_and_without_bom() -> None:
         assert parse_learner_csv(data, today=TODAY).rows == [learner(forename="Zoë")]
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_excel_unicode_text_is_read(codec: str) -> None:
+    # Excel's "Unicode Text": UTF-16 with a byte-order mark, cells separated by tabs, quoted
+    # when they hold a tab, a quote or a line break.
+    text = f"{HEADER}\r\n{GOOD_LINE}\r\n".replace(",", "\t").replace("Fixturewell", '"Fixture\twell"')
+    data = codecs.BOM_UTF16_LE + text.encode("utf-16-le") if codec == "utf-16-le" else text.encode(codec)
+    if codec == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    assert parse_learner_csv(data, today=TODAY).rows == [learner(surname="Fixture\twell")]
+
+
+def test_tab_separated_text_from_excel_is_read() -> None:
+    text = f'{HEADER}\r\n{DFE_UPN}\tAda\t"Fixturewell, Jr"\t14/02/2014\tF\t7\r\n'.replace(",", "\t", 5)
+    [row] = parse_learner_csv(text.encode("cp1252"), today=TODAY).rows
+    assert row.surname == "Fixturewell, Jr"
+
+
 def test_missing_date_of_birth_column() -> None:
     with pytest.raises(LearnerFileError) as excinfo:
         parse_learner_csv(fixture("learners_missing_dob.csv"), today=TODAY)
@@ -354,15 +372,15 @@ def test_missing_columns_are_named(header: str, college_file: bool, message: str
         (b",,,\r\n,,\r\n", "File is empty"),
         (b"PK\x03\x04\x14\x00", "File is an Excel workbook (or a ZIP archive), not CSV: save the sheet as CSV"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1", "File is an Excel workbook (or a ZIP archive), not CSV: save the sheet as CSV"),
-        ("UPN\tForename\r\n".encode("utf-16"), 'File is in UTF-16 (Excel\'s "Unicode Text"), not CSV: save it as CSV'),
+        (b"\xff\xfe", "File is empty"),
         (b"UPN\x00,Forename\r\n", "File is binary, not CSV (it contains NUL bytes)"),
         (
             b"\xef\xbb\xbfUPN,Forename\r\n1,Zo\xeb\r\n",
-            "File starts with a UTF-8 byte-order mark but is not UTF-8 (byte 0xEB on line 2)",
+            "File starts with a UTF-8 byte-order mark but is not valid UTF-8 (byte 0xEB at offset 21, line 2)",
         ),
         (
             b"UPN,Forename\r\n1,Caf\xe9\r\n2,Br\x81ken\r\n",
-            "File is neither UTF-8 nor Windows-1252: save it as CSV UTF-8 (byte 0x81 on line 3)",
+            "File is neither UTF-8 nor Windows-1252: save it as CSV UTF-8 (byte 0x81 at offset 26, line 3)",
         ),
         (
             f'{HEADER}\r\n{GOOD_LINE}\r\n{DFE_UPN},"Unclosed,x,01/01/2014,F,7\r\n'.encode(),
@@ -460,9 +478,41 @@ def test_error_messages_use_the_files_own_header() -> None:
     ]
 
 
-def test_short_rows_and_lf_line_ends() -> None:
-    data = f"{HEADER},Pupil premium,EAL\n{GOOD_LINE}\n".encode()
+def test_lf_line_ends() -> None:
+    data = f"{HEADER},Pupil premium,EAL\n{GOOD_LINE},,\n".encode()
     assert parse_learner_csv(data, today=TODAY).rows == [learner()]
+
+
+def ragged(fields: int, width: int) -> str:
+    return (
+        f"{fields} field{'' if fields == 1 else 's'} but the header has {width}: a cell is missing or extra "
+        "(or a comma in a cell is not in quotes), so none of this row was read rather than put under the wrong columns"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        # Short: the trailing cells left off, or a cell lost in the middle; nothing tells which.
+        (GOOD_LINE, 6),
+        (f"{DFE_UPN},Ada,Fixturewell,14/02/2014,F,7,Y", 7),
+        # Long: a surname with an unquoted comma moves every later cell one column right.
+        (f"{DFE_UPN},Ada,Fixturewell, Jr,14/02/2014,F,7,Y,N", 9),
+        # A trailing empty field is not forgiven: it is what that shift looks like when the last
+        # cell was empty.
+        (f"{GOOD_LINE},Y,N,", 9),
+    ],
+)
+def test_a_row_of_another_width_is_reported_with_its_line_and_not_read(line: str, fields: int) -> None:
+    header = f"{HEADER},Pupil premium,EAL"
+    result = school(line, f"{GOOD_LINE},N,N", header=header)
+    assert result.errors == [RowError(line=2, reason=ragged(fields, 8))]
+    # The full row after it is read, and its UPN is not a duplicate of the unread row's.
+    assert result.rows == [learner(line=3)]
+
+
+def test_a_header_padded_by_a_spreadsheet_reads_rows_padded_alike() -> None:
+    assert school(f"{GOOD_LINE},,", header=f"{HEADER},,").rows == [learner()]
 
 
 # --- Values -------------------------------------------------------------------------------------
@@ -1047,6 +1097,17 @@ def test_attendance_without_an_attended_column_is_a_list_of_who_came() -> None:
 def test_attendance_column_spellings(header: str) -> None:
     [row] = parse_attendance_csv(f"UPN,{header}\r\n{DFE_UPN},A\r\n".encode()).rows
     assert row.attended is False
+
+
+def test_a_register_row_of_another_width_is_reported_not_read() -> None:
+    # "Ada" with no Attended cell at all, and a row whose name cell was split by a comma: by
+    # position the second would be marked with its surname.
+    data = f"UPN,Name,Attended\r\n{DFE_UPN},Ada\r\n{DFE_UPN},Fixturewell, Ada,N\r\n{DFE_UPN},Ada,N\r\n"
+    result = parse_attendance_csv(data.encode())
+    assert result == AttendanceResult(
+        rows=[AttendanceRow(line=4, upn=DFE_UPN, uln="", attended=False)],
+        errors=[RowError(line=2, reason=ragged(2, 3)), RowError(line=3, reason=ragged(4, 3))],
+    )
 
 
 def test_attendance_without_identifiers() -> None:

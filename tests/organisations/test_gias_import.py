@@ -35,7 +35,17 @@ ROW_ERROR_LINES = [
     (8, "EstablishmentName is blank"),
     (9, "StatutoryLowAge 'four' is not a whole number"),
     (11, "URN is blank; EstablishmentName is blank; StatutoryHighAge '11.5' is not a whole number"),
+    (
+        12,
+        "4 fields but the header has 12: a cell is missing or extra (or a comma in a cell is not in quotes), "
+        "so none of this row was read rather than put under the wrong columns",
+    ),
     (15, "URN '-7' is not a positive whole number"),
+    (
+        17,
+        "13 fields but the header has 12: a cell is missing or extra (or a comma in a cell is not in quotes), "
+        "so none of this row was read rather than put under the wrong columns",
+    ),
 ]
 
 
@@ -337,11 +347,11 @@ def test_command_row_errors_list_every_line_and_write_nothing() -> None:
 
     assert str(excinfo.value) == "\n".join(
         [
-            "Nothing was imported: 7 bad row(s) in edubasealldata_row_errors.csv:",
+            "Nothing was imported: 9 bad row(s) in edubasealldata_row_errors.csv:",
             *(f"  line {line}: {reason}" for line, reason in ROW_ERROR_LINES),
         ]
     )
-    # All or nothing: the good rows (990101, 990102, 990105, 990106) are not written either.
+    # All or nothing: the good rows (990101, 990102, 990106, 990108) are not written either.
     assert Provider.objects.count() == 0
     assert AuditEvent.objects.count() == 0
     # The job is kept, failed, with every bad row; the file is discarded.
@@ -349,6 +359,52 @@ def test_command_row_errors_list_every_line_and_write_nothing() -> None:
     assert job.status == GiasImport.Status.FAILED
     assert [(e["line"], e["reason"]) for e in job.errors] == ROW_ERROR_LINES
     assert job.data is None
+
+
+SMALL_HEADER = "URN,EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),Postcode,GOR (name)"
+
+
+@pytest.mark.django_db
+def test_command_reports_a_row_with_more_fields_than_the_header_and_writes_nothing(tmp_path: Path) -> None:
+    # An unquoted comma in the name: read by position, its status would be "Academy converter", its
+    # postcode "Open" and its region the postcode. The row is reported with its line instead.
+    extract = tmp_path / "edubasealldata20250401.csv"
+    extract.write_text(
+        f"{SMALL_HEADER}\r\n"
+        "990501,Fine Academy,Academy converter,Open,PR9 9QX,North West\r\n"
+        "990502,Smith, Jones Academy,Academy converter,Open,B99 4TT,West Midlands\r\n",
+        encoding="cp1252",
+    )
+    with pytest.raises(CommandError) as excinfo:
+        import_file(extract)
+    assert str(excinfo.value) == (
+        "Nothing was imported: 1 bad row(s) in edubasealldata20250401.csv:\n"
+        "  line 3: 7 fields but the header has 6: a cell is missing or extra (or a comma in a cell is not in "
+        "quotes), so none of this row was read rather than put under the wrong columns"
+    )
+    assert Provider.objects.count() == 0
+    assert GiasImport.objects.get().status == GiasImport.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_command_imports_a_row_whose_postcode_is_not_one_without_it_and_says_so(tmp_path: Path) -> None:
+    extract = tmp_path / "edubasealldata20250402.csv"
+    extract.write_text(
+        f"{SMALL_HEADER}\r\n"
+        "990511,Fine Academy,Academy converter,Open,pr9 9qx,North West\r\n"
+        "990512,Overseas School,British schools overseas,Open,28109,\r\n",
+        encoding="cp1252",
+    )
+    output = import_file(extract)
+    assert output == (
+        "created 2, updated 0, skipped 0 (0 unchanged, 0 closed)\n"
+        "1 value(s) left blank:\n"
+        "  line 3: Postcode '28109' is not a UK postcode, so it was left blank\n"
+    )
+    assert dict(Provider.objects.values_list("urn", "postcode")) == {990511: "PR9 9QX", 990512: ""}
+    job = GiasImport.objects.get()
+    assert job.status == GiasImport.Status.DONE
+    assert job.notices == [{"line": 3, "reason": "Postcode '28109' is not a UK postcode, so it was left blank"}]
 
 
 @pytest.mark.django_db
@@ -367,7 +423,8 @@ def test_command_undefined_byte_is_an_encoding_error() -> None:
     with pytest.raises(CommandError) as excinfo:
         import_file(UNDEFINED_BYTE)
     assert str(excinfo.value) == (
-        "Nothing was imported: File is not in the Windows-1252 encoding GIAS uses (byte 0x81 at offset 213, line 3)"
+        "Nothing was imported: File is neither UTF-8 nor Windows-1252: download the extract from GIAS again "
+        "(byte 0x81 at offset 213, line 3)"
     )
     assert Provider.objects.count() == 0
 
@@ -432,6 +489,30 @@ def test_upload_imports_and_redirects_to_the_job(client: Client, cast: Cast) -> 
     assert f'href="{UPLOAD_URL}{record.pk}/"' in history
 
 
+def test_upload_page_lists_values_left_blank(client: Client, cast: Cast) -> None:
+    client.force_login(cast.consortium)
+    data = f"{SMALL_HEADER}\r\n990521,Head Title Academy,Academy converter,Open,Principal,London\r\n".encode()
+    response = client.post(
+        UPLOAD_URL, {"file": SimpleUploadedFile("e.csv", data, content_type="text/csv")}, follow=True
+    )
+    page = response.content.decode()
+    assert "Import complete" in page
+    assert "1 value left blank" in page
+    assert (
+        '<td class="govuk-table__cell">2</td><td class="govuk-table__cell">'
+        + escape("Postcode 'Principal' is not a UK postcode, so it was left blank")
+        + "</td>"
+    ) in page
+    assert Provider.objects.get(urn=990521).postcode == ""
+
+
+def test_a_clean_import_lists_no_values_left_blank(client: Client, cast: Cast) -> None:
+    client.force_login(cast.consortium)
+    page = client.post(UPLOAD_URL, {"file": upload(MAIN)}, follow=True).content.decode()
+    assert "Import complete" in page
+    assert "left blank" not in page
+
+
 def test_upload_include_closed(client: Client, cast: Cast) -> None:
     client.force_login(cast.consortium)
     response = client.post(UPLOAD_URL, {"file": upload(MAIN), "include_closed": "on"}, follow=True)
@@ -451,7 +532,7 @@ def test_upload_with_bad_rows_lists_them_and_writes_nothing(client: Client, cast
     assert job.status == GiasImport.Status.FAILED
     assert [(e["line"], e["reason"]) for e in job.errors] == ROW_ERROR_LINES
     page = response.content.decode()
-    assert "Nothing was imported: 7 rows need fixing" in page
+    assert "Nothing was imported: 9 rows need fixing" in page
     assert "Rows that could not be imported" in page
     for line, reason in ROW_ERROR_LINES:
         assert f'<td class="govuk-table__cell">{line}</td><td class="govuk-table__cell">{escape(reason)}</td>' in page
@@ -470,8 +551,8 @@ def test_upload_with_bad_rows_lists_them_and_writes_nothing(client: Client, cast
         ),
         (
             UNDEFINED_BYTE,
-            "File is not in the Windows-1252 encoding GIAS uses (byte 0x81 at offset 213, line 3) "
-            "Nothing was imported.",
+            "File is neither UTF-8 nor Windows-1252: download the extract from GIAS again "
+            "(byte 0x81 at offset 213, line 3) Nothing was imported.",
         ),
     ],
     ids=["missing-columns", "undefined-byte"],

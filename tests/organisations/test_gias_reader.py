@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -163,15 +165,6 @@ def test_status_other_than_closed_is_kept(by_urn: dict[int, GiasRecord]) -> None
     assert by_urn[990009].status == "Open, but proposed to close"
 
 
-def test_row_with_more_fields_than_the_header_is_read(by_urn: dict[int, GiasRecord]) -> None:
-    record = by_urn[990011]
-    assert (record.name, record.postcode, record.region) == (
-        "Westbrook Alternative Provision Academy",
-        "B99 2WA",
-        "West Midlands",
-    )
-
-
 def test_row_after_a_multi_line_field_is_read(by_urn: dict[int, GiasRecord]) -> None:
     assert (by_urn[990012].postcode, by_urn[990013].name) == ("IP99 1CM", "Ysgol Bryn Hâf")
 
@@ -181,6 +174,13 @@ def test_include_closed() -> None:
     closed = [r for r in result.records if r.urn == 990008]
     assert (len(result.records), result.skipped_closed, result.errors) == (14, 0, [])
     assert (closed[0].status, closed[0].provider_type) == ("Closed", P.PRIMARY)
+
+
+def ragged(fields: int, width: int) -> str:
+    return (
+        f"{fields} field{'' if fields == 1 else 's'} but the header has {width}: a cell is missing or extra "
+        "(or a comma in a cell is not in quotes), so none of this row was read rather than put under the wrong columns"
+    )
 
 
 def test_row_errors_carry_physical_line_numbers() -> None:
@@ -196,9 +196,11 @@ def test_row_errors_carry_physical_line_numbers() -> None:
             line=11,
             reason=("URN is blank; EstablishmentName is blank; StatutoryHighAge '11.5' is not a whole number"),
         ),
+        GiasRowError(line=12, reason=ragged(4, 12)),
         GiasRowError(line=15, reason="URN '-7' is not a positive whole number"),
+        GiasRowError(line=17, reason=ragged(13, 12)),
     ]
-    assert [r.urn for r in result.records] == [990101, 990102, 990105, 990106]
+    assert [r.urn for r in result.records] == [990101, 990102, 990106, 990108]
     # The closed row with a bad URN is skipped as closed, not reported.
     assert result.skipped_closed == 1
 
@@ -208,26 +210,95 @@ def test_first_of_duplicate_urns_is_kept() -> None:
     assert [r.name for r in result.records if r.urn == 990101] == ["Ashcombe Academy"]
 
 
-def test_short_rows_and_padding() -> None:
+def test_short_and_long_rows_are_reported_not_read() -> None:
     records = {r.urn: r for r in read_gias(fixture("edubasealldata_row_errors.csv")).records}
-    short = records[990105]
-    assert (short.name, short.la_name, short.status, short.establishment_type) == (
-        "Short Row School",
-        "Norfolk",
-        "",
-        "",
-    )
-    assert short.provider_type == P.OTHER
-    # Columns absent from the header are empty or None.
-    assert (short.region, short.ukprn, short.statutory_low_age, short.number_of_pupils) == (
-        "",
-        "",
-        None,
-        None,
-    )
+    # Line 12 (4 fields of 12) and line 17 (13 of 12, its name split by an unquoted comma).
+    assert 990105 not in records
+    assert 990107 not in records
     padded = records[990106]
     assert (padded.name, padded.statutory_low_age) == ("Brook House School", 11)
     assert records[990102].postcode == "B99 1TL"
+    # Columns absent from the header are empty or None.
+    assert (padded.region, padded.ukprn, padded.number_of_pupils) == ("", "", None)
+
+
+# The columns of a real extract around the postcode; GIAS dropped the three Ofsted columns
+# from files downloaded after 22 April 2025.
+REAL_ORDER = [
+    "URN",
+    "EstablishmentName",
+    "TypeOfEstablishment (name)",
+    "EstablishmentStatus (name)",
+    "OfstedLastInsp",
+    "OfstedSpecialMeasures (code)",
+    "OfstedSpecialMeasures (name)",
+    "Street",
+    "Postcode",
+    "SchoolWebsite",
+    "TelephoneNum",
+    "HeadTitle (name)",
+    "HeadFirstName",
+    "GOR (name)",
+]
+
+
+def test_rows_without_the_headers_ofsted_columns_are_reported_not_shifted() -> None:
+    # A header from an older release over rows from a newer one: the rows are three fields
+    # short, and read by position their postcode would be the head's title. Every such row
+    # is reported with its line; the one row of the old width is read.
+    header = ",".join(REAL_ORDER)
+    old = "990701,Old Width School,Academy converter,Open,01-01-2020,0,Not applicable,Lane,PR9 9QX,,,Mrs,Ann,North West"
+    new = "990702,New Width School,Academy converter,Open,Mill Road,B99 4TT,,0121 496 0000,Mr,John,West Midlands"
+    principal = "990703,Third School,Academy converter,Open,High Street,NR99 2HD,,,Principal,Kim,East of England"
+    result = read_gias(f"{header}\r\n{old}\r\n{new}\r\n{principal}\r\n".encode())
+    assert result.errors == [GiasRowError(line=3, reason=ragged(11, 14)), GiasRowError(line=4, reason=ragged(11, 14))]
+    [record] = result.records
+    assert (record.urn, record.postcode, record.region) == (990701, "PR9 9QX", "North West")
+
+
+@pytest.mark.parametrize(
+    ("row", "fields"),
+    [
+        ("990801,Trailing Comma Academy,Academy converter,Open,", 5),  # trailing empty field: not forgiven
+        ("990801,Extra Academy,Academy converter,Open,Leftover", 5),
+        ("990801,Short Academy,Academy converter", 3),
+        ("990801", 1),
+    ],
+)
+def test_every_row_of_another_width_is_reported(row: str, fields: int) -> None:
+    result = read_gias(HEADER + f"{row}\r\n990802,Fine Academy,Academy converter,Open\r\n".encode())
+    assert result.errors == [GiasRowError(line=2, reason=ragged(fields, 4))]
+    assert [r.urn for r in result.records] == [990802]
+
+
+def test_a_closed_row_of_another_width_is_reported_too() -> None:
+    # Its status cannot be trusted when its cells may have moved, so it is not counted as closed.
+    result = read_gias(HEADER + b"990901,Shut School,Community school,Closed,\r\n")
+    assert (result.errors, result.skipped_closed) == ([GiasRowError(line=2, reason=ragged(5, 4))], 0)
+
+
+def test_a_header_padded_by_a_spreadsheet_reads_rows_padded_alike() -> None:
+    data = HEADER.replace(b"\r\n", b",,\r\n") + b"990902,Padded Academy,Academy converter,Open,,\r\n"
+    assert [r.name for r in read_gias(data).records] == ["Padded Academy"]
+
+
+def test_a_postcode_that_is_not_one_is_noted_and_left_blank() -> None:
+    result = read_gias(fixture("edubasealldata_row_errors.csv"))
+    [record] = [r for r in result.records if r.urn == 990108]
+    assert record.postcode == ""
+    assert result.notices == [
+        GiasRowError(line=18, reason="Postcode 'Principal' is not a UK postcode, so it was left blank")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [("PR9 9QX", "PR9 9QX"), ("pr9 9qx", "PR9 9QX"), ("PR99QX", "PR9 9QX"), ("GIR 0AA", "GIR 0AA"), ("", "")],
+)
+def test_postcodes_are_stored_as_postcodes_are_written(written: str, stored: str) -> None:
+    header = HEADER.replace(b"\r\n", b",Postcode\r\n")
+    result = read_gias(header + f"990903,Post Academy,Academy converter,Open,{written}\r\n".encode())
+    assert ([r.postcode for r in result.records], result.notices) == ([stored], [])
 
 
 def test_missing_required_columns_are_named() -> None:
@@ -265,7 +336,8 @@ def test_undefined_windows_1252_byte_is_a_file_error() -> None:
     with pytest.raises(GiasFileError) as excinfo:
         read_gias(data)
     assert str(excinfo.value) == (
-        f"File is not in the Windows-1252 encoding GIAS uses (byte 0x81 at offset {offset}, line 3)"
+        f"File is neither UTF-8 nor Windows-1252: download the extract from GIAS again (byte 0x81 at offset {offset}, "
+        "line 3)"
     )
 
 
@@ -288,14 +360,22 @@ def test_bom_but_not_utf8_is_a_file_error() -> None:
         (
             b"PK\x03\x04\x14\x00\x06\x00",
             (
-                "File is a ZIP archive or Excel workbook, not CSV: download the CSV extract "
+                "File is an Excel workbook (or a ZIP archive), not CSV: download the CSV extract "
+                "from GIAS, or save the sheet as CSV"
+            ),
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            (
+                "File is an Excel workbook (or a ZIP archive), not CSV: download the CSV extract "
                 "from GIAS, or save the sheet as CSV"
             ),
         ),
         (b"URN\x00,Name\r\n", "File is binary, not CSV (it contains NUL bytes)"),
         (
             "URN\tEstablishmentName\r\n".encode("utf-16"),
-            'File is in UTF-16 (Excel\'s "Unicode Text"), not CSV: save it as CSV',
+            "Missing required columns: TypeOfEstablishment (name), EstablishmentStatus (name). Is this the GIAS "
+            "'all establishment data' extract (edubasealldataYYYYMMDD.csv)?",
         ),
         (
             HEADER + b'1,Fine,x,Open\r\n2,"Unclosed,x,Open\r\n3,Swallowed,x,Open\r\n',
@@ -315,6 +395,15 @@ def test_whole_file_errors(data: bytes, message: str) -> None:
     with pytest.raises(GiasFileError) as excinfo:
         read_gias(data)
     assert str(excinfo.value) == message
+
+
+def test_an_extract_saved_as_unicode_text_is_read() -> None:
+    # Opened in Excel and saved as "Unicode Text": UTF-16, tab-separated.
+    text = fixture("edubasealldata20250101.csv").decode("cp1252")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    assert read_gias(out.getvalue().encode("utf-16")) == read_gias(fixture("edubasealldata20250101.csv"))
 
 
 def test_gias_file_error_is_a_value_error() -> None:

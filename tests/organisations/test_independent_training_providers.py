@@ -119,6 +119,15 @@ def test_spaces_in_a_ukprn_are_forgiven(cast: Cast) -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "stored"), [("ec1a1bb", "EC1A 1BB"), ("GIR 0AA", "GIR 0AA"), (" m1  1ae ", "M1 1AE")]
+)
+def test_a_postcode_is_stored_as_the_shared_rule_writes_it(cast: Cast, typed: str, stored: str) -> None:
+    # The form and the GIAS import use one rule (qic.domain.postcodes): the same values pass.
+    signed_in(cast.consortium).post(CONSORTIUM_URL, {**GOOD, "postcode": typed})
+    assert Provider.objects.get(urn=10_012_345).postcode == stored
+
+
+@pytest.mark.parametrize(
     "existing",
     [
         # Another ITP already keyed by the UKPRN...

@@ -52,3 +52,7 @@ class Command(BaseCommand):
             f"skipped {job.unchanged_count + job.skipped_closed_count} "
             f"({job.unchanged_count} unchanged, {job.skipped_closed_count} closed)"
         )
+        if job.notices:
+            self.stdout.write(f"{len(job.notices)} value(s) left blank:")
+            for notice in job.notices:
+                self.stdout.write(f"  line {notice['line']}: {notice['reason']}")
