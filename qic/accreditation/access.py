@@ -5,8 +5,8 @@ who a person is to a round in the workflow (`workflow_actor`, the one place that
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -54,7 +54,7 @@ def workflow_actor(actor: AccreditationActor, of: Accreditation | Provider) -> W
     return None
 
 
-def accreditations_visible_to(user: Any, provider: Provider) -> QuerySet[Accreditation]:
+def accreditations_visible_to(user: User | AnonymousUser, provider: Provider) -> QuerySet[Accreditation]:
     """The provider's accreditation rounds this user may see: an Awarding Body sees only the rounds
     it runs (not a former body's); provider people see all of their own."""
     membership = membership_of(user)
@@ -66,7 +66,7 @@ def accreditations_visible_to(user: Any, provider: Provider) -> QuerySet[Accredi
     return rounds
 
 
-def get_accreditation_for(user: Any, urn: int, pk: int, need: Capability) -> Accreditation:
+def get_accreditation_for(user: User | AnonymousUser, urn: int, pk: int, need: Capability) -> Accreditation:
     """A round of the provider's accreditation: 404 if the user cannot see the provider or the
     round, 403 if their role lacks `need`. An assessor may assess only a round assigned to them."""
     provider = get_provider(user, urn)
