@@ -93,7 +93,8 @@ def ab1_pk(cast: Cast) -> dict[str, Any]:
 
 
 def staff_invitation(cast: Cast) -> dict[str, Any]:
-    return {"pk": make_invitation(Role.PROVIDER_STAFF, provider=cast.p1).pk}
+    invitation = make_invitation(Role.PROVIDER_STAFF, provider=cast.p1, token=f"staff-{cast.p1.urn}")
+    return {"pk": invitation.pk}
 
 
 def p1_staff_person(cast: Cast) -> dict[str, Any]:
@@ -101,7 +102,9 @@ def p1_staff_person(cast: Cast) -> dict[str, Any]:
 
 
 def p1_deactivated_person(cast: Cast) -> dict[str, Any]:
-    person = make_member(Role.PROVIDER_STAFF, provider=cast.p1, email="left@example.org", is_active=False)
+    person = make_member(
+        Role.PROVIDER_STAFF, provider=cast.p1, email=f"left.{cast.p1.urn}@example.org", is_active=False
+    )
     return {"pk": person.pk}
 
 
@@ -542,6 +545,76 @@ ACCESS: dict[str, Row] = {
         p1_urn,
         expect(OK, anon=UNAUTHORISED, ab2_admin=NOT_FOUND, assessor_unassigned=NOT_FOUND, p2_leader=NOT_FOUND),
     ),
+}
+
+
+# Who may send the form of a page they may see (issue 13). Every GET row whose view also takes a
+# POST is listed (tests/test_url_tenancy.py fails until it is): SAME_AS_GET when everyone who may
+# see the page may send it, else the roles that may; the others who see the page get 403 on POST,
+# never 404. Pages not listed answer a POST as a GET or with 405.
+SAME_AS_GET = "everyone who may GET the page"
+
+POSTS: dict[str, str | list[str]] = {
+    # Signing in and one's own account.
+    "login": SAME_AS_GET,
+    "invitation_accept": SAME_AS_GET,
+    "password_change": SAME_AS_GET,
+    "mfa_verify": SAME_AS_GET,
+    "mfa_setup": SAME_AS_GET,
+    "password_reset": SAME_AS_GET,
+    "password_reset_confirm": SAME_AS_GET,
+    # Organisations and people.
+    "consortium_invite": SAME_AS_GET,
+    "gias_import": SAME_AS_GET,
+    "awarding_body_create": SAME_AS_GET,
+    "awarding_body_edit": SAME_AS_GET,
+    "awarding_body_invite": SAME_AS_GET,
+    "awarding_body_add_client": SAME_AS_GET,
+    "awarding_body_add_itp": SAME_AS_GET,
+    "itp_create": SAME_AS_GET,
+    "provider_invite": SAME_AS_GET,
+    "provider_assign_assessor": SAME_AS_GET,
+    "person_deactivate": SAME_AS_GET,
+    "person_reactivate": SAME_AS_GET,
+    "client_request_answer": SAME_AS_GET,
+    # Learners and the programme.
+    "learner_edit": SAME_AS_GET,
+    "learner_anonymise": SAME_AS_GET,
+    "learner_import": SAME_AS_GET,
+    "activity_create": SAME_AS_GET,
+    "activity_detail": LEARNER_VIEWERS,  # taking the register: those who record the programme
+    "activity_edit": SAME_AS_GET,
+    "attendance_import": SAME_AS_GET,
+    "interview_create": SAME_AS_GET,
+    "interview_edit": SAME_AS_GET,
+    "interview_remove": SAME_AS_GET,
+    "adviser_create": SAME_AS_GET,
+    "adviser_edit": SAME_AS_GET,
+    "adviser_remove": SAME_AS_GET,
+    "activity_remove": SAME_AS_GET,
+    "class_list_rename": SAME_AS_GET,
+    "class_list_remove": SAME_AS_GET,
+    # Governors, staff and the Awarding Body read the answers and the statement; the leader sends them.
+    "programme_answers": LEADER,
+    "provider_access": LEADER,
+    "api_tokens": SAME_AS_GET,
+    "api_token_revoke": SAME_AS_GET,
+    # Accreditation.
+    "commitment_request": SAME_AS_GET,
+    "recognition_create": SAME_AS_GET,
+    "accreditation_criterion": LEADER,  # the commentary
+    "evidence_upload": SAME_AS_GET,
+    "assess_section": SAME_AS_GET,
+    "assess_summary": SAME_AS_GET,
+    "assessment_conversations": SAME_AS_GET,
+    "issued_document_correct": SAME_AS_GET,
+    "annual_review": ["assessor_assigned"],
+    # The national app.
+    "endorsement_decide": SAME_AS_GET,
+    "primary_award_create": SAME_AS_GET,
+    "primary_award_edit": SAME_AS_GET,
+    "endorsement_answers": SAME_AS_GET,
+    "primary_workbook": LEADER,
 }
 
 

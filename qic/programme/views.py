@@ -231,7 +231,9 @@ def activity_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRes
     group, a name) and tick the absent among them; POST marks who took part.
 
     The page never lists the whole roll: a register of a whole school was ~1,800 checkboxes."""
-    provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
+    # Taking the register is recording the programme: a role that may only look is refused (403).
+    need = Capability.RECORD_PROGRAMME if request.method == "POST" else Capability.VIEW_LEARNERS
+    provider = get_provider_for(request.user, urn, need)
     activity = get_object_or_404(Activity.objects.prefetch_related("criteria"), provider=provider, pk=pk)
     can_record = Capability.RECORD_PROGRAMME in capabilities(request.user)
     on_roll = Learner.objects.filter(provider=provider, left_on=None)
@@ -241,48 +243,44 @@ def activity_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRes
         activity_on=activity.date,
         initial={"opened_at": timezone.now().timestamp()},
     )
-    if request.method == "POST":
-        if not can_record:
-            raise Http404("No such page")
-        if form.is_valid():
-            absent_ids = {learner.pk for learner in form.cleaned_data["absent"]}
-            attended_ids = {learner.pk for learner in form.cleaned_data["attended"]}
-            # Everyone the page listed is present, but those ticked absent.
-            attended_ids |= {learner.pk for learner in form.cleaned_data["chosen"]} - absent_ids
-            year_groups = form.cleaned_data["year_groups"]
-            group = form.cleaned_data["registration_group"].strip()
-            if year_groups or group:
-                for learner in on_roll:
-                    in_year = learner.year_group_in(activity.academic_year) in year_groups
-                    in_group = bool(group) and learner.registration_group.casefold() == group.casefold()
-                    if (in_year or in_group) and learner.pk not in absent_ids:
-                        attended_ids.add(learner.pk)
-            opened = form.cleaned_data["opened_at"]
-            try:
-                result = actions.record_participation(
-                    activity=activity,
-                    attended=attended_ids,
-                    absent=absent_ids,
-                    actor=request.user,
-                    opened_at=dt.datetime.fromtimestamp(opened, tz=dt.UTC) if opened is not None else None,
-                )
-            except actions.RegisterChanged as exc:
-                now = "; ".join(
-                    f"{name} is now marked {'present' if present else 'absent'}" for name, present in exc.now.items()
-                )
-                stale.set_posted(form, "opened_at", str(timezone.now().timestamp()))
-                form.add_error(
-                    None,
-                    f"Someone else changed this register since you opened it, so your changes were not saved: {now}. "
-                    "Your choices are kept below: check them against the register and save again.",
-                )
-            else:
-                messages.success(
-                    request,
-                    f"Register saved: {result['added']} added, {result['changed']} changed. "
-                    "Benchmark figures are updated.",
-                )
-                return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
+    if request.method == "POST" and form.is_valid():
+        absent_ids = {learner.pk for learner in form.cleaned_data["absent"]}
+        attended_ids = {learner.pk for learner in form.cleaned_data["attended"]}
+        # Everyone the page listed is present, but those ticked absent.
+        attended_ids |= {learner.pk for learner in form.cleaned_data["chosen"]} - absent_ids
+        year_groups = form.cleaned_data["year_groups"]
+        group = form.cleaned_data["registration_group"].strip()
+        if year_groups or group:
+            for learner in on_roll:
+                in_year = learner.year_group_in(activity.academic_year) in year_groups
+                in_group = bool(group) and learner.registration_group.casefold() == group.casefold()
+                if (in_year or in_group) and learner.pk not in absent_ids:
+                    attended_ids.add(learner.pk)
+        opened = form.cleaned_data["opened_at"]
+        try:
+            result = actions.record_participation(
+                activity=activity,
+                attended=attended_ids,
+                absent=absent_ids,
+                actor=request.user,
+                opened_at=dt.datetime.fromtimestamp(opened, tz=dt.UTC) if opened is not None else None,
+            )
+        except actions.RegisterChanged as exc:
+            now = "; ".join(
+                f"{name} is now marked {'present' if present else 'absent'}" for name, present in exc.now.items()
+            )
+            stale.set_posted(form, "opened_at", str(timezone.now().timestamp()))
+            form.add_error(
+                None,
+                f"Someone else changed this register since you opened it, so your changes were not saved: {now}. "
+                "Your choices are kept below: check them against the register and save again.",
+            )
+        else:
+            messages.success(
+                request,
+                f"Register saved: {result['added']} added, {result['changed']} changed. Benchmark figures are updated.",
+            )
+            return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
     recorded = Participation.objects.filter(activity=activity)
     totals = recorded.aggregate(
         present=Count("pk", filter=Q(attended=True)), absent=Count("pk", filter=Q(attended=False))
@@ -1114,7 +1112,9 @@ class Question:
 @not_for_primary_schools(Capability.VIEW_FIGURES)
 def programme_answers(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """The programme-level indicators of Benchmarks 1 and 3, answered with links to evidence."""
-    provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
+    # Governors, staff and the Awarding Body read the answers; only the careers leader sends them (403).
+    need = Capability.MANAGE_LEARNERS if request.method == "POST" else Capability.VIEW_FIGURES
+    provider = get_provider_for(request.user, urn, need)
     year = year_asked(request)
     can_answer = Capability.MANAGE_LEARNERS in capabilities(request.user)
     edition = edition_for_year(year)
@@ -1139,39 +1139,36 @@ def programme_answers(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     snapshot = actions.programme_snapshot([(q.section.number, q.index) for q in questions], answers)
     seen_form = stale.SeenForm(bound, initial={"seen": stale.sign(snapshot)})
     refusal = ""
-    if request.method == "POST":
-        if not can_answer:
-            raise Http404("No such page")
-        if all(q.form.is_valid() for q in questions):
-            # A snapshot too long to be ours is treated as one we did not sign: refused, without details.
-            seen = seen_form.cleaned_data["seen"] if seen_form.is_valid() else "not ours"
-            try:
-                actions.save_programme_answers(
-                    provider_id=provider.pk,
-                    year=year,
-                    answers=[
-                        actions.ProgrammeAnswerInput(
-                            benchmark=q.section.number,
-                            indicator=q.index,
-                            achieved=q.form.cleaned_data["achieved"],
-                            evidence_url=q.form.cleaned_data["evidence_url"],
-                            note=q.form.cleaned_data["note"],
-                        )
-                        for q in questions
-                    ],
-                    seen=seen,
-                    actor=request.user,
-                )
-            except stale.StaleEdit as exc:
-                changed = stale.refuse_page([q.form for q in questions], exc)
-                stale.set_posted(seen_form, "seen", exc.seen)
-                refusal = stale.page_refusal(
-                    f"the answers for {year_label(year)}",
-                    [f"Benchmark {q.section.number}, indicator {q.index + 1}" for q in questions if q.form in changed],
-                )
-            else:
-                messages.success(request, "Your answers have been saved. Benchmarks 1 and 3 are updated.")
-                return redirect(f"{request.path}?year={year}")
+    if request.method == "POST" and all(q.form.is_valid() for q in questions):
+        # A snapshot too long to be ours is treated as one we did not sign: refused, without details.
+        seen = seen_form.cleaned_data["seen"] if seen_form.is_valid() else "not ours"
+        try:
+            actions.save_programme_answers(
+                provider_id=provider.pk,
+                year=year,
+                answers=[
+                    actions.ProgrammeAnswerInput(
+                        benchmark=q.section.number,
+                        indicator=q.index,
+                        achieved=q.form.cleaned_data["achieved"],
+                        evidence_url=q.form.cleaned_data["evidence_url"],
+                        note=q.form.cleaned_data["note"],
+                    )
+                    for q in questions
+                ],
+                seen=seen,
+                actor=request.user,
+            )
+        except stale.StaleEdit as exc:
+            changed = stale.refuse_page([q.form for q in questions], exc)
+            stale.set_posted(seen_form, "seen", exc.seen)
+            refusal = stale.page_refusal(
+                f"the answers for {year_label(year)}",
+                [f"Benchmark {q.section.number}, indicator {q.index + 1}" for q in questions if q.form in changed],
+            )
+        else:
+            messages.success(request, "Your answers have been saved. Benchmarks 1 and 3 are updated.")
+            return redirect(f"{request.path}?year={year}")
     return render(
         request,
         "programme/programme_answers.html",
