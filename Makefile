@@ -44,12 +44,14 @@ test: setup
 	scripts/ensure-chromium
 	$(PY) -m pytest
 
+## Style, and the layer contract in pyproject.toml (which app may import which).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: setup
-	$(VENV)/bin/mypy qic
+	$(VENV)/bin/mypy qic bench
 
 ## Django's deployment checklist against production settings.
 check-deploy: setup
@@ -58,7 +60,7 @@ check-deploy: setup
 		$(MANAGE) check --deploy --fail-level WARNING
 
 bench: setup
-	$(PY) -m qic.bench
+	$(PY) -m bench.run
 
 ## Re-pin the Python dependencies after editing requirements/*.in.
 lock: $(VENV)/.installed

@@ -37,7 +37,14 @@ from qic.learners.actions import (
 from qic.learners.models import Learner, LearnerImport
 from qic.learners.parsing import LearnerFileError
 from qic.learners.uploads import register_size_problem, too_large
-from qic.organisations.access import Capability, get_provider, get_provider_for, membership_of, visible_providers
+from qic.organisations.access import (
+    AuthenticatedRequest,
+    Capability,
+    get_provider,
+    get_provider_for,
+    membership_of,
+    visible_providers,
+)
 from qic.organisations.models import Provider
 from qic.programme import actions as programme_actions
 from qic.programme import queries
@@ -495,7 +502,7 @@ def _job_out(request: HttpRequest, provider: Provider, job: LearnerImport) -> Le
     summary="Import learners from a CSV or CTF file (all or nothing), in the background; or preview it",
 )
 def import_learners(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     urn: int,
     file: File[UploadedFile],
     full_import: bool = False,
@@ -661,7 +668,9 @@ def _register_job_out(request: HttpRequest, provider: Provider, job: RegisterImp
     tags=["activities"],
     summary="Import an activity's attendance register from CSV (all or nothing), in the background",
 )
-def import_attendance(request: HttpRequest, urn: int, activity_id: int, file: File[UploadedFile]) -> Status[Any]:
+def import_attendance(
+    request: AuthenticatedRequest, urn: int, activity_id: int, file: File[UploadedFile]
+) -> Status[Any]:
     """Upload the register as multipart form data (`file`): a UPN (or ULN) column and an
     Attended column (Y/N).
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "qic.programme",
     "qic.accreditation",
     "qic.national",
+    "qic.demo",  # only for its command, manage.py load_demo
 ]
 
 MIDDLEWARE = [
@@ -123,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "qic.core.context_processors.navigation",
+                "qic.accounts.context_processors.navigation",
             ],
             "builtins": ["qic.core.templatetags.govuk"],
         },

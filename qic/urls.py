@@ -4,14 +4,16 @@ from django.urls import include, path
 from qic.accounts import views as account_views
 from qic.api import api
 from qic.core import views as core_views
+from qic.dashboards import views as dashboard_views
 from qic.learners import views as learner_views
 from qic.organisations import views
+from qic.programme import learner_views as programme_learner_views
 from qic.programme import provider_access_views
 from qic.programme import views as programme_views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("home/", views.home, name="home"),
+    path("home/", dashboard_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", account_views.mfa_verify, name="mfa_verify"),
@@ -90,24 +92,28 @@ urlpatterns = [
         learner_views.learner_import_cancel,
         name="learner_import_cancel",
     ),
-    path("providers/<int:urn>/learners/<int:pk>/", learner_views.learner_detail, name="learner_detail"),
+    path("providers/<int:urn>/learners/<int:pk>/", programme_learner_views.learner_detail, name="learner_detail"),
     path("providers/<int:urn>/learners/<int:pk>/edit/", learner_views.learner_edit, name="learner_edit"),
     path(
         "providers/<int:urn>/learners/<int:pk>/data/",
-        learner_views.learner_subject_access,
+        programme_learner_views.learner_subject_access,
         name="learner_subject_access",
     ),
     path(
         "providers/<int:urn>/learners/<int:pk>/data.pdf",
-        learner_views.learner_subject_access_pdf,
+        programme_learner_views.learner_subject_access_pdf,
         name="learner_subject_access_pdf",
     ),
     path(
         "providers/<int:urn>/learners/<int:pk>/data.json",
-        learner_views.learner_subject_access_json,
+        programme_learner_views.learner_subject_access_json,
         name="learner_subject_access_json",
     ),
-    path("providers/<int:urn>/learners/<int:pk>/anonymise/", learner_views.learner_anonymise, name="learner_anonymise"),
+    path(
+        "providers/<int:urn>/learners/<int:pk>/anonymise/",
+        programme_learner_views.learner_anonymise,
+        name="learner_anonymise",
+    ),
     path("providers/<int:urn>/activities/", programme_views.activity_list, name="activity_list"),
     path("providers/<int:urn>/activities/new/", programme_views.activity_form, name="activity_create"),
     path("providers/<int:urn>/activities/meaning/", programme_views.activity_meaning, name="activity_meaning"),
@@ -155,7 +161,7 @@ urlpatterns = [
         programme_views.removed_restore,
         name="removed_restore",
     ),
-    path("providers/<int:urn>/benchmarks/", programme_views.benchmark_dashboard, name="benchmark_dashboard"),
+    path("providers/<int:urn>/benchmarks/", dashboard_views.benchmark_dashboard, name="benchmark_dashboard"),
     path(
         "providers/<int:urn>/benchmarks/export/<slug:table>.csv",
         programme_views.benchmark_export,

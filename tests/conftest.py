@@ -16,6 +16,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from qic.accounts.receivers import audit_login, audit_logout
+from qic.core.actors import SystemActor
 from qic.frameworks.loading import load_edition, read_edition_file
 from qic.frameworks.models import Edition
 from qic.organisations.models import AwardingBody, Provider, Role, User
@@ -159,4 +160,4 @@ def cast(db: None) -> Cast:
 
 @pytest.fixture
 def edition(db: None) -> Edition:
-    return load_edition(read_edition_file(FRAMEWORK_FILE), actor="tests").edition
+    return load_edition(read_edition_file(FRAMEWORK_FILE), actor=SystemActor("tests")).edition

@@ -22,6 +22,7 @@ from qic.accreditation.actions import (
 )
 from qic.accreditation.models import Accreditation
 from qic.accreditation.uploads import CheckedUpload, check_upload
+from qic.core.actors import SystemActor
 from qic.domain.academic import academic_year_of
 from qic.domain.accreditation import Judgment
 from qic.domain.activities import ActivityType, elements_for
@@ -92,6 +93,13 @@ def make_member(
     return user
 
 
+def leader_of(provider: Provider) -> User:
+    """The provider's careers leader (made if it has none): the person for actions only a person
+    takes (`actor: User`) in tests that have no cast."""
+    membership = Membership.objects.filter(provider=provider, role=Role.CAREERS_LEADER).select_related("user").first()
+    return membership.user if membership else make_member(Role.CAREERS_LEADER, provider=provider)
+
+
 def assign(assessor: User, provider: Provider) -> AssessorAssignment:
     assert provider.awarding_body_id is not None
     return AssessorAssignment.objects.create(
@@ -154,7 +162,7 @@ def make_activity(provider: Provider, **fields: object) -> Activity:
     on = values["date"]
     on = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
     values = {**{element.field: True for element in elements_for(kind, academic_year_of(on))}, **values}
-    return save_activity(activity=Activity(provider=provider, **values), criteria=None, actor="tests")
+    return save_activity(activity=Activity(provider=provider, **values), criteria=None, actor=SystemActor("tests"))
 
 
 # --- Accreditation ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qic.core import audit
+from qic.core.actors import ANONYMOUS, DEMO_DATASET, SystemActor
 from qic.core.models import AuditEvent
 from qic.organisations.models import Membership, User
 
@@ -43,7 +44,9 @@ def _organisation_ids(user: User | None) -> dict[str, Any]:
     return {"awarding_body_id": membership.awarding_body_id, "provider_id": membership.provider_id}
 
 
-def record_account_event(*, user: User, action: str, actor: Any, after: dict[str, Any] | None = None) -> AuditEvent:
+def record_account_event(
+    *, user: User, action: str, actor: User | SystemActor, after: dict[str, Any] | None = None
+) -> AuditEvent:
     """Append an audit event about `user`'s account, carrying the user's organisation ids."""
     return audit.record(actor=actor, action=action, obj=user, after=after, **_organisation_ids(user))
 
@@ -60,7 +63,7 @@ def record_failed_sign_in(*, email: str, reason: str) -> AuditEvent:
     subject = user or User(email=email)
     ids = _organisation_ids(user)
     return audit.record(
-        actor="anonymous",
+        actor=ANONYMOUS,
         action="user.sign_in_failed",
         obj=subject,
         after={"email": email, "reason": reason},
@@ -75,7 +78,7 @@ def record_lockout(*, email: str, ip_address: str) -> AuditEvent:
     user = User.objects.filter(email__iexact=email).first() if email else None
     ids = _organisation_ids(user)
     return audit.record(
-        actor="anonymous",
+        actor=ANONYMOUS,
         action="user.locked_out",
         obj=user or User(email=email),
         after={"email": email, "ip_address": ip_address, "minutes": settings.AXES_COOLOFF_TIME.total_seconds() // 60},
@@ -119,7 +122,7 @@ def confirm_totp_device(*, device: TOTPDevice, actor: User) -> list[str]:
 
 
 @transaction.atomic
-def regenerate_recovery_codes(*, user: User, actor: Any) -> list[str]:
+def regenerate_recovery_codes(*, user: User, actor: User) -> list[str]:
     """Replace the user's recovery codes with RECOVERY_CODE_COUNT new single-use codes; return them.
 
     The old codes stop working at once.
@@ -140,7 +143,7 @@ def recovery_codes_left(user: User) -> int:
 
 
 @transaction.atomic
-def set_password(*, user: User, password: str, actor: Any, how: str) -> None:
+def set_password(*, user: User, password: str, actor: User, how: str) -> None:
     """Set `user`'s password (`how` is "changed" or "reset") and record it, without the password."""
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -157,7 +160,7 @@ def give_demo_device(*, user: User) -> TOTPDevice:
     )
     if created:
         record_account_event(
-            user=user, action="user.mfa_device_added", actor="demo dataset", after={"device": device.name}
+            user=user, action="user.mfa_device_added", actor=DEMO_DATASET, after={"device": device.name}
         )
     return device
 

@@ -210,7 +210,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         actions.set_password(
-            user=form.user, password=form.cleaned_data["new_password1"], actor=self.request.user, how="changed"
+            user=form.user, password=form.cleaned_data["new_password1"], actor=_signed_in(self.request), how="changed"
         )
         # Keep this session signed in; every other session of the user ends.
         update_session_auth_hash(self.request, form.user)

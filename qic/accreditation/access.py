@@ -5,26 +5,24 @@ who a person is to a round in the workflow (`workflow_actor`, the one place that
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from qic.accreditation.models import Accreditation
+from qic.core.actors import SystemActor
 from qic.domain.accreditation import WorkflowActor
 from qic.organisations.access import Capability, capabilities, get_provider, membership_of
 from qic.organisations.models import AWARDING_BODY_ROLES, Provider, Role, User
 
 
 @dataclass(frozen=True)
-class ActingAs:
-    """A process that is not a person making moves in a named part of the workflow: the demo
-    loader, which takes fictional rounds through the real actions. Audited under `label`.
+class ActingAs(SystemActor):
+    """The service making moves in a named part of the workflow: the demo loader, which takes
+    fictional rounds through the real actions. A system actor, so audited under its `label`."""
 
-    TODO(i13-layers): becomes qic.core's typed system actor when that branch is merged."""
-
-    label: str
     part: WorkflowActor
 
 
@@ -56,7 +54,7 @@ def workflow_actor(actor: AccreditationActor, of: Accreditation | Provider) -> W
     return None
 
 
-def accreditations_visible_to(user: Any, provider: Provider) -> QuerySet[Accreditation]:
+def accreditations_visible_to(user: User | AnonymousUser, provider: Provider) -> QuerySet[Accreditation]:
     """The provider's accreditation rounds this user may see: an Awarding Body sees only the rounds
     it runs (not a former body's); provider people see all of their own."""
     membership = membership_of(user)
@@ -68,7 +66,7 @@ def accreditations_visible_to(user: Any, provider: Provider) -> QuerySet[Accredi
     return rounds
 
 
-def get_accreditation_for(user: Any, urn: int, pk: int, need: Capability) -> Accreditation:
+def get_accreditation_for(user: User | AnonymousUser, urn: int, pk: int, need: Capability) -> Accreditation:
     """A round of the provider's accreditation: 404 if the user cannot see the provider or the
     round, 403 if their role lacks `need`. An assessor may assess only a round assigned to them."""
     provider = get_provider(user, urn)

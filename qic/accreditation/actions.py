@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from qic.accreditation import queries
-from qic.accreditation.access import AccreditationActor, ActingAs, workflow_actor
+from qic.accreditation.access import AccreditationActor, workflow_actor
 from qic.accreditation.models import (
     Accreditation,
     AdditionalRecognition,
@@ -37,6 +37,7 @@ from qic.accreditation.models import (
 from qic.accreditation.snapshot import ReportSnapshot
 from qic.accreditation.uploads import CheckedUpload
 from qic.core import audit
+from qic.core.actors import SystemActor
 from qic.core.mail import queue_mail
 from qic.domain import accreditation as rules
 from qic.domain import dates
@@ -108,9 +109,10 @@ def _require_edit(accreditation: Accreditation, actor: AccreditationActor, thing
     raise StepRefused(when)
 
 
-def _who(actor: AccreditationActor) -> User | str:
-    """The actor as the audit trail records it: the person, or the process's label."""
-    return actor.label if isinstance(actor, ActingAs) else actor
+def _who(actor: AccreditationActor) -> User | SystemActor:
+    """The actor as the audit trail records it: the person, or the process (a system actor, which
+    the trail records under its label)."""
+    return actor
 
 
 def _person(actor: AccreditationActor) -> User | None:

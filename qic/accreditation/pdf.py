@@ -12,13 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -47,23 +44,44 @@ from qic.accreditation.snapshot import (
     SectionRecord,
     load_snapshot,
 )
+from qic.core.pdf import (
+    BODY,
+    BOLD,
+    BRAND,
+    BULLET,
+    CELL,
+    CELL_BOLD,
+    FONT,
+    H2,
+    H3,
+    ITALIC,
+    KICKER,
+    LABEL,
+    MUTED,
+    NAVY,
+    NOTE,
+    NOTICE,
+    NOTICE_EDGE,
+    OUTCOME,
+    PALE,
+    QUOTE,
+    RULE,
+    SECTION_HEAD,
+    SECTION_META,
+    SMALL,
+    SUBTITLE,
+    TEAL,
+    TITLE,
+)
+from qic.core.pdf import esc as _esc
+from qic.core.pdf import plain as _plain
+from qic.core.pdf import style as _style
 
 KINDS = ("commitment", "report", "certificate")
-BRAND = "QiC Platform"
 STANDARD = "Quality in Careers Standard"
 REPORT_RUNNING_TITLE = f"{STANDARD} — assessment report"
 
-# --- Colours and type ---------------------------------------------------------------------------
-
-INK = colors.HexColor("#1b1b1b")
-MUTED = colors.HexColor("#555555")
-NAVY = colors.HexColor("#1f3a5f")
-TEAL = colors.HexColor("#2a7f8e")
-RULE = colors.HexColor("#b8c4d0")
-PALE = colors.HexColor("#eef3f7")
-PALE_TEAL = colors.HexColor("#e6f2f3")
-NOTICE = colors.HexColor("#fff4d6")
-NOTICE_EDGE = colors.HexColor("#c8950a")
+# --- Colours and type (the house look is qic.core.pdf's) ------------------------------------------
 
 JUDGMENT_COLOURS = {
     "Fully meeting": "#1d6b3a",
@@ -71,42 +89,7 @@ JUDGMENT_COLOURS = {
     "Making insufficient progress": "#a4262c",
 }
 
-FONT = "Helvetica"
-BOLD = "Helvetica-Bold"
-ITALIC = "Helvetica-Oblique"
-
-
-def _style(name: str, **overrides: Any) -> ParagraphStyle:
-    """A paragraph style: the body text's settings, or a `parent`'s, with `overrides`."""
-    if "parent" in overrides:
-        return ParagraphStyle(name, **overrides)
-    base: dict[str, Any] = {
-        "fontName": FONT,
-        "fontSize": 9.5,
-        "leading": 13,
-        "textColor": INK,
-        "spaceAfter": 4,
-    }
-    return ParagraphStyle(name, **(base | overrides))
-
-
-BODY = _style("body")
-SMALL = _style("small", fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=2)
-NOTE = _style("note", fontName=ITALIC, textColor=MUTED)
-BULLET = _style("bullet", leftIndent=14, bulletIndent=2, spaceAfter=2)
-LABEL = _style("label", fontName=BOLD, fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=0)
-CELL = _style("cell", fontSize=9, leading=12, spaceAfter=0)
 CELL_NOTE = _style("cell_note", fontName=ITALIC, fontSize=8.5, leading=11, textColor=MUTED, spaceBefore=2, spaceAfter=0)
-CELL_BOLD = _style("cell_bold", fontName=BOLD, fontSize=9, leading=12, spaceAfter=0)
-KICKER = _style("kicker", fontName=BOLD, fontSize=9, leading=12, textColor=TEAL, spaceAfter=2)
-TITLE = _style("title", fontName=BOLD, fontSize=22, leading=27, textColor=NAVY, spaceAfter=4)
-SUBTITLE = _style("subtitle", fontName=BOLD, fontSize=14, leading=18, textColor=INK, spaceAfter=10)
-H2 = _style("h2", fontName=BOLD, fontSize=13.5, leading=17, textColor=NAVY, spaceBefore=12, spaceAfter=6)
-H3 = _style("h3", fontName=BOLD, fontSize=11, leading=14, textColor=NAVY, spaceBefore=8, spaceAfter=3)
-SECTION_HEAD = _style("section_head", fontName=BOLD, fontSize=12, leading=15, textColor=colors.white, spaceAfter=0)
-SECTION_META = _style("section_meta", fontSize=9, leading=12, textColor=colors.white, spaceAfter=0)
-OUTCOME = _style("outcome", fontName=BOLD, fontSize=12.5, leading=16, textColor=NAVY, spaceAfter=4)
-QUOTE = _style("quote", fontName=ITALIC, leftIndent=10, rightIndent=10, spaceAfter=6)
 
 # --- Text helpers -------------------------------------------------------------------------------
 
@@ -124,59 +107,7 @@ _MONTHS = (
     "November",
     "December",
 )
-# Characters Helvetica's WinAnsi encoding lacks that have a plain stand-in.
-_STAND_INS = str.maketrans(
-    {
-        "Ł": "L",
-        "ł": "l",
-        "Đ": "D",
-        "đ": "d",
-        "ı": "i",
-        "ø": "o",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2212": "-",
-        "\u2032": "'",
-        "\u2033": '"',
-        "\u2192": "->",
-        "\u2190": "<-",
-        "\u2264": "<=",
-        "\u2265": ">=",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2009": " ",
-        "\u200b": "",
-        "\ufeff": "",
-    }
-)
 _BULLET_LINE = re.compile(r"^\s*([-*•·]|\d{1,3}[.)])\s+")
-
-
-def _plain(value: object) -> str:
-    """Text the built-in fonts can draw: characters outside WinAnsi lose their accents or become '?'."""
-    text = unicodedata.normalize("NFC", str(value)).translate(_STAND_INS)
-    if not text.isascii():
-        out = []
-        for char in text:
-            try:
-                char.encode("cp1252")
-            except UnicodeEncodeError:
-                stripped = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-                try:
-                    stripped.encode("cp1252")
-                except UnicodeEncodeError:
-                    stripped = "?"
-                out.append(stripped or "?")
-            else:
-                out.append(char)
-        text = "".join(out)
-    return text
-
-
-def _esc(value: object) -> str:
-    """Safe Paragraph markup for one line of plain text."""
-    return escape(_plain(value if value is not None else ""))
 
 
 def _lines_markup(value: object) -> str:

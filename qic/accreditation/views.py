@@ -56,7 +56,6 @@ from qic.domain.accreditation import (
 from qic.domain.dates import long_date, long_datetime
 from qic.domain.provider_types import NO_COMMITMENT_FOR_PRIMARY
 from qic.frameworks.models import Section
-from qic.national.primary_schools import Instead, not_for_primary_schools
 from qic.organisations.access import (
     Capability,
     assessors_of,
@@ -66,6 +65,7 @@ from qic.organisations.access import (
     require_role,
 )
 from qic.organisations.models import Role, User
+from qic.organisations.primary_schools import Instead, not_for_primary_schools
 from qic.programme.provider_access_queries import access_evidence
 
 STALE = actions.StaleVersion.message

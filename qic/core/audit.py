@@ -10,10 +10,12 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.contrib.auth.models import AbstractUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from qic.core import bulk, chain
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 
 # Exact types JSON holds as they are (subclasses such as enums take the full path below).
@@ -69,13 +71,14 @@ CHAIN_LOCK_CLASS = 716_022
 REDACTED = "[redacted]"
 
 
-def _actor_fields(actor: Any) -> tuple[Any, str]:
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    if user is not None:
-        label = f"{user.get_full_name() or user.email} <{user.email}>"
-    else:
-        label = str(actor) if isinstance(actor, str) else "system"
-    return user, label[:300]
+def _actor_fields(actor: AbstractUser | SystemActor) -> tuple[int | None, str]:
+    """The id of the person who acted (None for the service itself) and the event's actor label.
+
+    An id, not the object: core knows a person only as Django's AbstractUser, and the event's
+    foreign key is to the configured user model (settings.AUTH_USER_MODEL), a subclass of it."""
+    if isinstance(actor, SystemActor):
+        return None, actor.label[:300]
+    return actor.pk, f"{actor.get_full_name() or actor.email} <{actor.email}>"[:300]
 
 
 def _json(value: Any) -> Any:
@@ -92,7 +95,7 @@ def _json(value: Any) -> Any:
 
 def build(
     *,
-    actor: Any,
+    actor: AbstractUser | SystemActor,
     action: str,
     obj: models.Model,
     before: Mapping[str, Any] | None = None,
@@ -109,12 +112,12 @@ def build(
     learner (`learner_id`, or `obj` is a Learner), when `obj` is one of LEARNER_MODELS, or
     when the caller says so with `learner_data=True` (registers, reads of named lists).
     """
-    user, label = _actor_fields(actor)
+    actor_id, label = _actor_fields(actor)
     object_type = obj._meta.label
     if learner_id is None and object_type == "learners.Learner":
         learner_id = obj.pk
     event = AuditEvent(
-        actor=user,
+        actor_id=actor_id,
         actor_label=label,
         at=at or timezone.now(),
         action=action,
@@ -171,7 +174,7 @@ def append(events: list[AuditEvent]) -> list[AuditEvent]:
 
 def record(
     *,
-    actor: Any,
+    actor: AbstractUser | SystemActor,
     action: str,
     obj: models.Model,
     before: Mapping[str, Any] | None = None,
@@ -203,7 +206,7 @@ def record(
 
 def record_read(
     *,
-    actor: Any,
+    actor: AbstractUser | SystemActor,
     action: str,
     obj: models.Model,
     provider_id: int,
@@ -229,17 +232,19 @@ def record_read(
     )
 
 
-def redact_learner_events(*, learner_id: int, provider_id: int, actor: Any, reason: str) -> int:
-    """Replace the personal payload (object_repr, before, after) of the learner's events with
-    the redacted marker and set `redacted_at`; returns how many were redacted.
+def redact_learner_events(
+    *, learner_id: int, provider: models.Model, actor: AbstractUser | SystemActor, reason: str
+) -> int:
+    """Replace the personal payload (object_repr, before, after) of the learner's events at
+    `provider` (the learner's provider) with the redacted marker and set `redacted_at`; returns
+    how many were redacted.
 
     The only change the database triggers let through. The chain still verifies, because each
-    hash covers the payload's digest, which is kept. Writes one "learner.events_redacted" event.
+    hash covers the payload's digest, which is kept. Writes one "learner.events_redacted" event,
+    recorded against the provider.
     """
-    from qic.organisations.models import Provider
-
+    provider_id = provider.pk
     with transaction.atomic():
-        provider = Provider.objects.get(pk=provider_id)
         ids = list(
             AuditEvent.objects.filter(learner_id_ref=learner_id, provider_id_ref=provider_id, redacted_at=None)
             .exclude(action="learner.events_redacted")

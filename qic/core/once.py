@@ -23,6 +23,7 @@ import time
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -43,14 +44,14 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def made_by(user: Any, token: str) -> str | None:
+def made_by(user: AbstractUser, token: str) -> str | None:
     """Where the record made by an earlier post of this form is, if there was one."""
     if not token:
         return None
-    return SubmittedForm.objects.filter(user=user, token=token).values_list("url", flat=True).first()
+    return SubmittedForm.objects.filter(user_id=user.pk, token=token).values_list("url", flat=True).first()
 
 
-def claim(user: Any, token: str) -> SubmittedForm | None:
+def claim(user: AbstractUser, token: str) -> SubmittedForm | None:
     """Mark this form's token as used (call inside the change's transaction); None without a token.
 
     Raises `AlreadySubmitted` when another post of the same form got there first."""
@@ -58,7 +59,7 @@ def claim(user: Any, token: str) -> SubmittedForm | None:
         return None  # a form drawn before this release, or a script: behaves as before
     try:
         with transaction.atomic():
-            return SubmittedForm.objects.create(user=user, token=token)
+            return SubmittedForm.objects.create(user_id=user.pk, token=token)
     except IntegrityError:
         raise AlreadySubmitted(made_by(user, token) or "") from None
 

@@ -86,7 +86,7 @@ JOBS: tuple[ScheduledJob, ...] = (
     ),
     ScheduledJob(
         "apply_retention",
-        "qic.learners.tasks.apply_retention",
+        "qic.programme.tasks.apply_retention",
         "20 3 * * *",
         "Anonymise leavers past their keeping period; remove old learner files.",
     ),

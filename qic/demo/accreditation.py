@@ -12,15 +12,15 @@ from reportlab.pdfgen import canvas
 from qic.accreditation import actions, uploads
 from qic.accreditation.access import ActingAs
 from qic.accreditation.models import Accreditation
+from qic.core.actors import DEMO_DATASET
 from qic.domain.accreditation import Judgment, WorkflowActor, add_months
 from qic.organisations.models import Provider, User
 
 # The demo loader makes the careers leader's and the Awarding Body's moves itself (most demo
 # providers have no careers leader to sign in as); the assessors' moves are made by the demo
 # assessors. Audited as "demo dataset", as before.
-# TODO(i13-layers): qic.core's typed system actor, once merged, in place of ActingAs.
-LEADER = ActingAs("demo dataset", WorkflowActor.CAREERS_LEADER)
-BODY = ActingAs("demo dataset", WorkflowActor.BODY_ADMIN)
+LEADER = ActingAs(DEMO_DATASET.label, WorkflowActor.CAREERS_LEADER)
+BODY = ActingAs(DEMO_DATASET.label, WorkflowActor.BODY_ADMIN)
 REQUIRED = (
     ("inspection", "Ofsted inspection report"),
     ("destinations", "Destinations 2022–2025"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from qic.accounts.actions import give_demo_device
 from qic.core import audit
+from qic.core.actors import DEMO_DATASET
 from qic.demo.accreditation import build_accreditations
 from qic.demo.careers import build_careers_programme
 from qic.demo.national import build_national, build_primary_demo
@@ -292,7 +293,7 @@ ASSIGNMENTS = [
 @transaction.atomic
 def build_demo() -> list[DemoLogin]:
     """Create the demo organisations and people if missing; return the demo log-ins."""
-    actor = "demo dataset"
+    actor = DEMO_DATASET
     bodies: list[AwardingBody] = []
     for name, months, start in BODIES:
         body, created = AwardingBody.objects.get_or_create(

@@ -13,13 +13,14 @@ import datetime as dt
 import random
 from typing import Any
 
+from qic.core.actors import DEMO_DATASET
 from qic.domain.academic import academic_year_of
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
 from qic.programme import actions
 from qic.programme.models import Activity
 
-ACTOR = "demo dataset"
+ACTOR = DEMO_DATASET
 FULL: dict[str, Any] = {
     "provider_access": True,
     "in_school_day": True,

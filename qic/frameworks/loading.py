@@ -19,6 +19,7 @@ import yaml
 from django.db import transaction
 
 from qic.core import audit
+from qic.core.actors import SystemActor
 from qic.frameworks.models import Criterion, Edition, KeyPrinciple, Note, Section
 
 
@@ -207,7 +208,7 @@ def edition_in_use(edition: Edition) -> bool:
 
 
 @transaction.atomic
-def load_edition(data: dict[str, Any], *, actor: Any) -> LoadResult:
+def load_edition(data: dict[str, Any], *, actor: SystemActor) -> LoadResult:
     """Create or (while unused) replace an edition from validated data; audit the change.
 
     Returns the edition and whether it was created, unchanged or updated. Raises

@@ -15,13 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from qic.core import audit, bulk, jobs, stale
+from qic.core.actors import TASK_RECOVERY, SystemActor
 from qic.core.jobs import report_progress
-from qic.domain import retention
 from qic.domain.academic import academic_year_of, year_label
-from qic.domain.dates import long_datetime
 from qic.domain.names import search_key
-from qic.domain.retention import cohort_birth_date
-from qic.learners.models import FLAG_FIELDS, Learner, LearnerImport, RetentionRun
+from qic.learners import signals
+from qic.learners.models import FLAG_FIELDS, Learner, LearnerImport
 from qic.learners.parsing import (
     CtfHeader,
     LearnerFileError,
@@ -31,9 +30,7 @@ from qic.learners.parsing import (
     parse_ctf,
     parse_learner_csv,
 )
-from qic.organisations.models import Provider
-from qic.programme import tallies
-from qic.programme.models import Interview
+from qic.organisations.models import Provider, User
 
 logger = logging.getLogger(__name__)
 
@@ -317,7 +314,7 @@ def start_learner_import(
     file_name: str,
     data: bytes,
     full_import: bool,
-    actor: Any,
+    actor: User | SystemActor,
     wait: bool = False,
     confirm_when_checked: bool = False,
     expect_left: int | None = None,
@@ -345,7 +342,7 @@ def start_learner_import(
             file_name=file_name[:255],
             data=data,
             full_import=full_import,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=actor if isinstance(actor, User) else None,
             confirm_when_checked=confirm_when_checked,
             expect_left=expect_left,
         )
@@ -424,7 +421,7 @@ def _check(job_id: int, *, today: dt.date) -> LearnerImport:
 def _confirm_checked(job: LearnerImport) -> None:
     """The API's one-call import: confirm a passed check at once (the save is queued), or
     cancel a full import that would mark another number as left than the caller expected."""
-    actor: Any = job.created_by or f"learner import {job.pk}"
+    actor: User | SystemActor = job.created_by or SystemActor(f"learner import {job.pk}")
     if job.full_import and job.left_count != job.expect_left:
         reason = (
             f"This file would mark {job.left_count} learner{'' if job.left_count == 1 else 's'} as left, "
@@ -436,7 +433,7 @@ def _confirm_checked(job: LearnerImport) -> None:
     confirm_learner_import(job=job, digest=job.plan_digest, actor=actor)
 
 
-def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait: bool = False) -> bool:
+def confirm_learner_import(*, job: LearnerImport, digest: str, actor: User | SystemActor, wait: bool = False) -> bool:
     """Start writing a previewed import; False if it is no longer waiting or `digest` is not its
     preview's (someone confirmed or cancelled it, or a newer check replaced it).
 
@@ -444,7 +441,6 @@ def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait:
     (in the background, or before returning with `wait`) recomputes the plan under a lock and
     writes only if it is exactly the one previewed: see save_learner_import.
     """
-    is_user = getattr(actor, "is_authenticated", False)
     with transaction.atomic():
         claimed = LearnerImport.objects.filter(
             pk=job.pk, provider_id=job.provider_id, status=LearnerImport.Status.READY, plan_digest=digest
@@ -455,10 +451,12 @@ def confirm_learner_import(*, job: LearnerImport, digest: str, actor: Any, wait:
             # Queued with the claim: a crash between the two cannot leave a job "Saving" for ever.
             from qic.learners.tasks import save_learner_import_task
 
-            save_learner_import_task.enqueue(job_id=job.pk, actor_id=actor.pk if is_user else None)
+            save_learner_import_task.enqueue(job_id=job.pk, actor_id=actor.pk if isinstance(actor, User) else None)
     if wait:
         with jobs.running_inline(f"learner-import:{job.pk}"):
-            save_learner_import(job.pk, actor=actor if is_user else f"learner import {job.pk}")
+            save_learner_import(
+                job.pk, actor=actor if isinstance(actor, User) else SystemActor(f"learner import {job.pk}")
+            )
     return True
 
 
@@ -482,7 +480,7 @@ def fail_lost_import(job_id: int, message: str) -> bool:
         if failed:
             job = LearnerImport.objects.only("pk", "provider_id", "file_name").get(pk=job_id)
             audit.record(
-                actor="task recovery",
+                actor=TASK_RECOVERY,
                 action="learners.import_failed",
                 obj=job,
                 after={"file_name": job.file_name, "reason": message},
@@ -491,7 +489,7 @@ def fail_lost_import(job_id: int, message: str) -> bool:
     return bool(failed)
 
 
-def save_learner_import(job_id: int, *, actor: Any, today: dt.date | None = None) -> LearnerImport:
+def save_learner_import(job_id: int, *, actor: User | SystemActor, today: dt.date | None = None) -> LearnerImport:
     """Write a confirmed import, all or nothing, if the roll still gives the previewed plan.
 
     The file is parsed again before the transaction starts (it reads no learner); inside it,
@@ -539,7 +537,7 @@ def save_learner_import(job_id: int, *, actor: Any, today: dt.date | None = None
 
 
 @transaction.atomic
-def cancel_learner_import(*, job: LearnerImport, actor: Any) -> bool:
+def cancel_learner_import(*, job: LearnerImport, actor: User | SystemActor) -> bool:
     """Discard a previewed import's file without writing anything; False if it is not waiting."""
     if not _discard(job.pk, LearnerImport.Status.CANCELLED, only_from=LearnerImport.Status.READY):
         return False
@@ -647,7 +645,7 @@ def _apply(
     *,
     provider: Provider,
     plan: ImportPlan,
-    actor: Any,
+    actor: User | SystemActor,
     today: dt.date,
     job: LearnerImport,
     on_saved: Callable[[int], None] | None = None,
@@ -713,7 +711,9 @@ def _apply(
             ]
         )
         batch_written(len(created))
-    tallies.refresh(area_changed)
+    if area_changed:
+        # The programme's tallies count encounters in the learner's own area: it refreshes them.
+        signals.curriculum_areas_changed.send(sender=Learner, learner_ids=area_changed)
     for start in range(0, len(plan.leaving), SAVE_BATCH):
         leaving = plan.leaving[start : start + SAVE_BATCH]
         for learner in leaving:
@@ -760,7 +760,7 @@ LEARNER_EDIT_FIELDS = (
 
 
 @transaction.atomic
-def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any, seen: str | None = None) -> Learner:
+def update_learner(*, learner: Learner, changes: dict[str, Any], actor: User, seen: str | None = None) -> Learner:
     """Apply a form's changes to one learner, with an audit event of what changed.
 
     `seen` is the form's snapshot (`qic.core.stale`): if someone changed the record since, the
@@ -776,7 +776,8 @@ def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any, see
     if changed:
         fresh.save()
         if "curriculum_area" in changed:
-            tallies.refresh([fresh.pk])  # college BM5 counts encounters in the learner's own area
+            # College BM5 counts encounters in the learner's own area: the programme refreshes the tallies.
+            signals.curriculum_areas_changed.send(sender=Learner, learner_ids=[fresh.pk])
         audit.record(
             actor=actor,
             action="learner.updated",
@@ -787,209 +788,3 @@ def update_learner(*, learner: Learner, changes: dict[str, Any], actor: Any, see
             learner_id=fresh.pk,
         )
     return fresh
-
-
-# --- Data protection: anonymisation and retention ----------------------------------------------
-
-# Removed from the learner record on anonymisation, with what each becomes. Everything not listed
-# is kept because a benchmark figure or breakdown reads it (docs/decisions.md, "Anonymisation").
-ANONYMISED_VALUES: dict[str, Any] = {
-    "upn": "",
-    "uln": "",
-    "forename": "",
-    "surname": "",
-    "search_name": "",  # save() derives it from the names, which are gone
-    "registration_group": "",
-    "study_programme": "",
-    "eal": False,
-    "part_time_job": False,
-}
-INTERVIEW_NOTES_REMOVED = "Removed when the learner's record was anonymised."
-REMOVED = "[removed]"
-
-
-class AlreadyAnonymised(Exception):
-    """The learner's identity has already been removed; there is nothing left to remove."""
-
-
-@transaction.atomic
-def anonymise_learner(*, learner: Learner, reason: str, actor: Any, today: dt.date | None = None) -> Learner:
-    """Remove the learner's identity and keep what past figures need. Returns the learner.
-
-    Changes: names, UPN, ULN, registration group, study programme and the flags no figure reads
-    are cleared; the date of birth becomes the first day of its academic year (the same age on
-    every 31 August, so every measure is unchanged); pupil premium and free school meals merge
-    into the one "disadvantaged" flag the figures use; a learner still on roll is marked as left
-    `today`; the notes and agreed actions of their guidance interviews are removed; their UPN or
-    ULN is blanked out of the error lines of past imports. Writes one audit event with the reason
-    and counts, never the removed values. Raises AlreadyAnonymised if it was done before.
-    """
-    today = today or timezone.localdate()
-    fresh = Learner.objects.select_for_update(no_key=True).get(pk=learner.pk)
-    if fresh.anonymised_at is not None:
-        raise AlreadyAnonymised(f"Learner {fresh.pk} was anonymised on {long_datetime(fresh.anonymised_at)}")
-    identifiers = [value for value in (fresh.upn, fresh.uln) if value]
-    for name, value in ANONYMISED_VALUES.items():
-        setattr(fresh, name, value)
-    fresh.date_of_birth = cohort_birth_date(fresh.date_of_birth)
-    fresh.pupil_premium = fresh.pupil_premium or fresh.free_school_meals
-    fresh.free_school_meals = False
-    marked_left = fresh.left_on is None
-    if marked_left:
-        fresh.left_on = today
-    fresh.anonymised_at = timezone.now()
-    fresh.save()
-    # Removed interviews too: they are kept (restorable) until purged, notes and all.
-    interviews = Interview.all_objects.filter(learner_id=fresh.pk).update(
-        summary=INTERVIEW_NOTES_REMOVED, agreed_actions=""
-    )
-    import_lines = _remove_from_import_errors(fresh.provider_id, identifiers)
-    # The audit trail's own copies of the identity (names in event titles, snapshots of the record)
-    # are redacted too; the chain still verifies. The anonymisation event comes after, so it stays.
-    events_redacted = audit.redact_learner_events(
-        learner_id=fresh.pk, provider_id=fresh.provider_id, actor=actor, reason=reason
-    )
-    audit.record(
-        actor=actor,
-        action="learner.anonymised",
-        obj=fresh,
-        after={
-            "reason": reason,
-            "interview_notes_removed": interviews,
-            "import_lines_cleaned": import_lines,
-            "audit_events_redacted": events_redacted,
-            "marked_left_on": today if marked_left else None,
-        },
-        provider_id=fresh.provider_id,
-        learner_id=fresh.pk,
-    )
-    return fresh
-
-
-def _remove_from_import_errors(provider_id: int, identifiers: list[str]) -> int:
-    """Blank the identifiers out of every error line of the provider's imports; returns lines changed."""
-    if not identifiers:
-        return 0
-    changed_lines = 0
-    for job in LearnerImport.objects.filter(provider_id=provider_id).exclude(errors=[]).only("pk", "errors"):
-        errors = []
-        for error in job.errors:
-            reason = str(error.get("reason", ""))
-            cleaned = reason
-            for identifier in identifiers:
-                cleaned = cleaned.replace(identifier, REMOVED)
-            if cleaned != reason:
-                changed_lines += 1
-                error = {**error, "reason": cleaned}
-            errors.append(error)
-        if errors != job.errors:
-            LearnerImport.objects.filter(pk=job.pk).update(errors=errors)
-    return changed_lines
-
-
-@dataclass(frozen=True)
-class RetentionResult:
-    learners_anonymised: int
-    import_files_removed: int
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.learners_anonymised or self.import_files_removed)
-
-
-def leavers_due(*, today: dt.date, leavers_years: int) -> list[Learner]:
-    """Learners not yet anonymised whose leaving date is `leavers_years` or more before `today`."""
-    candidates = Learner.objects.filter(
-        anonymised_at__isnull=True, left_on__lte=retention.leaver_candidates_up_to(today, leavers_years)
-    ).order_by("pk")
-    return [learner for learner in candidates if retention.leaver_due(learner.left_on, leavers_years, today)]
-
-
-def import_files_due(*, today: dt.date, import_file_days: int) -> list[int]:
-    """Ids of imports still holding a file whose keeping period ended by `today`: finished imports
-    counted from when they finished, unfinished ones (abandoned) from when they were uploaded."""
-    due: list[int] = []
-    holding = LearnerImport.objects.exclude(data=b"").values_list("pk", "created_at", "finished_at")
-    for pk, created_at, finished_at in holding.order_by("pk"):
-        since = timezone.localdate(finished_at or created_at)
-        if today >= retention.remove_import_file_on(since, import_file_days):
-            due.append(pk)
-    return due
-
-
-def apply_retention(
-    *, today: dt.date, leavers_years: int, import_file_days: int, actor: Any, dry_run: bool = False
-) -> RetentionResult:
-    """Anonymise leavers past their keeping period and remove old import files. Returns counts.
-
-    Each learner is anonymised in its own transaction by `anonymise_learner` (one audit event
-    each, with the reason); the run then writes a `RetentionRun` and one audit event with the
-    counts, if it changed anything. A dry run only counts. Running it again the same day finds
-    nothing more to do.
-    """
-    leavers = leavers_due(today=today, leavers_years=leavers_years)
-    imports = import_files_due(today=today, import_file_days=import_file_days)
-    result = RetentionResult(learners_anonymised=len(leavers), import_files_removed=len(imports))
-    if dry_run or not result.changed:
-        return result
-    reason = f"Retention: identity kept for {leavers_years} years after leaving"
-    for learner in leavers:
-        try:
-            anonymise_learner(learner=learner, reason=reason, actor=actor, today=today)
-        except AlreadyAnonymised:  # done by someone else since we looked: nothing to do
-            continue
-    with transaction.atomic():
-        # An unfinished import without its file can never finish: close it with a reason.
-        LearnerImport.objects.filter(pk__in=imports, status__in=UNFINISHED_STATUSES).update(
-            status=LearnerImport.Status.FAILED,
-            errors=[{"line": 0, "reason": "Not finished in time; the uploaded file has been removed."}],
-            finished_at=timezone.now(),
-        )
-        LearnerImport.objects.filter(pk__in=imports).update(data=b"", leaving_ids=[])
-        run = RetentionRun.objects.create(
-            run_for=today,
-            leavers_years=leavers_years,
-            import_file_days=import_file_days,
-            learners_anonymised=result.learners_anonymised,
-            import_files_removed=result.import_files_removed,
-        )
-        audit.record(
-            actor=actor,
-            action="retention.applied",
-            obj=run,
-            after={
-                "today": today,
-                "leavers_years": leavers_years,
-                "import_file_days": import_file_days,
-                "learners_anonymised": result.learners_anonymised,
-                "import_files_removed": result.import_files_removed,
-            },
-        )
-    return result
-
-
-# A preview that was never confirmed (READY) is unfinished too: past the keeping period its file
-# and its list of learners to mark as left go, and it can no longer be confirmed.
-UNFINISHED_STATUSES = (
-    LearnerImport.Status.PENDING,
-    LearnerImport.Status.CHECKING,
-    LearnerImport.Status.READY,
-    LearnerImport.Status.SAVING,
-)
-
-
-SUBJECT_ACCESS_FORMATS = ("html", "pdf", "json")
-
-
-@transaction.atomic
-def record_subject_access(*, learner: Learner, export_format: str, actor: Any) -> None:
-    """Write the audit event for one viewing or download of a learner's subject-access record."""
-    if export_format not in SUBJECT_ACCESS_FORMATS:
-        raise ValueError(f"Unknown subject-access format {export_format!r}")
-    audit.record(
-        actor=actor,
-        action="learner.subject_access_exported",
-        obj=learner,
-        after={"format": export_format},
-        provider_id=learner.provider_id,
-    )

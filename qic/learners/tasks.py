@@ -1,15 +1,14 @@
-"""Learner tasks: checking an uploaded file, saving a confirmed one, and the daily retention."""
+"""Learner tasks: checking an uploaded file and saving a confirmed one."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone
 from django_tasks import task
 
-from qic.core.jobs import is_running_inline, on_lost, retry_if_lost, sweeps_orphans, unfinished_task_kwargs
+from qic.core.actors import SystemActor
+from qic.core.jobs import is_running_inline, on_lost, sweeps_orphans, unfinished_task_kwargs
 from qic.learners import actions
 from qic.learners.models import LearnerImport
 from qic.organisations.models import User
@@ -29,8 +28,9 @@ def check_learner_import_task(job_id: int) -> str:
 @task()
 def save_learner_import_task(job_id: int, actor_id: int | None = None) -> str:
     """Write a confirmed learner import, all or nothing."""
-    actor: Any = User.objects.filter(pk=actor_id).first() if actor_id else None
-    return str(actions.save_learner_import(job_id, actor=actor or f"learner import {job_id}").status)
+    # The person who confirmed it, unless they have since been removed.
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return str(actions.save_learner_import(job_id, actor=actor or SystemActor(f"learner import {job_id}")).status)
 
 
 @on_lost(check_learner_import_task)
@@ -68,23 +68,3 @@ def _fail_orphaned_imports(cutoff: dt.datetime) -> int:
         for pk in candidates
         if pk not in queued and not is_running_inline(f"learner-import:{pk}")
     )
-
-
-@task()
-def apply_retention() -> dict[str, int]:
-    """Anonymise leavers past their keeping period and remove old learner files (also
-    `manage.py apply_retention`). Prints and returns counts, never names."""
-    result = actions.apply_retention(
-        today=timezone.localdate(),
-        leavers_years=settings.QIC_RETAIN_LEAVERS_YEARS,
-        import_file_days=settings.QIC_RETAIN_IMPORT_FILES_DAYS,
-        actor="retention (scheduled)",
-    )
-    return {
-        "learners_anonymised": result.learners_anonymised,
-        "import_files_removed": result.import_files_removed,
-    }
-
-
-# Running it again the same day finds nothing more to do.
-retry_if_lost(apply_retention)

@@ -1,33 +1,30 @@
-"""Learner pages: the roll, a learner's record, edits and imports."""
+"""Learner pages: the roll, edits and imports.
+
+A learner's record page and the data-protection pages show programme data too, so they are in
+`qic.programme.learner_views`."""
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Q, Value
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qic.core import audit, stale
 from qic.core.jobs import read_progress
-from qic.domain import benchmarks as bm
-from qic.domain.academic import academic_year_of, year_label
-from qic.learners import actions, subject_access
-from qic.learners.forms import AnonymiseLearnerForm, ConfirmImportForm, LearnerForm, LearnerImportForm
+from qic.domain.academic import academic_year_of
+from qic.learners import actions
+from qic.learners.forms import ConfirmImportForm, LearnerForm, LearnerImportForm
 from qic.learners.models import Learner, LearnerImport, named
 from qic.learners.parsing import LEARNER_CSV_COLUMNS
-from qic.learners.pdf import render_subject_access_pdf
-from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
+from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
-from qic.programme import queries
-from qic.programme.models import Interview, Participation
 
 
 def current_year() -> int:
@@ -35,7 +32,7 @@ def current_year() -> int:
 
 
 @require_role()
-def learner_list(request: HttpRequest, urn: int) -> HttpResponse:
+def learner_list(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
     year = current_year()
     show = "left" if request.GET.get("show") == "left" else "on_roll"
@@ -82,62 +79,8 @@ def learner_list(request: HttpRequest, urn: int) -> HttpResponse:
 
 
 @require_role()
-def learner_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
-    """A learner's record: what they have done, and which measures they still need."""
-    provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
-    learner = get_object_or_404(Learner, provider=provider, pk=pk)
-    year = current_year()
-    today = timezone.localdate()
-    # As the dashboard reads it: on roll on the measure date (today), with the evidence as it
-    # stood today. A learner who has left is not counted, so nothing is "still missing".
-    measure_date = bm.measure_date_for(year, today)
-    evidence = queries.evidence_up_to(provider, year, learner_id=learner.pk, as_of=measure_date).get(
-        learner.pk, bm.NO_EVIDENCE
-    )
-    domain_learner = queries.as_domain(learner, year)
-    counted = bm.on_roll(domain_learner, measure_date)
-    rule_set = queries.rule_set_for_year(year)
-    statuses = []
-    # A primary school is not measured on the secondary benchmarks (DOMAIN.md §1).
-    benchmarks = provider.works_towards_the_standard
-    if counted and benchmarks:
-        for measure in rule_set.measures_for(queries.phase_of(provider)):
-            if measure.eligible(domain_learner, year):
-                statuses.append((measure, measure.met(domain_learner, evidence, year)))
-    participations = (
-        Participation.objects.filter(learner=learner)
-        .select_related("activity")
-        .order_by("-activity__date", "activity__title")
-    )
-    interviews = Interview.objects.filter(learner=learner).select_related("adviser")
-    caps = capabilities(request.user)
-    audit.record_read(
-        actor=request.user, action="learner.viewed", obj=learner, provider_id=provider.pk, learner_id=learner.pk
-    )
-    return render(
-        request,
-        "learners/learner_detail.html",
-        {
-            "provider": provider,
-            "learner": learner,
-            "year": year,
-            "year_label": year_label(year),
-            "year_group": learner.year_group_in(year),
-            "statuses": statuses,
-            "benchmarks": benchmarks,
-            "counted": counted,
-            "rule_set": rule_set,
-            "participations": participations,
-            "interviews": interviews,
-            "can_manage": Capability.MANAGE_LEARNERS in caps,
-            "can_record": Capability.RECORD_PROGRAMME in caps,
-        },
-    )
-
-
-@require_role()
 @require_http_methods(["GET", "POST"])
-def learner_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def learner_edit(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     learner = get_object_or_404(Learner, provider=provider, pk=pk)
     if learner.anonymised:
@@ -171,7 +114,7 @@ def learner_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def learner_import(request: HttpRequest, urn: int) -> HttpResponse:
+def learner_import(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """Upload a file; it is checked and previewed, and nothing is written until confirmed."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     form = LearnerImportForm(request.POST or None, request.FILES or None)
@@ -248,7 +191,7 @@ def import_progress(job: LearnerImport) -> dict[str, Any]:
 
 @require_role()
 @require_POST
-def learner_import_confirm(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def learner_import_confirm(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """Write exactly what was previewed, or say why not."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     job = get_object_or_404(LearnerImport.objects.defer("data"), provider=provider, pk=pk)
@@ -267,7 +210,7 @@ def learner_import_confirm(request: HttpRequest, urn: int, pk: int) -> HttpRespo
 
 @require_role()
 @require_POST
-def learner_import_cancel(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def learner_import_cancel(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """Discard a previewed file without importing anything."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     job = get_object_or_404(LearnerImport.objects.defer("data"), provider=provider, pk=pk)
@@ -278,69 +221,3 @@ def learner_import_cancel(request: HttpRequest, urn: int, pk: int) -> HttpRespon
         return redirect("learner_import", urn=provider.urn)
     messages.error(request, "This import is no longer waiting to be confirmed, so it cannot be cancelled.")
     return redirect("learner_import_status", urn=provider.urn, pk=job.pk)
-
-
-# --- Data protection: subject access and anonymisation ------------------------------------------
-
-
-def _learner_for_data_protection(request: HttpRequest, urn: int, pk: int) -> Learner:
-    """The careers leader's own learner: another provider's is a 404, another role a 403."""
-    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
-    return get_object_or_404(Learner.objects.select_related("provider"), provider=provider, pk=pk)
-
-
-@require_role()
-@never_cache
-def learner_subject_access(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
-    """Everything held about the learner, as a printable page."""
-    learner = _learner_for_data_protection(request, urn, pk)
-    record = subject_access.subject_access_record(learner)
-    actions.record_subject_access(learner=learner, export_format="html", actor=request.user)
-    return render(
-        request,
-        "learners/subject_access.html",
-        {"provider": learner.provider, "learner": learner, "record": subject_access.for_display(record)},
-    )
-
-
-@require_role()
-@never_cache
-def learner_subject_access_pdf(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
-    learner = _learner_for_data_protection(request, urn, pk)
-    data = render_subject_access_pdf(subject_access.subject_access_record(learner))
-    actions.record_subject_access(learner=learner, export_format="pdf", actor=request.user)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="subject-access-learner-{learner.pk}.pdf"'
-    return response
-
-
-@require_role()
-@never_cache
-def learner_subject_access_json(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
-    learner = _learner_for_data_protection(request, urn, pk)
-    record = subject_access.subject_access_record(learner)
-    actions.record_subject_access(learner=learner, export_format="json", actor=request.user)
-    response = JsonResponse(record, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = f'attachment; filename="subject-access-learner-{learner.pk}.json"'
-    return response
-
-
-@require_role()
-@require_http_methods(["GET", "POST"])
-def learner_anonymise(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
-    """Confirm, with a reason, and remove the learner's identity for good."""
-    learner = _learner_for_data_protection(request, urn, pk)
-    if request.method == "POST" and "cancel" in request.POST:
-        return redirect("learner_detail", urn=learner.provider.urn, pk=learner.pk)
-    form = AnonymiseLearnerForm(request.POST or None)
-    if request.method == "POST" and not learner.anonymised and form.is_valid():
-        # Someone else may have done it a moment ago: the record is anonymised either way.
-        with contextlib.suppress(actions.AlreadyAnonymised):
-            actions.anonymise_learner(learner=learner, reason=form.cleaned_data["reason"], actor=request.user)
-        messages.success(request, f"The record has been anonymised. It is now shown as Anonymised learner #{pk}.")
-        return redirect("learner_detail", urn=learner.provider.urn, pk=learner.pk)
-    return render(
-        request,
-        "learners/anonymise.html",
-        {"provider": learner.provider, "learner": learner, "form": form},
-    )

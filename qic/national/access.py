@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 
 from qic.national.models import PrimaryAward
 from qic.organisations.access import membership_of
-from qic.organisations.models import AWARDING_BODY_ROLES, Role
+from qic.organisations.models import AWARDING_BODY_ROLES, Role, User
 
 
-def get_primary_award_for(user: Any, pk: int, *, manage: bool = False) -> PrimaryAward:
+def get_primary_award_for(user: User | AnonymousUser, pk: int, *, manage: bool = False) -> PrimaryAward:
     """A primary award: the Consortium sees every one, an Awarding Body's people only their own
     (another body's is a 404); `manage` needs the owning body's admin (else 403)."""
     membership = membership_of(user)

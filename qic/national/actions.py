@@ -26,7 +26,7 @@ from qic.national.models import (
     ProviderYearFigures,
     TaskMapping,
 )
-from qic.organisations.models import Provider
+from qic.organisations.models import Provider, User
 
 
 class StepRefused(ValueError):
@@ -95,7 +95,7 @@ def current_and_past_years(today: dt.date, back: int = 4) -> list[int]:
 # --- Primary awards and National Endorsement ------------------------------------------------------
 
 
-def _audit_award(actor: Any, action: str, award: PrimaryAward, **changes: Any) -> None:
+def _audit_award(actor: User, action: str, award: PrimaryAward, **changes: Any) -> None:
     audit.record(
         actor=actor,
         action=action,
@@ -111,7 +111,7 @@ PRIMARY_AWARD_FIELDS = ("name", "description", "website")
 
 
 @transaction.atomic
-def save_primary_award(*, award: PrimaryAward, actor: Any, seen: str | None = None) -> PrimaryAward:
+def save_primary_award(*, award: PrimaryAward, actor: User, seen: str | None = None) -> PrimaryAward:
     """Create or update a primary award (the form has already set its fields); audit it.
 
     `seen` is the edit form's snapshot (`qic.core.stale`): a change made by someone else since
@@ -156,7 +156,7 @@ def endorsement_snapshot(
 
 @transaction.atomic
 def save_endorsement_answers(
-    *, award: PrimaryAward, answers: list[tuple[EndorsementCriterion, str, str]], seen: str | None, actor: Any
+    *, award: PrimaryAward, answers: list[tuple[EndorsementCriterion, str, str]], seen: str | None, actor: User
 ) -> int:
     """Save the answers page: (criterion, answer, evidence URL) for every criterion it showed.
 
@@ -180,7 +180,7 @@ def save_endorsement_answers(
 
 @transaction.atomic
 def answer_criterion(
-    *, award: PrimaryAward, criterion: EndorsementCriterion, answer: str, evidence_url: str, actor: Any
+    *, award: PrimaryAward, criterion: EndorsementCriterion, answer: str, evidence_url: str, actor: User
 ) -> None:
     if award.status_enum not in (rules.EndorsementStatus.DRAFT, rules.EndorsementStatus.RETURNED):
         raise StepRefused("Answers cannot change while the Consortium is considering the application.")
@@ -199,7 +199,7 @@ def answer_criterion(
 
 
 @transaction.atomic
-def apply_for_endorsement(*, award: PrimaryAward, actor: Any) -> None:
+def apply_for_endorsement(*, award: PrimaryAward, actor: User) -> None:
     codes = list(EndorsementCriterion.objects.values_list("code", flat=True))
     answered = (
         EndorsementAnswer.objects.filter(award=award).exclude(answer="").values_list("criterion__code", flat=True)
@@ -217,7 +217,7 @@ def apply_for_endorsement(*, award: PrimaryAward, actor: Any) -> None:
 
 
 @transaction.atomic
-def decide_endorsement(*, award: PrimaryAward, endorse: bool, reasons: str, today: dt.date, actor: Any) -> None:
+def decide_endorsement(*, award: PrimaryAward, endorse: bool, reasons: str, today: dt.date, actor: User) -> None:
     """The Consortium endorses the award, or returns it with reasons."""
     if not endorse and not reasons.strip():
         raise StepRefused("Give the reasons for returning the application.")
@@ -239,7 +239,7 @@ def decide_endorsement(*, award: PrimaryAward, endorse: bool, reasons: str, toda
 
 
 @transaction.atomic
-def add_task(*, award: PrimaryAward, code: str, stage: str, title: str, description: str, actor: Any) -> PrimaryTask:
+def add_task(*, award: PrimaryAward, code: str, stage: str, title: str, description: str, actor: User) -> PrimaryTask:
     if PrimaryTask.objects.filter(award=award, code=code).exists():
         raise StepRefused(f"The award already has a task {code}.")
     position = (
@@ -255,7 +255,7 @@ def add_task(*, award: PrimaryAward, code: str, stage: str, title: str, descript
 # --- Primary workbooks --------------------------------------------------------------------------
 
 
-def _audit_workbook(actor: Any, action: str, workbook: PrimaryWorkbook, obj: Any, **changes: Any) -> None:
+def _audit_workbook(actor: User, action: str, workbook: PrimaryWorkbook, obj: Any, **changes: Any) -> None:
     audit.record(
         actor=actor,
         action=action,
@@ -268,7 +268,7 @@ def _audit_workbook(actor: Any, action: str, workbook: PrimaryWorkbook, obj: Any
 
 
 @transaction.atomic
-def start_workbook(*, provider: Provider, award: PrimaryAward, today: dt.date, actor: Any) -> PrimaryWorkbook:
+def start_workbook(*, provider: Provider, award: PrimaryAward, today: dt.date, actor: User) -> PrimaryWorkbook:
     if provider.provider_type != "primary":
         raise StepRefused("The primary award workbook is for primary schools.")
     if provider.awarding_body_id != award.awarding_body_id:
@@ -283,7 +283,7 @@ def start_workbook(*, provider: Provider, award: PrimaryAward, today: dt.date, a
 
 @transaction.atomic
 def map_activity(
-    *, workbook: PrimaryWorkbook, task: PrimaryTask, activity: str, evidence_url: str, actor: Any
+    *, workbook: PrimaryWorkbook, task: PrimaryTask, activity: str, evidence_url: str, actor: User
 ) -> TaskMapping:
     if task.award_id != workbook.award_id:
         raise StepRefused("That task belongs to another award.")
@@ -292,14 +292,14 @@ def map_activity(
         task=task,
         activity=activity,
         evidence_url=evidence_url,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor,
     )
     _audit_workbook(actor, "workbook.mapped", workbook, mapping, after={"task": task.code, "activity": activity})
     return mapping
 
 
 @transaction.atomic
-def remove_mapping(*, mapping: TaskMapping, actor: Any) -> None:
+def remove_mapping(*, mapping: TaskMapping, actor: User) -> None:
     _audit_workbook(
         actor,
         "workbook.unmapped",
@@ -312,7 +312,7 @@ def remove_mapping(*, mapping: TaskMapping, actor: Any) -> None:
 
 @transaction.atomic
 def add_action(
-    *, workbook: PrimaryWorkbook, task: PrimaryTask | None, action: str, owner: str, due_on: dt.date, actor: Any
+    *, workbook: PrimaryWorkbook, task: PrimaryTask | None, action: str, owner: str, due_on: dt.date, actor: User
 ) -> ActionPlanItem:
     item = ActionPlanItem.objects.create(workbook=workbook, task=task, action=action, owner=owner, due_on=due_on)
     _audit_workbook(
@@ -326,7 +326,7 @@ def add_action(
 
 
 @transaction.atomic
-def set_action_done(*, item: ActionPlanItem, done: bool, actor: Any) -> bool:
+def set_action_done(*, item: ActionPlanItem, done: bool, actor: User) -> bool:
     """Mark the action done (or reopen it); returns False, writing nothing, if it already was.
 
     The button says which way (not "flip it"), and the row is re-read locked: two people who both

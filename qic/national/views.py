@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -49,13 +49,14 @@ from qic.national.models import (
     TaskMapping,
 )
 from qic.organisations.access import (
+    AuthenticatedRequest,
     Capability,
     capabilities,
     get_provider_for,
     membership_of,
     require_role,
 )
-from qic.organisations.models import AwardingBody, Role, User
+from qic.organisations.models import AwardingBody, Role
 
 CSV_COLUMNS = [
     "urn",
@@ -142,7 +143,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @require_role(Role.CONSORTIUM_ADMIN)
-def bodies_overview(request: HttpRequest) -> HttpResponse:
+def bodies_overview(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = queries.workload(today=today)
     if request.GET.get("format") == "csv":
@@ -174,7 +175,7 @@ def bodies_overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_role(Role.CONSORTIUM_ADMIN)
-def cec_return(request: HttpRequest) -> HttpResponse:
+def cec_return(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request)
     if request.GET.get("format") != "csv":
         current = academic_year_of(timezone.localdate())
@@ -191,7 +192,7 @@ def cec_return(request: HttpRequest) -> HttpResponse:
     audit.record(
         actor=request.user,
         action="national.figures_exported",
-        obj=cast(User, request.user),
+        obj=request.user,
         after={"page": "cec_return", "table": "return", "year": year},
     )
     return csv_response(
@@ -220,7 +221,11 @@ def _rows_csv(first: str, rows: Iterable[queries.Row]) -> tuple[list[str], list[
 
 
 def _export(
-    request: HttpRequest, page: str, tables: dict[str, tuple[list[str], list[list[Any]]]], name: str, **details: Any
+    request: AuthenticatedRequest,
+    page: str,
+    tables: dict[str, tuple[list[str], list[list[Any]]]],
+    name: str,
+    **details: Any,
 ) -> HttpResponse:
     """The CSV of one of the page's tables, audited (aggregates only: no learner is named)."""
     table = request.GET.get("table", "")
@@ -230,7 +235,7 @@ def _export(
     audit.record(
         actor=request.user,
         action="national.figures_exported",
-        obj=cast(User, request.user),
+        obj=request.user,
         after={"page": page, "table": table, **details},
     )
     return csv_response(f"qic-{name}-{table}.csv", header, rows)
@@ -302,7 +307,7 @@ def _filter_query(year: int, filters: queries.Filters, **more: Any) -> str:
 
 
 @require_role(Role.CONSORTIUM_ADMIN)
-def analytics(request: HttpRequest) -> HttpResponse:
+def analytics(request: AuthenticatedRequest) -> HttpResponse:
     form, year, filters, bodies, all_cubes = _figures_form(request)
     if request.GET.get("format") == "csv" and form.is_bound and not form.is_valid():
         return _bad_filters(form)
@@ -360,7 +365,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
 
 
 @require_role(Role.CONSORTIUM_ADMIN)
-def analytics_drill(request: HttpRequest) -> HttpResponse:
+def analytics_drill(request: AuthenticatedRequest) -> HttpResponse:
     """One national figure split into the (aggregate) rows behind it."""
     form, year, filters, bodies, all_cubes = _figures_form(request, DrillDownForm)
     if request.GET.get("format") == "csv" and form.is_bound and not form.is_valid():
@@ -430,7 +435,7 @@ def _count_share_cells(cells: Iterable[tuple[int, rules.Figure]]) -> list[Any]:
 
 
 @require_role(Role.CONSORTIUM_ADMIN)
-def consistency(request: HttpRequest) -> HttpResponse:
+def consistency(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request)
     bodies = queries.consistency(year)
     if request.GET.get("format") == "csv":
@@ -491,7 +496,7 @@ def endorsement_queue(request: HttpRequest) -> HttpResponse:
 
 @require_role(Role.CONSORTIUM_ADMIN)
 @require_http_methods(["GET", "POST"])
-def endorsement_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def endorsement_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     award = get_primary_award_for(request.user, pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -550,7 +555,7 @@ def primary_award_list(request: HttpRequest) -> HttpResponse:
 
 @require_role(Role.AWARDING_BODY_ADMIN)
 @require_http_methods(["GET", "POST"])
-def primary_award_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def primary_award_form(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     membership = membership_of(request.user)
     if membership is None or membership.awarding_body_id is None:
         raise PermissionDenied("Only an Awarding Body's admins register its awards.")
@@ -598,7 +603,7 @@ def primary_award_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_role(Role.AWARDING_BODY_ADMIN)
 @require_http_methods(["GET", "POST"])
-def endorsement_answers(request: HttpRequest, pk: int) -> HttpResponse:
+def endorsement_answers(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     award = get_primary_award_for(request.user, pk, manage=True)
     if award.status_enum not in (rules.EndorsementStatus.DRAFT, rules.EndorsementStatus.RETURNED):
         messages.info(request, f"{award.name} is {award.status_enum.label.lower()}: its answers cannot change now.")
@@ -661,7 +666,7 @@ def endorsement_answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_role(Role.AWARDING_BODY_ADMIN)
 @require_POST
-def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+def task_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     award = get_primary_award_for(request.user, pk, manage=True)
     form = TaskForm(request.POST)
     if form.is_valid():
@@ -685,7 +690,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def workbook(request: HttpRequest, urn: int) -> HttpResponse:
+def workbook(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_ACCREDITATION)
     can_edit = Capability.PREPARE_ACCREDITATION in capabilities(request.user)
     book = PrimaryWorkbook.objects.filter(provider=provider).select_related("award__awarding_body").first()
@@ -760,7 +765,7 @@ def workbook(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_POST
-def mapping_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def mapping_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.PREPARE_ACCREDITATION)
     mapping = get_object_or_404(TaskMapping, pk=pk, workbook__provider=provider)
     actions.remove_mapping(mapping=mapping, actor=request.user)
@@ -770,7 +775,7 @@ def mapping_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @require_role()
 @require_POST
-def action_toggle(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def action_toggle(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.PREPARE_ACCREDITATION)
     item = get_object_or_404(ActionPlanItem, pk=pk, workbook__provider=provider)
     # The button posts the state it asks for; a page drawn before it did posts nothing and flips.

@@ -18,12 +18,14 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
+from qic.core.models import AuditEvent
 from qic.organisations.models import (
     AWARDING_BODY_ROLES,
     PROVIDER_ROLES,
@@ -40,8 +42,21 @@ from qic.organisations.models import (
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 
-def membership_of(user: Any) -> Membership | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+class AuthenticatedRequest(HttpRequest):
+    """The request a view behind `require_role` (or `login_required`) gets: its user is signed in.
+
+    A view that passes `request.user` to an action (`actor=`, which takes a `User`) annotates its
+    `request` with this; `HttpRequest.user` may be an AnonymousUser. (django-stubs' way to type a
+    signed-in request; nothing changes at run time.)
+    """
+
+    user: User
+
+
+def membership_of(user: User | AnonymousUser) -> Membership | None:
+    """The user's membership: None for a visitor who is not signed in, a deactivated person, or
+    someone with no role."""
+    if isinstance(user, AnonymousUser) or not user.is_active:
         return None
     try:
         membership: Membership = user.membership
@@ -50,7 +65,7 @@ def membership_of(user: Any) -> Membership | None:
     return membership
 
 
-def role_of(user: Any) -> Role | None:
+def role_of(user: User | AnonymousUser) -> Role | None:
     membership = membership_of(user)
     return Role(membership.role) if membership else None
 
@@ -75,7 +90,7 @@ def require_role(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
 # --- Providers -------------------------------------------------------------------------------
 
 
-def visible_providers(user: Any) -> QuerySet[Provider]:
+def visible_providers(user: User | AnonymousUser) -> QuerySet[Provider]:
     """Providers whose organisation record the user may see."""
     membership = membership_of(user)
     if membership is None:
@@ -87,7 +102,7 @@ def visible_providers(user: Any) -> QuerySet[Provider]:
         return Provider.objects.filter(awarding_body_id=membership.awarding_body_id)
     if role == Role.ASSESSOR:
         return Provider.objects.filter(
-            assignments__assessor=user,
+            assignments__assessor_id=membership.user_id,
             assignments__ended_at__isnull=True,
             assignments__awarding_body_id=membership.awarding_body_id,
         ).distinct()
@@ -96,7 +111,7 @@ def visible_providers(user: Any) -> QuerySet[Provider]:
     return Provider.objects.none()
 
 
-def is_client_body_admin(user: Any, provider: Provider) -> bool:
+def is_client_body_admin(user: User | AnonymousUser, provider: Provider) -> bool:
     """An admin of the Awarding Body whose client the provider is (assigns assessors, runs the
     accreditation; never manages the provider's people beyond its first careers leader)."""
     membership = membership_of(user)
@@ -105,7 +120,7 @@ def is_client_body_admin(user: Any, provider: Provider) -> bool:
     return provider.awarding_body_id is not None and provider.awarding_body_id == membership.awarding_body_id
 
 
-def can_manage_provider(user: Any, provider: Provider) -> bool:
+def can_manage_provider(user: User | AnonymousUser, provider: Provider) -> bool:
     """Who may change a provider's people: its own careers leader, and the Consortium (which must
     give a written reason each time, see `reason_required`). An Awarding Body may only invite a
     client's first careers leader (`roles_user_may_invite`)."""
@@ -117,7 +132,7 @@ def can_manage_provider(user: Any, provider: Provider) -> bool:
     return membership.role == Role.CONSORTIUM_ADMIN
 
 
-def reason_required(user: Any, provider: Provider | None) -> bool:
+def reason_required(user: User | AnonymousUser, provider: Provider | None) -> bool:
     """The Consortium steps into a provider's people only with a written, audited reason."""
     return provider is not None and role_of(user) == Role.CONSORTIUM_ADMIN
 
@@ -131,7 +146,7 @@ def open_invitations(provider: Provider) -> QuerySet[Invitation]:
     return provider.invitations.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
 
 
-def may_invite_first_careers_leader(user: Any, provider: Provider) -> bool:
+def may_invite_first_careers_leader(user: User | AnonymousUser, provider: Provider) -> bool:
     """The client's Awarding Body may invite a careers leader only while the provider has none:
     no active careers leader and no open careers-leader invitation."""
     return (
@@ -141,7 +156,7 @@ def may_invite_first_careers_leader(user: Any, provider: Provider) -> bool:
     )
 
 
-def get_provider(user: Any, urn: int, *, manage: bool = False) -> Provider:
+def get_provider(user: User | AnonymousUser, urn: int, *, manage: bool = False) -> Provider:
     """The provider with this URN if the user may see it (and manage it, if asked), else 404."""
     try:
         provider = visible_providers(user).select_related("awarding_body").get(urn=urn)
@@ -155,7 +170,7 @@ def get_provider(user: Any, urn: int, *, manage: bool = False) -> Provider:
 # --- Awarding Bodies -------------------------------------------------------------------------
 
 
-def visible_awarding_bodies(user: Any) -> QuerySet[AwardingBody]:
+def visible_awarding_bodies(user: User | AnonymousUser) -> QuerySet[AwardingBody]:
     membership = membership_of(user)
     if membership is None:
         return AwardingBody.objects.none()
@@ -166,7 +181,7 @@ def visible_awarding_bodies(user: Any) -> QuerySet[AwardingBody]:
     return AwardingBody.objects.none()
 
 
-def can_manage_awarding_body(user: Any, body: AwardingBody) -> bool:
+def can_manage_awarding_body(user: User | AnonymousUser, body: AwardingBody) -> bool:
     membership = membership_of(user)
     if membership is None:
         return False
@@ -175,7 +190,7 @@ def can_manage_awarding_body(user: Any, body: AwardingBody) -> bool:
     return membership.role == Role.AWARDING_BODY_ADMIN and membership.awarding_body_id == body.pk
 
 
-def get_awarding_body(user: Any, pk: int, *, manage: bool = False) -> AwardingBody:
+def get_awarding_body(user: User | AnonymousUser, pk: int, *, manage: bool = False) -> AwardingBody:
     try:
         body = visible_awarding_bodies(user).get(pk=pk)
     except AwardingBody.DoesNotExist:
@@ -193,7 +208,7 @@ def assessors_of(body: AwardingBody) -> QuerySet[User]:
 
 
 def roles_user_may_invite(
-    user: Any, *, awarding_body: AwardingBody | None = None, provider: Provider | None = None
+    user: User | AnonymousUser, *, awarding_body: AwardingBody | None = None, provider: Provider | None = None
 ) -> list[Role]:
     """The roles this user may invite into the given organisation (none given: the Consortium)."""
     membership = membership_of(user)
@@ -266,12 +281,12 @@ PROVIDER_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
-def capabilities(user: Any) -> frozenset[Capability]:
+def capabilities(user: User | AnonymousUser) -> frozenset[Capability]:
     role = role_of(user)
     return PROVIDER_CAPABILITIES.get(role, frozenset()) if role else frozenset()
 
 
-def get_provider_for(user: Any, urn: int, need: Capability) -> Provider:
+def get_provider_for(user: User | AnonymousUser, urn: int, need: Capability) -> Provider:
     """The provider if visible to the user (else 404) and the user's role has `need` (else 403)."""
     provider = get_provider(user, urn)
     if need not in capabilities(user):
@@ -282,7 +297,7 @@ def get_provider_for(user: Any, urn: int, need: Capability) -> Provider:
 # --- The audit trail ---------------------------------------------------------------------------
 
 
-def visible_audit_events(user: Any) -> QuerySet[Any]:
+def visible_audit_events(user: User | AnonymousUser) -> QuerySet[AuditEvent]:
     """The audit events this user may read; the one place that decides it.
 
     - a careers leader: every event of their own provider, learner-level ones included (named
@@ -292,8 +307,6 @@ def visible_audit_events(user: Any) -> QuerySet[Any]:
     - the Consortium: organisation, accreditation and national events, never a learner-level one;
     - anyone else: nothing.
     """
-    from qic.core.models import AuditEvent
-
     membership = membership_of(user)
     events = AuditEvent.objects.all()
     if membership is None:
@@ -314,7 +327,7 @@ def visible_audit_events(user: Any) -> QuerySet[Any]:
 # --- People and client requests ----------------------------------------------------------------
 
 
-def may_change_person(user: Any, person: User) -> bool:
+def may_change_person(user: User | AnonymousUser, person: User) -> bool:
     """Who may deactivate or reactivate `person`: nobody themselves; a provider's people by its
     careers leader or the Consortium (with a reason); a body's people by its admins or the
     Consortium; Consortium admins by the Consortium."""
@@ -329,7 +342,7 @@ def may_change_person(user: Any, person: User) -> bool:
     return membership.role == Role.CONSORTIUM_ADMIN
 
 
-def deactivation_refusal(user: Any, person: User) -> str:
+def deactivation_refusal(user: User | AnonymousUser, person: User) -> str:
     """Why `user` may not deactivate `person` although they may manage them, or "" if they may."""
     target = person.membership
     other_leaders = Membership.objects.filter(
@@ -343,7 +356,7 @@ def deactivation_refusal(user: Any, person: User) -> str:
     return ""
 
 
-def client_requests_to_answer(user: Any) -> QuerySet[ClientRequest]:
+def client_requests_to_answer(user: User | AnonymousUser) -> QuerySet[ClientRequest]:
     """Pending client requests this user answers: a provider's careers leader answers for their
     provider; the Consortium answers for providers that have no active careers leader."""
     membership = membership_of(user)
@@ -360,7 +373,7 @@ def client_requests_to_answer(user: Any) -> QuerySet[ClientRequest]:
     return pending.none()
 
 
-def get_client_request_to_answer(user: Any, pk: int) -> ClientRequest:
+def get_client_request_to_answer(user: User | AnonymousUser, pk: int) -> ClientRequest:
     """A pending request this user may answer, else 404."""
     try:
         return client_requests_to_answer(user).get(pk=pk)
@@ -368,7 +381,7 @@ def get_client_request_to_answer(user: Any, pk: int) -> ClientRequest:
         raise Http404("No such request") from None
 
 
-def client_requests_of_body(user: Any) -> QuerySet[ClientRequest]:
+def client_requests_of_body(user: User | AnonymousUser) -> QuerySet[ClientRequest]:
     """An Awarding Body admin's own body's requests, newest first."""
     membership = membership_of(user)
     if membership is None or membership.role != Role.AWARDING_BODY_ADMIN:
@@ -378,7 +391,7 @@ def client_requests_of_body(user: Any) -> QuerySet[ClientRequest]:
     )
 
 
-def may_withdraw_invitation(user: Any, invitation: Invitation) -> bool:
+def may_withdraw_invitation(user: User | AnonymousUser, invitation: Invitation) -> bool:
     """A provider's open invitations are withdrawn by its careers leader; its Awarding Body may
     withdraw a careers-leader invitation that one of the body's admins sent, and the Consortium
     one that a Consortium admin sent. Other invitations:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qic.core import audit, jobs, stale
+from qic.core.actors import SystemActor
 from qic.core.mail import enqueue_with_change, queue_mail
 from qic.domain.dates import long_datetime
 from qic.domain.provider_types import ProviderType
@@ -88,19 +89,18 @@ GIAS_WRITE_BATCH = 1_000
 
 
 def start_gias_import(
-    *, data: bytes, file_name: str, include_closed: bool, actor: Any, wait: bool = False
+    *, data: bytes, file_name: str, include_closed: bool, actor: User | SystemActor, wait: bool = False
 ) -> GiasImport:
     """Store the upload as a job and queue the task that imports it (in the same transaction:
     both are written, or neither); with `wait`, run the import here and return the ended job."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         job = GiasImport.objects.create(
             file_name=file_name[:255],
             sha256=hashlib.sha256(data).hexdigest(),
             include_closed=include_closed,
             data=data,
-            imported_by=user,
-            actor_label="" if user else (str(actor) if isinstance(actor, str) else "system")[:100],
+            imported_by=actor if isinstance(actor, User) else None,
+            actor_label=actor.label[:100] if isinstance(actor, SystemActor) else "",
         )
         if not wait:
             from qic.organisations.tasks import import_gias_task
@@ -122,7 +122,7 @@ def run_gias_import(job_id: int) -> GiasImport:
     job = GiasImport.objects.filter(pk=job_id).select_related("imported_by").first()
     if job is None or job.status != GiasImport.Status.PENDING:
         return job  # type: ignore[return-value]
-    actor: Any = job.imported_by or job.actor_label or "system"
+    actor: User | SystemActor = job.imported_by or SystemActor(job.actor_label or "system")
     data = bytes(job.data or b"")
     job.data = None  # the model instance no longer holds a second copy
     _set_status(job, GiasImport.Status.READING)
@@ -288,7 +288,7 @@ def fail_lost_gias_import(job_id: int, message: str) -> None:
     )
 
 
-def import_gias(*, data: bytes, file_name: str, include_closed: bool, actor: Any) -> GiasImportReport:
+def import_gias(*, data: bytes, file_name: str, include_closed: bool, actor: User | SystemActor) -> GiasImportReport:
     """Import a GIAS extract here and now (the job is recorded as if a worker ran it).
 
     Raises GiasFileError for a whole-file problem. Returns a report; when it has row errors,
@@ -319,7 +319,7 @@ ITP_FIELDS = ("urn", "ukprn", "name", "provider_type", "postcode", "region", "aw
 
 
 def add_independent_training_provider(
-    *, name: str, ukprn: str, postcode: str, region: str, awarding_body: AwardingBody | None, actor: Any
+    *, name: str, ukprn: str, postcode: str, region: str, awarding_body: AwardingBody | None, actor: User
 ) -> Provider:
     """Add an independent training provider, which GIAS does not list.
 
@@ -374,7 +374,7 @@ AWARDING_BODY_FIELDS = (
 
 
 @transaction.atomic
-def save_awarding_body(*, body: AwardingBody, actor: Any, seen: str | None = None) -> AwardingBody:
+def save_awarding_body(*, body: AwardingBody, actor: User, seen: str | None = None) -> AwardingBody:
     """Create or update an Awarding Body (the form has already set its fields); audit it.
 
     `seen` is the edit form's snapshot: a change made by someone else since refuses the save.
@@ -397,7 +397,7 @@ def save_awarding_body(*, body: AwardingBody, actor: Any, seen: str | None = Non
 
 
 @transaction.atomic
-def add_client(*, body: AwardingBody, provider: Provider, actor: Any) -> None:
+def add_client(*, body: AwardingBody, provider: Provider, actor: User | SystemActor) -> None:
     """Make the provider a client of the body (it may be a client of one body at a time)."""
     before = {"awarding_body_id": provider.awarding_body_id}
     provider.awarding_body = body
@@ -414,7 +414,7 @@ def add_client(*, body: AwardingBody, provider: Provider, actor: Any) -> None:
 
 
 @transaction.atomic
-def assign_assessor(*, provider: Provider, assessor: User, actor: Any) -> AssessorAssignment:
+def assign_assessor(*, provider: Provider, assessor: User, actor: User | SystemActor) -> AssessorAssignment:
     """Assign an assessor of the provider's Awarding Body to the provider."""
     if provider.awarding_body_id is None:
         raise ValueError("The provider is not a client of an Awarding Body")
@@ -440,7 +440,7 @@ def assign_assessor(*, provider: Provider, assessor: User, actor: Any) -> Assess
 
 
 @transaction.atomic
-def end_assignment(*, assignment: AssessorAssignment, actor: Any) -> None:
+def end_assignment(*, assignment: AssessorAssignment, actor: User) -> None:
     assignment.ended_at = timezone.now()
     assignment.save(update_fields=["ended_at"])
     audit.record(
@@ -468,7 +468,7 @@ def invite_user(
     first_name: str,
     last_name: str,
     role: Role,
-    actor: Any,
+    actor: User,
     awarding_body: AwardingBody | None = None,
     provider: Provider | None = None,
     reason: str = "",
@@ -495,7 +495,7 @@ def invite_user(
         awarding_body=awarding_body,
         provider=provider,
         token_hash=Invitation.hash_token(token),
-        invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+        invited_by=actor,
         expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     after: dict[str, Any] = {
@@ -604,7 +604,7 @@ def accept_invitation(*, invitation: Invitation, password: str) -> User:
 
 
 @transaction.atomic
-def revoke_invitation(*, invitation: Invitation, actor: Any) -> None:
+def revoke_invitation(*, invitation: Invitation, actor: User) -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit.record(
@@ -622,7 +622,7 @@ class PersonChangeError(ValueError):
     pass
 
 
-def _set_active(*, user: User, active: bool, actor: Any, reason: str, protect_last_leader: bool = False) -> None:
+def _set_active(*, user: User, active: bool, actor: User, reason: str, protect_last_leader: bool = False) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == active:
         raise PersonChangeError(f"{user} is already {'active' if active else 'deactivated'}.")
@@ -654,7 +654,7 @@ def _set_active(*, user: User, active: bool, actor: Any, reason: str, protect_la
 
 
 @transaction.atomic
-def deactivate_user(*, user: User, actor: Any, reason: str = "", protect_last_leader: bool = False) -> None:
+def deactivate_user(*, user: User, actor: User, reason: str = "", protect_last_leader: bool = False) -> None:
     """Stop a user signing in; their records and audit trail stay.
 
     The view has checked who may do it (`access.may_change_person`). Raises PersonChangeError if
@@ -666,7 +666,7 @@ def deactivate_user(*, user: User, actor: Any, reason: str = "", protect_last_le
 
 
 @transaction.atomic
-def reactivate_user(*, user: User, actor: Any, reason: str = "") -> None:
+def reactivate_user(*, user: User, actor: User, reason: str = "") -> None:
     """Undo a deactivation: the user can sign in again with their old password.
 
     Raises PersonChangeError if the user is already active. Writes `user.reactivated`.
@@ -682,7 +682,7 @@ class ClientRequestError(ValueError):
 
 
 @transaction.atomic
-def request_client(*, body: AwardingBody, provider: Provider, actor: Any) -> ClientRequest:
+def request_client(*, body: AwardingBody, provider: Provider, actor: User) -> ClientRequest:
     """Ask a provider to become the body's client; nothing is attached until it accepts.
 
     Raises ClientRequestError if the provider already has an Awarding Body or this body already
@@ -698,9 +698,7 @@ def request_client(*, body: AwardingBody, provider: Provider, actor: Any) -> Cli
         raise ClientRequestError(f"{provider.name} is a client of another Awarding Body")
     if ClientRequest.objects.filter(awarding_body=body, provider=provider, status=ClientRequestStatus.PENDING).exists():
         raise ClientRequestError(f"{body.name} has already asked {provider.name}; the request is waiting for an answer")
-    client_request = ClientRequest.objects.create(
-        awarding_body=body, provider=provider, requested_by=actor if getattr(actor, "is_authenticated", False) else None
-    )
+    client_request = ClientRequest.objects.create(awarding_body=body, provider=provider, requested_by=actor)
     audit.record(
         actor=actor,
         action="provider.client_requested",
@@ -725,9 +723,9 @@ def request_client(*, body: AwardingBody, provider: Provider, actor: Any) -> Cli
     return client_request
 
 
-def _decide(client_request: ClientRequest, status: str, actor: Any, reason: str) -> None:
+def _decide(client_request: ClientRequest, status: str, actor: User, reason: str) -> None:
     client_request.status = status
-    client_request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    client_request.decided_by = actor
     client_request.decided_at = timezone.now()
     client_request.reason = reason
     client_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
@@ -743,7 +741,7 @@ def _decide(client_request: ClientRequest, status: str, actor: Any, reason: str)
 
 
 @transaction.atomic
-def accept_client_request(*, request: ClientRequest, actor: Any) -> None:
+def accept_client_request(*, request: ClientRequest, actor: User) -> None:
     """The provider says yes: it becomes the body's client (`add_client`), and any other body's
     waiting request is declined, because a provider works with one body at a time.
 
@@ -767,7 +765,7 @@ def accept_client_request(*, request: ClientRequest, actor: Any) -> None:
 
 
 @transaction.atomic
-def decline_client_request(*, request: ClientRequest, reason: str, actor: Any) -> None:
+def decline_client_request(*, request: ClientRequest, reason: str, actor: User) -> None:
     """The provider says no, with a reason the body can read. Raises ClientRequestError if the
     request is no longer waiting. Writes `provider.client_request_declined`."""
     client_request = ClientRequest.objects.select_for_update().get(pk=request.pk)

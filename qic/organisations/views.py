@@ -1,4 +1,6 @@
-"""Pages for organisations and people: home pages, Awarding Bodies, providers, invitations."""
+"""Pages for organisations and people: the landing page, Awarding Bodies, providers, invitations.
+
+Each role's home page gathers from every app, so it is in `qic.dashboards`."""
 
 from __future__ import annotations
 
@@ -23,18 +25,16 @@ from qic.domain.dates import UK_TIME
 from qic.frameworks.editions import edition_on
 from qic.organisations import actions, queries
 from qic.organisations.access import (
-    Capability,
+    AuthenticatedRequest,
     assessors_of,
     can_manage_awarding_body,
     can_manage_provider,
-    capabilities,
     client_requests_of_body,
     client_requests_to_answer,
     deactivation_refusal,
     get_awarding_body,
     get_client_request_to_answer,
     get_provider,
-    get_provider_for,
     is_client_body_admin,
     may_change_person,
     may_withdraw_invitation,
@@ -62,7 +62,6 @@ from qic.organisations.forms import (
 )
 from qic.organisations.gias import GiasFileError, check_gias_file
 from qic.organisations.models import AssessorAssignment, AwardingBody, Invitation, Provider, Role, User
-from qic.programme.home import provider_home
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -70,38 +69,6 @@ def landing(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     edition = edition_on(timezone.localdate())
     return render(request, "organisations/landing.html", {"edition": edition})
-
-
-@require_role()
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands here and sees what it can do."""
-    membership = membership_of(request.user)
-    assert membership is not None
-    context: dict[str, object] = {"membership": membership, "edition": edition_on(timezone.localdate())}
-    role = membership.role
-    if role == Role.CONSORTIUM_ADMIN:
-        context["bodies"] = queries.awarding_bodies_with_counts(AwardingBody.objects.all())
-        context["provider_count"] = visible_providers(request.user).count()
-        context["last_import"] = queries.last_gias_import()
-        context["client_request_count"] = client_requests_to_answer(request.user).count()
-    elif role in (Role.AWARDING_BODY_ADMIN, Role.ASSESSOR):
-        body = membership.awarding_body
-        assert body is not None
-        context["body"] = body
-        # The table shows each provider's Awarding Body: one join, not a query per row.
-        context["providers"] = visible_providers(request.user).select_related("awarding_body").order_by("name")[:50]
-        context["assessor_count"] = assessors_of(body).filter(is_active=True).count()
-        context["client_requests"] = client_requests_of_body(request.user).filter(status="pending")
-    else:
-        # A provider's people land on their work: the benchmarks and what needs doing next, as
-        # far as their role may see (the provider is their own: get_provider_for checks it anyway).
-        assert membership.provider is not None
-        provider = get_provider_for(request.user, membership.provider.urn, Capability.VIEW)
-        context["provider"] = provider
-        context["people"] = queries.people_of_provider(provider)
-        context["client_requests"] = client_requests_to_answer(request.user)
-        context["home"] = provider_home(provider, capabilities(request.user), today=timezone.localdate())
-    return render(request, f"organisations/home_{role}.html", context)
 
 
 # --- Awarding Bodies -------------------------------------------------------------------------
@@ -115,7 +82,7 @@ def awarding_body_list(request: HttpRequest) -> HttpResponse:
 
 @require_role(Role.CONSORTIUM_ADMIN)
 @require_http_methods(["GET", "POST"])
-def awarding_body_create(request: HttpRequest) -> HttpResponse:
+def awarding_body_create(request: AuthenticatedRequest) -> HttpResponse:
     form = AwardingBodyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         body = actions.save_awarding_body(body=form.save(commit=False), actor=request.user)
@@ -160,7 +127,7 @@ def awarding_body_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_role(Role.CONSORTIUM_ADMIN)
 @require_http_methods(["GET", "POST"])
-def awarding_body_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def awarding_body_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     body = get_awarding_body(request.user, pk, manage=True)
     form = AwardingBodyForm(
         request.POST or None,
@@ -180,7 +147,7 @@ def awarding_body_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_role(Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN)
 @require_http_methods(["GET", "POST"])
-def awarding_body_add_client(request: HttpRequest, pk: int) -> HttpResponse:
+def awarding_body_add_client(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Asks a provider to become the body's client; it is attached only when the provider (or,
     for one without a careers leader, the Consortium) accepts."""
     body = get_awarding_body(request.user, pk, manage=True)
@@ -203,7 +170,7 @@ def awarding_body_add_client(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_role(Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN)
 @require_http_methods(["GET", "POST"])
-def awarding_body_add_itp(request: HttpRequest, pk: int) -> HttpResponse:
+def awarding_body_add_itp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """An Awarding Body registers an independent training provider, which becomes its client."""
     body = get_awarding_body(request.user, pk, manage=True)
     return _add_itp(request, body=body, back=reverse("awarding_body_detail", args=[body.pk]))
@@ -211,12 +178,12 @@ def awarding_body_add_itp(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_role(Role.CONSORTIUM_ADMIN)
 @require_http_methods(["GET", "POST"])
-def itp_create(request: HttpRequest) -> HttpResponse:
+def itp_create(request: AuthenticatedRequest) -> HttpResponse:
     """The Consortium registers an independent training provider, with no Awarding Body yet."""
     return _add_itp(request, body=None, back=reverse("provider_list"))
 
 
-def _add_itp(request: HttpRequest, *, body: AwardingBody | None, back: str) -> HttpResponse:
+def _add_itp(request: AuthenticatedRequest, *, body: AwardingBody | None, back: str) -> HttpResponse:
     form = IndependentTrainingProviderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -256,7 +223,7 @@ def client_request_list(request: HttpRequest) -> HttpResponse:
 
 @require_role(Role.CONSORTIUM_ADMIN, Role.CAREERS_LEADER)
 @require_http_methods(["GET", "POST"])
-def client_request_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def client_request_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     client_request = get_client_request_to_answer(request.user, pk)
     form = ClientRequestAnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -346,7 +313,7 @@ def provider_detail(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role(Role.AWARDING_BODY_ADMIN)
 @require_http_methods(["GET", "POST"])
-def provider_assign_assessor(request: HttpRequest, urn: int) -> HttpResponse:
+def provider_assign_assessor(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     provider = get_provider(request.user, urn)
     if not is_client_body_admin(request.user, provider):
         raise PermissionDenied("Only the provider's Awarding Body assigns its assessors.")
@@ -364,7 +331,7 @@ def provider_assign_assessor(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role(Role.AWARDING_BODY_ADMIN)
 @require_POST
-def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(
         AssessorAssignment.objects.select_related("provider"),
         pk=pk,
@@ -380,7 +347,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _invite(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     back: str,
     organisation_name: str,
@@ -412,7 +379,7 @@ def _invite(
 
 @require_role(Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN)
 @require_http_methods(["GET", "POST"])
-def awarding_body_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def awarding_body_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     body = get_awarding_body(request.user, pk, manage=True)
     return _invite(
         request, awarding_body=body, back=reverse("awarding_body_detail", args=[body.pk]), organisation_name=body.name
@@ -421,7 +388,7 @@ def awarding_body_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_role(Role.CAREERS_LEADER, Role.AWARDING_BODY_ADMIN, Role.CONSORTIUM_ADMIN)
 @require_http_methods(["GET", "POST"])
-def provider_invite(request: HttpRequest, urn: int) -> HttpResponse:
+def provider_invite(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """The careers leader invites the provider's people; the Consortium too, with a reason; the
     Awarding Body only the first careers leader of a client that has none (`_invite` says 403)."""
     provider = get_provider(request.user, urn)
@@ -435,7 +402,7 @@ def provider_invite(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role(Role.CONSORTIUM_ADMIN)
 @require_http_methods(["GET", "POST"])
-def consortium_invite(request: HttpRequest) -> HttpResponse:
+def consortium_invite(request: AuthenticatedRequest) -> HttpResponse:
     return _invite(request, back=reverse("home"), organisation_name="the Quality in Careers Consortium")
 
 
@@ -468,7 +435,7 @@ def _manageable_invitation(request: HttpRequest, pk: int) -> Invitation:
 
 @require_role(Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN, Role.CAREERS_LEADER)
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     invitation = _manageable_invitation(request, pk)
     actions.revoke_invitation(invitation=invitation, actor=request.user)
     messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
@@ -480,7 +447,7 @@ def _next_page(request: HttpRequest) -> str:
     return _same_site(request, request.POST.get("next") or request.GET.get("next", ""))
 
 
-def _change_person(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
+def _change_person(request: AuthenticatedRequest, pk: int, *, active: bool) -> HttpResponse:
     """Confirmation page, then the change: deactivate (`active=False`) or reactivate a person."""
     person = get_object_or_404(
         User.objects.select_related("membership__provider", "membership__awarding_body"), pk=pk, is_active=not active
@@ -517,13 +484,13 @@ def _change_person(request: HttpRequest, pk: int, *, active: bool) -> HttpRespon
 
 @require_role(Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN, Role.CAREERS_LEADER)
 @require_http_methods(["GET", "POST"])
-def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _change_person(request, pk, active=False)
 
 
 @require_role(Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN, Role.CAREERS_LEADER)
 @require_http_methods(["GET", "POST"])
-def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _change_person(request, pk, active=True)
 
 
@@ -551,7 +518,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_role(Role.CONSORTIUM_ADMIN)
 @require_http_methods(["GET", "POST"])
-def gias_import(request: HttpRequest) -> HttpResponse:
+def gias_import(request: AuthenticatedRequest) -> HttpResponse:
     """Upload an extract: a whole-file problem is said at once; otherwise the import is queued
     and the person is sent to the job's page to follow it."""
     form = GiasUploadForm(request.POST or None, request.FILES or None, max_bytes=settings.GIAS_UPLOAD_MAX_BYTES)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qic.core import audit, jobs, stale
+from qic.core.actors import TASK_RECOVERY, SystemActor
 from qic.core.jobs import report_progress
 from qic.domain import dates
 from qic.domain.academic import academic_year_of
@@ -22,6 +23,7 @@ from qic.domain.activities import ALL_ELEMENTS, ActivityType, MeaningfulElements
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
 from qic.learners.parsing import LearnerFileError, check_attendance_header, parse_attendance_csv
+from qic.organisations.models import Provider, User
 from qic.programme import tallies
 from qic.programme.models import (
     Activity,
@@ -78,7 +80,7 @@ ACTIVITY_AUDIT_FIELDS = (
 
 @transaction.atomic
 def save_activity(
-    *, activity: Activity, criteria: Iterable[Criterion] | None, actor: Any, seen: str | None = None
+    *, activity: Activity, criteria: Iterable[Criterion] | None, actor: User | SystemActor, seen: str | None = None
 ) -> Activity:
     """Create or update an activity; work out what it is evidence of; audit the change.
 
@@ -133,7 +135,7 @@ def record_participation(
     activity: Activity,
     attended: Iterable[int],
     absent: Iterable[int],
-    actor: Any,
+    actor: User | SystemActor,
     replace: bool = False,
     opened_at: dt.datetime | None = None,
 ) -> dict[str, int]:
@@ -212,7 +214,7 @@ REGISTER_FAILED_MESSAGE = "Something went wrong while importing the register. No
 
 
 def start_register_import(
-    *, activity: Activity, file_name: str, data: bytes, actor: Any, wait: bool = False
+    *, activity: Activity, file_name: str, data: bytes, actor: User, wait: bool = False
 ) -> RegisterImport:
     """Store a register upload as a job and queue the task that checks and saves it (in one
     transaction: the job and its task are both written, or neither); with `wait`, run it here.
@@ -225,14 +227,13 @@ def start_register_import(
     if problem := dates.attendance(activity.date, today=timezone.localdate()):
         raise LearnerFileError(problem + ".")
     check_attendance_header(data)
-    user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         job = RegisterImport.objects.create(
             provider_id=activity.provider_id,
             activity=activity,
             file_name=file_name[:255],
             data=data,
-            created_by=user,
+            created_by=actor,
         )
         audit.record(
             actor=actor,
@@ -301,7 +302,7 @@ def _check_register(job: RegisterImport, data: bytes) -> _RegisterCheck:
     return check
 
 
-def run_register_import(job_id: int, *, actor: Any = None) -> RegisterImport:
+def run_register_import(job_id: int, *, actor: User | None = None) -> RegisterImport:
     """Check every row of the job's file, then save the register: all or nothing.
 
     The register is saved by `actor` (the request's, when it waits), else by the person who
@@ -334,11 +335,9 @@ def run_register_import(job_id: int, *, actor: Any = None) -> RegisterImport:
             status=RegisterImport.Status.SAVING, total_rows=check.total_rows
         )
         report_progress(job.progress_key, phase="saving", saved=0, total=total)
-        actor = actor or job.created_by or f"register import {job.pk}"
+        by: User | SystemActor = actor or job.created_by or SystemActor(f"register import {job.pk}")
         with transaction.atomic():
-            counts = record_participation(
-                activity=job.activity, attended=check.present, absent=check.absent, actor=actor
-            )
+            counts = record_participation(activity=job.activity, attended=check.present, absent=check.absent, actor=by)
             done = RegisterImport.objects.filter(pk=job.pk, status=RegisterImport.Status.SAVING).update(
                 status=RegisterImport.Status.DONE,
                 present_count=len(check.present),
@@ -393,7 +392,7 @@ def fail_lost_register_import(job_id: int, message: str) -> bool:
         if failed:
             job = RegisterImport.objects.only("pk", "provider_id", "activity_id", "file_name").get(pk=job_id)
             audit.record(
-                actor="task recovery",
+                actor=TASK_RECOVERY,
                 action="activity.register_import_failed",
                 obj=job,
                 after={"activity_id": job.activity_id, "file_name": job.file_name, "reason": message},
@@ -417,7 +416,7 @@ def adviser_snapshot(adviser: Adviser, cpd_year: int) -> dict[str, Any]:
 
 @transaction.atomic
 def save_adviser(
-    *, adviser: Adviser, cpd_year: int | None, cpd_hours: Any, actor: Any, seen: str | None = None
+    *, adviser: Adviser, cpd_year: int | None, cpd_hours: Any, actor: User, seen: str | None = None
 ) -> Adviser:
     """Create or update an adviser, with the year's CPD hours if given; audit it.
 
@@ -450,7 +449,7 @@ INTERVIEW_FIELDS = ("learner_id", "adviser_id", "date", "duration_minutes", "sum
 
 
 @transaction.atomic
-def save_interview(*, interview: Interview, actor: Any, seen: str | None = None) -> Interview:
+def save_interview(*, interview: Interview, actor: User, seen: str | None = None) -> Interview:
     """Record or correct an interview; refresh the tallies of its learner (and of the learner it
     was recorded for before, if that changed); audit the change.
 
@@ -509,7 +508,7 @@ class ProgrammeAnswerInput:
 
 @transaction.atomic
 def save_programme_answers(
-    *, provider_id: int, year: int, answers: list[ProgrammeAnswerInput], seen: str | None, actor: Any
+    *, provider_id: int, year: int, answers: list[ProgrammeAnswerInput], seen: str | None, actor: User
 ) -> None:
     """Save the programme answers page: an answer for every indicator it showed.
 
@@ -547,7 +546,7 @@ def answer_programme_question(
     achieved: bool,
     evidence_url: str,
     note: str,
-    actor: Any,
+    actor: User,
 ) -> ProgrammeAnswer:
     answer = ProgrammeAnswer.objects.filter(
         provider_id=provider_id, academic_year=year, benchmark=benchmark, indicator=indicator
@@ -556,7 +555,7 @@ def answer_programme_question(
     if answer is None:
         answer = ProgrammeAnswer(provider_id=provider_id, academic_year=year, benchmark=benchmark, indicator=indicator)
     answer.achieved, answer.evidence_url, answer.note = achieved, evidence_url, note
-    answer.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+    answer.answered_by = actor
     after = audit.snapshot(answer, ("achieved", "evidence_url", "note"))
     if before != after:
         answer.save()
@@ -574,7 +573,7 @@ DEFAULT_TOKEN_VALIDITY_DAYS = 365
 
 @transaction.atomic
 def create_api_token(
-    *, provider_id: int, name: str, scope: str, actor: Any, valid_days: int = DEFAULT_TOKEN_VALIDITY_DAYS
+    *, provider_id: int, name: str, scope: str, actor: User, valid_days: int = DEFAULT_TOKEN_VALIDITY_DAYS
 ) -> tuple[ApiToken, str]:
     """Create a token for MIS integrations; returns it with the plain value, shown only once.
 
@@ -606,7 +605,7 @@ def create_api_token(
 
 
 @transaction.atomic
-def revoke_api_token(*, token: ApiToken, actor: Any) -> None:
+def revoke_api_token(*, token: ApiToken, actor: User) -> None:
     """Stop the token working now; writes an `api_token.revoked` audit event."""
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
@@ -629,7 +628,9 @@ def access_statement_snapshot(statement: ProviderAccessStatement | None) -> dict
 
 
 @transaction.atomic
-def record_access_statement(*, provider: Any, url: str, actor: Any, seen: str | None = None) -> ProviderAccessStatement:
+def record_access_statement(
+    *, provider: Provider, url: str, actor: User | SystemActor, seen: str | None = None
+) -> ProviderAccessStatement:
     """Record (or change) where the provider access policy statement is published; audited.
 
     `seen` is the form's snapshot (`access_statement_snapshot`): if anyone recorded another
@@ -644,7 +645,7 @@ def record_access_statement(*, provider: Any, url: str, actor: Any, seen: str | 
     if statement is None:
         statement = ProviderAccessStatement(provider=provider)
     statement.url = url
-    statement.recorded_by = actor if getattr(actor, "pk", None) else None  # the demo dataset is not a person
+    statement.recorded_by = actor if isinstance(actor, User) else None  # the demo dataset is not a person
     statement.save()
     audit.record(
         actor=actor,
@@ -669,9 +670,9 @@ def restore_deadline(removed_at: dt.datetime) -> dt.datetime:
     return removed_at + dt.timedelta(days=settings.QIC_RESTORE_REMOVED_DAYS)
 
 
-def _mark_removed(record: Activity | Interview | Adviser, actor: Any) -> None:
+def _mark_removed(record: Activity | Interview | Adviser, actor: User) -> None:
     record.removed_at = timezone.now()
-    record.removed_by = actor if getattr(actor, "is_authenticated", False) else None
+    record.removed_by = actor
     record.save(update_fields=["removed_at", "removed_by"])
 
 
@@ -688,7 +689,7 @@ def _activity_learners(activity: Activity) -> list[int]:
 
 
 @transaction.atomic
-def remove_activity(*, activity: Activity, actor: Any) -> Activity:
+def remove_activity(*, activity: Activity, actor: User) -> Activity:
     """Hide an activity and its register from every list, figure and export; the careers leader
     may restore it for QIC_RESTORE_REMOVED_DAYS. The tallies of those on its register are
     rewritten at once, so the benchmark figures no longer count it."""
@@ -708,7 +709,7 @@ def remove_activity(*, activity: Activity, actor: Any) -> Activity:
 
 
 @transaction.atomic
-def restore_activity(*, activity: Activity, actor: Any) -> Activity:
+def restore_activity(*, activity: Activity, actor: User) -> Activity:
     """Bring back a removed activity with its register; its learners' tallies count it again."""
     Activity.all_objects.select_for_update().filter(pk=activity.pk).values_list("pk", flat=True).first()
     _mark_restored(activity)
@@ -725,7 +726,7 @@ def restore_activity(*, activity: Activity, actor: Any) -> Activity:
 
 
 @transaction.atomic
-def remove_interview(*, interview: Interview, actor: Any) -> Interview:
+def remove_interview(*, interview: Interview, actor: User) -> Interview:
     """Hide an interview everywhere (restorable for a period); its learner's BM8 tally drops at once."""
     _mark_removed(interview, actor)
     tallies.refresh([interview.learner_id])
@@ -741,7 +742,7 @@ def remove_interview(*, interview: Interview, actor: Any) -> Interview:
 
 
 @transaction.atomic
-def restore_interview(*, interview: Interview, actor: Any) -> Interview:
+def restore_interview(*, interview: Interview, actor: User) -> Interview:
     if Adviser.all_objects.filter(pk=interview.adviser_id, removed_at__isnull=False).exists():
         raise RemovalRefused("Restore the adviser first: the interview was given by an adviser who has been removed")
     _mark_restored(interview)
@@ -758,7 +759,7 @@ def restore_interview(*, interview: Interview, actor: Any) -> Interview:
 
 
 @transaction.atomic
-def remove_adviser(*, adviser: Adviser, actor: Any) -> Adviser:
+def remove_adviser(*, adviser: Adviser, actor: User) -> Adviser:
     """Remove an adviser added by mistake. One who has given interviews is refused: the interviews
     are evidence; they are corrected or removed first (or the adviser marked as no longer active)."""
     Adviser.all_objects.select_for_update().filter(pk=adviser.pk).values_list("pk", flat=True).first()
@@ -780,7 +781,7 @@ def remove_adviser(*, adviser: Adviser, actor: Any) -> Adviser:
 
 
 @transaction.atomic
-def restore_adviser(*, adviser: Adviser, actor: Any) -> Adviser:
+def restore_adviser(*, adviser: Adviser, actor: User) -> Adviser:
     _mark_restored(adviser)
     audit.record(
         actor=actor,
@@ -797,7 +798,7 @@ def _activity_categories(activity: Activity) -> list[str]:
 
 
 @transaction.atomic
-def remove_from_register(*, activity: Activity, learner_id: int, actor: Any) -> RemovedParticipation:
+def remove_from_register(*, activity: Activity, learner_id: int, actor: User) -> RemovedParticipation:
     """Take one learner off an activity's register, keeping the mark in a RemovedParticipation
     that the careers leader may restore for QIC_RESTORE_REMOVED_DAYS. The learner's tally for the
     activity's year and categories is rewritten at once. Raises Participation.DoesNotExist if
@@ -810,7 +811,7 @@ def remove_from_register(*, activity: Activity, learner_id: int, actor: Any) -> 
         learner_id=learner_id,
         attended=participation.attended,
         removed_at=timezone.now(),
-        removed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        removed_by=actor,
     )
     participation.delete()
     tallies.refresh([learner_id], year=activity.academic_year, categories=_activity_categories(activity))
@@ -827,7 +828,7 @@ def remove_from_register(*, activity: Activity, learner_id: int, actor: Any) -> 
 
 
 @transaction.atomic
-def restore_to_register(*, removed: RemovedParticipation, actor: Any) -> str:
+def restore_to_register(*, removed: RemovedParticipation, actor: User) -> str:
     """Put a learner taken off a register back with the mark they had, and rewrite their tally as
     a register save does. If they were marked again meanwhile, the newer mark is kept and nothing
     changes on the register. Either way the removed record is used up. Returns "restored" or
@@ -860,7 +861,7 @@ def restore_to_register(*, removed: RemovedParticipation, actor: Any) -> str:
     return outcome
 
 
-def purge_removed(*, now: dt.datetime, actor: Any) -> dict[str, int]:
+def purge_removed(*, now: dt.datetime, actor: SystemActor) -> dict[str, int]:
     """Delete for good what was removed more than QIC_RESTORE_REMOVED_DAYS before `now`: learners
     taken off registers, interviews, then activities (with their registers), then advisers no
     interview refers to any more. Each record deleted writes a `*.purged` event (no names). Safe
@@ -920,14 +921,13 @@ def _class_list_learners(class_list: ClassList) -> list[int]:
 
 
 @transaction.atomic
-def create_class_list(*, provider: Any, name: str, learner_ids: Iterable[int], actor: Any) -> ClassList:
+def create_class_list(*, provider: Provider, name: str, learner_ids: Iterable[int], actor: User) -> ClassList:
     """Save learners of `provider` as a class list called `name`. Raises ValueError if any id is
     not one of the provider's learners. Writes `class_list.created` (learner ids, no names)."""
     ids = set(learner_ids)
     if not ids or Learner.objects.filter(provider=provider, pk__in=ids).count() != len(ids):
         raise ValueError("Some learners are not on this provider's roll")
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    class_list = ClassList.objects.create(provider=provider, name=name, created_by=user)
+    class_list = ClassList.objects.create(provider=provider, name=name, created_by=actor)
     class_list.learners.add(*ids)
     audit.record(
         actor=actor,
@@ -941,7 +941,7 @@ def create_class_list(*, provider: Any, name: str, learner_ids: Iterable[int], a
 
 
 @transaction.atomic
-def rename_class_list(*, class_list: ClassList, name: str, actor: Any) -> ClassList:
+def rename_class_list(*, class_list: ClassList, name: str, actor: User) -> ClassList:
     """Rename a class list; writes `class_list.renamed` with the old and new names."""
     old = class_list.name
     class_list.name = name
@@ -958,7 +958,7 @@ def rename_class_list(*, class_list: ClassList, name: str, actor: Any) -> ClassL
 
 
 @transaction.atomic
-def remove_class_list(*, class_list: ClassList, actor: Any) -> None:
+def remove_class_list(*, class_list: ClassList, actor: User) -> None:
     """Delete a class list (its learners and registers are untouched); writes `class_list.removed`
     with the name and learner ids it had."""
     audit.record(

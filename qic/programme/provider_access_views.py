@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from qic.core import audit, stale
 from qic.core.csv_export import csv_response
 from qic.domain.provider_access import ENCOUNTERS_PER_PHASE, duty_applies
-from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
+from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
 from qic.programme import actions
 from qic.programme.forms import AccessStatementForm
 from qic.programme.models import ProviderAccessStatement
@@ -22,7 +22,7 @@ from qic.programme.provider_access_queries import provider_access_summary
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def provider_access(request: HttpRequest, urn: int) -> HttpResponse:
+def provider_access(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """Figures for every role that sees figures; pupils' names only for those who see learners.
     POST records where the policy statement is published (the careers leader)."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
@@ -77,7 +77,7 @@ def provider_access(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_GET
-def provider_access_export(request: HttpRequest, urn: int) -> HttpResponse:
+def provider_access_export(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """CSV of the pupils in the mandatory phases who still lack two encounters."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
     if not duty_applies(provider.provider_type):

@@ -3,7 +3,8 @@
 `compute` is the definition (one GROUP BY over the source rows); `refresh` replaces the stored
 tallies of the given learners with freshly computed ones. Every action that could change a
 learner's evidence calls `refresh` for the learners it touched, in its own transaction, so the
-figures are live the moment a register is saved.
+figures are live the moment a register is saved. A change of a learner's curriculum area, made
+in the learners app below, arrives through `qic.learners.signals.curriculum_areas_changed`.
 """
 
 from __future__ import annotations

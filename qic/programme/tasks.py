@@ -1,17 +1,19 @@
-"""Programme tasks: importing a register (CSV) uploaded for an activity, and the nightly purge of
-removed records."""
+"""Programme tasks: importing a register (CSV) uploaded for an activity, the nightly purge of
+removed records, and the daily retention (data_protection.apply_retention)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
 from qic.core import once
+from qic.core.actors import SystemActor
 from qic.core.jobs import is_running_inline, on_lost, retry_if_lost, sweeps_orphans, unfinished_task_kwargs
-from qic.programme import actions
+from qic.programme import actions, data_protection
 from qic.programme.models import RegisterImport
 
 ORPHANED_MESSAGE = (
@@ -62,10 +64,30 @@ def purge_removed() -> dict[str, int]:
     """Delete activities, interviews and advisers removed more than QIC_RESTORE_REMOVED_DAYS ago,
     and create-form tokens older than `once.KEEP_DAYS`. Returns counts, never names."""
     now = timezone.now()
-    counts = actions.purge_removed(now=now, actor="removal purge (scheduled)")
+    counts = actions.purge_removed(now=now, actor=SystemActor("removal purge (scheduled)"))
     counts["form_tokens"] = once.purge(now)
     return counts
 
 
 # Each run finds what is left to delete: safe to run again.
 retry_if_lost(purge_removed)
+
+
+@task()
+def apply_retention() -> dict[str, int]:
+    """Anonymise leavers past their keeping period and remove old learner files (also
+    `manage.py apply_retention`). Prints and returns counts, never names."""
+    result = data_protection.apply_retention(
+        today=timezone.localdate(),
+        leavers_years=settings.QIC_RETAIN_LEAVERS_YEARS,
+        import_file_days=settings.QIC_RETAIN_IMPORT_FILES_DAYS,
+        actor=SystemActor("retention (scheduled)"),
+    )
+    return {
+        "learners_anonymised": result.learners_anonymised,
+        "import_files_removed": result.import_files_removed,
+    }
+
+
+# Running it again the same day finds nothing more to do.
+retry_if_lost(apply_retention)

@@ -29,15 +29,13 @@ from qic.domain import dates, work_experience
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.activities import SUBTYPES, ActivityType
 from qic.domain.provider_types import ProviderType
-from qic.domain.rulesets import rule_sets
 from qic.frameworks.editions import edition_for_year, edition_on
 from qic.frameworks.models import Criterion, Section
 from qic.learners.models import Learner
 from qic.learners.parsing import LearnerFileError
-from qic.national.primary_schools import Instead, not_for_primary_schools
-from qic.national.queries import benchmark_averages
-from qic.organisations.access import Capability, capabilities, get_provider_for, require_role
+from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
+from qic.organisations.primary_schools import Instead, not_for_primary_schools
 from qic.programme import actions, queries, reports
 from qic.programme.forms import (
     MEANING_FIELDS,
@@ -64,36 +62,10 @@ from qic.programme.models import (
     RegisterImport,
     RemovedParticipation,
 )
+from qic.programme.years import year_asked, year_menu
 
 # Where a new token's secret waits, for one page view, between creating it and showing it.
 NEW_TOKEN_SESSION_KEY = "qic_new_api_token"  # noqa: S105 (a session key name, not a secret)
-
-
-def _year(request: HttpRequest) -> int:
-    """The academic year asked for (?year=2025), else the current one.
-
-    The earliest is the year after the oldest rule set's first: the dashboard and its CSVs
-    compare a year with the one before, which must have a rule set too."""
-    current = academic_year_of(timezone.localdate())
-    earliest = rule_sets()[0].first_year + 1
-    raw = request.GET.get("year", "")
-    if raw.isascii() and raw.isdigit() and earliest <= int(raw) <= current + 1:
-        return int(raw)
-    return current
-
-
-def _years(provider: Provider) -> list[int]:
-    """The year menu: from the provider's first activity to this year, never earlier than `_year`
-    accepts (an activity mistyped as 1900 must not stretch the menu back to 1899/00)."""
-    current = academic_year_of(timezone.localdate())
-    earliest = rule_sets()[0].first_year + 1
-    first = (
-        Activity.objects.filter(provider=provider, academic_year__gte=earliest)
-        .order_by("academic_year")
-        .values_list("academic_year", flat=True)
-        .first()
-    )
-    return list(range(current, min(first or current, current) - 1, -1))
 
 
 # --- Activities ------------------------------------------------------------------------------
@@ -102,7 +74,7 @@ def _years(provider: Provider) -> list[int]:
 @require_role()
 def activity_list(request: HttpRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
-    year = _year(request)
+    year = year_asked(request)
     activities = (
         Activity.objects.filter(provider=provider, academic_year=year)
         .annotate(
@@ -123,7 +95,7 @@ def activity_list(request: HttpRequest, urn: int) -> HttpResponse:
             "page": page,
             "year": year,
             "year_label": year_label(year),
-            "years": _years(provider),
+            "years": year_menu(provider),
             "types": list(ActivityType),
             "kind": kind,
             "can_record": Capability.RECORD_PROGRAMME in capabilities(request.user),
@@ -139,7 +111,7 @@ def _criteria_choices() -> Iterable[Criterion]:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def activity_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpResponse:
+def activity_form(request: AuthenticatedRequest, urn: int, pk: int | None = None) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(Activity, provider=provider, pk=pk) if pk else Activity(provider=provider)
     initial: dict[str, Any] = {"seen": stale.seen_value(activity, actions.ACTIVITY_AUDIT_FIELDS)} if pk else {}
@@ -254,7 +226,7 @@ REGISTER_PAGE_SIZE = 50
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def activity_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def activity_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """The activity and its register; those who record choose learners (a year group, a form
     group, a name) and tick the absent among them; POST marks who took part.
 
@@ -434,7 +406,7 @@ def _first_upper(text: str) -> str:
 
 @require_role()
 @require_POST
-def class_list_create(request: HttpRequest, urn: int) -> HttpResponse:
+def class_list_create(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """Save the learners a register page listed (hidden ids, on roll) as a class list, then go
     back to that register with the new list chosen. A bad name shows this form again."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
@@ -486,7 +458,7 @@ def class_lists(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def class_list_rename(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def class_list_rename(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     class_list = get_object_or_404(ClassList, provider=provider, pk=pk)
     form = ClassListForm(
@@ -504,7 +476,7 @@ def class_list_rename(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def class_list_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def class_list_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes the list (its learners and registers stay)."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     class_list = get_object_or_404(ClassList.objects.annotate(size=Count("learners")), provider=provider, pk=pk)
@@ -517,7 +489,7 @@ def class_list_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @require_role()
 @require_POST
-def participation_remove(request: HttpRequest, urn: int, pk: int, learner_pk: int) -> HttpResponse:
+def participation_remove(request: AuthenticatedRequest, urn: int, pk: int, learner_pk: int) -> HttpResponse:
     """Take one learner off the register; the careers leader can put them back from "Recently
     removed" for QIC_RESTORE_REMOVED_DAYS."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
@@ -538,7 +510,7 @@ def participation_remove(request: HttpRequest, urn: int, pk: int, learner_pk: in
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def attendance_import(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def attendance_import(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """Upload a register (CSV). A whole-file problem is said at once; otherwise the file is
     checked and saved in the background (all rows match learners on roll, or nothing is saved)
     and the person is sent to the job's page to follow it."""
@@ -608,9 +580,9 @@ def register_import_progress(job: RegisterImport) -> dict[str, Any]:
 
 
 @require_role()
-def interview_list(request: HttpRequest, urn: int) -> HttpResponse:
+def interview_list(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
-    year = _year(request)
+    year = year_asked(request)
     interviews = Interview.objects.filter(provider=provider, academic_year=year).select_related("learner", "adviser")
     page = Paginator(interviews, 50).get_page(request.GET.get("page"))
     audit.record_read(
@@ -629,7 +601,7 @@ def interview_list(request: HttpRequest, urn: int) -> HttpResponse:
             "page": page,
             "year": year,
             "year_label": year_label(year),
-            "years": _years(provider),
+            "years": year_menu(provider),
             "can_record": Capability.RECORD_PROGRAMME in capabilities(request.user),
         },
     )
@@ -637,7 +609,7 @@ def interview_list(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def interview_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpResponse:
+def interview_form(request: AuthenticatedRequest, urn: int, pk: int | None = None) -> HttpResponse:
     """Record an interview, or (with `pk`) correct one."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     initial: dict[str, Any] = {}
@@ -726,7 +698,7 @@ def adviser_list(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def adviser_form(request: HttpRequest, urn: int, pk: int | None = None) -> HttpResponse:
+def adviser_form(request: AuthenticatedRequest, urn: int, pk: int | None = None) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     year = academic_year_of(timezone.localdate())
     adviser = get_object_or_404(Adviser, provider=provider, pk=pk) if pk else Adviser(provider=provider)
@@ -764,7 +736,7 @@ def _removed_page_link(request: HttpRequest) -> str:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def activity_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def activity_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST removes the activity (and hides its register)."""
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(
@@ -806,7 +778,7 @@ def activity_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def interview_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def interview_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     interview = get_object_or_404(Interview.objects.select_related("learner", "adviser"), provider=provider, pk=pk)
     if request.method == "POST":
@@ -847,7 +819,7 @@ def interview_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def adviser_remove(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def adviser_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     adviser = get_object_or_404(Adviser, provider=provider, pk=pk)
     refused = ""
@@ -953,7 +925,7 @@ def _removed_rows(provider: Provider) -> list[RemovedRow]:
 
 
 @require_role()
-def removed_list(request: HttpRequest, urn: int) -> HttpResponse:
+def removed_list(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """Recently removed: what the careers leader may still restore."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     rows = _removed_rows(provider)
@@ -986,7 +958,7 @@ RESTORERS: dict[str, tuple[type[Activity] | type[Interview] | type[Adviser], Any
 
 @require_role()
 @require_POST
-def removed_restore(request: HttpRequest, urn: int, kind: str, pk: int) -> HttpResponse:
+def removed_restore(request: AuthenticatedRequest, urn: int, kind: str, pk: int) -> HttpResponse:
     """Restore one removed record of this provider (404 for another provider's, or one past its time)."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     if kind == "register":
@@ -1005,7 +977,7 @@ def removed_restore(request: HttpRequest, urn: int, kind: str, pk: int) -> HttpR
     return redirect("removed_list", urn=provider.urn)
 
 
-def _restore_register_entry(request: HttpRequest, provider: Provider, pk: int) -> HttpResponse:
+def _restore_register_entry(request: AuthenticatedRequest, provider: Provider, pk: int) -> HttpResponse:
     """Put a learner back on a register with the mark they had; if they were marked again since,
     the newer mark stays and the page says so."""
     since = timezone.now() - dt.timedelta(days=settings.QIC_RESTORE_REMOVED_DAYS)
@@ -1047,45 +1019,11 @@ def _restored_label(record: Activity | Interview | Adviser) -> str:
 # --- Benchmark figures -----------------------------------------------------------------------
 
 
-def _dashboard_context(provider: Provider, year: int) -> dict[str, object]:
-    edition = edition_for_year(year)
-    today = timezone.localdate()
-    # Last year's Benchmarks 1 and 3 are counted against the edition that applied to last year.
-    figures, previous = queries.dashboard_figures(
-        provider, year, today=today, edition=edition, previous_edition=edition_for_year(year - 1)
-    )
-    context = reports.dashboard(provider, figures, previous, edition)
-    # The published national average beside each of the provider's own figures (suppressed under
-    # six providers; only providers measured on the same definitions).
-    national = benchmark_averages(year, rule_set=figures.rule_set.code)
-    for row in context["benchmarks"]:
-        row["national"] = national[row["number"]]
-    context["national_providers"] = max((f.providers for f in national.values()), default=0)
-    return context
-
-
 @require_role()
 @not_for_primary_schools(Capability.VIEW_FIGURES)
-def benchmark_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
+def measure_detail(request: AuthenticatedRequest, urn: int, code: str) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
-    year = _year(request)
-    context = _dashboard_context(provider, year)
-    context.update(
-        provider=provider,
-        year=year,
-        year_label=year_label(year),
-        years=_years(provider),
-        show_names=Capability.VIEW_LEARNERS in capabilities(request.user),
-        can_answer=Capability.MANAGE_LEARNERS in capabilities(request.user),
-    )
-    return render(request, "programme/dashboard.html", context)
-
-
-@require_role()
-@not_for_primary_schools(Capability.VIEW_FIGURES)
-def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
-    provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
-    year = _year(request)
+    year = year_asked(request)
     figures = queries.figures_for(provider, year, today=timezone.localdate(), edition=edition_for_year(year))
     try:
         result = figures.measure(code)
@@ -1129,10 +1067,10 @@ def measure_detail(request: HttpRequest, urn: int, code: str) -> HttpResponse:
 
 @require_role()
 @not_for_primary_schools(Capability.VIEW_FIGURES, Instead.NOT_FOUND)
-def benchmark_export(request: HttpRequest, urn: int, table: str) -> HttpResponse:
+def benchmark_export(request: AuthenticatedRequest, urn: int, table: str) -> HttpResponse:
     """CSV of one dashboard table. Named lists only for roles that may see learners."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
-    year = _year(request)
+    year = year_asked(request)
     figures, previous = queries.dashboard_figures(
         provider,
         year,
@@ -1172,12 +1110,12 @@ class Question:
 @require_role()
 @require_http_methods(["GET", "POST"])
 @not_for_primary_schools(Capability.VIEW_FIGURES)
-def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
+def programme_answers(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """The programme-level indicators of Benchmarks 1 and 3, answered with links to evidence."""
     # Governors, staff and the Awarding Body read the answers; only the careers leader sends them (403).
     need = Capability.MANAGE_LEARNERS if request.method == "POST" else Capability.VIEW_FIGURES
     provider = get_provider_for(request.user, urn, need)
-    year = _year(request)
+    year = year_asked(request)
     can_answer = Capability.MANAGE_LEARNERS in capabilities(request.user)
     edition = edition_for_year(year)
     college = provider.is_college
@@ -1238,7 +1176,7 @@ def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
             "provider": provider,
             "year": year,
             "year_label": year_label(year),
-            "years": _years(provider),
+            "years": year_menu(provider),
             "questions": questions,
             "seen_form": seen_form,
             "can_answer": can_answer,
@@ -1254,7 +1192,7 @@ def programme_answers(request: HttpRequest, urn: int) -> HttpResponse:
 @require_role()
 @require_http_methods(["GET", "POST"])
 @never_cache  # the page shows a new token's secret once: no browser or proxy may keep a copy
-def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
+def api_tokens(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -1289,7 +1227,7 @@ def api_tokens(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_role()
 @require_http_methods(["GET", "POST"])
-def api_token_revoke(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST revokes."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     token = get_object_or_404(ApiToken.objects.select_related("created_by"), provider=provider, pk=pk, revoked_at=None)
@@ -1395,7 +1333,9 @@ def _guarantee(request: HttpRequest, provider: Provider) -> dict[str, Any]:
     }
 
 
-def _record_guarantee_read(request: HttpRequest, provider: Provider, context: dict[str, Any], action: str) -> None:
+def _record_guarantee_read(
+    request: AuthenticatedRequest, provider: Provider, context: dict[str, Any], action: str
+) -> None:
     named = [row.standing.learner_id for row in context["rows"] if row.learner is not None]
     if named:
         audit.record_read(
@@ -1409,7 +1349,7 @@ def _record_guarantee_read(request: HttpRequest, provider: Provider, context: di
 
 
 @require_role()
-def work_experience_page(request: HttpRequest, urn: int) -> HttpResponse:
+def work_experience_page(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """The work-experience guarantee: the target, totals by year group and group, who is behind."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     if not _guarantee_applies(provider):
@@ -1420,7 +1360,7 @@ def work_experience_page(request: HttpRequest, urn: int) -> HttpResponse:
 
 
 @require_role()
-def work_experience_export(request: HttpRequest, urn: int) -> HttpResponse:
+def work_experience_export(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """CSV of the pupils behind (with the page's filters); names only for roles that may see them."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     if not _guarantee_applies(provider):

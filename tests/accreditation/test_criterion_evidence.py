@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from qic.accreditation.models import Accreditation
 from qic.accreditation.queries import system_evidence
+from qic.core.actors import SystemActor
 from qic.domain.upn import upn_check_letter
 from qic.frameworks.models import Criterion, Edition
 from qic.learners.models import Learner
@@ -46,7 +47,7 @@ def pupil(cast: Cast, n: int) -> Learner:
 
 def tag(activity: Activity, edition: Edition, *codes: str) -> Activity:
     criteria = list(Criterion.objects.filter(edition=edition, code__in=codes))
-    return save_activity(activity=activity, criteria=criteria, actor="tests")
+    return save_activity(activity=activity, criteria=criteria, actor=SystemActor("tests"))
 
 
 def evidence_text(html: str) -> str:
@@ -63,9 +64,11 @@ def evidence(cast: Cast, edition: Edition) -> dict[str, object]:
     talk = tag(make_activity(cast.p1, title="Employer talk", date=dt.date(2026, 11, 5)), edition, "5.1", "2.1")
     visit = make_activity(cast.p1, title="Employer visit", date=dt.date(2026, 11, 20))
     old = make_activity(cast.p1, title="Last year's talk", date=dt.date(2026, 3, 5))
-    record_participation(activity=talk, attended=[learners[0].pk, learners[1].pk], absent=[], actor="tests")
-    record_participation(activity=visit, attended=[learners[0].pk], absent=[learners[1].pk], actor="tests")
-    record_participation(activity=old, attended=[learners[2].pk], absent=[], actor="tests")
+    record_participation(
+        activity=talk, attended=[learners[0].pk, learners[1].pk], absent=[], actor=SystemActor("tests")
+    )
+    record_participation(activity=visit, attended=[learners[0].pk], absent=[learners[1].pk], actor=SystemActor("tests"))
+    record_participation(activity=old, attended=[learners[2].pk], absent=[], actor=SystemActor("tests"))
     return {"accreditation": make_round(cast, "committed"), "talk": talk, "visit": visit}
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.domain.dates import long_date
 from qic.programme import actions
 from qic.programme.models import Activity, Adviser, Interview
@@ -48,10 +49,10 @@ def school(cast: Cast, live_server: Any) -> str:
             duration_minutes=30,
             summary="Talked about T Levels",
         ),
-        actor="tests",
+        actor=SystemActor("tests"),
     )
     activity = make_activity(cast.p1, title="Engineers talk", date=TODAY - dt.timedelta(days=2))
-    actions.record_participation(activity=activity, attended=[zoe.pk], absent=[], actor="tests")
+    actions.record_participation(activity=activity, attended=[zoe.pk], absent=[], actor=SystemActor("tests"))
     return live_server.url
 
 

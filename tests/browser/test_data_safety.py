@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from qic.core import audit_display
+from qic.core.actors import SystemActor
 from qic.learners.models import Learner
 from qic.organisations.models import ClientRequest, Role, User
 from qic.programme.actions import record_participation
@@ -62,7 +63,7 @@ def check_page(page: Any, *, phone: bool = True) -> None:
 
 def test_subject_access_then_anonymise_a_learner(cast: Cast, workspace: Workspace, page: Any) -> None:  # noqa: F811
     learner = workspace.learners[0]
-    record_participation(activity=workspace.activity, attended=[learner.pk], absent=[], actor="tests")
+    record_participation(activity=workspace.activity, attended=[learner.pk], absent=[], actor=SystemActor("tests"))
     sign_in(page, workspace.site, cast.p1_leader.email)
 
     page.goto(f"{workspace.base}/learners/")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from qic.core.actors import SystemActor
 from qic.frameworks.loading import load_edition
 from tests.browser.test_data_safety import check_page
 from tests.fixtures.editions import LATER_CODE, later_edition_data
 
 
 def test_current_and_future_edition_pages(edition: Any, live_server: Any, page: Any) -> None:
-    load_edition(later_edition_data(), actor="tests")
+    load_edition(later_edition_data(), actor=SystemActor("tests"))
     page.goto(f"{live_server.url}/framework/")
     assert page.url.endswith("/framework/qic-2024/")
     rows = page.locator("table.govuk-table").first.locator("tbody tr")

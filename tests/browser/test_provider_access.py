@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.domain.academic import academic_year_of
 from qic.domain.upn import upn_check_letter
 from qic.programme.actions import record_participation
@@ -57,7 +58,7 @@ def test_marking_an_encounter_and_the_provider_access_page(
         access_covers_learning=True,
         access_covers_questions=True,
     )
-    record_participation(activity=talk, attended=[pupils[0].pk], absent=[], actor="tests")
+    record_participation(activity=talk, attended=[pupils[0].pk], absent=[], actor=SystemActor("tests"))
     base = f"{live_server.url}/providers/{cast.p1.urn}"
     sign_in(page, live_server.url, cast.p1_leader.email)
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.domain.academic import academic_year_of, year_start
 from qic.domain.upn import upn_check_letter
 from qic.learners.models import Learner
@@ -59,7 +60,7 @@ def school(cast: Cast, edition: Any, live_server: Any) -> str:
             hours=Decimal(hours),
             employer_feedback=True,
         )
-        record_participation(activity=activity, attended=[learners[who].pk], absent=[], actor="tests")
+        record_participation(activity=activity, attended=[learners[who].pk], absent=[], actor=SystemActor("tests"))
     return f"{live_server.url}/providers/{cast.p1.urn}"
 
 

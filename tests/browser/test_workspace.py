@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.domain.academic import academic_year_of
 from qic.domain.upn import upn_check_letter
 from qic.learners.models import Learner
@@ -337,7 +338,7 @@ def test_empty_form_shows_accessible_error_summary(
 
 def test_governor_sees_figures_but_no_names(cast: Cast, workspace: Workspace, page: Any) -> None:
     okafor = workspace.learners[0]
-    record_participation(activity=workspace.activity, attended=[okafor.pk], absent=[], actor="tests")
+    record_participation(activity=workspace.activity, attended=[okafor.pk], absent=[], actor=SystemActor("tests"))
     sign_in(page, workspace.site, cast.p1_governor.email)
     assert dashboard_bm5_met(page, workspace) == 1
     assert axe_violations(page) == []

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from qic.core import audit
+from qic.core.actors import SYSTEM, SystemActor
 from qic.core.models import AuditEvent
 from qic.organisations.models import AwardingBody, Provider
 from tests.conftest import Cast
@@ -57,8 +58,8 @@ def test_record_writes_who_what_when_and_the_change(cast: Cast) -> None:
 
 def test_record_without_a_user_labels_the_actor(db: None) -> None:
     body = AwardingBodyFactory(name="East Awards")
-    by_command = audit.record(actor="import_gias command", action="x.done", obj=body)
-    by_nobody = audit.record(actor=None, action="x.done", obj=body)
+    by_command = audit.record(actor=SystemActor("import_gias command"), action="x.done", obj=body)
+    by_nobody = audit.record(actor=SYSTEM, action="x.done", obj=body)
     assert (by_command.actor, by_command.actor_label) == (None, "import_gias command")
     assert (by_nobody.actor, by_nobody.actor_label) == (None, "system")
     assert by_command.before is None
@@ -70,7 +71,7 @@ def test_record_without_a_user_labels_the_actor(db: None) -> None:
 def test_record_turns_datetimes_into_utc_text(db: None) -> None:
     body = AwardingBodyFactory()
     summer_in_london = dt.datetime(2024, 7, 1, 12, 30, tzinfo=ZoneInfo("Europe/London"))
-    event = audit.record(actor=None, action="x.done", obj=body, after={"at": summer_in_london, "body": body})
+    event = audit.record(actor=SYSTEM, action="x.done", obj=body, after={"at": summer_in_london, "body": body})
     assert AuditEvent.objects.get(pk=event.pk).after == {"at": "2024-07-01T11:30:00+00:00", "body": body.pk}
 
 
@@ -94,7 +95,7 @@ def test_snapshot_of_named_fields(cast: Cast) -> None:
 
 @pytest.fixture
 def event(db: None) -> AuditEvent:
-    return audit.record(actor="tests", action="test.created", obj=AwardingBodyFactory(), after={"n": 1})
+    return audit.record(actor=SystemActor("tests"), action="test.created", obj=AwardingBodyFactory(), after={"n": 1})
 
 
 def test_an_event_cannot_be_saved_again(event: AuditEvent) -> None:
@@ -143,23 +144,31 @@ def events(cast: Cast) -> dict[str, AuditEvent]:
     other_body = AwardingBody.objects.create(name="Elsewhere Awards")
     other_provider: Provider = ProviderFactory(name="Gamma School")
     return {
-        "ab1": audit.record(actor="tests", action="test.ab1", obj=cast.ab1, awarding_body_id=cast.ab1.pk),
-        "ab2": audit.record(actor="tests", action="test.ab2", obj=cast.ab2, awarding_body_id=cast.ab2.pk),
+        "ab1": audit.record(actor=SystemActor("tests"), action="test.ab1", obj=cast.ab1, awarding_body_id=cast.ab1.pk),
+        "ab2": audit.record(actor=SystemActor("tests"), action="test.ab2", obj=cast.ab2, awarding_body_id=cast.ab2.pk),
         "p1": audit.record(
-            actor="tests", action="test.p1", obj=cast.p1, awarding_body_id=cast.ab1.pk, provider_id=cast.p1.pk
+            actor=SystemActor("tests"),
+            action="test.p1",
+            obj=cast.p1,
+            awarding_body_id=cast.ab1.pk,
+            provider_id=cast.p1.pk,
         ),
-        "p1_only": audit.record(actor="tests", action="test.p1_only", obj=cast.p1, provider_id=cast.p1.pk),
+        "p1_only": audit.record(actor=SystemActor("tests"), action="test.p1_only", obj=cast.p1, provider_id=cast.p1.pk),
         "p2": audit.record(
-            actor="tests", action="test.p2", obj=cast.p2, awarding_body_id=cast.ab2.pk, provider_id=cast.p2.pk
+            actor=SystemActor("tests"),
+            action="test.p2",
+            obj=cast.p2,
+            awarding_body_id=cast.ab2.pk,
+            provider_id=cast.p2.pk,
         ),
         "other": audit.record(
-            actor="tests",
+            actor=SystemActor("tests"),
             action="test.other",
             obj=other_provider,
             awarding_body_id=other_body.pk,
             provider_id=other_provider.pk,
         ),
-        "none": audit.record(actor="tests", action="test.none", obj=cast.ab1),
+        "none": audit.record(actor=SystemActor("tests"), action="test.none", obj=cast.ab1),
     }
 
 
@@ -274,7 +283,7 @@ def test_newest_events_come_first(client: Client, cast: Cast) -> None:
 
 def test_the_log_is_paginated(client: Client, cast: Cast) -> None:
     for n in range(55):
-        audit.record(actor="tests", action=f"test.n{n}", obj=cast.ab1)
+        audit.record(actor=SystemActor("tests"), action=f"test.n{n}", obj=cast.ab1)
     client.force_login(cast.consortium)
     first = client.get(AUDIT_URL)
     second = client.get(AUDIT_URL, {"page": 2})

@@ -16,6 +16,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from qic.core import audit, triggers
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.organisations.models import Role
 from tests.conftest import Cast
@@ -42,7 +43,7 @@ def events(cast: Cast) -> list[AuditEvent]:
     return [
         audit.record(actor=cast.consortium, action="test.one", obj=cast.ab1, after={"n": 1}),
         audit.record(actor=cast.consortium, action="test.two", obj=cast.p1, before={"n": 1}, after={"n": 2}),
-        audit.record(actor="tests", action="test.three", obj=cast.p2, after={"name": "Beta College"}),
+        audit.record(actor=SystemActor("tests"), action="test.three", obj=cast.p2, after={"name": "Beta College"}),
     ]
 
 
@@ -155,9 +156,9 @@ def test_a_redaction_shaped_update_that_changes_anything_else_is_refused(cast: C
             lambda change=change: plain().filter(pk=event.pk).update(redacted_at=now, object_repr="x", **change)
         )
     # Nor may a non-learner event be "redacted", nor a redaction be undone or redone.
-    other = audit.record(actor="tests", action="test.org", obj=cast.p1)
+    other = audit.record(actor=SystemActor("tests"), action="test.org", obj=cast.p1)
     assert "append-only" in _refused_by_database(lambda: plain().filter(pk=other.pk).update(redacted_at=now))
-    audit.redact_learner_events(learner_id=learner.pk, provider_id=cast.p1.pk, actor=cast.p1_leader, reason="erasure")
+    audit.redact_learner_events(learner_id=learner.pk, provider=cast.p1, actor=cast.p1_leader, reason="erasure")
     assert "append-only" in _refused_by_database(lambda: plain().filter(pk=event.pk).update(redacted_at=None))
     assert "append-only" in _refused_by_database(
         lambda: plain().filter(pk=event.pk).update(redacted_at=now, object_repr="Amy Archer")
@@ -246,7 +247,7 @@ def test_redacting_a_learner_removes_their_personal_details_and_the_chain_still_
     unrelated = audit.record(actor=cast.consortium, action="test.org", obj=cast.ab1)
 
     count = audit.redact_learner_events(
-        learner_id=amy.pk, provider_id=cast.p1.pk, actor=cast.p1_leader, reason="Erasure request 12"
+        learner_id=amy.pk, provider=cast.p1, actor=cast.p1_leader, reason="Erasure request 12"
     )
 
     assert count == 2
@@ -267,14 +268,20 @@ def test_redacting_a_learner_removes_their_personal_details_and_the_chain_still_
     assert (marker.actor, marker.learner_data, marker.provider_id_ref) == (cast.p1_leader, True, cast.p1.pk)
     assert verify() == f"OK: {AuditEvent.objects.count()} events"
     # A second call finds nothing left to redact, and says so in the trail.
-    assert audit.redact_learner_events(learner_id=amy.pk, provider_id=cast.p1.pk, actor="tests", reason="again") == 0
+    assert (
+        audit.redact_learner_events(learner_id=amy.pk, provider=cast.p1, actor=SystemActor("tests"), reason="again")
+        == 0
+    )
     assert verify() == f"OK: {AuditEvent.objects.count()} events"
 
 
 def test_redaction_is_limited_to_the_given_provider(cast: Cast) -> None:
     amy = make_learner(cast.p1, forename="Amy", surname="Archer")
     audit.record_read(actor=cast.p1_staff, action="learner.viewed", obj=amy, provider_id=cast.p1.pk, learner_id=amy.pk)
-    assert audit.redact_learner_events(learner_id=amy.pk, provider_id=cast.p2.pk, actor="tests", reason="wrong") == 0
+    assert (
+        audit.redact_learner_events(learner_id=amy.pk, provider=cast.p2, actor=SystemActor("tests"), reason="wrong")
+        == 0
+    )
     assert AuditEvent.objects.get(action="learner.viewed").object_repr == "Amy Archer"
 
 
@@ -288,7 +295,7 @@ def test_a_transactional_test_leaves_events_for_the_flush() -> None:
     # not, this test would error in its teardown and the next one would see this event.
     from tests.factories import AwardingBodyFactory
 
-    audit.record(actor="tests", action="test.before_flush", obj=AwardingBodyFactory())
+    audit.record(actor=SystemActor("tests"), action="test.before_flush", obj=AwardingBodyFactory())
     assert "append-only" in _refused_by_database(lambda: raw("DELETE FROM core_auditevent"))
     assert AuditEvent.objects.count() == 1
 
@@ -298,7 +305,7 @@ def test_the_flush_emptied_the_trail_and_the_triggers_are_back_on() -> None:
     from tests.factories import AwardingBodyFactory
 
     assert not AuditEvent.objects.filter(action="test.before_flush").exists()
-    audit.record(actor="tests", action="test.after_flush", obj=AwardingBodyFactory())
+    audit.record(actor=SystemActor("tests"), action="test.after_flush", obj=AwardingBodyFactory())
     assert "append-only" in _refused_by_database(lambda: raw("DELETE FROM core_auditevent"))
 
 

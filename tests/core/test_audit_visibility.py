@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from qic.core import audit
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.domain.academic import academic_year_of
 from qic.domain.dates import long_datetime
@@ -187,7 +188,7 @@ def dated_events(cast: Cast) -> None:
             obj=cast.ab1,
             awarding_body_id=cast.ab1.pk,
         )
-    audit.record(actor="tests", action="test.provider", obj=cast.p1, provider_id=cast.p1.pk)
+    audit.record(actor=SystemActor("tests"), action="test.provider", obj=cast.p1, provider_id=cast.p1.pk)
 
 
 def shown(client: Client, **params: str) -> list[str]:

@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 
 from qic.core import stale
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.learners.actions import LEARNER_AUDIT_FIELDS
 from qic.learners.models import Learner
@@ -212,7 +213,7 @@ def test_a_register_save_does_not_undo_a_mark_made_since_it_was_opened(
     activity = make_activity(cast.p1, date=dt.date(2025, 11, 5))
     ada = make_learner(cast.p1, forename="Ada", surname="Lovel")
     path = f"/providers/{cast.p1.urn}/activities/{activity.pk}/"
-    actions.record_participation(activity=activity, attended=[ada.pk], absent=[], actor="tests")
+    actions.record_participation(activity=activity, attended=[ada.pk], absent=[], actor=SystemActor("tests"))
     chosen = f"{path}?name=Ada"  # the learners chosen by name, to mark the absent among them
     opened = leader.get(chosen).context["form"]["opened_at"].value()
     # Someone else marks Ada absent after the page was opened...

@@ -37,6 +37,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.models import DBTaskResult
 
 from qic.core import jobs
+from qic.core.actors import SystemActor
 from qic.core.audit import CHAIN_LOCK_CLASS
 from qic.core.management.commands.verify_audit import first_break
 from qic.core.models import AuditEvent, WorkerHeartbeat
@@ -302,7 +303,13 @@ def test_kill_9_during_a_large_import_save_leaves_nothing_or_everything_and_the_
     worker = processes.worker()  # starts while the file is checked here
     started = time.monotonic()
     checked = actions.start_learner_import(
-        provider=ProviderFactory(), kind="csv", file_name="roll.csv", data=data, full_import=False, actor="t", wait=True
+        provider=ProviderFactory(),
+        kind="csv",
+        file_name="roll.csv",
+        data=data,
+        full_import=False,
+        actor=SystemActor("t"),
+        wait=True,
     )
     check_seconds = time.monotonic() - started
     assert checked.status == LearnerImport.Status.READY, checked.errors
@@ -319,7 +326,7 @@ def test_kill_9_during_a_large_import_save_leaves_nothing_or_everything_and_the_
     outcomes: list[str] = []
     for n, (moment, fraction, seconds, recovery) in enumerate(moments):
         job = checked if n == 0 else LearnerImport.objects.create(provider=ProviderFactory(), **preview)
-        assert actions.confirm_learner_import(job=job, digest=job.plan_digest, actor="tests")
+        assert actions.confirm_learner_import(job=job, digest=job.plan_digest, actor=SystemActor("tests"))
         save = DBTaskResult.objects.get(
             task_path=jobs.task_path(save_learner_import_task), args_kwargs__kwargs__job_id=job.pk
         )
@@ -452,7 +459,12 @@ def test_rolling_back_the_upload_also_removes_its_queued_task(processes: Process
     def upload_then_fail() -> None:
         with transaction.atomic():
             actions.start_learner_import(
-                provider=provider, kind="csv", file_name="roll.csv", data=data, full_import=False, actor="tests"
+                provider=provider,
+                kind="csv",
+                file_name="roll.csv",
+                data=data,
+                full_import=False,
+                actor=SystemActor("tests"),
             )
             assert DBTaskResult.objects.count() == 1  # queued in this transaction
             raise RuntimeError("the request failed after the upload")
@@ -467,12 +479,18 @@ def test_rolling_back_a_confirmation_also_removes_its_queued_save(processes: Pro
     provider = ProviderFactory()
     data = (FIXTURES / "learners_school.csv").read_bytes()
     job = actions.start_learner_import(
-        provider=provider, kind="csv", file_name="roll.csv", data=data, full_import=False, actor="tests", wait=True
+        provider=provider,
+        kind="csv",
+        file_name="roll.csv",
+        data=data,
+        full_import=False,
+        actor=SystemActor("tests"),
+        wait=True,
     )
 
     def confirm_then_fail() -> None:
         with transaction.atomic():
-            assert actions.confirm_learner_import(job=job, digest=job.plan_digest, actor="tests")
+            assert actions.confirm_learner_import(job=job, digest=job.plan_digest, actor=SystemActor("tests"))
             raise RuntimeError("the request failed after the confirmation")
 
     with pytest.raises(RuntimeError):
@@ -494,6 +512,7 @@ django.setup()
 
 from django_tasks_db.backend import DatabaseBackend
 
+from qic.core.actors import SystemActor
 from qic.learners import actions
 from qic.organisations.models import Provider
 
@@ -512,7 +531,7 @@ def enqueue_then_stop(self, task, args, kwargs):
 DatabaseBackend.enqueue = enqueue_then_stop
 job = actions.start_learner_import(
     provider=Provider.objects.get(pk=provider_id), kind="csv", file_name="roll.csv", data=data, full_import=False,
-    actor="web",
+    actor=SystemActor("web"),
 )
 print("committed job", job.pk)
 """
@@ -535,7 +554,12 @@ def test_killing_the_web_server_during_an_upload_leaves_the_job_with_its_task_or
 
     # Nothing was left locked: the upload can be sent again at once (a job with its task is test (a)).
     job = actions.start_learner_import(
-        provider=provider, kind="csv", file_name="roll.csv", data=upload.read_bytes(), full_import=False, actor="web"
+        provider=provider,
+        kind="csv",
+        file_name="roll.csv",
+        data=upload.read_bytes(),
+        full_import=False,
+        actor=SystemActor("web"),
     )
     assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"job_id": job.pk}
 
@@ -600,7 +624,13 @@ def test_a_task_that_raises_is_marked_failed_its_job_failed_with_a_message_and_t
     provider = ProviderFactory()
     data = (FIXTURES / "learners_school.csv").read_bytes()
     job = actions.start_learner_import(
-        provider=provider, kind="csv", file_name="roll.csv", data=data, full_import=False, actor="tests", wait=True
+        provider=provider,
+        kind="csv",
+        file_name="roll.csv",
+        data=data,
+        full_import=False,
+        actor=SystemActor("tests"),
+        wait=True,
     )
     LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.SAVING)
     # An actor id that is not a number: the task raises before the save's own error handling.
@@ -660,7 +690,12 @@ def test_an_error_inside_a_learner_import_task_is_caught_and_fails_its_job_and_s
 ) -> None:
     data = (FIXTURES / "learners_school.csv").read_bytes()
     checking = actions.start_learner_import(
-        provider=ProviderFactory(), kind="csv", file_name="roll.csv", data=data, full_import=False, actor="tests"
+        provider=ProviderFactory(),
+        kind="csv",
+        file_name="roll.csv",
+        data=data,
+        full_import=False,
+        actor=SystemActor("tests"),
     )
     saving = actions.start_learner_import(
         provider=ProviderFactory(),
@@ -668,10 +703,10 @@ def test_an_error_inside_a_learner_import_task_is_caught_and_fails_its_job_and_s
         file_name="roll.csv",
         data=data,
         full_import=False,
-        actor="tests",
+        actor=SystemActor("tests"),
         wait=True,
     )
-    assert actions.confirm_learner_import(job=saving, digest=saving.plan_digest, actor="tests")
+    assert actions.confirm_learner_import(job=saving, digest=saving.plan_digest, actor=SystemActor("tests"))
     stuck = _job(ProviderFactory(), "saving", age_seconds=LOST_SECONDS + 60)  # from before: no task
     worker = processes.python("faulty-worker", FAULTY_WORKER, "faulty-worker")
     assert worker.popen.wait(timeout=60) == 0, processes.outputs()

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from qic.accreditation import actions as accreditation_actions
 from qic.accreditation.models import Accreditation
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.domain.accreditation import Stage
 from qic.frameworks.editions import edition_for_year, edition_on, edition_to_show, editions_on
@@ -231,7 +232,7 @@ def test_reaccreditation_takes_the_edition_in_force_when_it_starts(
 def test_a_future_edition_page_is_viewable_but_labelled(client: Client, edition: Edition, clock: SetClock) -> None:
     from qic.frameworks.loading import load_edition
 
-    load_edition(later_edition_data(), actor="tests")
+    load_edition(later_edition_data(), actor=SystemActor("tests"))
     future = client.get(f"/framework/{LATER_CODE}/").content.decode()
     assert "Not yet in force" in future
     assert "This edition is not yet in force: it applies from 1 September 2027." in future
@@ -255,7 +256,7 @@ def test_before_any_edition_takes_effect_the_framework_page_shows_the_first_labe
 ) -> None:
     from qic.frameworks.loading import load_edition
 
-    load_edition(later_edition_data(), actor="tests")
+    load_edition(later_edition_data(), actor=SystemActor("tests"))
     response = client.get("/framework/")
     assert response["Location"] == f"/framework/{LATER_CODE}/"
     assert "not yet in force" in client.get(response["Location"]).content.decode()
@@ -265,7 +266,7 @@ def test_before_any_edition_takes_effect_the_framework_page_shows_the_first_labe
 def test_no_round_starts_while_no_edition_is_in_force(cast: Cast, db: None, clock: SetClock) -> None:
     from qic.frameworks.loading import load_edition
 
-    load_edition(later_edition_data(), actor="tests")
+    load_edition(later_edition_data(), actor=SystemActor("tests"))
     with pytest.raises(accreditation_actions.StepRefused, match="No edition of the national criteria is in force"):
         start_round(cast.p1, cast.p1_leader)
     assert not Accreditation.objects.exists()
@@ -278,7 +279,7 @@ def test_no_round_starts_while_no_edition_is_in_force(cast: Cast, db: None, cloc
 def test_edition_on(edition: Edition, day: dt.date, code: str | None) -> None:
     from qic.frameworks.loading import load_edition
 
-    load_edition(later_edition_data(), actor="tests")
+    load_edition(later_edition_data(), actor=SystemActor("tests"))
     found = edition_on(day)
     assert (found.code if found else None) == code
 
@@ -289,7 +290,7 @@ def test_edition_on(edition: Edition, day: dt.date, code: str | None) -> None:
 def test_edition_for_year(edition: Edition, year: int, code: str) -> None:
     from qic.frameworks.loading import load_edition
 
-    load_edition(later_edition_data(), actor="tests")
+    load_edition(later_edition_data(), actor=SystemActor("tests"))
     found = edition_for_year(year)
     assert found is not None
     assert found.code == code
@@ -305,7 +306,7 @@ def test_each_choice_is_one_query_however_many_editions(
             later_edition_data(
                 code=f"later-{n}", title=f"Later {n}", effective_from=SWITCH + dt.timedelta(days=365 * n)
             ),
-            actor="tests",
+            actor=SystemActor("tests"),
         )
     with django_assert_num_queries(1):
         edition_on(TODAY)

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.frameworks import loading
 from qic.frameworks.loading import EditionFileError, content_hash, edition_in_use, load_edition, read_edition_file
@@ -127,7 +128,7 @@ def test_key_principles_and_crosswalk(edition: Edition) -> None:
 
 
 def test_first_load_is_created_and_audited(db: None) -> None:
-    result = load_edition(fresh_data(), actor="tests")
+    result = load_edition(fresh_data(), actor=SystemActor("tests"))
     assert result.outcome == "created"
     event = AuditEvent.objects.get()
     assert event.action == "framework.edition_loaded"
@@ -151,7 +152,7 @@ def test_loading_the_same_data_again_changes_nothing(edition: Edition) -> None:
     events_before = AuditEvent.objects.count()
     assert events_before == 1
 
-    result = load_edition(fresh_data(), actor="tests")
+    result = load_edition(fresh_data(), actor=SystemActor("tests"))
 
     assert result.outcome == "unchanged"
     assert result.edition.pk == edition.pk
@@ -168,7 +169,7 @@ def test_changed_content_for_an_unused_edition_is_updated_and_audited(edition: E
     data = copy.deepcopy(fresh_data())
     criterion_data(data, "2.1")["text"] = "A revised wording of criterion 2.1."
 
-    result = load_edition(data, actor="tests")
+    result = load_edition(data, actor=SystemActor("tests"))
 
     assert result.outcome == "updated"
     assert Edition.objects.count() == 1
@@ -200,7 +201,7 @@ def test_a_new_edition_is_loaded_beside_the_old_one(edition: Edition) -> None:
     data["edition"]["effective_from"] = "2026-01-01"
     criterion_data(data, "2.1")["text"] = "The 2026 wording of criterion 2.1."
 
-    result = load_edition(data, actor="tests")
+    result = load_edition(data, actor=SystemActor("tests"))
 
     assert result.outcome == "created"
     assert sorted(Edition.objects.values_list("code", flat=True)) == ["qic-2024", "qic-2026"]
@@ -231,7 +232,7 @@ def test_an_edition_in_use_refuses_changed_content(edition: Edition, monkeypatch
     criterion_data(data, "2.1")["text"] = "A revised wording of criterion 2.1."
 
     with pytest.raises(EditionFileError) as excinfo:
-        load_edition(data, actor="tests")
+        load_edition(data, actor=SystemActor("tests"))
 
     assert excinfo.value.problems == [
         "edition qic-2024 is already used by assessments and cannot change; "
@@ -247,7 +248,7 @@ def test_an_edition_in_use_refuses_changed_content(edition: Edition, monkeypatch
 def test_an_edition_in_use_still_accepts_identical_content(edition: Edition, monkeypatch: pytest.MonkeyPatch) -> None:
     # See the comment above: "in use" is simulated until assessments exist.
     monkeypatch.setattr(loading, "edition_in_use", lambda _edition: True)
-    result = load_edition(fresh_data(), actor="tests")
+    result = load_edition(fresh_data(), actor=SystemActor("tests"))
     assert result.outcome == "unchanged"
     assert result.edition.pk == edition.pk
 
@@ -329,7 +330,7 @@ def test_invalid_data_names_the_location_and_writes_nothing(db: None, spoil: Any
     data = spoil(copy.deepcopy(fresh_data()))
 
     with pytest.raises(EditionFileError) as excinfo:
-        load_edition(data, actor="tests")
+        load_edition(data, actor=SystemActor("tests"))
 
     assert excinfo.value.problems == [problem]
     assert str(excinfo.value) == problem
@@ -342,7 +343,7 @@ def test_invalid_data_names_the_location_and_writes_nothing(db: None, spoil: Any
 def test_every_problem_is_reported_at_once(db: None) -> None:
     data = _see_also_missing(_bad_date(_drop_edition_id(copy.deepcopy(fresh_data()))))
     with pytest.raises(EditionFileError) as excinfo:
-        load_edition(data, actor="tests")
+        load_edition(data, actor=SystemActor("tests"))
     assert excinfo.value.problems == [
         "edition.id: missing",
         "edition.effective_from: '2024-13-01' is not a date (YYYY-MM-DD)",
@@ -352,7 +353,7 @@ def test_every_problem_is_reported_at_once(db: None) -> None:
 
 def test_invalid_data_does_not_touch_an_existing_edition(edition: Edition) -> None:
     with pytest.raises(EditionFileError):
-        load_edition(_duplicate_code(copy.deepcopy(fresh_data())), actor="tests")
+        load_edition(_duplicate_code(copy.deepcopy(fresh_data())), actor=SystemActor("tests"))
     assert Edition.objects.get().content_hash == edition.content_hash
     assert AuditEvent.objects.count() == 1
 
@@ -492,7 +493,7 @@ def _crosswalks_not_a_mapping(data: dict[str, Any]) -> Any:
 )
 def test_badly_shaped_optional_parts_are_reported_not_crashed_on(db: None, spoil: Any, problem: str) -> None:
     with pytest.raises(EditionFileError) as excinfo:
-        load_edition(spoil(copy.deepcopy(fresh_data())), actor="tests")
+        load_edition(spoil(copy.deepcopy(fresh_data())), actor=SystemActor("tests"))
     assert excinfo.value.problems == [problem]
     assert Edition.objects.count() == 0
 
@@ -569,7 +570,7 @@ def test_command_a_later_failure_rolls_back_the_earlier_files(
     # at load time, after the first file was written, and the first is rolled back with it.
     from tests.fixtures.editions import later_edition_data
 
-    edition = load_edition(fresh_data(), actor="tests").edition
+    edition = load_edition(fresh_data(), actor=SystemActor("tests")).edition
     monkeypatch.setattr(loading, "edition_in_use", lambda e: e.pk == edition.pk)
     changed = fresh_data()
     changed["edition"]["title"] = "Changed title"

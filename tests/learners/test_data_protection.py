@@ -18,21 +18,22 @@ from django.db import models
 from django.test import Client
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.core.management.commands.verify_audit import first_break
 from qic.core.models import AuditEvent
 from qic.demo.careers import build_careers_programme
 from qic.domain.provider_types import ProviderType
-from qic.learners import actions, subject_access
-from qic.learners.actions import AlreadyAnonymised, anonymise_learner
+from qic.learners import actions
 from qic.learners.models import Learner, LearnerImport, RetentionRun
-from qic.learners.pdf import render_subject_access_pdf
 from qic.organisations.models import Provider
 from qic.programme import actions as programme_actions
-from qic.programme import queries, tallies
+from qic.programme import data_protection, queries, subject_access, tallies
+from qic.programme.data_protection import AlreadyAnonymised, anonymise_learner
 from qic.programme.models import Adviser, ClassList, Interview, Participation, RemovedParticipation
+from qic.programme.subject_access_pdf import render_subject_access_pdf
 from tests.accreditation.test_pdf import assert_shows, shown_text
 from tests.conftest import Cast
-from tests.factories import AwardingBodyFactory, ProviderFactory, make_activity, make_learner
+from tests.factories import AwardingBodyFactory, ProviderFactory, leader_of, make_activity, make_learner
 
 OTHER_UPN = "A123456789012"
 
@@ -58,7 +59,7 @@ def record_interview(learner: Learner, adviser: Adviser, day: dt.date, summary: 
             summary=summary,
             agreed_actions=actions_text,
         ),
-        actor="tests",
+        actor=leader_of(learner.provider),
     )
 
 
@@ -79,9 +80,9 @@ def ada(cast: Cast) -> Learner:
         date=dt.date(2026, 1, 20),
     )
     visit = make_activity(cast.p1, title="Ben's hospital visit", date=dt.date(2025, 12, 2))
-    programme_actions.record_participation(activity=talk, attended=[ada.pk], absent=[], actor="tests")
-    programme_actions.record_participation(activity=fair, attended=[], absent=[ada.pk], actor="tests")
-    programme_actions.record_participation(activity=visit, attended=[ben.pk], absent=[], actor="tests")
+    programme_actions.record_participation(activity=talk, attended=[ada.pk], absent=[], actor=SystemActor("tests"))
+    programme_actions.record_participation(activity=fair, attended=[], absent=[ada.pk], actor=SystemActor("tests"))
+    programme_actions.record_participation(activity=visit, attended=[ben.pk], absent=[], actor=SystemActor("tests"))
     adviser = Adviser.objects.create(provider=cast.p1, name="Grace Hopper", organisation="Futures Careers Ltd")
     record_interview(ada, adviser, dt.date(2025, 12, 3), "Wants to be a civil engineer.", "Look up apprenticeships")
     record_interview(ben, adviser, dt.date(2025, 12, 4), "Ben talked about nursing.")
@@ -409,7 +410,7 @@ def test_anonymising_removes_identity_keeps_what_figures_need_and_audits_the_rea
     assert not ada.free_school_meals
     assert ada.left_on == timezone.localdate()
     interview = Interview.objects.get(learner=ada)
-    assert (interview.summary, interview.agreed_actions) == (actions.INTERVIEW_NOTES_REMOVED, "")
+    assert (interview.summary, interview.agreed_actions) == (data_protection.INTERVIEW_NOTES_REMOVED, "")
     assert interview.adviser.name == "Grace Hopper"
     assert interview.date == dt.date(2025, 12, 3)
     assert Participation.objects.filter(learner=ada).count() == 2
@@ -529,7 +530,7 @@ def test_anonymising_keeps_every_figure_for_past_years(db: None, college: bool) 
     assert any(not learner.left_on for learner in chosen)
     assert any(learner.pupil_premium or learner.free_school_meals for learner in chosen)
     for learner in chosen:
-        anonymise_learner(learner=learner, reason="test", actor="tests", today=today)
+        anonymise_learner(learner=learner, reason="test", actor=SystemActor("tests"), today=today)
     call_command("rebuild_tallies", str(provider.urn), stdout=StringIO())
     after = figures_by_year(provider, years, today)
     changed = {key: (before[key], after[key]) for key in before if before[key] != after[key]}
@@ -662,7 +663,7 @@ def test_no_learner_field_is_left_out_of_the_anonymisation_decision() -> None:
         "updated_at",
     }
     fields = {f.name for f in Learner._meta.concrete_fields if isinstance(f, models.Field)}
-    assert fields == kept | set(actions.ANONYMISED_VALUES)
+    assert fields == kept | set(data_protection.ANONYMISED_VALUES)
 
 
 def test_the_learners_page_offers_both_actions_to_the_careers_leader_only(

@@ -18,8 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from qic.bench import synthetic_gias
+from bench.run import synthetic_gias
 from qic.core import jobs
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.organisations import actions
 from qic.organisations.models import GiasImport, Provider
@@ -80,7 +81,7 @@ def test_upload_queues_a_job_and_its_page_polls_until_it_ends(client: Client, ca
 
 def test_a_job_runs_once(db: None) -> None:
     job = actions.start_gias_import(
-        data=MAIN.read_bytes(), file_name=MAIN.name, include_closed=False, actor="test", wait=True
+        data=MAIN.read_bytes(), file_name=MAIN.name, include_closed=False, actor=SystemActor("test"), wait=True
     )
     assert job.status == GiasImport.Status.DONE
     # A second delivery of the same task (a retried worker) finds the job ended and does nothing.
@@ -144,7 +145,9 @@ def test_a_job_lost_with_its_worker_fails_with_a_message_and_drops_the_file(
     client: Client, cast: Cast, settings: Any
 ) -> None:
     settings.TASKS = DATABASE_TASKS
-    job = actions.start_gias_import(data=MAIN.read_bytes(), file_name=MAIN.name, include_closed=False, actor="test")
+    job = actions.start_gias_import(
+        data=MAIN.read_bytes(), file_name=MAIN.name, include_closed=False, actor=SystemActor("test")
+    )
     GiasImport.objects.filter(pk=job.pk).update(status=GiasImport.Status.SAVING)
     long_ago = timezone.now() - dt.timedelta(hours=1)
     DBTaskResult.objects.filter(task_path=jobs.task_path(import_gias_task)).update(
@@ -166,7 +169,7 @@ def test_a_job_lost_with_its_worker_fails_with_a_message_and_drops_the_file(
 
 def test_the_lost_handler_leaves_an_ended_job_alone(db: None) -> None:
     job = actions.start_gias_import(
-        data=MAIN.read_bytes(), file_name=MAIN.name, include_closed=False, actor="test", wait=True
+        data=MAIN.read_bytes(), file_name=MAIN.name, include_closed=False, actor=SystemActor("test"), wait=True
     )
     actions.fail_lost_gias_import(job.pk, jobs.LOST_MESSAGE)
     job.refresh_from_db()
@@ -179,7 +182,11 @@ def test_the_lost_handler_leaves_an_ended_job_alone(db: None) -> None:
 
 def test_a_file_problem_found_by_the_worker_fails_the_job(db: None) -> None:
     job = actions.start_gias_import(
-        data=b"URN,EstablishmentName\r\n1,A\r\n", file_name="x.csv", include_closed=False, actor="test", wait=True
+        data=b"URN,EstablishmentName\r\n1,A\r\n",
+        file_name="x.csv",
+        include_closed=False,
+        actor=SystemActor("test"),
+        wait=True,
     )
     assert job.status == GiasImport.Status.FAILED
     assert job.message.startswith("Missing required columns: TypeOfEstablishment (name), EstablishmentStatus (name).")
@@ -270,13 +277,13 @@ def gias_state() -> dict[int, tuple[Any, ...]]:
 @pytest.mark.django_db
 def test_a_refresh_where_everything_changed_gives_what_a_fresh_import_gives() -> None:
     first, second = synthetic_gias(120), everything_changed(synthetic_gias(120))
-    actions.import_gias(data=second, file_name="fresh.csv", include_closed=False, actor="test")
+    actions.import_gias(data=second, file_name="fresh.csv", include_closed=False, actor=SystemActor("test"))
     fresh = gias_state()
     Provider.objects.all().delete()
-    actions.import_gias(data=first, file_name="first.csv", include_closed=False, actor="test")
+    actions.import_gias(data=first, file_name="first.csv", include_closed=False, actor=SystemActor("test"))
     before_update = timezone.now()
 
-    report = actions.import_gias(data=second, file_name="refresh.csv", include_closed=False, actor="test")
+    report = actions.import_gias(data=second, file_name="refresh.csv", include_closed=False, actor=SystemActor("test"))
 
     assert (report.created, report.updated, report.unchanged) == (0, len(fresh), 0)
     assert gias_state() == fresh
@@ -295,11 +302,11 @@ def test_a_refresh_where_everything_changed_gives_what_a_fresh_import_gives() ->
 def test_a_refresh_writes_in_batches(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(actions, "GIAS_WRITE_BATCH", 7)
     data = synthetic_gias(60)
-    actions.import_gias(data=data, file_name="first.csv", include_closed=False, actor="test")
+    actions.import_gias(data=data, file_name="first.csv", include_closed=False, actor=SystemActor("test"))
     saved: list[int] = []
     monkeypatch.setattr(actions.jobs, "report_progress", lambda key, **values: saved.append(values.get("saved", 0)))
     report = actions.import_gias(
-        data=everything_changed(data), file_name="refresh.csv", include_closed=False, actor="test"
+        data=everything_changed(data), file_name="refresh.csv", include_closed=False, actor=SystemActor("test")
     )
     assert report.updated == 53
     # Progress moved batch by batch while saving, and ended with every provider saved.

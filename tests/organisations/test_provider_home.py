@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.domain.upn import upn_check_letter
 from qic.frameworks.models import Edition
 from qic.learners.models import Learner
@@ -84,7 +85,7 @@ def school(cast: Cast, edition: Edition) -> dict[str, Any]:
     year9, year11 = pupil(cast, 1, 9), pupil(cast, 2, 11)
     fair = make_activity(cast.p1, title="Careers fair", date=dt.date(2026, 11, 26))
     talk = make_activity(cast.p1, title="Employer talk for Year 11", date=dt.date(2026, 11, 12))
-    record_participation(activity=talk, attended=[year11.pk], absent=[], actor="tests")
+    record_participation(activity=talk, attended=[year11.pk], absent=[], actor=SystemActor("tests"))
     make_activity(cast.p1, title="Talk next term", date=dt.date(2027, 1, 14))
     return {"year9": year9, "year11": year11, "fair": fair, "talk": talk}
 
@@ -127,7 +128,7 @@ def test_the_to_do_list_gathers_what_is_due_soonest_first(client: Client, cast: 
 def test_an_employer_encounter_takes_the_measure_off_the_list(
     client: Client, cast: Cast, school: dict[str, Any]
 ) -> None:
-    record_participation(activity=school["fair"], attended=[school["year9"].pk], absent=[], actor="tests")
+    record_participation(activity=school["fair"], attended=[school["year9"].pk], absent=[], actor=SystemActor("tests"))
     client.force_login(cast.p1_leader)
     items = todo_items(home(client))
     assert not any("BM5:" in item for item in items)
@@ -220,7 +221,9 @@ def test_the_home_page_makes_the_same_number_of_queries_for_5_or_50_learners(
     def grow(start: int, stop: int) -> None:
         learners = [pupil(cast, n, 7 + n % 7) for n in range(start, stop)]
         for activity in activities[:4]:
-            record_participation(activity=activity, attended=[x.pk for x in learners[::2]], absent=[], actor="tests")
+            record_participation(
+                activity=activity, attended=[x.pk for x in learners[::2]], absent=[], actor=SystemActor("tests")
+            )
 
     client.force_login(cast.user(who))
     grow(0, 5)

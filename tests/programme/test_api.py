@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.domain.academic import academic_year_of
 from qic.domain.upn import upn_check_letter
 from qic.frameworks.models import Edition
@@ -47,7 +48,9 @@ def api() -> Client:
 
 
 def attend(activity: Activity, *learners: Learner) -> None:
-    actions.record_participation(activity=activity, attended=[x.pk for x in learners], absent=[], actor="tests")
+    actions.record_participation(
+        activity=activity, attended=[x.pk for x in learners], absent=[], actor=SystemActor("tests")
+    )
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.learners.models import Learner
 from qic.programme import actions
@@ -90,14 +91,14 @@ def test_a_learner_who_left_is_skipped_and_the_page_says_so(cast: Cast, school: 
 def test_a_class_list_narrows_with_the_other_choices(cast: Cast, school: dict[str, Learner]) -> None:
     leader = signed_in(cast.p1_leader)
     ids = [school[k].pk for k in ("aled_a", "aled_b", "siobhan")]
-    class_list = actions.create_class_list(provider=cast.p1, name="Mixed", learner_ids=ids, actor="tests")
+    class_list = actions.create_class_list(provider=cast.p1, name="Mixed", learner_ids=ids, actor=cast.p1_leader)
     page = leader.get(path(cast, make_activity(cast.p1)), {"class_list": class_list.pk, "form_group": "10A"})
     assert listed(page.content.decode()) == [school["aled_a"].pk]
 
 
 def test_another_providers_class_list_is_never_offered_nor_chosen(cast: Cast, school: dict[str, Learner]) -> None:
     theirs = actions.create_class_list(
-        provider=cast.p2, name="Their list", learner_ids=[make_learner(cast.p2).pk], actor="tests"
+        provider=cast.p2, name="Their list", learner_ids=[make_learner(cast.p2).pk], actor=cast.p2_leader
     )
     leader = signed_in(cast.p1_leader)
     activity = make_activity(cast.p1)
@@ -119,7 +120,7 @@ def test_a_class_list_of_learners_not_on_this_roll_or_a_bad_name_is_refused(
     cast: Cast, school: dict[str, Learner]
 ) -> None:
     leader = signed_in(cast.p1_leader)
-    actions.create_class_list(provider=cast.p1, name="Club", learner_ids=[school["yr9"].pk], actor="tests")
+    actions.create_class_list(provider=cast.p1, name="Club", learner_ids=[school["yr9"].pk], actor=cast.p1_leader)
     other = make_learner(cast.p2)
     cases = [
         ({"name": "New", "learners": [other.pk]}, "Some of these learners are no longer on roll"),
@@ -140,9 +141,9 @@ def test_a_class_list_of_learners_not_on_this_roll_or_a_bad_name_is_refused(
 def test_class_lists_are_listed_renamed_and_removed_with_confirmation(cast: Cast, school: dict[str, Learner]) -> None:
     staff = signed_in(cast.p1_staff)
     club = actions.create_class_list(
-        provider=cast.p1, name="Club", learner_ids=[school["yr9"].pk, school["left"].pk], actor="tests"
+        provider=cast.p1, name="Club", learner_ids=[school["yr9"].pk, school["left"].pk], actor=cast.p1_leader
     )
-    actions.create_class_list(provider=cast.p1, name="Band", learner_ids=[school["yr9"].pk], actor="tests")
+    actions.create_class_list(provider=cast.p1, name="Band", learner_ids=[school["yr9"].pk], actor=cast.p1_leader)
     page = text_of(staff.get(lists_url(cast)).content.decode())
     assert page.index("Band 1 learner on roll") < page.index("Club 1 learner on roll")
     assert "Club 1 learner on roll, 1 left" in page
@@ -172,7 +173,9 @@ def test_class_lists_are_listed_renamed_and_removed_with_confirmation(cast: Cast
 def test_governors_and_other_providers_cannot_use_class_lists(
     cast: Cast, school: dict[str, Learner], name: str, status: int
 ) -> None:
-    club = actions.create_class_list(provider=cast.p1, name="Club", learner_ids=[school["yr9"].pk], actor="tests")
+    club = actions.create_class_list(
+        provider=cast.p1, name="Club", learner_ids=[school["yr9"].pk], actor=cast.p1_leader
+    )
     client = signed_in(getattr(cast, name))
     assert client.get(lists_url(cast)).status_code == status
     assert client.post(f"{lists_url(cast)}new/", {"name": "X", "learners": [school["yr9"].pk]}).status_code == status
@@ -194,7 +197,7 @@ def test_choosing_a_class_list_keeps_the_register_pages_query_count(cast: Cast) 
         start = len(learners)
         learners.extend(make_learner(cast.p1, upn=upn(300 + start + i), surname=f"P{start + i:03d}") for i in range(n))
         return actions.create_class_list(
-            provider=cast.p1, name=f"List {start}", learner_ids=[lr.pk for lr in learners], actor="tests"
+            provider=cast.p1, name=f"List {start}", learner_ids=[lr.pk for lr in learners], actor=cast.p1_leader
         )
 
     first = grow(3)
@@ -267,7 +270,9 @@ def test_an_absent_mark_comes_back_absent(cast: Cast, school: dict[str, Learner]
 def test_restoring_never_overwrites_a_newer_mark(cast: Cast, school: dict[str, Learner], register: Any) -> None:
     leader = signed_in(cast.p1_leader)
     leader.post(remove_url(cast, register, school["aled_a"]))
-    actions.record_participation(activity=register, attended=[], absent=[school["aled_a"].pk], actor="tests")
+    actions.record_participation(
+        activity=register, attended=[], absent=[school["aled_a"].pk], actor=SystemActor("tests")
+    )
     entry = RemovedParticipation.objects.get()
     response = leader.post(f"/providers/{cast.p1.urn}/removed/register/{entry.pk}/restore/", follow=True)
     assert (
@@ -327,7 +332,9 @@ def test_recently_removed_keeps_its_query_count_with_many_register_entries(
     with CaptureQueriesContext(connection) as few:
         leader.get(url)
     more = [make_learner(cast.p1, upn=upn(400 + i)) for i in range(6)]
-    actions.record_participation(activity=register, attended=[lr.pk for lr in more], absent=[], actor="tests")
+    actions.record_participation(
+        activity=register, attended=[lr.pk for lr in more], absent=[], actor=SystemActor("tests")
+    )
     for learner in more:
         actions.remove_from_register(activity=register, learner_id=learner.pk, actor=cast.p1_leader)
     with CaptureQueriesContext(connection) as many:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from qic.core.actors import SystemActor
 from qic.domain.upn import upn_check_letter
 from qic.frameworks.models import Edition
 from qic.learners.models import Learner
@@ -30,7 +31,9 @@ def upn(n: int) -> str:
 
 
 def attend(activity: Activity, *learners: Learner) -> None:
-    actions.record_participation(activity=activity, attended=[x.pk for x in learners], absent=[], actor="tests")
+    actions.record_participation(
+        activity=activity, attended=[x.pk for x in learners], absent=[], actor=SystemActor("tests")
+    )
 
 
 def row_containing(html: str, text: str) -> str:
@@ -64,7 +67,7 @@ def pupils(cast: Cast, edition: Edition) -> list[Learner]:
                 duration_minutes=45,
                 summary="Options",
             ),
-            actor="tests",
+            actor=cast.p1_leader,
         )
     return learners
 

@@ -12,6 +12,7 @@ from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qic.core.actors import SystemActor
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of
 from qic.domain.activities import ALL_ELEMENTS, SUBTYPES, ActivityType
@@ -23,7 +24,7 @@ from qic.organisations.models import Provider
 from qic.programme import actions, queries, reports
 from qic.programme.models import Activity, Adviser, Interview, Participation
 from tests.conftest import Cast
-from tests.factories import ProviderFactory, make_activity, make_learner
+from tests.factories import ProviderFactory, leader_of, make_activity, make_learner
 
 # After 2025/26 has ended, so the 2025 figures are measured on 31 August 2026.
 TODAY = dt.date(2026, 9, 30)
@@ -114,7 +115,7 @@ def _mark(activity: Activity, learners: list[Learner], marks: tuple[bool | None,
         activity=activity,
         attended=[learner.pk for learner, mark in zip(learners, marks, strict=True) if mark is True],
         absent=[learner.pk for learner, mark in zip(learners, marks, strict=True) if mark is False],
-        actor="tests",
+        actor=SystemActor("tests"),
         replace=replace,
     )
 
@@ -127,7 +128,7 @@ def _edit(activity: Activity, planned: PlannedActivity) -> None:
     activity.curriculum_area = planned.curriculum_area
     activity.subject = planned.subject
     activity.date = planned.date
-    actions.save_activity(activity=activity, criteria=None, actor="tests")
+    actions.save_activity(activity=activity, criteria=None, actor=SystemActor("tests"))
 
 
 @dataclass
@@ -169,7 +170,7 @@ def record_first(provider: Provider, plan: Plan) -> Recorded:
                 duration_minutes=45,
                 summary="Plans",
             ),
-            actor="tests",
+            actor=leader_of(provider),
         )
         for (index, day), _later in plan.interviews
     ]
@@ -191,9 +192,11 @@ def change_later(recorded: Recorded, plan: Plan) -> None:
     for interview, (_first, later) in zip(recorded.interviews, plan.interviews, strict=True):
         if later is not None:
             interview.learner, interview.date = learners[later[0]], later[1]
-            actions.save_interview(interview=interview, actor="tests")
+            actions.save_interview(interview=interview, actor=leader_of(interview.provider))
     for learner, area in zip(learners, plan.later_areas, strict=True):
-        learner_actions.update_learner(learner=learner, changes={"curriculum_area": area}, actor="tests")
+        learner_actions.update_learner(
+            learner=learner, changes={"curriculum_area": area}, actor=leader_of(learner.provider)
+        )
 
 
 def participations(recorded: Recorded, plan: Plan, *, changed: bool) -> list[bm.Participation]:
@@ -231,13 +234,13 @@ def another_providers_evidence() -> None:
     other = ProviderFactory(name="Elsewhere School")
     learner = make_learner(other, upn=upn(900), curriculum_area="Engineering")
     activity = make_activity(other, title="Elsewhere talk", curriculum_area="Engineering")
-    actions.record_participation(activity=activity, attended=[learner.pk], absent=[], actor="tests")
+    actions.record_participation(activity=activity, attended=[learner.pk], absent=[], actor=SystemActor("tests"))
     adviser = Adviser.objects.create(provider=other, name="Elsewhere Adviser")
     actions.save_interview(
         interview=Interview(
             provider=other, learner=learner, adviser=adviser, date=dt.date(2024, 5, 5), duration_minutes=50, summary="."
         ),
-        actor="tests",
+        actor=leader_of(activity.provider),
     )
 
 
@@ -274,7 +277,7 @@ def test_in_area_counts_only_the_learners_own_curriculum_area(db: None) -> None:
     learner = make_learner(provider, upn=upn(1), curriculum_area="Engineering")
     for title, area in (("Engineering employer", "Engineering"), ("Health employer", "Health and Social Care")):
         activity = make_activity(provider, title=title, curriculum_area=area)
-        actions.record_participation(activity=activity, attended=[learner.pk], absent=[], actor="tests")
+        actions.record_participation(activity=activity, attended=[learner.pk], absent=[], actor=SystemActor("tests"))
     assert queries.evidence_up_to(provider, 2025) == {learner.pk: {(bm.Category.EMPLOYER, 2025): bm.Tally(2, 1)}}
 
 
@@ -323,7 +326,9 @@ def year9(cast: Cast) -> list[Learner]:
 
 
 def attend(activity: Activity, *learners: Learner) -> None:
-    actions.record_participation(activity=activity, attended=[x.pk for x in learners], absent=[], actor="tests")
+    actions.record_participation(
+        activity=activity, attended=[x.pk for x in learners], absent=[], actor=SystemActor("tests")
+    )
 
 
 def counts(figures: bm.ProviderFigures, code: str) -> tuple[int, int]:
@@ -344,7 +349,7 @@ def test_figures_for_a_small_school(cast: Cast, edition: Edition, year9_2024: li
     attend(lmi, amy, ben)
     talk = make_activity(cast.p1, title="Employer talk", date=dt.date(2024, 11, 5))
     attend(talk, amy)
-    actions.record_participation(activity=talk, attended=[], absent=[cal.pk], actor="tests")
+    actions.record_participation(activity=talk, attended=[], absent=[cal.pk], actor=SystemActor("tests"))
     adviser = Adviser.objects.create(provider=cast.p1, name="Ada Adviser", qualification_level=6)
     actions.save_interview(
         interview=Interview(
@@ -355,7 +360,7 @@ def test_figures_for_a_small_school(cast: Cast, edition: Edition, year9_2024: li
             duration_minutes=45,
             summary="Options",
         ),
-        actor="tests",
+        actor=cast.p1_leader,
     )
 
     figures = queries.figures_for(cast.p1, 2024, today=TODAY, edition=edition)
@@ -525,7 +530,7 @@ def test_only_attended_meaningful_activities_count(cast: Cast, year9: list[Learn
     attend(not_meaningful, amy)
     meaningful = make_activity(cast.p1, title="Mentoring", subtype="mentoring")
     attend(meaningful, ben)
-    actions.record_participation(activity=meaningful, attended=[], absent=[cal.pk], actor="tests")
+    actions.record_participation(activity=meaningful, attended=[], absent=[cal.pk], actor=SystemActor("tests"))
     figures = queries.figures_for(cast.p1, 2025, today=TODAY, edition=None)
     assert counts(figures, "BM5") == (3, 1)
     assert sorted(figures.measure("BM5").not_met) == [amy.pk, cal.pk]  # in the order the database gave

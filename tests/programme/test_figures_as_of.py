@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.domain import benchmarks as bm
 from qic.domain.upn import upn_check_letter
 from qic.frameworks.models import Edition
@@ -36,7 +37,9 @@ def upn(n: int) -> str:
 
 
 def attend(activity: Activity, *learners: Learner) -> None:
-    actions.record_participation(activity=activity, attended=[x.pk for x in learners], absent=[], actor="tests")
+    actions.record_participation(
+        activity=activity, attended=[x.pk for x in learners], absent=[], actor=SystemActor("tests")
+    )
 
 
 def counts(figures: bm.ProviderFigures, code: str) -> tuple[int, int]:
@@ -69,7 +72,7 @@ def _moved_into_the_future(cast: Cast, *learners: Learner) -> Activity:
     talk = make_activity(cast.p1, title="Talk", date=dt.date(2026, 11, 20))
     attend(talk, *learners)
     talk.date = dt.date(2027, 1, 15)
-    return actions.save_activity(activity=talk, criteria=None, actor="tests")
+    return actions.save_activity(activity=talk, criteria=None, actor=SystemActor("tests"))
 
 
 def test_attendance_dated_after_today_does_not_count_yet(cast: Cast, pupils: list[Learner]) -> None:
@@ -300,7 +303,7 @@ def test_a_narrowed_read_takes_away_each_category_once(cast: Cast, pupils: list[
     categories = set(queries.evidence_up_to(cast.p1, 2026)[amy.pk])
     assert len(categories) >= 2
     visit.date = dt.date(2027, 1, 15)
-    actions.save_activity(activity=visit, criteria=None, actor="tests")
+    actions.save_activity(activity=visit, criteria=None, actor=SystemActor("tests"))
     wanted = {bm.Category.EMPLOYER, bm.Category.WORKPLACE}
     read = queries.evidence_up_to(cast.p1, 2026, categories=wanted, as_of=TODAY)
     assert read == {amy.pk: {(bm.Category.EMPLOYER, 2026): bm.Tally(1)}}

@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.upn import upn_check_letter
@@ -37,7 +38,9 @@ def upn(n: int) -> str:
 
 
 def attend(activity: Activity, *learners: Learner) -> None:
-    actions.record_participation(activity=activity, attended=[x.pk for x in learners], absent=[], actor="tests")
+    actions.record_participation(
+        activity=activity, attended=[x.pk for x in learners], absent=[], actor=SystemActor("tests")
+    )
 
 
 def row_containing(html: str, text: str) -> str:
@@ -367,7 +370,7 @@ def programme(cast: Cast, edition: Edition) -> dict[str, Any]:
                     duration_minutes=45,
                     summary="Next steps",
                 ),
-                actor="tests",
+                actor=cast.p1_leader,
             )
 
     return {"grow": grow}
@@ -438,7 +441,7 @@ def test_the_activity_list_and_learner_record_make_the_same_number_of_queries_fo
         interview=Interview(
             provider=cast.p1, learner=amy, adviser=adviser, date=dt.date(2025, 10, 1), duration_minutes=30, summary="."
         ),
-        actor="tests",
+        actor=cast.p1_leader,
     )
     few_list, few_record = count_queries(client, list_url), count_queries(client, record_url)
 
@@ -453,7 +456,7 @@ def test_the_activity_list_and_learner_record_make_the_same_number_of_queries_fo
                 duration_minutes=50,
                 summary=".",
             ),
-            actor="tests",
+            actor=cast.p1_leader,
         )
     assert Activity.objects.filter(provider=cast.p1, academic_year=2025).count() == 30
     list_page = client.get(list_url).content.decode()

@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.domain.academic import academic_year_of
 from qic.domain.upn import upn_check_letter
@@ -74,7 +75,9 @@ def encounter(provider: Any, day: dt.date, **fields: Any) -> Activity:
 
 
 def attend(activity: Activity, *learners: Learner) -> None:
-    actions.record_participation(activity=activity, attended=[x.pk for x in learners], absent=[], actor="tests")
+    actions.record_participation(
+        activity=activity, attended=[x.pk for x in learners], absent=[], actor=SystemActor("tests")
+    )
 
 
 @pytest.fixture

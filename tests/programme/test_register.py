@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.domain.upn import upn_check_letter
 from qic.frameworks.models import Criterion
@@ -216,7 +217,7 @@ def test_the_register_is_shown_fifty_at_a_time(leader: Client, cast: Cast) -> No
     activity = make_activity(cast.p1)
     learners = [make_learner(cast.p1, upn=upn(100 + n), surname=f"Pupil{n:02d}") for n in range(55)]
     actions.record_participation(
-        activity=activity, attended=[lr.pk for lr in learners[1:]], absent=[learners[0].pk], actor="tests"
+        activity=activity, attended=[lr.pk for lr in learners[1:]], absent=[learners[0].pk], actor=SystemActor("tests")
     )
     page = leader.get(path(cast, activity)).content.decode()
     assert "54 present, 1 absent." in page
@@ -242,7 +243,7 @@ def test_governors_and_other_providers_cannot_see_or_take_the_register(
 
 def test_reading_the_chosen_learners_is_audited(leader: Client, cast: Cast, school: dict[str, Learner]) -> None:
     activity = make_activity(cast.p1)
-    actions.record_participation(activity=activity, attended=[school["yr9"].pk], absent=[], actor="tests")
+    actions.record_participation(activity=activity, attended=[school["yr9"].pk], absent=[], actor=SystemActor("tests"))
     leader.get(path(cast, activity), {"form_group": "10A"})
     event = AuditEvent.objects.filter(action="activity.register_viewed").latest("pk")
     assert event.after["learner_ids"] == sorted([school["yr9"].pk, school["aled_a"].pk, school["aled_c"].pk])
@@ -267,7 +268,10 @@ def test_the_register_page_keeps_its_query_count_whatever_the_roll(leader: Clien
         ]
         added += n
         actions.record_participation(
-            activity=activity, attended=[lr.pk for lr in learners[1:]], absent=[learners[0].pk], actor="tests"
+            activity=activity,
+            attended=[lr.pk for lr in learners[1:]],
+            absent=[learners[0].pk],
+            actor=SystemActor("tests"),
         )
 
     def count(**query: str) -> int:
@@ -293,7 +297,7 @@ def test_copying_an_activity_opens_the_new_activity_form_prefilled(
     criterion = Criterion.objects.order_by("pk").first()
     if criterion is not None:
         source.criteria.set([criterion])
-    actions.record_participation(activity=source, attended=[school["yr9"].pk], absent=[], actor="tests")
+    actions.record_participation(activity=source, attended=[school["yr9"].pk], absent=[], actor=SystemActor("tests"))
     detail = leader.get(path(cast, source)).content.decode()
     copy_url = f"/providers/{cast.p1.urn}/activities/new/?copy={source.pk}"
     assert f'href="{copy_url.replace("&", "&amp;")}"' in detail

@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.domain.academic import academic_year_of, year_start
 from qic.domain.upn import upn_check_letter
@@ -63,7 +64,7 @@ def placement(provider: object, hours: str, on: dt.date, *, meaningful: bool = T
 
 def attend(activity: Activity, *learners: Learner, absent: tuple[Learner, ...] = ()) -> None:
     actions.record_participation(
-        activity=activity, attended=[x.pk for x in learners], absent=[x.pk for x in absent], actor="tests"
+        activity=activity, attended=[x.pk for x in learners], absent=[x.pk for x in absent], actor=SystemActor("tests")
     )
 
 

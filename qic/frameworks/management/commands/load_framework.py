@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from qic.core.actors import SystemActor
 from qic.domain.dates import long_date
 from qic.frameworks.loading import EditionFileError, load_edition, read_edition_file
 
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             raise CommandError("\n".join(["Nothing was loaded:", *problems]))
         try:
             with transaction.atomic():
-                results = [load_edition(data, actor="load_framework command") for data in datas]
+                results = [load_edition(data, actor=SystemActor("load_framework command")) for data in datas]
         except EditionFileError as exc:
             raise CommandError("\n".join(["Nothing was loaded:", *exc.problems])) from None
         for result in results:

@@ -10,10 +10,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from qic.core.actors import SystemActor
 from qic.organisations.actions import start_gias_import
 from qic.organisations.models import GiasImport
 
-ACTOR = "import_gias command"
+ACTOR = SystemActor("import_gias command")
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ figure before the task started is printed beside it). The worker's own CPU time 
 on a shared machine it says more than the wall-clock time (on PostgreSQL the server's work is
 in the wall-clock time only).
 
-Run alone: `python -m qic.bench_gias` (SQLite in a temporary folder, and PostgreSQL at
+Run alone: `python -m bench.gias` (SQLite in a temporary folder, and PostgreSQL at
 BENCH_POSTGRES_URL's server in a database qic_bench_gias when it answers).
 """
 
@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from qic.bench import GIAS_ROWS, ROOT, synthetic_gias
+from bench.run import BENCH, GIAS_ROWS, ROOT, synthetic_gias
 
 
 def changed_extract(data: bytes) -> bytes:
@@ -55,13 +55,13 @@ def figures(label: str) -> None:
 
     data = synthetic_gias(GIAS_ROWS)
     if Provider.objects.filter(urn__gte=100000, urn__lt=100000 + GIAS_ROWS).count() < GIAS_ROWS * 8 // 9:
-        import_gias(data=data, file_name="bench.csv", include_closed=False, actor="bench")
+        import_gias(data=data, file_name="bench.csv", include_closed=False, actor=BENCH)
     changed = changed_extract(data)
     with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as handle:
         handle.write(changed)
     try:
         result = subprocess.run(  # noqa: S603 - our own module
-            [sys.executable, "-m", "qic.bench_gias", "--refresh", handle.name],
+            [sys.executable, "-m", "bench.gias", "--refresh", handle.name],
             env=os.environ.copy(),
             check=True,
             cwd=ROOT,
@@ -130,7 +130,7 @@ def _child(label: str) -> None:
 
 
 def main() -> None:
-    from qic.bench import ensure_postgres
+    from bench.run import ensure_postgres
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qic.settings")
     os.environ["QIC_ENV"] = "test"
@@ -147,7 +147,7 @@ def main() -> None:
     with tmp:
         for url, label in runs:
             subprocess.run(  # noqa: S603 - our own module
-                [sys.executable, "-m", "qic.bench_gias", "--child", label],
+                [sys.executable, "-m", "bench.gias", "--child", label],
                 env={**os.environ, "DATABASE_URL": url},
                 check=True,
                 cwd=ROOT,

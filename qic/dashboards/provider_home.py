@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from qic.accreditation.models import AnnualReview
+from qic.accreditation.queries import current_award
 from qic.domain import benchmarks as bm
 from qic.domain import national as national_rules
 from qic.domain import provider_access as access_rules
 from qic.domain.academic import academic_year_of, year_end, year_label
 from qic.domain.accreditation import OPEN_STAGES, Stage, Step, WorkflowActor, allowed_moves
 from qic.frameworks.editions import edition_for_year
+from qic.national.queries import benchmark_averages
 from qic.organisations.access import Capability
 from qic.organisations.models import Provider
 from qic.programme import queries, reports
@@ -194,9 +197,6 @@ def _register_todos(provider: Provider, year: int, today: dt.date) -> tuple[list
 def _accreditation_todos(provider: Provider, today: dt.date, *, can_prepare: bool) -> list[ToDo]:
     """Steps of an open round that wait for the provider, annual reviews coming up and an award
     that expires soon (three queries)."""
-    from qic.accreditation.models import AnnualReview
-    from qic.accreditation.queries import current_award
-
     items = []
     open_rounds = provider.accreditations.filter(stage__in=OPEN_STAGES).order_by("requested_at")
     for accreditation in open_rounds.only("pk", "stage", "provider_id"):
@@ -243,8 +243,6 @@ def provider_home(provider: Provider, caps: frozenset[Capability], *, today: dt.
     """The home page's cards and to-do list for a role with `caps` on the provider (a fixed number
     of queries: the figures' five, Provider Access's three, one for the registers, three for the
     accreditation steps and one for the national averages)."""
-    from qic.national.queries import benchmark_averages
-
     year = academic_year_of(today)
     home = ProviderHome(year=year, year_label=year_label(year), today=today)
     measured = Capability.VIEW_FIGURES in caps and not provider.is_primary

@@ -1,4 +1,4 @@
-"""The users of the load run in `qic.bench_load` (run by locust, never imported by the site).
+"""The users of the load run in `bench.load` (run by locust, never imported by the site).
 
 Reads its set-up from the JSON file named by QIC_LOAD_CONFIG: signed-in session cookies (one per
 simulated person), the school's URN, past activities and the learners on roll by year group, and

@@ -1,6 +1,6 @@
 """Bench figures for learner imports: a trust's 10,000 learners checked (the preview) and saved.
 
-Run alone: `DATABASE_URL=… QIC_ENV=test python -m qic.bench_imports` (it migrates that
+Run alone: `DATABASE_URL=… QIC_ENV=test python -m bench.imports` (it migrates that
 database); `make bench` calls `figures(label)` once per database.
 """
 
@@ -10,6 +10,8 @@ import datetime as dt
 import io
 import os
 import time
+
+from bench.run import BENCH
 
 LEARNERS = 10_000
 TRUST_URN = 999_111
@@ -40,7 +42,7 @@ def _import(provider: object, data: bytes, label: str, what: str) -> None:
         file_name="trust.csv",
         data=data,
         full_import=False,
-        actor="bench",
+        actor=BENCH,
         wait=True,
     )
     checked = time.perf_counter() - start
@@ -48,7 +50,7 @@ def _import(provider: object, data: bytes, label: str, what: str) -> None:
         print(f"[{label}] learner import ({what}): check ended {job.status}: {job.errors[:3]}")
         return
     start = time.perf_counter()
-    actions.confirm_learner_import(job=job, digest=job.plan_digest, actor="bench", wait=True)
+    actions.confirm_learner_import(job=job, digest=job.plan_digest, actor=BENCH, wait=True)
     saved = time.perf_counter() - start
     job.refresh_from_db()
     print(

@@ -2,7 +2,7 @@
 
 Builds a demo-sized school (five years of a 150-a-year secondary, as `load_demo` does), starts
 gunicorn (3 workers) and one `manage.py worker` on the same database, and runs locust headless for
-LOAD_SECONDS with LOAD_USERS simulated people (see `qic.bench_locustfile`): readers of the
+LOAD_SECONDS with LOAD_USERS simulated people (see `bench.locustfile`): readers of the
 dashboard and lists, register keepers saving registers, and one data manager importing the
 whole roll through the web, which the worker checks and saves while the others work.
 
@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bench.run import BENCH
+
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_USERS = int(os.environ.get("LOAD_USERS", "50"))
 LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", "75"))
@@ -52,7 +54,7 @@ def register_figures(label: str) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from qic.bench import signed_in_client, timed
+    from bench.run import signed_in_client, timed
     from qic.demo.careers import build_careers_programme
     from qic.domain.academic import academic_year_of
     from qic.learners.models import Learner
@@ -70,7 +72,7 @@ def register_figures(label: str) -> None:
     assert template is not None
     template.pk, template.id, template.title = None, None, "Whole-school careers fair"
     template.date = max(today - dt.timedelta(days=1), dt.date(current, 9, 1))
-    activity = actions.save_activity(activity=template, criteria=None, actor="bench")
+    activity = actions.save_activity(activity=template, criteria=None, actor=BENCH)
     leader = User.objects.create_user("register.bench@example.org", "bench-password-123")
     Membership.objects.create(user=leader, role=Role.CAREERS_LEADER, provider=provider)
     client = signed_in_client(leader)
@@ -106,7 +108,7 @@ def load_figures(label: str) -> None:
     from django.db import connections
     from django.utils import timezone
 
-    from qic.bench import signed_in_client
+    from bench.run import signed_in_client
     from qic.demo.careers import build_careers_programme
     from qic.domain.academic import academic_year_of
     from qic.learners.models import Learner
@@ -265,7 +267,7 @@ def run_load(tmp: Path, config: Path) -> dict[str, Any]:
                 [
                     str(bin_dir / "locust"),
                     "-f",
-                    str(ROOT / "qic" / "bench_locustfile.py"),
+                    str(ROOT / "bench" / "locustfile.py"),
                     "--headless",
                     "--users",
                     str(LOAD_USERS),
@@ -324,7 +326,7 @@ def wait_for(url: str) -> None:
 
 
 if __name__ == "__main__":
-    # Alone: `DATABASE_URL=… QIC_ENV=test python -m qic.bench_load` on an empty database.
+    # Alone: `DATABASE_URL=… QIC_ENV=test python -m bench.load` on an empty database.
     import django
     from django.core.management import call_command
 

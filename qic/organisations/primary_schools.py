@@ -4,7 +4,9 @@ Primary schools are not in the Quality in Careers Standard (DOMAIN.md §1): they
 an Awarding Body's primary careers award, through its workbook. The secondary benchmark pages
 and the request for commitment would only mislead them, so those views are wrapped in
 `not_for_primary_schools`, which answers a primary school with an explanation and a link to
-the workbook (or, for a download, 404). See docs/decisions.md §33.
+the workbook (or, for a download, 404). See docs/decisions.md §33. It lives here, below the
+programme and accreditation views it wraps, because it needs only the provider's type and the
+access layer; the page it shows is national's (the workbook is a national page).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.shortcuts import render
 
 from qic.domain.provider_types import NO_COMMITMENT_FOR_PRIMARY, NO_SECONDARY_BENCHMARKS_FOR_PRIMARY
 from qic.organisations.access import Capability, get_provider_for
+from qic.organisations.models import Provider
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
@@ -56,7 +59,7 @@ def not_for_primary_schools(need: Capability, instead: Instead = Instead.EXPLAIN
     return decorator
 
 
-def _explain(request: HttpRequest, provider: Any, *, refused: bool) -> HttpResponse:
+def _explain(request: HttpRequest, provider: Provider, *, refused: bool) -> HttpResponse:
     return render(
         request,
         "national/not_for_primary.html",

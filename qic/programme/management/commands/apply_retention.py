@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.domain.dates import long_date
-from qic.learners.actions import apply_retention
+from qic.programme.data_protection import apply_retention
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             today=today,
             leavers_years=years,
             import_file_days=days,
-            actor="retention (manage.py apply_retention)",
+            actor=SystemActor("retention (manage.py apply_retention)"),
             dry_run=options["dry_run"],
         )
         verb = "Would anonymise" if options["dry_run"] else "Anonymised"

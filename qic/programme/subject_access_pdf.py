@@ -1,7 +1,7 @@
 """The PDF of a subject-access record, drawn from `subject_access.subject_access_record` alone.
 
 ReportLab with the built-in Helvetica fonts, A4 portrait, the same look as the issued reports
-(`qic.accreditation.pdf`, whose text helpers it reuses). Long tables split across pages and
+(`qic.core.pdf`, whose styles and text helpers it uses). Long tables split across pages and
 repeat their header row.
 """
 
@@ -16,14 +16,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from qic.accreditation.pdf import BODY, BRAND, CELL, CELL_BOLD, H2, KICKER, NOTE, PALE, RULE, SMALL, TITLE, _esc, _plain
-from qic.learners.subject_access import changes_text, readable
+from qic.core.pdf import BODY, BRAND, CELL, CELL_BOLD, H2, KICKER, NOTE, PALE, RULE, SMALL, TITLE, esc, plain
+from qic.programme.subject_access import changes_text, readable
 
 _MARGIN = 18 * mm
 
 
 def _p(text: object, style: Any = CELL) -> Paragraph:
-    return Paragraph(_esc(text).replace("\n", "<br/>"), style)
+    return Paragraph(esc(text).replace("\n", "<br/>"), style)
 
 
 def _table(header: Sequence[str], rows: list[list[object]], widths: Sequence[float]) -> Table:
@@ -46,7 +46,7 @@ def _table(header: Sequence[str], rows: list[list[object]], widths: Sequence[flo
 
 
 def _section(title: str, header: Sequence[str], rows: list[list[object]], widths: Sequence[float]) -> list[Flowable]:
-    flowables: list[Flowable] = [Paragraph(_esc(title), H2)]
+    flowables: list[Flowable] = [Paragraph(esc(title), H2)]
     if rows:
         flowables.append(_table(header, rows, widths))
     else:
@@ -59,9 +59,9 @@ def _story(record: dict[str, Any], width: float) -> list[Flowable]:
     provider = record["provider"]
     story: list[Flowable] = [
         Paragraph("SUBJECT ACCESS RECORD", KICKER),
-        Paragraph(_esc(learner["name"]), TITLE),
+        Paragraph(esc(learner["name"]), TITLE),
         Paragraph(
-            _esc(
+            esc(
                 f"Everything {provider['name']} (URN {provider['urn']}) holds about this learner in {BRAND}, "
                 f"produced on {readable(record['generated_at'])}."
             ),
@@ -154,7 +154,7 @@ def _story(record: dict[str, Any], width: float) -> list[Flowable]:
         [0.18 * width, 0.22 * width, 0.18 * width, 0.42 * width],
     )
     story.append(Spacer(1, 8))
-    story.append(Paragraph(_esc(f"Record format {record['schema']}."), SMALL))
+    story.append(Paragraph(esc(f"Record format {record['schema']}."), SMALL))
     return story
 
 
@@ -177,7 +177,7 @@ def render_subject_access_pdf(record: dict[str, Any], *, compress: bool = True) 
         rightMargin=_MARGIN,
         topMargin=_MARGIN,
         bottomMargin=20 * mm,
-        title=_plain(f"Subject access record: {record['learner']['name']}"),
+        title=plain(f"Subject access record: {record['learner']['name']}"),
         author=BRAND,
         creator=BRAND,
         producer=BRAND,

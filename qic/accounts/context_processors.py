@@ -1,4 +1,5 @@
-"""The service navigation, which depends on the user's role."""
+"""The service navigation, which depends on the user's role and on whether they have passed the
+second factor (so it lives in accounts, above the access layer it asks)."""
 
 from __future__ import annotations
 
