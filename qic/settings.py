@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "qic.programme",
     "qic.accreditation",
     "qic.national",
+    "qic.dashboards",  # the pages that gather from several apps (home, benchmark dashboard); no models
     "qic.demo",  # only for its command, manage.py load_demo
 ]
 
@@ -158,9 +159,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboards:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     # Kept only so that a hash made by another hasher can still be checked and upgraded.

@@ -294,38 +294,38 @@ AB_STAFF_AND_CONSORTIUM = {
 
 ACCESS: dict[str, Row] = {
     # Public pages. Signed-in users are sent from the landing page to their home page.
-    "landing": Row(no_kwargs, expect(REDIRECT, anon=OK)),
-    "login": Row(no_kwargs, expect(REDIRECT, anon=OK)),
-    "logout": Row(no_kwargs, expect(REDIRECT, anon=REDIRECT), method="post"),
+    "organisations:landing": Row(no_kwargs, expect(REDIRECT, anon=OK)),
+    "accounts:login": Row(no_kwargs, expect(REDIRECT, anon=OK)),
+    "accounts:logout": Row(no_kwargs, expect(REDIRECT, anon=REDIRECT), method="post"),
     "framework:index": Row(no_kwargs, expect(REDIRECT, anon=REDIRECT)),
     "framework:edition": Row(edition_code, expect(OK, anon=OK)),
     "framework:section": Row(lambda c: {"code": "qic-2024", "number": 5}, expect(OK, anon=OK)),
     # Anyone holding a valid link may accept it; a made-up token is a 404 for everybody.
-    "invitation_accept": Row(lambda c: {"token": "no-such-token"}, expect(NOT_FOUND, anon=NOT_FOUND)),
+    "organisations:invitation_accept": Row(lambda c: {"token": "no-such-token"}, expect(NOT_FOUND, anon=NOT_FOUND)),
     # Every signed-in role.
-    "home": Row(no_kwargs, expect(OK)),
-    "password_change": Row(no_kwargs, expect(OK)),
-    "password_change_done": Row(no_kwargs, expect(OK)),
+    "dashboards:home": Row(no_kwargs, expect(OK)),
+    "accounts:password_change": Row(no_kwargs, expect(OK)),
+    "accounts:password_change_done": Row(no_kwargs, expect(OK)),
     # Sign-in and security. A fully signed-in user is sent on from the code page; anyone may
     # reset a forgotten password (the pages never say whether an account exists).
-    "mfa_verify": Row(no_kwargs, expect(REDIRECT)),
-    "mfa_setup": Row(no_kwargs, expect(OK)),
-    "mfa_recovery_codes": Row(no_kwargs, expect(OK)),
-    "mfa_recovery_regenerate": Row(no_kwargs, expect(REDIRECT), method="post"),
-    "security_settings": Row(no_kwargs, expect(OK)),
-    "password_reset": Row(no_kwargs, expect(OK, anon=OK)),
-    "password_reset_done": Row(no_kwargs, expect(OK, anon=OK)),
-    "password_reset_confirm": Row(lambda c: {"uidb64": "MQ", "token": "not-a-token"}, expect(OK, anon=OK)),
-    "password_reset_complete": Row(no_kwargs, expect(OK, anon=OK)),
+    "accounts:mfa_verify": Row(no_kwargs, expect(REDIRECT)),
+    "accounts:mfa_setup": Row(no_kwargs, expect(OK)),
+    "accounts:mfa_recovery_codes": Row(no_kwargs, expect(OK)),
+    "accounts:mfa_recovery_regenerate": Row(no_kwargs, expect(REDIRECT), method="post"),
+    "accounts:security_settings": Row(no_kwargs, expect(OK)),
+    "accounts:password_reset": Row(no_kwargs, expect(OK, anon=OK)),
+    "accounts:password_reset_done": Row(no_kwargs, expect(OK, anon=OK)),
+    "accounts:password_reset_confirm": Row(lambda c: {"uidb64": "MQ", "token": "not-a-token"}, expect(OK, anon=OK)),
+    "accounts:password_reset_complete": Row(no_kwargs, expect(OK, anon=OK)),
     # The Consortium's own pages.
-    "consortium_invite": Row(no_kwargs, only({"consortium": OK})),
-    "gias_import": Row(no_kwargs, only({"consortium": OK})),
-    "gias_import_status": Row(gias_job, only({"consortium": OK})),
-    "awarding_body_list": Row(no_kwargs, only({"consortium": OK})),
-    "awarding_body_create": Row(no_kwargs, only({"consortium": OK})),
-    "awarding_body_edit": Row(ab1_pk, only({"consortium": OK})),
+    "organisations:consortium_invite": Row(no_kwargs, only({"consortium": OK})),
+    "organisations:gias_import": Row(no_kwargs, only({"consortium": OK})),
+    "organisations:gias_import_status": Row(gias_job, only({"consortium": OK})),
+    "organisations:awarding_body_list": Row(no_kwargs, only({"consortium": OK})),
+    "organisations:awarding_body_create": Row(no_kwargs, only({"consortium": OK})),
+    "organisations:awarding_body_edit": Row(ab1_pk, only({"consortium": OK})),
     # Awarding Body ab1's pages: its people and the Consortium; ab2 gets 404.
-    "awarding_body_detail": Row(
+    "organisations:awarding_body_detail": Row(
         ab1_pk,
         only(
             {
@@ -337,20 +337,26 @@ ACCESS: dict[str, Row] = {
             }
         ),
     ),
-    "awarding_body_invite": Row(ab1_pk, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND})),
-    "awarding_body_add_client": Row(ab1_pk, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND})),
+    "organisations:awarding_body_invite": Row(
+        ab1_pk, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND})
+    ),
+    "organisations:awarding_body_add_client": Row(
+        ab1_pk, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND})
+    ),
     # Independent training providers (not in GIAS): the Consortium adds one on its own, a body as its client.
-    "awarding_body_add_itp": Row(ab1_pk, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND})),
-    "itp_create": Row(no_kwargs, only({"consortium": OK})),
+    "organisations:awarding_body_add_itp": Row(
+        ab1_pk, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": NOT_FOUND})
+    ),
+    "organisations:itp_create": Row(no_kwargs, only({"consortium": OK})),
     # Provider p1's pages.
-    "provider_list": Row(no_kwargs, only(AB_STAFF_AND_CONSORTIUM)),
-    "provider_detail": Row(
+    "organisations:provider_list": Row(no_kwargs, only(AB_STAFF_AND_CONSORTIUM)),
+    "organisations:provider_detail": Row(
         p1_urn,
         expect(OK, ab2_admin=NOT_FOUND, assessor_unassigned=NOT_FOUND, p2_leader=NOT_FOUND),
     ),
     # Only the provider's careers leader and the Consortium (with a reason) invite p1's people; p1
     # has a careers leader, so its Awarding Body may not invite anyone (issue 9).
-    "provider_invite": Row(
+    "organisations:provider_invite": Row(
         p1_urn,
         only(
             {
@@ -362,9 +368,11 @@ ACCESS: dict[str, Row] = {
             }
         ),
     ),
-    "provider_assign_assessor": Row(p1_urn, only({"ab1_admin": OK, "ab2_admin": NOT_FOUND})),
-    "assignment_end": Row(p1_assignment, only({"ab1_admin": REDIRECT, "ab2_admin": NOT_FOUND}), method="post"),
-    "invitation_revoke": Row(
+    "organisations:provider_assign_assessor": Row(p1_urn, only({"ab1_admin": OK, "ab2_admin": NOT_FOUND})),
+    "organisations:assignment_end": Row(
+        p1_assignment, only({"ab1_admin": REDIRECT, "ab2_admin": NOT_FOUND}), method="post"
+    ),
+    "organisations:invitation_revoke": Row(
         staff_invitation,
         only(
             {
@@ -378,122 +386,132 @@ ACCESS: dict[str, Row] = {
         method="post",
     ),
     # A confirmation page first (GET), then the change (POST): p1's leader and the Consortium.
-    "person_deactivate": Row(p1_staff_person, PEOPLE_MANAGERS),
-    "person_reactivate": Row(p1_deactivated_person, PEOPLE_MANAGERS),
+    "organisations:person_deactivate": Row(p1_staff_person, PEOPLE_MANAGERS),
+    "organisations:person_reactivate": Row(p1_deactivated_person, PEOPLE_MANAGERS),
     # A pending request to p1, which has a careers leader: only that leader answers it.
-    "client_request_answer": Row(
+    "organisations:client_request_answer": Row(
         p1_client_request,
         only({"p1_leader": OK, "p2_leader": NOT_FOUND, "consortium": NOT_FOUND}),
     ),
-    "client_request_list": Row(no_kwargs, only({"consortium": OK})),
-    "audit_log": Row(
+    "organisations:client_request_list": Row(no_kwargs, only({"consortium": OK})),
+    "organisations:audit_log": Row(
         no_kwargs, only({"consortium": OK, "ab1_admin": OK, "ab2_admin": OK, "p1_leader": OK, "p2_leader": OK})
     ),
     # A provider's learners and careers programme (issue 3): by capability.
-    "learner_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
-    "learner_detail": Row(p1_learner, capability(LEARNER_VIEWERS)),
-    "learner_edit": Row(p1_learner, capability(LEADER)),
+    "learners:learner_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "programme:learner_detail": Row(p1_learner, capability(LEARNER_VIEWERS)),
+    "learners:learner_edit": Row(p1_learner, capability(LEADER)),
     # Data protection (issue 9): the careers leader only; the export is logged on every view.
-    "learner_subject_access": Row(p1_learner, capability(LEADER)),
-    "learner_subject_access_pdf": Row(p1_learner, capability(LEADER)),
-    "learner_subject_access_json": Row(p1_learner, capability(LEADER)),
-    "learner_anonymise": Row(p1_learner, capability(LEADER)),
-    "learner_import": Row(p1_urn, capability(LEADER)),
-    "learner_import_status": Row(p1_import, capability(LEADER)),
-    "learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
-    "learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
-    "activity_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
-    "activity_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
-    "activity_meaning": Row(p1_urn, capability(LEARNER_VIEWERS)),
-    "activity_detail": Row(p1_activity, capability(LEARNER_VIEWERS)),
-    "activity_edit": Row(p1_activity, capability(LEARNER_VIEWERS)),
-    "attendance_import": Row(p1_activity, capability(LEARNER_VIEWERS)),
-    "attendance_import_status": Row(p1_register_job, capability(LEARNER_VIEWERS)),
-    "participation_remove": Row(p1_participation, as_status(capability(LEARNER_VIEWERS), REDIRECT), method="post"),
-    "interview_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
-    "interview_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
-    "adviser_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
-    "adviser_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
-    "adviser_edit": Row(p1_adviser, capability(LEARNER_VIEWERS)),
+    "programme:learner_subject_access": Row(p1_learner, capability(LEADER)),
+    "programme:learner_subject_access_pdf": Row(p1_learner, capability(LEADER)),
+    "programme:learner_subject_access_json": Row(p1_learner, capability(LEADER)),
+    "programme:learner_anonymise": Row(p1_learner, capability(LEADER)),
+    "learners:learner_import": Row(p1_urn, capability(LEADER)),
+    "learners:learner_import_status": Row(p1_import, capability(LEADER)),
+    "learners:learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
+    "learners:learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
+    "programme:activity_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "programme:activity_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "programme:activity_meaning": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "programme:activity_detail": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "programme:activity_edit": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "programme:attendance_import": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "programme:attendance_import_status": Row(p1_register_job, capability(LEARNER_VIEWERS)),
+    "programme:participation_remove": Row(
+        p1_participation, as_status(capability(LEARNER_VIEWERS), REDIRECT), method="post"
+    ),
+    "programme:interview_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "programme:interview_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "programme:adviser_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "programme:adviser_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "programme:adviser_edit": Row(p1_adviser, capability(LEARNER_VIEWERS)),
     # Removing: a confirmation page first (GET); the POSTs are walked in tests/programme/test_corrections.py.
-    "activity_remove": Row(p1_activity, capability(LEARNER_VIEWERS)),
-    "interview_edit": Row(p1_interview, capability(LEARNER_VIEWERS)),
-    "interview_remove": Row(p1_interview, capability(LEARNER_VIEWERS)),
-    "adviser_remove": Row(p1_adviser, capability(LEARNER_VIEWERS)),
+    "programme:activity_remove": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "programme:interview_edit": Row(p1_interview, capability(LEARNER_VIEWERS)),
+    "programme:interview_remove": Row(p1_interview, capability(LEARNER_VIEWERS)),
+    "programme:adviser_remove": Row(p1_adviser, capability(LEARNER_VIEWERS)),
     # Only the careers leader sees and restores what was removed.
-    "removed_list": Row(p1_urn, capability(LEADER)),
-    "removed_restore": Row(p1_removed_activity, as_status(capability(LEADER), REDIRECT), method="post"),
+    "programme:removed_list": Row(p1_urn, capability(LEADER)),
+    "programme:removed_restore": Row(p1_removed_activity, as_status(capability(LEADER), REDIRECT), method="post"),
     # Class lists: those who take registers. The new-list POST without learners shows its form again.
-    "class_lists": Row(p1_urn, capability(LEARNER_VIEWERS)),
-    "class_list_create": Row(p1_urn, capability(LEARNER_VIEWERS), method="post"),
-    "class_list_rename": Row(p1_class_list, capability(LEARNER_VIEWERS)),
-    "class_list_remove": Row(p1_class_list, capability(LEARNER_VIEWERS)),
-    "benchmark_dashboard": Row(p1_urn, capability(FIGURE_VIEWERS)),
-    "measure_detail": Row(p1_measure, capability(FIGURE_VIEWERS)),
-    "benchmark_export": Row(p1_export, capability(FIGURE_VIEWERS)),
-    "programme_answers": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "programme:class_lists": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "programme:class_list_create": Row(p1_urn, capability(LEARNER_VIEWERS), method="post"),
+    "programme:class_list_rename": Row(p1_class_list, capability(LEARNER_VIEWERS)),
+    "programme:class_list_remove": Row(p1_class_list, capability(LEARNER_VIEWERS)),
+    "dashboards:benchmark_dashboard": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "programme:measure_detail": Row(p1_measure, capability(FIGURE_VIEWERS)),
+    "programme:benchmark_export": Row(p1_export, capability(FIGURE_VIEWERS)),
+    "programme:programme_answers": Row(p1_urn, capability(FIGURE_VIEWERS)),
     # Provider Access (issue 10): figures for figure viewers; the named CSV for those who see learners.
     # The POST that records the policy statement is walked in tests/programme/test_provider_access.py.
-    "provider_access": Row(p1_urn, capability(FIGURE_VIEWERS)),
-    "provider_access_export": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "programme:provider_access": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "programme:provider_access_export": Row(p1_urn, capability(LEARNER_VIEWERS)),
     # The work-experience guarantee (issue 10): figures for all who see them, names only for staff.
-    "work_experience": Row(p1_urn, capability(FIGURE_VIEWERS)),
-    "work_experience_export": Row(p1_urn, capability(FIGURE_VIEWERS)),
-    "api_tokens": Row(p1_urn, capability(LEADER)),
+    "programme:work_experience": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "programme:work_experience_export": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "programme:api_tokens": Row(p1_urn, capability(LEADER)),
     # GET is the confirmation page; the POST that revokes is walked in tests/programme/test_api_tokens.py.
-    "api_token_revoke": Row(p1_token, capability(LEADER)),
+    "programme:api_token_revoke": Row(p1_token, capability(LEADER)),
     # Accreditation (issue 4): by capability on p1's round with ab1.
-    "accreditation_dashboard": Row(
+    "accreditation:accreditation_dashboard": Row(
         no_kwargs,
         only({"ab1_admin": OK, "ab2_admin": OK, "assessor_assigned": OK, "assessor_unassigned": OK}),
     ),
-    "accreditation_overview": Row(p1_urn, capability(ACCREDITATION_VIEWERS)),
-    "commitment_request": Row(p1_urn, capability(LEADER)),
-    "recognition_create": Row(p1_urn, capability(["ab1_admin"])),
-    "accreditation_round": Row(p1_round("committed"), capability(ACCREDITATION_VIEWERS)),
-    "accreditation_criterion": Row(p1_round("committed", code=lambda a: "5.1"), capability(ACCREDITATION_VIEWERS)),
-    "evidence_upload": Row(p1_round("committed"), capability(LEADER)),
-    "evidence_download": Row(p1_round("committed", doc=first_document), capability(ACCREDITATION_VIEWERS)),
-    "evidence_remove": Row(
+    "accreditation:accreditation_overview": Row(p1_urn, capability(ACCREDITATION_VIEWERS)),
+    "accreditation:commitment_request": Row(p1_urn, capability(LEADER)),
+    "accreditation:recognition_create": Row(p1_urn, capability(["ab1_admin"])),
+    "accreditation:accreditation_round": Row(p1_round("committed"), capability(ACCREDITATION_VIEWERS)),
+    "accreditation:accreditation_criterion": Row(
+        p1_round("committed", code=lambda a: "5.1"), capability(ACCREDITATION_VIEWERS)
+    ),
+    "accreditation:evidence_upload": Row(p1_round("committed"), capability(LEADER)),
+    "accreditation:evidence_download": Row(
+        p1_round("committed", doc=first_document), capability(ACCREDITATION_VIEWERS)
+    ),
+    "accreditation:evidence_remove": Row(
         p1_round("committed", doc=first_document), as_status(capability(LEADER), REDIRECT), method="post"
     ),
-    "accreditation_step": Row(
+    "accreditation:accreditation_step": Row(
         p1_round("requested", step=lambda a: "grant_commitment"),
         as_status(capability(["ab1_admin"]), REDIRECT),
         method="post",
         data=lambda cast: {"version": 1},
     ),
-    "reaccreditation_start": Row(
+    "accreditation:reaccreditation_start": Row(
         p1_round("committed"), as_status(capability(["p1_leader", "ab1_admin"]), REDIRECT), method="post"
     ),
-    "assess_section": Row(p1_round("scheduled", number=lambda a: 5), capability(["assessor_assigned"])),
-    "assess_summary": Row(p1_round("scheduled"), capability(["assessor_assigned"])),
-    "assessment_conversations": Row(p1_round("scheduled"), capability(["assessor_assigned"])),
-    "issued_document": Row(p1_round("committed", doc=issued("commitment")), capability(ACCREDITATION_VIEWERS)),
-    "issued_document_pdf": Row(p1_round("committed", doc=issued("commitment")), capability(ACCREDITATION_VIEWERS)),
-    "issued_document_correct": Row(p1_round("issued", doc=issued("report")), capability(["ab1_admin"])),
-    "annual_review": Row(p1_round("issued", number=lambda a: 1), capability(ACCREDITATION_VIEWERS)),
+    "accreditation:assess_section": Row(p1_round("scheduled", number=lambda a: 5), capability(["assessor_assigned"])),
+    "accreditation:assess_summary": Row(p1_round("scheduled"), capability(["assessor_assigned"])),
+    "accreditation:assessment_conversations": Row(p1_round("scheduled"), capability(["assessor_assigned"])),
+    "accreditation:issued_document": Row(
+        p1_round("committed", doc=issued("commitment")), capability(ACCREDITATION_VIEWERS)
+    ),
+    "accreditation:issued_document_pdf": Row(
+        p1_round("committed", doc=issued("commitment")), capability(ACCREDITATION_VIEWERS)
+    ),
+    "accreditation:issued_document_correct": Row(p1_round("issued", doc=issued("report")), capability(["ab1_admin"])),
+    "accreditation:annual_review": Row(p1_round("issued", number=lambda a: 1), capability(ACCREDITATION_VIEWERS)),
     # The national app (issue 5): the public register, the Consortium, primary awards.
-    "register": Row(no_kwargs, expect(OK, anon=OK)),
-    "register_csv": Row(no_kwargs, expect(OK, anon=OK)),
-    "register_json": Row(no_kwargs, expect(OK, anon=OK)),
-    "primary_awards_public": Row(no_kwargs, expect(OK, anon=OK)),
+    "national:register": Row(no_kwargs, expect(OK, anon=OK)),
+    "national:register_csv": Row(no_kwargs, expect(OK, anon=OK)),
+    "national:register_json": Row(no_kwargs, expect(OK, anon=OK)),
+    "national:primary_awards_public": Row(no_kwargs, expect(OK, anon=OK)),
     # The notices linked from every page's footer: public.
-    "privacy_notice": Row(no_kwargs, expect(OK, anon=OK)),
-    "accessibility_statement": Row(no_kwargs, expect(OK, anon=OK)),
-    "cookies": Row(no_kwargs, expect(OK, anon=OK)),
-    "bodies_overview": Row(no_kwargs, only({"consortium": OK})),
-    "cec_return": Row(no_kwargs, only({"consortium": OK})),
-    "national_analytics": Row(no_kwargs, only({"consortium": OK})),
-    "national_analytics_drill": Row(no_kwargs, only({"consortium": OK})),
-    "consistency": Row(no_kwargs, only({"consortium": OK})),
-    "endorsement_queue": Row(no_kwargs, only({"consortium": OK})),
-    "endorsement_decide": Row(ab1_primary_award, only({"consortium": OK})),
-    "primary_award_list": Row(
+    "core:privacy_notice": Row(no_kwargs, expect(OK, anon=OK)),
+    "core:accessibility_statement": Row(no_kwargs, expect(OK, anon=OK)),
+    "core:cookies": Row(no_kwargs, expect(OK, anon=OK)),
+    "national:bodies_overview": Row(no_kwargs, only({"consortium": OK})),
+    "national:cec_return": Row(no_kwargs, only({"consortium": OK})),
+    "national:national_analytics": Row(no_kwargs, only({"consortium": OK})),
+    "national:national_analytics_drill": Row(no_kwargs, only({"consortium": OK})),
+    "national:consistency": Row(no_kwargs, only({"consortium": OK})),
+    "national:endorsement_queue": Row(no_kwargs, only({"consortium": OK})),
+    "national:endorsement_decide": Row(ab1_primary_award, only({"consortium": OK})),
+    "national:primary_award_list": Row(
         no_kwargs, only({"ab1_admin": OK, "ab2_admin": OK, "assessor_assigned": OK, "assessor_unassigned": OK})
     ),
-    "primary_award_create": Row(no_kwargs, only({"ab1_admin": OK, "ab2_admin": OK})),
-    "primary_award_detail": Row(
+    "national:primary_award_create": Row(no_kwargs, only({"ab1_admin": OK, "ab2_admin": OK})),
+    "national:primary_award_detail": Row(
         ab1_primary_award,
         only(
             {
@@ -505,20 +523,24 @@ ACCESS: dict[str, Row] = {
             }
         ),
     ),
-    "primary_award_edit": Row(ab1_primary_award, only({"ab1_admin": OK, "ab2_admin": NOT_FOUND})),
-    "endorsement_answers": Row(
+    "national:primary_award_edit": Row(ab1_primary_award, only({"ab1_admin": OK, "ab2_admin": NOT_FOUND})),
+    "national:endorsement_answers": Row(
         lambda cast: {"pk": make_primary_award(cast.ab1, status="draft").pk},
         only({"ab1_admin": OK, "ab2_admin": NOT_FOUND}),
     ),
-    "primary_task_create": Row(
+    "national:primary_task_create": Row(
         ab1_primary_award,
         only({"ab1_admin": REDIRECT, "ab2_admin": NOT_FOUND}),
         method="post",
         data=lambda cast: {"code": "K9", "stage": "ks2", "title": "Meet a scientist", "description": ""},
     ),
-    "primary_workbook": Row(p1_urn, capability(ACCREDITATION_VIEWERS)),
-    "primary_mapping_remove": Row(p1_workbook_item("mapping"), as_status(capability(LEADER), REDIRECT), method="post"),
-    "primary_action_toggle": Row(p1_workbook_item("action"), as_status(capability(LEADER), REDIRECT), method="post"),
+    "national:primary_workbook": Row(p1_urn, capability(ACCREDITATION_VIEWERS)),
+    "national:primary_mapping_remove": Row(
+        p1_workbook_item("mapping"), as_status(capability(LEADER), REDIRECT), method="post"
+    ),
+    "national:primary_action_toggle": Row(
+        p1_workbook_item("action"), as_status(capability(LEADER), REDIRECT), method="post"
+    ),
     # The API: 401 instead of a log-in redirect; other tenants' objects 404.
     "api-1.0.0:provider_benchmarks": Row(p1_urn, capability(FIGURE_VIEWERS, anon=UNAUTHORISED)),
     "api-1.0.0:list_activities": Row(p1_urn, capability(LEARNER_VIEWERS, anon=UNAUTHORISED)),
@@ -556,65 +578,65 @@ SAME_AS_GET = "everyone who may GET the page"
 
 POSTS: dict[str, str | list[str]] = {
     # Signing in and one's own account.
-    "login": SAME_AS_GET,
-    "invitation_accept": SAME_AS_GET,
-    "password_change": SAME_AS_GET,
-    "mfa_verify": SAME_AS_GET,
-    "mfa_setup": SAME_AS_GET,
-    "password_reset": SAME_AS_GET,
-    "password_reset_confirm": SAME_AS_GET,
+    "accounts:login": SAME_AS_GET,
+    "organisations:invitation_accept": SAME_AS_GET,
+    "accounts:password_change": SAME_AS_GET,
+    "accounts:mfa_verify": SAME_AS_GET,
+    "accounts:mfa_setup": SAME_AS_GET,
+    "accounts:password_reset": SAME_AS_GET,
+    "accounts:password_reset_confirm": SAME_AS_GET,
     # Organisations and people.
-    "consortium_invite": SAME_AS_GET,
-    "gias_import": SAME_AS_GET,
-    "awarding_body_create": SAME_AS_GET,
-    "awarding_body_edit": SAME_AS_GET,
-    "awarding_body_invite": SAME_AS_GET,
-    "awarding_body_add_client": SAME_AS_GET,
-    "awarding_body_add_itp": SAME_AS_GET,
-    "itp_create": SAME_AS_GET,
-    "provider_invite": SAME_AS_GET,
-    "provider_assign_assessor": SAME_AS_GET,
-    "person_deactivate": SAME_AS_GET,
-    "person_reactivate": SAME_AS_GET,
-    "client_request_answer": SAME_AS_GET,
+    "organisations:consortium_invite": SAME_AS_GET,
+    "organisations:gias_import": SAME_AS_GET,
+    "organisations:awarding_body_create": SAME_AS_GET,
+    "organisations:awarding_body_edit": SAME_AS_GET,
+    "organisations:awarding_body_invite": SAME_AS_GET,
+    "organisations:awarding_body_add_client": SAME_AS_GET,
+    "organisations:awarding_body_add_itp": SAME_AS_GET,
+    "organisations:itp_create": SAME_AS_GET,
+    "organisations:provider_invite": SAME_AS_GET,
+    "organisations:provider_assign_assessor": SAME_AS_GET,
+    "organisations:person_deactivate": SAME_AS_GET,
+    "organisations:person_reactivate": SAME_AS_GET,
+    "organisations:client_request_answer": SAME_AS_GET,
     # Learners and the programme.
-    "learner_edit": SAME_AS_GET,
-    "learner_anonymise": SAME_AS_GET,
-    "learner_import": SAME_AS_GET,
-    "activity_create": SAME_AS_GET,
-    "activity_detail": LEARNER_VIEWERS,  # taking the register: those who record the programme
-    "activity_edit": SAME_AS_GET,
-    "attendance_import": SAME_AS_GET,
-    "interview_create": SAME_AS_GET,
-    "interview_edit": SAME_AS_GET,
-    "interview_remove": SAME_AS_GET,
-    "adviser_create": SAME_AS_GET,
-    "adviser_edit": SAME_AS_GET,
-    "adviser_remove": SAME_AS_GET,
-    "activity_remove": SAME_AS_GET,
-    "class_list_rename": SAME_AS_GET,
-    "class_list_remove": SAME_AS_GET,
+    "learners:learner_edit": SAME_AS_GET,
+    "programme:learner_anonymise": SAME_AS_GET,
+    "learners:learner_import": SAME_AS_GET,
+    "programme:activity_create": SAME_AS_GET,
+    "programme:activity_detail": LEARNER_VIEWERS,  # taking the register: those who record the programme
+    "programme:activity_edit": SAME_AS_GET,
+    "programme:attendance_import": SAME_AS_GET,
+    "programme:interview_create": SAME_AS_GET,
+    "programme:interview_edit": SAME_AS_GET,
+    "programme:interview_remove": SAME_AS_GET,
+    "programme:adviser_create": SAME_AS_GET,
+    "programme:adviser_edit": SAME_AS_GET,
+    "programme:adviser_remove": SAME_AS_GET,
+    "programme:activity_remove": SAME_AS_GET,
+    "programme:class_list_rename": SAME_AS_GET,
+    "programme:class_list_remove": SAME_AS_GET,
     # Governors, staff and the Awarding Body read the answers and the statement; the leader sends them.
-    "programme_answers": LEADER,
-    "provider_access": LEADER,
-    "api_tokens": SAME_AS_GET,
-    "api_token_revoke": SAME_AS_GET,
+    "programme:programme_answers": LEADER,
+    "programme:provider_access": LEADER,
+    "programme:api_tokens": SAME_AS_GET,
+    "programme:api_token_revoke": SAME_AS_GET,
     # Accreditation.
-    "commitment_request": SAME_AS_GET,
-    "recognition_create": SAME_AS_GET,
-    "accreditation_criterion": LEADER,  # the commentary
-    "evidence_upload": SAME_AS_GET,
-    "assess_section": SAME_AS_GET,
-    "assess_summary": SAME_AS_GET,
-    "assessment_conversations": SAME_AS_GET,
-    "issued_document_correct": SAME_AS_GET,
-    "annual_review": ["assessor_assigned"],
+    "accreditation:commitment_request": SAME_AS_GET,
+    "accreditation:recognition_create": SAME_AS_GET,
+    "accreditation:accreditation_criterion": LEADER,  # the commentary
+    "accreditation:evidence_upload": SAME_AS_GET,
+    "accreditation:assess_section": SAME_AS_GET,
+    "accreditation:assess_summary": SAME_AS_GET,
+    "accreditation:assessment_conversations": SAME_AS_GET,
+    "accreditation:issued_document_correct": SAME_AS_GET,
+    "accreditation:annual_review": ["assessor_assigned"],
     # The national app.
-    "endorsement_decide": SAME_AS_GET,
-    "primary_award_create": SAME_AS_GET,
-    "primary_award_edit": SAME_AS_GET,
-    "endorsement_answers": SAME_AS_GET,
-    "primary_workbook": LEADER,
+    "national:endorsement_decide": SAME_AS_GET,
+    "national:primary_award_create": SAME_AS_GET,
+    "national:primary_award_edit": SAME_AS_GET,
+    "national:endorsement_answers": SAME_AS_GET,
+    "national:primary_workbook": LEADER,
 }
 
 
@@ -654,7 +676,7 @@ def test_access(url_name: str, who: str, cast: Cast, edition: Any, client: Clien
     expected = row.expected[who]
     if expected == LOGIN:
         assert response.status_code == REDIRECT
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("accounts:login"))
     else:
         assert response.status_code == expected, f"{who} {row.method.upper()} {url}"
 
@@ -663,15 +685,15 @@ def test_deactivated_user_is_treated_as_anonymous(cast: Cast, client: Client) ->
     client.force_login(cast.p1_leader)
     cast.p1_leader.is_active = False
     cast.p1_leader.save()
-    response = client.get(reverse("provider_detail", kwargs={"urn": cast.p1.urn}))
+    response = client.get(reverse("organisations:provider_detail", kwargs={"urn": cast.p1.urn}))
     assert response.status_code == REDIRECT
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_user_without_membership_gets_no_data(cast: Cast, client: Client) -> None:
     client.force_login(UserFactory())
-    assert client.get(reverse("home")).status_code == FORBIDDEN
-    assert client.get(reverse("provider_detail", kwargs={"urn": cast.p1.urn})).status_code == FORBIDDEN
+    assert client.get(reverse("dashboards:home")).status_code == FORBIDDEN
+    assert client.get(reverse("organisations:provider_detail", kwargs={"urn": cast.p1.urn})).status_code == FORBIDDEN
     assert client.get("/api/v1/providers").json() == []
 
 
@@ -691,12 +713,12 @@ P2_LEARNER_VIEWERS = {"p2_leader"}
 
 # Extra GETs beyond ACCESS: every CSV table of the dashboard, including a named "missing" list.
 CONTENT_EXTRA = [
-    ("benchmark_export", lambda cast, table=table: {"urn": cast.p1.urn, "table": table})
+    ("programme:benchmark_export", lambda cast, table=table: {"urn": cast.p1.urn, "table": table})
     for table in ("benchmarks", "measures", "year-groups", "key-stages", "equity", "missing-BM5", "missing-BM8")
 ]
 # And p2's own pages (its figures, learners, CSVs), for p2's people and p2's Awarding Body.
 CONTENT_EXTRA += [
-    ("benchmark_export", lambda cast, table=table: {"urn": cast.p2.urn, "table": table})
+    ("programme:benchmark_export", lambda cast, table=table: {"urn": cast.p2.urn, "table": table})
     for table in ("measures", "missing-BM5", "missing-BM8")
 ]
 CONTENT_EXTRA += [(name, p2_urn) for name, row in ACCESS.items() if row.kwargs is p1_urn and row.method == "get"]
@@ -804,10 +826,10 @@ def _zephyrine(cast: Cast) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("who", "url", "kwargs", "expected"),
     [
-        ("p1_leader", "learner_list", p1_urn, ["Quillfeather, Zephyrine", "Thornwhistle, Casimir"]),
-        ("p1_staff", "interview_list", p1_urn, ["Zephyrine Quillfeather"]),
-        ("p1_staff", "learner_detail", _zephyrine, [P1_INTERVIEW_NOTES, "Careers fair"]),
-        ("p2_leader", "learner_list", lambda cast: {"urn": cast.p2.urn}, ["Marchbanks, Leopold"]),
+        ("p1_leader", "learners:learner_list", p1_urn, ["Quillfeather, Zephyrine", "Thornwhistle, Casimir"]),
+        ("p1_staff", "programme:interview_list", p1_urn, ["Zephyrine Quillfeather"]),
+        ("p1_staff", "programme:learner_detail", _zephyrine, [P1_INTERVIEW_NOTES, "Careers fair"]),
+        ("p2_leader", "learners:learner_list", lambda cast: {"urn": cast.p2.urn}, ["Marchbanks, Leopold"]),
     ],
 )
 def test_the_content_walk_would_see_the_learners(

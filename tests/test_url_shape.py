@@ -70,7 +70,7 @@ def _body(response: Any) -> str:
 
 def _status(response: Any) -> Any:
     """The status as the access table writes it: a redirect to the log-in page is LOGIN."""
-    if response.status_code == REDIRECT and response["Location"].startswith(reverse("login")):
+    if response.status_code == REDIRECT and response["Location"].startswith(reverse("accounts:login")):
         return LOGIN
     return response.status_code
 
@@ -110,9 +110,9 @@ def test_every_page_that_takes_a_post_says_who_may_send_it() -> None:
 def test_the_posts_walk_knows_the_post_only_views() -> None:
     """The check above can see a view's POST handling (a GET-only view really answers a POST as a
     GET or with 405, which the walk below asserts)."""
-    assert takes_post("programme_answers")
-    assert takes_post("login")  # a class-based view
-    assert not takes_post("learner_list")
+    assert takes_post("programme:programme_answers")
+    assert takes_post("accounts:login")  # a class-based view
+    assert not takes_post("learners:learner_list")
     assert not takes_post("api-1.0.0:provider_benchmarks")
 
 

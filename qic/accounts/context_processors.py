@@ -21,40 +21,46 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     verified = membership is not None and is_verified(request.user)
     if membership is None:
         items = [
-            (reverse("landing"), "About"),
-            (reverse("register"), "Award holders"),
-            (reverse("primary_awards_public"), "Primary awards"),
+            (reverse("organisations:landing"), "About"),
+            (reverse("national:register"), "Award holders"),
+            (reverse("national:primary_awards_public"), "Primary awards"),
             (reverse("framework:index"), "National criteria"),
         ]
         if not request.user.is_authenticated:
-            items.append((reverse("login"), "Sign in"))
+            items.append((reverse("accounts:login"), "Sign in"))
     elif verified:
-        items = [(reverse("home"), "Home")]
+        items = [(reverse("dashboards:home"), "Home")]
         role = membership.role
         if role == Role.CONSORTIUM_ADMIN:
             items += [
-                (reverse("awarding_body_list"), "Awarding Bodies"),
-                (reverse("provider_list"), "Providers"),
-                (reverse("bodies_overview"), "Workload"),
-                (reverse("national_analytics"), "National figures"),
-                (reverse("endorsement_queue"), "Endorsement"),
-                (reverse("gias_import"), "GIAS import"),
+                (reverse("organisations:awarding_body_list"), "Awarding Bodies"),
+                (reverse("organisations:provider_list"), "Providers"),
+                (reverse("national:bodies_overview"), "Workload"),
+                (reverse("national:national_analytics"), "National figures"),
+                (reverse("national:endorsement_queue"), "Endorsement"),
+                (reverse("organisations:gias_import"), "GIAS import"),
             ]
         elif role in (Role.AWARDING_BODY_ADMIN, Role.ASSESSOR):
             items += [
-                (reverse("awarding_body_detail", args=[membership.awarding_body_id]), "Our Awarding Body"),
-                (reverse("provider_list"), "Clients" if role == Role.AWARDING_BODY_ADMIN else "My providers"),
-                (reverse("accreditation_dashboard"), "Accreditation"),
-                (reverse("primary_award_list"), "Primary awards"),
+                (
+                    reverse("organisations:awarding_body_detail", args=[membership.awarding_body_id]),
+                    "Our Awarding Body",
+                ),
+                (
+                    reverse("organisations:provider_list"),
+                    "Clients" if role == Role.AWARDING_BODY_ADMIN else "My providers",
+                ),
+                (reverse("accreditation:accreditation_dashboard"), "Accreditation"),
+                (reverse("national:primary_award_list"), "Primary awards"),
             ]
         else:
             assert membership.provider is not None
-            items.append((reverse("provider_detail", args=[membership.provider.urn]), "Our provider"))
+            items.append((reverse("organisations:provider_detail", args=[membership.provider.urn]), "Our provider"))
         items.append((reverse("framework:index"), "National criteria"))
         if role in (Role.CONSORTIUM_ADMIN, Role.AWARDING_BODY_ADMIN, Role.CAREERS_LEADER):
-            items.append((reverse("audit_log"), "Audit log"))
+            items.append((reverse("organisations:audit_log"), "Audit log"))
     path = request.path
-    home = reverse("home")
+    home = reverse("dashboards:home")
     nav_items = [
         {"href": href, "text": text, "current": path == href or (href not in ("/", home) and path.startswith(href))}
         for href, text in items

@@ -33,7 +33,7 @@ def is_verified(user: object) -> bool:
 
 
 # Pages an unverified session may use as itself.
-SECOND_FACTOR_URL_NAMES = frozenset({"mfa_verify", "mfa_setup", "logout"})
+SECOND_FACTOR_URL_NAMES = frozenset({"accounts:mfa_verify", "accounts:mfa_setup", "accounts:logout"})
 
 
 class SessionLimitsMiddleware:
@@ -73,8 +73,8 @@ class SecondFactorMiddleware:
                 url_name = resolve(request.path_info).view_name
             except Resolver404:
                 url_name = ""
-            if url_name == "login":
-                target = reverse("mfa_verify")
+            if url_name == "accounts:login":
+                target = reverse("accounts:mfa_verify")
                 next_url = request.GET.get("next")
                 return HttpResponseRedirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
             if url_name not in SECOND_FACTOR_URL_NAMES:

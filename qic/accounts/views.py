@@ -55,7 +55,7 @@ def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return reverse("home")
+    return reverse("dashboards:home")
 
 
 def _with_next(name: str, next_url: str) -> str:
@@ -69,7 +69,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_success_url(self) -> str:
-        return _with_next("mfa_verify", super().get_success_url())
+        return _with_next("accounts:mfa_verify", super().get_success_url())
 
 
 def locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
@@ -95,12 +95,12 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     """Second step of log-in: a code from the authenticator app, or a recovery code."""
     user = request.user
     if not user.is_authenticated:
-        return redirect("login")
+        return redirect("accounts:login")
     next_url = _next_url(request)
     if is_verified(user):
         return HttpResponseRedirect(next_url)
     if actions.confirmed_totp_device(user) is None:
-        return HttpResponseRedirect(_with_next("mfa_setup", next_url))
+        return HttpResponseRedirect(_with_next("accounts:mfa_setup", next_url))
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = actions.check_second_factor(user=user, code=form.cleaned_data["code"])
@@ -134,12 +134,12 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     """Add (or replace) the authenticator app: QR code and key, confirmed with one code."""
     user = request.user
     if not user.is_authenticated:
-        return redirect("login")
+        return redirect("accounts:login")
     next_url = _next_url(request)
     replacing = actions.confirmed_totp_device(user) is not None
     if replacing and not is_verified(user):
         # Replacing the app needs the old one (or a recovery code) first.
-        return HttpResponseRedirect(_with_next("mfa_verify", next_url))
+        return HttpResponseRedirect(_with_next("accounts:mfa_verify", next_url))
     device = actions.start_totp_setup(user=user)
     form = ConfirmDeviceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -150,7 +150,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             codes = actions.confirm_totp_device(device=device, actor=user)
             _verify_login(request, device)
             request.session[NEW_CODES_SESSION_KEY] = codes
-            return HttpResponseRedirect(_with_next("mfa_recovery_codes", next_url))
+            return HttpResponseRedirect(_with_next("accounts:mfa_recovery_codes", next_url))
         else:
             form.add_error("code", "The code is not correct. Enter the 6-digit code your authenticator app shows now")
     return render(
@@ -188,7 +188,7 @@ def mfa_recovery_regenerate(request: HttpRequest) -> HttpResponse:
     user = _signed_in(request)
     codes = actions.regenerate_recovery_codes(user=user, actor=user)
     request.session[NEW_CODES_SESSION_KEY] = codes
-    return redirect("mfa_recovery_codes")
+    return redirect("accounts:mfa_recovery_codes")
 
 
 @require_role()
@@ -207,6 +207,7 @@ def security_settings(request: HttpRequest) -> HttpResponse:
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     form_class = GovukPasswordChangeForm
+    success_url = reverse_lazy("accounts:password_change_done")  # Django's default names it bare
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         actions.set_password(
@@ -224,14 +225,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = GovukPasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
-    success_url = reverse_lazy("password_reset_done")
+    success_url = reverse_lazy("accounts:password_reset_done")
     extra_email_context = {"site_url": settings.SITE_URL}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
     form_class = GovukSetPasswordForm
-    success_url = reverse_lazy("password_reset_complete")
+    success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
         actions.set_password(user=form.user, password=form.cleaned_data["new_password1"], actor=form.user, how="reset")

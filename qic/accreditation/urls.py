@@ -2,6 +2,8 @@ from django.urls import path
 
 from qic.accreditation import views
 
+app_name = "accreditation"
+
 ROUND = "providers/<int:urn>/accreditation/<int:pk>/"
 
 urlpatterns = [

@@ -72,7 +72,7 @@ STALE = actions.StaleVersion.message
 
 
 def _round_url(accreditation: Accreditation) -> str:
-    return reverse("accreditation_round", args=[accreditation.provider.urn, accreditation.pk])
+    return reverse("accreditation:accreditation_round", args=[accreditation.provider.urn, accreditation.pk])
 
 
 def _user(request: HttpRequest) -> User:
@@ -86,8 +86,8 @@ def _part(request: HttpRequest, accreditation: Accreditation) -> WorkflowActor |
 
 def _step_url(accreditation: Accreditation, step: Step) -> str:
     if step is Step.START_REACCREDITATION:
-        return reverse("reaccreditation_start", args=[accreditation.provider.urn, accreditation.pk])
-    return reverse("accreditation_step", args=[accreditation.provider.urn, accreditation.pk, step.value])
+        return reverse("accreditation:reaccreditation_start", args=[accreditation.provider.urn, accreditation.pk])
+    return reverse("accreditation:accreditation_step", args=[accreditation.provider.urn, accreditation.pk, step.value])
 
 
 def _edits(stage: Stage, part: WorkflowActor | None) -> dict[str, bool]:
@@ -747,7 +747,7 @@ def assess_section(request: HttpRequest, urn: int, pk: int, number: int) -> Http
                 )
                 following = number + 1 if number < 8 else None
                 if following and "next" in request.POST:
-                    return redirect("assess_section", urn=urn, pk=pk, number=following)
+                    return redirect("accreditation:assess_section", urn=urn, pk=pk, number=following)
                 return redirect(_round_url(accreditation) + "#judgments")
     evidence = queries.system_evidence(accreditation, today=timezone.localdate())
     return render(
@@ -929,7 +929,7 @@ def issued_document_correct(request: HttpRequest, urn: int, pk: int, doc: int) -
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Version {new.number} has been issued; it replaces version {document.number}.")
-            return redirect("issued_document", urn=urn, pk=pk, doc=new.pk)
+            return redirect("accreditation:issued_document", urn=urn, pk=pk, doc=new.pk)
     return render(
         request,
         "accreditation/correct.html",
@@ -1031,7 +1031,7 @@ def recognition_create(request: HttpRequest, urn: int) -> HttpResponse:
             messages.success(
                 request, "The recognition has been recorded, labelled as outside the national arrangements."
             )
-            return redirect("accreditation_overview", urn=provider.urn)
+            return redirect("accreditation:accreditation_overview", urn=provider.urn)
     return render(
         request,
         "accreditation/recognition_form.html",

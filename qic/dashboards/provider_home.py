@@ -99,15 +99,15 @@ class ProviderHome:
 def _card(provider: Provider, result: bm.BenchmarkResult, national: national_rules.Figure | None) -> BenchmarkCard:
     urn = provider.urn
     if result.benchmark in queries.PROGRAMME_BENCHMARKS:
-        href = reverse("programme_answers", args=[urn])
+        href = reverse("programme:programme_answers", args=[urn])
         detail = f"{result.answered} of {result.indicators} indicators met"
     else:
         counted = [m for m in result.measures if m.applies and m.measure.required]
         first = counted[0] if counted else next(iter(result.measures), None)
         href = (
-            reverse("measure_detail", args=[urn, first.measure.code])
+            reverse("programme:measure_detail", args=[urn, first.measure.code])
             if first
-            else reverse("benchmark_dashboard", args=[urn])
+            else reverse("dashboards:benchmark_dashboard", args=[urn])
         )
         met = sum(m.total.met for m in counted)
         eligible = sum(m.total.eligible for m in counted)
@@ -138,7 +138,7 @@ def _measure_todos(provider: Provider, figures: bm.ProviderFigures) -> list[ToDo
             if not missing or not measured.measure.required:
                 continue
             code = measured.measure.code
-            href = reverse("measure_detail", args=[provider.urn, code]) + "#missing"
+            href = reverse("programme:measure_detail", args=[provider.urn, code]) + "#missing"
             if result.benchmark == 8:
                 text = f"{missing} learner{'s' if missing != 1 else ''} due a guidance interview ({code})"
                 kind = "interview"
@@ -155,7 +155,7 @@ def _access_todos(provider: Provider, today: dt.date) -> list[ToDo]:
     if provider.is_college or not access_rules.duty_applies(provider.provider_type):
         return []
     summary = provider_access_summary(provider, today=today)
-    href = reverse("provider_access", args=[provider.urn])
+    href = reverse("programme:provider_access", args=[provider.urn])
     items = []
     for cohort in summary.cohorts:
         if cohort.status not in (access_rules.AccessStatus.BEHIND, access_rules.AccessStatus.ON_TRACK):
@@ -186,7 +186,7 @@ def _register_todos(provider: Provider, year: int, today: dt.date) -> tuple[list
         ToDo(
             "register",
             f"Take the register for “{activity.title}”",
-            reverse("activity_detail", args=[provider.urn, activity.pk]),
+            reverse("programme:activity_detail", args=[provider.urn, activity.pk]),
             activity.date,
         )
         for activity in activities[:REGISTERS_SHOWN]
@@ -206,7 +206,7 @@ def _accreditation_todos(provider: Provider, today: dt.date, *, can_prepare: boo
                 ToDo(
                     "accreditation",
                     STEP_WORDS.get(step, step.words.capitalize()),
-                    reverse("accreditation_round", args=[provider.urn, accreditation.pk]),
+                    reverse("accreditation:accreditation_round", args=[provider.urn, accreditation.pk]),
                 )
             )
     reviews = AnnualReview.objects.filter(
@@ -221,7 +221,7 @@ def _accreditation_todos(provider: Provider, today: dt.date, *, can_prepare: boo
             ToDo(
                 "accreditation",
                 f"Annual review {review.number} of your award",
-                reverse("annual_review", args=[provider.urn, review.accreditation_id, review.number]),
+                reverse("accreditation:annual_review", args=[provider.urn, review.accreditation_id, review.number]),
                 review.due_on,
                 urgent=review.due_on < today,
             )
@@ -232,7 +232,7 @@ def _accreditation_todos(provider: Provider, today: dt.date, *, can_prepare: boo
             ToDo(
                 "accreditation",
                 "Your award expires: start the reaccreditation",
-                reverse("accreditation_round", args=[provider.urn, award.accreditation_id]),
+                reverse("accreditation:accreditation_round", args=[provider.urn, award.accreditation_id]),
                 award.expires_on,
             )
         )

@@ -86,7 +86,7 @@ def learner_edit(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRespon
     if learner.anonymised:
         # Editing could put identity back into a record that was anonymised on request.
         messages.error(request, "An anonymised record cannot be edited.")
-        return redirect("learner_detail", urn=provider.urn, pk=learner.pk)
+        return redirect("programme:learner_detail", urn=provider.urn, pk=learner.pk)
     form = LearnerForm(
         request.POST or None,
         instance=Learner.objects.get(pk=learner.pk),
@@ -100,7 +100,7 @@ def learner_edit(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRespon
             stale.refuse(form, exc, "learner's record")
         else:
             messages.success(request, f"{learner.name}'s record has been updated.")
-            return redirect("learner_detail", urn=provider.urn, pk=learner.pk)
+            return redirect("programme:learner_detail", urn=provider.urn, pk=learner.pk)
     audit.record_read(
         actor=request.user,
         action="learner.viewed",
@@ -128,7 +128,7 @@ def learner_import(request: AuthenticatedRequest, urn: int) -> HttpResponse:
             full_import=form.cleaned_data["full_import"],
             actor=request.user,
         )
-        return redirect("learner_import_status", urn=provider.urn, pk=job.pk)
+        return redirect("learners:learner_import_status", urn=provider.urn, pk=job.pk)
     imports = LearnerImport.objects.filter(provider=provider).defer("data")[:10]
     return render(
         request,
@@ -199,13 +199,13 @@ def learner_import_confirm(request: AuthenticatedRequest, urn: int, pk: int) -> 
     if form.is_valid() and actions.confirm_learner_import(
         job=job, digest=form.cleaned_data["digest"], actor=request.user
     ):
-        return redirect("learner_import_status", urn=provider.urn, pk=job.pk)
+        return redirect("learners:learner_import_status", urn=provider.urn, pk=job.pk)
     messages.error(
         request,
         "This check is no longer waiting to be confirmed (it was confirmed, cancelled or replaced by a newer "
         "file). Nothing more was imported.",
     )
-    return redirect("learner_import_status", urn=provider.urn, pk=job.pk)
+    return redirect("learners:learner_import_status", urn=provider.urn, pk=job.pk)
 
 
 @require_role()
@@ -218,6 +218,6 @@ def learner_import_cancel(request: AuthenticatedRequest, urn: int, pk: int) -> H
         messages.success(
             request, f"Import of {job.file_name} cancelled: nothing was imported and the file was discarded."
         )
-        return redirect("learner_import", urn=provider.urn)
+        return redirect("learners:learner_import", urn=provider.urn)
     messages.error(request, "This import is no longer waiting to be confirmed, so it cannot be cancelled.")
-    return redirect("learner_import_status", urn=provider.urn, pk=job.pk)
+    return redirect("learners:learner_import_status", urn=provider.urn, pk=job.pk)

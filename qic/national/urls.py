@@ -2,6 +2,8 @@ from django.urls import path
 
 from qic.national import views
 
+app_name = "national"
+
 urlpatterns = [
     path("register/", views.register, name="register"),
     path("register.csv", views.register_csv, name="register_csv"),

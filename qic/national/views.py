@@ -512,7 +512,7 @@ def endorsement_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"{award.name}: {award.status_enum.label.lower()}.")
-            return redirect("endorsement_queue")
+            return redirect("national:endorsement_queue")
     return render(request, "national/endorsement_decide.html", _award_context(award) | {"form": form})
 
 
@@ -583,7 +583,7 @@ def primary_award_form(request: AuthenticatedRequest, pk: int | None = None) -> 
                 stale.refuse(form, exc, "award")
             else:
                 messages.success(request, f"{saved.name} has been saved.")
-                return redirect("primary_award_detail", pk=saved.pk)
+                return redirect("national:primary_award_detail", pk=saved.pk)
     return render(
         request, "national/primary_award_form.html", {"form": form, "award": award if pk else None, "name": name}
     )
@@ -607,7 +607,7 @@ def endorsement_answers(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     award = get_primary_award_for(request.user, pk, manage=True)
     if award.status_enum not in (rules.EndorsementStatus.DRAFT, rules.EndorsementStatus.RETURNED):
         messages.info(request, f"{award.name} is {award.status_enum.label.lower()}: its answers cannot change now.")
-        return redirect("primary_award_detail", pk=award.pk)
+        return redirect("national:primary_award_detail", pk=award.pk)
     criteria = list(EndorsementCriterion.objects.all())
     answers = {a.criterion_id: a for a in EndorsementAnswer.objects.filter(award=award)}
     bound = request.POST if request.method == "POST" else None
@@ -649,14 +649,14 @@ def endorsement_answers(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     messages.success(request, "Your answers have been saved.")
                 else:
                     messages.info(request, "Nothing was saved: no criterion has an answer yet.")
-                return redirect("primary_award_detail", pk=award.pk)
+                return redirect("national:primary_award_detail", pk=award.pk)
             try:
                 actions.apply_for_endorsement(award=award, actor=request.user)
             except actions.StepRefused as exc:
                 error = f"Your answers have been saved, but you cannot apply yet. {exc}"
             else:
                 messages.success(request, "Your application for National Endorsement has gone to the Consortium.")
-                return redirect("primary_award_detail", pk=award.pk)
+                return redirect("national:primary_award_detail", pk=award.pk)
     return render(
         request,
         "national/endorsement_answers.html",
@@ -676,7 +676,7 @@ def task_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Task {form.cleaned_data['code']} has been added.")
-        return redirect("primary_award_detail", pk=award.pk)
+        return redirect("national:primary_award_detail", pk=award.pk)
     return render(
         request,
         "national/primary_award_detail.html",
@@ -713,7 +713,7 @@ def workbook(request: AuthenticatedRequest, urn: int) -> HttpResponse:
                 except actions.StepRefused as exc:
                     form.add_error(None, str(exc))
                 else:
-                    return redirect("primary_workbook", urn=urn)
+                    return redirect("national:primary_workbook", urn=urn)
         return render(
             request,
             "national/workbook_start.html",
@@ -730,13 +730,13 @@ def workbook(request: AuthenticatedRequest, urn: int) -> HttpResponse:
             if mapping_form.is_valid():
                 actions.map_activity(workbook=book, actor=request.user, **mapping_form.cleaned_data)
                 messages.success(request, "The activity has been mapped to the task.")
-                return redirect("primary_workbook", urn=urn)
+                return redirect("national:primary_workbook", urn=urn)
         else:
             action_form = ActionForm(request.POST, tasks=tasks, prefix="act")
             if action_form.is_valid():
                 actions.add_action(workbook=book, actor=request.user, **action_form.cleaned_data)
                 messages.success(request, "The action has been added to your plan.")
-                return redirect("primary_workbook", urn=urn)
+                return redirect("national:primary_workbook", urn=urn)
     task_list = list(tasks)
     mappings = list(book.mappings.select_related("task"))
     by_task: dict[int, list[TaskMapping]] = {}
@@ -770,7 +770,7 @@ def mapping_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResp
     mapping = get_object_or_404(TaskMapping, pk=pk, workbook__provider=provider)
     actions.remove_mapping(mapping=mapping, actor=request.user)
     messages.success(request, "The mapping has been removed.")
-    return redirect("primary_workbook", urn=urn)
+    return redirect("national:primary_workbook", urn=urn)
 
 
 @require_role()
@@ -783,4 +783,4 @@ def action_toggle(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRespo
     if not actions.set_action_done(item=item, done=done, actor=request.user):
         state = "marked as done" if done else "reopened"
         messages.info(request, f"Someone else had already {state} “{item.action}”: nothing was changed.")
-    return redirect("primary_workbook", urn=urn)
+    return redirect("national:primary_workbook", urn=urn)

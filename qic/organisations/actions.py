@@ -713,7 +713,7 @@ def request_client(*, body: AwardingBody, provider: Provider, actor: User) -> Cl
         ).values_list("email", flat=True)
     )
     if leaders:
-        answer_path = reverse("client_request_answer", args=[client_request.pk])
+        answer_path = reverse("organisations:client_request_answer", args=[client_request.pk])
         text = (
             f"{body.name} has asked to take on {provider.name} as its client for the Quality in Careers "
             "Standard. Nothing changes until you answer.\n\n"

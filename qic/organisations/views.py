@@ -66,7 +66,7 @@ from qic.organisations.models import AssessorAssignment, AwardingBody, Invitatio
 
 def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and membership_of(request.user):
-        return redirect("home")
+        return redirect("dashboards:home")
     edition = edition_on(timezone.localdate())
     return render(request, "organisations/landing.html", {"edition": edition})
 
@@ -87,7 +87,7 @@ def awarding_body_create(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         body = actions.save_awarding_body(body=form.save(commit=False), actor=request.user)
         messages.success(request, f"{body.name} has been added.")
-        return redirect("awarding_body_detail", pk=body.pk)
+        return redirect("organisations:awarding_body_detail", pk=body.pk)
     return render(request, "organisations/awarding_body_form.html", {"form": form, "body": None})
 
 
@@ -141,7 +141,7 @@ def awarding_body_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             stale.refuse(form, exc, "awarding body")
         else:
             messages.success(request, f"{body.name} has been updated.")
-            return redirect("awarding_body_detail", pk=body.pk)
+            return redirect("organisations:awarding_body_detail", pk=body.pk)
     return render(request, "organisations/awarding_body_form.html", {"form": form, "body": body})
 
 
@@ -164,7 +164,7 @@ def awarding_body_add_client(request: AuthenticatedRequest, pk: int) -> HttpResp
                 f"We have asked {provider.name} to accept {body.name} as its Awarding Body. "
                 "It becomes your client when it accepts.",
             )
-            return redirect("awarding_body_detail", pk=body.pk)
+            return redirect("organisations:awarding_body_detail", pk=body.pk)
     return render(request, "organisations/add_client.html", {"form": form, "body": body})
 
 
@@ -173,14 +173,14 @@ def awarding_body_add_client(request: AuthenticatedRequest, pk: int) -> HttpResp
 def awarding_body_add_itp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """An Awarding Body registers an independent training provider, which becomes its client."""
     body = get_awarding_body(request.user, pk, manage=True)
-    return _add_itp(request, body=body, back=reverse("awarding_body_detail", args=[body.pk]))
+    return _add_itp(request, body=body, back=reverse("organisations:awarding_body_detail", args=[body.pk]))
 
 
 @require_role(Role.CONSORTIUM_ADMIN)
 @require_http_methods(["GET", "POST"])
 def itp_create(request: AuthenticatedRequest) -> HttpResponse:
     """The Consortium registers an independent training provider, with no Awarding Body yet."""
-    return _add_itp(request, body=None, back=reverse("provider_list"))
+    return _add_itp(request, body=None, back=reverse("organisations:provider_list"))
 
 
 def _add_itp(request: AuthenticatedRequest, *, body: AwardingBody | None, back: str) -> HttpResponse:
@@ -204,7 +204,7 @@ def _add_itp(request: AuthenticatedRequest, *, body: AwardingBody | None, back: 
                 f"{provider.name} (UKPRN {provider.urn}) has been added"
                 + (f" as a client of {body.name}." if body else "."),
             )
-            return redirect("provider_detail", urn=provider.urn)
+            return redirect("organisations:provider_detail", urn=provider.urn)
     return render(request, "organisations/itp_form.html", {"form": form, "body": body, "back": back})
 
 
@@ -243,8 +243,8 @@ def client_request_answer(request: AuthenticatedRequest, pk: int) -> HttpRespons
             form.add_error(None, str(exc))
         else:
             if role_is(request, Role.CONSORTIUM_ADMIN):
-                return redirect("client_request_list")
-            return redirect("provider_detail", urn=client_request.provider.urn)
+                return redirect("organisations:client_request_list")
+            return redirect("organisations:provider_detail", urn=client_request.provider.urn)
     return render(request, "organisations/client_request_answer.html", {"form": form, "req": client_request})
 
 
@@ -272,9 +272,9 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     # Who may add an independent training provider: the Consortium, and a body's admins (as a client).
     add_itp_url = ""
     if membership.role == Role.CONSORTIUM_ADMIN:
-        add_itp_url = reverse("itp_create")
+        add_itp_url = reverse("organisations:itp_create")
     elif membership.role == Role.AWARDING_BODY_ADMIN and membership.awarding_body_id:
-        add_itp_url = reverse("awarding_body_add_itp", args=[membership.awarding_body_id])
+        add_itp_url = reverse("organisations:awarding_body_add_itp", args=[membership.awarding_body_id])
     return render(
         request,
         "organisations/provider_list.html",
@@ -325,7 +325,7 @@ def provider_assign_assessor(request: AuthenticatedRequest, urn: int) -> HttpRes
         assessor = form.cleaned_data["assessor"]
         actions.assign_assessor(provider=provider, assessor=assessor, actor=request.user)
         messages.success(request, f"{assessor} is assigned to {provider.name}.")
-        return redirect("provider_detail", urn=provider.urn)
+        return redirect("organisations:provider_detail", urn=provider.urn)
     return render(request, "organisations/assign_assessor.html", {"form": form, "provider": provider})
 
 
@@ -340,7 +340,7 @@ def assignment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     actions.end_assignment(assignment=assignment, actor=request.user)
     messages.success(request, f"{assignment.assessor} is no longer assigned to {assignment.provider.name}.")
-    return redirect("provider_detail", urn=assignment.provider.urn)
+    return redirect("organisations:provider_detail", urn=assignment.provider.urn)
 
 
 # --- Invitations and people ------------------------------------------------------------------
@@ -382,7 +382,10 @@ def _invite(
 def awarding_body_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     body = get_awarding_body(request.user, pk, manage=True)
     return _invite(
-        request, awarding_body=body, back=reverse("awarding_body_detail", args=[body.pk]), organisation_name=body.name
+        request,
+        awarding_body=body,
+        back=reverse("organisations:awarding_body_detail", args=[body.pk]),
+        organisation_name=body.name,
     )
 
 
@@ -395,7 +398,7 @@ def provider_invite(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     return _invite(
         request,
         provider=provider,
-        back=reverse("provider_detail", args=[provider.urn]),
+        back=reverse("organisations:provider_detail", args=[provider.urn]),
         organisation_name=provider.name,
     )
 
@@ -403,7 +406,7 @@ def provider_invite(request: AuthenticatedRequest, urn: int) -> HttpResponse:
 @require_role(Role.CONSORTIUM_ADMIN)
 @require_http_methods(["GET", "POST"])
 def consortium_invite(request: AuthenticatedRequest) -> HttpResponse:
-    return _invite(request, back=reverse("home"), organisation_name="the Quality in Careers Consortium")
+    return _invite(request, back=reverse("dashboards:home"), organisation_name="the Quality in Careers Consortium")
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -418,7 +421,7 @@ def _same_site(request: HttpRequest, target: str) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("home")
+    return reverse("dashboards:home")
 
 
 def _manageable_invitation(request: HttpRequest, pk: int) -> Invitation:
@@ -509,7 +512,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to QiC Platform. Your account is ready.")
             # Every role needs the second factor before it sees any data.
-            return redirect("mfa_setup")
+            return redirect("accounts:mfa_setup")
     return render(request, "organisations/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
@@ -536,7 +539,7 @@ def gias_import(request: AuthenticatedRequest) -> HttpResponse:
                 include_closed=form.cleaned_data["include_closed"],
                 actor=request.user,
             )
-            return redirect("gias_import_status", pk=job.pk)
+            return redirect("organisations:gias_import_status", pk=job.pk)
     imports = queries.recent_gias_imports()
     return render(request, "organisations/gias_import.html", {"form": form, "imports": imports})
 

@@ -129,14 +129,14 @@ def learner_anonymise(request: AuthenticatedRequest, urn: int, pk: int) -> HttpR
     """Confirm, with a reason, and remove the learner's identity for good."""
     learner = _learner_for_data_protection(request, urn, pk)
     if request.method == "POST" and "cancel" in request.POST:
-        return redirect("learner_detail", urn=learner.provider.urn, pk=learner.pk)
+        return redirect("programme:learner_detail", urn=learner.provider.urn, pk=learner.pk)
     form = AnonymiseLearnerForm(request.POST or None)
     if request.method == "POST" and not learner.anonymised and form.is_valid():
         # Someone else may have done it a moment ago: the record is anonymised either way.
         with contextlib.suppress(data_protection.AlreadyAnonymised):
             data_protection.anonymise_learner(learner=learner, reason=form.cleaned_data["reason"], actor=request.user)
         messages.success(request, f"The record has been anonymised. It is now shown as Anonymised learner #{pk}.")
-        return redirect("learner_detail", urn=learner.provider.urn, pk=learner.pk)
+        return redirect("programme:learner_detail", urn=learner.provider.urn, pk=learner.pk)
     return render(
         request,
         "learners/anonymise.html",

@@ -47,7 +47,7 @@ def provider_access(request: AuthenticatedRequest, urn: int) -> HttpResponse:
                 statement = ProviderAccessStatement.objects.filter(provider=provider).first()  # as it is now
             else:
                 messages.success(request, "The address of your provider access policy statement has been saved.")
-                return redirect("provider_access", urn=provider.urn)
+                return redirect("programme:provider_access", urn=provider.urn)
     today = timezone.localdate()
     summary = provider_access_summary(provider, today=today) if applies else None
     named = Capability.VIEW_LEARNERS in caps

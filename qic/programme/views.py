@@ -143,7 +143,7 @@ def activity_form(request: AuthenticatedRequest, urn: int, pk: int | None = None
                     actor=request.user,
                     seen=form.cleaned_data["seen"],
                 )
-                url = reverse("activity_detail", args=[provider.urn, saved.pk])
+                url = reverse("programme:activity_detail", args=[provider.urn, saved.pk])
                 once.record_url(claimed, url)
             if not pk:
                 once.remember(request, f"activity:{provider.pk}", digest, url)
@@ -151,14 +151,14 @@ def activity_form(request: AuthenticatedRequest, urn: int, pk: int | None = None
             stale.refuse(form, exc, "activity")
             saved = None
         except once.AlreadySubmitted as exc:
-            return _already_saved(request, exc, "activity", reverse("activity_list", args=[provider.urn]))
+            return _already_saved(request, exc, "activity", reverse("programme:activity_list", args=[provider.urn]))
     if saved is not None:
         why_not = saved.why_not_counting
         note = f" {why_not}" if why_not else ""
         if saved.provider_access and saved.provider_access_problems:
             note += " It does not count as a provider-access encounter yet: see why below."
         messages.success(request, f"“{saved.title}” has been saved.{note}")
-        return redirect("activity_detail", urn=provider.urn, pk=saved.pk)
+        return redirect("programme:activity_detail", urn=provider.urn, pk=saved.pk)
     return render(
         request,
         "programme/activity_form.html",
@@ -280,7 +280,7 @@ def activity_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRes
                 request,
                 f"Register saved: {result['added']} added, {result['changed']} changed. Benchmark figures are updated.",
             )
-            return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
+            return redirect("programme:activity_detail", urn=provider.urn, pk=activity.pk)
     recorded = Participation.objects.filter(activity=activity)
     totals = recorded.aggregate(
         present=Count("pk", filter=Q(attended=True)), absent=Count("pk", filter=Q(attended=False))
@@ -428,9 +428,9 @@ def class_list_create(request: AuthenticatedRequest, urn: int) -> HttpResponse:
         n = class_list.learners.count()
         messages.success(request, f"Class list “{class_list.name}” saved with {n} learner{'s' if n != 1 else ''}.")
         if activity is None:
-            return redirect("class_lists", urn=provider.urn)
+            return redirect("programme:class_lists", urn=provider.urn)
         return redirect(
-            reverse("activity_detail", args=[provider.urn, activity.pk])
+            reverse("programme:activity_detail", args=[provider.urn, activity.pk])
             + "?"
             + urlencode({"class_list": class_list.pk})
             + "#take-register"
@@ -468,7 +468,7 @@ def class_list_rename(request: AuthenticatedRequest, urn: int, pk: int) -> HttpR
         old = class_list.name
         actions.rename_class_list(class_list=class_list, name=form.cleaned_data["name"], actor=request.user)
         messages.success(request, f"Class list “{old}” renamed to “{class_list.name}”.")
-        return redirect("class_lists", urn=provider.urn)
+        return redirect("programme:class_lists", urn=provider.urn)
     return render(
         request, "programme/class_list_rename.html", {"provider": provider, "form": form, "class_list": class_list}
     )
@@ -483,7 +483,7 @@ def class_list_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpR
     if request.method == "POST":
         actions.remove_class_list(class_list=class_list, actor=request.user)
         messages.success(request, f"Class list “{class_list.name}” has been removed.")
-        return redirect("class_lists", urn=provider.urn)
+        return redirect("programme:class_lists", urn=provider.urn)
     return render(request, "programme/class_list_remove.html", {"provider": provider, "class_list": class_list})
 
 
@@ -505,7 +505,7 @@ def participation_remove(request: AuthenticatedRequest, urn: int, pk: int, learn
     else:
         back = f"Your careers leader can put them back for {days} days."
     messages.success(request, f"{learner.name} has been taken off the register. {back}")
-    return redirect("activity_detail", urn=provider.urn, pk=activity.pk)
+    return redirect("programme:activity_detail", urn=provider.urn, pk=activity.pk)
 
 
 @require_role()
@@ -526,7 +526,7 @@ def attendance_import(request: AuthenticatedRequest, urn: int, pk: int) -> HttpR
         except LearnerFileError as exc:
             form.add_error("file", f"{exc} Nothing was saved.")
         else:
-            return redirect("attendance_import_status", urn=provider.urn, pk=activity.pk, job_id=job.pk)
+            return redirect("programme:attendance_import_status", urn=provider.urn, pk=activity.pk, job_id=job.pk)
     return render(
         request,
         "programme/attendance_import.html",
@@ -643,14 +643,14 @@ def interview_form(request: AuthenticatedRequest, urn: int, pk: int | None = Non
             with transaction.atomic():
                 claimed = None if pk else once.claim(request.user, form.cleaned_data["once"])
                 actions.save_interview(interview=interview, actor=request.user, seen=form.cleaned_data["seen"])
-                url = reverse("learner_detail", args=[provider.urn, interview.learner.pk])
+                url = reverse("programme:learner_detail", args=[provider.urn, interview.learner.pk])
                 once.record_url(claimed, url)
             if not pk:
                 once.remember(request, f"interview:{provider.pk}", digest, url)
         except stale.StaleEdit as exc:
             stale.refuse(form, exc, "interview")
         except once.AlreadySubmitted as exc:
-            return _already_saved(request, exc, "interview", reverse("interview_list", args=[provider.urn]))
+            return _already_saved(request, exc, "interview", reverse("programme:interview_list", args=[provider.urn]))
         else:
             warnings = []
             if interview.short:
@@ -661,7 +661,7 @@ def interview_form(request: AuthenticatedRequest, urn: int, pk: int | None = Non
             if warnings:
                 text += " Note: " + " and ".join(warnings) + "."
             messages.success(request, text)
-            return redirect("learner_detail", urn=provider.urn, pk=interview.learner.pk)
+            return redirect("programme:learner_detail", urn=provider.urn, pk=interview.learner.pk)
     return render(
         request,
         "programme/interview_form.html",
@@ -720,7 +720,7 @@ def adviser_form(request: AuthenticatedRequest, urn: int, pk: int | None = None)
             stale.refuse(form, exc, "adviser")
         else:
             messages.success(request, f"{saved.name} has been saved.")
-            return redirect("adviser_list", urn=provider.urn)
+            return redirect("programme:adviser_list", urn=provider.urn)
     return render(request, "programme/adviser_form.html", {"provider": provider, "form": form, "adviser": adviser})
 
 
@@ -754,7 +754,7 @@ def activity_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRes
             f"“{activity.title}” has been removed and no longer counts in the benchmark figures."
             + _removed_page_link(request),
         )
-        return redirect(f"{reverse('activity_list', args=[provider.urn])}?year={activity.academic_year}")
+        return redirect(f"{reverse('programme:activity_list', args=[provider.urn])}?year={activity.academic_year}")
     return render(
         request,
         "programme/remove_confirm.html",
@@ -770,7 +770,7 @@ def activity_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRes
                 ("Counts towards", activity.evidence_summary),
             ],
             "warning": "The activity and its register will be taken out of every list and benchmark figure at once.",
-            "back": reverse("activity_detail", args=[provider.urn, activity.pk]),
+            "back": reverse("programme:activity_detail", args=[provider.urn, activity.pk]),
             "keep": "No, keep it",
         },
     )
@@ -788,7 +788,7 @@ def interview_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRe
             f"The interview with {interview.learner.name} on {dates.long_date(interview.date)} has been removed."
             + _removed_page_link(request),
         )
-        return redirect(f"{reverse('interview_list', args=[provider.urn])}?year={interview.academic_year}")
+        return redirect(f"{reverse('programme:interview_list', args=[provider.urn])}?year={interview.academic_year}")
     audit.record_read(
         actor=request.user,
         action="interview.viewed",
@@ -811,7 +811,7 @@ def interview_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRe
                 ("Length", f"{interview.duration_minutes} minutes"),
             ],
             "warning": "The interview will be taken out of the learner's record and the Benchmark 8 figures at once.",
-            "back": reverse("interview_list", args=[provider.urn]),
+            "back": reverse("programme:interview_list", args=[provider.urn]),
             "keep": "No, keep it",
         },
     )
@@ -830,7 +830,7 @@ def adviser_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResp
             refused = str(exc)
         else:
             messages.success(request, f"{adviser.name} has been removed." + _removed_page_link(request))
-            return redirect("adviser_list", urn=provider.urn)
+            return redirect("programme:adviser_list", urn=provider.urn)
     return render(
         request,
         "programme/remove_confirm.html",
@@ -842,7 +842,7 @@ def adviser_remove(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResp
             "rows": [("Organisation", adviser.organisation or "Employed by the school or college")],
             "warning": "The adviser will no longer be listed or offered when an interview is recorded.",
             "refused": refused,
-            "back": reverse("adviser_list", args=[provider.urn]),
+            "back": reverse("programme:adviser_list", args=[provider.urn]),
             "keep": "No, keep them",
         },
         status=409 if refused else 200,
@@ -974,7 +974,7 @@ def removed_restore(request: AuthenticatedRequest, urn: int, kind: str, pk: int)
         messages.error(request, str(exc))
     else:
         messages.success(request, f"“{_restored_label(record)}” has been restored.")
-    return redirect("removed_list", urn=provider.urn)
+    return redirect("programme:removed_list", urn=provider.urn)
 
 
 def _restore_register_entry(request: AuthenticatedRequest, provider: Provider, pk: int) -> HttpResponse:
@@ -1005,7 +1005,7 @@ def _restore_register_entry(request: AuthenticatedRequest, provider: Provider, p
                 f"{name} has been marked {mark} on the register of “{title}” since they were taken off it, "
                 "so that newer mark was kept and nothing was changed.",
             )
-    return redirect("removed_list", urn=provider.urn)
+    return redirect("programme:removed_list", urn=provider.urn)
 
 
 def _restored_label(record: Activity | Interview | Adviser) -> str:
@@ -1207,7 +1207,7 @@ def api_tokens(request: AuthenticatedRequest, urn: int) -> HttpResponse:
         # Post/Redirect/Get: the secret travels in the session to the next page view only, so
         # refreshing the page neither makes another token nor shows this one again.
         request.session[NEW_TOKEN_SESSION_KEY] = {"provider": provider.pk, "plain": secret}
-        return redirect("api_tokens", urn=provider.urn)
+        return redirect("programme:api_tokens", urn=provider.urn)
     new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
     plain: str | None = new_token["plain"] if new_token and new_token.get("provider") == provider.pk else None
     tokens = list(ApiToken.objects.filter(provider=provider).select_related("created_by"))
@@ -1234,7 +1234,7 @@ def api_token_revoke(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRe
     if request.method == "POST":
         actions.revoke_api_token(token=token, actor=request.user)
         messages.success(request, f"The token “{token.name}” no longer works.")
-        return redirect("api_tokens", urn=provider.urn)
+        return redirect("programme:api_tokens", urn=provider.urn)
     return render(request, "programme/api_token_revoke.html", {"provider": provider, "token": token})
 
 
@@ -1324,7 +1324,7 @@ def _guarantee(request: HttpRequest, provider: Provider) -> dict[str, Any]:
         "behind_count": len(result.behind),
         "rows": rows,
         "show_names": show_names,
-        "learner_pages": reverse("learner_list", args=[provider.urn]),  # + pk + "/" is a learner's page
+        "learner_pages": reverse("learners:learner_list", args=[provider.urn]),  # + pk + "/" is a learner's page
         "year_group": year_group,
         "group": group,
         "year_groups": work_experience.GUARANTEE_YEARS,

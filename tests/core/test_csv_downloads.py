@@ -87,13 +87,13 @@ def test_every_csv_download_has_a_bom_and_no_formula_cells(cast: Cast, edition: 
 
     # Every CSV the product serves today was found, through its URL or a link to it.
     found = {resolve(url.split("?")[0]).view_name for url in downloads}
-    assert found >= {"register_csv", "cec_return", "benchmark_export"}
+    assert found >= {"national:register_csv", "national:cec_return", "programme:benchmark_export"}
     by_view: dict[str, list[str]] = {}
     for url, rows in downloads.items():
         by_view.setdefault(resolve(url.split("?")[0]).view_name, []).extend(cell for row in rows for cell in row)
     # The formula-like names reach the files, as text.
-    assert "'" + HYPERLINK in by_view["register_csv"]
-    assert "'" + HYPERLINK in by_view["cec_return"]
+    assert "'" + HYPERLINK in by_view["national:register_csv"]
+    assert "'" + HYPERLINK in by_view["national:cec_return"]
     for value in POISON:
-        assert "'" + value in by_view["benchmark_export"], value
-        assert value not in by_view["benchmark_export"]
+        assert "'" + value in by_view["programme:benchmark_export"], value
+        assert value not in by_view["programme:benchmark_export"]

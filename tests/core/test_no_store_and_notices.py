@@ -34,7 +34,7 @@ def test_no_page_with_personal_data_may_be_stored(who: str, cast: Cast, edition:
 
 def test_a_posted_form_and_an_unknown_page_are_not_stored(cast: Cast, client: Client) -> None:
     assert client.get("/no-such-page/")["Cache-Control"] == "no-store"
-    response = client.post(reverse("login"), {"username": "nobody@example.org", "password": "wrong"})
+    response = client.post(reverse("accounts:login"), {"username": "nobody@example.org", "password": "wrong"})
     assert response["Cache-Control"] == "no-store"
     client.force_login(cast.p1_leader)
     assert client.get("/no-such-page/")["Cache-Control"] == "no-store"
@@ -52,7 +52,7 @@ def test_public_pages_are_the_ones_the_access_table_makes_public() -> None:
 
 
 NOTICES = {
-    "privacy_notice": [
+    "core:privacy_notice": [
         "Privacy notice",
         "public task",
         "data protection officer",
@@ -60,7 +60,7 @@ NOTICES = {
         "anonymised 6 years after they leave",
         "Figures for the school, without learners",
     ],
-    "accessibility_statement": [
+    "core:accessibility_statement": [
         "Accessibility statement",
         "WCAG",
         "2.2 at level AA",
@@ -69,7 +69,7 @@ NOTICES = {
         "Reporting a problem",
         "3 December 2026",
     ],
-    "cookies": [
+    "core:cookies": [
         "Cookies",
         "sessionid",
         "csrftoken",
@@ -92,9 +92,11 @@ def test_each_notice_is_public_and_says_what_it_should(name: str, client: Client
 
 
 def test_the_accessibility_statement_gives_the_contact_address_when_there_is_one(client: Client, settings: Any) -> None:
-    assert "tell the organisation that invited you" in client.get(reverse("accessibility_statement")).content.decode()
+    assert (
+        "tell the organisation that invited you" in client.get(reverse("core:accessibility_statement")).content.decode()
+    )
     settings.QIC_CONTACT_EMAIL = "help@qic.example.org"
-    page = client.get(reverse("accessibility_statement")).content.decode()
+    page = client.get(reverse("core:accessibility_statement")).content.decode()
     assert 'href="mailto:help@qic.example.org"' in page
 
 
@@ -105,15 +107,15 @@ def test_every_page_links_the_notices_from_its_footer(who: str, cast: Cast, edit
         client.force_login(user)
     for url in [
         "/",
-        reverse("register"),
-        reverse("benchmark_dashboard", kwargs={"urn": cast.p1.urn}),
+        reverse("national:register"),
+        reverse("dashboards:benchmark_dashboard", kwargs={"urn": cast.p1.urn}),
         "/no-such-page/",
     ]:
         response = client.get(url, follow=True)
         footer = response.content.decode().split('<footer class="govuk-template__footer">')[1]
         for name, text in (
-            ("privacy_notice", "Privacy"),
-            ("accessibility_statement", "Accessibility statement"),
-            ("cookies", "Cookies"),
+            ("core:privacy_notice", "Privacy"),
+            ("core:accessibility_statement", "Accessibility statement"),
+            ("core:cookies", "Cookies"),
         ):
             assert f'<a class="govuk-footer__link" href="{reverse(name)}">{text}</a>' in footer, (who, url)

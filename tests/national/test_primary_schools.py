@@ -209,11 +209,11 @@ def test_a_secondary_school_still_requests_and_is_granted_commitment(cast: Cast)
 
 # The wrapped pages, and what a role the URL-access table lets in gets instead for a primary school.
 INSTEAD_OF_OK = {
-    "benchmark_dashboard": 200,
-    "measure_detail": 200,
-    "programme_answers": 200,
-    "commitment_request": 403,
-    "benchmark_export": 404,
+    "dashboards:benchmark_dashboard": 200,
+    "programme:measure_detail": 200,
+    "programme:programme_answers": 200,
+    "accreditation:commitment_request": 403,
+    "programme:benchmark_export": 404,
 }
 
 

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from qic.learners import views
+
+app_name = "learners"
+
+urlpatterns = [
+    # A provider's learners and careers programme.
+    path("providers/<int:urn>/learners/", views.learner_list, name="learner_list"),
+    path("providers/<int:urn>/learners/import/", views.learner_import, name="learner_import"),
+    path(
+        "providers/<int:urn>/learners/import/<int:pk>/",
+        views.learner_import_status,
+        name="learner_import_status",
+    ),
+    path(
+        "providers/<int:urn>/learners/import/<int:pk>/confirm/",
+        views.learner_import_confirm,
+        name="learner_import_confirm",
+    ),
+    path(
+        "providers/<int:urn>/learners/import/<int:pk>/cancel/",
+        views.learner_import_cancel,
+        name="learner_import_cancel",
+    ),
+    path("providers/<int:urn>/learners/<int:pk>/edit/", views.learner_edit, name="learner_edit"),
+]
