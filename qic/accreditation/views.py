@@ -642,6 +642,17 @@ def round_step(request: HttpRequest, urn: int, pk: int, step: str) -> HttpRespon
             problems = [str(e) for errors in form.errors.values() for e in errors]
             messages.error(request, (problems[0].rstrip(".") + ".") if problems else "Check the form and try again.")
             return redirect(_round_url(accreditation))
+    # Asked before "Yes" is offered: a step the stage does not allow now says why, with no button.
+    refusal = ""
+    try:
+        rules.move(
+            accreditation.stage_enum,
+            found,
+            _part(request, accreditation),
+            reaccreditation=accreditation.is_reaccreditation,
+        )
+    except rules.MoveRefused as exc:
+        refusal = str(exc)
     return render(
         request,
         "accreditation/step.html",
@@ -651,6 +662,7 @@ def round_step(request: HttpRequest, urn: int, pk: int, step: str) -> HttpRespon
             "step": found,
             "form": form,
             "confirm": page.confirm,
+            "refusal": refusal,
             "missing": queries.missing_evidence(accreditation) if found is Step.SUBMIT_PORTFOLIO else [],
         },
     )

@@ -274,6 +274,8 @@ def test_submitting_granting_and_issuing_ask_first_and_say_what_will_happen(
     cast: Cast, until: str, who: str, step: Step, says: str, button: str
 ) -> None:
     accreditation = make_round(cast, until)
+    if step is Step.SUBMIT_PORTFOLIO:
+        add_required_evidence(accreditation, cast.p1_leader)  # "Yes" is offered only once nothing is missing
     client = signed_in(getattr(cast, who))
     round_page = text(client.get(round_url(accreditation)))
     # The round page links to the confirmation page; it does not make the move itself.
@@ -548,3 +550,23 @@ def test_a_stale_page_is_refused_for_every_move(cast: Cast, until: str, step: St
     assert STALE in text(response)
     accreditation.refresh_from_db()
     assert accreditation.stage == stage
+
+
+def test_a_step_the_stage_does_not_allow_says_why_and_offers_no_yes(cast: Cast) -> None:
+    accreditation = make_round(cast, "issued")
+    page = text(signed_in(cast.ab1_admin).get(step_url(accreditation, Step.GRANT_COMMITMENT)))
+    assert "You cannot grant" in page or "cannot" in page
+    assert '<form method="post" novalidate>' not in page
+    assert "Yes, grant" not in page
+    accreditation.refresh_from_db()
+    assert accreditation.stage_enum is Stage.ISSUED
+
+
+def test_submitting_with_evidence_missing_lists_it_and_offers_no_yes(cast: Cast) -> None:
+    accreditation = make_round(cast, "committed")
+    add_required_evidence(accreditation, cast.p1_leader)
+    accreditation.documents.filter(kind="inspection").delete()
+    page = text(signed_in(cast.p1_leader).get(step_url(accreditation, Step.SUBMIT_PORTFOLIO)))
+    assert "Still missing: Latest Ofsted or ISI inspection report" in page
+    assert '<form method="post" novalidate>' not in page
+    assert "#documents" in page

@@ -66,6 +66,8 @@ PAGES: dict[str, AccreditationPage] = {
     "overview, leader, committed": AccreditationPage("p1_leader", "committed", overview_path),
     "overview, governor, issued": AccreditationPage("p1_governor", "issued", overview_path),
     "overview, admin, issued": AccreditationPage("ab1_admin", "issued", overview_path),
+    "dashboard, admin, issued": AccreditationPage("ab1_admin", "issued", lambda a, cast: "/accreditation/"),
+    "public register, issued": AccreditationPage("ab1_admin", "issued", lambda a, cast: "/register/"),
     "commitment request": AccreditationPage(
         "p1_leader",
         None,
@@ -201,10 +203,21 @@ def test_accreditation_page_is_accessible(name: str, cast: Cast, live_server: An
     assert axe_violations(page) == []
 
 
-@pytest.mark.parametrize("name", [name for name in PAGES if name.startswith(("confirm", "decline", "return"))])
+@pytest.mark.parametrize(
+    "name",
+    [
+        name
+        for name in PAGES
+        if name.startswith(("confirm", "decline", "return", "issued report", "dashboard", "public"))
+    ],
+)
 def test_confirmation_pages_fit_a_phone(name: str, cast: Cast, live_server: Any, page: Any) -> None:
     open_page(PAGES[name], cast, live_server.url, page)
-    assert overflow_at_phone_width(page) == (0, [])
+    overflow, culprits = overflow_at_phone_width(page)
+    if name.startswith(("confirm", "decline", "return")):
+        assert (overflow, culprits) == (0, [])
+    else:  # wide tables scroll inside their own labelled region; the page itself never does
+        assert overflow == 0, culprits
 
 
 @pytest.mark.parametrize("name", FORMS)
