@@ -66,7 +66,6 @@ PAGES: dict[str, AccreditationPage] = {
     "overview, leader, committed": AccreditationPage("p1_leader", "committed", overview_path),
     "overview, governor, issued": AccreditationPage("p1_governor", "issued", overview_path),
     "overview, admin, issued": AccreditationPage("ab1_admin", "issued", overview_path),
-    "dashboard, admin, issued": AccreditationPage("ab1_admin", "issued", lambda a, cast: "/accreditation/"),
     "public register, issued": AccreditationPage("ab1_admin", "issued", lambda a, cast: "/register/"),
     "commitment request": AccreditationPage(
         "p1_leader",
