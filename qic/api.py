@@ -46,8 +46,7 @@ from qic.organisations.access import (
     visible_providers,
 )
 from qic.organisations.models import Provider
-from qic.programme import actions as programme_actions
-from qic.programme import queries
+from qic.programme import queries, register_uploads
 from qic.programme.models import Activity, ApiToken, RegisterImport
 
 TOKEN_OR_SESSION = [ProviderToken(), django_auth]
@@ -691,7 +690,7 @@ def import_attendance(
     if (file.size or 0) > settings.QIC_REGISTER_IMPORT_MAX_BYTES:
         return Status(413, _register_refused(register_size_problem()))
     try:
-        job = programme_actions.start_register_import(
+        job = register_uploads.start_register_import(
             activity=activity, file_name=file.name or "register.csv", data=file.read(), actor=request.user
         )
     except LearnerFileError as exc:
