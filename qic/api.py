@@ -26,13 +26,13 @@ from qic.domain.in_force import Status as EditionStatus
 from qic.domain.provider_types import NO_SECONDARY_BENCHMARKS_FOR_PRIMARY
 from qic.frameworks.editions import edition_for_year, editions_on
 from qic.frameworks.models import Edition
-from qic.learners.actions import (
+from qic.learners.actions import start_learner_import
+from qic.learners.imports import (
     check_learner_file,
     file_kind,
     file_limit_problem,
     progress_key,
     size_limit_problem,
-    start_learner_import,
 )
 from qic.learners.models import Learner, LearnerImport
 from qic.learners.parsing import LearnerFileError
