@@ -26,13 +26,13 @@ from qic.domain.in_force import Status as EditionStatus
 from qic.domain.provider_types import NO_SECONDARY_BENCHMARKS_FOR_PRIMARY
 from qic.frameworks.editions import edition_for_year, editions_on
 from qic.frameworks.models import Edition
-from qic.learners.actions import (
+from qic.learners.actions import start_learner_import
+from qic.learners.imports import (
     check_learner_file,
     file_kind,
     file_limit_problem,
     progress_key,
     size_limit_problem,
-    start_learner_import,
 )
 from qic.learners.models import Learner, LearnerImport
 from qic.learners.parsing import LearnerFileError
@@ -46,8 +46,7 @@ from qic.organisations.access import (
     visible_providers,
 )
 from qic.organisations.models import Provider
-from qic.programme import actions as programme_actions
-from qic.programme import queries
+from qic.programme import queries, register_uploads
 from qic.programme.models import Activity, ApiToken, RegisterImport
 
 TOKEN_OR_SESSION = [ProviderToken(), django_auth]
@@ -691,7 +690,7 @@ def import_attendance(
     if (file.size or 0) > settings.QIC_REGISTER_IMPORT_MAX_BYTES:
         return Status(413, _register_refused(register_size_problem()))
     try:
-        job = programme_actions.start_register_import(
+        job = register_uploads.start_register_import(
             activity=activity, file_name=file.name or "register.csv", data=file.read(), actor=request.user
         )
     except LearnerFileError as exc:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from qic.core.forms import GovukDateField, GovukDateInput, GovukForm, GovukModelForm
 from qic.core.stale import SeenField
 from qic.domain import dates
-from qic.learners.actions import file_limit_problem, size_limit_problem
+from qic.learners.imports import file_limit_problem, size_limit_problem
 from qic.learners.models import Learner
 
 

@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.html import escape
 
-from qic.learners.actions import size_limit_problem
+from qic.learners.imports import size_limit_problem
 
 IMPORT_PATH = re.compile(r"^/api/v1/providers/[^/]+/learners/import/?$")
 REGISTER_IMPORT_PATH = re.compile(r"^/api/v1/providers/[^/]+/activities/[^/]+/attendance/?$")

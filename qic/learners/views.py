@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qic.core import audit, stale
 from qic.core.jobs import read_progress
 from qic.domain.academic import academic_year_of
-from qic.learners import actions
+from qic.learners import actions, imports
 from qic.learners.forms import ConfirmImportForm, LearnerForm, LearnerImportForm
 from qic.learners.models import Learner, LearnerImport, named
 from qic.learners.parsing import LEARNER_CSV_COLUMNS
@@ -90,7 +90,7 @@ def learner_edit(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRespon
     form = LearnerForm(
         request.POST or None,
         instance=Learner.objects.get(pk=learner.pk),
-        initial={"seen": stale.seen_value(learner, actions.LEARNER_AUDIT_FIELDS)},
+        initial={"seen": stale.seen_value(learner, imports.LEARNER_AUDIT_FIELDS)},
     )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
@@ -122,18 +122,18 @@ def learner_import(request: AuthenticatedRequest, urn: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = actions.start_learner_import(
             provider=provider,
-            kind=actions.file_kind(form.data_bytes),
+            kind=imports.file_kind(form.data_bytes),
             file_name=upload.name,
             data=form.data_bytes,
             full_import=form.cleaned_data["full_import"],
             actor=request.user,
         )
         return redirect("learners:learner_import_status", urn=provider.urn, pk=job.pk)
-    imports = LearnerImport.objects.filter(provider=provider).defer("data")[:10]
+    recent_imports = LearnerImport.objects.filter(provider=provider).defer("data")[:10]
     return render(
         request,
         "learners/learner_import.html",
-        {"provider": provider, "form": form, "imports": imports, "columns": LEARNER_CSV_COLUMNS},
+        {"provider": provider, "form": form, "imports": recent_imports, "columns": LEARNER_CSV_COLUMNS},
     )
 
 
@@ -173,7 +173,7 @@ def import_progress(job: LearnerImport) -> dict[str, Any]:
     that has ended, says so without figures."""
     if job.finished:
         return {"text": "", "percent": 100}
-    values = read_progress(actions.progress_key(job.pk))
+    values = read_progress(imports.progress_key(job.pk))
     total = int(values.get("total") or 0)
     if job.status == LearnerImport.Status.SAVING:
         if values.get("phase") != "saving":
@@ -214,7 +214,7 @@ def learner_import_cancel(request: AuthenticatedRequest, urn: int, pk: int) -> H
     """Discard a previewed file without importing anything."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     job = get_object_or_404(LearnerImport.objects.defer("data"), provider=provider, pk=pk)
-    if actions.cancel_learner_import(job=job, actor=request.user):
+    if imports.cancel_learner_import(job=job, actor=request.user):
         messages.success(
             request, f"Import of {job.file_name} cancelled: nothing was imported and the file was discarded."
         )

@@ -9,7 +9,7 @@ from typing import Any
 from django_tasks import task
 
 from qic.core.jobs import on_lost, retry_if_lost
-from qic.organisations import actions
+from qic.organisations import gias_imports, invitations
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 def send_invitation(invitation_id: int) -> bool:
     """Mail the invitation's link (made here, so no secret is stored in the task's row)."""
     try:
-        return actions.send_invitation_mail(invitation_id)
+        return invitations.send_invitation_mail(invitation_id)
     except Exception:
         # Never the link: only which invitation could not be sent.
         logger.exception("Invitation %s could not be mailed", invitation_id)
@@ -32,10 +32,10 @@ retry_if_lost(send_invitation)
 @task()
 def import_gias_task(job_id: int) -> str:
     """Import a stored GIAS extract, all or nothing; returns the job's final status."""
-    job = actions.run_gias_import(job_id)
+    job = gias_imports.run_gias_import(job_id)
     return str(job.status) if job is not None else "missing"
 
 
 @on_lost(import_gias_task)
 def _import_lost(kwargs: dict[str, Any], message: str) -> None:
-    actions.fail_lost_gias_import(kwargs["job_id"], message)
+    gias_imports.fail_lost_gias_import(kwargs["job_id"], message)

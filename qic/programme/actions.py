@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from qic.core import audit, jobs, stale
+from qic.core import audit, stale
 from qic.core.actors import TASK_RECOVERY, SystemActor
 from qic.core.jobs import report_progress
 from qic.domain import dates
@@ -22,7 +22,7 @@ from qic.domain.academic import academic_year_of
 from qic.domain.activities import ALL_ELEMENTS, ActivityType, MeaningfulElements, categories_for
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
-from qic.learners.parsing import LearnerFileError, check_attendance_header, parse_attendance_csv
+from qic.learners.parsing import LearnerFileError, parse_attendance_csv
 from qic.organisations.models import Provider, User
 from qic.programme import tallies
 from qic.programme.models import (
@@ -206,50 +206,12 @@ def record_participation(
 
 
 # --- Importing a register: a job, checked and saved by a task -----------------------------------
+# (register_uploads.start_register_import stores the job and queues the task, which runs this.)
 
 # Rows matched between two progress reports while a register is checked (a register is a few
 # hundred rows: a whole year group).
 REGISTER_ROWS_PER_REPORT = 100
 REGISTER_FAILED_MESSAGE = "Something went wrong while importing the register. Nothing was saved."
-
-
-def start_register_import(
-    *, activity: Activity, file_name: str, data: bytes, actor: User, wait: bool = False
-) -> RegisterImport:
-    """Store a register upload as a job and queue the task that checks and saves it (in one
-    transaction: the job and its task are both written, or neither); with `wait`, run it here.
-
-    The two cheap whole-file checks come first and raise LearnerFileError, storing nothing: the
-    activity has not happened yet, or the file is not a register (empty, not CSV, no UPN or ULN
-    column). Writes the job and an `activity.register_import_started` audit event. Returns the
-    job as stored (with `wait`, as it ended).
-    """
-    if problem := dates.attendance(activity.date, today=timezone.localdate()):
-        raise LearnerFileError(problem + ".")
-    check_attendance_header(data)
-    with transaction.atomic():
-        job = RegisterImport.objects.create(
-            provider_id=activity.provider_id,
-            activity=activity,
-            file_name=file_name[:255],
-            data=data,
-            created_by=actor,
-        )
-        audit.record(
-            actor=actor,
-            action="activity.register_import_started",
-            obj=job,
-            after={"activity_id": activity.pk, "file_name": job.file_name},
-            provider_id=activity.provider_id,
-        )
-        if not wait:
-            from qic.programme.tasks import import_register_task
-
-            import_register_task.enqueue(job_id=job.pk)
-    if wait:
-        with jobs.running_inline(job.progress_key):
-            return run_register_import(job.pk, actor=actor)
-    return job
 
 
 @dataclass

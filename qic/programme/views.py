@@ -36,7 +36,7 @@ from qic.learners.parsing import LearnerFileError
 from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
 from qic.organisations.primary_schools import Instead, not_for_primary_schools
-from qic.programme import actions, queries, reports
+from qic.programme import actions, queries, register_uploads, reports
 from qic.programme.forms import (
     MEANING_FIELDS,
     ActivityForm,
@@ -520,7 +520,7 @@ def attendance_import(request: AuthenticatedRequest, urn: int, pk: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = actions.start_register_import(
+            job = register_uploads.start_register_import(
                 activity=activity, file_name=upload.name or "register.csv", data=upload.read(), actor=request.user
             )
         except LearnerFileError as exc:

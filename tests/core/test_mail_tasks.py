@@ -17,7 +17,7 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from qic.core.logs import HIDDEN
-from qic.organisations import actions
+from qic.organisations import actions, invitations
 from qic.organisations.models import ClientRequest, Invitation, Role, User
 from tests.conftest import Cast
 from tests.factories import ProviderFactory, make_member
@@ -83,7 +83,7 @@ def test_a_failed_invitation_mail_fails_its_task_is_logged_and_keeps_the_invitat
     def refuse(*args: Any, **kwargs: Any) -> int:
         raise smtplib.SMTPRecipientsRefused({})
 
-    monkeypatch.setattr(actions, "send_mail", refuse)
+    monkeypatch.setattr(invitations, "send_mail", refuse)
     with caplog.at_level(logging.INFO):
         run_worker()
 

@@ -19,7 +19,7 @@ from django.test import Client
 from qic.core import stale
 from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
-from qic.learners.actions import LEARNER_AUDIT_FIELDS
+from qic.learners.imports import LEARNER_AUDIT_FIELDS
 from qic.learners.models import Learner
 from qic.national.models import EndorsementAnswer, EndorsementCriterion, PrimaryAward
 from qic.programme import actions

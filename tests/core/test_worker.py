@@ -664,9 +664,9 @@ django.setup()
 
 from django.core.management import call_command
 
-from qic.learners import actions
+from qic.learners import imports
 
-check_learner_file = actions.check_learner_file
+check_learner_file = imports.check_learner_file
 
 
 def check_then_fail(**kwargs):
@@ -679,8 +679,8 @@ def apply_fails(**kwargs):
     raise OSError("injected: no space left on device")
 
 
-actions.check_learner_file = check_then_fail
-actions._apply = apply_fails
+imports.check_learner_file = check_then_fail
+imports._apply = apply_fails
 call_command("worker", "--batch", "--worker-id", sys.argv[1])
 """
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from qic.core import bulk
-from qic.learners import actions
+from qic.learners import imports
 from qic.learners.models import Learner
 from tests.factories import ProviderFactory
 
@@ -37,7 +37,7 @@ def test_ids_are_read_back_by_upn_or_by_uln_when_there_is_no_upn() -> None:
     ]
     now = timezone.now()
 
-    actions._insert_learners(provider, learners, now)
+    imports._insert_learners(provider, learners, now)
 
     for learner in learners:
         stored = Learner.objects.get(pk=learner.pk)

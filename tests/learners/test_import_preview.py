@@ -22,7 +22,7 @@ from django.utils.html import escape
 from qic.core.models import AuditEvent
 from qic.domain.academic import academic_year_of
 from qic.domain.upn import upn_check_letter
-from qic.learners import actions
+from qic.learners import actions, imports
 from qic.learners.models import Learner, LearnerImport
 from qic.learners.parsing import LearnerFileError, count_records, ctf_academic_year_problem, parse_ctf
 from qic.organisations.models import Provider
@@ -556,6 +556,6 @@ def test_a_file_replaced_before_its_check_started_is_not_checked(cast: Cast) -> 
         provider=cast.p1, kind="csv", file_name="new.csv", data=csv_of(roll), full_import=False, actor=cast.p1_leader
     )
     # The thread for the first file starts late: it finds the job cancelled and leaves it so.
-    assert actions.check_learner_import(waiting.pk).status == LearnerImport.Status.CANCELLED
+    assert imports.check_learner_import(waiting.pk).status == LearnerImport.Status.CANCELLED
     waiting.refresh_from_db()
     assert (waiting.status, bytes(waiting.data)) == ("cancelled", b"")

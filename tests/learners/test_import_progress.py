@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from qic.core import audit
 from qic.core.jobs import read_progress, report_progress
 from qic.core.models import AuditEvent
-from qic.learners import actions, parsing
+from qic.learners import actions, imports, parsing
 from qic.learners.models import Learner, LearnerImport
 from qic.programme.actions import create_api_token
 from tests.conftest import Cast
@@ -35,14 +35,14 @@ def new_pupils(count: int, *, first: int = 1) -> bytes:
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
     """Batches of 5 rows and every progress report recorded (and still published)."""
     monkeypatch.setattr(parsing, "ROWS_PER_REPORT", 5)
-    monkeypatch.setattr(actions, "SAVE_BATCH", 5)
+    monkeypatch.setattr(imports, "SAVE_BATCH", 5)
     reports: list[tuple[str, dict[str, Any]]] = []
 
     def recording(key: str, **values: Any) -> None:
         reports.append((key, values))
         report_progress(key, **values)
 
-    monkeypatch.setattr(actions, "report_progress", recording)
+    monkeypatch.setattr(imports, "report_progress", recording)
     return reports
 
 

@@ -22,7 +22,7 @@ from bench.run import synthetic_gias
 from qic.core import jobs
 from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
-from qic.organisations import actions
+from qic.organisations import actions, gias_imports
 from qic.organisations.models import GiasImport, Provider
 from qic.organisations.tasks import import_gias_task
 from tests.conftest import Cast
@@ -67,7 +67,7 @@ def test_upload_queues_a_job_and_its_page_polls_until_it_ends(client: Client, ca
     assert f'hx-get="{job_url(job)}" hx-trigger="every 1s"' in page
     assert "Refresh this page to see progress." in page
 
-    actions.run_gias_import(job.pk)  # what the worker does
+    gias_imports.run_gias_import(job.pk)  # what the worker does
 
     job.refresh_from_db()
     assert job.status == GiasImport.Status.DONE
@@ -85,7 +85,7 @@ def test_a_job_runs_once(db: None) -> None:
     )
     assert job.status == GiasImport.Status.DONE
     # A second delivery of the same task (a retried worker) finds the job ended and does nothing.
-    assert actions.run_gias_import(job.pk).status == GiasImport.Status.DONE
+    assert gias_imports.run_gias_import(job.pk).status == GiasImport.Status.DONE
     assert AuditEvent.objects.filter(action="providers.gias_imported").count() == 1
 
 
@@ -171,7 +171,7 @@ def test_the_lost_handler_leaves_an_ended_job_alone(db: None) -> None:
     job = actions.start_gias_import(
         data=MAIN.read_bytes(), file_name=MAIN.name, include_closed=False, actor=SystemActor("test"), wait=True
     )
-    actions.fail_lost_gias_import(job.pk, jobs.LOST_MESSAGE)
+    gias_imports.fail_lost_gias_import(job.pk, jobs.LOST_MESSAGE)
     job.refresh_from_db()
     assert job.status == GiasImport.Status.DONE
     assert job.message == ""
@@ -300,16 +300,18 @@ def test_a_refresh_where_everything_changed_gives_what_a_fresh_import_gives() ->
 
 @pytest.mark.django_db
 def test_a_refresh_writes_in_batches(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(actions, "GIAS_WRITE_BATCH", 7)
+    monkeypatch.setattr(gias_imports, "GIAS_WRITE_BATCH", 7)
     data = synthetic_gias(60)
     actions.import_gias(data=data, file_name="first.csv", include_closed=False, actor=SystemActor("test"))
     saved: list[int] = []
-    monkeypatch.setattr(actions.jobs, "report_progress", lambda key, **values: saved.append(values.get("saved", 0)))
+    monkeypatch.setattr(
+        gias_imports.jobs, "report_progress", lambda key, **values: saved.append(values.get("saved", 0))
+    )
     report = actions.import_gias(
         data=everything_changed(data), file_name="refresh.csv", include_closed=False, actor=SystemActor("test")
     )
     assert report.updated == 53
     # Progress moved batch by batch while saving, and ended with every provider saved.
-    batch = actions._update_batch_size()  # 7 rows on SQLite, 35 on PostgreSQL
+    batch = gias_imports._update_batch_size()  # 7 rows on SQLite, 35 on PostgreSQL
     assert batch < 53
     assert [n for n in saved if n] == [*range(batch, 53, batch), 53, 53]

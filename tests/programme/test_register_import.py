@@ -21,7 +21,7 @@ from qic.core import jobs
 from qic.core.jobs import read_progress, report_progress
 from qic.core.models import AuditEvent
 from qic.domain.upn import upn_check_letter
-from qic.programme import actions
+from qic.programme import actions, register_uploads
 from qic.programme.actions import create_api_token
 from qic.programme.models import Activity, Participation, RegisterImport
 from qic.programme.tasks import ORPHANED_MESSAGE, import_register_task
@@ -79,7 +79,7 @@ def test_checking_reports_rows_checked_as_it_goes(cast: Cast, monkeypatch: pytes
         report_progress(key, **values)
 
     monkeypatch.setattr(actions, "report_progress", recording)
-    job = actions.start_register_import(
+    job = register_uploads.start_register_import(
         activity=make_activity(cast.p1), file_name="r.csv", data=register(12), actor=cast.p1_staff
     )
     key = f"register-import:{job.pk}"
@@ -99,7 +99,7 @@ def test_checking_reports_rows_checked_as_it_goes(cast: Cast, monkeypatch: pytes
 def test_waiting_runs_the_job_here_with_no_task(cast: Cast, settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     roll(cast, 3)
-    job = actions.start_register_import(
+    job = register_uploads.start_register_import(
         activity=make_activity(cast.p1), file_name="r.csv", data=register(3), actor=cast.p1_leader, wait=True
     )
     assert (job.status, job.present_count, job.absent_count) == ("done", 1, 2)
@@ -110,7 +110,7 @@ def test_waiting_runs_the_job_here_with_no_task(cast: Cast, settings: Any) -> No
 
 def test_a_job_delivered_twice_runs_once(cast: Cast) -> None:
     roll(cast, 3)
-    job = actions.start_register_import(
+    job = register_uploads.start_register_import(
         activity=make_activity(cast.p1), file_name="r.csv", data=register(3), actor=cast.p1_staff
     )
     assert actions.run_register_import(job.pk).status == RegisterImport.Status.DONE  # already ran: left alone
@@ -245,7 +245,7 @@ def test_the_status_page_makes_a_fixed_number_of_queries(staff: Client, cast: Ca
     counts = []
     for unknown in (1, 60):  # 1, then 60 rows listed as not on the roll
         activity = make_activity(cast.p1)
-        job = actions.start_register_import(
+        job = register_uploads.start_register_import(
             activity=activity, file_name="r.csv", data=register(2, unknown=unknown), actor=cast.p1_staff
         )
         job.refresh_from_db()
