@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "qic.frameworks",
     "qic.learners",
     "qic.programme",
+    "qic.portal",  # learners' own pages: their record, reflections, sign-in to activities, passport
     "qic.accreditation",
     "qic.national",
     "qic.dashboards",  # the pages that gather from several apps (home, benchmark dashboard); no models
@@ -104,6 +105,8 @@ MIDDLEWARE = [
     # Idle and absolute session limits, then: no data until the second factor is verified.
     "qic.accounts.middleware.SessionLimitsMiddleware",
     "qic.accounts.middleware.SecondFactorMiddleware",
+    # A learner who has lost access (left, or their year group turned off) is signed out.
+    "qic.learners.middleware.LearnerAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Cache-Control: no-store for signed-in users and every page that is not public.
     "qic.core.middleware.NoStoreMiddleware",
@@ -126,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qic.accounts.context_processors.navigation",
+                "qic.portal.nav.learner_navigation",  # a learner's own menu, in place of the staff one
             ],
             "builtins": ["qic.core.templatetags.govuk"],
         },

@@ -9,6 +9,7 @@ urlpatterns = [
     path("framework/", include("qic.frameworks.urls")),
     path("", include("qic.learners.urls")),
     path("", include("qic.programme.urls")),
+    path("", include("qic.portal.urls")),
     path("", include("qic.accreditation.urls")),
     path("", include("qic.national.urls")),
     path("", include("qic.core.urls")),

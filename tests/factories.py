@@ -258,3 +258,25 @@ def make_workbook(provider: Provider, award: PrimaryAward) -> PrimaryWorkbook:
         workbook=workbook, task=task, action="Invite a parent nurse", owner="Mrs Khan", due_on=dt.date(2027, 3, 1)
     )
     return workbook
+
+
+def make_learner_account(
+    learner: Learner, *, password: str = "a-learner-password-1", sign_in_name: str = "", year_groups: object = None
+) -> User:
+    """A learner user for `learner` (a sign-in name from their forename unless given) whose school
+    has given their year group access (or the year groups given)."""
+    from qic.learners.models import LearnerAccessPolicy, LearnerAccount
+    from qic.organisations.models import sign_in_address
+
+    name = sign_in_name or f"{learner.forename.lower()}.{learner.pk}"
+    user = User.objects.create_user(
+        sign_in_address(name), password, first_name=learner.forename, last_name=learner.surname
+    )
+    Membership.objects.create(user=user, role=Role.LEARNER, provider=learner.provider)
+    LearnerAccount.objects.create(user=user, learner=learner, sign_in_name=name)
+    policy, _ = LearnerAccessPolicy.objects.get_or_create(provider=learner.provider)
+    today_year = academic_year_of(timezone.localdate())
+    wanted = year_groups if year_groups is not None else [learner.year_group_in(today_year)]
+    policy.year_groups = sorted({*policy.year_groups, *wanted})  # type: ignore[misc]
+    policy.save()
+    return user

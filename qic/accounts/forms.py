@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 from qic.core.forms import GovukForm, GovukFormMixin
+from qic.organisations.models import sign_in_address
+
+
+class SignInForm(AuthenticationForm):
+    """Django's log-in form; a learner may type their sign-in name instead of an email address."""
+
+    def clean_username(self) -> str:
+        return sign_in_address(str(self.cleaned_data.get("username") or ""))
 
 
 class SecondFactorForm(GovukForm):

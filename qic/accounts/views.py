@@ -34,6 +34,7 @@ from qic.accounts.forms import (
     GovukPasswordResetForm,
     GovukSetPasswordForm,
     SecondFactorForm,
+    SignInForm,
 )
 from qic.accounts.middleware import is_verified
 from qic.organisations.access import require_role
@@ -67,6 +68,7 @@ class LoginView(auth_views.LoginView):
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def get_success_url(self) -> str:
         return _with_next("accounts:mfa_verify", super().get_success_url())

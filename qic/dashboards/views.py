@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from qic.dashboards.provider_home import provider_home
 from qic.domain.academic import year_label
 from qic.frameworks.editions import edition_for_year, edition_on
+from qic.learners.access import is_learner_user
 from qic.national.queries import benchmark_averages
 from qic.organisations import queries as organisation_queries
 from qic.organisations.access import (
@@ -28,9 +29,15 @@ from qic.programme import queries, reports
 from qic.programme.years import year_asked, year_menu
 
 
-@require_role()
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands here and sees what it can do."""
+    """Each role lands here and sees what it can do; a learner goes to their own record."""
+    if is_learner_user(request.user):
+        return redirect("portal:home")
+    return staff_home(request)
+
+
+@require_role()
+def staff_home(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
     assert membership is not None
     context: dict[str, object] = {"membership": membership, "edition": edition_on(timezone.localdate())}

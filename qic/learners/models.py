@@ -255,3 +255,65 @@ def named(text: str) -> Q:
     same learner. Text with no words matches nobody."""
     terms = search_terms(text)
     return Q(*(Q(search_name__contains=term) for term in terms)) if terms else Q(pk__in=[])
+
+
+# --- Learners' own sign-in ----------------------------------------------------------------------
+
+
+class LearnerAccessPolicy(models.Model):
+    """Which of a provider's learners may sign in, and for how long a leaver keeps access.
+
+    Staff decide by year group; nobody may sign in until a careers leader gives a year group access.
+    """
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="learner_access_policy")
+    year_groups = models.JSONField(default=list, blank=True)  # year groups (as of today) given access
+    leaver_grace_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Days a learner keeps access after their leaving date"
+    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Learner access at {self.provider}"
+
+
+class LearnerAccount(models.Model):
+    """The user a learner signs in as: one account per learner, one learner per account."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learner_account")
+    learner = models.OneToOneField(Learner, on_delete=models.PROTECT, related_name="account")
+    # What a learner without a school email types to sign in, e.g. "amy.k7q2"; blank when invited by email.
+    sign_in_name = models.CharField(max_length=40, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    password_set_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sign_in_name"], condition=~Q(sign_in_name=""), name="unique_sign_in_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"Account of learner #{self.learner_id}"
+
+
+class LearnerSignInCode(models.Model):
+    """A one-time code that lets a learner set their password: printed on a form group's sheet or
+    sent to their school email. Only its hash is stored; it expires and works once."""
+
+    class Kind(models.TextChoices):
+        SHEET = "sheet", "Printed sheet"
+        EMAIL = "email", "School email"
+
+    account = models.ForeignKey(LearnerAccount, on_delete=models.CASCADE, related_name="codes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    code_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} code for learner account #{self.account_id}"

@@ -71,14 +71,17 @@ def role_of(user: User | AnonymousUser) -> Role | None:
 
 
 def require_role(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
-    """Log-in required; then 403 unless the user holds one of `roles` (none given: any role)."""
+    """Log-in required; then 403 unless the user holds one of `roles` (none given: any staff role).
+
+    A learner holds no staff role: their own pages use `qic.learners.access.require_learner`.
+    """
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             role = role_of(request.user)
-            if role is None or (roles and role not in roles):
+            if role is None or (roles and role not in roles) or (not roles and role == Role.LEARNER):
                 raise PermissionDenied("Your role does not give access to this page.")
             return view(request, *args, **kwargs)
 

@@ -37,6 +37,18 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+# A learner given a printed code has no email address of their own here: their sign-in name (e.g.
+# "amy.k7q2") is made into an address under this reserved domain (RFC 2606), which no mail reaches.
+LEARNER_SIGN_IN_DOMAIN = "learners.qic.invalid"
+
+
+def sign_in_address(typed: str) -> str:
+    """What a person typed to sign in, as the address their account has: a learner's sign-in name
+    (no "@") becomes its address under LEARNER_SIGN_IN_DOMAIN; an email address stays as it is."""
+    typed = typed.strip().lower()
+    return typed if "@" in typed or not typed else f"{typed}@{LEARNER_SIGN_IN_DOMAIN}"
+
+
 class User(AbstractUser):
     """A person who logs in with their email address. Nobody registers themselves."""
 
@@ -189,6 +201,8 @@ class Role(models.TextChoices):
     CAREERS_LEADER = "careers_leader", "Careers leader"
     PROVIDER_STAFF = "provider_staff", "Provider staff"
     GOVERNOR = "governor", "Governor"
+    # A pupil or student of a provider, who sees only their own record (qic.learners.access).
+    LEARNER = "learner", "Learner"
 
 
 AWARDING_BODY_ROLES = frozenset({Role.AWARDING_BODY_ADMIN, Role.ASSESSOR})
@@ -199,6 +213,7 @@ ROLE_ORGANISATION_RULE = (
     Q(role=Role.CONSORTIUM_ADMIN, awarding_body__isnull=True, provider__isnull=True)
     | Q(role__in=sorted(AWARDING_BODY_ROLES), awarding_body__isnull=False, provider__isnull=True)
     | Q(role__in=sorted(PROVIDER_ROLES), awarding_body__isnull=True, provider__isnull=False)
+    | Q(role=Role.LEARNER, awarding_body__isnull=True, provider__isnull=False)
 )
 
 
