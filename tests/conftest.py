@@ -20,7 +20,14 @@ from qic.core.actors import SystemActor
 from qic.frameworks.loading import load_edition, read_edition_file
 from qic.frameworks.models import Edition
 from qic.organisations.models import AwardingBody, Provider, Role, User
-from tests.factories import AwardingBodyFactory, ProviderFactory, assign, make_member
+from tests.factories import (
+    AwardingBodyFactory,
+    ProviderFactory,
+    assign,
+    make_learner,
+    make_learner_account,
+    make_member,
+)
 from tests.totp import totp_device_for
 
 FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "qic" / "frameworks" / "data" / "qic-2024.yaml"
@@ -114,6 +121,11 @@ class Cast:
     p1_staff: User
     p1_governor: User
     p2_leader: User
+    # Learners who sign in to their own record (two at p1, one at p2): made only by `walk_cast`,
+    # so the many tests that count p1's learners see none of them.
+    p1_learner: User | None = None
+    p1_learner_b: User | None = None
+    p2_learner: User | None = None
 
     def user(self, name: str) -> User | None:
         return None if name == "anon" else getattr(self, name)
@@ -131,6 +143,9 @@ CAST_NAMES = [
     "p1_governor",
     "p2_leader",
 ]
+LEARNER_CAST_NAMES = ["p1_learner", "p1_learner_b", "p2_learner"]
+# Everyone the every-URL walks try: the cast and its learners.
+WALK_NAMES = CAST_NAMES + LEARNER_CAST_NAMES
 
 
 @pytest.fixture
@@ -156,6 +171,19 @@ def cast(db: None) -> Cast:
         p1_governor=make_member(Role.GOVERNOR, provider=p1, email="governor1@example.org"),
         p2_leader=make_member(Role.CAREERS_LEADER, provider=p2, email="leader2@example.org"),
     )
+
+
+@pytest.fixture
+def walk_cast(cast: Cast) -> Cast:
+    """The cast with its learners signed up: Ayla and Bram at p1, Cleo at p2."""
+    for name, provider, upn, forename in (
+        ("p1_learner", cast.p1, "A100000000001", "Ayla"),
+        ("p1_learner_b", cast.p1, "B100000000001", "Bram"),
+        ("p2_learner", cast.p2, "C100000000001", "Cleo"),
+    ):
+        learner = make_learner(provider, upn=upn, forename=forename, surname="Castwalker")
+        setattr(cast, name, make_learner_account(learner, sign_in_name=f"{forename.lower()}.cast"))
+    return cast
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from qic.programme.actions import (
     save_interview,
 )
 from qic.programme.models import Adviser, Interview, Participation, RegisterImport
-from tests.conftest import CAST_NAMES, Cast
+from tests.conftest import CAST_NAMES, LEARNER_CAST_NAMES, WALK_NAMES, Cast
 from tests.factories import (
     LEARNER_CSV,
     UserFactory,
@@ -54,7 +54,7 @@ UNAUTHORISED = 401
 FORBIDDEN = 403
 NOT_FOUND = 404
 
-ALL_ROLES = [n for n in CAST_NAMES if n != "anon"]
+ALL_ROLES = [n for n in WALK_NAMES if n != "anon"]
 
 
 def expect(default: Any, anon: Any = LOGIN, **overrides: Any) -> dict[str, Any]:
@@ -258,7 +258,8 @@ def capability(allowed: list[str], *, anon: Any = LOGIN) -> dict[str, Any]:
     other tenants get 404, as if p1 did not exist."""
     others_who_see_p1 = ["consortium", "ab1_admin", "assessor_assigned", "p1_leader", "p1_staff", "p1_governor"]
     result = dict.fromkeys(ALL_ROLES, NOT_FOUND)
-    result.update(dict.fromkeys(others_who_see_p1, FORBIDDEN))
+    # A learner holds no staff role: every staff page refuses them before it looks for p1.
+    result.update(dict.fromkeys([*others_who_see_p1, *LEARNER_CAST_NAMES], FORBIDDEN))
     result.update(dict.fromkeys(allowed, OK))
     result["anon"] = anon
     return result
@@ -273,6 +274,9 @@ ACCREDITATION_VIEWERS = ["p1_leader", "p1_staff", "p1_governor", "ab1_admin", "a
 def as_status(expected: dict[str, Any], ok: int) -> dict[str, Any]:
     return {who: ok if code == OK else code for who, code in expected.items()}
 
+
+# What a learner gets on a page for staff: refused, whatever the organisation.
+NO_LEARNERS = dict.fromkeys(LEARNER_CAST_NAMES, FORBIDDEN)
 
 PEOPLE_MANAGERS = only(
     {
@@ -303,16 +307,20 @@ ACCESS: dict[str, Row] = {
     # Anyone holding a valid link may accept it; a made-up token is a 404 for everybody.
     "organisations:invitation_accept": Row(lambda c: {"token": "no-such-token"}, expect(NOT_FOUND, anon=NOT_FOUND)),
     # Every signed-in role.
-    "dashboards:home": Row(no_kwargs, expect(OK)),
+    "dashboards:home": Row(no_kwargs, expect(OK, **dict.fromkeys(LEARNER_CAST_NAMES, REDIRECT))),
     "accounts:password_change": Row(no_kwargs, expect(OK)),
     "accounts:password_change_done": Row(no_kwargs, expect(OK)),
     # Sign-in and security. A fully signed-in user is sent on from the code page; anyone may
     # reset a forgotten password (the pages never say whether an account exists).
     "accounts:mfa_verify": Row(no_kwargs, expect(REDIRECT)),
     "accounts:mfa_setup": Row(no_kwargs, expect(OK)),
-    "accounts:mfa_recovery_codes": Row(no_kwargs, expect(OK)),
-    "accounts:mfa_recovery_regenerate": Row(no_kwargs, expect(REDIRECT), method="post"),
-    "accounts:security_settings": Row(no_kwargs, expect(OK)),
+    # A learner's own pages: every learner gets their own record (no URL names a learner).
+    "portal:sign_in": Row(no_kwargs, expect(REDIRECT, anon=OK)),
+    "portal:home": Row(no_kwargs, only(dict.fromkeys(LEARNER_CAST_NAMES, OK))),
+    # Learners have no second factor, so no recovery codes or security page (only a password).
+    "accounts:mfa_recovery_codes": Row(no_kwargs, expect(OK, **NO_LEARNERS)),
+    "accounts:mfa_recovery_regenerate": Row(no_kwargs, expect(REDIRECT, **NO_LEARNERS), method="post"),
+    "accounts:security_settings": Row(no_kwargs, expect(OK, **NO_LEARNERS)),
     "accounts:password_reset": Row(no_kwargs, expect(OK, anon=OK)),
     "accounts:password_reset_done": Row(no_kwargs, expect(OK, anon=OK)),
     "accounts:password_reset_confirm": Row(lambda c: {"uidb64": "MQ", "token": "not-a-token"}, expect(OK, anon=OK)),
@@ -352,7 +360,7 @@ ACCESS: dict[str, Row] = {
     "organisations:provider_list": Row(no_kwargs, only(AB_STAFF_AND_CONSORTIUM)),
     "organisations:provider_detail": Row(
         p1_urn,
-        expect(OK, ab2_admin=NOT_FOUND, assessor_unassigned=NOT_FOUND, p2_leader=NOT_FOUND),
+        expect(OK, ab2_admin=NOT_FOUND, assessor_unassigned=NOT_FOUND, p2_leader=NOT_FOUND, **NO_LEARNERS),
     ),
     # Only the provider's careers leader and the Consortium (with a reason) invite p1's people; p1
     # has a careers leader, so its Awarding Body may not invite anyone (issue 9).
@@ -565,7 +573,14 @@ ACCESS: dict[str, Row] = {
     "api-1.0.0:list_providers": Row(no_kwargs, expect(OK, anon=UNAUTHORISED)),
     "api-1.0.0:provider_detail": Row(
         p1_urn,
-        expect(OK, anon=UNAUTHORISED, ab2_admin=NOT_FOUND, assessor_unassigned=NOT_FOUND, p2_leader=NOT_FOUND),
+        expect(
+            OK,
+            anon=UNAUTHORISED,
+            ab2_admin=NOT_FOUND,
+            assessor_unassigned=NOT_FOUND,
+            p2_leader=NOT_FOUND,
+            **dict.fromkeys(LEARNER_CAST_NAMES, NOT_FOUND),
+        ),
     ),
 }
 
@@ -640,6 +655,15 @@ POSTS: dict[str, str | list[str]] = {
 }
 
 
+# The JSON API answers a learner's session as it answers someone of another tenant: no provider
+# is visible to a learner, so a provider's endpoints are 404 (its list is empty).
+for _name, _row in ACCESS.items():
+    if _name.startswith("api-1.0.0:"):
+        for _who in LEARNER_CAST_NAMES:
+            if _row.expected[_who] == FORBIDDEN:
+                _row.expected[_who] = NOT_FOUND
+
+
 def url_names(patterns: list[Any] | None = None, prefix: str = "") -> list[str]:
     """Every named URL pattern, with namespaces, walked recursively."""
     names: list[str] = []
@@ -659,11 +683,12 @@ def test_every_url_is_classified() -> None:
     assert ACCESS.keys() - names == set(), "these classified URLs no longer exist"
 
 
-CASES = [(name, who) for name in sorted(ACCESS) for who in CAST_NAMES]
+CASES = [(name, who) for name in sorted(ACCESS) for who in WALK_NAMES]
 
 
 @pytest.mark.parametrize(("url_name", "who"), CASES, ids=[f"{n}-{w}" for n, w in CASES])
-def test_access(url_name: str, who: str, cast: Cast, edition: Any, client: Client) -> None:
+def test_access(url_name: str, who: str, walk_cast: Cast, edition: Any, client: Client) -> None:
+    cast = walk_cast
     row = ACCESS[url_name]
     url = reverse(url_name, kwargs=row.kwargs(cast))
     user = cast.user(who)
@@ -793,7 +818,7 @@ def _content_urls(who: str) -> list[tuple[str, Callable[[Cast], dict[str, Any]]]
     return reached + CONTENT_EXTRA
 
 
-@pytest.mark.parametrize("who", CAST_NAMES)
+@pytest.mark.parametrize("who", CAST_NAMES)  # learners: see test_learner_content_walk
 def test_no_answer_shows_learners_the_role_may_not_see(
     who: str, cast: Cast, edition: Any, client: Client, learner_secrets: LearnerSecrets
 ) -> None:
@@ -853,3 +878,70 @@ def test_content_walk_size(cast: Cast) -> None:
     """The figure reported for issue 9: URLs × roles walked with content checks."""
     pairs = sum(len(_content_urls(who)) for who in CAST_NAMES)
     assert pairs > 300, pairs
+
+
+# --- Learners: each sees their own record, and nobody else's ------------------------------------
+
+LEARNER_NOTES = {
+    "p1_learner": "Ayla hopes to become a marine vet in Plymouth",
+    "p1_learner_b": "Bram wants to fly air ambulance helicopters",
+    "p2_learner": "Cleo plans a stonemasonry apprenticeship in Bath",
+}
+LEARNER_FULL_NAMES = {"p1_learner": "Ayla Castwalker", "p1_learner_b": "Bram Castwalker", "p2_learner": "Cleo Castwalker"}
+
+
+def _record_cast_learner_evidence(cast: Cast) -> None:
+    """An interview for each cast learner (through the real action), so each has something of
+    their own that no other learner may see."""
+    for who, notes in LEARNER_NOTES.items():
+        user = cast.user(who)
+        assert user is not None
+        learner = user.learner_account.learner
+        provider = learner.provider
+        leader = cast.p1_leader if provider == cast.p1 else cast.p2_leader
+        adviser = Adviser.objects.create(provider=provider, name=f"Adviser for {learner.forename}", qualification_level=6)
+        save_interview(
+            interview=Interview(
+                provider=provider,
+                learner=learner,
+                adviser=adviser,
+                date=timezone.localdate(),
+                duration_minutes=45,
+                summary=notes,
+                agreed_actions=f"{learner.forename}: book a taster day",
+            ),
+            actor=leader,
+        )
+
+
+@pytest.mark.parametrize("who", LEARNER_CAST_NAMES)
+def test_learner_content_walk(
+    who: str, walk_cast: Cast, edition: Any, client: Client, learner_secrets: LearnerSecrets
+) -> None:
+    """Every page a learner reaches shows their own interview and never another learner's name,
+    interview or the staff-recorded learners of either school."""
+    cast = walk_cast
+    _record_cast_learner_evidence(cast)
+    user = cast.user(who)
+    assert user is not None
+    client.force_login(user)
+    others = [text for other, text in LEARNER_NOTES.items() if other != who]
+    others += [name for other, name in LEARNER_FULL_NAMES.items() if other != who]
+    forbidden = [*others, *learner_secrets.p1, *learner_secrets.p2]
+    leaks: dict[str, list[str]] = {}
+    walked = 0
+    for name, row in ACCESS.items():
+        if row.method != "get" or row.expected[who] != OK:
+            continue
+        with transaction.atomic():
+            response = client.get(reverse(name, kwargs=row.kwargs(cast)))
+            assert response.status_code == OK, f"{who} GET {name}: {response.status_code}"
+            walked += 1
+            found = [text for text in forbidden if text in _body(response)]
+            if found:
+                leaks[name] = found
+            transaction.set_rollback(True)
+    assert walked >= 2
+    assert leaks == {}, f"{who} sees what is not theirs: {leaks}"
+    own = client.get(reverse("portal:home")).content.decode()
+    assert LEARNER_NOTES[who] in own, "the walk's strings must be on the learner's own page"

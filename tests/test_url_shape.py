@@ -28,7 +28,7 @@ from django.urls import resolve, reverse
 
 from qic.learners.models import Learner
 from qic.programme.models import Activity, Adviser, ClassList, Interview
-from tests.conftest import CAST_NAMES, Cast
+from tests.conftest import WALK_NAMES, Cast
 from tests.test_url_access import (
     ACCEPTED,
     ACCESS,
@@ -132,8 +132,9 @@ def _expected_post(name: str, row: Row, who: str) -> set[Any]:
     return {FORBIDDEN}
 
 
-@pytest.mark.parametrize("who", CAST_NAMES)
-def test_a_post_to_a_page_is_answered_like_the_page(who: str, cast: Cast, edition: Any, client: Client) -> None:
+@pytest.mark.parametrize("who", WALK_NAMES)
+def test_a_post_to_a_page_is_answered_like_the_page(who: str, walk_cast: Cast, edition: Any, client: Client) -> None:
+    cast = walk_cast
     user = cast.user(who)
     if user is not None:
         client.force_login(user)
