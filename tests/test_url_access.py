@@ -887,7 +887,11 @@ LEARNER_NOTES = {
     "p1_learner_b": "Bram wants to fly air ambulance helicopters",
     "p2_learner": "Cleo plans a stonemasonry apprenticeship in Bath",
 }
-LEARNER_FULL_NAMES = {"p1_learner": "Ayla Castwalker", "p1_learner_b": "Bram Castwalker", "p2_learner": "Cleo Castwalker"}
+LEARNER_FULL_NAMES = {
+    "p1_learner": "Ayla Castwalker",
+    "p1_learner_b": "Bram Castwalker",
+    "p2_learner": "Cleo Castwalker",
+}
 
 
 def _record_cast_learner_evidence(cast: Cast) -> None:
@@ -899,7 +903,9 @@ def _record_cast_learner_evidence(cast: Cast) -> None:
         learner = user.learner_account.learner
         provider = learner.provider
         leader = cast.p1_leader if provider == cast.p1 else cast.p2_leader
-        adviser = Adviser.objects.create(provider=provider, name=f"Adviser for {learner.forename}", qualification_level=6)
+        adviser = Adviser.objects.create(
+            provider=provider, name=f"Adviser for {learner.forename}", qualification_level=6
+        )
         save_interview(
             interview=Interview(
                 provider=provider,
