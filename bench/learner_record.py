@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import TYPE_CHECKING
 
 from bench.run import page_figures
+
+if TYPE_CHECKING:
+    from qic.learners.models import Learner
+    from qic.organisations.models import Provider
 
 URN = 999_222
 SIZES = (1, 200)
 
 
-def _learner_with_record(provider: object, size: int, today: dt.date) -> object:
+def _learner_with_record(provider: Provider, size: int, today: dt.date) -> Learner:
     from qic.domain.academic import academic_year_of
     from qic.learners.models import Learner
     from qic.programme import tallies
