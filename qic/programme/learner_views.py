@@ -48,7 +48,7 @@ def learner_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResp
             "year": standing.year,
             "year_label": standing.year_label,
             "year_group": learner.year_group_in(standing.year),
-            "statuses": standing.statuses,
+            "statuses": [(status.measure, status.met) for status in standing.statuses],
             "benchmarks": standing.benchmarks,
             "counted": standing.counted,
             "rule_set": standing.rule_set,

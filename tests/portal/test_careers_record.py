@@ -181,6 +181,20 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_size_of_the_recor
     assert counts[1] == counts[50], counts
 
 
+def test_the_staff_page_and_the_learners_page_read_the_same_standing(cast: Cast, school: dict[str, Learner]) -> None:
+    amy = school["amy"]
+    staff = Client()
+    staff.force_login(cast.p1_leader)
+    on_staff_page = {
+        m.code: met for m, met in staff.get(f"/providers/{cast.p1.urn}/learners/{amy.pk}/").context["statuses"]
+    }
+    record = signed_in(amy).get("/my/").context["record"]
+    on_learners_page = {s.measure.code: s.met for s in record.standing.statuses}
+    assert on_staff_page == on_learners_page
+    assert on_staff_page["BM5"] is True
+    assert on_staff_page["BM6-16"] is False
+
+
 # --- Staff: what the learner sees -----------------------------------------------------------------
 
 
