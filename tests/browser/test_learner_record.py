@@ -5,6 +5,7 @@ preview of the same page passes axe too."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from django.utils import timezone
@@ -74,6 +75,8 @@ def test_a_learner_reads_their_agreed_actions_on_a_phone(cast: Cast, live_server
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow} px too wide at 360 px"
     assert axe_violations(page) == []
+    if os.environ.get("QIC_SCREENSHOTS"):
+        page.screenshot(path=os.environ["QIC_SCREENSHOTS"] + "/learner-record-360.png", full_page=True)
 
 
 def test_the_staff_preview_of_the_learners_page(cast: Cast, live_server: Any, page: Any) -> None:

@@ -116,7 +116,9 @@ def test_a_learner_reads_their_interviews_activities_and_where_they_stand(
     assert page.index("2025/26") < page.index("Vets at work talk") < page.index("2024/25")
     assert page.index("2024/25") < page.index("Last year&#x27;s careers fair")
     assert "3 February 2026. Meeting an employer, with Greenfield Vets." in page
-    # Where she stands on the refreshed measures for a pupil finishing Year 11.
+    # Where she stands on the refreshed measures for a pupil finishing Year 11: what is still to do first.
+    assert page.index("Still to do") < page.index("You still need more workplace experiences") < page.index("Done")
+    assert page.index("Done") < page.index("You have met employers this year.")
     assert "You have met employers this year." in page
     assert "You still need more workplace experiences by the end of Year 11." in page
     assert "You have had a careers interview." in page
@@ -149,6 +151,18 @@ def test_a_learner_with_nothing_recorded_is_told_so_in_plain_words(cast: Cast) -
     assert "You have not had a careers interview yet." in page
     assert "You have not taken part in any careers activities yet." in page
     assert "You still need to meet an employer this year." in page
+
+
+def test_a_recent_leaver_still_reads_their_record_and_has_nothing_left_to_do(
+    cast: Cast, school: dict[str, Learner]
+) -> None:
+    amy = school["amy"]
+    client = signed_in(amy)
+    Learner.objects.filter(pk=amy.pk).update(left_on=TODAY - dt.timedelta(days=3))
+    page = client.get("/my/").content.decode()
+    assert "You have left your school or college, so there is nothing more to do here." in page
+    assert "Amy will ask the vet about a visit." in page
+    assert "You still need" not in page
 
 
 def record_of_size(cast: Cast, size: int, upn: str) -> Learner:
