@@ -165,6 +165,15 @@ def test_a_recent_leaver_still_reads_their_record_and_has_nothing_left_to_do(
     assert "You still need" not in page
 
 
+def test_what_staff_wrote_is_shown_as_text_never_as_markup(cast: Cast) -> None:
+    dev = year_11(cast.p1, "Dev", "Patel", "D201100018042")
+    interview(dev, cast.p1_leader, summary="<script>alert(1)</script>", actions="<b>Line one</b>\nLine two")
+    page = signed_in(dev).get("/my/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;Line one&lt;/b&gt;<br>Line two" in page
+
+
 def record_of_size(cast: Cast, size: int, upn: str) -> Learner:
     learner = year_11(cast.p1, "Size", f"Of{size}", upn)
     adviser = Adviser.objects.create(provider=cast.p1, name=f"Adviser {size}")
