@@ -11,7 +11,8 @@ on PostgreSQL too. Figures:
   synthetic providers (five years of aggregates each);
 - a synthetic school of ~1,500 learners (Y7–Y13) with five academic years and ~150,000
   participations: the time to compute all benchmark figures for a year, the dashboard's server
-  time and query count, and our BM5 figure against one hand-written SQL aggregate.
+  time and query count, and our BM5 figure against one hand-written SQL aggregate;
+- the learner's own page (/my/) for a small and a large record: its query count does not grow.
 """
 
 from __future__ import annotations
@@ -173,9 +174,10 @@ def run(label: str) -> None:
     careers_figures(label)
     national_figures(label, client)
     # Imported here: each of them imports this module's helpers.
-    from bench import gias, imports, load
+    from bench import gias, imports, learner_record, load
 
     imports.figures(label)
+    learner_record.figures(label)
     gias.figures(label)
     load.figures(label)  # register save and load run
 

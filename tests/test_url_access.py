@@ -300,6 +300,9 @@ ACCESS: dict[str, Row] = {
     # Public pages. Signed-in users are sent from the landing page to their home page.
     "organisations:landing": Row(no_kwargs, expect(REDIRECT, anon=OK)),
     "accounts:login": Row(no_kwargs, expect(REDIRECT, anon=OK)),
+    # Learners' own pages (qic.portal): no staff role may use them; a learner reaches only their own.
+    "portal:sign_in": Row(no_kwargs, expect(REDIRECT, anon=OK)),
+    "portal:home": Row(no_kwargs, expect(FORBIDDEN)),
     "accounts:logout": Row(no_kwargs, expect(REDIRECT, anon=REDIRECT), method="post"),
     "framework:index": Row(no_kwargs, expect(REDIRECT, anon=REDIRECT)),
     "framework:edition": Row(edition_code, expect(OK, anon=OK)),
@@ -408,6 +411,7 @@ ACCESS: dict[str, Row] = {
     # A provider's learners and careers programme (issue 3): by capability.
     "learners:learner_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "programme:learner_detail": Row(p1_learner, capability(LEARNER_VIEWERS)),
+    "programme:learner_view": Row(p1_learner, capability(LEARNER_VIEWERS)),
     "learners:learner_edit": Row(p1_learner, capability(LEADER)),
     # Data protection (issue 9): the careers leader only; the export is logged on every view.
     "programme:learner_subject_access": Row(p1_learner, capability(LEADER)),
@@ -594,6 +598,7 @@ SAME_AS_GET = "everyone who may GET the page"
 POSTS: dict[str, str | list[str]] = {
     # Signing in and one's own account.
     "accounts:login": SAME_AS_GET,
+    "portal:sign_in": SAME_AS_GET,
     "organisations:invitation_accept": SAME_AS_GET,
     "accounts:password_change": SAME_AS_GET,
     "accounts:mfa_verify": SAME_AS_GET,

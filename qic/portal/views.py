@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from qic.learners.access import own_learner, require_learner
+from qic.programme.learner_record import learner_record
 
 
 @require_learner
 def home(request: HttpRequest) -> HttpResponse:
-    """My careers record."""
+    """My careers record: interviews, what they took part in and where they stand this year."""
     learner = own_learner(request.user)
-    return render(request, "portal/home.html", {"learner": learner})
+    record = learner_record(learner, timezone.localdate())
+    return render(request, "portal/home.html", {"learner": learner, "record": record})

@@ -14,12 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from qic.core import audit
-from qic.domain import benchmarks as bm
-from qic.domain.academic import academic_year_of, year_label
 from qic.learners.forms import AnonymiseLearnerForm
-from qic.learners.models import Learner
+from qic.learners.models import Learner, LearnerAccount
 from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
-from qic.programme import data_protection, queries, subject_access
+from qic.programme import data_protection, learner_record, subject_access
 from qic.programme.models import Interview, Participation
 from qic.programme.subject_access_pdf import render_subject_access_pdf
 
@@ -29,30 +27,14 @@ def learner_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResp
     """A learner's record: what they have done, and which measures they still need."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
     learner = get_object_or_404(Learner, provider=provider, pk=pk)
-    year = academic_year_of(timezone.localdate())
-    today = timezone.localdate()
-    # As the dashboard reads it: on roll on the measure date (today), with the evidence as it
-    # stood today. A learner who has left is not counted, so nothing is "still missing".
-    measure_date = bm.measure_date_for(year, today)
-    evidence = queries.evidence_up_to(provider, year, learner_id=learner.pk, as_of=measure_date).get(
-        learner.pk, bm.NO_EVIDENCE
-    )
-    domain_learner = queries.as_domain(learner, year)
-    counted = bm.on_roll(domain_learner, measure_date)
-    rule_set = queries.rule_set_for_year(year)
-    statuses = []
-    # A primary school is not measured on the secondary benchmarks (DOMAIN.md §1).
-    benchmarks = provider.works_towards_the_standard
-    if counted and benchmarks:
-        for measure in rule_set.measures_for(queries.phase_of(provider)):
-            if measure.eligible(domain_learner, year):
-                statuses.append((measure, measure.met(domain_learner, evidence, year)))
+    standing = learner_record.benchmark_standing(provider, learner, timezone.localdate())
     participations = (
         Participation.objects.filter(learner=learner)
         .select_related("activity")
         .order_by("-activity__date", "activity__title")
     )
     interviews = Interview.objects.filter(learner=learner).select_related("adviser")
+    account = LearnerAccount.objects.filter(learner=learner).select_related("user").first()
     caps = capabilities(request.user)
     audit.record_read(
         actor=request.user, action="learner.viewed", obj=learner, provider_id=provider.pk, learner_id=learner.pk
@@ -63,19 +45,37 @@ def learner_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResp
         {
             "provider": provider,
             "learner": learner,
-            "year": year,
-            "year_label": year_label(year),
-            "year_group": learner.year_group_in(year),
-            "statuses": statuses,
-            "benchmarks": benchmarks,
-            "counted": counted,
-            "rule_set": rule_set,
+            "year": standing.year,
+            "year_label": standing.year_label,
+            "year_group": learner.year_group_in(standing.year),
+            "statuses": [(status.measure, status.met) for status in standing.statuses],
+            "benchmarks": standing.benchmarks,
+            "counted": standing.counted,
+            "rule_set": standing.rule_set,
             "participations": participations,
             "interviews": interviews,
+            "account": account,
             "can_manage": Capability.MANAGE_LEARNERS in caps,
             "can_record": Capability.RECORD_PROGRAMME in caps,
         },
     )
+
+
+@require_role()
+@never_cache
+def learner_view(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
+    """What the learner sees when they sign in: their own page, as a preview for staff."""
+    provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
+    learner = get_object_or_404(Learner.objects.select_related("provider"), provider=provider, pk=pk)
+    record = learner_record.learner_record(learner, timezone.localdate())
+    audit.record_read(
+        actor=request.user,
+        action="learner.viewed_as_learner",
+        obj=learner,
+        provider_id=provider.pk,
+        learner_id=learner.pk,
+    )
+    return render(request, "learners/learner_view.html", {"provider": provider, "learner": learner, "record": record})
 
 
 # --- Data protection: subject access and anonymisation ------------------------------------------

@@ -8,6 +8,11 @@ app_name = "programme"
 urlpatterns = [
     path("providers/<int:urn>/learners/<int:pk>/", programme_learner_views.learner_detail, name="learner_detail"),
     path(
+        "providers/<int:urn>/learners/<int:pk>/learner-view/",
+        programme_learner_views.learner_view,
+        name="learner_view",
+    ),
+    path(
         "providers/<int:urn>/learners/<int:pk>/data/",
         programme_learner_views.learner_subject_access,
         name="learner_subject_access",
