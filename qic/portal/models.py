@@ -19,7 +19,6 @@ from qic.domain.learner_entries import (
 )
 from qic.learners.models import Learner
 
-
 KINDS = frozenset(k.value for k in EntryKind)
 AREAS = frozenset(a.value for a in LearningArea)
 

@@ -103,7 +103,8 @@ def test_another_providers_staff_get_404(cast: Cast, entry: LearnerEntry) -> Non
             == 404
         )
     entry.refresh_from_db()
-    assert not entry.verified and not entry.hidden
+    assert not entry.verified
+    assert not entry.hidden
     assert "Duke of Edinburgh" not in client.get(f"/providers/{cast.p2.urn}/learner-entries/").content.decode()
 
 
@@ -136,7 +137,8 @@ def test_the_provider_list_filters_by_form_group_and_year_and_is_an_audited_read
     page = client.get(url, {"show": "all", "form_group": "nonsense", "year_group": "x"}).content.decode()
     assert "Already checked" in page
     event = AuditEvent.objects.filter(action="learner_entries.viewed").last()
-    assert event is not None and event.learner_data
+    assert event is not None
+    assert event.learner_data
     assert set(event.after["learner_ids"]) == {amy.pk, ben.pk}
 
 
@@ -157,4 +159,6 @@ def test_the_portfolio_shows_figures_for_3_2_and_3_3_without_names(
     client = as_user(cast.ab1_admin)
     page = client.get(f"/providers/{cast.p1.urn}/accreditation/{accreditation.pk}/criteria/3.3/").content.decode()
     assert "2 of 2 learners on roll have recorded at least one experience or achievement" in page
-    assert "Okafor" not in page and "Ashworth" not in page and "Chess" not in page
+    assert "Okafor" not in page
+    assert "Ashworth" not in page
+    assert "Chess" not in page
