@@ -105,3 +105,15 @@ def record_passport(*, learner: Learner, actor: User, parts: dict[str, Any], exp
         learner_id=learner.pk,
         learner_data=True,
     )
+
+
+ERASED_TITLE = "Removed when the record was anonymised"
+
+
+def erase_entries(*, learner_id: int) -> int:
+    """Blank the title and description of every entry the learner wrote (removed ones too), as
+    part of anonymising them: free text may name them. Returns the entries changed. The caller's
+    audit event records the count; no event of its own (it runs inside the anonymisation)."""
+    return LearnerEntry.all_objects.filter(learner_id=learner_id).update(
+        title=ERASED_TITLE, description="", hidden_reason=""
+    )

@@ -173,3 +173,24 @@ def learners_with_access(provider: Provider, *, today: dt.date) -> tuple[int, in
         )
         able += not refusal
     return able, roll.count()
+
+
+def subject_access_rows(learner: Learner) -> list[dict[str, Any]]:
+    """Every entry the learner wrote, removed ones too, JSON-ready, for a subject-access export
+    (`qic.programme.subject_access` cannot import portal; see docs/decisions-i14-entries.md)."""
+    return [
+        {
+            "kind": e.kind_label,
+            "title": e.title,
+            "description": e.description,
+            "started_on": e.started_on.isoformat() if e.started_on else None,
+            "ended_on": e.ended_on.isoformat() if e.ended_on else None,
+            "learning_areas": e.area_labels,
+            "created_at": e.created_at.isoformat(),
+            "verified_at": e.verified_at.isoformat() if e.verified_at else None,
+            "hidden_at": e.hidden_at.isoformat() if e.hidden_at else None,
+            "hidden_reason": e.hidden_reason,
+            "removed_at": e.removed_at.isoformat() if e.removed_at else None,
+        }
+        for e in LearnerEntry.all_objects.filter(learner=learner).order_by("created_at", "pk")
+    ]

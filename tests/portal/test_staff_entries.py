@@ -162,3 +162,28 @@ def test_the_portfolio_shows_figures_for_3_2_and_3_3_without_names(
     assert "Okafor" not in page
     assert "Ashworth" not in page
     assert "Chess" not in page
+
+
+def test_anonymising_a_learner_erases_what_they_wrote(cast: Cast, amy: Learner, entry: LearnerEntry) -> None:
+    from qic.programme import data_protection
+
+    make_learner_entry(amy, title="Removed one", description="Names me", removed_at=timezone.now())
+    data_protection.anonymise_learner(learner=amy, reason="Erasure asked for", actor=cast.p1_leader)
+    rows = list(LearnerEntry.all_objects.filter(learner=amy).values_list("title", "description"))
+    assert rows == [("Removed when the record was anonymised", "")] * 2
+    event = AuditEvent.objects.get(action="learner.anonymised")
+    assert event.after["own_writing_removed"] == 2
+
+
+def test_the_subject_access_rows_hold_every_entry_the_learner_wrote(
+    cast: Cast, amy: Learner, entry: LearnerEntry
+) -> None:
+    make_learner_entry(amy, title="Removed one", removed_at=timezone.now(), learning_areas=["manage_career"])
+    make_learner_entry(make_learner(cast.p1, forename="Ben", upn="B123456789012"), title="Ben's")
+    rows = queries.subject_access_rows(amy)
+    assert [(r["title"], r["kind"]) for r in rows] == [
+        ("Duke of Edinburgh bronze", "Award or achievement"),
+        ("Removed one", "Part-time work"),
+    ]
+    assert rows[1]["learning_areas"] == ["Manage career"]
+    assert rows[1]["removed_at"] is not None
