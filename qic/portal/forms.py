@@ -105,6 +105,9 @@ class PassportForm(GovukForm):
 
     def __init__(self, *args: Any, entries: list[LearnerEntry], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not entries:
+            del self.fields["entries"]  # no empty group of tick boxes to read out
+            return
         field = self.fields["entries"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(str(e.pk), f"{e.title} ({e.kind_label})") for e in entries]

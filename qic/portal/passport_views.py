@@ -37,7 +37,7 @@ def passport(request: HttpRequest) -> HttpResponse:
         chosen = queries.passport(
             learner,
             include_details=data["include_details"],
-            entry_ids=data["entries"],
+            entry_ids=data.get("entries", []),
             include_actions=data["include_actions"],
             include_activities=data["include_activities"],
             statement=data["statement"],

@@ -200,3 +200,13 @@ def test_the_story_uses_heading_styles_in_reading_order(cast: Cast, amy: Learner
         "My next steps",
     ]
     assert shown_text(render_passport_pdf(passport, compress=False)).startswith(squeeze("CAREERS PASSPORTAmy Okafor"))
+
+
+def test_a_learner_with_no_entries_gets_no_empty_choice_and_can_still_make_a_passport(cast: Cast) -> None:
+    cleo = make_learner(cast.p1, forename="Cleo", surname="Nwosu", upn="C123456789012")
+    client = signed_in(cleo)
+    page = client.get("/my/passport/").content.decode()
+    assert "You have no experiences to add yet." in page
+    assert "My experiences and achievements" not in page
+    page = client.post("/my/passport/", {"include_details": "on", "preview": "1"}).content.decode()
+    assert "Cleo Nwosu" in page.split('id="passport-title"')[1]

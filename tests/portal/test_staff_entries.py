@@ -187,3 +187,27 @@ def test_the_subject_access_rows_hold_every_entry_the_learner_wrote(
     ]
     assert rows[1]["learning_areas"] == ["Manage career"]
     assert rows[1]["removed_at"] is not None
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_lists_take_the_same_number_of_queries_whatever_their_length(cast: Cast, amy: Learner) -> None:
+    learner_client = Client()
+    learner_client.force_login(make_learner_account(amy))
+    staff = as_user(cast.p1_staff)
+    staff_list = f"/providers/{cast.p1.urn}/learner-entries/"
+    make_learner_entry(amy)
+    before = (_queries(learner_client, "/my/experiences/"), _queries(staff, staff_list))
+    for n in range(5):
+        make_learner_entry(amy, title=f"Entry {n}", learning_areas=["manage_career"])
+        other = make_learner(cast.p1, forename=f"Pupil{n}", upn=f"Z12345678901{n}")
+        make_learner_entry(other, title=f"Other {n}")
+    after = (_queries(learner_client, "/my/experiences/"), _queries(staff, staff_list))
+    assert after == before
