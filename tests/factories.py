@@ -280,3 +280,12 @@ def make_learner_account(
     policy.year_groups = sorted({*policy.year_groups, *wanted})  # type: ignore[misc]
     policy.save()
     return user
+
+
+def make_learner_entry(learner: Learner, **fields: object) -> Any:
+    """A learner's own entry (criterion 3.3): a Saturday job unless told otherwise."""
+    from qic.portal.models import LearnerEntry
+
+    values: dict[str, object] = {"kind": "part_time_work", "title": "Saturday job at the bakery"}
+    values.update(fields)
+    return LearnerEntry.objects.create(learner=learner, **values)

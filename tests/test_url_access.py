@@ -40,6 +40,7 @@ from tests.factories import (
     make_activity,
     make_invitation,
     make_learner,
+    make_learner_entry,
     make_member,
     make_primary_award,
     make_round,
@@ -122,6 +123,14 @@ def edition_code(cast: Cast) -> dict[str, Any]:
 
 def p1_learner(cast: Cast) -> dict[str, Any]:
     return {"urn": cast.p1.urn, "pk": make_learner(cast.p1).pk}
+
+
+def p1_learner_entry(cast: Cast) -> dict[str, Any]:
+    return {"pk": make_learner_entry(make_learner(cast.p1)).pk}
+
+
+def p1_learner_entry_staff(cast: Cast) -> dict[str, Any]:
+    return {"urn": cast.p1.urn, **p1_learner_entry(cast)}
 
 
 def p1_activity(cast: Cast) -> dict[str, Any]:
@@ -418,6 +427,18 @@ ACCESS: dict[str, Row] = {
     "programme:learner_subject_access_pdf": Row(p1_learner, capability(LEADER)),
     "programme:learner_subject_access_json": Row(p1_learner, capability(LEADER)),
     "programme:learner_anonymise": Row(p1_learner, capability(LEADER)),
+    # Learners' own pages: no one in the staff cast is a learner (require_learner refuses them).
+    "portal:home": Row(no_kwargs, expect(FORBIDDEN)),
+    "portal:sign_in": Row(no_kwargs, expect(REDIRECT, anon=OK)),
+    "portal:experiences": Row(no_kwargs, expect(FORBIDDEN)),
+    "portal:experience_add": Row(no_kwargs, expect(FORBIDDEN)),
+    "portal:experience_edit": Row(p1_learner_entry, expect(FORBIDDEN)),
+    "portal:experience_remove": Row(p1_learner_entry, expect(FORBIDDEN)),
+    "portal:passport": Row(no_kwargs, expect(FORBIDDEN)),
+    # Staff: learners' entries; verifying is recording (RECORD_PROGRAMME), hiding the leader's.
+    "portal:learner_entries": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "portal:learner_entry_verify": Row(p1_learner_entry_staff, capability(LEARNER_VIEWERS)),
+    "portal:learner_entry_hide": Row(p1_learner_entry_staff, capability(LEADER)),
     "learners:learner_import": Row(p1_urn, capability(LEADER)),
     "learners:learner_import_status": Row(p1_import, capability(LEADER)),
     "learners:learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
@@ -622,6 +643,13 @@ POSTS: dict[str, str | list[str]] = {
     # Learners and the programme.
     "learners:learner_edit": SAME_AS_GET,
     "programme:learner_anonymise": SAME_AS_GET,
+    "portal:sign_in": SAME_AS_GET,
+    "portal:experience_add": SAME_AS_GET,
+    "portal:experience_edit": SAME_AS_GET,
+    "portal:experience_remove": SAME_AS_GET,
+    "portal:passport": SAME_AS_GET,
+    "portal:learner_entry_verify": SAME_AS_GET,
+    "portal:learner_entry_hide": SAME_AS_GET,
     "learners:learner_import": SAME_AS_GET,
     "programme:activity_create": SAME_AS_GET,
     "programme:activity_detail": LEARNER_VIEWERS,  # taking the register: those who record the programme

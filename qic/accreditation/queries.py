@@ -23,6 +23,7 @@ from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.accreditation import OPEN_STAGES, Stage
 from qic.organisations.models import Role, User
+from qic.portal import queries as portal_queries
 from qic.programme.models import Activity, Adviser, Interview
 
 
@@ -47,12 +48,13 @@ def evidence_years(today: dt.date) -> list[int]:
 def system_evidence(
     accreditation: Accreditation, *, today: dt.date, year: int | None = None
 ) -> dict[str, SystemEvidence]:
-    """Evidence by criterion code for an academic year (this one unless asked; six queries): the
-    provider's figure for the criterion's benchmark (as it stands today while the year is in
+    """Evidence by criterion code for an academic year (this one unless asked; a fixed number of
+    queries): the provider's figure for the criterion's benchmark (as it stands today while the year is in
     progress), every activity of the year that evidences the criterion — tagged with it by hand, or
     evidence for its benchmark by what the activity is (`bm.BENCHMARK_OF_CATEGORY`) — and how many
-    different learners were present at them, and for Benchmark 8 the interviews and the advisers'
-    qualifications.
+    different learners were present at them, for Benchmark 8 the interviews and the advisers'
+    qualifications, and for criteria 3.2 and 3.3 how many learners on roll today can see their
+    record and have recorded their own experiences (`qic.portal.queries`; counts only).
 
     Learners, not attendances: an activity that evidences two criteria, or a learner at two
     activities, is counted once for each criterion."""
@@ -109,6 +111,17 @@ def system_evidence(
         level6=Count("pk", filter=Q(qualification_level__gte=6)),
         registered=Count("pk", filter=Q(on_uk_register=True)),
     )
+    # Criteria 3.2 and 3.3: what learners can see and keep of their own record, as counts only
+    # (the Awarding Body and assessor read these figures; never a name).
+    codes_here = set(codes)
+    if "3.2" in codes_here:
+        able, on_roll = portal_queries.learners_with_access(provider, today=today)
+        result["3.2"].extra.append(
+            f"{able} of {on_roll} learner{'s' if on_roll != 1 else ''} on roll can sign in to see their "
+            "guidance records"
+        )
+    if "3.3" in codes_here:
+        result["3.3"].extra.append(portal_queries.entry_figures(provider, today=today).words())
     for record in records:
         if record.criterion.section.number == 8:
             result[record.criterion.code].extra = [

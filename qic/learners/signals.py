@@ -14,3 +14,8 @@ from django.dispatch import Signal
 # programme's tallies count a learner's encounters in their own area (college Benchmark 5), so
 # it recomputes theirs.
 curriculum_areas_changed = Signal()
+
+# A learner's identity is being removed (`qic.programme.data_protection.anonymise_learner`); sent
+# with `learner_id`. Apps above that hold what the learner wrote about themselves (the portal's
+# entries) erase it, and answer with how many rows they changed, for the anonymisation's audit event.
+learner_anonymised = Signal()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from qic.accounts.views import LoginView
-from qic.portal import views
+from qic.portal import entries_views, passport_views, staff_views, views
 
 app_name = "portal"
 
@@ -12,4 +12,22 @@ urlpatterns = [
         name="sign_in",
     ),
     path("my/", views.home, name="home"),
+    # A learner's own experiences and achievements (criterion 3.3), and their careers passport.
+    path("my/experiences/", entries_views.experiences, name="experiences"),
+    path("my/experiences/add/", entries_views.experience_add, name="experience_add"),
+    path("my/experiences/<int:pk>/", entries_views.experience_edit, name="experience_edit"),
+    path("my/experiences/<int:pk>/remove/", entries_views.experience_remove, name="experience_remove"),
+    path("my/passport/", passport_views.passport, name="passport"),
+    # Staff: learners' entries, to verify or hide.
+    path("providers/<int:urn>/learner-entries/", staff_views.learner_entries, name="learner_entries"),
+    path(
+        "providers/<int:urn>/learner-entries/<int:pk>/verify/",
+        staff_views.learner_entry_verify,
+        name="learner_entry_verify",
+    ),
+    path(
+        "providers/<int:urn>/learner-entries/<int:pk>/hide/",
+        staff_views.learner_entry_hide,
+        name="learner_entry_hide",
+    ),
 ]

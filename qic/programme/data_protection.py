@@ -22,6 +22,7 @@ from qic.core.actors import SystemActor
 from qic.domain import retention
 from qic.domain.dates import long_datetime
 from qic.domain.retention import cohort_birth_date
+from qic.learners import signals as learner_signals
 from qic.learners.models import Learner, LearnerImport, RetentionRun
 from qic.organisations.models import User
 from qic.programme.models import Interview
@@ -81,6 +82,10 @@ def anonymise_learner(
         summary=INTERVIEW_NOTES_REMOVED, agreed_actions=""
     )
     import_lines = _remove_from_import_errors(fresh.provider_id, identifiers)
+    # What the learner wrote about themselves is held by apps above programme (the portal).
+    own_writing = sum(
+        int(answer or 0) for _, answer in learner_signals.learner_anonymised.send(sender=Learner, learner_id=fresh.pk)
+    )
     # The audit trail's own copies of the identity (names in event titles, snapshots of the record)
     # are redacted too; the chain still verifies. The anonymisation event comes after, so it stays.
     events_redacted = audit.redact_learner_events(
@@ -94,6 +99,7 @@ def anonymise_learner(
             "reason": reason,
             "interview_notes_removed": interviews,
             "import_lines_cleaned": import_lines,
+            "own_writing_removed": own_writing,
             "audit_events_redacted": events_redacted,
             "marked_left_on": today if marked_left else None,
         },

@@ -421,6 +421,7 @@ def test_anonymising_removes_identity_keeps_what_figures_need_and_audits_the_rea
         "reason": "Erasure asked for by the parent",
         "interview_notes_removed": 1,
         "import_lines_cleaned": 1,
+        "own_writing_removed": 0,
         "audit_events_redacted": event.after["audit_events_redacted"],
         "marked_left_on": timezone.localdate().isoformat(),
     }
