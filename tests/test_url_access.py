@@ -129,6 +129,16 @@ def p1_learner_entry(cast: Cast) -> dict[str, Any]:
     return {"pk": make_learner_entry(make_learner(cast.p1)).pk}
 
 
+def ayla(cast: Cast) -> Learner:
+    """p1_learner's own record (a learner of p1 when the cast has no learners)."""
+    user = cast.p1_learner
+    return user.learner_account.learner if user is not None else make_learner(cast.p1)
+
+
+def ayla_entry(cast: Cast) -> dict[str, Any]:
+    return {"pk": make_learner_entry(ayla(cast)).pk}
+
+
 def p1_learner_entry_staff(cast: Cast) -> dict[str, Any]:
     return {"urn": cast.p1.urn, **p1_learner_entry(cast)}
 
@@ -286,6 +296,10 @@ def as_status(expected: dict[str, Any], ok: int) -> dict[str, Any]:
 
 # What a learner gets on a page for staff: refused, whatever the organisation.
 NO_LEARNERS = dict.fromkeys(LEARNER_CAST_NAMES, FORBIDDEN)
+# A learner's own pages: every learner reaches their own; no staff role may use them.
+LEARNERS_ONLY = only(dict.fromkeys(LEARNER_CAST_NAMES, OK))
+# A learner's page about one of Ayla's (p1_learner's) own rows.
+AYLAS_OWN = only({"p1_learner": OK, "p1_learner_b": NOT_FOUND, "p2_learner": NOT_FOUND})
 
 PEOPLE_MANAGERS = only(
     {
@@ -309,9 +323,6 @@ ACCESS: dict[str, Row] = {
     # Public pages. Signed-in users are sent from the landing page to their home page.
     "organisations:landing": Row(no_kwargs, expect(REDIRECT, anon=OK)),
     "accounts:login": Row(no_kwargs, expect(REDIRECT, anon=OK)),
-    # Learners' own pages (qic.portal): no staff role may use them; a learner reaches only their own.
-    "portal:sign_in": Row(no_kwargs, expect(REDIRECT, anon=OK)),
-    "portal:home": Row(no_kwargs, expect(FORBIDDEN)),
     "accounts:logout": Row(no_kwargs, expect(REDIRECT, anon=REDIRECT), method="post"),
     "framework:index": Row(no_kwargs, expect(REDIRECT, anon=REDIRECT)),
     "framework:edition": Row(edition_code, expect(OK, anon=OK)),
@@ -328,7 +339,7 @@ ACCESS: dict[str, Row] = {
     "accounts:mfa_setup": Row(no_kwargs, expect(OK)),
     # A learner's own pages: every learner gets their own record (no URL names a learner).
     "portal:sign_in": Row(no_kwargs, expect(REDIRECT, anon=OK)),
-    "portal:home": Row(no_kwargs, only(dict.fromkeys(LEARNER_CAST_NAMES, OK))),
+    "portal:home": Row(no_kwargs, LEARNERS_ONLY),
     # Learners have no second factor, so no recovery codes or security page (only a password).
     "accounts:mfa_recovery_codes": Row(no_kwargs, expect(OK, **NO_LEARNERS)),
     "accounts:mfa_recovery_regenerate": Row(no_kwargs, expect(REDIRECT, **NO_LEARNERS), method="post"),
@@ -428,13 +439,12 @@ ACCESS: dict[str, Row] = {
     "programme:learner_subject_access_json": Row(p1_learner, capability(LEADER)),
     "programme:learner_anonymise": Row(p1_learner, capability(LEADER)),
     # Learners' own pages: no one in the staff cast is a learner (require_learner refuses them).
-    "portal:home": Row(no_kwargs, expect(FORBIDDEN)),
-    "portal:sign_in": Row(no_kwargs, expect(REDIRECT, anon=OK)),
-    "portal:experiences": Row(no_kwargs, expect(FORBIDDEN)),
-    "portal:experience_add": Row(no_kwargs, expect(FORBIDDEN)),
-    "portal:experience_edit": Row(p1_learner_entry, expect(FORBIDDEN)),
-    "portal:experience_remove": Row(p1_learner_entry, expect(FORBIDDEN)),
-    "portal:passport": Row(no_kwargs, expect(FORBIDDEN)),
+    "portal:experiences": Row(no_kwargs, LEARNERS_ONLY),
+    "portal:experience_add": Row(no_kwargs, LEARNERS_ONLY),
+    # Ayla's own entry: another learner, at her school or not, gets 404 as if it did not exist.
+    "portal:experience_edit": Row(ayla_entry, AYLAS_OWN),
+    "portal:experience_remove": Row(ayla_entry, AYLAS_OWN),
+    "portal:passport": Row(no_kwargs, LEARNERS_ONLY),
     # Staff: learners' entries; verifying is recording (RECORD_PROGRAMME), hiding the leader's.
     "portal:learner_entries": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "portal:learner_entry_verify": Row(p1_learner_entry_staff, capability(LEARNER_VIEWERS)),
@@ -619,7 +629,6 @@ SAME_AS_GET = "everyone who may GET the page"
 POSTS: dict[str, str | list[str]] = {
     # Signing in and one's own account.
     "accounts:login": SAME_AS_GET,
-    "portal:sign_in": SAME_AS_GET,
     "organisations:invitation_accept": SAME_AS_GET,
     "accounts:password_change": SAME_AS_GET,
     "accounts:mfa_verify": SAME_AS_GET,
