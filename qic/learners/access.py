@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -28,6 +28,7 @@ from qic.organisations.access import membership_of
 from qic.organisations.models import Provider, Role, User
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+_UNREAD = object()
 
 
 def is_learner_user(user: User | AnonymousUser) -> bool:
@@ -39,10 +40,17 @@ def learner_account_of(user: User | AnonymousUser) -> LearnerAccount | None:
     """The signed-in learner's account, or None for anyone who is not an active learner user."""
     if isinstance(user, AnonymousUser) or not is_learner_user(user):
         return None
+    # Asked several times in one request (the middleware, the view's guard, the view): read once,
+    # and kept on this request's user object only.
+    cached = user.__dict__.get("_qic_learner_account", _UNREAD)
+    if cached is not _UNREAD:
+        return cast("LearnerAccount | None", cached)
+    account: LearnerAccount | None
     try:
-        account: LearnerAccount = LearnerAccount.objects.select_related("learner__provider").get(user=user)
+        account = LearnerAccount.objects.select_related("learner__provider").get(user=user)
     except LearnerAccount.DoesNotExist:
-        return None
+        account = None
+    user.__dict__["_qic_learner_account"] = account
     return account
 
 
@@ -55,8 +63,12 @@ def policy_for(provider: Provider) -> LearnerAccessPolicy:
 
 
 def refusal_for(learner: Learner, policy: LearnerAccessPolicy | None = None) -> str:
-    """Why this learner may not sign in today, or "" when they may."""
-    policy = policy or policy_for(learner.provider)
+    """Why this learner may not sign in today, or "" when they may (the policy is read once per
+    learner object, so a request that asks twice reads it once)."""
+    if policy is None:
+        policy = learner.__dict__.get("_qic_access_policy")
+        if policy is None:
+            policy = learner.__dict__["_qic_access_policy"] = policy_for(learner.provider)
     today = timezone.localdate()
     return access_refusal(
         year_group=learner.year_group_in(academic_year_of(today)),
