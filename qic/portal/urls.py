@@ -11,5 +11,7 @@ urlpatterns = [
         LoginView.as_view(template_name="portal/sign_in.html"),
         name="sign_in",
     ),
+    path("learner/start/", views.start, name="start"),
+    path("learner/start/<str:code>/", views.start, name="start_with_code"),
     path("my/", views.home, name="home"),
 ]
