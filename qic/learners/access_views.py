@@ -18,7 +18,7 @@ from qic.domain.learner_access import access_ends_on
 from qic.learners import codes
 from qic.learners.access import policy_for, refusal_for
 from qic.learners.forms import CodeSheetForm, LearnerAccessForm, LearnerInviteForm
-from qic.learners.models import Learner, LearnerAccount, LearnerAccessPolicy
+from qic.learners.models import Learner, LearnerAccessPolicy, LearnerAccount
 from qic.organisations.access import AuthenticatedRequest, Capability, get_provider_for, require_role
 from qic.organisations.models import Provider
 

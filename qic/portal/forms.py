@@ -10,7 +10,7 @@ from django.contrib.auth import password_validation
 from qic.core.forms import GovukForm
 from qic.organisations.models import User
 
-PASSWORD_RULES = "Use at least 12 characters. Do not use a common password, only numbers, or your name."
+CHOOSING_RULES = "Use at least 12 characters. Do not use a common password, only numbers, or your name."
 
 
 class StartCodeForm(GovukForm):
@@ -27,7 +27,7 @@ class ChoosePasswordForm(GovukForm):
     code = forms.CharField(widget=forms.HiddenInput, max_length=40)
     password = forms.CharField(
         label="Choose a password",
-        help_text=PASSWORD_RULES,
+        help_text=CHOOSING_RULES,
         strip=False,
         error_messages={"required": "Choose a password"},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
