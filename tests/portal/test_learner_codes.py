@@ -298,3 +298,18 @@ def test_a_leaver_marked_left_by_an_import_loses_access_after_the_grace_period(
     Learner.objects.filter(pk=amy.pk).update(left_on=today - dt.timedelta(days=11))
     amy.refresh_from_db()
     assert "You have left your school" in refusal_for(amy)
+
+
+def test_the_demo_gives_years_9_to_11_access_and_one_learner_a_known_password(cast: Cast) -> None:
+    from qic.core.actors import DEMO_DATASET
+    from qic.demo.learner_access import build_learner_access
+
+    learner = make_learner(cast.p1, upn="", uln="1000000099", forename="Priya", surname="Shah")
+    assert current_year_group(learner) == 10
+    name = build_learner_access(cast.p1, password="qic-demo-password", actor=DEMO_DATASET)
+    assert name == "priya.demo"
+    assert build_learner_access(cast.p1, password="qic-demo-password", actor=DEMO_DATASET) == name  # idempotent
+    assert LearnerAccessPolicy.objects.get(provider=cast.p1).year_groups == [9, 10, 11]
+    client = Client()
+    client.post("/learner/sign-in/", {"username": name, "password": "qic-demo-password"})
+    assert "Hello Priya" in client.get("/my/").content.decode()
