@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from qic.core import audit
+from qic.core.actors import SystemActor
 from qic.core.mail import enqueue_with_change
 from qic.domain import learner_codes
 from qic.learners import tasks
@@ -208,7 +209,19 @@ def throttled(client_ip: str | None) -> bool:
 
 
 def record_failure(client_ip: str | None) -> None:
-    LearnerCodeAttempt.objects.create(client_ip=client_ip or "unknown")
+    """Count a wrong code from this address; the one that reaches the limit is audited."""
+    with transaction.atomic():
+        attempt = LearnerCodeAttempt.objects.create(client_ip=client_ip or "unknown")
+        if throttled(client_ip):
+            since = timezone.now() - dt.timedelta(minutes=learner_codes.FAILED_ATTEMPT_WINDOW_MINUTES)
+            recent = LearnerCodeAttempt.objects.filter(client_ip=attempt.client_ip, attempted_at__gte=since)
+            if recent.count() == learner_codes.MAX_FAILED_ATTEMPTS:
+                audit.record(
+                    actor=SystemActor("learner start page"),
+                    action="learner_access.codes_throttled",
+                    obj=attempt,
+                    after={"client_ip": attempt.client_ip, "failures": learner_codes.MAX_FAILED_ATTEMPTS},
+                )
     # Old attempts say nothing any more: keep the table small.
     LearnerCodeAttempt.objects.filter(attempted_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
 

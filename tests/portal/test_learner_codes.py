@@ -275,6 +275,10 @@ def test_wrong_codes_are_throttled_per_address(cast: Cast, form_10a: list[Learne
         assert "This code is not right" in response.content.decode()
     response = client.post("/learner/start/", {"code": "AAAA-BBBB-CCCC"})
     assert response.status_code == 429
+    assert AuditEvent.objects.get(action="learner_access.codes_throttled").after == {
+        "client_ip": "203.0.113.9",
+        "failures": learner_codes.MAX_FAILED_ATTEMPTS,
+    }
     # Even the right code is refused from that address until the window passes...
     response = client.post("/learner/start/", {"code": good})
     assert response.status_code == 429
