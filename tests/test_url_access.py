@@ -450,6 +450,13 @@ ACCESS: dict[str, Row] = {
     "portal:learner_entry_verify": Row(p1_learner_entry_staff, capability(LEARNER_VIEWERS)),
     "portal:learner_entry_hide": Row(p1_learner_entry_staff, capability(LEADER)),
     "learners:learner_import": Row(p1_urn, capability(LEADER)),
+    # Learners' own sign-in (issue 14): the careers leader gives access and prints codes.
+    "learners:learner_access": Row(p1_urn, capability(LEADER)),
+    "learners:learner_access_sheet": Row(p1_urn, capability(LEADER)),
+    "learners:learner_invite": Row(p1_learner, capability(LEADER)),
+    # The learner's start page is public; a made-up code is a 404 for everybody.
+    "portal:start": Row(no_kwargs, expect(OK, anon=OK)),
+    "portal:start_with_code": Row(lambda c: {"code": "AAAA-BBBB-CCCC"}, expect(NOT_FOUND, anon=NOT_FOUND)),
     "learners:learner_import_status": Row(p1_import, capability(LEADER)),
     "learners:learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
     "learners:learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
@@ -630,6 +637,9 @@ POSTS: dict[str, str | list[str]] = {
     # Signing in and one's own account.
     "accounts:login": SAME_AS_GET,
     "organisations:invitation_accept": SAME_AS_GET,
+    "portal:sign_in": SAME_AS_GET,
+    "portal:start": SAME_AS_GET,
+    "portal:start_with_code": SAME_AS_GET,
     "accounts:password_change": SAME_AS_GET,
     "accounts:mfa_verify": SAME_AS_GET,
     "accounts:mfa_setup": SAME_AS_GET,
@@ -651,8 +661,10 @@ POSTS: dict[str, str | list[str]] = {
     "organisations:client_request_answer": SAME_AS_GET,
     # Learners and the programme.
     "learners:learner_edit": SAME_AS_GET,
+    "learners:learner_access": SAME_AS_GET,
+    "learners:learner_access_sheet": SAME_AS_GET,
+    "learners:learner_invite": SAME_AS_GET,
     "programme:learner_anonymise": SAME_AS_GET,
-    "portal:sign_in": SAME_AS_GET,
     "portal:experience_add": SAME_AS_GET,
     "portal:experience_edit": SAME_AS_GET,
     "portal:experience_remove": SAME_AS_GET,

@@ -64,7 +64,7 @@ NOT_OBJECT_PARAMS = frozenset(
     {
         "urn",  # the provider itself: the access walk asks for another tenant's provider
         "number",  # a criteria section or an annual review, counted within its round
-        "code",  # an edition or a benchmark measure: national, not a tenant's
+        "code",  # an edition or a benchmark measure: national, not a tenant's; or a learner's one-time code (a secret)
         "step",  # an accreditation step's name
         "kind",  # what kind of record is restored
         "table",  # which CSV table

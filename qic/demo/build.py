@@ -17,6 +17,7 @@ from qic.core import audit
 from qic.core.actors import DEMO_DATASET
 from qic.demo.accreditation import build_accreditations
 from qic.demo.careers import build_careers_programme
+from qic.demo.learner_access import build_learner_access
 from qic.demo.national import build_national, build_primary_demo
 from qic.demo.provider_access import build_provider_access
 from qic.demo.work_experience import build_work_experience
@@ -387,6 +388,11 @@ def build_demo() -> list[DemoLogin]:
         )
         logins.append(DemoLogin(role.label, email, organisation))
     _careers_records()
+    school = Provider.objects.get(urn=990001)
+    learner_name = build_learner_access(school, password=DEMO_PASSWORD, actor=actor)
+    if learner_name:
+        # A learner signs in at /learner/sign-in/ with this name and the demo password.
+        logins.append(DemoLogin(Role.LEARNER.label, learner_name, school.name))
     for email, urn in ASSIGNMENTS:
         actions.assign_assessor(
             provider=Provider.objects.get(urn=urn), assessor=User.objects.get(email=email), actor=actor

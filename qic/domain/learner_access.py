@@ -34,3 +34,8 @@ def access_refusal(
     if year_group is None or year_group not in allowed_year_groups:
         return "Your school has not turned on sign-in for your year group yet."
     return ""
+
+
+def access_ends_on(left_on: dt.date | None, leaver_grace_days: int) -> dt.date | None:
+    """The last day a leaver may sign in; None for a learner who has not left."""
+    return None if left_on is None else left_on + dt.timedelta(days=leaver_grace_days)

@@ -9,6 +9,8 @@ from django.utils import timezone
 from qic.core.forms import GovukDateField, GovukDateInput, GovukForm, GovukModelForm
 from qic.core.stale import SeenField
 from qic.domain import dates
+from qic.domain.learner_access import MAX_LEAVER_GRACE_DAYS
+from qic.domain.learner_codes import SHEET_DAYS_DEFAULT, SHEET_DAYS_MAX, SHEET_DAYS_MIN
 from qic.learners.imports import file_limit_problem, size_limit_problem
 from qic.learners.models import Learner
 
@@ -155,3 +157,69 @@ class AnonymiseLearnerForm(GovukForm):
         if not reason:
             raise forms.ValidationError("Enter why the record is being anonymised")
         return reason
+
+
+# --- Learner access: the policy, printed sheets and school-email invitations -------------------
+
+
+class LearnerAccessForm(GovukForm):
+    year_groups = forms.TypedMultipleChoiceField(
+        label="Year groups that may sign in",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Learners in these year groups can sign in to see their own careers record.",
+    )
+    leaver_grace_days = forms.IntegerField(
+        label="Days a leaver keeps access",
+        min_value=0,
+        max_value=MAX_LEAVER_GRACE_DAYS,
+        help_text=f"After their leaving date. 0 to {MAX_LEAVER_GRACE_DAYS} days.",
+        error_messages={
+            "required": "Enter how many days a leaver keeps access",
+            "invalid": "Enter the number of days as a whole number, like 30",
+            "min_value": "The number of days must be 0 or more",
+            "max_value": f"The number of days must be {MAX_LEAVER_GRACE_DAYS} or fewer",
+        },
+        widget=forms.NumberInput(attrs={"width": "3", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, year_groups: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year_groups"].choices = [(y, f"Year {y}") for y in year_groups]  # type: ignore[attr-defined]
+
+
+class CodeSheetForm(GovukForm):
+    group = forms.ChoiceField(
+        label="Form group", error_messages={"required": "Choose a form group", "invalid_choice": "Choose a form group"}
+    )
+    days = forms.IntegerField(
+        label="Days the codes work for",
+        initial=SHEET_DAYS_DEFAULT,
+        min_value=SHEET_DAYS_MIN,
+        max_value=SHEET_DAYS_MAX,
+        help_text=f"{SHEET_DAYS_MIN} to {SHEET_DAYS_MAX} days.",
+        error_messages={
+            "required": "Enter how many days the codes work for",
+            "invalid": "Enter the number of days as a whole number, like 7",
+            "min_value": f"The codes must work for at least {SHEET_DAYS_MIN} day",
+            "max_value": f"The codes can work for at most {SHEET_DAYS_MAX} days",
+        },
+        widget=forms.NumberInput(attrs={"width": "2", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, groups: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "Choose a form group"), *((g, g) for g in groups)]  # type: ignore[attr-defined]
+
+
+class LearnerInviteForm(GovukForm):
+    email = forms.EmailField(
+        label="The learner's school email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the learner's school email address",
+            "invalid": "Enter an email address in the correct format, like name@school.org.uk",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

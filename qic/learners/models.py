@@ -317,3 +317,17 @@ class LearnerSignInCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} code for learner account #{self.account_id}"
+
+
+class LearnerCodeAttempt(models.Model):
+    """A wrong code typed on the learner start page, by client address: the start page refuses an
+    address with too many recent ones (`qic.domain.learner_codes.MAX_FAILED_ATTEMPTS`)."""
+
+    client_ip = models.CharField(max_length=45)
+    attempted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["client_ip", "attempted_at"], name="learner_code_attempt_ip")]
+
+    def __str__(self) -> str:
+        return f"Wrong learner code from {self.client_ip}"

@@ -8,6 +8,7 @@ Queuing the save with its claim (`queue_save`) and the API's confirming of a pas
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -15,9 +16,11 @@ from django_tasks import task
 
 from qic.core.actors import SystemActor
 from qic.core.jobs import is_running_inline, on_lost, sweeps_orphans, unfinished_task_kwargs
-from qic.learners import imports
+from qic.learners import imports, invitations
 from qic.learners.models import LearnerImport
 from qic.organisations.models import User
+
+logger = logging.getLogger(__name__)
 
 ORPHANED_MESSAGE = (
     "This import stopped before it finished: nothing was left to run it (the service was probably "
@@ -108,3 +111,13 @@ def _fail_orphaned_imports(cutoff: dt.datetime) -> int:
         for pk in candidates
         if pk not in queued and not is_running_inline(f"learner-import:{pk}")
     )
+
+
+@task()
+def send_learner_invitation(account_id: int, actor_id: int | None = None) -> bool:
+    """Mail a learner a link with a fresh one-time code (made here, so no code is in the task's row)."""
+    try:
+        return invitations.send_learner_invitation_mail(account_id, actor_id)
+    except Exception:
+        logger.exception("Learner invitation for account %s could not be mailed", account_id)
+        raise

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qic.learners import views
+from qic.learners import access_views, views
 
 app_name = "learners"
 
@@ -24,4 +24,15 @@ urlpatterns = [
         name="learner_import_cancel",
     ),
     path("providers/<int:urn>/learners/<int:pk>/edit/", views.learner_edit, name="learner_edit"),
+]
+
+urlpatterns += [
+    # Learners' own sign-in: which year groups may, printed code sheets and school-email invitations.
+    path("providers/<int:urn>/learner-access/", access_views.learner_access, name="learner_access"),
+    path("providers/<int:urn>/learner-access/sheet/", access_views.learner_access_sheet, name="learner_access_sheet"),
+    path(
+        "providers/<int:urn>/learner-access/learners/<int:pk>/",
+        access_views.learner_invite,
+        name="learner_invite",
+    ),
 ]

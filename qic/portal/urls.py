@@ -11,6 +11,8 @@ urlpatterns = [
         LoginView.as_view(template_name="portal/sign_in.html"),
         name="sign_in",
     ),
+    path("learner/start/", views.start, name="start"),
+    path("learner/start/<str:code>/", views.start, name="start_with_code"),
     path("my/", views.home, name="home"),
     # A learner's own experiences and achievements (criterion 3.3), and their careers passport.
     path("my/experiences/", entries_views.experiences, name="experiences"),
