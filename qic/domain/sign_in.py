@@ -17,6 +17,7 @@ CODE_LENGTH = 6
 WINDOW_MINUTES = (10, 15, 20, 30, 45, 60, 90, 120)
 DEFAULT_WINDOW_MINUTES = 15
 THROTTLE_FAILURES = 10
+THROTTLE_ADDRESS_FAILURES = 50
 THROTTLE_MINUTES = 10
 REFLECTION_MAX_CHARS = 1000
 RATINGS = {
@@ -48,7 +49,7 @@ def closes_at(opened_at: dt.datetime, minutes: int) -> dt.datetime:
 
 
 def throttled(failures_by_account: int, failures_by_address: int) -> bool:
-    return failures_by_account >= THROTTLE_FAILURES or failures_by_address >= THROTTLE_FAILURES
+    return failures_by_account >= THROTTLE_FAILURES or failures_by_address >= THROTTLE_ADDRESS_FAILURES
 
 
 def sign_in_refusal(*, window_open: bool, on_register_list: bool, already_signed_in: bool) -> str:

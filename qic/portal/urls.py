@@ -1,7 +1,7 @@
 from django.urls import path
 
 from qic.accounts.views import LoginView
-from qic.portal import views
+from qic.portal import signin_views, views
 
 app_name = "portal"
 
@@ -12,4 +12,7 @@ urlpatterns = [
         name="sign_in",
     ),
     path("my/", views.home, name="home"),
+    path("my/sign-in/", signin_views.activity_sign_in, name="activity_sign_in"),
+    path("my/sign-in/<str:code>/", signin_views.activity_sign_in, name="activity_sign_in_code"),
+    path("my/reflections/<int:activity_id>/", signin_views.reflection, name="reflection"),
 ]

@@ -24,8 +24,8 @@ from qic.domain.activities import (
 )
 from qic.domain.benchmarks import Category
 from qic.domain.dates import long_date
-from qic.domain.sign_in import REFLECTION_MAX_CHARS
 from qic.domain.provider_access import ACCESS_PROVIDER_LABELS, AccessContent, access_problems
+from qic.domain.sign_in import REFLECTION_MAX_CHARS
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
 from qic.organisations.models import Provider

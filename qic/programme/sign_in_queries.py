@@ -73,7 +73,10 @@ def attended_activity(learner: Learner, activity_id: int) -> Activity | None:
     """An activity the learner attended (at their own provider, not removed), else None."""
     return (
         Activity.objects.filter(
-            pk=activity_id, provider_id=learner.provider_id, participations__learner=learner, participations__attended=True
+            pk=activity_id,
+            provider_id=learner.provider_id,
+            participations__learner=learner,
+            participations__attended=True,
         )
         .distinct()
         .first()

@@ -30,9 +30,7 @@ def amy(cast: Cast) -> object:
     return learner
 
 
-def test_a_learner_signs_in_by_name_without_a_second_factor_and_sees_their_own_record(
-    cast: Cast, amy: object
-) -> None:
+def test_a_learner_signs_in_by_name_without_a_second_factor_and_sees_their_own_record(cast: Cast, amy: object) -> None:
     client = Client()
     page = sign_in(client, "Amy.K7Q2")
     assert "My careers record" in page

@@ -95,9 +95,7 @@ def planned_activities(draw: st.DrawFn, learners: int) -> PlannedActivity:
         date=draw(DATES),
         marks=tuple(draw(st.lists(st.sampled_from([True, False, None]), min_size=learners, max_size=learners))),
         needs_own_reflection=draw(st.booleans()),
-        reflections=tuple(
-            draw(st.lists(st.sampled_from([True, False, None]), min_size=learners, max_size=learners))
-        ),
+        reflections=tuple(draw(st.lists(st.sampled_from([True, False, None]), min_size=learners, max_size=learners))),
     )
 
 
@@ -146,7 +144,12 @@ def _reflect(activity: Activity, learners: list[Learner], planned: PlannedActivi
         if mark is not True or reflection is None:
             continue
         written = sign_in.save_reflection(
-            activity=activity, learner=learner, learnt="A lot", next_step="Apply", rating=4, actor=leader_of(learner.provider)
+            activity=activity,
+            learner=learner,
+            learnt="A lot",
+            next_step="Apply",
+            rating=4,
+            actor=leader_of(learner.provider),
         )
         if reflection is False:
             sign_in.hide_reflection(reflection=written, reason="Safeguarding", actor=SystemActor("tests"))
