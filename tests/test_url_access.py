@@ -463,6 +463,7 @@ ACCESS: dict[str, Row] = {
     "programme:activity_sign_in_override": Row(p1_sign_in, capability(LEARNER_VIEWERS)),
     "programme:activity_reflections": Row(p1_activity, capability(LEARNER_VIEWERS)),
     "programme:reflection_hide": Row(p1_reflection, capability(LEADER)),
+    "programme:reflection_setting": Row(p1_urn, capability(LEADER)),
     # A learner's own pages: no staff role reaches them (403); learners are walked in tests/portal.
     "portal:sign_in": Row(no_kwargs, expect(REDIRECT, anon=OK)),
     "portal:home": Row(no_kwargs, expect(FORBIDDEN)),
@@ -668,6 +669,7 @@ POSTS: dict[str, str | list[str]] = {
     "programme:activity_sign_in": LEARNER_VIEWERS,  # opening and closing: those who record the programme
     "programme:activity_sign_in_override": SAME_AS_GET,
     "programme:reflection_hide": SAME_AS_GET,
+    "programme:reflection_setting": SAME_AS_GET,
     "portal:sign_in": SAME_AS_GET,
     "portal:activity_sign_in": SAME_AS_GET,
     "portal:activity_sign_in_code": SAME_AS_GET,

@@ -610,3 +610,18 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"Failed sign-in code at {self.at}"
+
+
+class ReflectionSetting(models.Model):
+    """The provider's default for a new activity's `needs_own_reflection` (the activity form
+    starts from it; each activity keeps its own setting, which is what the figures read)."""
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="reflection_setting")
+    needs_own_reflection = models.BooleanField(
+        "new activities need a learner's own reflection to count for them", default=False
+    )
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: reflection needed by default {self.needs_own_reflection}"

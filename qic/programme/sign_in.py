@@ -29,6 +29,7 @@ from qic.programme.models import (
     LearnerSignIn,
     Participation,
     Reflection,
+    ReflectionSetting,
     SignInFailure,
     SignInWindow,
 )
@@ -281,3 +282,22 @@ def unhide_reflection(*, reflection: Reflection, actor: User | SystemActor) -> N
         provider_id=reflection.activity.provider_id,
         learner_id=reflection.learner_id,
     )
+
+
+@transaction.atomic
+def set_reflection_default(*, provider_id: int, needs_own_reflection: bool, actor: User) -> ReflectionSetting:
+    """The careers leader's default for new activities; audited. Existing activities keep theirs."""
+    setting, _ = ReflectionSetting.objects.select_for_update().get_or_create(provider_id=provider_id)
+    before = audit.snapshot(setting, ("needs_own_reflection",))
+    setting.needs_own_reflection = needs_own_reflection
+    setting.changed_by = actor
+    setting.save()
+    audit.record(
+        actor=actor,
+        action="programme.reflection_default_changed",
+        obj=setting,
+        before=before,
+        after=audit.snapshot(setting, ("needs_own_reflection",)),
+        provider_id=provider_id,
+    )
+    return setting

@@ -83,3 +83,11 @@ class ReflectionForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how useful it was"},
     )
+
+
+class ReflectionDefaultForm(GovukForm):
+    needs_own_reflection = forms.BooleanField(
+        label="New activities need a learner's own reflection to count for them",
+        help_text="You can still change it for each activity. Activities already recorded keep their setting.",
+        required=False,
+    )

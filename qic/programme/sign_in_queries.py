@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
 
 from qic.learners.models import Learner
-from qic.programme.models import Activity, LearnerSignIn, Participation, Reflection
+from qic.programme.models import Activity, LearnerSignIn, Participation, Reflection, ReflectionSetting
 
 
 @dataclass(frozen=True)
@@ -80,4 +80,11 @@ def attended_activity(learner: Learner, activity_id: int) -> Activity | None:
         )
         .distinct()
         .first()
+    )
+
+
+def reflection_default(provider_id: int) -> bool:
+    """Whether a new activity of this provider starts as needing a learner's own reflection."""
+    return bool(
+        ReflectionSetting.objects.filter(provider_id=provider_id).values_list("needs_own_reflection", flat=True).first()
     )

@@ -24,7 +24,7 @@ from qic.core import audit
 from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
 from qic.programme import sign_in, sign_in_queries
 from qic.programme.models import Activity, LearnerSignIn, Reflection, SignInWindow
-from qic.programme.sign_in_forms import HideReflectionForm, OpenWindowForm
+from qic.programme.sign_in_forms import HideReflectionForm, OpenWindowForm, ReflectionDefaultForm
 
 
 def _session_key(window: SignInWindow) -> str:
@@ -202,3 +202,20 @@ def reflection_hide(request: AuthenticatedRequest, urn: int, pk: int, reflection
         "programme/reflection_hide.html",
         {"provider": provider, "activity": activity, "reflection": reflection, "form": form},
     )
+
+
+@require_role()
+@require_http_methods(["GET", "POST"])
+def reflection_setting(request: AuthenticatedRequest, urn: int) -> HttpResponse:
+    """The careers leader's default for new activities: does a learner's own reflection count?"""
+    provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
+    form = ReflectionDefaultForm(
+        request.POST or None, initial={"needs_own_reflection": sign_in_queries.reflection_default(provider.pk)}
+    )
+    if request.method == "POST" and form.is_valid():
+        sign_in.set_reflection_default(
+            provider_id=provider.pk, needs_own_reflection=form.cleaned_data["needs_own_reflection"], actor=request.user
+        )
+        messages.success(request, "Saved. New activities start with this setting.")
+        return redirect("programme:activity_list", urn=provider.urn)
+    return render(request, "programme/reflection_setting.html", {"provider": provider, "form": form})

@@ -30,6 +30,11 @@ urlpatterns = [
     path("providers/<int:urn>/activities/", views.activity_list, name="activity_list"),
     path("providers/<int:urn>/activities/new/", views.activity_form, name="activity_create"),
     path("providers/<int:urn>/activities/meaning/", views.activity_meaning, name="activity_meaning"),
+    path(
+        "providers/<int:urn>/activities/reflections/",
+        sign_in_views.reflection_setting,
+        name="reflection_setting",
+    ),
     path("providers/<int:urn>/activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("providers/<int:urn>/activities/<int:pk>/edit/", views.activity_form, name="activity_edit"),
     path(

@@ -117,6 +117,8 @@ def _criteria_choices() -> Iterable[Criterion]:
 def activity_form(request: AuthenticatedRequest, urn: int, pk: int | None = None) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(Activity, provider=provider, pk=pk) if pk else Activity(provider=provider)
+    if not pk:
+        activity.needs_own_reflection = sign_in_queries.reflection_default(provider.pk)
     initial: dict[str, Any] = {"seen": stale.seen_value(activity, actions.ACTIVITY_AUDIT_FIELDS)} if pk else {}
     if not pk:
         initial["once"] = once.new_token()

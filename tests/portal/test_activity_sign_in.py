@@ -394,3 +394,18 @@ def test_reflection_rates_reading_and_hiding(cast: Cast, talk: Activity, amy: Le
     other = Client()
     other.force_login(cast.p1_staff)
     assert other.post(hide, {"reason": "x"}).status_code == 403
+
+
+def test_the_careers_leaders_default_starts_each_new_activity(cast: Cast) -> None:
+    client = staff(cast)
+    url = f"/providers/{cast.p1.urn}/activities/reflections/"
+    assert "New activities need a learner&#x27;s own reflection" in client.get(url).content.decode()
+    new = f"/providers/{cast.p1.urn}/activities/new/"
+    assert 'name="needs_own_reflection"' in client.get(new).content.decode()
+    assert not re.search(r'name="needs_own_reflection"[^>]*checked', client.get(new).content.decode())
+    client.post(url, {"needs_own_reflection": "on"})
+    assert re.search(r'name="needs_own_reflection"[^>]*checked', client.get(new).content.decode())
+    assert AuditEvent.objects.filter(action="programme.reflection_default_changed").exists()
+    other = Client()
+    other.force_login(cast.p1_staff)
+    assert other.post(url, {"needs_own_reflection": ""}).status_code == 403
