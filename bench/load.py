@@ -220,7 +220,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run_load(tmp: Path, config: Path) -> dict[str, Any]:
+def run_load(
+    tmp: Path,
+    config: Path,
+    *,
+    locustfile: str = "locustfile.py",
+    users: int | None = None,
+    spawn_rate: float = 10,
+    seconds: int | None = None,
+) -> dict[str, Any]:
+    """Start gunicorn and a task worker on the bench database, run `bench/<locustfile>` headless
+    against them (LOAD_USERS for LOAD_SECONDS unless told), stop them, and return locust's rows."""
     port = free_port()
     env = {
         **os.environ,
@@ -267,14 +277,14 @@ def run_load(tmp: Path, config: Path) -> dict[str, Any]:
                 [
                     str(bin_dir / "locust"),
                     "-f",
-                    str(ROOT / "bench" / "locustfile.py"),
+                    str(ROOT / "bench" / locustfile),
                     "--headless",
                     "--users",
-                    str(LOAD_USERS),
+                    str(users or LOAD_USERS),
                     "--spawn-rate",
-                    "10",
+                    str(spawn_rate),
                     "--run-time",
-                    f"{LOAD_SECONDS}s",
+                    f"{seconds or LOAD_SECONDS}s",
                     "--host",
                     f"http://127.0.0.1:{port}",
                     "--csv",

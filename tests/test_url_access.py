@@ -158,6 +158,44 @@ def p1_participation(cast: Cast) -> dict[str, Any]:
     return {"urn": cast.p1.urn, "pk": activity.pk, "learner_pk": learner.pk}
 
 
+def p1_sign_in(cast: Cast) -> dict[str, Any]:
+    """A learner who signed themselves in to a p1 activity held today."""
+    from qic.programme.models import LearnerSignIn, SignInWindow
+
+    now = timezone.now()
+    activity = make_activity(cast.p1, date=timezone.localdate())
+    learner = make_learner(cast.p1)
+    record_participation(activity=activity, attended=[learner.pk], absent=[], actor=cast.p1_leader)
+    window = SignInWindow.objects.create(
+        activity=activity, code_hash="0" * 64, opened_at=now, closes_at=now + dt.timedelta(minutes=10)
+    )
+    signed = LearnerSignIn.objects.create(window=window, activity=activity, learner=learner, how="code")
+    return {"urn": cast.p1.urn, "pk": activity.pk, "sign_in_pk": signed.pk}
+
+
+def p1_reflection(cast: Cast) -> dict[str, Any]:
+    from qic.programme.sign_in import save_reflection
+
+    activity = make_activity(cast.p1)
+    learner = make_learner(cast.p1)
+    record_participation(activity=activity, attended=[learner.pk], absent=[], actor=cast.p1_leader)
+    written = save_reflection(
+        activity=activity, learner=learner, learnt="Lots", next_step="Apply", rating=4, actor=cast.p1_leader
+    )
+    return {"urn": cast.p1.urn, "pk": activity.pk, "reflection_pk": written.pk}
+
+
+def aylas_activity(cast: Cast) -> dict[str, Any]:
+    """An activity at p1 that p1_learner (Ayla) attended."""
+    activity = make_activity(cast.p1)
+    record_participation(activity=activity, attended=[ayla(cast).pk], absent=[], actor=cast.p1_leader)
+    return {"activity_id": activity.pk}
+
+
+def a_code(cast: Cast) -> dict[str, Any]:
+    return {"code": "ACDEFG"}
+
+
 def p1_import(cast: Cast) -> dict[str, Any]:
     job = LearnerImport.objects.create(provider=cast.p1, kind="csv", file_name="roll.csv", data=b"")
     return {"urn": cast.p1.urn, "pk": job.pk}
@@ -470,6 +508,20 @@ ACCESS: dict[str, Row] = {
     "programme:participation_remove": Row(
         p1_participation, as_status(capability(LEARNER_VIEWERS), REDIRECT), method="post"
     ),
+    # Self sign-in and reflections (issue 14): staff who record open and close sign-in and mark
+    # "not there"; reading who signed in or what learners wrote is for those who see learners;
+    # hiding a reflection is the careers leader's.
+    "programme:activity_sign_in": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "programme:activity_sign_in_room": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "programme:activity_sign_in_override": Row(p1_sign_in, capability(LEARNER_VIEWERS)),
+    "programme:activity_reflections": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "programme:reflection_hide": Row(p1_reflection, capability(LEADER)),
+    "programme:reflection_setting": Row(p1_urn, capability(LEADER)),
+    # A learner signs in to an activity (the QR link only fills in the code); they reflect only on
+    # an activity they attended: Ayla's, which is a 404 to every other learner.
+    "portal:activity_sign_in": Row(no_kwargs, LEARNERS_ONLY),
+    "portal:activity_sign_in_code": Row(a_code, LEARNERS_ONLY),
+    "portal:reflection": Row(aylas_activity, AYLAS_OWN),
     "programme:interview_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "programme:interview_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "programme:adviser_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
@@ -685,6 +737,13 @@ POSTS: dict[str, str | list[str]] = {
     "programme:activity_remove": SAME_AS_GET,
     "programme:class_list_rename": SAME_AS_GET,
     "programme:class_list_remove": SAME_AS_GET,
+    "programme:activity_sign_in": LEARNER_VIEWERS,  # opening and closing: those who record the programme
+    "programme:activity_sign_in_override": SAME_AS_GET,
+    "programme:reflection_hide": SAME_AS_GET,
+    "programme:reflection_setting": SAME_AS_GET,
+    "portal:activity_sign_in": SAME_AS_GET,
+    "portal:activity_sign_in_code": SAME_AS_GET,
+    "portal:reflection": SAME_AS_GET,
     # Governors, staff and the Awarding Body read the answers and the statement; the leader sends them.
     "programme:programme_answers": LEADER,
     "programme:provider_access": LEADER,

@@ -59,12 +59,14 @@ def walk_get_urls(
 # URL parameters that name one tenant's object (a learner, an activity, a round, a document…): a
 # walk swaps them for another tenant's. Every other parameter is listed in NOT_OBJECT_PARAMS, so a
 # new parameter must be sorted into one of the two (tests/test_url_tenancy.py).
-OBJECT_PARAMS = frozenset({"pk", "learner_pk", "job_id", "activity_id", "doc"})
+OBJECT_PARAMS = frozenset({"pk", "learner_pk", "job_id", "activity_id", "doc", "sign_in_pk", "reflection_pk"})
 NOT_OBJECT_PARAMS = frozenset(
     {
         "urn",  # the provider itself: the access walk asks for another tenant's provider
         "number",  # a criteria section or an annual review, counted within its round
-        "code",  # an edition or a benchmark measure: national, not a tenant's; or a learner's one-time code (a secret)
+        # An edition or a benchmark measure (national, not a tenant's); a one-time or sign-in code
+        # (a secret, stored hashed).
+        "code",
         "step",  # an accreditation step's name
         "kind",  # what kind of record is restored
         "table",  # which CSV table

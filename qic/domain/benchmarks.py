@@ -147,6 +147,14 @@ class Participation:
     on: dt.date
     categories: frozenset[Category]
     curriculum_area: str = ""  # the activity's curriculum area, for college BM5
+    needs_own_reflection: bool = False  # the activity counts for a learner only once they reflect
+    reflected: bool = False  # the learner has written a reflection on it that is not hidden
+
+
+def counts_for_learner(p: Participation) -> bool:
+    """An attended place is evidence for the learner unless the activity needs the learner's own
+    reflection and they have not (yet) written one that stands (a hidden one does not)."""
+    return p.reflected or not p.needs_own_reflection
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +187,7 @@ def summarise(
     areas = {learner.id: learner.curriculum_area for learner in learners}
     result: dict[int, dict[tuple[Category, int], Tally]] = defaultdict(dict)
     for p in participations:
-        if as_of is not None and p.on > as_of:
+        if (as_of is not None and p.on > as_of) or not counts_for_learner(p):
             continue
         year = academic_year_of(p.on)
         own_area = bool(p.curriculum_area) and p.curriculum_area == areas.get(p.learner_id)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from qic.accounts.views import LoginView
-from qic.portal import entries_views, passport_views, staff_views, views
+from qic.portal import entries_views, passport_views, signin_views, staff_views, views
 
 app_name = "portal"
 
@@ -32,4 +32,8 @@ urlpatterns = [
         staff_views.learner_entry_hide,
         name="learner_entry_hide",
     ),
+    # A learner signs in to an activity in the room, and reflects on what they attended.
+    path("my/sign-in/", signin_views.activity_sign_in, name="activity_sign_in"),
+    path("my/sign-in/<str:code>/", signin_views.activity_sign_in, name="activity_sign_in_code"),
+    path("my/reflections/<int:activity_id>/", signin_views.reflection, name="reflection"),
 ]

@@ -68,6 +68,7 @@ ACTIVITY_AUDIT_FIELDS = (
     "description",
     *(element.field for element in ALL_ELEMENTS),
     "categories",
+    "needs_own_reflection",
     "provider_access",
     "access_provider_type",
     "in_school_day",
@@ -108,6 +109,7 @@ def save_activity(
             ("categories", activity.categories),
             ("date", activity.date.isoformat()),
             ("curriculum_area", activity.curriculum_area),
+            ("needs_own_reflection", activity.needs_own_reflection),
         )
     )
     ActivityCategory.objects.filter(activity=activity).exclude(category__in=activity.categories).delete()

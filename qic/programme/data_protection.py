@@ -25,7 +25,7 @@ from qic.domain.retention import cohort_birth_date
 from qic.learners import signals as learner_signals
 from qic.learners.models import Learner, LearnerImport, RetentionRun
 from qic.organisations.models import User
-from qic.programme.models import Interview
+from qic.programme.models import Interview, Reflection
 
 # Removed from the learner record on anonymisation, with what each becomes. Everything not listed
 # is kept because a benchmark figure or breakdown reads it (docs/decisions.md, "Anonymisation").
@@ -41,6 +41,7 @@ ANONYMISED_VALUES: dict[str, Any] = {
     "part_time_job": False,
 }
 INTERVIEW_NOTES_REMOVED = "Removed when the learner's record was anonymised."
+REFLECTION_REMOVED = "Removed when the learner's record was anonymised."
 REMOVED = "[removed]"
 
 
@@ -81,6 +82,10 @@ def anonymise_learner(
     interviews = Interview.all_objects.filter(learner_id=fresh.pk).update(
         summary=INTERVIEW_NOTES_REMOVED, agreed_actions=""
     )
+    # What they wrote in reflections goes too; the row (and so whether it counts) stays.
+    reflections = Reflection.objects.filter(learner_id=fresh.pk).update(
+        learnt=REFLECTION_REMOVED, next_step="", hidden_reason=""
+    )
     import_lines = _remove_from_import_errors(fresh.provider_id, identifiers)
     # What the learner wrote about themselves is held by apps above programme (the portal).
     own_writing = sum(
@@ -98,6 +103,7 @@ def anonymise_learner(
         after={
             "reason": reason,
             "interview_notes_removed": interviews,
+            "reflections_removed": reflections,
             "import_lines_cleaned": import_lines,
             "own_writing_removed": own_writing,
             "audit_events_redacted": events_redacted,

@@ -108,6 +108,7 @@ class ActivityForm(GovukModelForm):
             "description",
             *MEANING_FIELDS,
             "criteria",
+            "needs_own_reflection",
             "provider_access",
             "access_provider_type",
             "in_school_day",
@@ -117,6 +118,8 @@ class ActivityForm(GovukModelForm):
             "provider_access": "An encounter with an approved provider of technical education or apprenticeships, "
             "for the Provider Access Legislation",
             "in_school_day": "Not a parents' evening or an after-school event",
+            "needs_own_reflection": "Then it counts towards the benchmarks for a learner only once they have "
+            "written their own reflection on it (learners write one after signing in, or from their careers record)",
         }
 
     def __init__(self, *args: Any, criteria: Any, **kwargs: Any) -> None:

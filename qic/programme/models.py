@@ -25,6 +25,7 @@ from qic.domain.activities import (
 from qic.domain.benchmarks import Category
 from qic.domain.dates import long_date
 from qic.domain.provider_access import ACCESS_PROVIDER_LABELS, AccessContent, access_problems
+from qic.domain.sign_in import REFLECTION_MAX_CHARS
 from qic.frameworks.models import Criterion
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
@@ -137,6 +138,11 @@ class Activity(Removable):
     employer_feedback = models.BooleanField("feedback from the employer", default=False)
     reflection = models.BooleanField("learners reflected afterwards", default=False)
     categories = models.JSONField(default=list, blank=True)  # Category values; set by actions.save_activity
+    # Whether an attended place counts for a learner only once that learner has written a
+    # reflection on it (qic.domain.benchmarks.counts_for_learner).
+    needs_own_reflection = models.BooleanField(
+        "a learner's own reflection is needed for this activity to count for them", default=False
+    )
     # Provider Access Legislation (qic.domain.provider_access): only a next-stage provider encounter.
     provider_access = models.BooleanField("a provider-access encounter", default=False)
     access_provider_type = models.CharField(
@@ -497,3 +503,125 @@ class RemovedParticipation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} off the register of {self.activity_id}"
+
+
+class Reflection(models.Model):
+    """What a learner wrote after an activity they attended: plain text, shown escaped.
+
+    A careers leader can hide one (safeguarding); a hidden reflection does not count as the
+    learner's own reflection and the learner is told it is hidden, never shown to others.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="reflections")
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="reflections")
+    learnt = models.TextField(max_length=REFLECTION_MAX_CHARS)
+    next_step = models.TextField(max_length=REFLECTION_MAX_CHARS)
+    rating = models.PositiveSmallIntegerField()
+    written_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "learner"], name="one_reflection_each"),
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="reflection_rating_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection by {self.learner_id} on {self.activity_id}"
+
+    @property
+    def hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class SignInWindow(models.Model):
+    """A time an activity's learners may sign themselves in, with a short code shown in the room.
+
+    Only the code's SHA-256 is stored. The code is shown to the member of staff who opened the
+    window (kept in their session for the "show in the room" page); a learner's attempt is hashed
+    and looked up among windows still open. A closed or expired window never matches again.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sign_in_windows")
+    code_hash = models.CharField(max_length=64, db_index=True)
+    opened_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Sign-in window for {self.activity_id} from {self.opened_at:%H:%M}"
+
+    def is_open(self, now: dt.datetime) -> bool:
+        return self.closed_at is None and self.opened_at <= now < self.closes_at
+
+
+class LearnerSignIn(models.Model):
+    """One learner signing themselves in during a window (once each per activity)."""
+
+    class How(models.TextChoices):
+        CODE = "code", "Typed the code"
+        QR = "qr", "Scanned the QR code"
+
+    window = models.ForeignKey(SignInWindow, on_delete=models.CASCADE, related_name="sign_ins")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sign_ins")
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="sign_ins")
+    signed_in_at = models.DateTimeField(auto_now_add=True)
+    how = models.CharField(max_length=10, choices=How.choices)
+    # Staff who marked them absent after all (not in the room): the register says absent.
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["signed_in_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["activity", "learner"], name="one_sign_in_each")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} signed in to {self.activity_id}"
+
+
+class SignInFailure(models.Model):
+    """A wrong or stale code typed by a learner: counted per account and per address to throttle
+    guessing (qic.domain.sign_in.THROTTLE_*). Old rows are only read within the throttle period."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    ip = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "at"], name="sign_in_failure_user"),
+            models.Index(fields=["ip", "at"], name="sign_in_failure_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Failed sign-in code at {self.at}"
+
+
+class ReflectionSetting(models.Model):
+    """The provider's default for a new activity's `needs_own_reflection` (the activity form
+    starts from it; each activity keeps its own setting, which is what the figures read)."""
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="reflection_setting")
+    needs_own_reflection = models.BooleanField(
+        "new activities need a learner's own reflection to count for them", default=False
+    )
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: reflection needed by default {self.needs_own_reflection}"

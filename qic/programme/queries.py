@@ -20,7 +20,7 @@ from qic.frameworks.models import Edition, Section
 from qic.learners.models import Learner, named
 from qic.organisations.models import Provider
 from qic.programme.models import Activity, ClassList, Interview, LearnerTally, Participation, ProgrammeAnswer
-from qic.programme.tallies import own_area
+from qic.programme.tallies import counts_for_learner, own_area
 
 PROGRAMME_BENCHMARKS = (1, 3)
 CATEGORIES = {c.value: c for c in bm.Category}
@@ -255,7 +255,7 @@ def _evidence_after(
         wanted["activity__category_rows__category__in"] = [c.value for c in categories]
     if learner_id is not None:
         wanted["learner_id"] = learner_id
-    participations = Participation.objects.filter(**wanted)
+    participations = Participation.objects.filter(counts_for_learner(), **wanted)
     interviews = Interview.objects.filter(
         provider=provider, academic_year__gte=first, academic_year__lte=year, date__gt=as_of
     )

@@ -28,8 +28,10 @@ from qic.programme.models import (
     CATEGORY_LABELS,
     ClassList,
     Interview,
+    LearnerSignIn,
     LearnerTally,
     Participation,
+    Reflection,
     RemovedParticipation,
 )
 
@@ -42,6 +44,8 @@ SECTIONS: dict[type[models.Model], str] = {
     LearnerTally: "tallies",
     ClassList: "class_lists",
     RemovedParticipation: "taken_off_registers",
+    Reflection: "reflections",
+    LearnerSignIn: "sign_ins",
 }
 # How each model names the learner, where it is not `learner` (for the completeness test).
 LEARNER_LOOKUP: dict[type[models.Model], str] = {ClassList: "learners"}
@@ -165,6 +169,40 @@ def _taken_off_registers(learner: Learner) -> list[dict[str, Any]]:
     ]
 
 
+def _reflections(learner: Learner) -> list[dict[str, Any]]:
+    """What the learner wrote after activities, hidden ones too (with why they were hidden)."""
+    rows = Reflection.objects.filter(learner=learner).select_related("activity").order_by("written_at", "pk")
+    return [
+        {
+            "activity_id": r.activity_id,
+            "name": r.activity.title,
+            "learnt": r.learnt,
+            "next_step": r.next_step,
+            "rating": r.rating,
+            "written_at": json_ready(r.written_at),
+            "updated_at": json_ready(r.updated_at),
+            "hidden_at": json_ready(r.hidden_at),
+            "hidden_reason": r.hidden_reason,
+        }
+        for r in rows
+    ]
+
+
+def _sign_ins(learner: Learner) -> list[dict[str, Any]]:
+    """Times the learner signed themselves in to an activity."""
+    rows = LearnerSignIn.objects.filter(learner=learner).select_related("activity").order_by("signed_in_at", "pk")
+    return [
+        {
+            "activity_id": s.activity_id,
+            "name": s.activity.title,
+            "signed_in_at": json_ready(s.signed_in_at),
+            "how": s.how,
+            "marked_absent_at": json_ready(s.overridden_at),
+        }
+        for s in rows
+    ]
+
+
 def _benchmark_years(learner: Learner, activities: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
     """For each year with a record (and the current year while on roll): the measures that
     applied to the learner and whether each was met, read as the dashboard reads them."""
@@ -270,6 +308,8 @@ def subject_access_record(learner: Learner, *, today: dt.date | None = None) -> 
         "tallies": _tallies(learner),
         "class_lists": _class_lists(learner),
         "taken_off_registers": _taken_off_registers(learner),
+        "reflections": _reflections(learner),
+        "sign_ins": _sign_ins(learner),
         "benchmarks": _benchmark_years(learner, activities, today),
         "import_history": _import_lines(learner),
         "audit_events": _audit_events(learner),

@@ -136,6 +136,29 @@ def _story(record: dict[str, Any], width: float) -> list[Flowable]:
         [0.4 * width, 0.2 * width, 0.15 * width, 0.25 * width],
     )
     story += _section(
+        "Reflections the learner wrote",
+        ["Activity", "What they learnt", "What next", "Rating"],
+        [
+            [r["name"], r["learnt"] + (" (hidden)" if r["hidden_at"] else ""), r["next_step"], str(r["rating"])]
+            for r in record["reflections"]
+        ],
+        [0.25 * width, 0.35 * width, 0.3 * width, 0.1 * width],
+    )
+    story += _section(
+        "Self sign-ins to activities",
+        ["Activity", "Signed in", "How", "Marked absent"],
+        [
+            [
+                s["name"],
+                readable(s["signed_in_at"]),
+                s["how"],
+                readable(s["marked_absent_at"]) if s["marked_absent_at"] else "",
+            ]
+            for s in record["sign_ins"]
+        ],
+        [0.4 * width, 0.25 * width, 0.1 * width, 0.25 * width],
+    )
+    story += _section(
         "Learner imports that mention the learner",
         ["Uploaded", "File", "Line", "Message"],
         [

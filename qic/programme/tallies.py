@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 
 from qic.domain import benchmarks as bm
 from qic.learners.models import Learner
-from qic.programme.models import Interview, LearnerTally, Participation
+from qic.programme.models import Interview, LearnerTally, Participation, Reflection
 
 BATCH = 500
 
@@ -28,6 +28,18 @@ def own_area() -> Case:
         default=Value(0),
         output_field=IntegerField(),
     )
+
+
+def counts_for_learner() -> Q:
+    """The SQL of `qic.domain.benchmarks.counts_for_learner`, for a participation query: the
+    activity does not need the learner's own reflection, or a reflection of theirs stands.
+
+    The EXISTS probes the (activity, learner) unique index of Reflection, once per attended row
+    of an activity that needs one; other rows stop at the activity's flag."""
+    standing = Reflection.objects.filter(
+        activity_id=OuterRef("activity_id"), learner_id=OuterRef("learner_id"), hidden_at=None
+    )
+    return Q(activity__needs_own_reflection=False) | Q(Exists(standing))
 
 
 def compute(
@@ -44,7 +56,7 @@ def compute(
     for start in range(0, len(learner_ids), BATCH):
         batch = learner_ids[start : start + BATCH]
         rows = (
-            Participation.objects.filter(scope, attended=True, learner_id__in=batch)
+            Participation.objects.filter(scope, counts_for_learner(), attended=True, learner_id__in=batch)
             .values_list("learner_id", "activity__category_rows__category", "activity__academic_year")
             .annotate(n=Count("id"), in_area=Sum(own_area()))
             .order_by()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from qic.programme import learner_views as programme_learner_views
-from qic.programme import provider_access_views, views
+from qic.programme import provider_access_views, sign_in_views, views
 
 app_name = "programme"
 
@@ -35,6 +35,11 @@ urlpatterns = [
     path("providers/<int:urn>/activities/", views.activity_list, name="activity_list"),
     path("providers/<int:urn>/activities/new/", views.activity_form, name="activity_create"),
     path("providers/<int:urn>/activities/meaning/", views.activity_meaning, name="activity_meaning"),
+    path(
+        "providers/<int:urn>/activities/reflections/",
+        sign_in_views.reflection_setting,
+        name="reflection_setting",
+    ),
     path("providers/<int:urn>/activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("providers/<int:urn>/activities/<int:pk>/edit/", views.activity_form, name="activity_edit"),
     path(
@@ -53,6 +58,27 @@ urlpatterns = [
         name="participation_remove",
     ),
     path("providers/<int:urn>/activities/<int:pk>/remove/", views.activity_remove, name="activity_remove"),
+    path("providers/<int:urn>/activities/<int:pk>/sign-in/", sign_in_views.activity_sign_in, name="activity_sign_in"),
+    path(
+        "providers/<int:urn>/activities/<int:pk>/sign-in/room/",
+        sign_in_views.activity_sign_in_room,
+        name="activity_sign_in_room",
+    ),
+    path(
+        "providers/<int:urn>/activities/<int:pk>/sign-in/<int:sign_in_pk>/not-there/",
+        sign_in_views.activity_sign_in_override,
+        name="activity_sign_in_override",
+    ),
+    path(
+        "providers/<int:urn>/activities/<int:pk>/reflections/",
+        sign_in_views.activity_reflections,
+        name="activity_reflections",
+    ),
+    path(
+        "providers/<int:urn>/activities/<int:pk>/reflections/<int:reflection_pk>/hide/",
+        sign_in_views.reflection_hide,
+        name="reflection_hide",
+    ),
     path("providers/<int:urn>/class-lists/", views.class_lists, name="class_lists"),
     path("providers/<int:urn>/class-lists/new/", views.class_list_create, name="class_list_create"),
     path(

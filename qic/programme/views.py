@@ -36,7 +36,7 @@ from qic.learners.parsing import LearnerFileError
 from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
 from qic.organisations.primary_schools import Instead, not_for_primary_schools
-from qic.programme import actions, queries, register_uploads, reports
+from qic.programme import actions, queries, register_uploads, reports, sign_in, sign_in_queries
 from qic.programme.forms import (
     MEANING_FIELDS,
     ActivityForm,
@@ -87,6 +87,9 @@ def activity_list(request: HttpRequest, urn: int) -> HttpResponse:
     if kind in {t.value for t in ActivityType}:
         activities = activities.filter(activity_type=kind)
     page = Paginator(activities, 50).get_page(request.GET.get("page"))
+    rates = sign_in_queries.reflection_rates([a.pk for a in page.object_list])
+    for a in page.object_list:
+        a.reflection_rate = rates[a.pk]
     return render(
         request,
         "programme/activity_list.html",
@@ -114,6 +117,8 @@ def _criteria_choices() -> Iterable[Criterion]:
 def activity_form(request: AuthenticatedRequest, urn: int, pk: int | None = None) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     activity = get_object_or_404(Activity, provider=provider, pk=pk) if pk else Activity(provider=provider)
+    if not pk:
+        activity.needs_own_reflection = sign_in_queries.reflection_default(provider.pk)
     initial: dict[str, Any] = {"seen": stale.seen_value(activity, actions.ACTIVITY_AUDIT_FIELDS)} if pk else {}
     if not pk:
         initial["once"] = once.new_token()
@@ -317,6 +322,8 @@ def activity_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRes
             "can_record": can_record,
             "missing": activity.missing_meaning,
             "why_not": activity.why_not_counting,
+            "reflection_rate": sign_in_queries.reflection_rates([activity.pk])[activity.pk],
+            "sign_in_window": sign_in.open_window_of(activity),
         },
     )
 

@@ -27,9 +27,18 @@ from qic.learners import actions
 from qic.learners.models import Learner, LearnerImport, RetentionRun
 from qic.organisations.models import Provider
 from qic.programme import actions as programme_actions
-from qic.programme import data_protection, queries, subject_access, tallies
+from qic.programme import data_protection, queries, sign_in, subject_access, tallies
 from qic.programme.data_protection import AlreadyAnonymised, anonymise_learner
-from qic.programme.models import Adviser, ClassList, Interview, Participation, RemovedParticipation
+from qic.programme.models import (
+    Adviser,
+    ClassList,
+    Interview,
+    LearnerSignIn,
+    Participation,
+    Reflection,
+    RemovedParticipation,
+    SignInWindow,
+)
 from qic.programme.subject_access_pdf import render_subject_access_pdf
 from tests.accreditation.test_pdf import assert_shows, shown_text
 from tests.conftest import Cast
@@ -90,6 +99,20 @@ def ada(cast: Cast) -> Learner:
     geography.learners.add(ada)
     mock = make_activity(cast.p1, title="Mock interviews", date=dt.date(2026, 2, 3))
     RemovedParticipation.objects.create(activity=mock, learner=ada, attended=True, removed_at=timezone.now())
+    written = sign_in.save_reflection(
+        activity=talk,
+        learner=ada,
+        learnt="Bridges need maths",
+        next_step="Ask about physics",
+        rating=5,
+        actor=cast.p1_leader,
+    )
+    now = timezone.now()
+    window = SignInWindow.objects.create(
+        activity=talk, code_hash="0" * 64, opened_at=now, closes_at=now + dt.timedelta(minutes=10)
+    )
+    LearnerSignIn.objects.create(window=window, activity=talk, learner=ada, how="code")
+    assert written.pk
     return ada
 
 
@@ -197,6 +220,8 @@ def test_the_json_download_has_the_documented_structure(leader: Client, ada: Lea
         "tallies",
         "class_lists",
         "taken_off_registers",
+        "reflections",
+        "sign_ins",
         "benchmarks",
         "import_history",
         "audit_events",
@@ -420,6 +445,7 @@ def test_anonymising_removes_identity_keeps_what_figures_need_and_audits_the_rea
     assert event.after == {
         "reason": "Erasure asked for by the parent",
         "interview_notes_removed": 1,
+        "reflections_removed": 1,
         "import_lines_cleaned": 1,
         "own_writing_removed": 0,
         "audit_events_redacted": event.after["audit_events_redacted"],
@@ -722,3 +748,11 @@ def test_a_preview_never_confirmed_loses_its_file_and_leavers_list_and_cannot_be
     assert (bytes(job.data), job.leaving_ids, job.status) == (b"", [], LearnerImport.Status.FAILED)
     assert not actions.confirm_learner_import(job=job, digest=job.plan_digest, actor=cast.p1_leader, wait=True)
     assert Learner.objects.get(surname="Stayer").left_on is None
+
+
+def test_anonymising_removes_what_the_learner_wrote_in_reflections(cast: Cast, ada: Learner) -> None:
+    anonymise_learner(learner=ada, reason="Asked to be forgotten", actor=cast.p1_leader)
+    reflection = Reflection.objects.get(learner=ada)
+    assert reflection.learnt == data_protection.REFLECTION_REMOVED
+    assert reflection.next_step == ""
+    assert "Bridges need maths" not in json.dumps(subject_access.subject_access_record(ada))

@@ -21,7 +21,7 @@ from qic.frameworks.models import Edition
 from qic.learners import actions as learner_actions
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
-from qic.programme import actions, queries, reports
+from qic.programme import actions, queries, reports, sign_in
 from qic.programme.models import Activity, Adviser, Interview, Participation
 from tests.conftest import Cast
 from tests.factories import ProviderFactory, leader_of, make_activity, make_learner
@@ -53,6 +53,10 @@ class PlannedActivity:
     subject: str
     date: dt.date
     marks: tuple[bool | None, ...]  # per learner: attended, absent, or not on the register
+    needs_own_reflection: bool = False
+    # per learner: a reflection that stands (True), one a careers leader hid (False), or none.
+    # Written once the register is first marked, by those who attended then.
+    reflections: tuple[bool | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ def planned_activities(draw: st.DrawFn, learners: int) -> PlannedActivity:
         subject=draw(st.sampled_from(["", "Physics", "History"])),
         date=draw(DATES),
         marks=tuple(draw(st.lists(st.sampled_from([True, False, None]), min_size=learners, max_size=learners))),
+        needs_own_reflection=draw(st.booleans()),
+        reflections=tuple(draw(st.lists(st.sampled_from([True, False, None]), min_size=learners, max_size=learners))),
     )
 
 
@@ -128,7 +134,32 @@ def _edit(activity: Activity, planned: PlannedActivity) -> None:
     activity.curriculum_area = planned.curriculum_area
     activity.subject = planned.subject
     activity.date = planned.date
+    activity.needs_own_reflection = planned.needs_own_reflection
     actions.save_activity(activity=activity, criteria=None, actor=SystemActor("tests"))
+
+
+def _reflect(activity: Activity, learners: list[Learner], planned: PlannedActivity) -> None:
+    """Those who attended write their reflections; a careers leader hides some."""
+    for learner, mark, reflection in zip(learners, planned.marks, planned.reflections, strict=True):
+        if mark is not True or reflection is None:
+            continue
+        written = sign_in.save_reflection(
+            activity=activity,
+            learner=learner,
+            learnt="A lot",
+            next_step="Apply",
+            rating=4,
+            actor=leader_of(learner.provider),
+        )
+        if reflection is False:
+            sign_in.hide_reflection(reflection=written, reason="Safeguarding", actor=SystemActor("tests"))
+
+
+def reflected(change: Change, index: int) -> bool:
+    """Whether learner `index` has a standing reflection on the activity (written when it was first
+    marked, by those who attended then)."""
+    first = change.first
+    return first.marks[index] is True and first.reflections[index] is True
 
 
 @dataclass
@@ -157,8 +188,10 @@ def record_first(provider: Provider, plan: Plan) -> Recorded:
             curriculum_area=first.curriculum_area,
             subject=first.subject,
             date=first.date,
+            needs_own_reflection=first.needs_own_reflection,
         )
         _mark(activity, learners, first.marks, replace=False)
+        _reflect(activity, learners, first)
         activities.append((activity, change))
     interviews = [
         actions.save_interview(
@@ -208,8 +241,15 @@ def participations(recorded: Recorded, plan: Plan, *, changed: bool) -> list[bm.
         activity.refresh_from_db()
         categories = frozenset(bm.Category(c) for c in activity.categories)
         dated += [
-            bm.Participation(learner.pk, state.date, categories, state.curriculum_area)
-            for learner, mark in zip(recorded.learners, state.marks, strict=True)
+            bm.Participation(
+                learner.pk,
+                state.date,
+                categories,
+                state.curriculum_area,
+                needs_own_reflection=state.needs_own_reflection,
+                reflected=reflected(change, index),
+            )
+            for index, (learner, mark) in enumerate(zip(recorded.learners, state.marks, strict=True))
             if mark is True
         ]
     for first, later in plan.interviews:
