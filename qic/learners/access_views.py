@@ -102,7 +102,6 @@ def learner_access_sheet(request: AuthenticatedRequest, urn: int) -> HttpRespons
                 "groups": groups,
                 "counts": _counts(provider, policy),
             },
-            status=400 if request.method == "POST" else 200,
         )
     group, days = form.cleaned_data["group"], form.cleaned_data["days"]
     if request.method == "POST" and request.POST.get("confirm") == "yes":

@@ -218,9 +218,10 @@ INSTEAD_OF_OK = {
 
 
 @pytest.mark.parametrize("url_name", sorted(INSTEAD_OF_OK))
-def test_a_primary_school_changes_what_people_get_not_who_gets_in(cast: Cast, url_name: str) -> None:
+def test_a_primary_school_changes_what_people_get_not_who_gets_in(walk_cast: Cast, url_name: str) -> None:
     """The access rows of tests/test_url_access.py hold for a primary school too: the explanation
     is only for those the page would have let in; everyone else gets the same 403/404/log-in."""
+    cast = walk_cast
     from django.urls import reverse
 
     from tests.test_url_access import ACCESS, LOGIN, OK
