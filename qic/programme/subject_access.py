@@ -460,7 +460,10 @@ def account_rows(account: dict[str, Any] | None) -> list[tuple[str, str]]:
     if account is None:
         return []
     return [
-        ("Sign-in name", account["sign_in_name"] or "None (signs in with their school email)"),
+        (
+            "Sign-in name",
+            account["sign_in_name"] or ("None (signs in with their school email)" if account["active"] else "None"),
+        ),
         ("School email", account["school_email"] or "None"),
         ("Can sign in", "Yes" if account["active"] else "No: the account is closed"),
         ("Account made", when(account["made_at"])),

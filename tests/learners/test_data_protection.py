@@ -925,6 +925,7 @@ def test_anonymising_closes_the_account_so_nobody_can_sign_in_as_the_record(cast
     export = json.dumps(subject_access.subject_access_record(ada))
     assert "ada.k7q2" not in export
     assert "Lovelace" not in export
+    assert ("Can sign in", "No: the account is closed") in subject_access.account_rows(json.loads(export)["account"])
     _checked, broken, reason = first_break()
     assert broken is None, reason
 
