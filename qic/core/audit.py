@@ -78,6 +78,11 @@ def _actor_fields(actor: AbstractUser | SystemActor) -> tuple[int | None, str]:
     foreign key is to the configured user model (settings.AUTH_USER_MODEL), a subclass of it."""
     if isinstance(actor, SystemActor):
         return None, actor.label[:300]
+    # A person whose name must never be fixed in the trail (a learner: the label is in the chain's
+    # hash, so anonymising them could not redact it) says how to be named instead.
+    own_label = getattr(actor, "audit_label", None)
+    if own_label:
+        return actor.pk, str(own_label)[:300]
     return actor.pk, f"{actor.get_full_name() or actor.email} <{actor.email}>"[:300]
 
 

@@ -22,7 +22,7 @@ from qic.learners import tasks
 from qic.learners.access import policy_for, refusal_for
 from qic.learners.invitations import issue_code
 from qic.learners.models import Learner, LearnerAccessPolicy, LearnerAccount, LearnerCodeAttempt, LearnerSignInCode
-from qic.organisations.models import Membership, Provider, Role, User, sign_in_address
+from qic.organisations.models import LEARNER_SIGN_IN_DOMAIN, Membership, Provider, Role, User, sign_in_address
 
 
 class CodeError(Exception):
@@ -266,3 +266,51 @@ def redeem(*, code: LearnerSignInCode, password: str) -> User | None:
             provider_id=account.learner.provider_id,
         )
     return user
+
+
+# --- Closing an account ------------------------------------------------------------------------
+
+
+def closed_address(account: LearnerAccount) -> str:
+    """The address a closed account keeps: unique, reaches no one, says nothing about the learner."""
+    return sign_in_address(f"closed-account-{account.pk}")
+
+
+def close_account(*, learner: Learner, actor: User | SystemActor, reason: str) -> bool:
+    """Close the learner's account so nobody can sign in as them again: the user is deactivated
+    and gets no usable password (which also ends their sessions), the sign-in name is freed, the
+    school email and the names copied onto the user are replaced, and unused codes are stopped.
+    Audited with counts only (never the name or email it removed). False if they had no account.
+
+    Call it inside the change's transaction (`programme.data_protection.anonymise_learner`)."""
+    account = LearnerAccount.objects.select_for_update().select_related("user").filter(learner=learner).first()
+    if account is None:
+        return False
+    now = timezone.now()
+    codes_stopped = LearnerSignInCode.objects.filter(account=account, used_at=None, revoked_at=None).update(
+        revoked_at=now
+    )
+    user = account.user
+    had_school_email = not user.email.endswith(f"@{LEARNER_SIGN_IN_DOMAIN}")
+    user.email = closed_address(account)
+    user.first_name = user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])
+    had_sign_in_name = bool(account.sign_in_name)
+    account.sign_in_name = ""
+    account.save(update_fields=["sign_in_name"])
+    audit.record(
+        actor=actor,
+        action="learner_access.account_closed",
+        obj=account,
+        after={
+            "reason": reason,
+            "codes_stopped": codes_stopped,
+            "sign_in_name_removed": had_sign_in_name,
+            "school_email_removed": had_school_email,
+        },
+        provider_id=learner.provider_id,
+        learner_id=learner.pk,
+    )
+    return True

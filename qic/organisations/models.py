@@ -71,6 +71,16 @@ class User(AbstractUser):
         membership = getattr(self, "membership", None)
         return membership.role if membership else None
 
+    @property
+    def audit_label(self) -> str | None:
+        """How the audit trail names this person when they act, where not by name and email: a
+        learner only by account number. Their name and sign-in address would otherwise stay in
+        every event they made (the actor label is in the chain's hash, so anonymising the learner
+        could not redact it); the events still name the learner they are about, redactably."""
+        if self.role == Role.LEARNER:
+            return f"Learner (account #{self.pk})"
+        return None
+
 
 class LicenceStatus(models.TextChoices):
     APPLIED = "applied", "Applied"

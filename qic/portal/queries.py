@@ -18,6 +18,7 @@ from qic.learners.models import Learner, LearnerAccount
 from qic.organisations.models import Provider
 from qic.portal.models import LearnerEntry
 from qic.programme.models import Interview, Participation
+from qic.programme.subject_access import readable
 
 
 def own_entries(learner: Learner) -> QuerySet[LearnerEntry]:
@@ -194,3 +195,22 @@ def subject_access_rows(learner: Learner) -> list[dict[str, Any]]:
         }
         for e in LearnerEntry.all_objects.filter(learner=learner).order_by("created_at", "pk")
     ]
+
+
+SUBJECT_ACCESS_HEADERS = ("Kind", "What they wrote", "When", "Learning areas", "Added and checked")
+SUBJECT_ACCESS_WIDTHS = (0.14, 0.36, 0.14, 0.14, 0.22)
+
+
+def subject_access_cells(row: dict[str, Any]) -> list[str]:
+    """One row of `subject_access_rows` as the subject-access page and PDF show it."""
+    started, ended = row["started_on"], row["ended_on"]
+    when = " to ".join(readable(day) for day in (started, ended) if day) or "–"
+    status = [f"Added {readable(row['created_at'])}"]
+    if row["verified_at"]:
+        status.append(f"verified by staff {readable(row['verified_at'])}")
+    if row["hidden_at"]:
+        status.append(f"hidden by staff {readable(row['hidden_at'])}: {row['hidden_reason']}")
+    if row["removed_at"]:
+        status.append(f"removed by the learner {readable(row['removed_at'])}")
+    wrote = row["title"] + (f"\n{row['description']}" if row["description"] else "")
+    return [row["kind"], wrote, when, ", ".join(row["learning_areas"]) or "–", "; ".join(status)]

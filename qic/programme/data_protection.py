@@ -22,6 +22,7 @@ from qic.core.actors import SystemActor
 from qic.domain import retention
 from qic.domain.dates import long_datetime
 from qic.domain.retention import cohort_birth_date
+from qic.learners import codes as learner_codes
 from qic.learners import signals as learner_signals
 from qic.learners.models import Learner, LearnerImport, RetentionRun
 from qic.organisations.models import User
@@ -60,8 +61,9 @@ def anonymise_learner(
     every 31 August, so every measure is unchanged); pupil premium and free school meals merge
     into the one "disadvantaged" flag the figures use; a learner still on roll is marked as left
     `today`; the notes and agreed actions of their guidance interviews are removed; their UPN or
-    ULN is blanked out of the error lines of past imports. Writes one audit event with the reason
-    and counts, never the removed values. Raises AlreadyAnonymised if it was done before.
+    ULN is blanked out of the error lines of past imports; their sign-in account is closed
+    (`learners.codes.close_account`), so nobody can sign in as the record again. Writes one
+    audit event with the reason and counts, never the removed values. Raises AlreadyAnonymised if it was done before.
     """
     today = today or timezone.localdate()
     fresh = Learner.objects.select_for_update(no_key=True).get(pk=learner.pk)
@@ -96,6 +98,9 @@ def anonymise_learner(
     events_redacted = audit.redact_learner_events(
         learner_id=fresh.pk, provider=fresh.provider, actor=actor, reason=reason
     )
+    # Nobody may sign in as the record any more (the account's own event comes after the
+    # redaction, so its counts stay readable; it names nobody).
+    account_closed = learner_codes.close_account(learner=fresh, actor=actor, reason=reason)
     audit.record(
         actor=actor,
         action="learner.anonymised",
@@ -106,6 +111,7 @@ def anonymise_learner(
             "reflections_removed": reflections,
             "import_lines_cleaned": import_lines,
             "own_writing_removed": own_writing,
+            "account_closed": account_closed,
             "audit_events_redacted": events_redacted,
             "marked_left_on": today if marked_left else None,
         },

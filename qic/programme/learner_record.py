@@ -18,7 +18,7 @@ from qic.domain.learner_wording import ACTIVITY_WORDS, sentence_for
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
 from qic.programme import queries
-from qic.programme.models import Activity, Interview, Participation
+from qic.programme.models import Activity, Interview, Participation, Reflection
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,18 @@ class TakenPart:
     """One activity the learner attended, as the learner's page lists it."""
 
     participation: Participation
+    reflection: Reflection | None = None  # what the learner wrote about it, if anything
+
+    @property
+    def reflected(self) -> bool:
+        """The learner wrote about it and staff have not hidden it: it stands."""
+        return self.reflection is not None and not self.reflection.hidden
+
+    @property
+    def waits_for_reflection(self) -> bool:
+        """The activity counts for the learner only once they reflect, and no reflection stands
+        (the rule is `qic.domain.benchmarks.counts_for_learner`; the standing reads it too)."""
+        return bool(self.participation.activity.needs_own_reflection) and not self.reflected
 
     @property
     def activity(self) -> Activity:
@@ -125,14 +137,23 @@ def interviews_of(learner: Learner) -> list[Interview]:
     return list(Interview.objects.filter(learner=learner).select_related("adviser").order_by("-date", "-pk"))
 
 
+def reflections_by_activity(learner: Learner) -> dict[int, Reflection]:
+    """The learner's reflections, hidden ones too, by activity id (one query)."""
+    return {r.activity_id: r for r in Reflection.objects.filter(learner=learner)}
+
+
 def learner_record(learner: Learner, today: dt.date) -> LearnerRecord:
     """Everything the learner's own page shows: their interviews, what they took part in by
-    academic year, and where they stand on this year's measures (four or five queries, whatever
-    the size of the record). `learner.provider` should be read with the learner."""
+    academic year with what they wrote about each, and where they stand on this year's measures
+    (five or six queries, whatever the size of the record). `learner.provider` should be read
+    with the learner."""
     by_year: dict[int, YearOfActivities] = {}
-    for participation in attended(learner):
+    participations = attended(learner)
+    reflections = reflections_by_activity(learner) if participations else {}
+    for participation in participations:
         year = participation.activity.academic_year
-        by_year.setdefault(year, YearOfActivities(year)).taken_part.append(TakenPart(participation))
+        item = TakenPart(participation, reflections.get(participation.activity_id))
+        by_year.setdefault(year, YearOfActivities(year)).taken_part.append(item)
     return LearnerRecord(
         learner=learner,
         standing=benchmark_standing(learner.provider, learner, today),

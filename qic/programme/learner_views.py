@@ -75,7 +75,11 @@ def learner_view(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRespon
         provider_id=provider.pk,
         learner_id=learner.pk,
     )
-    return render(request, "learners/learner_view.html", {"provider": provider, "learner": learner, "record": record})
+    return render(
+        request,
+        "learners/learner_view.html",
+        {"provider": provider, "learner": learner, "record": record, "preview": True},
+    )
 
 
 # --- Data protection: subject access and anonymisation ------------------------------------------

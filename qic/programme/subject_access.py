@@ -7,13 +7,19 @@ a new version.
 
 Every model with a foreign key to `Learner` must be listed in `SECTIONS` (a test walks the
 models and fails if one is missing), so a table added later cannot be left out of the export.
+An app above programme, which programme may not import (the portal's own entries), adds its
+model with `register_section` from its `AppConfig.ready()`: the export, the page and the PDF
+then show that section too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 
@@ -22,7 +28,8 @@ from qic.core.models import AuditEvent
 from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.dates import long_date, long_datetime
-from qic.learners.models import Learner, LearnerImport
+from qic.learners.models import Learner, LearnerAccount, LearnerImport, LearnerSignInCode
+from qic.organisations.models import LEARNER_SIGN_IN_DOMAIN
 from qic.programme import queries
 from qic.programme.models import (
     CATEGORY_LABELS,
@@ -35,10 +42,12 @@ from qic.programme.models import (
     RemovedParticipation,
 )
 
-SCHEMA = "qic-subject-access/1"
+SCHEMA = "qic-subject-access/2"
 
-# Model with a foreign key to Learner -> the export's key that lists its rows.
+# Model with a foreign key to Learner -> the export's key that lists its rows (or, for the
+# one-to-one account, holds its one object). Apps above programme add theirs by `register_section`.
 SECTIONS: dict[type[models.Model], str] = {
+    LearnerAccount: "account",
     Participation: "activities",
     Interview: "interviews",
     LearnerTally: "tallies",
@@ -49,6 +58,55 @@ SECTIONS: dict[type[models.Model], str] = {
 }
 # How each model names the learner, where it is not `learner` (for the completeness test).
 LEARNER_LOOKUP: dict[type[models.Model], str] = {ClassList: "learners"}
+
+
+@dataclass(frozen=True)
+class RegisteredSection:
+    """A section of the export that an app above programme holds the rows of.
+
+    `rows` gives the learner's rows, JSON-ready (the JSON shows them as they are); `headers`,
+    `cells` and `widths` say how the page and the PDF show them: one table row of text per row,
+    and each column's share of the PDF's width."""
+
+    model: type[models.Model]
+    key: str
+    title: str
+    rows: Callable[[Learner], list[dict[str, Any]]]
+    headers: tuple[str, ...]
+    cells: Callable[[dict[str, Any]], Sequence[object]]
+    widths: tuple[float, ...]
+
+
+# Key -> section, in the order registered (apps register in INSTALLED_APPS order).
+REGISTERED: dict[str, RegisteredSection] = {}
+
+
+def register_section(
+    model: type[models.Model],
+    key: str,
+    rows: Callable[[Learner], list[dict[str, Any]]],
+    *,
+    title: str,
+    headers: Sequence[str],
+    cells: Callable[[dict[str, Any]], Sequence[object]],
+    widths: Sequence[float],
+    lookup: str = "learner",
+) -> None:
+    """Add a model of an app above programme to the export, under `key` (after `sign_ins`).
+
+    Call it from the app's `AppConfig.ready()`. Registering the same model and key again is
+    allowed (it replaces the earlier one); a key the export already uses for something else, or
+    headers that do not match the widths, is a configuration error."""
+    if len(headers) != len(widths):
+        raise ImproperlyConfigured(f"Subject-access section {key!r}: {len(headers)} headers but {len(widths)} widths")
+    taken = {k for m, k in SECTIONS.items() if m is not model} | set(_BUILT_IN_KEYS)
+    if key in taken:
+        raise ImproperlyConfigured(f"Subject-access key {key!r} is already used")
+    SECTIONS[model] = key
+    if lookup != "learner":
+        LEARNER_LOOKUP[model] = lookup
+    REGISTERED[key] = RegisteredSection(model, key, title, rows, tuple(headers), cells, tuple(widths))
+
 
 # The learner's own fields, in the order shown, with their labels. `provider` is shown as the
 # provider's name and URN.
@@ -203,6 +261,44 @@ def _sign_ins(learner: Learner) -> list[dict[str, Any]]:
     ]
 
 
+def _code_rows(codes: Sequence[LearnerSignInCode]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": c.kind,
+            "kind_label": c.get_kind_display(),
+            "issued_at": json_ready(c.created_at),
+            "expires_at": json_ready(c.expires_at),
+            "used_at": json_ready(c.used_at),
+            "revoked_at": json_ready(c.revoked_at),
+        }
+        for c in codes
+    ]
+
+
+def _account(learner: Learner) -> dict[str, Any] | None:
+    """The learner's own sign-in account, if they have one, and the one-time codes it was given
+    (when each was issued, expired, used or stopped; never a code or its hash). The address
+    made from a sign-in name is not an email the learner has, so it is not shown as one."""
+    account = (
+        LearnerAccount.objects.filter(learner=learner)
+        .select_related("user")
+        .prefetch_related(models.Prefetch("codes", LearnerSignInCode.objects.order_by("created_at", "pk")))
+        .first()
+    )
+    if account is None:
+        return None
+    email = account.user.email
+    return {
+        "sign_in_name": account.sign_in_name,
+        "school_email": None if email.lower().endswith(f"@{LEARNER_SIGN_IN_DOMAIN}") else email,
+        "active": account.user.is_active,
+        "made_at": json_ready(account.created_at),
+        "password_set_at": json_ready(account.password_set_at),
+        "last_sign_in": json_ready(account.user.last_login),
+        "codes": _code_rows(list(account.codes.all())),
+    }
+
+
 def _benchmark_years(learner: Learner, activities: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
     """For each year with a record (and the current year while on roll): the measures that
     applied to the learner and whether each was met, read as the dashboard reads them."""
@@ -303,6 +399,7 @@ def subject_access_record(learner: Learner, *, today: dt.date | None = None) -> 
             "groups": [group.label for group in sorted(learner.groups(), key=lambda g: g.value)],
             "fields": learner_fields(learner),
         },
+        "account": _account(learner),
         "activities": activities,
         "interviews": _interviews(learner),
         "tallies": _tallies(learner),
@@ -310,10 +407,15 @@ def subject_access_record(learner: Learner, *, today: dt.date | None = None) -> 
         "taken_off_registers": _taken_off_registers(learner),
         "reflections": _reflections(learner),
         "sign_ins": _sign_ins(learner),
+        **{key: section.rows(learner) for key, section in REGISTERED.items()},
         "benchmarks": _benchmark_years(learner, activities, today),
         "import_history": _import_lines(learner),
         "audit_events": _audit_events(learner),
     }
+
+
+# The record's keys that are not a model's section: no registered section may take one.
+_BUILT_IN_KEYS = ("schema", "generated_at", "provider", "learner", "benchmarks", "import_history", "audit_events")
 
 
 def changes_text(before: object, after: object) -> str:
@@ -339,4 +441,63 @@ def for_display(record: dict[str, Any]) -> dict[str, Any]:
         for e in record["audit_events"]
     ]
     shown["generated_text"] = readable(record["generated_at"])
+    shown["account_rows"] = account_rows(record["account"])
+    if record["account"] is not None:
+        shown["account"] = record["account"] | {
+            "codes": [c | {"status": code_status(c)} for c in record["account"]["codes"]]
+        }
+    shown["registered"] = registered_tables(record)
     return shown
+
+
+def when(value: object) -> str:
+    """A moment in words, or "–" for none (a code not used, a sign-in that never happened)."""
+    return "–" if value in (None, "") else readable(value)
+
+
+def account_rows(account: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The account's details as (label, words), for the page and the PDF; none without an account."""
+    if account is None:
+        return []
+    return [
+        (
+            "Sign-in name",
+            account["sign_in_name"] or ("None (signs in with their school email)" if account["active"] else "None"),
+        ),
+        ("School email", account["school_email"] or "None"),
+        ("Can sign in", "Yes" if account["active"] else "No: the account is closed"),
+        ("Account made", when(account["made_at"])),
+        ("Password set", when(account["password_set_at"]) if account["password_set_at"] else "Not yet"),
+        ("Last signed in", when(account["last_sign_in"]) if account["last_sign_in"] else "Never"),
+    ]
+
+
+def code_status(code: dict[str, Any]) -> str:
+    if code["used_at"]:
+        return f"Used {readable(code['used_at'])}"
+    if code["revoked_at"]:
+        return f"Stopped {readable(code['revoked_at'])}"
+    return "Not used"
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    headers: tuple[str, ...]
+    widths: tuple[float, ...]
+    rows: list[list[str]]
+
+
+def registered_tables(record: dict[str, Any]) -> list[Table]:
+    """The registered sections of the record as tables of text, for the page and the PDF."""
+    return [
+        Table(
+            key,
+            section.title,
+            section.headers,
+            section.widths,
+            [[str(cell) for cell in section.cells(row)] for row in record.get(key, [])],
+        )
+        for key, section in REGISTERED.items()
+    ]

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from qic.core.pdf import BODY, BRAND, CELL, CELL_BOLD, H2, KICKER, NOTE, PALE, RULE, SMALL, TITLE, esc, plain
-from qic.programme.subject_access import changes_text, readable
+from qic.programme.subject_access import account_rows, changes_text, code_status, readable, registered_tables
 
 _MARGIN = 18 * mm
 
@@ -26,7 +26,7 @@ def _p(text: object, style: Any = CELL) -> Paragraph:
     return Paragraph(esc(text).replace("\n", "<br/>"), style)
 
 
-def _table(header: Sequence[str], rows: list[list[object]], widths: Sequence[float]) -> Table:
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]) -> Table:
     data = [[_p(h, CELL_BOLD) for h in header]] + [[_p(cell) for cell in row] for row in rows]
     table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(
@@ -45,7 +45,9 @@ def _table(header: Sequence[str], rows: list[list[object]], widths: Sequence[flo
     return table
 
 
-def _section(title: str, header: Sequence[str], rows: list[list[object]], widths: Sequence[float]) -> list[Flowable]:
+def _section(
+    title: str, header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]
+) -> list[Flowable]:
     flowables: list[Flowable] = [Paragraph(esc(title), H2)]
     if rows:
         flowables.append(_table(header, rows, widths))
@@ -76,6 +78,23 @@ def _story(record: dict[str, Any], width: float) -> list[Flowable]:
         + [["Groups (for the figures)", ", ".join(learner["groups"]) or "None"]],
         [0.35 * width, 0.65 * width],
     )
+    account = record["account"]
+    if account is None:
+        story += [Paragraph("The learner's account", H2), Paragraph("No account: the learner cannot sign in.", NOTE)]
+    else:
+        story += _section(
+            "The learner's account", ["Detail", "Value"], account_rows(account), [0.35 * width, 0.65 * width]
+        )
+        story.append(Spacer(1, 4))
+        story += _section(
+            "One-time sign-in codes given to the learner",
+            ["Given by", "Issued", "Expires", "Used or stopped"],
+            [
+                [c["kind_label"], readable(c["issued_at"]), readable(c["expires_at"]), code_status(c)]
+                for c in account["codes"]
+            ],
+            [0.2 * width, 0.25 * width, 0.25 * width, 0.3 * width],
+        )
     story += _section(
         "Activities",
         ["Date", "Activity", "Type", "Provider", "Attendance"],
@@ -158,6 +177,8 @@ def _story(record: dict[str, Any], width: float) -> list[Flowable]:
         ],
         [0.4 * width, 0.25 * width, 0.1 * width, 0.25 * width],
     )
+    for table in registered_tables(record):
+        story += _section(table.title, table.headers, table.rows, [share * width for share in table.widths])
     story += _section(
         "Learner imports that mention the learner",
         ["Uploaded", "File", "Line", "Message"],

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import models
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from qic.core.actors import SystemActor
@@ -23,8 +24,9 @@ from qic.core.management.commands.verify_audit import first_break
 from qic.core.models import AuditEvent
 from qic.demo.careers import build_careers_programme
 from qic.domain.provider_types import ProviderType
-from qic.learners import actions
-from qic.learners.models import Learner, LearnerImport, RetentionRun
+from qic.learners import actions, codes
+from qic.learners.invitations import issue_code
+from qic.learners.models import Learner, LearnerAccount, LearnerImport, LearnerSignInCode, RetentionRun
 from qic.organisations.models import Provider
 from qic.programme import actions as programme_actions
 from qic.programme import data_protection, queries, sign_in, subject_access, tallies
@@ -42,7 +44,15 @@ from qic.programme.models import (
 from qic.programme.subject_access_pdf import render_subject_access_pdf
 from tests.accreditation.test_pdf import assert_shows, shown_text
 from tests.conftest import Cast
-from tests.factories import AwardingBodyFactory, ProviderFactory, leader_of, make_activity, make_learner
+from tests.factories import (
+    AwardingBodyFactory,
+    ProviderFactory,
+    leader_of,
+    make_activity,
+    make_learner,
+    make_learner_account,
+    make_learner_entry,
+)
 
 OTHER_UPN = "A123456789012"
 
@@ -113,6 +123,21 @@ def ada(cast: Cast) -> Learner:
     )
     LearnerSignIn.objects.create(window=window, activity=talk, learner=ada, how="code")
     assert written.pk
+    # Her account: a printed code, stopped when a second was given, which she used.
+    make_learner_account(ada, sign_in_name="ada.k7q2")
+    account = LearnerAccount.objects.get(learner=ada)
+    issue_code(account, kind=LearnerSignInCode.Kind.SHEET, days=7, actor=cast.p1_leader)
+    code, _ = issue_code(account, kind=LearnerSignInCode.Kind.SHEET, days=7, actor=cast.p1_leader)
+    used, problem = codes.check_code(code)
+    assert used is not None, problem
+    assert codes.redeem(code=used, password="a-new-password-for-ada")
+    make_learner_entry(
+        ada,
+        title="Saturday job at the bakery",
+        description="Serving customers on the till",
+        started_on=dt.date(2025, 6, 1),
+        learning_areas=["create_opportunities"],
+    )
     return ada
 
 
@@ -209,12 +234,13 @@ def test_the_json_download_has_the_documented_structure(leader: Client, ada: Lea
     assert response["Content-Disposition"] == f'attachment; filename="subject-access-learner-{ada.pk}.json"'
     record = json.loads(response.content)
     # The structure is a published interface (docs/subject-access-export.md): changing it is a new schema.
-    assert record["schema"] == "qic-subject-access/1"
+    assert record["schema"] == "qic-subject-access/2"
     assert list(record) == [
         "schema",
         "generated_at",
         "provider",
         "learner",
+        "account",
         "activities",
         "interviews",
         "tallies",
@@ -222,6 +248,7 @@ def test_the_json_download_has_the_documented_structure(leader: Client, ada: Lea
         "taken_off_registers",
         "reflections",
         "sign_ins",
+        "entries",
         "benchmarks",
         "import_history",
         "audit_events",
@@ -320,9 +347,12 @@ def test_every_model_that_points_at_a_learner_is_in_the_export(leader: Client, a
     record = subject_access.subject_access_record(ada)
     for model, section in subject_access.SECTIONS.items():
         lookup = subject_access.LEARNER_LOOKUP.get(model, "learner")
-        rows = model._default_manager.filter(**{lookup: ada})  # type: ignore[attr-defined]
+        # Every row held, removed ones too (a default manager may leave those out).
+        rows = model._base_manager.filter(**{lookup: ada})
         assert rows.exists(), f"the fixture should give Ada some {model.__name__} rows"
-        assert len(record[section]) == rows.count(), section
+        shown = record[section]
+        # A one-to-one (the account) is one object, not a list.
+        assert (1 if isinstance(shown, dict) else len(shown)) == rows.count(), section
 
 
 def test_the_pdf_is_a_pdf_with_the_learners_record(leader: Client, cast: Cast, ada: Learner) -> None:
@@ -447,7 +477,8 @@ def test_anonymising_removes_identity_keeps_what_figures_need_and_audits_the_rea
         "interview_notes_removed": 1,
         "reflections_removed": 1,
         "import_lines_cleaned": 1,
-        "own_writing_removed": 0,
+        "own_writing_removed": 1,
+        "account_closed": True,
         "audit_events_redacted": event.after["audit_events_redacted"],
         "marked_left_on": timezone.localdate().isoformat(),
     }
@@ -756,3 +787,151 @@ def test_anonymising_removes_what_the_learner_wrote_in_reflections(cast: Cast, a
     assert reflection.learnt == data_protection.REFLECTION_REMOVED
     assert reflection.next_step == ""
     assert "Bridges need maths" not in json.dumps(subject_access.subject_access_record(ada))
+
+
+# --- The learner's account and their own entries in the export ---------------------------------
+
+
+def test_the_export_gives_the_account_and_its_codes_but_never_a_code_or_hash(leader: Client, ada: Learner) -> None:
+    record = json.loads(leader.get(url(ada, "data.json")).content)
+    account = record["account"]
+    assert list(account) == [
+        "sign_in_name",
+        "school_email",
+        "active",
+        "made_at",
+        "password_set_at",
+        "last_sign_in",
+        "codes",
+    ]
+    assert account["sign_in_name"] == "ada.k7q2"
+    assert account["school_email"] is None  # ada.k7q2@learners.qic.invalid is not an email she has
+    assert account["active"] is True
+    assert account["password_set_at"] is not None
+    assert [(c["kind"], c["kind_label"], bool(c["used_at"]), bool(c["revoked_at"])) for c in account["codes"]] == [
+        ("sheet", "Printed sheet", False, True),
+        ("sheet", "Printed sheet", True, False),
+    ]
+    keys = ["kind", "kind_label", "issued_at", "expires_at", "used_at", "revoked_at"]
+    assert all(list(c) == keys for c in account["codes"])
+    text = leader.get(url(ada, "data.json")).content.decode()
+    for code in LearnerSignInCode.objects.filter(account__learner=ada):
+        assert code.code_hash not in text
+    assert "learners.qic.invalid" not in text
+    page = leader.get(url(ada)).content.decode()
+    for shown in ["The learner's account", "ada.k7q2", "Printed sheet", "Used ", "Stopped ", "Can sign in"]:
+        assert shown in page, shown
+    pdf = render_subject_access_pdf(subject_access.subject_access_record(ada), compress=False)
+    assert_shows(pdf, "The learner's account", "ada.k7q2", "Printed sheet", "One-time sign-in codes")
+
+
+def test_a_school_email_is_shown_and_no_account_is_said_plainly(leader: Client, cast: Cast, ada: Learner) -> None:
+    from qic.organisations.models import User
+
+    User.objects.filter(learner_account__learner=ada).update(email="ada.lovelace@school.example.org")
+    assert subject_access.subject_access_record(ada)["account"]["school_email"] == "ada.lovelace@school.example.org"
+    nobody = make_learner(cast.p1, upn="C123456789012", forename="Noor", surname="Noaccount")
+    assert subject_access.subject_access_record(nobody)["account"] is None
+    page = leader.get(url(nobody)).content.decode()
+    assert "The learner has no account: they cannot sign in." in page
+
+
+def test_the_learners_own_entries_are_in_the_export_removed_and_hidden_ones_too(
+    leader: Client, cast: Cast, ada: Learner
+) -> None:
+    make_learner_entry(ada, kind="award", title="Bronze award", removed_at=timezone.now())
+    record = json.loads(leader.get(url(ada, "data.json")).content)
+    assert [(e["kind"], e["title"], bool(e["removed_at"])) for e in record["entries"]] == [
+        ("Part-time work", "Saturday job at the bakery", False),
+        ("Award or achievement", "Bronze award", True),
+    ]
+    page = leader.get(url(ada)).content.decode()
+    for shown in [
+        "Experiences and achievements the learner recorded",
+        "Serving customers on the till",
+        "1 June 2025",
+        "Create opportunities",
+        "removed by the learner",
+    ]:
+        assert shown in page, shown
+    pdf = render_subject_access_pdf(subject_access.subject_access_record(ada), compress=False)
+    assert_shows(pdf, "Experiences and achievements the learner recorded", "Saturday job at the bakery", "Bronze award")
+
+
+def test_a_section_cannot_take_a_key_the_export_already_uses() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    def rows(learner: Learner) -> list[dict[str, Any]]:
+        return []
+
+    for key in ["reflections", "audit_events", "entries"]:
+        with pytest.raises(ImproperlyConfigured):
+            subject_access.register_section(
+                Adviser, key, rows, title="x", headers=["A"], cells=lambda row: [row], widths=[1.0]
+            )
+    with pytest.raises(ImproperlyConfigured):
+        subject_access.register_section(
+            Adviser, "advisers", rows, title="x", headers=["A", "B"], cells=lambda row: [row], widths=[1.0]
+        )
+    assert Adviser not in subject_access.SECTIONS
+
+
+# --- Anonymisation closes the account ------------------------------------------------------------
+
+
+def test_anonymising_closes_the_account_so_nobody_can_sign_in_as_the_record(cast: Cast, ada: Learner) -> None:
+    from qic.organisations.models import User
+
+    account = LearnerAccount.objects.get(learner=ada)
+    open_code, _ = issue_code(account, kind=LearnerSignInCode.Kind.EMAIL, days=7, actor=cast.p1_leader)
+    signed_in = Client()
+    signed_in.force_login(account.user)
+    assert signed_in.get("/my/").status_code == 200
+
+    anonymise_learner(learner=ada, reason="Asked to be forgotten", actor=cast.p1_leader)
+
+    account.refresh_from_db()
+    user = User.objects.get(pk=account.user_id)
+    assert account.sign_in_name == ""
+    assert not user.is_active
+    assert not user.has_usable_password()
+    assert (user.first_name, user.last_name) == ("", "")
+    assert user.email == f"closed-account-{account.pk}@learners.qic.invalid"
+    assert "ada" not in user.email
+    assert not LearnerSignInCode.objects.filter(account=account, used_at=None, revoked_at=None).exists()
+    # Neither the old password, the sign-in name, the open code nor the old session gets in.
+    for typed in ["ada.k7q2@learners.qic.invalid", user.email]:
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=typed, password="a-new-password-for-ada") is None
+    assert codes.check_code(open_code)[0] is None
+    assert signed_in.get("/my/").status_code == 302  # signed out: back to the sign-in page
+    event = AuditEvent.objects.get(action="learner_access.account_closed")
+    assert event.after == {
+        "reason": "Asked to be forgotten",
+        "codes_stopped": 1,
+        "sign_in_name_removed": True,
+        "school_email_removed": False,
+    }
+    assert (event.learner_id_ref, event.provider_id_ref, event.actor) == (ada.pk, cast.p1.pk, cast.p1_leader)
+    assert AuditEvent.objects.get(action="learner.anonymised").after["account_closed"] is True
+    # Nothing in the trail or the export names her any more, not even as the one who acted.
+    trail = json.dumps(
+        [[e.actor_label, e.object_repr, e.before, e.after] for e in AuditEvent.objects.filter(learner_id_ref=ada.pk)],
+        default=str,
+    )
+    assert "Lovelace" not in trail
+    assert "ada.k7q2" not in trail
+    ada.refresh_from_db()
+    export = json.dumps(subject_access.subject_access_record(ada))
+    assert "ada.k7q2" not in export
+    assert "Lovelace" not in export
+    assert ("Can sign in", "No: the account is closed") in subject_access.account_rows(json.loads(export)["account"])
+    _checked, broken, reason = first_break()
+    assert broken is None, reason
+
+
+def test_a_learner_acting_is_named_in_the_trail_by_account_number_only(cast: Cast, ada: Learner) -> None:
+    used = AuditEvent.objects.get(action="learner_access.code_used")
+    account = LearnerAccount.objects.get(learner=ada)
+    assert used.actor_id == account.user_id
+    assert used.actor_label == f"Learner (account #{account.user_id})"
