@@ -41,22 +41,34 @@ class LearnerEntryForm(GovukModelForm):
         },
     )
     description = forms.CharField(
-        label="What did you do? (optional)",
+        label="What did you do?",
         help_text=f"What you did and what you learnt. Up to {DESCRIPTION_MAX} characters.",
         max_length=DESCRIPTION_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"max_length": f"What you did must be {DESCRIPTION_MAX} characters or fewer"},
     )
-    started_on = GovukDateField(label="When did it start? (optional)", required=False, example="27 3 2025")
-    ended_on = GovukDateField(
-        label="When did it end? (optional)",
+    started_on = GovukDateField(
+        label="When did it start?",
         required=False,
+        example="27 3 2025",
+        error_messages={
+            "incomplete": "The start date must include a %(missing)s",
+            "invalid": "The start date must be a real date",
+        },
+    )
+    ended_on = GovukDateField(
+        label="When did it end?",
+        required=False,
+        error_messages={
+            "incomplete": "The end date must include a %(missing)s",
+            "invalid": "The end date must be a real date",
+        },
         help_text="Leave this empty if you still do it",
         example="27 6 2026",
     )
     learning_areas = forms.MultipleChoiceField(
-        label="What did it help you with? (optional)",
+        label="What did it help you with?",
         help_text="These are the six areas of the CDI career development framework. Tick any that fit.",
         choices=[(a.value, label) for a, label in LEARNING_AREA_LABELS.items()],
         required=False,
@@ -98,7 +110,7 @@ class PassportForm(GovukForm):
     include_actions = forms.BooleanField(label="The next steps I agreed in my guidance interviews", required=False)
     include_activities = forms.BooleanField(label="Careers activities I took part in", required=False)
     statement = forms.CharField(
-        label="About me (optional)",
+        label="About me",
         help_text=f"A few sentences about you and what you want to do next. Up to {STATEMENT_MAX} characters.",
         max_length=STATEMENT_MAX,
         required=False,

@@ -128,7 +128,7 @@ def test_every_bad_field_is_reported_in_the_error_summary(cast: Cast, amy: Learn
         "The title must be 120 characters or fewer",
         "What you did must be 1000 characters or fewer",
         "The start date must be today or in the past",
-        "When did it end? (optional) must be a real date",
+        "The end date must be a real date",
         "Choose from the areas listed",
     ):
         assert message in page, message
