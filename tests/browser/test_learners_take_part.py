@@ -184,10 +184,11 @@ def test_learners_take_part(cast: Cast, edition: Any, live_server: Any, browser:
     assert "Vets at work talk" in text
     assert EMPLOYER_NOT_YET in text
     assert EMPLOYER_MET not in text
+    assert "This counts for you once you write about it" in text
 
-    # She writes her reflection; now the talk counts, and her record says so.
-    # (The record links each activity to its reflection once branch i14-export is in; until then, by address.)
-    learner.goto(f"{base}/my/reflections/{talk.pk}/")
+    # She writes her reflection from her record; now the talk counts, and her record says so.
+    learner.get_by_role("link", name="Write about it").click()
+    learner.wait_for_url(f"{base}/my/reflections/{talk.pk}/")
     learner.get_by_label("What did you learn?").fill(AMYS_REFLECTION)
     learner.get_by_label("What will you do next because of it?").fill("Ask about a Saturday job at the vets.")
     learner.get_by_label("4 – Useful").check()
