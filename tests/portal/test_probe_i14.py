@@ -85,3 +85,19 @@ def test_staff_account_events_stay_organisation_level(cast: Cast) -> None:
     assert not event.learner_data
     assert visible_audit_events(cast.consortium).filter(pk=event.pk).exists()
     assert visible_audit_events(cast.ab1_admin).filter(pk=event.pk).exists()
+
+
+@pytest.mark.parametrize(("who", "status"), [("p1_leader", 200), ("consortium", 404), ("p2_leader", 404)])
+def test_only_the_learners_own_careers_leader_reaches_their_account(
+    cast: Cast, zara_user: User, who: str, status: int
+) -> None:
+    """The Consortium could open (and use) a learner's deactivate page, which names the learner."""
+    client = Client()
+    client.force_login(cast.user(who))
+    response = client.get(f"/people/{zara_user.pk}/deactivate/")
+    assert response.status_code == status
+    assert ("Quillfeather" in response.content.decode()) is (status == 200)
+    if status == 404:
+        assert client.post(f"/people/{zara_user.pk}/deactivate/", {"reason": "testing"}).status_code == 404
+        zara_user.refresh_from_db()
+        assert zara_user.is_active
