@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qic.core import audit
 from qic.core.actors import ANONYMOUS, DEMO_DATASET, SystemActor
 from qic.core.models import AuditEvent
-from qic.organisations.models import Membership, User
+from qic.organisations.models import Membership, Role, User
 
 RECOVERY_CODE_COUNT = 10
 # The one published demo secret (RFC 4226's test key, hex of "12345678901234567890"): anyone
@@ -37,11 +37,19 @@ def demo_key_base32() -> str:
 
 
 def _organisation_ids(user: User | None) -> dict[str, Any]:
-    """The `record` arguments that file an event under the user's organisation."""
+    """The `record` arguments that file an event under the user's organisation.
+
+    A learner's account events (signed in, signed out, wrong password, locked out) name a child
+    and say when they used the service: they are learner-level, so only their own school's
+    careers leader reads them, never the Consortium or an Awarding Body."""
     membership = Membership.objects.filter(user=user).first() if user is not None and user.pk else None
     if membership is None:
         return {"awarding_body_id": None, "provider_id": None}
-    return {"awarding_body_id": membership.awarding_body_id, "provider_id": membership.provider_id}
+    return {
+        "awarding_body_id": membership.awarding_body_id,
+        "provider_id": membership.provider_id,
+        "learner_data": membership.role == Role.LEARNER,
+    }
 
 
 def record_account_event(

@@ -333,11 +333,14 @@ def visible_audit_events(user: User | AnonymousUser) -> QuerySet[AuditEvent]:
 def may_change_person(user: User | AnonymousUser, person: User) -> bool:
     """Who may deactivate or reactivate `person`: nobody themselves; a provider's people by its
     careers leader or the Consortium (with a reason); a body's people by its admins or the
-    Consortium; Consortium admins by the Consortium."""
+    Consortium; Consortium admins by the Consortium. A learner's account is children's data:
+    only their own school's careers leader reaches it, never the Consortium."""
     membership = membership_of(user)
     target = getattr(person, "membership", None)
     if membership is None or target is None or person.pk == user.pk:
         return False
+    if target.role == Role.LEARNER:
+        return membership.role == Role.CAREERS_LEADER and membership.provider_id == target.provider_id
     if target.provider_id is not None:
         return can_manage_provider(user, target.provider)
     if target.awarding_body_id is not None:

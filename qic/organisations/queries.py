@@ -23,7 +23,11 @@ def awarding_bodies_with_counts(bodies: QuerySet[AwardingBody]) -> QuerySet[Awar
 
 def people_of_provider(provider: Provider | None) -> QuerySet[User]:
     """The provider's people, each with who invited them and when (`invited_by_name`,
-    `invited_at`; empty for people added without an invitation), in one query."""
+    `invited_at`; empty for people added without an invitation), in one query.
+
+    Staff and governors only: learners' accounts are children's data, listed on the careers
+    leader's learner-access pages, never on the provider's page that governors, the Consortium,
+    the Awarding Body and its assessor read."""
     if provider is None:
         return User.objects.none()
     accepted = Invitation.objects.filter(
@@ -31,6 +35,7 @@ def people_of_provider(provider: Provider | None) -> QuerySet[User]:
     ).order_by("-accepted_at")
     return (
         User.objects.filter(membership__provider=provider)
+        .exclude(membership__role=Role.LEARNER)
         .select_related("membership")
         .annotate(
             invited_by_name=Subquery(
