@@ -24,7 +24,9 @@ SHEET_DAYS_MAX = 30
 EMAIL_CODE_DAYS = 7
 
 # Wrong codes from one address: after this many within the window, the start page refuses.
-MAX_FAILED_ATTEMPTS = 10
+# A school's learners share one address: a class copying codes off slips must not lock the
+# school out. 27**12 codes make guessing hopeless at this rate.
+MAX_FAILED_ATTEMPTS = 50
 FAILED_ATTEMPT_WINDOW_MINUTES = 15
 
 

@@ -101,3 +101,22 @@ def test_only_the_learners_own_careers_leader_reaches_their_account(
         assert client.post(f"/people/{zara_user.pk}/deactivate/", {"reason": "testing"}).status_code == 404
         zara_user.refresh_from_db()
         assert zara_user.is_active
+
+
+def test_the_careers_leader_turns_one_learners_account_off_and_on_from_their_sign_in_page(cast: Cast) -> None:
+    learner = make_learner(cast.p1, forename="Amy", surname="Okafor", upn="A100000000077")
+    user = make_learner_account(learner, sign_in_name="amy.x1")
+    leader = Client()
+    leader.force_login(cast.p1_leader)
+    page_url = f"/providers/{cast.p1.urn}/learner-access/learners/{learner.pk}/"
+    assert f'href="/people/{user.pk}/deactivate/"' in leader.get(page_url).content.decode()
+    assert (
+        "Are you sure you want to deactivate Amy Okafor?"
+        in leader.get(f"/people/{user.pk}/deactivate/").content.decode()
+    )
+    leader.post(f"/people/{user.pk}/deactivate/", {"confirm": "yes"})
+    user.refresh_from_db()
+    assert not user.is_active
+    page = leader.get(page_url).content.decode()
+    assert "This account is turned off" in page
+    assert f'href="/people/{user.pk}/reactivate/"' in page
