@@ -24,6 +24,7 @@ from qic.domain.academic import academic_year_of, year_label
 from qic.domain.accreditation import OPEN_STAGES, Stage
 from qic.organisations.models import Role, User
 from qic.portal import queries as portal_queries
+from qic.portal.participation_queries import ENCOUNTER_BENCHMARKS, participation_figures
 from qic.programme.models import Activity, Adviser, Interview
 
 
@@ -122,6 +123,16 @@ def system_evidence(
         )
     if "3.3" in codes_here:
         result["3.3"].extra.append(portal_queries.entry_figures(provider, today=today).words())
+    # Reflection on meaningful encounters (Benchmarks 5, 6, 7), and whether learners with an
+    # interview have signed in to read it (3.2): the same figures as the staff's home page.
+    encounter_codes = [code for n in ENCOUNTER_BENCHMARKS for code in codes_by_section.get(n, [])]
+    if "3.2" in codes_here or encounter_codes:
+        taking_part = participation_figures(provider, year, today=today)
+        if "3.2" in codes_here:
+            result["3.2"].extra.append(taking_part.interview_words())
+        for number in ENCOUNTER_BENCHMARKS:
+            for code in codes_by_section.get(number, []):
+                result[code].extra.append(taking_part.by_benchmark[number].words(year_label(year)))
     for record in records:
         if record.criterion.section.number == 8:
             result[record.criterion.code].extra = [

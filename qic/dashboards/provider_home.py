@@ -26,6 +26,7 @@ from qic.frameworks.editions import edition_for_year
 from qic.national.queries import benchmark_averages
 from qic.organisations.access import Capability
 from qic.organisations.models import Provider
+from qic.portal.participation_queries import ParticipationFigures, participation_figures
 from qic.programme import queries, reports
 from qic.programme.models import Activity
 from qic.programme.provider_access_queries import provider_access_summary
@@ -94,6 +95,7 @@ class ProviderHome:
     registers_shown: int = REGISTERS_SHOWN
     measures_more: int = 0  # measures with learners missing beyond those listed
     measured: bool = False  # the provider is measured on the secondary benchmarks
+    participation: ParticipationFigures | None = None  # learners taking part (figures only)
 
 
 def _card(provider: Provider, result: bm.BenchmarkResult, national: national_rules.Figure | None) -> BenchmarkCard:
@@ -242,7 +244,7 @@ def _accreditation_todos(provider: Provider, today: dt.date, *, can_prepare: boo
 def provider_home(provider: Provider, caps: frozenset[Capability], *, today: dt.date) -> ProviderHome:
     """The home page's cards and to-do list for a role with `caps` on the provider (a fixed number
     of queries: the figures' five, Provider Access's three, one for the registers, three for the
-    accreditation steps and one for the national averages)."""
+    accreditation steps, one for the national averages and the learners' participation figures)."""
     year = academic_year_of(today)
     home = ProviderHome(year=year, year_label=year_label(year), today=today)
     measured = Capability.VIEW_FIGURES in caps and not provider.is_primary
@@ -260,6 +262,7 @@ def provider_home(provider: Provider, caps: frozenset[Capability], *, today: dt.
         measures = [item for item in found if item.kind == "measure"]
         todo += [item for item in found if item.kind == "interview"] + measures[:MEASURES_SHOWN]
         home.measures_more = len(measures[MEASURES_SHOWN:])
+        home.participation = participation_figures(provider, year, today=today)
     if Capability.RECORD_PROGRAMME in caps:
         registers, home.registers_missing = _register_todos(provider, year, today)
         todo += registers

@@ -77,6 +77,9 @@ def test_the_demo_careers_leader_starts_from_the_benchmarks_and_the_to_do_list(d
     assert "Provider Access, Year 9" in todo.inner_text()
     for action in ("New activity", "Take a register", "Record an interview", "Import learners"):
         assert main.get_by_role("button", name=action).count() == 1
+    taking_part = page.get_by_role("heading", name=re.compile(r"^Learners taking part"))
+    assert taking_part.count() == 1
+    assert "Reflections on meaningful encounters" in main.locator(".govuk-summary-list").first.inner_text()
     check(page)
     shots(page, "home")
 
