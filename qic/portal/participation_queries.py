@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from qic.domain import benchmarks as bm
 from qic.learners.models import LearnerAccount
 from qic.organisations.models import Provider
-from qic.portal.queries import _on_roll, learners_with_access
+from qic.portal.queries import learners_on_roll, learners_with_access
 from qic.programme.models import Activity, Interview, LearnerSignIn, Participation, Reflection, SignInWindow
 
 # The benchmarks whose encounters must be meaningful, and so where a learner's reflection matters.
@@ -106,13 +106,13 @@ def participation_figures(provider: Provider, year: int, *, today: dt.date) -> P
     learners or activities (rows per activity, never per learner)."""
     result = ParticipationFigures(year=year)
     result.with_access, result.on_roll = learners_with_access(provider, today=today)
-    roll = _on_roll(provider, today).values("pk")
+    roll = learners_on_roll(provider, today).values("pk")
     accounts = LearnerAccount.objects.filter(learner__in=roll, user__is_active=True).aggregate(
         total=Count("pk"), signed_in=Count("pk", filter=Q(user__last_login__isnull=False))
     )
     result.accounts, result.signed_in = accounts["total"], accounts["signed_in"]
     interviewed = (
-        _on_roll(provider, today)
+        learners_on_roll(provider, today)
         .filter(Exists(Interview.objects.filter(learner=OuterRef("pk"))))
         .aggregate(
             total=Count("pk"),

@@ -120,7 +120,7 @@ def form_groups(provider: Provider) -> list[str]:
     )
 
 
-def _on_roll(provider: Provider, today: dt.date) -> QuerySet[Learner]:
+def learners_on_roll(provider: Provider, today: dt.date) -> QuerySet[Learner]:
     return Learner.objects.filter(provider=provider, anonymised_at=None).filter(
         Q(joined_on__isnull=True) | Q(joined_on__lte=today), Q(left_on__isnull=True) | Q(left_on__gte=today)
     )
@@ -143,7 +143,7 @@ class EntryFigures:
 def entry_figures(provider: Provider, *, today: dt.date) -> EntryFigures:
     """Criterion 3.3 in figures (three queries, aggregates only): learners on roll today, how many
     of them have at least one entry, and how many of their entries staff have verified."""
-    roll = _on_roll(provider, today)
+    roll = learners_on_roll(provider, today)
     entries = LearnerEntry.objects.filter(learner__in=roll.values("pk"))
     return EntryFigures(
         on_roll=roll.count(),
@@ -155,7 +155,7 @@ def entry_figures(provider: Provider, *, today: dt.date) -> EntryFigures:
 def learners_with_access(provider: Provider, *, today: dt.date) -> tuple[int, int]:
     """Criterion 3.2 in figures (aggregates only): (learners on roll today with an active account
     their school lets them use, so they can see their guidance records; learners on roll)."""
-    roll = _on_roll(provider, today)
+    roll = learners_on_roll(provider, today)
     policy = policy_for(provider)
     allowed = [int(y) for y in policy.year_groups]
     year = academic_year_of(today)
