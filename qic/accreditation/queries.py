@@ -128,7 +128,7 @@ def system_evidence(
     encounter_codes = [code for n in ENCOUNTER_BENCHMARKS for code in codes_by_section.get(n, [])]
     if "3.2" in codes_here or encounter_codes:
         taking_part = participation_figures(provider, year, today=today)
-        if "3.2" in codes_here:
+        if "3.2" in codes_here and taking_part.with_interview:
             result["3.2"].extra.append(taking_part.interview_words())
         for number in ENCOUNTER_BENCHMARKS:
             for code in codes_by_section.get(number, []):
