@@ -23,7 +23,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 
-from qic.organisations.models import Role
+from qic.organisations.access import is_learner
+from qic.organisations.models import User
 
 LOGIN_AT_SESSION_KEY = "qic_login_at"
 
@@ -32,8 +33,7 @@ def is_verified(user: object) -> bool:
     """True when django-otp's middleware found a confirmed device verified in this session, or the
     user is a learner: learners sign in with a password set from a one-time code and see only their
     own record, so they have no second factor (docs/decisions.md §58)."""
-    membership = getattr(user, "membership", None) if getattr(user, "is_authenticated", False) else None
-    if membership is not None and membership.role == Role.LEARNER:
+    if isinstance(user, User) and is_learner(user):
         return True
     check = getattr(user, "is_verified", None)
     return bool(check()) if callable(check) else False

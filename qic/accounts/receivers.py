@@ -15,7 +15,8 @@ from django.http import HttpRequest
 
 from qic.accounts import actions
 from qic.accounts.middleware import LOGIN_AT_SESSION_KEY
-from qic.organisations.models import Role, User
+from qic.organisations.access import is_learner
+from qic.organisations.models import User
 
 
 @receiver(user_logged_in, dispatch_uid="qic_login_time")
@@ -28,12 +29,11 @@ def remember_login_time(sender: Any, request: HttpRequest | None, user: User, **
 @receiver(user_logged_in, dispatch_uid="qic_audit_login")
 def audit_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     # A learner has no second factor (decisions §58): their password is the whole sign-in.
-    learner = getattr(getattr(user, "membership", None), "role", None) == Role.LEARNER
     actions.record_account_event(
         user=user,
         action="user.signed_in",
         actor=user,
-        after={"second_factor": "none for learners" if learner else "required next"},
+        after={"second_factor": "none for learners" if is_learner(user) else "required next"},
     )
 
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from qic.dashboards.provider_home import provider_home
 from qic.domain.academic import year_label
 from qic.frameworks.editions import edition_for_year, edition_on
-from qic.learners.access import is_learner_user
 from qic.national.queries import benchmark_averages
 from qic.organisations import queries as organisation_queries
 from qic.organisations.access import (
@@ -19,6 +18,7 @@ from qic.organisations.access import (
     client_requests_of_body,
     client_requests_to_answer,
     get_provider_for,
+    is_learner,
     membership_of,
     require_role,
     visible_providers,
@@ -31,7 +31,7 @@ from qic.programme.years import year_asked, year_menu
 
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands here and sees what it can do; a learner goes to their own record."""
-    if is_learner_user(request.user):
+    if is_learner(request.user):
         return redirect("portal:home")
     return staff_home(request)
 

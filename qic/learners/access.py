@@ -24,21 +24,16 @@ from django.utils import timezone
 from qic.domain.academic import academic_year_of
 from qic.domain.learner_access import DEFAULT_LEAVER_GRACE_DAYS, access_refusal
 from qic.learners.models import Learner, LearnerAccessPolicy, LearnerAccount
-from qic.organisations.access import membership_of
-from qic.organisations.models import Provider, Role, User
+from qic.organisations.access import is_learner
+from qic.organisations.models import Provider, User
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 _UNREAD = object()
 
 
-def is_learner_user(user: User | AnonymousUser) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role == Role.LEARNER
-
-
 def learner_account_of(user: User | AnonymousUser) -> LearnerAccount | None:
     """The signed-in learner's account, or None for anyone who is not an active learner user."""
-    if isinstance(user, AnonymousUser) or not is_learner_user(user):
+    if isinstance(user, AnonymousUser) or not is_learner(user):
         return None
     # Asked several times in one request (the middleware, the view's guard, the view): read once,
     # and kept on this request's user object only.

@@ -70,6 +70,12 @@ def role_of(user: User | AnonymousUser) -> Role | None:
     return Role(membership.role) if membership else None
 
 
+def is_learner(user: User | AnonymousUser) -> bool:
+    """A signed-in, active learner (who holds no staff role; see qic.learners.access)."""
+    membership = membership_of(user)
+    return membership is not None and membership.role == Role.LEARNER
+
+
 def require_role(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
     """Log-in required; then 403 unless the user holds one of `roles` (none given: any staff role).
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from qic.learners.access import is_learner_user
+from qic.organisations.access import is_learner
 
 # (URL name, words), in the order a learner meets them.
 LEARNER_MENU = (
@@ -20,7 +20,7 @@ LEARNER_MENU = (
 
 def learner_navigation(request: HttpRequest) -> dict[str, Any]:
     """For a learner, replaces the navigation that `qic.accounts.context_processors` gave."""
-    if not is_learner_user(request.user):
+    if not is_learner(request.user):
         return {}
     items = []
     for name, text in LEARNER_MENU:

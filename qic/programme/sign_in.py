@@ -245,37 +245,27 @@ def save_reflection(
     return reflection
 
 
-@transaction.atomic
 def hide_reflection(*, reflection: Reflection, reason: str, actor: User | SystemActor) -> None:
     """A careers leader hides a reflection (safeguarding): it no longer counts or shows."""
+    _set_hidden(reflection, hidden=True, reason=reason, actor=actor)
+
+
+def unhide_reflection(*, reflection: Reflection, actor: User | SystemActor) -> None:
+    _set_hidden(reflection, hidden=False, reason="", actor=actor)
+
+
+@transaction.atomic
+def _set_hidden(reflection: Reflection, *, hidden: bool, reason: str, actor: User | SystemActor) -> None:
+    """Hide or show again; the learner's tallies follow, and the change is audited."""
     before = audit.snapshot(reflection, REFLECTION_FIELDS)
-    reflection.hidden_at = timezone.now()
-    reflection.hidden_by = actor if isinstance(actor, User) else None
+    reflection.hidden_at = timezone.now() if hidden else None
+    reflection.hidden_by = actor if hidden and isinstance(actor, User) else None
     reflection.hidden_reason = reason
     reflection.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     _refresh_for(reflection.activity, [reflection.learner_id])
     audit.record(
         actor=actor,
-        action="reflection.hidden",
-        obj=reflection,
-        before=before,
-        after=audit.snapshot(reflection, REFLECTION_FIELDS),
-        provider_id=reflection.activity.provider_id,
-        learner_id=reflection.learner_id,
-    )
-
-
-@transaction.atomic
-def unhide_reflection(*, reflection: Reflection, actor: User | SystemActor) -> None:
-    before = audit.snapshot(reflection, REFLECTION_FIELDS)
-    reflection.hidden_at = None
-    reflection.hidden_by = None
-    reflection.hidden_reason = ""
-    reflection.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    _refresh_for(reflection.activity, [reflection.learner_id])
-    audit.record(
-        actor=actor,
-        action="reflection.unhidden",
+        action="reflection.hidden" if hidden else "reflection.unhidden",
         obj=reflection,
         before=before,
         after=audit.snapshot(reflection, REFLECTION_FIELDS),
