@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "qic.frameworks",
     "qic.learners",
     "qic.programme",
+    "qic.partners",  # employers and parents: the employer directory, placements, links without an account
     "qic.portal",  # learners' own pages: their record, reflections, sign-in to activities, passport
     "qic.accreditation",
     "qic.national",

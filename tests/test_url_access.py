@@ -495,6 +495,11 @@ ACCESS: dict[str, Row] = {
     # The learner's start page is public; a made-up code is a 404 for everybody.
     "portal:start": Row(no_kwargs, expect(OK, anon=OK)),
     "portal:start_with_code": Row(lambda c: {"code": "AAAA-BBBB-CCCC"}, expect(NOT_FOUND, anon=NOT_FOUND)),
+    # Link pages for people without an account: an unknown token is not found for everyone.
+    "partners:employer_confirm": Row(lambda c: {"token": "A" * 43}, expect(NOT_FOUND, anon=NOT_FOUND)),
+    "partners:feedback_form": Row(lambda c: {"token": "A" * 43}, expect(NOT_FOUND, anon=NOT_FOUND)),
+    "partners:placement_employer": Row(lambda c: {"token": "A" * 43}, expect(NOT_FOUND, anon=NOT_FOUND)),
+    "partners:parent_home": Row(lambda c: {"token": "A" * 43}, expect(NOT_FOUND, anon=NOT_FOUND)),
     "learners:learner_import_status": Row(p1_import, capability(LEADER)),
     "learners:learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
     "learners:learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
@@ -692,6 +697,10 @@ POSTS: dict[str, str | list[str]] = {
     "portal:sign_in": SAME_AS_GET,
     "portal:start": SAME_AS_GET,
     "portal:start_with_code": SAME_AS_GET,
+    "partners:employer_confirm": SAME_AS_GET,
+    "partners:feedback_form": SAME_AS_GET,
+    "partners:placement_employer": SAME_AS_GET,
+    "partners:parent_home": SAME_AS_GET,
     "accounts:password_change": SAME_AS_GET,
     "accounts:mfa_verify": SAME_AS_GET,
     "accounts:mfa_setup": SAME_AS_GET,

@@ -60,6 +60,9 @@ LEARNER_MODELS = frozenset(
         "programme.Participation",
         "programme.Interview",
         "programme.LearnerTally",
+        # A placement is one learner's; a link can name a learner or a parent's address.
+        "partners.Placement",
+        "partners.PartnerLink",
     }
 )
 

@@ -1,0 +1,104 @@
+"""Work-experience placements: the steps a placement moves through and what each step needs.
+
+A placement (one learner, one employer, dates and hours) moves
+proposed → checks (the employer's details and the health and safety checks) → consent (a parent
+or carer agrees) → approved → in progress → completed; or it is cancelled at any step before it
+is completed. Pure rules: `qic.partners.placements` stores them.
+
+The checks (DOMAIN.md: Unifrog's Placements workflow is what schools know): the employer's health
+and safety policy, its Employers' Liability insurance certificate with its expiry date, and a
+risk assessment, each as an uploaded file or confirmed by the school as checked its own way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+
+class Status(str, enum.Enum):  # noqa: UP042 - stored value
+    PROPOSED = "proposed"
+    CHECKS = "checks"
+    CONSENT = "consent"
+    APPROVED = "approved"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.PROPOSED: "Proposed",
+    Status.CHECKS: "Waiting for the employer's checks",
+    Status.CONSENT: "Waiting for parental consent",
+    Status.APPROVED: "Approved",
+    Status.IN_PROGRESS: "In progress",
+    Status.COMPLETED: "Completed",
+    Status.CANCELLED: "Cancelled",
+}
+
+# Which step may follow which. Cancelling is possible from every step before completion.
+NEXT = {
+    Status.PROPOSED: frozenset({Status.CHECKS, Status.CANCELLED}),
+    Status.CHECKS: frozenset({Status.CONSENT, Status.CANCELLED}),
+    Status.CONSENT: frozenset({Status.APPROVED, Status.CANCELLED}),
+    Status.APPROVED: frozenset({Status.IN_PROGRESS, Status.CANCELLED}),
+    Status.IN_PROGRESS: frozenset({Status.COMPLETED, Status.CANCELLED}),
+    Status.COMPLETED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+
+# An insurance certificate expiring within this many days is shown as expiring on the dashboard.
+INSURANCE_WARNING_DAYS = 30
+
+
+def may_move(current: Status, to: Status) -> bool:
+    return to in NEXT[current]
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What the school holds for a placement's checks (a file or the school's own confirmation each)."""
+
+    health_and_safety: bool
+    insurance: bool
+    insurance_expires: dt.date | None
+    risk_assessment: bool
+
+
+def checks_missing(checks: Checks, *, placement_end: dt.date | None) -> list[str]:
+    """What is still missing from the checks, in words; empty when they are complete.
+
+    The insurance certificate must still be in force on the placement's last day."""
+    missing = []
+    if not checks.health_and_safety:
+        missing.append("the employer's health and safety policy")
+    if not checks.insurance:
+        missing.append("the Employers' Liability insurance certificate")
+    elif checks.insurance_expires is None:
+        missing.append("the insurance certificate's expiry date")
+    elif placement_end is not None and checks.insurance_expires < placement_end:
+        missing.append("insurance that lasts until the placement ends")
+    if not checks.risk_assessment:
+        missing.append("a risk assessment")
+    return missing
+
+
+def insurance_expiring(expires: dt.date | None, today: dt.date) -> bool:
+    """Whether an insurance certificate has expired or expires within the warning period."""
+    return expires is not None and expires <= today + dt.timedelta(days=INSURANCE_WARNING_DAYS)
+
+
+def dates_problem(start: dt.date | None, end: dt.date | None) -> str | None:
+    """None when a placement's dates make sense, else why not."""
+    if start is None or end is None:
+        return "Enter the first and last day of the placement"
+    if end < start:
+        return "The last day must be the same as or after the first day"
+    if (end - start).days > 366:
+        return "A placement must last a year or less: record a longer one as separate placements"
+    return None

@@ -1,0 +1,193 @@
+"""Employers and parents taking part: the school's employer directory, placements, and the links
+through which employers and parents act without an account.
+
+Every link (`PartnerLink`) belongs to one provider, has one purpose and is scoped to exactly one
+object; only its token's hash is stored (qic.domain.partner_links).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from qic.domain.employers import SECTORS, SIZE_LABELS
+from qic.domain.partner_links import PURPOSE_LABELS
+from qic.domain.placements import STATUS_LABELS, Status
+from qic.learners.models import Learner
+from qic.organisations.models import Provider
+from qic.programme.models import Activity, Removable
+
+
+class Employer(Removable):
+    """An organisation (or a self-employed person) that gives the school's learners encounters
+    and placements."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="employers")
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=30, blank=True, choices=list(SECTORS.items()))
+    size_band = models.CharField(
+        "size", max_length=10, blank=True, choices=[(band.value, label) for band, label in SIZE_LABELS.items()]
+    )
+    self_employed = models.BooleanField("a self-employed person", default=False)
+    town = models.CharField("town or city", max_length=120, blank=True)
+    postcode = models.CharField(max_length=12, blank=True)
+    website = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+    # Other schools and colleges in the same trust may read (not change) a shared employer.
+    shared_with_trust = models.BooleanField("shared with the other schools in our trust", default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["provider", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmployerContact(Removable):
+    """A person at an employer whom the school writes to (links go to a contact's email)."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employer})"
+
+
+class ActivityEmployer(models.Model):
+    """An employer that took part in an activity (a careers fair has many)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="employer_rows")
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="activity_rows")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "employer"], name="one_row_per_activity_employer")]
+
+    def __str__(self) -> str:
+        return f"{self.employer} at activity #{self.activity_id}"
+
+
+class Placement(models.Model):
+    """One learner's work-experience placement with one employer (qic.domain.placements)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="placements")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="placements")
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="placements")
+    contact = models.ForeignKey(
+        EmployerContact, null=True, blank=True, on_delete=models.SET_NULL, related_name="placements"
+    )
+    role = models.CharField("role or department", max_length=200, blank=True)
+    start_date = models.DateField("first day")
+    end_date = models.DateField("last day")
+    hours = models.DecimalField(
+        max_digits=4, decimal_places=1, help_text="How many hours the learner spends at the workplace in all"
+    )
+    status = models.CharField(
+        max_length=20, choices=[(s.value, label) for s, label in STATUS_LABELS.items()], default=Status.PROPOSED.value
+    )
+    # The workplace-experience activity made when the placement is completed: the learner's place
+    # on it is what counts towards Benchmark 6 and the work-experience guarantee.
+    activity = models.OneToOneField(
+        Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="placement"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        indexes = [models.Index(fields=["provider", "status"])]
+
+    def __str__(self) -> str:
+        return f"Placement #{self.pk} at {self.employer}"
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+
+class PartnerLink(models.Model):
+    """A link sent to someone without an account (qic.domain.partner_links): one purpose, one object."""
+
+    class Delivery(models.TextChoices):
+        NOT_SENT = "not_sent", "Not sent by email (copied by the school)"
+        QUEUED = "queued", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be sent"
+        BOUNCED = "bounced", "Bounced"
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="partner_links")
+    purpose = models.CharField(max_length=30, choices=[(p.value, label) for p, label in PURPOSE_LABELS.items()])
+    # Blank until the token is made (by the mail's task, so no secret sits in a task row).
+    token_hash = models.CharField(max_length=64, blank=True)
+    recipient_name = models.CharField(max_length=200)
+    recipient_email = models.EmailField(blank=True)
+    # Exactly one object, by purpose: an activity (confirmation, feedback), a placement, a learner (parent).
+    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    placement = models.ForeignKey(Placement, null=True, blank=True, on_delete=models.CASCADE, related_name="links")
+    learner = models.ForeignKey(Learner, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.SET_NULL, related_name="links")
+    contact = models.ForeignKey(EmployerContact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Who the recipient is to the learner or activity, for feedback forms: employer, parent, staff.
+    respondent = models.CharField(max_length=20, blank=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    open_count = models.PositiveIntegerField(default=0)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.QUEUED)
+    delivery_detail = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["provider", "purpose"]),
+            models.Index(fields=["recipient_email"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["token_hash"], condition=~Q(token_hash=""), name="unique_link_token"),
+            # Scoped to exactly one object.
+            models.CheckConstraint(
+                condition=(
+                    Q(activity__isnull=False, placement__isnull=True, learner__isnull=True)
+                    | Q(activity__isnull=True, placement__isnull=False, learner__isnull=True)
+                    | Q(activity__isnull=True, placement__isnull=True, learner__isnull=False)
+                ),
+                name="link_scoped_to_one_object",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} link #{self.pk}"
+
+
+class LinkAttempt(models.Model):
+    """A link page opened with a token that is unknown, expired, used or revoked, by client address:
+    too many recent ones and every link page refuses that address (qic.domain.partner_links)."""
+
+    client_ip = models.CharField(max_length=45)
+    attempted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["client_ip", "attempted_at"], name="partner_link_attempt_ip")]
+
+    def __str__(self) -> str:
+        return f"Unusable link from {self.client_ip}"
