@@ -12,6 +12,7 @@ summed up. Averages and shares need `MIN_FOR_AVERAGE` responses: see `summarise`
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from collections.abc import Iterable
@@ -76,6 +77,11 @@ COMMENT_MAX_CHARS = 2000
 MAX_PARENT_LINES = 100
 
 
+def may_ask(activity_date: dt.date, today: dt.date) -> bool:
+    """Feedback is asked for from the activity's day on: before it, nobody can say how it went."""
+    return activity_date <= today
+
+
 def asks_again(respondent: Respondent) -> bool:
     return respondent in ASKED_AGAIN
 
@@ -127,15 +133,19 @@ class Summary:
             return None
         return int((Decimal(100 * self.again_yes) / Decimal(self.again_answers)).quantize(0, rounding=ROUND_HALF_UP))
 
-    def add(self, answer: Answer) -> None:
-        if answer.rating not in RATINGS:
-            raise ValueError(f"A rating is 1 to 5, not {answer.rating}")
-        self.count += 1
-        self.rating_total += answer.rating
-        self.distribution[answer.rating] += 1
+    def add(self, answer: Answer, times: int = 1) -> None:
+        self.add_rating(answer.rating, times)
         if answer.again is not None and asks_again(answer.respondent):
-            self.again_answers += 1
-            self.again_yes += answer.again is Again.YES
+            self.again_answers += times
+            self.again_yes += times if answer.again is Again.YES else 0
+
+    def add_rating(self, rating: int, times: int = 1) -> None:
+        """A rating alone (a learner's reflection has no "take part again")."""
+        if rating not in RATINGS:
+            raise ValueError(f"A rating is 1 to 5, not {rating}")
+        self.count += times
+        self.rating_total += rating * times
+        self.distribution[rating] += times
 
     def words(self) -> str:
         """'5 responses, average 4.2' or '2 responses (too few for an average)'."""
@@ -160,6 +170,26 @@ def summarise_by_kind(answers: Iterable[Answer]) -> dict[Respondent, Summary]:
     for answer in answers:
         result[answer.respondent].add(answer)
     return result
+
+
+def evaluation_words(year_label: str, activities: int, by_kind: dict[Respondent, Summary], learners: Summary) -> str:
+    """The portfolio's line for criterion 1.6: the four voices of the year in counts and averages
+    (averages only where there are enough responses)."""
+
+    def part(summary: Summary) -> str:
+        return f" (average {summary.average})" if summary.average is not None else ""
+
+    voices = [
+        f"{by_kind[kind].count} from {RESPONDENT_LABELS[kind].lower()}{part(by_kind[kind])}" for kind in Respondent
+    ]
+    if activities:
+        text = f"Feedback on {activities} activit{'y' if activities == 1 else 'ies'} in {year_label}: " + ", ".join(
+            voices
+        )
+    else:
+        text = f"No feedback from employers, parents and carers or staff in {year_label}"
+    reflections = f"{learners.count} reflection{'' if learners.count == 1 else 's'}{part(learners)}"
+    return f"{text}; learners' own reflections: {reflections}"
 
 
 # --- Parents and carers typed by the school -----------------------------------------------------

@@ -13,6 +13,8 @@ from qic.domain.feedback import (
     Answer,
     Respondent,
     average,
+    evaluation_words,
+    may_ask,
     parse_people,
     summarise,
     summarise_by_kind,
@@ -70,7 +72,7 @@ def test_by_kind_has_every_kind_in_order() -> None:
 
 
 def test_a_rating_outside_one_to_five_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="1 to 5"):
         summarise([Answer(E, 6)])
 
 
@@ -110,6 +112,32 @@ def test_every_bad_line_is_reported_with_its_number_and_reason() -> None:
 
 def test_too_many_people_at_once_is_refused() -> None:
     text = "\n".join(f"Parent {n} <p{n}@example.com>" for n in range(MAX_PARENT_LINES + 1))
-    people, errors = parse_people(text)
+    _people, errors = parse_people(text)
     assert len(errors) == 1
     assert "at most" in errors[0].reason
+
+
+def test_the_portfolio_line_names_the_four_voices() -> None:
+    by_kind = summarise_by_kind(
+        [Answer(E, 4), Answer(E, 4), Answer(E, 5), Answer(E, 4), Answer(E, 4), Answer(P, 3), Answer(S, 2)]
+    )
+    learners = summarise([])
+    for rating in (4, 4, 5, 4):
+        learners.add_rating(rating)
+    assert evaluation_words("2025/26", 2, by_kind, learners) == (
+        "Feedback on 2 activities in 2025/26: 5 from employers (average 4.2), 1 from parents and carers, "
+        "1 from staff; learners' own reflections: 4 reflections (average 4.3)"
+    )
+    nothing = summarise_by_kind([])
+    assert evaluation_words("2024/25", 0, nothing, summarise([])) == (
+        "No feedback from employers, parents and carers or staff in 2024/25; learners' own reflections: 0 reflections"
+    )
+
+
+def test_feedback_is_asked_for_from_the_activitys_day() -> None:
+    import datetime as dt
+
+    day = dt.date(2026, 3, 10)
+    assert may_ask(day, day)
+    assert may_ask(day, day + dt.timedelta(days=30))
+    assert not may_ask(day, day - dt.timedelta(days=1))
