@@ -77,6 +77,14 @@ COMMENT_MAX_CHARS = 2000
 MAX_PARENT_LINES = 100
 
 
+def respondent_of(value: str) -> Respondent | None:
+    """The kind of respondent a stored value names, or None (a link made without one)."""
+    try:
+        return Respondent(value)
+    except ValueError:
+        return None
+
+
 def may_ask(activity_date: dt.date, today: dt.date) -> bool:
     """Feedback is asked for from the activity's day on: before it, nobody can say how it went."""
     return activity_date <= today

@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from qic.domain import feedback as rules
-from qic.domain.feedback import Respondent
 from qic.domain.partner_links import STATE_MESSAGES, LinkPurpose, LinkState
 from qic.partners import feedback_actions
 from qic.partners.feedback_forms import FeedbackForm
@@ -25,10 +24,10 @@ from qic.programme.models import Activity
 def feedback_form(request: HttpRequest, link: PartnerLink) -> HttpResponse:
     """The respondent rates the activity and may say what went well and what could be better."""
     activity = Activity.objects.filter(pk=link.activity_id).first()  # the link's own activity, if not removed
-    if activity is None or link.respondent not in Respondent._value2member_map_:
+    respondent = rules.respondent_of(link.respondent)
+    if activity is None or respondent is None:
         raise Http404("No such activity")
-    respondent = Respondent(link.respondent)
-    form = FeedbackForm(request.POST or None, respondent=respondent)
+    form = FeedbackForm(request.POST if request.method == "POST" else None, respondent=respondent)
     context = {
         "school": link.provider.name,
         "activity": activity,

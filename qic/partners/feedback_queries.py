@@ -71,10 +71,8 @@ class LinkRow:
 
     @property
     def respondent_label(self) -> str:
-        try:
-            return rules.RESPONDENT_ONE[Respondent(self.link.respondent)]
-        except ValueError:
-            return ""
+        kind = rules.respondent_of(self.link.respondent)
+        return rules.RESPONDENT_ONE[kind] if kind else ""
 
 
 @dataclass
@@ -192,9 +190,10 @@ def year_feedback(provider: Provider, year: int) -> YearFeedback:
         .annotate(n=Count("id"))
         .order_by()
     ):
-        if respondent in Respondent._value2member_map_:
-            row(activity_type).asked[Respondent(respondent)] += n
-            total.asked[Respondent(respondent)] += n
+        kind = rules.respondent_of(respondent)
+        if kind is not None:
+            row(activity_type).asked[kind] += n
+            total.asked[kind] += n
     took_part = Participation.objects.filter(
         activity_id=OuterRef("activity_id"), learner_id=OuterRef("learner_id"), attended=True
     )

@@ -325,3 +325,38 @@ def test_the_summary_pages_take_a_fixed_number_of_queries(cast: Cast, client: Cl
             _answer(cast.p1, activity, kind, 1 + n % 5, cast.p1_leader, n)
             _answer(cast.p1, activities[0], kind, 1 + n % 5, cast.p1_leader, n)
     assert counts() == before
+
+
+def test_an_empty_send_shows_the_errors_and_a_removed_activitys_link_is_not_found(cast: Cast, client: Client) -> None:
+    from qic.programme.actions import remove_activity
+
+    activity = make_activity(cast.p1, date=DAY)
+    _, token = links.issue(
+        provider=cast.p1,
+        purpose=LinkPurpose.FEEDBACK,
+        recipient_name="Sam Jones",
+        activity=activity,
+        respondent="staff",
+        by_email=False,
+        actor=cast.p1_leader,
+    )
+    url = reverse("partners:feedback_form", kwargs={"token": token})
+    empty = client.post(url, {})
+    assert empty.status_code == 200
+    assert "Choose how useful the activity was for the learners" in empty.content.decode()
+    remove_activity(activity=activity, actor=cast.p1_leader)
+    assert client.get(url).status_code == 404
+    assert not FeedbackResponse.objects.exists()
+
+
+def test_the_check_page_can_go_back_to_change_the_list(cast: Cast, client: Client) -> None:
+    activity = make_activity(cast.p1, date=DAY)
+    client.force_login(cast.p1_leader)
+    data = {"parents": "Sam Jones <sam@example.com>\r\nAli Khan <ali@example.com>"}
+    check = client.post(request_url(activity), data).content.decode()
+    assert "Send 2 links" in check
+    assert "Ali Khan" in check
+    back = client.post(request_url(activity), {**data, "change": "yes"}).content.decode()
+    assert "Ask for feedback" in back
+    assert "Ali Khan &lt;ali@example.com&gt;" in back
+    assert not PartnerLink.objects.exists()
