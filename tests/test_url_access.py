@@ -500,6 +500,13 @@ ACCESS: dict[str, Row] = {
     "partners:feedback_form": Row(lambda c: {"token": "A" * 43}, expect(NOT_FOUND, anon=NOT_FOUND)),
     "partners:placement_employer": Row(lambda c: {"token": "A" * 43}, expect(NOT_FOUND, anon=NOT_FOUND)),
     "partners:parent_home": Row(lambda c: {"token": "A" * 43}, expect(NOT_FOUND, anon=NOT_FOUND)),
+    # Feedback for evaluation (issue 15, criterion 1.6): those who record the programme ask for it;
+    # comments may name learners, so the activity's page is for those who see learners; the
+    # yearly summary and its CSV are counts and averages, for everyone who sees the figures.
+    "partners:feedback_request": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "partners:activity_feedback": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "partners:feedback_summary": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "partners:feedback_export": Row(p1_urn, capability(FIGURE_VIEWERS)),
     "learners:learner_import_status": Row(p1_import, capability(LEADER)),
     "learners:learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
     "learners:learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
@@ -701,6 +708,7 @@ POSTS: dict[str, str | list[str]] = {
     "partners:feedback_form": SAME_AS_GET,
     "partners:placement_employer": SAME_AS_GET,
     "partners:parent_home": SAME_AS_GET,
+    "partners:feedback_request": SAME_AS_GET,  # feedback (issue 15): those who record the programme
     "accounts:password_change": SAME_AS_GET,
     "accounts:mfa_verify": SAME_AS_GET,
     "accounts:mfa_setup": SAME_AS_GET,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from qic.accreditation.models import (
@@ -38,6 +39,7 @@ class SystemEvidence:
     figure: bm.BenchmarkResult | None = None
     figure_year: str = ""
     extra: list[str] = field(default_factory=list)  # other facts in words
+    pages: list[tuple[str, str]] = field(default_factory=list)  # (words, address) of figures pages
 
 
 def evidence_years(today: dt.date) -> list[int]:
@@ -133,6 +135,18 @@ def system_evidence(
         for number in ENCOUNTER_BENCHMARKS:
             for code in codes_by_section.get(number, []):
                 result[code].extra.append(taking_part.by_benchmark[number].words(year_label(year)))
+    # Criterion 1.6: feedback from employers, parents and carers, staff and learners (counts and
+    # averages only: the comments may name learners and stay on the activity's staff page).
+    if "1.6" in codes_here:
+        from qic.partners import feedback_queries
+
+        result["1.6"].extra.append(feedback_queries.year_feedback(provider, year).words())
+        result["1.6"].pages.append(
+            (
+                f"Feedback on activities in {year_label(year)}",
+                reverse("partners:feedback_summary", kwargs={"urn": provider.urn}) + f"?year={year}",
+            )
+        )
     for record in records:
         if record.criterion.section.number == 8:
             result[record.criterion.code].extra = [

@@ -6,5 +6,4 @@ from qic.partners import confirmation_link_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("link/employer/<str:token>/", confirmation_link_views.employer_confirm, name="employer_confirm"),
-    path("link/feedback/<str:token>/", confirmation_link_views.feedback_form, name="feedback_form"),
 ]

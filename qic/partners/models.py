@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 
 from qic.domain.employers import SECTORS, SIZE_LABELS
+from qic.domain.feedback import AGAIN_LABELS, COMMENT_MAX_CHARS, RESPONDENT_ONE
+from qic.domain.feedback import RATINGS as FEEDBACK_RATINGS
 from qic.domain.partner_links import PURPOSE_LABELS
 from qic.domain.placements import STATUS_LABELS, Status
 from qic.learners.models import Learner
@@ -191,3 +193,37 @@ class LinkAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"Unusable link from {self.client_ip}"
+
+
+class FeedbackResponse(models.Model):
+    """One answer to a feedback form after an activity (criterion 1.6; qic.domain.feedback),
+    sent once through its feedback link by an employer, a parent or carer, or a member of staff.
+
+    The comments are not learner data but may name learners: only staff who see learners read
+    them; everyone else sees counts and averages."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="feedback_responses")
+    link = models.OneToOneField(PartnerLink, on_delete=models.CASCADE, related_name="feedback_response")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="feedback_responses")
+    respondent = models.CharField(max_length=20, choices=[(r.value, label) for r, label in RESPONDENT_ONE.items()])
+    rating = models.PositiveSmallIntegerField(choices=list(FEEDBACK_RATINGS.items()))
+    went_well = models.TextField("what went well", blank=True, max_length=COMMENT_MAX_CHARS)
+    could_be_better = models.TextField("what could be better", blank=True, max_length=COMMENT_MAX_CHARS)
+    # Asked of employers only (qic.domain.feedback.ASKED_AGAIN); blank for the others.
+    take_part_again = models.CharField(
+        "would take part again",
+        max_length=10,
+        blank=True,
+        choices=[(a.value, label) for a, label in AGAIN_LABELS.items()],
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["provider", "activity"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback #{self.pk} on activity #{self.activity_id}"

@@ -6,7 +6,7 @@ purpose, so a token for one purpose never opens another's page.
 
 from django.urls import URLPattern, URLResolver
 
-from qic.partners import confirmation_urls, directory_urls, parent_urls, placement_urls
+from qic.partners import confirmation_urls, directory_urls, feedback_urls, parent_urls, placement_urls
 
 app_name = "partners"
 
@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *confirmation_urls.urlpatterns,
     *placement_urls.urlpatterns,
     *parent_urls.urlpatterns,
+    *feedback_urls.urlpatterns,
 ]
