@@ -109,9 +109,7 @@ def engagement_from_rows(year: int, rows: Iterable[tuple[int | None, EngagementC
     for year_group, counts in rows:
         result.by_year_group.setdefault(year_group, EngagementCounts(consented=None)).add(counts)
         result.total.add(counts)
-    result.by_year_group = dict(
-        sorted(result.by_year_group.items(), key=lambda item: (item[0] is None, item[0] or 0))
-    )
+    result.by_year_group = dict(sorted(result.by_year_group.items(), key=lambda item: (item[0] is None, item[0] or 0)))
     return result
 
 

@@ -251,9 +251,7 @@ class ParentPageSetting(models.Model):
         max_length=2000,
         help_text="What parents and carers should know: what happens in each year and how they can help",
     )
-    programme_url = models.URLField(
-        "address of the careers programme on your website", blank=True, max_length=500
-    )
+    programme_url = models.URLField("address of the careers programme on your website", blank=True, max_length=500)
     booking_text = models.TextField(
         "how to book a careers guidance meeting",
         blank=True,

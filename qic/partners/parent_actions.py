@@ -145,9 +145,7 @@ def set_parent_attendance(*, activity: Activity, learner_ids: Iterable[int], act
     )
     with transaction.atomic():
         current = set(
-            ParentAttendance.objects.select_for_update()
-            .filter(activity=activity)
-            .values_list("learner_id", flat=True)
+            ParentAttendance.objects.select_for_update().filter(activity=activity).values_list("learner_id", flat=True)
         )
         added, gone = sorted(wanted - current), sorted(current - wanted)
         ParentAttendance.objects.filter(activity=activity, learner_id__in=gone).delete()

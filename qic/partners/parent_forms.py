@@ -54,7 +54,9 @@ class SendLinkForm(GovukForm):
         choices = [("copy", "Make a link for me to copy and give them myself")]
         if email:
             choices.insert(0, ("email", f"Send it by email to {email}"))
-        self.fields["how"].choices = choices
+        how = self.fields["how"]
+        assert isinstance(how, forms.ChoiceField)
+        how.choices = choices
 
 
 class GroupForm(GovukForm):
@@ -65,11 +67,14 @@ class GroupForm(GovukForm):
 
     def __init__(self, *args: Any, year_groups: list[int], form_groups: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year_group"].choices = [("", "Any year group")] + [(y, f"Year {y}") for y in year_groups]
-        self.fields["form_group"].choices = [("", "Any form group")] + [(f, f) for f in form_groups]
+        year_field, form_field = self.fields["year_group"], self.fields["form_group"]
+        assert isinstance(year_field, forms.ChoiceField)
+        assert isinstance(form_field, forms.ChoiceField)
+        year_field.choices = [("", "Any year group")] + [(y, f"Year {y}") for y in year_groups]
+        form_field.choices = [("", "Any form group")] + [(f, f) for f in form_groups]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("year_group") is None and not data.get("form_group"):
             raise forms.ValidationError("Choose a year group or a form group")
         return data
@@ -79,7 +84,10 @@ class ParentPageSettingForm(GovukModelForm):
     class Meta:
         model = ParentPageSetting
         fields = ["programme_summary", "programme_url", "booking_text", "booking_email", "booking_phone"]
-        widgets = {"programme_summary": forms.Textarea(attrs={"rows": 5}), "booking_text": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "programme_summary": forms.Textarea(attrs={"rows": 5}),
+            "booking_text": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,10 +99,11 @@ class ParentPageSettingForm(GovukModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not (data.get("booking_text") or data.get("booking_email") or data.get("booking_phone")):
             self.add_error(
-                "booking_text", "Say how parents and carers book a careers guidance meeting, or give an email or phone number"
+                "booking_text",
+                "Say how parents and carers book a careers guidance meeting, or give an email or phone number",
             )
         return data
 
@@ -106,4 +115,6 @@ class ParentAttendanceForm(GovukForm):
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = choices
+        attended = self.fields["attended"]
+        assert isinstance(attended, forms.ChoiceField)
+        attended.choices = choices

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
@@ -98,7 +99,8 @@ def parent_engagement(provider: Provider, academic_year: int, *, today: dt.date 
     if recorded:
         annotated = annotated.annotate(consented=Exists(_consented(academic_year)))
         counting["consented"] = Count("pk", filter=Q(consented=True))
-    rows = annotated.order_by().values("year_group_then").annotate(**counting)
+    grouped: Any = annotated.order_by().values("year_group_then").annotate(**counting)
+    rows: list[dict[str, Any]] = list(grouped)
     return rules.engagement_from_rows(
         academic_year,
         (
@@ -193,8 +195,19 @@ def group_learners(provider: Provider, today: dt.date, *, year_group: int | None
     return learners
 
 
-def group_counts(learners: QuerySet[Learner]) -> tuple[int, int, int]:
-    """(learners, learners with a contact email, contacts with an email) in one query each."""
+@dataclass(frozen=True)
+class GroupCounts:
+    learners: int
+    reachable: int  # learners with at least one contact email
+    contacts: int  # contacts with an email: the links a send makes
+
+    @property
+    def without_email(self) -> int:
+        return self.learners - self.reachable
+
+
+def group_counts(learners: QuerySet[Learner]) -> GroupCounts:
+    """How many learners, how many of them have a contact email, and how many such contacts (three queries)."""
     with_email = ParentContact.objects.filter(learner__in=learners.values("pk")).exclude(email="")
     reachable = learners.filter(Exists(with_email.filter(learner=OuterRef("pk")))).count()
-    return learners.count(), reachable, with_email.count()
+    return GroupCounts(learners.count(), reachable, with_email.count())

@@ -352,9 +352,7 @@ def parent_attendance(request: AuthenticatedRequest, urn: int, pk: int) -> HttpR
     """Tick the learners whose parents or carers came to a parents' careers event: the learners on its
     register, in the year groups it was planned for, or already ticked."""
     provider = _provider(request, urn)
-    activity = get_object_or_404(
-        Activity, provider=provider, pk=pk, activity_type=ActivityType.PARENT_ENGAGEMENT.value
-    )
+    activity = get_object_or_404(Activity, provider=provider, pk=pk, activity_type=ActivityType.PARENT_ENGAGEMENT.value)
     candidates = _attendance_candidates(activity)
     too_many = len(candidates) > ATTENDANCE_LIMIT
     recorded = set(ParentAttendance.objects.filter(activity=activity).values_list("learner_id", flat=True))
