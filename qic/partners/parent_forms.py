@@ -81,6 +81,10 @@ class GroupForm(GovukForm):
 
 
 class ParentPageSettingForm(GovukModelForm):
+    programme_url = forms.URLField(
+        label="Address of the careers programme on your website", required=False, max_length=500, assume_scheme="https"
+    )
+
     class Meta:
         model = ParentPageSetting
         fields = ["programme_summary", "programme_url", "booking_text", "booking_email", "booking_phone"]

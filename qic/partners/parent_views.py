@@ -77,7 +77,9 @@ def _link_rows(learner: Learner) -> list[dict[str, Any]]:
 def learner_parents(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """The learner's parents and carers and the careers links sent to them; POST adds a contact."""
     learner = _learner(request, urn, pk)
-    form = ParentContactForm(request.POST or None, instance=ParentContact(learner=learner))
+    form = ParentContactForm(
+        request.POST if request.method == "POST" else None, instance=ParentContact(learner=learner)
+    )
     if request.method == "POST" and form.is_valid():
         contact = parent_actions.save_contact(contact=form.save(commit=False), actor=request.user)
         messages.success(request, f"{contact.name} has been added.")
@@ -113,7 +115,7 @@ def _contact(request: HttpRequest, urn: int, pk: int, contact_pk: int) -> Parent
 @require_http_methods(["GET", "POST"])
 def parent_contact_edit(request: AuthenticatedRequest, urn: int, pk: int, contact_pk: int) -> HttpResponse:
     contact = _contact(request, urn, pk, contact_pk)
-    form = ParentContactForm(request.POST or None, instance=contact)
+    form = ParentContactForm(request.POST if request.method == "POST" else None, instance=contact)
     if request.method == "POST" and form.is_valid():
         parent_actions.save_contact(contact=form.save(commit=False), actor=request.user)
         messages.success(request, f"{contact.name} has been saved.")
@@ -156,7 +158,7 @@ def parent_link_send(request: AuthenticatedRequest, urn: int, pk: int, contact_p
     """Send the careers link to one contact: by email (queued) or as a link to copy, shown once."""
     contact = _contact(request, urn, pk, contact_pk)
     learner = contact.learner
-    form = SendLinkForm(request.POST or None, email=contact.email)
+    form = SendLinkForm(request.POST if request.method == "POST" else None, email=contact.email)
     if request.method == "POST" and form.is_valid():
         by_email = form.cleaned_data["how"] == "email"
         try:
@@ -335,7 +337,7 @@ def parent_settings(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """What the parents' page says about the programme and booking a guidance meeting (the careers leader)."""
     provider = get_provider_for(request.user, urn, Capability.MANAGE_LEARNERS)
     setting = ParentPageSetting.objects.filter(provider=provider).first() or ParentPageSetting(provider=provider)
-    form = ParentPageSettingForm(request.POST or None, instance=setting)
+    form = ParentPageSettingForm(request.POST if request.method == "POST" else None, instance=setting)
     if request.method == "POST" and form.is_valid():
         parent_actions.save_page_setting(setting=form.save(commit=False), actor=request.user)
         messages.success(request, "The parents' page has been saved.")
@@ -357,7 +359,9 @@ def parent_attendance(request: AuthenticatedRequest, urn: int, pk: int) -> HttpR
     too_many = len(candidates) > ATTENDANCE_LIMIT
     recorded = set(ParentAttendance.objects.filter(activity=activity).values_list("learner_id", flat=True))
     choices = [(learner.pk, learner.list_name) for learner in candidates[:ATTENDANCE_LIMIT]]
-    form = ParentAttendanceForm(request.POST or None, choices=choices, initial={"attended": sorted(recorded)})
+    form = ParentAttendanceForm(
+        request.POST if request.method == "POST" else None, choices=choices, initial={"attended": sorted(recorded)}
+    )
     today = timezone.localdate()
     not_yet = dates.attendance(activity.date, today=today)
     if request.method == "POST" and form.is_valid():
