@@ -327,7 +327,6 @@ def parent_group_send(request: AuthenticatedRequest, urn: int) -> HttpResponse:
         request,
         "partners/parent_group_send.html",
         {"provider": provider, "form": form, "counts": counts},
-        status=200 if form.is_valid() or request.method == "GET" else 400,
     )
 
 
