@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qic.core import audit
+from qic.core.actors import SystemActor
 from qic.domain.activities import ActivityType
 from qic.domain.partner_links import LinkPurpose
 from qic.learners.models import Learner
@@ -188,14 +189,24 @@ def save_page_setting(*, setting: ParentPageSetting, actor: User) -> ParentPageS
 RECIPIENT_REMOVED = "Removed"
 
 
-def erase_for_learner(*, learner_id: int) -> int:
+def erase_for_learner(*, learner_id: int) -> dict[str, int]:
     """As part of anonymising a learner: delete their parents' contacts (removed ones too), withdraw
     every parent link for them and blank its recipient. Attendance at parents' events stays (it
-    names nobody once the learner is anonymous, and past figures need it). Returns rows changed;
-    the anonymisation's audit event records the count."""
+    names nobody once the learner is anonymous, and past figures need it). Its own audit event,
+    with counts only: what the learner wrote (the anonymisation's `own_writing_removed`) is not this."""
     contacts, _ = ParentContact.all_objects.filter(learner_id=learner_id).delete()
-    now = timezone.now()
     parent_links = PartnerLink.objects.filter(learner_id=learner_id, purpose=LinkPurpose.PARENT.value)
-    revoked = parent_links.filter(revoked_at=None).update(revoked_at=now)
+    withdrawn = parent_links.filter(revoked_at=None).update(revoked_at=timezone.now())
     blanked = parent_links.update(recipient_name=RECIPIENT_REMOVED, recipient_email="", delivery_detail="")
-    return contacts + max(revoked, blanked)
+    counts = {"contacts_deleted": contacts, "links_withdrawn": withdrawn, "links_blanked": blanked}
+    if any(counts.values()):
+        learner = Learner.objects.get(pk=learner_id)
+        audit.record(
+            actor=SystemActor("Anonymisation of the learner's record"),
+            action="parent_data.erased",
+            obj=learner,
+            after=counts,
+            provider_id=learner.provider_id,
+            learner_id=learner_id,
+        )
+    return counts
