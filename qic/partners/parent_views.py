@@ -302,7 +302,7 @@ def parent_overview(request: AuthenticatedRequest, urn: int) -> HttpResponse:
 def parent_group_send(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """GET (the group chosen) says how many would get the link; POST, confirmed, queues them."""
     provider = _provider(request, urn)
-    data = request.POST if request.method == "POST" else request.GET
+    data = request.POST if request.method == "POST" else (request.GET or None)
     form = _group_form(request, provider, data)
     counts = None
     if form.is_valid():
