@@ -25,6 +25,7 @@ from qic.domain.upn import upn_check_letter
 from qic.learners.actions import confirm_learner_import, start_learner_import
 from qic.learners.models import Learner, LearnerImport
 from qic.organisations.models import ClientRequest, Role
+from qic.partners.models import ParentContact, PartnerLink
 from qic.programme.actions import (
     create_api_token,
     create_class_list,
@@ -310,6 +311,34 @@ def p1_workbook_item(kind: str) -> Callable[[Cast], dict[str, Any]]:
     return kwargs
 
 
+# --- Parents and carers (issue 15, parents): a learner's contact and link, a parents' event. ---
+
+
+def p1_parent_contact(cast: Cast) -> dict[str, Any]:
+    learner = make_learner(cast.p1)
+    contact = ParentContact.objects.create(learner=learner, name="Pat Parent", email="pat@example.com")
+    return {"urn": cast.p1.urn, "pk": learner.pk, "contact_pk": contact.pk}
+
+
+def p1_parent_link(cast: Cast) -> dict[str, Any]:
+    learner = make_learner(cast.p1)
+    link = PartnerLink.objects.create(
+        provider=cast.p1,
+        purpose="parent",
+        recipient_name="Pat Parent",
+        recipient_email="pat@example.com",
+        learner=learner,
+        expires_at=timezone.now() + dt.timedelta(days=30),
+        delivery=PartnerLink.Delivery.SENT,
+    )
+    return {"urn": cast.p1.urn, "pk": learner.pk, "link_pk": link.pk}
+
+
+def p1_parents_event(cast: Cast) -> dict[str, Any]:
+    event = make_activity(cast.p1, title="Parents evening", activity_type="parent_engagement", subtype="")
+    return {"urn": cast.p1.urn, "pk": event.pk}
+
+
 def capability(allowed: list[str], *, anon: Any = LOGIN) -> dict[str, Any]:
     """Pages on provider p1: the allowed roles get 200; others who can see p1 get 403; people of
     other tenants get 404, as if p1 did not exist."""
@@ -507,6 +536,18 @@ ACCESS: dict[str, Row] = {
     "partners:activity_feedback": Row(p1_activity, capability(LEARNER_VIEWERS)),
     "partners:feedback_summary": Row(p1_urn, capability(FIGURE_VIEWERS)),
     "partners:feedback_export": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    # Parents and carers (issue 15, parents): those who see learners and record the programme
+    # (careers leader, staff); what the parents' page says is the careers leader's.
+    "partners:learner_parents": Row(p1_learner, capability(LEARNER_VIEWERS)),
+    "partners:parent_contact_edit": Row(p1_parent_contact, capability(LEARNER_VIEWERS)),
+    "partners:parent_contact_remove": Row(p1_parent_contact, capability(LEARNER_VIEWERS)),
+    "partners:parent_link_send": Row(p1_parent_contact, capability(LEARNER_VIEWERS)),
+    "partners:parent_link_resend": Row(p1_parent_link, capability(LEARNER_VIEWERS)),
+    "partners:parent_link_withdraw": Row(p1_parent_link, capability(LEARNER_VIEWERS)),
+    "partners:parent_overview": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "partners:parent_group_send": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "partners:parent_settings": Row(p1_urn, capability(LEADER)),
+    "partners:parent_attendance": Row(p1_parents_event, capability(LEARNER_VIEWERS)),
     "learners:learner_import_status": Row(p1_import, capability(LEADER)),
     "learners:learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
     "learners:learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
@@ -707,8 +748,17 @@ POSTS: dict[str, str | list[str]] = {
     "partners:employer_confirm": SAME_AS_GET,
     "partners:feedback_form": SAME_AS_GET,
     "partners:placement_employer": SAME_AS_GET,
-    "partners:parent_home": SAME_AS_GET,
     "partners:feedback_request": SAME_AS_GET,  # feedback (issue 15): those who record the programme
+    # Parents and carers (issue 15, parents); the parent's own page takes no POST (consent is placements').
+    "partners:learner_parents": SAME_AS_GET,
+    "partners:parent_contact_edit": SAME_AS_GET,
+    "partners:parent_contact_remove": SAME_AS_GET,
+    "partners:parent_link_send": SAME_AS_GET,
+    "partners:parent_link_resend": SAME_AS_GET,
+    "partners:parent_link_withdraw": SAME_AS_GET,
+    "partners:parent_group_send": SAME_AS_GET,
+    "partners:parent_settings": SAME_AS_GET,
+    "partners:parent_attendance": SAME_AS_GET,
     "accounts:password_change": SAME_AS_GET,
     "accounts:mfa_verify": SAME_AS_GET,
     "accounts:mfa_setup": SAME_AS_GET,

@@ -24,6 +24,7 @@ from qic.domain import benchmarks as bm
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.accreditation import OPEN_STAGES, Stage
 from qic.organisations.models import Role, User
+from qic.partners.parent_queries import parent_engagement
 from qic.portal import queries as portal_queries
 from qic.portal.participation_queries import ENCOUNTER_BENCHMARKS, participation_figures
 from qic.programme.models import Activity, Adviser, Interview
@@ -147,6 +148,9 @@ def system_evidence(
                 reverse("partners:feedback_summary", kwargs={"urn": provider.urn}) + f"?year={year}",
             )
         )
+    # Criterion 2.2: parents' and carers' engagement, counts of learners only (issue 15).
+    if "2.2" in codes_here:
+        result["2.2"].extra.append(parent_engagement(provider, year, today=today).words(year_label(year)))
     for record in records:
         if record.criterion.section.number == 8:
             result[record.criterion.code].extra = [

@@ -14,6 +14,7 @@ from django.db.models import Q
 from qic.domain.employers import SECTORS, SIZE_LABELS
 from qic.domain.feedback import AGAIN_LABELS, COMMENT_MAX_CHARS, RESPONDENT_ONE
 from qic.domain.feedback import RATINGS as FEEDBACK_RATINGS
+from qic.domain.parent_engagement import RELATIONSHIP_LABELS, Relationship
 from qic.domain.partner_links import PURPOSE_LABELS
 from qic.domain.placements import STATUS_LABELS, Status
 from qic.learners.models import Learner
@@ -227,3 +228,74 @@ class FeedbackResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback #{self.pk} on activity #{self.activity_id}"
+# --- Parents and carers (issue 15, item 4) ----------------------------------------------------------
+
+
+class ParentContact(Removable):
+    """A parent or carer of one learner, to whom the school sends the careers link. Personal data:
+    in the learner's subject-access export, deleted when the learner is anonymised."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="parent_contacts")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(
+        "relationship to the learner",
+        max_length=10,
+        choices=[(r.value, label) for r, label in RELATIONSHIP_LABELS.items()],
+        default=Relationship.PARENT.value,
+    )
+    email = models.EmailField("email address", blank=True)
+    phone = models.CharField("phone number", max_length=40, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display().lower()})"
+
+
+class ParentAttendance(models.Model):
+    """A learner's parent or carer came to a parents' careers event (an activity of type
+    parent engagement): counted, by learner, for criterion 2.2."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="parent_attendance")
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="parent_attendance")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "learner"], name="one_parent_attendance_per_learner")
+        ]
+
+    def __str__(self) -> str:
+        return f"Parent of learner #{self.learner_id} at activity #{self.activity_id}"
+
+
+class ParentPageSetting(models.Model):
+    """What the school tells parents and carers on their link's page: its careers programme and how
+    to book a careers guidance meeting (refreshed Benchmark 8). One per provider."""
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="parent_page_setting")
+    programme_summary = models.TextField(
+        "your careers programme in a few sentences",
+        blank=True,
+        max_length=2000,
+        help_text="What parents and carers should know: what happens in each year and how they can help",
+    )
+    programme_url = models.URLField("address of the careers programme on your website", blank=True, max_length=500)
+    booking_text = models.TextField(
+        "how to book a careers guidance meeting",
+        blank=True,
+        max_length=1000,
+        help_text="For example: who the careers adviser is, when they are in school and how to ask for a meeting",
+    )
+    booking_email = models.EmailField("email address for booking", blank=True)
+    booking_phone = models.CharField("phone number for booking", max_length=40, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Parents' page of {self.provider}"

@@ -28,6 +28,8 @@ from qic.learners import actions, codes
 from qic.learners.invitations import issue_code
 from qic.learners.models import Learner, LearnerAccount, LearnerImport, LearnerSignInCode, RetentionRun
 from qic.organisations.models import Provider
+from qic.partners import parent_actions
+from qic.partners.models import ParentAttendance, ParentContact
 from qic.programme import actions as programme_actions
 from qic.programme import data_protection, queries, sign_in, subject_access, tallies
 from qic.programme.data_protection import AlreadyAnonymised, anonymise_learner
@@ -131,6 +133,11 @@ def ada(cast: Cast) -> Learner:
     used, problem = codes.check_code(code)
     assert used is not None, problem
     assert codes.redeem(code=used, password="a-new-password-for-ada")
+    # Her parent's contact, the careers link sent to them and a parents' event they came to (issue 15).
+    parent = ParentContact.objects.create(learner=ada, name="Augusta Byron", email="augusta@example.com")
+    parent_actions.send_link(contact=parent, by_email=False, actor=cast.p1_leader)
+    evening = make_activity(cast.p1, title="Options evening", activity_type="parent_engagement", subtype="")
+    ParentAttendance.objects.create(activity=evening, learner=ada)
     make_learner_entry(
         ada,
         title="Saturday job at the bakery",
@@ -248,6 +255,10 @@ def test_the_json_download_has_the_documented_structure(leader: Client, ada: Lea
         "taken_off_registers",
         "reflections",
         "sign_ins",
+        # Issue 15 (parents): registered by partners, which is installed before the portal.
+        "parent_contacts",
+        "parent_links",
+        "parent_attendance",
         "entries",
         "benchmarks",
         "import_history",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("organisations", "0007_learner_role"),
-        ("partners", "0001_employers_placements_links"),
+        ("partners", "0005_parents"),
         ("programme", "0010_reflections_and_self_sign_in"),
     ]
 
