@@ -20,9 +20,11 @@ from qic.accreditation.models import (
 )
 from qic.domain import accreditation as rules
 from qic.domain import benchmarks as bm
+from qic.domain import employer_confirmation
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.accreditation import OPEN_STAGES, Stage
 from qic.organisations.models import Role, User
+from qic.partners import confirmation_queries
 from qic.portal import queries as portal_queries
 from qic.portal.participation_queries import ENCOUNTER_BENCHMARKS, participation_figures
 from qic.programme.models import Activity, Adviser, Interview
@@ -84,6 +86,8 @@ def system_evidence(
         Activity.objects.filter(provider=provider, academic_year=year)
         .filter(Q(pk__in=tagged) | Q(pk__in=derived))
         .annotate(attended=Count("participations__learner", filter=Q(participations__attended=True), distinct=True))
+        # Shown as "confirmed by the employer" beside it (qic.partners: an employer's answer by link).
+        .annotate(employer_confirmed=confirmation_queries.confirmed_by_employer())
         .prefetch_related("criteria")
         .order_by("-date", "title")
     )
@@ -133,6 +137,15 @@ def system_evidence(
         for number in ENCOUNTER_BENCHMARKS:
             for code in codes_by_section.get(number, []):
                 result[code].extra.append(taking_part.by_benchmark[number].words(year_label(year)))
+    # Benchmarks 5 and 6: how many of the employer activities the employers confirmed themselves.
+    for number in (5, 6):
+        for code in codes_by_section.get(number, []):
+            facing = [a for a in result[code].activities if a.type_enum in employer_confirmation.EMPLOYER_FACING]
+            if facing:
+                confirmed = sum(1 for a in facing if a.employer_confirmed)
+                result[code].extra.append(
+                    employer_confirmation.confirmed_words(confirmed, len(facing), year_label(year))
+                )
     for record in records:
         if record.criterion.section.number == 8:
             result[record.criterion.code].extra = [
