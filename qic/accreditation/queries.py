@@ -142,7 +142,7 @@ def system_evidence(
         for code in codes_by_section.get(number, []):
             facing = [a for a in result[code].activities if a.type_enum in employer_confirmation.EMPLOYER_FACING]
             if facing:
-                confirmed = sum(1 for a in facing if a.employer_confirmed)
+                confirmed = sum(1 for a in facing if getattr(a, "employer_confirmed", False))
                 result[code].extra.append(
                     employer_confirmation.confirmed_words(confirmed, len(facing), year_label(year))
                 )

@@ -35,6 +35,6 @@ def test_what_must_be_said() -> None:
 
 
 def test_employer_facing_types_and_the_portfolio_line() -> None:
-    assert rules.EMPLOYER_FACING == {ActivityType.EMPLOYER_ENCOUNTER, ActivityType.WORKPLACE_EXPERIENCE}
+    assert {ActivityType.EMPLOYER_ENCOUNTER, ActivityType.WORKPLACE_EXPERIENCE} == rules.EMPLOYER_FACING
     assert rules.confirmed_words(1, 1, "2025/26") == "1 of 1 employer activity in 2025/26 confirmed by the employer"
     assert rules.confirmed_words(2, 5, "2025/26") == "2 of 5 employer activities in 2025/26 confirmed by the employer"

@@ -88,11 +88,15 @@ def test_the_whole_flow_fills_the_elements_recounts_the_figures_and_uses_the_lin
     page = employer.get(url)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Day at Harbour Engineering" in text and cast.p1.name in text
-    assert "1 learner took part" in text and "Year 11" in text
-    assert "Zephyrine" not in text and "Quillfeather" not in text
+    assert "Day at Harbour Engineering" in text
+    assert cast.p1.name in text
+    assert "1 learner took part" in text
+    assert "Year 11" in text
+    assert "Zephyrine" not in text
+    assert "Quillfeather" not in text
     link.refresh_from_db()
-    assert link.open_count == 1 and link.first_opened_at is not None
+    assert link.open_count == 1
+    assert link.first_opened_at is not None
 
     thanks = employer.post(url, ANSWERS)
     assert thanks.status_code == 200
@@ -108,14 +112,16 @@ def test_the_whole_flow_fills_the_elements_recounts_the_figures_and_uses_the_lin
         m.total.eligible for m in before.benchmarks[5].measures
     ]
     confirmation = EmployerConfirmation.objects.get()
-    assert confirmation.took_place and confirmation.confirmed_by_name == "Dana Park"
+    assert confirmation.took_place
+    assert confirmation.confirmed_by_name == "Dana Park"
     assert confirmation.activity_id == activity.pk
     link.refresh_from_db()
     assert link.used_at is not None
 
     # Audited with the link's owner as the actor: the answers and the activity's change.
     received = AuditEvent.objects.get(action="employer_confirmation.received")
-    assert "Dana Park <dana@example.com>" in received.actor_label and f"link #{link.pk}" in received.actor_label
+    assert "Dana Park <dana@example.com>" in received.actor_label
+    assert f"link #{link.pk}" in received.actor_label
     updated = AuditEvent.objects.filter(action="activity.updated").latest("pk")
     assert "Dana Park <dana@example.com>" in updated.actor_label
 
@@ -128,7 +134,8 @@ def test_the_whole_flow_fills_the_elements_recounts_the_figures_and_uses_the_lin
     # The school sees it on the activity page.
     page = client.get(reverse("programme:activity_detail", args=[cast.p1.urn, activity.pk]))
     shown = page.content.decode()
-    assert "Confirmed by the employer" in shown and "Design a bridge from straws" in shown
+    assert "Confirmed by the employer" in shown
+    assert "Design a bridge from straws" in shown
 
 
 def test_an_encounter_confirmed_by_the_employer_counts_for_benchmark_5(
@@ -164,9 +171,11 @@ def test_did_not_take_place_changes_nothing_and_is_flagged_to_the_school(
     )
     assert response.status_code == 200
     activity.refresh_from_db()
-    assert activity.categories == [] and not activity.shared_purpose
+    assert activity.categories == []
+    assert not activity.shared_purpose
     confirmation = EmployerConfirmation.objects.get()
-    assert not confirmation.took_place and confirmation.purpose == ""
+    assert not confirmation.took_place
+    assert confirmation.purpose == ""
     assert not AuditEvent.objects.filter(action="activity.updated", object_id=str(activity.pk)).exists()
     page = client.get(reverse("programme:activity_detail", args=[cast.p1.urn, activity.pk])).content.decode()
     assert "did not take place: Snow closed our office" in page
@@ -199,7 +208,8 @@ def test_the_employers_answers_are_checked_with_an_error_summary(
     response = Client().post(reverse("partners:employer_confirm", args=[token]), data)
     assert response.status_code == 200
     text = response.content.decode()
-    assert "govuk-error-summary" in text and message in text
+    assert "govuk-error-summary" in text
+    assert message in text
     assert not EmployerConfirmation.objects.exists()
     assert PartnerLink.objects.get().used_at is None
 
@@ -214,10 +224,12 @@ def test_a_copied_link_is_shown_once_and_a_directory_contact_can_be_chosen(cast:
     client.force_login(cast.p1_staff)
     url = reverse("partners:confirmation_request", args=[cast.p1.urn, activity.pk])
     form = client.get(url).content.decode()
-    assert "Sam Lee, Harbour Engineering" in form and "Bo Baker" not in form
+    assert "Sam Lee, Harbour Engineering" in form
+    assert "Bo Baker" not in form
 
     refused = client.post(url, {"contact": foreign.pk, "how": "copy"})
-    assert refused.status_code == 200 and "govuk-error-summary" in refused.content.decode()
+    assert refused.status_code == 200
+    assert "govuk-error-summary" in refused.content.decode()
     assert not PartnerLink.objects.exists()
 
     shown = client.post(url, {"contact": contact.pk, "how": "copy"})
@@ -230,7 +242,8 @@ def test_a_copied_link_is_shown_once_and_a_directory_contact_can_be_chosen(cast:
     # Only its hash is kept: the activity page cannot show it again.
     token = address.rstrip("/").split("/")[-1]
     page = client.get(reverse("programme:activity_detail", args=[cast.p1.urn, activity.pk])).content.decode()
-    assert token not in page and "made for Sam Lee to copy" in page
+    assert token not in page
+    assert "made for Sam Lee to copy" in page
     assert not mail.outbox
 
 
@@ -258,21 +271,25 @@ def test_resend_and_withdraw_from_the_activity_page(
     first = token_in(mail.outbox[0])
     detail = reverse("programme:activity_detail", args=[cast.p1.urn, activity.pk])
     page = client.get(detail).content.decode()
-    assert "sent to Dana Park (dana@example.com)" in page and "Resend" in page
+    assert "sent to Dana Park (dana@example.com)" in page
+    assert "Resend" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("partners:link_resend", args=[cast.p1.urn, link.pk]), {"next": detail})
-    assert response.status_code == 302 and response["Location"] == detail
+    assert response.status_code == 302
+    assert response["Location"] == detail
     assert len(mail.outbox) == 2
     assert Client().get(reverse("partners:employer_confirm", args=[first])).status_code == 404
     second = token_in(mail.outbox[1])
 
     withdraw = reverse("partners:link_withdraw", args=[cast.p1.urn, link.pk])
     confirm_page = client.get(withdraw, {"next": detail})
-    assert confirm_page.status_code == 200 and "Yes, withdraw this link" in confirm_page.content.decode()
+    assert confirm_page.status_code == 200
+    assert "Yes, withdraw this link" in confirm_page.content.decode()
     response = client.post(withdraw, {"next": "https://evil.example/"})
     assert response["Location"] == reverse("partners:link_list", args=[cast.p1.urn])
     link.refresh_from_db()
-    assert link.revoked_at is not None and link.revoked_by == cast.p1_leader
+    assert link.revoked_at is not None
+    assert link.revoked_by == cast.p1_leader
     assert Client().get(reverse("partners:employer_confirm", args=[second])).status_code == 410
     assert "Withdrawn" in client.get(detail).content.decode()
 
