@@ -197,6 +197,22 @@ def a_code(cast: Cast) -> dict[str, Any]:
     return {"code": "ACDEFG"}
 
 
+def p1_partner_link(cast: Cast) -> dict[str, Any]:
+    """An employer-confirmation link of p1's (made to copy, so it has no address to resend to)."""
+    from qic.domain.partner_links import LinkPurpose
+    from qic.partners import links
+
+    link, _ = links.issue(
+        provider=cast.p1,
+        purpose=LinkPurpose.EMPLOYER_CONFIRMATION,
+        recipient_name="Dana Park",
+        activity=make_activity(cast.p1),
+        by_email=False,
+        actor=cast.p1_leader,
+    )
+    return {"urn": cast.p1.urn, "pk": link.pk}
+
+
 def p1_import(cast: Cast) -> dict[str, Any]:
     job = LearnerImport.objects.create(provider=cast.p1, kind="csv", file_name="roll.csv", data=b"")
     return {"urn": cast.p1.urn, "pk": job.pk}
@@ -548,6 +564,12 @@ ACCESS: dict[str, Row] = {
     "partners:parent_group_send": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "partners:parent_settings": Row(p1_urn, capability(LEADER)),
     "partners:parent_attendance": Row(p1_parents_event, capability(LEARNER_VIEWERS)),
+    # Employer confirmation (issue 15, confirmation part): staff who record the programme ask an
+    # employer, see every link the school issued, resend (POST only) and withdraw (a confirmation page).
+    "partners:confirmation_request": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    "partners:link_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "partners:link_resend": Row(p1_partner_link, as_status(capability(LEARNER_VIEWERS), REDIRECT), method="post"),
+    "partners:link_withdraw": Row(p1_partner_link, capability(LEARNER_VIEWERS)),
     "learners:learner_import_status": Row(p1_import, capability(LEADER)),
     "learners:learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
     "learners:learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
@@ -759,6 +781,9 @@ POSTS: dict[str, str | list[str]] = {
     "partners:parent_group_send": SAME_AS_GET,
     "partners:parent_settings": SAME_AS_GET,
     "partners:parent_attendance": SAME_AS_GET,
+    # Employer confirmation (issue 15, confirmation part).
+    "partners:confirmation_request": SAME_AS_GET,
+    "partners:link_withdraw": SAME_AS_GET,
     "accounts:password_change": SAME_AS_GET,
     "accounts:mfa_verify": SAME_AS_GET,
     "accounts:mfa_setup": SAME_AS_GET,

@@ -21,9 +21,11 @@ from qic.accreditation.models import (
 )
 from qic.domain import accreditation as rules
 from qic.domain import benchmarks as bm
+from qic.domain import employer_confirmation
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.accreditation import OPEN_STAGES, Stage
 from qic.organisations.models import Role, User
+from qic.partners import confirmation_queries
 from qic.partners.parent_queries import parent_engagement
 from qic.portal import queries as portal_queries
 from qic.portal.participation_queries import ENCOUNTER_BENCHMARKS, participation_figures
@@ -87,6 +89,8 @@ def system_evidence(
         Activity.objects.filter(provider=provider, academic_year=year)
         .filter(Q(pk__in=tagged) | Q(pk__in=derived))
         .annotate(attended=Count("participations__learner", filter=Q(participations__attended=True), distinct=True))
+        # Shown as "confirmed by the employer" beside it (qic.partners: an employer's answer by link).
+        .annotate(employer_confirmed=confirmation_queries.confirmed_by_employer())
         .prefetch_related("criteria")
         .order_by("-date", "title")
     )
@@ -151,6 +155,15 @@ def system_evidence(
     # Criterion 2.2: parents' and carers' engagement, counts of learners only (issue 15).
     if "2.2" in codes_here:
         result["2.2"].extra.append(parent_engagement(provider, year, today=today).words(year_label(year)))
+    # Benchmarks 5 and 6: how many of the employer activities the employers confirmed themselves.
+    for number in (5, 6):
+        for code in codes_by_section.get(number, []):
+            facing = [a for a in result[code].activities if a.type_enum in employer_confirmation.EMPLOYER_FACING]
+            if facing:
+                confirmed = sum(1 for a in facing if getattr(a, "employer_confirmed", False))
+                result[code].extra.append(
+                    employer_confirmation.confirmed_words(confirmed, len(facing), year_label(year))
+                )
     for record in records:
         if record.criterion.section.number == 8:
             result[record.criterion.code].extra = [

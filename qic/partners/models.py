@@ -228,6 +228,8 @@ class FeedbackResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback #{self.pk} on activity #{self.activity_id}"
+
+
 # --- Parents and carers (issue 15, item 4) ----------------------------------------------------------
 
 
@@ -299,3 +301,30 @@ class ParentPageSetting(models.Model):
 
     def __str__(self) -> str:
         return f"Parents' page of {self.provider}"
+
+
+class EmployerConfirmation(models.Model):
+    """What an employer said through a confirmation link (qic.domain.employer_confirmation): that
+    the activity took place (or why not), its purpose, the task set and feedback to the group.
+
+    One per link (a link works once); an activity with several employers can have several."""
+
+    link = models.OneToOneField(PartnerLink, on_delete=models.CASCADE, related_name="confirmation")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="employer_confirmations")
+    employer = models.ForeignKey(
+        Employer, null=True, blank=True, on_delete=models.SET_NULL, related_name="confirmations"
+    )
+    took_place = models.BooleanField()
+    not_held_reason = models.TextField("why it did not take place", blank=True)
+    purpose = models.TextField("purpose and learning outcomes", blank=True)
+    task = models.TextField("task set for learners", blank=True)
+    feedback = models.TextField("feedback to the group", blank=True)
+    confirmed_by_name = models.CharField(max_length=200)
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+        indexes = [models.Index(fields=["activity", "took_place"])]
+
+    def __str__(self) -> str:
+        return f"Employer confirmation of activity #{self.activity_id}"

@@ -36,7 +36,7 @@ from qic.learners.parsing import LearnerFileError
 from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
 from qic.organisations.models import Provider
 from qic.organisations.primary_schools import Instead, not_for_primary_schools
-from qic.programme import actions, queries, register_uploads, reports, sign_in, sign_in_queries
+from qic.programme import actions, activity_panels, queries, register_uploads, reports, sign_in, sign_in_queries
 from qic.programme.forms import (
     MEANING_FIELDS,
     ActivityForm,
@@ -324,6 +324,7 @@ def activity_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRes
             "why_not": activity.why_not_counting,
             "reflection_rate": sign_in_queries.reflection_rates([activity.pk])[activity.pk],
             "sign_in_window": sign_in.open_window_of(activity),
+            "panels": activity_panels.render_panels(request, activity, can_record),
         },
     )
 
