@@ -15,6 +15,10 @@ from qic.partners.models import Employer, EmployerContact
 
 
 class EmployerForm(GovukModelForm):
+    website = forms.URLField(
+        required=False, assume_scheme="https", max_length=200, help_text="For example, www.example.com"
+    )
+
     class Meta:
         model = Employer
         fields = [
