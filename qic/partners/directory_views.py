@@ -235,8 +235,9 @@ def employer_import(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     if request.method == "POST" and "confirm" in request.POST:
         unpacked = _unpack(provider, request, request.POST.get("confirm", ""))
         if unpacked is None:
-            form = EmployerImportForm()
-            form.add_error("file", "The preview has expired or was changed: choose the file again")
+            form = EmployerImportForm(data={}, files={})
+            form.is_valid()  # bound, so the page shows the problem in its error summary
+            form.errors["file"] = form.error_class(["The preview has expired or was changed: choose the file again"])
             return render(request, "partners/employer_import.html", {**context, "form": form})
         file_name, data = unpacked
         plan = plan_import(provider, data)
