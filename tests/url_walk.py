@@ -59,7 +59,9 @@ def walk_get_urls(
 # URL parameters that name one tenant's object (a learner, an activity, a round, a document…): a
 # walk swaps them for another tenant's. Every other parameter is listed in NOT_OBJECT_PARAMS, so a
 # new parameter must be sorted into one of the two (tests/test_url_tenancy.py).
-OBJECT_PARAMS = frozenset({"pk", "learner_pk", "job_id", "activity_id", "doc", "sign_in_pk", "reflection_pk"})
+OBJECT_PARAMS = frozenset(
+    {"pk", "learner_pk", "job_id", "activity_id", "doc", "sign_in_pk", "reflection_pk", "contact_pk"}
+)
 NOT_OBJECT_PARAMS = frozenset(
     {
         "urn",  # the provider itself: the access walk asks for another tenant's provider

@@ -389,3 +389,19 @@ def test_a_second_staff_member_of_the_same_school_sees_the_same_directory(cast: 
     employer(cast.p1, "Acme")
     colleague = make_member(Role.PROVIDER_STAFF, provider=cast.p1, email="colleague@example.org")
     assert "Acme" in signed_in(colleague).get(url("employer_list", cast.p1)).content.decode()
+
+
+def test_the_demo_directory_fills_the_panel_once(cast: Cast) -> None:
+    from qic.core.actors import DEMO_DATASET
+    from qic.demo.employers import build_employer_directory
+
+    pupil = make_learner(cast.p1)
+    for title in ("Enterprise day", "Employer mentoring session 3", "Careers fair"):
+        attended(make_activity(cast.p1, title=title), pupil)
+    build_employer_directory(cast.p1, years=[YEAR], actor=DEMO_DATASET)
+    build_employer_directory(cast.p1, years=[YEAR], actor=DEMO_DATASET)  # a second load adds nothing
+    assert Employer.objects.filter(provider=cast.p1).count() == 7
+    figures = employer_variety(cast.p1, YEAR)
+    assert figures.employers == 3
+    assert figures.sizes == {"micro": 1, "small": 1, "medium": 0, "large": 1}
+    assert figures.self_employed == 1
