@@ -25,7 +25,7 @@ from qic.domain.upn import upn_check_letter
 from qic.learners.actions import confirm_learner_import, start_learner_import
 from qic.learners.models import Learner, LearnerImport
 from qic.organisations.models import ClientRequest, Role
-from qic.partners.models import ParentContact, PartnerLink
+from qic.partners.models import Employer, EmployerContact, ParentContact, PartnerLink
 from qic.programme.actions import (
     create_api_token,
     create_class_list,
@@ -243,6 +243,22 @@ def gias_job(cast: Cast) -> dict[str, Any]:
 
 def p1_adviser(cast: Cast) -> dict[str, Any]:
     return {"urn": cast.p1.urn, "pk": Adviser.objects.create(provider=cast.p1, name="A. Adviser").pk}
+
+
+# The employer directory (issue 15, directory part).
+def p1_employer(cast: Cast) -> dict[str, Any]:
+    return {"urn": cast.p1.urn, "pk": Employer.objects.create(provider=cast.p1, name="Acme Engineering").pk}
+
+
+def p1_employer_contact(cast: Cast) -> dict[str, Any]:
+    employer = Employer.objects.create(provider=cast.p1, name="Acme Engineering")
+    contact = EmployerContact.objects.create(employer=employer, name="Dana Park", email="dana@example.com")
+    return {"urn": cast.p1.urn, "pk": employer.pk, "contact_pk": contact.pk}
+
+
+def p1_removed_employer(cast: Cast) -> dict[str, Any]:
+    employer = Employer.objects.create(provider=cast.p1, name="Gone Ltd", removed_at=timezone.now())
+    return {"urn": cast.p1.urn, "pk": employer.pk}
 
 
 def p1_interview(cast: Cast) -> dict[str, Any]:
@@ -570,6 +586,20 @@ ACCESS: dict[str, Row] = {
     "partners:link_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
     "partners:link_resend": Row(p1_partner_link, as_status(capability(LEARNER_VIEWERS), REDIRECT), method="post"),
     "partners:link_withdraw": Row(p1_partner_link, capability(LEARNER_VIEWERS)),
+    # The employer directory (issue 15, directory part): the school's careers leader and staff.
+    "partners:employer_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "partners:employer_create": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "partners:employer_import": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "partners:employer_detail": Row(p1_employer, capability(LEARNER_VIEWERS)),
+    "partners:employer_edit": Row(p1_employer, capability(LEARNER_VIEWERS)),
+    "partners:employer_remove": Row(p1_employer, capability(LEARNER_VIEWERS)),
+    "partners:employer_restore": Row(
+        p1_removed_employer, as_status(capability(LEARNER_VIEWERS), REDIRECT), method="post"
+    ),
+    "partners:contact_create": Row(p1_employer, capability(LEARNER_VIEWERS)),
+    "partners:contact_edit": Row(p1_employer_contact, capability(LEARNER_VIEWERS)),
+    "partners:contact_remove": Row(p1_employer_contact, capability(LEARNER_VIEWERS)),
+    "partners:activity_employers": Row(p1_activity, capability(LEARNER_VIEWERS)),
     "learners:learner_import_status": Row(p1_import, capability(LEADER)),
     "learners:learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
     "learners:learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
@@ -841,6 +871,15 @@ POSTS: dict[str, str | list[str]] = {
     "programme:provider_access": LEADER,
     "programme:api_tokens": SAME_AS_GET,
     "programme:api_token_revoke": SAME_AS_GET,
+    # The employer directory (issue 15, directory part).
+    "partners:employer_create": SAME_AS_GET,
+    "partners:employer_edit": SAME_AS_GET,
+    "partners:employer_remove": SAME_AS_GET,
+    "partners:employer_import": SAME_AS_GET,
+    "partners:contact_create": SAME_AS_GET,
+    "partners:contact_edit": SAME_AS_GET,
+    "partners:contact_remove": SAME_AS_GET,
+    "partners:activity_employers": SAME_AS_GET,
     # Accreditation.
     "accreditation:commitment_request": SAME_AS_GET,
     "accreditation:recognition_create": SAME_AS_GET,

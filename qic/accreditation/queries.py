@@ -22,10 +22,12 @@ from qic.accreditation.models import (
 from qic.domain import accreditation as rules
 from qic.domain import benchmarks as bm
 from qic.domain import employer_confirmation
+from qic.domain import employers as rules_employers
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.accreditation import OPEN_STAGES, Stage
 from qic.organisations.models import Role, User
 from qic.partners import confirmation_queries
+from qic.partners.directory_queries import employer_variety
 from qic.partners.parent_queries import parent_engagement
 from qic.portal import queries as portal_queries
 from qic.portal.participation_queries import ENCOUNTER_BENCHMARKS, participation_figures
@@ -164,6 +166,12 @@ def system_evidence(
                 result[code].extra.append(
                     employer_confirmation.confirmed_words(confirmed, len(facing), year_label(year))
                 )
+    # The refreshed Benchmark 5 asks for employers of different sizes and sectors, the self-employed
+    # included: the variety of those learners met in the year (figures only).
+    if codes_by_section.get(5):
+        met = rules_employers.variety_words(employer_variety(provider, year), year_label(year))
+        for code in codes_by_section[5]:
+            result[code].extra.append(met)
     for record in records:
         if record.criterion.section.number == 8:
             result[record.criterion.code].extra = [

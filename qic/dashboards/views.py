@@ -25,6 +25,7 @@ from qic.organisations.access import (
 )
 from qic.organisations.models import AwardingBody, Provider, Role
 from qic.organisations.primary_schools import not_for_primary_schools
+from qic.partners import directory_queries
 from qic.programme import queries, reports
 from qic.programme.years import year_asked, year_menu
 
@@ -100,5 +101,10 @@ def benchmark_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
         years=year_menu(provider),
         show_names=Capability.VIEW_LEARNERS in capabilities(request.user),
         can_answer=Capability.MANAGE_LEARNERS in capabilities(request.user),
+        # The variety of employers met (refreshed Benchmark 5): figures, for everyone who sees the
+        # dashboard; the link to the directory only for those who may open it.
+        employer_variety=directory_queries.variety_panel(
+            provider, year, link=Capability.VIEW_LEARNERS in capabilities(request.user)
+        ),
     )
     return render(request, "programme/dashboard.html", context)

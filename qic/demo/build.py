@@ -17,6 +17,7 @@ from qic.core import audit
 from qic.core.actors import DEMO_DATASET
 from qic.demo.accreditation import build_accreditations
 from qic.demo.careers import build_careers_programme
+from qic.demo.employers import build_employer_directory
 from qic.demo.learner_access import build_learner_access
 from qic.demo.national import build_national, build_primary_demo
 from qic.demo.provider_access import build_provider_access
@@ -423,3 +424,5 @@ def _careers_records() -> None:
                 build_work_experience(provider, years=years, today=today, seed=urn)
         if not college:
             build_provider_access(provider, today=today)
+            # A small employer directory linked to this year's and last year's encounters.
+            build_employer_directory(provider, years=years[-2:], actor=DEMO_DATASET)

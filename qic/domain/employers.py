@@ -8,9 +8,15 @@ employee counts (micro 0-9, small 10-49, medium 50-249, large 250+).
 from __future__ import annotations
 
 import enum
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from qic.domain.names import fold
+
+T = TypeVar("T")
 
 
 class SizeBand(str, enum.Enum):  # noqa: UP042 - stored value
@@ -118,4 +124,110 @@ def variety(met: Iterable[tuple[str, str, bool]]) -> Variety:
         self_employed=self_employed,
         unknown_size=unknown_size,
         unknown_sector=unknown_sector,
+    )
+
+
+# --- Reading what people type or import -------------------------------------------------------
+
+# Words that say what kind of company a name is, not which one: "Acme Ltd" and "ACME Limited"
+# are the same employer.
+_LEGAL_WORDS = frozenset({"ltd", "limited", "plc", "llp", "llc", "inc", "co", "cic", "uk", "the"})
+_NUMBER = re.compile(r"[0-9][0-9,]*\+?")
+
+
+def name_key(name: str) -> str:
+    """An employer's name as duplicates are compared: case, accents and punctuation ignored, "&"
+    read as "and", and words such as Ltd, Limited, PLC and "The" left out ("The Acme Co. Ltd" and
+    "acme" are the same). A name of nothing but such words keeps them, so it still compares."""
+    words = fold(name.replace("&", " and ")).split()
+    kept = [word for word in words if word not in _LEGAL_WORDS]
+    return " ".join(kept or words)
+
+
+def postcode_key(postcode: str) -> str:
+    """A postcode as duplicates are compared: capitals, no spaces ("pr9 9qx" is "PR99QX")."""
+    return "".join(postcode.split()).upper()
+
+
+def same_employer(name_a: str, postcode_a: str, name_b: str, postcode_b: str) -> bool:
+    """Two entries are the same employer when their names compare the same (`name_key`) and their
+    postcodes do too, or one of the postcodes is blank (nothing then tells them apart). The same
+    name at two different postcodes is two places (a chain's shops in two towns)."""
+    if name_key(name_a) != name_key(name_b):
+        return False
+    first, second = postcode_key(postcode_a), postcode_key(postcode_b)
+    return not first or not second or first == second
+
+
+class DuplicateIndex(Generic[T]):
+    """Entries already seen, each with a reference (a directory row, a line number), to ask
+    whether a new entry is the same employer as one of them (`same_employer`)."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, list[tuple[str, T]]] = {}
+
+    def add(self, name: str, postcode: str, ref: T) -> None:
+        self._by_name.setdefault(name_key(name), []).append((postcode_key(postcode), ref))
+
+    def find(self, name: str, postcode: str) -> T | None:
+        """The first entry that is the same employer, or None."""
+        wanted = postcode_key(postcode)
+        for known, ref in self._by_name.get(name_key(name), []):
+            if not known or not wanted or known == wanted:
+                return ref
+        return None
+
+
+def size_band_from_text(text: str) -> SizeBand | None:
+    """A size as a file or a person writes it: a band ("micro", "Small", "medium-sized", "LARGE")
+    or a number of people ("12", "1,200", "250+"). Blank is None; anything else raises ValueError
+    with the reason."""
+    value = text.strip().casefold()
+    if not value:
+        return None
+    for band in SizeBand:
+        if value == band.value or value.split()[0].removesuffix("-sized") == band.value:
+            return band
+    if _NUMBER.fullmatch(value):
+        return size_band_for(int(value.rstrip("+").replace(",", "")))
+    raise ValueError(f"{text.strip()!r} is not a size: write micro, small, medium or large, or the number of people")
+
+
+def sector_from_text(text: str) -> str:
+    """A sector's key from its key or its name, without regard to case or punctuation
+    ("Digital", "digital and technology"); "" for blank. Raises ValueError for anything else."""
+    value = fold(text)
+    if not value:
+        return ""
+    for key, label in SECTORS.items():
+        if value in (key, fold(label)):
+            return key
+    raise ValueError(f"{text.strip()!r} is not one of the sectors")
+
+
+_YES = frozenset({"yes", "y", "true", "1", "x"})
+_NO = frozenset({"no", "n", "false", "0", ""})
+
+
+def yes_no(text: str) -> bool:
+    """A yes/no cell: yes, y, true, 1 or x; no, n, false, 0 or blank. Raises ValueError otherwise."""
+    value = text.strip().casefold()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise ValueError(f"{text.strip()!r} is not yes or no")
+
+
+def variety_words(figures: Variety, year: str) -> str:
+    """The portfolio's line for the refreshed Benchmark 5: "Learners met 12 employers in 2025/26:
+    3 of 4 size bands, 7 sectors, 2 self-employed"."""
+    if not figures.employers:
+        return f"No employers recorded as met by learners in {year}"
+    plural = "s" if figures.employers != 1 else ""
+    sectors = figures.sectors_met
+    return (
+        f"Learners met {figures.employers} employer{plural} in {year}: {figures.size_bands_met} of "
+        f"{len(SizeBand)} size bands, {sectors} sector{'s' if sectors != 1 else ''}, "
+        f"{figures.self_employed} self-employed"
     )

@@ -47,6 +47,8 @@ class GiasRecord:
     has_sixth_form: bool  # OfficialSixthForm (name) == "Has a sixth form"
     number_of_pupils: int | None
     establishment_number: str = ""  # EstablishmentNumber; with la_code, the DfE number CTFs use
+    trust_code: str = ""  # Trusts (code): the multi-academy trust, "" when none
+    trust_name: str = ""  # Trusts (name)
 
 
 # A row that was not read: its physical line (header = line 1) and why.
@@ -85,6 +87,8 @@ LOW_AGE = "StatutoryLowAge"
 HIGH_AGE = "StatutoryHighAge"
 SIXTH_FORM = "OfficialSixthForm (name)"
 PUPILS = "NumberOfPupils"
+TRUST_CODE = "Trusts (code)"
+TRUST_NAME = "Trusts (name)"
 
 REQUIRED_COLUMNS = (URN, NAME, TYPE, STATUS)
 OPTIONAL_COLUMNS = (
@@ -101,6 +105,8 @@ OPTIONAL_COLUMNS = (
     HIGH_AGE,
     SIXTH_FORM,
     PUPILS,
+    TRUST_CODE,
+    TRUST_NAME,
 )
 
 _CLOSED = "closed"
@@ -235,6 +241,8 @@ def _read_rows(
                 statutory_high_age=high_age,
                 has_sixth_form=row[SIXTH_FORM] == _HAS_SIXTH_FORM,
                 number_of_pupils=_pupils(row[PUPILS]),
+                trust_code=row[TRUST_CODE][:20],
+                trust_name=row[TRUST_NAME][:300],
             )
         )
 

@@ -41,6 +41,8 @@ GIAS_FIELDS = (
     "statutory_high_age",
     "has_sixth_form",
     "number_of_pupils",
+    "trust_code",
+    "trust_name",
 )
 
 

@@ -145,6 +145,10 @@ class Provider(models.Model):
     statutory_high_age = models.PositiveSmallIntegerField(null=True, blank=True)
     has_sixth_form = models.BooleanField(default=False)
     number_of_pupils = models.PositiveIntegerField(null=True, blank=True)
+    # The multi-academy trust (GIAS "Trusts (code)", "Trusts (name)"), blank when none: schools of
+    # one trust may share employers in their directories (qic.partners.directory_queries).
+    trust_code = models.CharField("trust code", max_length=20, blank=True, db_index=True)
+    trust_name = models.CharField("trust", max_length=300, blank=True)
     # The Awarding Body whose client the provider is; at most one at a time.
     awarding_body = models.ForeignKey(
         AwardingBody, null=True, blank=True, on_delete=models.PROTECT, related_name="clients"
