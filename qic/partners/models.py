@@ -129,9 +129,7 @@ class Placement(models.Model):
     consent_name = models.CharField("name of the person consenting", max_length=200, blank=True)
     consent_relationship = models.CharField("relationship to the learner", max_length=100, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
-    consent_link = models.ForeignKey(
-        "PartnerLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    consent_link = models.ForeignKey("PartnerLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

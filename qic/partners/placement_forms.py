@@ -102,7 +102,9 @@ class ProposeForm(GovukForm):
 class LinkForm(GovukForm):
     """Who a link goes to, and whether the service emails it or the school copies it."""
 
-    recipient_name = forms.CharField(max_length=200, label="Their name", error_messages={"required": "Enter their name"})
+    recipient_name = forms.CharField(
+        max_length=200, label="Their name", error_messages={"required": "Enter their name"}
+    )
     recipient_email = forms.EmailField(
         required=False,
         label="Their email address",
@@ -177,9 +179,7 @@ class DocumentForm(GovukForm):
         expires = data.get("insurance_expires")
         if data.get("kind") == "insurance" and expires is None and not self.has_error("insurance_expires"):
             self.add_error("insurance_expires", "Enter the date the insurance certificate expires")
-        elif expires is not None and (
-            problem := rules.insurance_expiry_problem(expires, today=timezone.localdate())
-        ):
+        elif expires is not None and (problem := rules.insurance_expiry_problem(expires, today=timezone.localdate())):
             self.add_error("insurance_expires", problem)
         return data
 

@@ -7,13 +7,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import F, Value
+
 from qic.domain import placements as rules
 from qic.domain.academic import academic_year_of
 from qic.domain.placements import Status
 from qic.organisations.models import Provider
 from qic.partners import placements as actions
 from qic.partners.models import Placement, PlacementDocument
-from qic.programme.queries import year_group_in
 
 
 @dataclass(frozen=True)
@@ -42,16 +43,15 @@ class Board:
     feedback_due: int
 
 
-def dashboard(
-    provider: Provider, *, today: dt.date, status: str | None = None, year_group: int | None = None
-) -> Board:
+def dashboard(provider: Provider, *, today: dt.date, status: str | None = None, year_group: int | None = None) -> Board:
     """The provider's placements (filtered by status and the learner's year group now) with what
     each needs; the counts per status are of all of them. Three queries."""
     year = academic_year_of(today)
     everything = (
         Placement.objects.filter(provider=provider)
         .select_related("learner", "employer")
-        .annotate(year_group_now=year_group_in(year))
+        # The learner's year group rolled forward to this year, as `Learner.year_group_in` does.
+        .annotate(year_group_now=F("learner__year_group") + (Value(year) - F("learner__year_group_recorded_in")))
         .order_by("start_date", "pk")
     )
     placements = list(everything)

@@ -156,9 +156,9 @@ def placement_new(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     found: list[int] = []
     if query:
         found = list(
-            on_roll.filter(named(query)).order_by("surname", "forename", "pk").values_list("pk", flat=True)[
-                : PICKER_LIMIT + 1
-            ]
+            on_roll.filter(named(query))
+            .order_by("surname", "forename", "pk")
+            .values_list("pk", flat=True)[: PICKER_LIMIT + 1]
         )
     chosen = (data or request.GET).get("learner", "")
     if chosen.isascii() and chosen.isdigit():
@@ -266,7 +266,9 @@ def placement_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRe
             "can_complete": status == Status.IN_PROGRESS,
             "open": bool(rules.NEXT[status]),
             "insurance_warning": rules.insurance_expiring(placement.insurance_expires, today),
-            "feedback_due": rules.feedback_due(status, placement.end_date, has_feedback=placement.has_feedback, today=today),
+            "feedback_due": rules.feedback_due(
+                status, placement.end_date, has_feedback=placement.has_feedback, today=today
+            ),
             "consent_outstanding": rules.consent_outstanding(status, placement.consent_given),
             "employer_links": [(link, delivery.state_of(link).value) for link in placement_links],
             "parent_links": [(link, delivery.state_of(link).value) for link in parent_links],
@@ -433,9 +435,7 @@ def placement_school_checks(request: AuthenticatedRequest, urn: int, pk: int) ->
         else:
             messages.success(request, "The school's own checks have been recorded.")
             return redirect(_detail(placement))
-    return render(
-        request, "partners/placement_form.html", _form_page(provider, placement, form, "school_checks")
-    )
+    return render(request, "partners/placement_form.html", _form_page(provider, placement, form, "school_checks"))
 
 
 @require_role()

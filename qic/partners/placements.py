@@ -35,7 +35,16 @@ from qic.programme.models import Activity
 
 __all__ = ["MoveRefused"]
 
-PLACEMENT_AUDIT_FIELDS = ("learner_id", "employer_id", "contact_id", "role", "start_date", "end_date", "hours", "status")
+PLACEMENT_AUDIT_FIELDS = (
+    "learner_id",
+    "employer_id",
+    "contact_id",
+    "role",
+    "start_date",
+    "end_date",
+    "hours",
+    "status",
+)
 DETAIL_FIELDS = ("role", "role_confirmed", "supervisor_name", "supervisor_phone", "working_hours", "workplace_address")
 CONSENT_FIELDS = (
     "consent_given",
@@ -482,9 +491,7 @@ def erase_placements(*, learner_id: int) -> int:
 def subject_access_rows(learner: Learner) -> list[dict[str, Any]]:
     """The learner's placements, JSON-ready, for a subject-access export (documents by name only)."""
     rows = []
-    for placement in (
-        Placement.objects.filter(learner=learner).select_related("employer").prefetch_related("documents")
-    ):
+    for placement in Placement.objects.filter(learner=learner).select_related("employer").prefetch_related("documents"):
         rows.append(
             {
                 "employer": placement.employer.name,
