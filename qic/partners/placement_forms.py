@@ -90,9 +90,13 @@ class ProposeForm(GovukForm):
         data = super().clean() or {}
         _plausible_day(self, "start_date", "The first day")
         _plausible_day(self, "end_date", "The last day")
-        if "start_date" in data and "end_date" in data and not self.has_error("end_date"):
-            if problem := rules.dates_problem(data["start_date"], data["end_date"]):
-                self.add_error("end_date", problem)
+        if (
+            "start_date" in data
+            and "end_date" in data
+            and not self.has_error("end_date")
+            and (problem := rules.dates_problem(data["start_date"], data["end_date"]))
+        ):
+            self.add_error("end_date", problem)
         contact, employer = data.get("contact"), data.get("employer")
         if contact is not None and employer is not None and contact.employer_id != employer.pk:
             self.add_error("contact", f"{contact.name} does not work for {employer.name}: choose one of its contacts")

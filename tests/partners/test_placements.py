@@ -6,6 +6,7 @@ count for the work-experience guarantee."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -19,11 +20,9 @@ from django.utils import timezone
 from qic.core.models import AuditEvent
 from qic.domain import work_experience
 from qic.domain.academic import academic_year_of
-from qic.domain.partner_links import LinkPurpose
 from qic.domain.placements import Status
 from qic.organisations.models import Provider, User
-from qic.partners import links
-from qic.partners.models import Employer, EmployerContact, PartnerLink, Placement, PlacementDocument
+from qic.partners.models import Employer, EmployerContact, Placement, PlacementDocument
 from qic.programme import queries
 from qic.programme.models import Activity, Participation
 from tests.factories import PDF_BYTES, ProviderFactory, leader_of, make_learner, make_learner_account
@@ -200,7 +199,8 @@ def test_the_whole_workflow_makes_benchmark_6_and_the_guarantee_hours_change(
     assert placement.insurance_expires == expiry
     assert PlacementDocument.objects.filter(placement=placement).count() == 3
     uploaded = AuditEvent.objects.filter(action="placement.document_added").first()
-    assert uploaded is not None and "Dana Park" in uploaded.actor_label
+    assert uploaded is not None
+    assert "Dana Park" in uploaded.actor_label
 
     # Staff download a document; the checks are complete; move to consent.
     document = PlacementDocument.objects.filter(placement=placement).first()
@@ -220,7 +220,8 @@ def test_the_whole_workflow_makes_benchmark_6_and_the_guarantee_hours_change(
     assert "Brightside Engineering" in consent_page
     assert "1 Forge Lane" in consent_page
     assert "health and safety policy, insurance and risk assessment" in consent_page
-    assert "doc.pdf" not in consent_page and "/documents/" not in consent_page
+    assert "doc.pdf" not in consent_page
+    assert "/documents/" not in consent_page
     answered = parent.post(
         consent_url,
         {
@@ -234,7 +235,8 @@ def test_the_whole_workflow_makes_benchmark_6_and_the_guarantee_hours_change(
     assert answered.status_code == 302
     placement.refresh_from_db()
     assert placement.consent_given is True
-    assert placement.consent_link is not None and placement.consent_link.learner_id == learner.pk
+    assert placement.consent_link is not None
+    assert placement.consent_link.learner_id == learner.pk
     consent_event = AuditEvent.objects.get(action="placement.consent_recorded")
     assert "Grace Okafor" in consent_event.actor_label
     assert consent_event.learner_id_ref == learner.pk
@@ -287,7 +289,9 @@ def test_the_whole_workflow_makes_benchmark_6_and_the_guarantee_hours_change(
     assert activity.hours == Decimal("28.5")
     assert activity.partner == "Brightside Engineering"
     assert activity.year_groups == [11]
-    assert activity.needs_own_reflection and activity.employer_task and activity.employer_feedback
+    assert activity.needs_own_reflection
+    assert activity.employer_task
+    assert activity.employer_feedback
     assert activity.categories == ["workplace"]
     assert Participation.objects.get(activity=activity, learner=learner).attended
     assert AuditEvent.objects.filter(action="activity.created", object_id=str(activity.pk)).exists()
@@ -308,7 +312,8 @@ def test_the_whole_workflow_makes_benchmark_6_and_the_guarantee_hours_change(
 
     # The dashboard and the learner's page show it.
     board = staff.get(url("placement_list", school)).content.decode()
-    assert "Okafor, Zara" in board and "Completed" in board
+    assert "Okafor, Zara" in board
+    assert "Completed" in board
 
 
 def test_each_move_the_rules_refuse_is_refused_with_its_reason(
@@ -419,7 +424,8 @@ def test_bad_uploads_are_refused_with_their_reasons(
     response = upload(Client(), token, "health_and_safety", data=data, name=name)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "There is a problem" in page and message in page
+    assert "There is a problem" in page
+    assert message in page
     assert not PlacementDocument.objects.exists()
 
 
@@ -443,7 +449,8 @@ def test_an_insurance_certificate_needs_a_sensible_expiry_date(
             "document-insurance_expires_year": "2027",
         },
     )
-    assert nonsense.status_code == 200 and "There is a problem" in nonsense.content.decode()
+    assert nonsense.status_code == 200
+    assert "There is a problem" in nonsense.content.decode()
     settings.QIC_UPLOAD_MAX_BYTES = 10
     too_big = upload(guest, token, "risk_assessment").content.decode()
     assert "must be smaller than" in too_big
@@ -479,7 +486,8 @@ def test_dates_and_hours_are_checked(
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "There is a problem" in page and message in page
+    assert "There is a problem" in page
+    assert message in page
     assert not Placement.objects.exists()
 
 
@@ -490,7 +498,8 @@ def test_the_learner_picker_offers_only_this_schools_learners_on_roll(
     stranger = make_learner(other, upn="B123456789012", forename="Zara", surname="Elsewhere")
     left = make_learner(school, upn="C123456789012", forename="Zara", surname="Gone", left_on=TODAY)
     page = staff.get(url("placement_new", school), {"q": "zara"}).content.decode()
-    assert "Elsewhere" not in page and "Gone" not in page
+    assert "Elsewhere" not in page
+    assert "Gone" not in page
     response = staff.post(
         url("placement_new", school),
         {
@@ -506,3 +515,17 @@ def test_the_learner_picker_offers_only_this_schools_learners_on_roll(
     assert "Elsewhere" not in response.content.decode()
     assert not Placement.objects.exists()
     assert left.pk
+
+
+def test_the_learners_page_and_the_provider_navigation_lead_to_placements(
+    staff: Client, school: Provider, employer: Employer, contact: EmployerContact
+) -> None:
+    learner = year_11(school)
+    placement = propose(staff, school, learner, employer, contact)
+    page = staff.get(reverse("programme:learner_detail", kwargs={"urn": school.urn, "pk": learner.pk})).content.decode()
+    assert url("placement_detail", school, pk=placement.pk) in page
+    assert f"{url('placement_new', school)}?learner={learner.pk}" in page
+    assert f'href="{url("placement_list", school)}"' in page
+    # The link from the learner's page chooses the learner.
+    chosen = staff.get(url("placement_new", school), {"learner": learner.pk}).content.decode()
+    assert re.search(rf'<input[^>]*value="{learner.pk}"[^>]*checked', chosen)

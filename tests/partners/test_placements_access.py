@@ -22,7 +22,7 @@ from qic.core.uploads import check_upload
 from qic.domain.partner_links import LinkPurpose
 from qic.domain.placements import Status
 from qic.learners.models import Learner
-from qic.organisations.models import Provider, User
+from qic.organisations.models import Provider
 from qic.partners import links
 from qic.partners import placements as actions
 from qic.partners.models import Employer, PartnerLink, Placement, PlacementDocument
@@ -111,9 +111,11 @@ def test_another_schools_placement_is_not_found_and_names_nobody(client: Client,
     # Their school's pages: not found.
     assert client.get(reverse("partners:placement_list", kwargs={"urn": elm.urn})).status_code == 404
     board = client.get(reverse("partners:placement_list", kwargs={"urn": oak.urn})).content.decode()
-    assert "Mine, Olu" in board and "Secretname" not in board
+    assert "Mine, Olu" in board
+    assert "Secretname" not in board
     export = client.get(reverse("partners:placement_export", kwargs={"urn": oak.urn})).content.decode()
-    assert "Mine, Olu" in export and "Secretname" not in export
+    assert "Mine, Olu" in export
+    assert "Secretname" not in export
     theirs.refresh_from_db()
     assert theirs.status == Status.PROPOSED.value
 
@@ -129,7 +131,7 @@ def test_a_governor_sees_no_placements(client: Client, two_schools: Any) -> None
 
 
 def test_the_employer_link_opens_only_its_placement_while_usable(two_schools: Any) -> None:
-    oak, elm = two_schools
+    oak, _elm = two_schools
     placement = make_placement(oak)
     link, token = link_for(placement, LinkPurpose.PLACEMENT_EMPLOYER)
     page = reverse("partners:placement_employer", kwargs={"token": token})
@@ -142,13 +144,15 @@ def test_the_employer_link_opens_only_its_placement_while_usable(two_schools: An
     # Expired, then revoked: refused with a page that says why.
     PartnerLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     expired = guest.get(page)
-    assert expired.status_code == 410 and "expired" in expired.content.decode()
+    assert expired.status_code == 410
+    assert "expired" in expired.content.decode()
     posted = guest.post(page, {"form": "details", "details-role": "Changed"})
     assert posted.status_code == 410
     PartnerLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() + dt.timedelta(days=1))
     links.revoke(link, actor=leader_of(oak))
     revoked = guest.get(page)
-    assert revoked.status_code == 410 and "withdrawn" in revoked.content.decode()
+    assert revoked.status_code == 410
+    assert "withdrawn" in revoked.content.decode()
     placement.refresh_from_db()
     assert placement.role == ""
 
@@ -170,7 +174,8 @@ def test_a_parents_link_opens_only_their_own_childs_placement(two_schools: Any) 
     for other in (bens, elsewhere):
         response = consent(other.pk)
         assert response.status_code == 404
-        assert "Ben" not in response.content.decode() and "Secret role" not in response.content.decode()
+        assert "Ben" not in response.content.decode()
+        assert "Secret role" not in response.content.decode()
     answer = {"consent": "yes", "consent_name": "X", "consent_relationship": "Y", "emergency_phone": "1"}
     assert (
         parent.post(reverse("partners:placement_consent", kwargs={"token": token, "pk": bens.pk}), answer).status_code
@@ -206,7 +211,8 @@ def test_consent_needs_an_answer_a_name_a_relationship_and_a_phone_number(two_sc
     closed = Client().post(
         url, {"consent": "yes", "consent_name": "A", "consent_relationship": "B", "emergency_phone": "1"}
     )
-    assert closed.status_code == 200 and "can no longer be answered" in closed.content.decode()
+    assert closed.status_code == 200
+    assert "can no longer be answered" in closed.content.decode()
     placement.refresh_from_db()
     assert placement.consent_given is None
 
@@ -275,7 +281,8 @@ def test_placements_are_in_the_subject_access_export_and_anonymising_erases_them
         client.get(reverse("programme:learner_subject_access_json", kwargs={"urn": oak.urn, "pk": learner.pk})).content
     )
     [row] = record["placements"]
-    assert row["consent_name"] == "Grace First" and row["medical_notes"] == "Asthma"
+    assert row["consent_name"] == "Grace First"
+    assert row["medical_notes"] == "Asthma"
     assert row["role"] == "Design office"
     page = client.get(reverse("programme:learner_subject_access", kwargs={"urn": oak.urn, "pk": learner.pk}))
     assert "Grace First" in page.content.decode()
@@ -292,7 +299,9 @@ def test_placements_are_in_the_subject_access_export_and_anonymising_erases_them
     with TestCase.captureOnCommitCallbacks(execute=True):
         anonymise_learner(learner=learner, reason="Asked by the family", actor=leader)
     placement.refresh_from_db()
-    assert placement.consent_name == "" and placement.emergency_phone == "" and placement.medical_notes == ""
+    assert placement.consent_name == ""
+    assert placement.emergency_phone == ""
+    assert placement.medical_notes == ""
     assert placement.consent_given is True
     assert (placement.hours, placement.start_date) == (hours, start)
     assert not PlacementDocument.objects.exists()
