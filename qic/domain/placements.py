@@ -135,17 +135,18 @@ def move_refusal(current: Status, to: Status, progress: Progress, *, today: dt.d
 
     The order of the steps is `NEXT`; besides it, consent is asked for once the checks are
     complete, a placement is approved only with a parent's or carer's yes (and the checks still
-    complete: an insurance certificate can lapse), and it starts and is completed no earlier
-    than its first day. Cancelling needs nothing."""
+    complete: an insurance certificate can lapse, a parent can change their answer), it starts
+    only with both still in place, and it starts and is completed no earlier than its first day.
+    Cancelling needs nothing."""
     if not may_move(current, to):
         if not NEXT[current]:
             return f"This placement is {STATUS_LABELS[current].lower()}: it cannot change any more"
         return f"A placement cannot go from “{STATUS_LABELS[current]}” to “{STATUS_LABELS[to]}”"
     if to == Status.CANCELLED:
         return None
-    if to in (Status.CONSENT, Status.APPROVED) and progress.missing_checks:
+    if to in (Status.CONSENT, Status.APPROVED, Status.IN_PROGRESS) and progress.missing_checks:
         return "The checks are not complete: still missing " + "; ".join(progress.missing_checks)
-    if to == Status.APPROVED and progress.consent is not True:
+    if to in (Status.APPROVED, Status.IN_PROGRESS) and progress.consent is not True:
         if progress.consent is False:
             return "The parent or carer did not give consent"
         return "No parent or carer has given consent yet"

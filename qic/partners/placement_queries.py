@@ -80,7 +80,7 @@ def dashboard(provider: Provider, *, today: dt.date, status: str | None = None, 
                 year_group=year_group_now,
                 missing=missing,
                 insurance_warning=going_ahead and rules.insurance_expiring(expires, today),
-                insurance_expired=expires is not None and expires < today,
+                insurance_expired=going_ahead and expires is not None and expires < today,
                 consent_outstanding=rules.consent_outstanding(current, placement.consent_given),
                 feedback_due=rules.feedback_due(
                     current, placement.end_date, has_feedback=placement.has_feedback, today=today

@@ -161,7 +161,8 @@ def placement_new(request: AuthenticatedRequest, urn: int) -> HttpResponse:
             .values_list("pk", flat=True)[: PICKER_LIMIT + 1]
         )
     chosen = (data or request.GET).get("learner", "")
-    if chosen.isascii() and chosen.isdigit():
+    chosen = chosen if chosen.isascii() and chosen.isdigit() else ""
+    if chosen:
         found.append(int(chosen))
     learners = on_roll.filter(pk__in=found[: PICKER_LIMIT + 1]).order_by("surname", "forename", "pk")
     employers = Employer.objects.filter(provider=provider, removed_at=None)
@@ -169,7 +170,7 @@ def placement_new(request: AuthenticatedRequest, urn: int) -> HttpResponse:
         data,
         learners=learners,
         employers=employers,
-        initial={"q": query, "learner": chosen if chosen.isdigit() else None},
+        initial={"q": query, "learner": chosen or None},
     )
     if data is not None and form.is_valid():
         try:

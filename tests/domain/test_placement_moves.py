@@ -90,3 +90,10 @@ def test_an_insurance_expiry_date_must_make_sense() -> None:
     assert insurance_expiry_problem(TODAY + dt.timedelta(days=300), today=TODAY) is None
     assert "a year ago" in (insurance_expiry_problem(dt.date(2020, 1, 1), today=TODAY) or "")
     assert "within 5 years" in (insurance_expiry_problem(dt.date(2040, 1, 1), today=TODAY) or "")
+
+
+def test_a_placement_starts_only_with_consent_and_checks_still_in_place() -> None:
+    withdrawn = Progress((), False, TODAY, TODAY)
+    assert "did not give consent" in (move_refusal(Status.APPROVED, Status.IN_PROGRESS, withdrawn, today=TODAY) or "")
+    lapsed = Progress(("insurance that lasts until the placement ends",), True, TODAY, TODAY)
+    assert "checks are not complete" in (move_refusal(Status.APPROVED, Status.IN_PROGRESS, lapsed, today=TODAY) or "")

@@ -397,6 +397,11 @@ def test_a_placement_cannot_start_or_complete_before_its_first_day(
         end_date=start + dt.timedelta(days=4),
         hours=Decimal(30),
         status=Status.APPROVED.value,
+        health_and_safety_checked_at=timezone.now(),
+        insurance_checked_at=timezone.now(),
+        insurance_expires=start + dt.timedelta(days=90),
+        risk_assessment_checked_at=timezone.now(),
+        consent_given=True,
     )
     response = staff.post(url("placement_move", school, pk=placement.pk), {"to": "in_progress"}, follow=True)
     assert "has not started yet" in response.content.decode()
