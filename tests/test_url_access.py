@@ -46,6 +46,7 @@ from tests.factories import (
     make_primary_award,
     make_round,
     make_workbook,
+    pdf_upload,
 )
 
 OK = 200
@@ -371,6 +372,72 @@ def p1_parents_event(cast: Cast) -> dict[str, Any]:
     return {"urn": cast.p1.urn, "pk": event.pk}
 
 
+# --- Work-experience placements (issue 15, placements) ----------------------------------------------
+
+
+def _p1_placement(cast: Cast) -> Any:
+    from decimal import Decimal
+
+    from qic.partners.models import Employer, Placement
+
+    employer = Employer.objects.create(provider=cast.p1, name="Kestrel Works")
+    start = timezone.localdate() + dt.timedelta(days=30)
+    return Placement.objects.create(
+        provider=cast.p1,
+        learner=make_learner(cast.p1),
+        employer=employer,
+        start_date=start,
+        end_date=start + dt.timedelta(days=4),
+        hours=Decimal(30),
+    )
+
+
+def p1_placement(cast: Cast) -> dict[str, Any]:
+    return {"urn": cast.p1.urn, "pk": _p1_placement(cast).pk}
+
+
+def p1_placement_document(cast: Cast) -> dict[str, Any]:
+    from qic.partners import placements
+
+    placement = _p1_placement(cast)
+    document = placements.add_document(
+        placement=placement, kind="risk_assessment", upload=pdf_upload(), actor=cast.p1_leader
+    )
+    return {"urn": cast.p1.urn, "pk": placement.pk, "doc": document.pk}
+
+
+def p1_placement_employer_token(cast: Cast) -> dict[str, Any]:
+    from qic.domain.partner_links import LinkPurpose
+    from qic.partners import links
+
+    placement = _p1_placement(cast)
+    _, token = links.issue(
+        provider=cast.p1,
+        purpose=LinkPurpose.PLACEMENT_EMPLOYER,
+        recipient_name="Kim Employer",
+        placement=placement,
+        by_email=False,
+        actor=cast.p1_leader,
+    )
+    return {"token": token}
+
+
+def p1_placement_consent_token(cast: Cast) -> dict[str, Any]:
+    from qic.domain.partner_links import LinkPurpose
+    from qic.partners import links
+
+    placement = _p1_placement(cast)
+    _, token = links.issue(
+        provider=cast.p1,
+        purpose=LinkPurpose.PARENT,
+        recipient_name="Pat Parent",
+        learner=placement.learner,
+        by_email=False,
+        actor=cast.p1_leader,
+    )
+    return {"token": token, "pk": placement.pk}
+
+
 def capability(allowed: list[str], *, anon: Any = LOGIN) -> dict[str, Any]:
     """Pages on provider p1: the allowed roles get 200; others who can see p1 get 403; people of
     other tenants get 404, as if p1 did not exist."""
@@ -559,7 +626,6 @@ ACCESS: dict[str, Row] = {
     # Link pages for people without an account: an unknown token is not found for everyone.
     "partners:employer_confirm": Row(lambda c: {"token": "A" * 43}, expect(NOT_FOUND, anon=NOT_FOUND)),
     "partners:feedback_form": Row(lambda c: {"token": "A" * 43}, expect(NOT_FOUND, anon=NOT_FOUND)),
-    "partners:placement_employer": Row(lambda c: {"token": "A" * 43}, expect(NOT_FOUND, anon=NOT_FOUND)),
     "partners:parent_home": Row(lambda c: {"token": "A" * 43}, expect(NOT_FOUND, anon=NOT_FOUND)),
     # Feedback for evaluation (issue 15, criterion 1.6): those who record the programme ask for it;
     # comments may name learners, so the activity's page is for those who see learners; the
@@ -600,6 +666,29 @@ ACCESS: dict[str, Row] = {
     "partners:contact_edit": Row(p1_employer_contact, capability(LEARNER_VIEWERS)),
     "partners:contact_remove": Row(p1_employer_contact, capability(LEARNER_VIEWERS)),
     "partners:activity_employers": Row(p1_activity, capability(LEARNER_VIEWERS)),
+    # Work-experience placements (issue 15, placements): pages naming learners for those who see
+    # them (changes need RECORD_PROGRAMME, which the same roles hold); the employer's and the
+    # parent's link pages open for anyone holding a usable link (a made-up token is a 404: see
+    # tests/partners/test_placements_access.py for foreign, expired and revoked tokens).
+    "partners:placement_list": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "partners:placement_export": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "partners:placement_new": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "partners:placement_detail": Row(p1_placement, capability(LEARNER_VIEWERS)),
+    "partners:placement_move": Row(
+        p1_placement,
+        as_status(capability(LEARNER_VIEWERS), REDIRECT),
+        method="post",
+        data=lambda cast: {"to": "checks"},
+    ),
+    "partners:placement_cancel": Row(p1_placement, capability(LEARNER_VIEWERS)),
+    "partners:placement_employer_link": Row(p1_placement, capability(LEARNER_VIEWERS)),
+    "partners:placement_consent_link": Row(p1_placement, capability(LEARNER_VIEWERS)),
+    "partners:placement_consent_paper": Row(p1_placement, capability(LEARNER_VIEWERS)),
+    "partners:placement_school_checks": Row(p1_placement, capability(LEARNER_VIEWERS)),
+    "partners:placement_complete": Row(p1_placement, capability(LEARNER_VIEWERS)),
+    "partners:placement_document": Row(p1_placement_document, capability(LEARNER_VIEWERS)),
+    "partners:placement_employer": Row(p1_placement_employer_token, expect(OK, anon=OK)),
+    "partners:placement_consent": Row(p1_placement_consent_token, expect(OK, anon=OK)),
     "learners:learner_import_status": Row(p1_import, capability(LEADER)),
     "learners:learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
     "learners:learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
@@ -799,7 +888,6 @@ POSTS: dict[str, str | list[str]] = {
     "portal:start_with_code": SAME_AS_GET,
     "partners:employer_confirm": SAME_AS_GET,
     "partners:feedback_form": SAME_AS_GET,
-    "partners:placement_employer": SAME_AS_GET,
     "partners:feedback_request": SAME_AS_GET,  # feedback (issue 15): those who record the programme
     # Parents and carers (issue 15, parents); the parent's own page takes no POST (consent is placements').
     "partners:learner_parents": SAME_AS_GET,
@@ -814,6 +902,16 @@ POSTS: dict[str, str | list[str]] = {
     # Employer confirmation (issue 15, confirmation part).
     "partners:confirmation_request": SAME_AS_GET,
     "partners:link_withdraw": SAME_AS_GET,
+    # Work-experience placements (issue 15, placements).
+    "partners:placement_employer": SAME_AS_GET,
+    "partners:placement_consent": SAME_AS_GET,
+    "partners:placement_new": SAME_AS_GET,
+    "partners:placement_cancel": SAME_AS_GET,
+    "partners:placement_employer_link": SAME_AS_GET,
+    "partners:placement_consent_link": SAME_AS_GET,
+    "partners:placement_consent_paper": SAME_AS_GET,
+    "partners:placement_school_checks": SAME_AS_GET,
+    "partners:placement_complete": SAME_AS_GET,
     "accounts:password_change": SAME_AS_GET,
     "accounts:mfa_verify": SAME_AS_GET,
     "accounts:mfa_setup": SAME_AS_GET,

@@ -1,37 +1,6 @@
-"""Checking an uploaded evidence file: its size, and its kind from its content, whatever its name says."""
+"""Checking an uploaded evidence file: the rules are in `qic.core.uploads`, shared with the
+placements' documents (qic.partners may not import accreditation); kept here for its callers."""
 
-from __future__ import annotations
+from qic.core.uploads import CheckedUpload, check_upload
 
-import io
-import zipfile
-from dataclasses import dataclass
-
-from django.conf import settings
-
-from qic.domain import accreditation as rules
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    data: bytes
-    file_type: str
-    original_name: str
-
-
-def check_upload(data: bytes, original_name: str) -> CheckedUpload:
-    """The upload if its size and content are allowed, else `rules.UploadRefused` with the reason."""
-    if not data:
-        raise rules.UploadRefused("The selected file is empty.")
-    if len(data) > settings.QIC_UPLOAD_MAX_BYTES:
-        raise rules.UploadRefused(
-            f"The selected file must be smaller than {settings.QIC_UPLOAD_MAX_BYTES // 2**20} MB."
-        )
-    names: list[str] | None = None
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile:
-            raise rules.UploadRefused("The file looks like a Word or Excel document but is damaged.") from None
-    file_type = rules.sniff_upload(data[:16], names)
-    return CheckedUpload(data, file_type, original_name[-255:])
+__all__ = ["CheckedUpload", "check_upload"]

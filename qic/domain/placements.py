@@ -16,6 +16,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from qic.domain.dates import long_date
+
 
 class Status(str, enum.Enum):  # noqa: UP042 - stored value
     PROPOSED = "proposed"
@@ -101,4 +103,72 @@ def dates_problem(start: dt.date | None, end: dt.date | None) -> str | None:
         return "The last day must be the same as or after the first day"
     if (end - start).days > 366:
         return "A placement must last a year or less: record a longer one as separate placements"
+    return None
+
+
+# --- What each move needs beyond the order of the steps ----------------------------------------
+
+# The documents an employer gives, by the code stored with each one.
+DOCUMENT_KINDS = {
+    "health_and_safety": "Health and safety policy",
+    "insurance": "Employers' Liability insurance certificate",
+    "risk_assessment": "Risk assessment",
+}
+
+
+class MoveRefused(ValueError):
+    """A placement cannot make this move now (the message says why, to staff)."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a placement holds, as the moves ask it."""
+
+    missing_checks: tuple[str, ...]
+    consent: bool | None  # a parent's or carer's answer: yes, no, or none yet
+    start: dt.date
+    end: dt.date
+
+
+def move_refusal(current: Status, to: Status, progress: Progress, *, today: dt.date) -> str | None:
+    """None when the placement may move from `current` to `to` today, else why not.
+
+    The order of the steps is `NEXT`; besides it, consent is asked for once the checks are
+    complete, a placement is approved only with a parent's or carer's yes (and the checks still
+    complete: an insurance certificate can lapse, a parent can change their answer), it starts
+    only with both still in place, and it starts and is completed no earlier than its first day.
+    Cancelling needs nothing."""
+    if not may_move(current, to):
+        if not NEXT[current]:
+            return f"This placement is {STATUS_LABELS[current].lower()}: it cannot change any more"
+        return f"A placement cannot go from “{STATUS_LABELS[current]}” to “{STATUS_LABELS[to]}”"
+    if to == Status.CANCELLED:
+        return None
+    if to in (Status.CONSENT, Status.APPROVED, Status.IN_PROGRESS) and progress.missing_checks:
+        return "The checks are not complete: still missing " + "; ".join(progress.missing_checks)
+    if to in (Status.APPROVED, Status.IN_PROGRESS) and progress.consent is not True:
+        if progress.consent is False:
+            return "The parent or carer did not give consent"
+        return "No parent or carer has given consent yet"
+    if to in (Status.IN_PROGRESS, Status.COMPLETED) and today < progress.start:
+        return f"The placement has not started yet: its first day is {long_date(progress.start)}"
+    return None
+
+
+def feedback_due(status: Status, end: dt.date, *, has_feedback: bool, today: dt.date) -> bool:
+    """Whether the employer's feedback is awaited: the last day has come and none is recorded."""
+    return status in (Status.IN_PROGRESS, Status.COMPLETED, Status.APPROVED) and today >= end and not has_feedback
+
+
+def consent_outstanding(status: Status, consent: bool | None) -> bool:
+    """Whether a parent's or carer's yes is still awaited for a placement that is going ahead."""
+    return status in (Status.PROPOSED, Status.CHECKS, Status.CONSENT) and consent is not True
+
+
+def insurance_expiry_problem(expires: dt.date, *, today: dt.date) -> str | None:
+    """An insurance certificate's expiry date typed on a form: not already years gone, not absurdly far."""
+    if expires < today - dt.timedelta(days=366):
+        return "The insurance expiry date must be no more than a year ago: upload the current certificate"
+    if expires > today + dt.timedelta(days=366 * 5):
+        return "The insurance expiry date must be within 5 years from today"
     return None

@@ -7,6 +7,8 @@ object; only its token's hash is stored (qic.domain.partner_links).
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,7 +18,7 @@ from qic.domain.feedback import AGAIN_LABELS, COMMENT_MAX_CHARS, RESPONDENT_ONE
 from qic.domain.feedback import RATINGS as FEEDBACK_RATINGS
 from qic.domain.parent_engagement import RELATIONSHIP_LABELS, Relationship
 from qic.domain.partner_links import PURPOSE_LABELS
-from qic.domain.placements import STATUS_LABELS, Status
+from qic.domain.placements import DOCUMENT_KINDS, STATUS_LABELS, Status
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
 from qic.programme.models import Activity, Removable
@@ -104,6 +106,49 @@ class Placement(models.Model):
     activity = models.OneToOneField(
         Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="placement"
     )
+    # The employer's details, given through its link (or typed by staff).
+    role_confirmed = models.BooleanField("the employer confirmed the role", default=False)
+    supervisor_name = models.CharField("supervisor's name", max_length=200, blank=True)
+    supervisor_phone = models.CharField("supervisor's phone number", max_length=40, blank=True)
+    working_hours = models.CharField("working hours", max_length=200, blank=True)
+    workplace_address = models.TextField("address of the workplace", blank=True)
+    details_given_at = models.DateTimeField(null=True, blank=True)
+    # The checks: a document each (PlacementDocument) or the school's own check, who and when.
+    insurance_expires = models.DateField("insurance expiry date", null=True, blank=True)
+    health_and_safety_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    health_and_safety_checked_at = models.DateTimeField(null=True, blank=True)
+    insurance_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    insurance_checked_at = models.DateTimeField(null=True, blank=True)
+    risk_assessment_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    risk_assessment_checked_at = models.DateTimeField(null=True, blank=True)
+    # A parent's or carer's answer: through their link, or on paper recorded by staff.
+    consent_given = models.BooleanField(null=True, blank=True)
+    consent_name = models.CharField("name of the person consenting", max_length=200, blank=True)
+    consent_relationship = models.CharField("relationship to the learner", max_length=100, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_link = models.ForeignKey("PartnerLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    emergency_phone = models.CharField("emergency contact phone number", max_length=40, blank=True)
+    medical_notes = models.TextField("medical or access needs", blank=True)
+    # The employer's feedback to the learner, through its link after the last day (or typed by staff).
+    feedback_how = models.TextField("how the learner did", blank=True)
+    feedback_task = models.TextField("the task the learner was set", blank=True)
+    feedback_strengths = models.TextField("strengths", blank=True)
+    feedback_build_on = models.TextField("what to build on", blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    feedback_by = models.CharField(max_length=300, blank=True)  # the employer's link owner, or a staff member
+    # Completion: the hours actually done.
+    hours_done = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -118,6 +163,37 @@ class Placement(models.Model):
     @property
     def status_enum(self) -> Status:
         return Status(self.status)
+
+    @property
+    def has_feedback(self) -> bool:
+        return self.feedback_at is not None
+
+
+def _placement_upload_to(instance: PlacementDocument, filename: str) -> str:
+    # Never the sender's file name on disk: the provider's id, then a random name.
+    return f"placements/{instance.placement.provider_id}/{secrets.token_hex(16)}.{instance.file_type}"
+
+
+class PlacementDocument(models.Model):
+    """A file an employer gave for a placement's checks (qic.domain.placements.DOCUMENT_KINDS),
+    checked as accreditation evidence is (qic.core.uploads) and stored the same way: default
+    storage under MEDIA_ROOT, never served by URL, only through the staff download view."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=list(DOCUMENT_KINDS.items()))
+    file = models.FileField(upload_to=_placement_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255)
+    file_type = models.CharField(max_length=10)  # from the content: pdf, docx, xlsx, png, jpg
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.CharField(max_length=300)  # the link's owner, or a staff member
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for placement #{self.placement_id}"
 
 
 class PartnerLink(models.Model):

@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -24,34 +23,15 @@ from qic.portal.queries import learners_on_roll
 from qic.programme.models import Activity, Interview, Participation
 from qic.programme.queries import year_group_in
 
-# The field a placement's parental consent is dated by, when placements record it.
-CONSENT_FIELD = "consent_given_at"
-
-
-def consent_recorded() -> bool:
-    """Whether placements record the date a parent or carer gave consent (`CONSENT_FIELD`)."""
-    try:
-        Placement._meta.get_field(CONSENT_FIELD)
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
-def consent_count(learners: QuerySet[Learner], academic_year: int) -> int | None:
-    """How many of `learners` have a placement whose consent was given in the academic year; None
-    where placements do not record consent (the figure is then left out, not shown as 0)."""
-    if not consent_recorded():
-        return None
-    return learners.filter(Exists(_consented(academic_year))).count()
-
 
 def _consented(academic_year: int) -> QuerySet[Placement]:
+    """A learner's placements a parent or carer agreed to in the academic year (through their link
+    or on paper: `placement.consent_at`)."""
     return Placement.objects.filter(
         learner=OuterRef("pk"),
-        **{
-            f"{CONSENT_FIELD}__date__gte": year_start(academic_year),
-            f"{CONSENT_FIELD}__date__lte": year_end(academic_year),
-        },
+        consent_given=True,
+        consent_at__date__gte=year_start(academic_year),
+        consent_at__date__lte=year_end(academic_year),
     )
 
 
@@ -62,8 +42,8 @@ def measure_day(academic_year: int, today: dt.date) -> dt.date:
 
 def parent_engagement(provider: Provider, academic_year: int, *, today: dt.date | None = None) -> rules.Engagement:
     """Learners on roll and how many have a parent or carer contact, had the careers link sent,
-    a parent who opened it, consented to a placement (where recorded) and came to a parents'
-    careers event, in `academic_year`, by year group. One query (two where consent is recorded).
+    a parent who opened it, consented to a placement and came to a parents'
+    careers event, in `academic_year`, by year group. One query.
     Counts only: governors and the Awarding Body read these, never a name."""
     today = today or timezone.localdate()
     start, end = year_start(academic_year), year_end(academic_year)
@@ -87,6 +67,7 @@ def parent_engagement(provider: Provider, academic_year: int, *, today: dt.date 
                 activity__activity_type=ActivityType.PARENT_ENGAGEMENT.value,
             )
         ),
+        consented=Exists(_consented(academic_year)),
     )
     counting = {
         "on_roll": Count("pk"),
@@ -94,11 +75,8 @@ def parent_engagement(provider: Provider, academic_year: int, *, today: dt.date 
         "link_sent": Count("pk", filter=Q(link_sent=True)),
         "opened": Count("pk", filter=Q(opened=True)),
         "attended": Count("pk", filter=Q(attended=True)),
+        "consented": Count("pk", filter=Q(consented=True)),
     }
-    recorded = consent_recorded()
-    if recorded:
-        annotated = annotated.annotate(consented=Exists(_consented(academic_year)))
-        counting["consented"] = Count("pk", filter=Q(consented=True))
     grouped: Any = annotated.order_by().values("year_group_then").annotate(**counting)
     rows: list[dict[str, Any]] = list(grouped)
     return rules.engagement_from_rows(
@@ -112,7 +90,7 @@ def parent_engagement(provider: Provider, academic_year: int, *, today: dt.date 
                     link_sent=row["link_sent"],
                     opened=row["opened"],
                     attended=row["attended"],
-                    consented=row["consented"] if recorded else None,
+                    consented=row["consented"],
                 ),
             )
             for row in rows

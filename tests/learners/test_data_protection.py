@@ -145,6 +145,18 @@ def ada(cast: Cast) -> Learner:
         started_on=dt.date(2025, 6, 1),
         learning_areas=["create_opportunities"],
     )
+    # A work-experience placement (issue 15, placements).
+    from qic.partners.models import Employer, Placement
+
+    Placement.objects.create(
+        provider=cast.p1,
+        learner=ada,
+        employer=Employer.objects.create(provider=cast.p1, name="Acme Bridges"),
+        start_date=dt.date(2026, 6, 1),
+        end_date=dt.date(2026, 6, 5),
+        hours=30,
+        consent_name="Augusta Byron",
+    )
     return ada
 
 
@@ -259,6 +271,7 @@ def test_the_json_download_has_the_documented_structure(leader: Client, ada: Lea
         "parent_contacts",
         "parent_links",
         "parent_attendance",
+        "placements",
         "entries",
         "benchmarks",
         "import_history",
@@ -488,7 +501,7 @@ def test_anonymising_removes_identity_keeps_what_figures_need_and_audits_the_rea
         "interview_notes_removed": 1,
         "reflections_removed": 1,
         "import_lines_cleaned": 1,
-        "own_writing_removed": 1,
+        "own_writing_removed": 2,  # her entry and her placement
         "account_closed": True,
         "audit_events_redacted": event.after["audit_events_redacted"],
         "marked_left_on": timezone.localdate().isoformat(),

@@ -21,7 +21,7 @@ from qic.domain.partner_links import LinkPurpose
 from qic.learners.models import Learner
 from qic.organisations.models import Provider
 from qic.partners import links, parent_actions, parent_queries
-from qic.partners.models import ParentAttendance, ParentContact, ParentPageSetting, PartnerLink, Placement
+from qic.partners.models import Employer, ParentAttendance, ParentContact, ParentPageSetting, PartnerLink, Placement
 from qic.programme import data_protection, subject_access
 from qic.programme.models import Adviser, Interview, Participation
 from tests.factories import ProviderFactory, leader_of, make_activity, make_learner
@@ -396,6 +396,17 @@ def engagement_school() -> Provider:
     )  # fmt: skip
     for activity, learner in ((this_year, amy), (this_year, eve), (last_year, dan)):
         ParentAttendance.objects.create(activity=activity, learner=learner)
+    # Amy's parent agreed to a placement this year; Ben's said no; Dan's agreed last year.
+    employer = Employer.objects.create(provider=school, name="Acme Bridges")
+    for learner, given, when in (
+        (amy, True, timezone.now()),
+        (ben, False, timezone.now()),
+        (dan, True, timezone.now() - dt.timedelta(days=400)),
+    ):
+        Placement.objects.create(
+            provider=school, learner=learner, employer=employer, start_date=TODAY, end_date=TODAY, hours=5,
+            consent_given=given, consent_at=when,
+        )  # fmt: skip
     return school
 
 
@@ -403,7 +414,7 @@ def test_engagement_figures_count_learners_by_year_group() -> None:
     figures = parent_queries.parent_engagement(engagement_school(), YEAR, today=TODAY)
     total = figures.total
     assert (total.on_roll, total.with_contact, total.link_sent, total.opened, total.attended) == (4, 3, 2, 1, 2)
-    assert total.consented is None  # placements do not record consent on this branch
+    assert total.consented == 1
     year10, year11 = figures.by_year_group[10], figures.by_year_group[11]
     assert (year10.on_roll, year10.with_contact, year10.link_sent, year10.opened, year10.attended) == (3, 2, 2, 1, 1)
     assert (year11.on_roll, year11.with_contact, year11.link_sent, year11.opened, year11.attended) == (1, 1, 0, 0, 1)
@@ -411,6 +422,7 @@ def test_engagement_figures_count_learners_by_year_group() -> None:
         ("with_contact", 3, 75),
         ("link_sent", 2, 50),
         ("opened", 1, 25),
+        ("consented", 1, 25),
         ("attended", 2, 50),
     ]
     words = figures.words("2026/27")

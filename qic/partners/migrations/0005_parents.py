@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('learners', '0008_learner_code_attempts'),
         ('organisations', '0007_learner_role'),
-        ('partners', '0003_confirmations'),
+        ('partners', '0004_placements'),
         ('programme', '0010_reflections_and_self_sign_in'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
