@@ -253,7 +253,7 @@ def test_the_json_download_has_the_documented_structure(leader: Client, ada: Lea
     assert response["Content-Disposition"] == f'attachment; filename="subject-access-learner-{ada.pk}.json"'
     record = json.loads(response.content)
     # The structure is a published interface (docs/subject-access-export.md): changing it is a new schema.
-    assert record["schema"] == "qic-subject-access/2"
+    assert record["schema"] == "qic-subject-access/3"
     assert list(record) == [
         "schema",
         "generated_at",
