@@ -13,6 +13,9 @@ on PostgreSQL too. Figures:
   participations: the time to compute all benchmark figures for a year, the dashboard's server
   time and query count, and our BM5 figure against one hand-written SQL aggregate;
 - the learner's own page (/my/) for a small and a large record: its query count does not grow.
+- employers and parents (issue 15): the placements, employer, parents' figures, links and feedback
+  pages, and the parent's and employer's link pages, for a small school and a large one (1,500
+  learners with parents' links, 2,000 employers, 400 placements): the query counts do not grow.
 - a self sign-in burst: 200 learners signing in to one activity within 60 s (p95, failures).
 """
 
@@ -175,10 +178,11 @@ def run(label: str) -> None:
     careers_figures(label)
     national_figures(label, client)
     # Imported here: each of them imports this module's helpers.
-    from bench import gias, imports, learner_record, load, sign_in
+    from bench import gias, imports, learner_record, load, partners, sign_in
 
     imports.figures(label)
     learner_record.figures(label)
+    partners.figures(label)  # employers' and parents' pages, small and large school
     gias.figures(label)
     load.figures(label)  # register save and load run
     sign_in.figures(label)  # a self sign-in burst
