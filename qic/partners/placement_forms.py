@@ -61,11 +61,11 @@ class ProposeForm(GovukForm):
     contact = forms.ModelChoiceField(
         queryset=EmployerContact.objects.none(),
         required=False,
-        label="Contact at the employer (optional)",
+        label="Contact at the employer",
         empty_label="No contact yet",
         help_text="The person the details-and-checks link goes to",
     )
-    role = forms.CharField(max_length=200, required=False, label="Role or department (optional)")
+    role = forms.CharField(max_length=200, required=False, label="Role or department")
     start_date = GovukDateField(label="First day", error_messages={"required": "Enter the first day of the placement"})
     end_date = GovukDateField(label="Last day", error_messages={"required": "Enter the last day of the placement"})
     hours = forms.DecimalField(
@@ -252,7 +252,7 @@ class ConsentForm(GovukForm):
     )
     medical_notes = forms.CharField(
         required=False,
-        label="Medical or access needs the employer should know about (optional)",
+        label="Medical or access needs the employer should know about",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -310,7 +310,7 @@ class CompleteForm(GovukForm):
 
 
 class CancelForm(GovukForm):
-    reason = forms.CharField(max_length=300, required=False, label="Why is it cancelled? (optional)")
+    reason = forms.CharField(max_length=300, required=False, label="Why is it cancelled?")
 
 
 class ListFilterForm(GovukForm):
