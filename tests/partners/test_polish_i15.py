@@ -5,17 +5,21 @@ purged, and the demo's employers and parents."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from qic.core.models import AuditEvent
 from qic.organisations.models import Provider
-from qic.partners.models import Employer, Placement
-from tests.factories import ProviderFactory, leader_of, make_learner
+from qic.partners import links
+from qic.partners.models import Employer, PartnerLink, Placement
+from tests.factories import ProviderFactory, leader_of, make_activity, make_learner
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +58,61 @@ def test_the_learner_page_names_placements_employers_in_a_fixed_number_of_querie
         content = client.get(page).content.decode()
     assert all(f"Employer {i}" in content for i in range(3))
     assert len(four) == len(one)
+
+
+# --- Bounces recorded from the mail service's notice are audited ---------------------------------
+
+
+def _sent(school: Provider, email: str, **scope: object) -> PartnerLink:
+    from qic.domain.partner_links import LinkPurpose
+
+    purpose = LinkPurpose.PARENT if "learner" in scope else LinkPurpose.EMPLOYER_CONFIRMATION
+    link, _ = links.issue(
+        provider=school,
+        purpose=purpose,
+        recipient_name="Dana",
+        by_email=False,
+        actor=leader_of(school),
+        **scope,  # type: ignore[arg-type]
+    )
+    PartnerLink.objects.filter(pk=link.pk).update(recipient_email=email, delivery=PartnerLink.Delivery.SENT)
+    return link
+
+
+def test_each_link_marked_bounced_has_its_audit_event(school: Provider) -> None:
+    pupil = make_learner(school)
+    to_parent = _sent(school, "dana@example.com", learner=pupil)
+    to_employer = _sent(school, "DANA@example.com", activity=make_activity(school))
+    elsewhere = _sent(school, "sam@example.com", learner=pupil)
+    call_command("record_mail_bounce", "dana@example.com", "--detail", "550 mailbox unavailable", stdout=io.StringIO())
+    events = AuditEvent.objects.filter(action="partner_link.bounced").order_by("pk")
+    assert [(e.object_id, e.actor_label, e.learner_id_ref, e.provider_id_ref) for e in events] == [
+        (str(to_parent.pk), "mail bounce notice", pupil.pk, school.pk),
+        (str(to_employer.pk), "mail bounce notice", None, school.pk),
+    ]
+    assert events[0].after == {"delivery": "bounced", "detail": "550 mailbox unavailable"}
+    assert events[0].before == {"delivery": "sent"}
+    elsewhere.refresh_from_db()
+    assert elsewhere.delivery == PartnerLink.Delivery.SENT
+    # Recorded again: nothing is still "sent" to the address, so no second event.
+    call_command("record_mail_bounce", "dana@example.com", stdout=io.StringIO())
+    assert AuditEvent.objects.filter(action="partner_link.bounced").count() == 2
+
+
+def test_a_bounce_and_its_event_go_together_or_not_at_all(school: Provider, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qic.partners.management.commands import record_mail_bounce as command
+
+    first = _sent(school, "a@example.com", learner=make_learner(school))
+    real = command.record_bounce
+
+    def fails_on_the_second(address: str, detail: str = "", **kwargs: object) -> int:
+        if address == "b@example.com":
+            raise RuntimeError("the database went away")
+        return real(address, detail, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(command, "record_bounce", fails_on_the_second)
+    with pytest.raises(RuntimeError):
+        call_command("record_mail_bounce", "a@example.com", "b@example.com", stdout=io.StringIO())
+    first.refresh_from_db()
+    assert first.delivery == PartnerLink.Delivery.SENT
+    assert not AuditEvent.objects.filter(action="partner_link.bounced").exists()
