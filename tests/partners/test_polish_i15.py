@@ -19,6 +19,7 @@ from qic.core.models import AuditEvent
 from qic.organisations.models import Provider
 from qic.partners import links
 from qic.partners.models import Employer, PartnerLink, Placement
+from tests.conftest import Cast
 from tests.factories import ProviderFactory, leader_of, make_activity, make_learner
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,56 @@ def test_a_bounce_and_its_event_go_together_or_not_at_all(school: Provider, monk
     first.refresh_from_db()
     assert first.delivery == PartnerLink.Delivery.SENT
     assert not AuditEvent.objects.filter(action="partner_link.bounced").exists()
+
+
+# --- Feedback links not yet answered: resend or withdraw from the activity's feedback page -------
+
+
+def test_the_feedback_page_resends_and_withdraws_the_links_not_answered(cast: Cast, client: Client) -> None:
+    from qic.domain.feedback import Respondent
+    from qic.partners.feedback_actions import Recipient, request_feedback, submit_feedback
+
+    activity = make_activity(cast.p1, title="Harbour careers talk", date=TODAY - dt.timedelta(days=3))
+    waiting, answered = request_feedback(
+        activity=activity,
+        recipients=[
+            Recipient("Sam Jones", "sam@example.com", Respondent.PARENT),
+            Recipient("Ali Khan", "ali@example.com", Respondent.PARENT),
+        ],
+        actor=cast.p1_leader,
+    )
+    submit_feedback(link=answered, rating=4, went_well="Good", could_be_better="", take_part_again=None)
+    page_url = reverse("partners:activity_feedback", kwargs={"urn": cast.p1.urn, "pk": activity.pk})
+    resend_url = reverse("partners:link_resend", kwargs={"urn": cast.p1.urn, "pk": waiting.pk})
+    withdraw_url = reverse("partners:link_withdraw", kwargs={"urn": cast.p1.urn, "pk": waiting.pk})
+    client.force_login(cast.p1_leader)
+    page = client.get(page_url).content.decode()
+    assert resend_url in page
+    assert withdraw_url in page
+    # Only the link not answered has them.
+    assert reverse("partners:link_withdraw", kwargs={"urn": cast.p1.urn, "pk": answered.pk}) not in page
+    assert reverse("partners:link_resend", kwargs={"urn": cast.p1.urn, "pk": answered.pk}) not in page
+
+    resent = client.post(resend_url, {"next": page_url})
+    assert resent.status_code == 302
+    assert resent["Location"] == page_url
+    assert AuditEvent.objects.filter(action="partner_link.resent", object_id=str(waiting.pk)).count() == 1
+
+    # Withdrawing asks first, then goes back to the feedback page.
+    asked = client.get(withdraw_url, {"next": page_url}).content.decode()
+    assert "Withdraw the link for Sam Jones?" in asked
+    assert f'value="{page_url}"' in asked
+    waiting.refresh_from_db()
+    assert waiting.revoked_at is None
+    done = client.post(withdraw_url, {"next": page_url})
+    assert done["Location"] == page_url
+    waiting.refresh_from_db()
+    assert waiting.revoked_at is not None
+    after = client.get(page_url).content.decode()
+    assert "Not answered: the link was withdrawn" in after
+    assert withdraw_url not in after
+    assert resend_url not in after
+
+    # Another school's staff cannot resend or withdraw this school's link.
+    client.force_login(cast.p2_leader)
+    assert client.post(resend_url.replace(str(cast.p1.urn), str(cast.p2.urn)), {"next": page_url}).status_code == 404
