@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from qic.core.actors import SystemActor
 from qic.core.models import AuditEvent
 from qic.organisations.models import Provider
 from qic.partners import links
@@ -170,3 +172,78 @@ def test_the_feedback_page_resends_and_withdraws_the_links_not_answered(cast: Ca
     # Another school's staff cannot resend or withdraw this school's link.
     client.force_login(cast.p2_leader)
     assert client.post(resend_url.replace(str(cast.p1.urn), str(cast.p2.urn)), {"next": page_url}).status_code == 404
+
+
+# --- Removed employers and contacts are purged after the period ----------------------------------
+
+
+def test_removed_employers_and_contacts_are_purged_after_the_period_unless_referred_to(
+    school: Provider, settings: Any
+) -> None:
+    from qic.core import schedule
+    from qic.partners.models import ActivityEmployer, EmployerContact, ParentContact
+    from qic.partners.purge import purge_removed_partners
+    from qic.partners.tasks import purge_removed_partners as task
+
+    settings.QIC_RESTORE_REMOVED_DAYS = 30
+    long_ago, lately = timezone.now() - dt.timedelta(days=31), timezone.now() - dt.timedelta(days=5)
+    pupil = make_learner(school)
+
+    def employer(name: str, removed: dt.datetime | None) -> Employer:
+        return Employer.objects.create(provider=school, name=name, removed_at=removed)
+
+    gone = employer("Gone Ltd", long_ago)
+    EmployerContact.objects.create(employer=gone, name="Kept with it")  # live, deleted with its employer
+    with_placement = employer("Placed Ltd", long_ago)
+    Placement.objects.create(
+        provider=school, learner=pupil, employer=with_placement, start_date=TODAY, end_date=TODAY, hours=5
+    )
+    at_activity = employer("Fair Ltd", long_ago)
+    ActivityEmployer.objects.create(activity=make_activity(school), employer=at_activity)
+    recent = employer("Recent Ltd", lately)
+    live = employer("Live Ltd", None)
+    old_contact = EmployerContact.objects.create(employer=live, name="Old", removed_at=long_ago)
+    new_contact = EmployerContact.objects.create(employer=live, name="New", removed_at=lately)
+    old_parent = ParentContact.objects.create(learner=pupil, name="Old parent", removed_at=long_ago)
+    new_parent = ParentContact.objects.create(learner=pupil, name="New parent", removed_at=lately)
+
+    counts = purge_removed_partners(now=timezone.now(), actor=SystemActor("test purge"))
+    assert counts == {"employer_contacts": 1, "parent_contacts": 1, "employers": 1, "employers_kept": 2}
+    remaining = set(Employer.all_objects.values_list("name", flat=True))
+    assert remaining == {"Placed Ltd", "Fair Ltd", "Recent Ltd", "Live Ltd"}
+    assert not EmployerContact.all_objects.filter(employer_id=gone.pk).exists()
+    assert set(EmployerContact.all_objects.values_list("pk", flat=True)) == {new_contact.pk}
+    assert set(ParentContact.all_objects.values_list("pk", flat=True)) == {new_parent.pk}
+    assert {recent.pk, with_placement.pk, at_activity.pk} <= set(Employer.all_objects.values_list("pk", flat=True))
+    events = AuditEvent.objects.filter(action__endswith="purged").order_by("pk")
+    assert [(e.action, e.object_id) for e in events] == [
+        ("employer.contact_purged", str(old_contact.pk)),
+        ("parent_contact.purged", str(old_parent.pk)),
+        ("employer.purged", str(gone.pk)),
+    ]
+    assert events[1].learner_id_ref == pupil.pk
+    assert events[2].after == {"contacts_deleted": 1}
+    assert all("Gone" not in str(e.after) and "Old" not in str(e.after) for e in events)  # no names
+    # Again: nothing left to delete; the scheduled task does the same.
+    assert task.call() == {"employer_contacts": 0, "parent_contacts": 0, "employers": 0, "employers_kept": 2}
+    assert schedule.job_named("purge_removed_partners").task is task
+
+
+def test_an_employer_referred_to_meanwhile_is_kept_not_a_crash(
+    school: Provider, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db.models import ProtectedError
+
+    from qic.partners.purge import purge_removed_partners
+
+    settings.QIC_RESTORE_REMOVED_DAYS = 30
+    old = Employer.objects.create(provider=school, name="Raced Ltd", removed_at=timezone.now() - dt.timedelta(days=40))
+
+    def protected(self: Employer, *args: object, **kwargs: object) -> None:
+        raise ProtectedError("referred to", set())
+
+    monkeypatch.setattr(Employer, "delete", protected)
+    counts = purge_removed_partners(now=timezone.now(), actor=SystemActor("test purge"))
+    assert (counts["employers"], counts["employers_kept"]) == (0, 1)
+    assert Employer.all_objects.filter(pk=old.pk).exists()
+    assert not AuditEvent.objects.filter(action="employer.purged").exists()  # rolled back with the delete
