@@ -247,3 +247,87 @@ def test_an_employer_referred_to_meanwhile_is_kept_not_a_crash(
     assert (counts["employers"], counts["employers_kept"]) == (0, 1)
     assert Employer.all_objects.filter(pk=old.pk).exists()
     assert not AuditEvent.objects.filter(action="employer.purged").exists()  # rolled back with the delete
+
+
+# --- The demo: employers and parents taking part -------------------------------------------------
+
+
+def test_the_demo_school_has_placements_at_every_step_confirmation_feedback_and_parents(school: Provider) -> None:
+    from qic.core.actors import DEMO_DATASET
+    from qic.demo.careers import build_careers_programme
+    from qic.demo.employers import build_employer_directory
+    from qic.demo.learner_access import build_learner_access
+    from qic.demo.partners import LEADER_EMAIL, build_partners
+    from qic.domain.academic import academic_year_of
+    from qic.organisations.models import Role
+    from qic.partners.delivery import state_of
+    from qic.partners.models import (
+        EmployerConfirmation,
+        FeedbackResponse,
+        ParentAttendance,
+        ParentContact,
+        ParentPageSetting,
+    )
+    from qic.partners.parent_queries import parent_engagement
+    from qic.programme.models import Participation, Reflection
+    from tests.factories import make_member
+
+    year = academic_year_of(TODAY)
+    make_member(Role.CAREERS_LEADER, provider=school, email=LEADER_EMAIL)
+    build_careers_programme(school, years=[year - 1, year], cohort_size=12, today=TODAY, seed=7)
+    build_employer_directory(school, years=[year - 1, year], actor=DEMO_DATASET)
+    build_learner_access(school, password="qic-demo-password", actor=DEMO_DATASET)
+
+    build_partners(school, today=TODAY)
+
+    placements = {p.status: p for p in Placement.objects.filter(provider=school)}
+    assert set(placements) == {"proposed", "checks", "consent", "approved", "completed"}
+    waiting = placements["checks"]
+    assert [state_of(link).value for link in waiting.links.all()] == ["usable"]  # the employer's link, made
+    assert placements["consent"].details_given_at is not None
+    assert placements["approved"].consent_given is True
+    assert placements["approved"].consent_link is not None  # through the parent's link
+    done = placements["completed"]
+    assert done.feedback_at is not None
+    assert done.feedback_by.endswith(f"link #{done.links.get().pk}")
+    assert done.activity is not None
+    assert Participation.objects.filter(activity=done.activity, learner=done.learner, attended=True).exists()
+    reflection = Reflection.objects.get(activity=done.activity, learner=done.learner)
+    assert reflection.learner.account.sign_in_name.endswith(".demo")  # the demo learner, who can sign in
+    assert done.activity.employer_task
+    assert done.activity.employer_feedback
+
+    confirmed = EmployerConfirmation.objects.get(activity__provider=school)
+    assert confirmed.took_place
+    assert confirmed.employer is not None
+    responses = FeedbackResponse.objects.filter(provider=school)
+    assert sorted(responses.values_list("respondent", flat=True)) == [
+        "employer",
+        "employer",
+        "parent",
+        "parent",
+        "staff",
+    ]
+    (activity_id,) = set(responses.values_list("activity_id", flat=True))
+    unanswered = PartnerLink.objects.filter(activity_id=activity_id, purpose="feedback", used_at=None)
+    assert [state_of(link).value for link in unanswered] == ["usable"]
+
+    assert ParentContact.objects.filter(learner__provider=school).count() == 6
+    figures = parent_engagement(school, year, today=TODAY).total
+    assert (figures.with_contact, figures.link_sent, figures.opened, figures.consented) == (6, 6, 4, 2)
+    assert ParentAttendance.objects.filter(learner__provider=school).exists()
+    assert ParentPageSetting.objects.get(provider=school).booking_text
+
+    # Every step is in the audit trail; what came through a link names the link's owner.
+    actions = list(AuditEvent.objects.filter(provider_id_ref=school.pk).values_list("action", "actor_label"))
+    assert sum(1 for action, _ in actions if action == "placement.proposed") == 5
+    submitted = [label for action, label in actions if action == "feedback.submitted"]
+    assert len(submitted) == 5
+    assert all("by feedback form link #" in label for label in submitted)
+    assert any(action == "employer_confirmation.received" and "link #" in label for action, label in actions)
+    assert any(action == "placement.consent_recorded" and "parent" in label.lower() for action, label in actions)
+
+    # Loaded again: nothing is added.
+    before = (PartnerLink.objects.count(), AuditEvent.objects.count(), ParentAttendance.objects.count())
+    build_partners(school, today=TODAY)
+    assert (PartnerLink.objects.count(), AuditEvent.objects.count(), ParentAttendance.objects.count()) == before
