@@ -97,6 +97,13 @@ JOBS: tuple[ScheduledJob, ...] = (
         "Delete activities, interviews and advisers removed more than 30 days ago (QIC_RESTORE_REMOVED_DAYS).",
     ),
     ScheduledJob(
+        "purge_removed_partners",
+        "qic.partners.tasks.purge_removed_partners",
+        "27 3 * * *",
+        "Delete employers, employer contacts and parents' contacts removed more than 30 days ago "
+        "(QIC_RESTORE_REMOVED_DAYS); an employer placements or activities refer to stays.",
+    ),
+    ScheduledJob(
         "compute_national_figures",
         "qic.national.tasks.compute_national_figures",
         "30 3 * * *",

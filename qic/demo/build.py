@@ -20,6 +20,7 @@ from qic.demo.careers import build_careers_programme
 from qic.demo.employers import build_employer_directory
 from qic.demo.learner_access import build_learner_access
 from qic.demo.national import build_national, build_primary_demo
+from qic.demo.partners import build_partners
 from qic.demo.provider_access import build_provider_access
 from qic.demo.work_experience import build_work_experience
 from qic.domain.academic import academic_year_of
@@ -394,6 +395,9 @@ def build_demo() -> list[DemoLogin]:
     if learner_name:
         # A learner signs in at /learner/sign-in/ with this name and the demo password.
         logins.append(DemoLogin(Role.LEARNER.label, learner_name, school.name))
+    # Placements at every step, an employer's confirmation, feedback and parents (after the learner's
+    # account: that learner reflects on the completed placement).
+    build_partners(school, today=timezone.localdate())
     for email, urn in ASSIGNMENTS:
         actions.assign_assessor(
             provider=Provider.objects.get(urn=urn), assessor=User.objects.get(email=email), actor=actor

@@ -55,14 +55,14 @@ FIGURES: tuple[tuple[str, str], ...] = (
 
 @dataclass
 class EngagementCounts:
-    """Learners on roll and how many of them have each kind of parental engagement; `consented`
-    is None where placements do not record consent."""
+    """Learners on roll and how many of them have each kind of parental engagement (`consented`:
+    a parent's or carer's yes to a placement, through their link or on paper)."""
 
     on_roll: int = 0
     with_contact: int = 0
     link_sent: int = 0
     opened: int = 0
-    consented: int | None = None
+    consented: int = 0
     attended: int = 0
 
     def add(self, other: EngagementCounts) -> None:
@@ -70,19 +70,14 @@ class EngagementCounts:
         self.with_contact += other.with_contact
         self.link_sent += other.link_sent
         self.opened += other.opened
+        self.consented += other.consented
         self.attended += other.attended
-        if other.consented is not None:
-            self.consented = (self.consented or 0) + other.consented
 
     def rows(self) -> list[tuple[str, str, int, int | None]]:
-        """(key, wording, count, percent of the roll) for each figure recorded."""
-        result = []
-        for key, wording in FIGURES:
-            value = getattr(self, key)
-            if value is None:
-                continue
-            result.append((key, wording, value, percent(value, self.on_roll)))
-        return result
+        """(key, wording, count, percent of the roll) for each figure, in the order shown."""
+        return [
+            (key, wording, getattr(self, key), percent(getattr(self, key), self.on_roll)) for key, wording in FIGURES
+        ]
 
 
 @dataclass
@@ -107,7 +102,7 @@ def engagement_from_rows(year: int, rows: Iterable[tuple[int | None, EngagementC
     """Gather each year group's counts into the whole roll's (rows may repeat a year group)."""
     result = Engagement(year=year)
     for year_group, counts in rows:
-        result.by_year_group.setdefault(year_group, EngagementCounts(consented=None)).add(counts)
+        result.by_year_group.setdefault(year_group, EngagementCounts()).add(counts)
         result.total.add(counts)
     result.by_year_group = dict(sorted(result.by_year_group.items(), key=lambda item: (item[0] is None, item[0] or 0)))
     return result

@@ -13,12 +13,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from qic.core import audit
+from qic.core.actors import SystemActor
 from qic.domain import partner_links as rules
 from qic.domain.dates import long_datetime
 from qic.domain.partner_links import LinkPurpose, LinkState
-from qic.partners.models import PartnerLink
+from qic.partners.models import PartnerLink, Placement
 
 logger = logging.getLogger(__name__)
+
+# The actor of a bounce recorded from the mail service's notice (`manage.py record_mail_bounce`).
+MAIL_BOUNCE_NOTICE = SystemActor("mail bounce notice")
 
 # The page each purpose's link opens (the views are in this app's *_views modules).
 URL_NAMES = {
@@ -114,9 +119,39 @@ def _why_not_sent(error: Exception) -> str:
     return "The mail could not be sent. Send it again later."
 
 
-def record_bounce(address: str, detail: str = "") -> int:
+def record_bounce(address: str, detail: str = "", *, actor: SystemActor = MAIL_BOUNCE_NOTICE) -> int:
     """Mark the links last sent to `address` as bounced (a bounce notice from the mail service);
-    returns how many. The school sees it beside the link."""
-    return PartnerLink.objects.filter(
-        recipient_email__iexact=address.strip(), delivery=PartnerLink.Delivery.SENT
-    ).update(delivery=PartnerLink.Delivery.BOUNCED, delivery_detail=(detail or "The mail bounced.")[:300])
+    returns how many. The school sees it beside the link. One audit event per link, in the same
+    transaction as the change (naming the learner for a parent's or a placement's link)."""
+    why = (detail or "The mail bounced.")[:300]
+    with transaction.atomic():
+        bounced = list(
+            PartnerLink.objects.select_for_update()
+            .filter(recipient_email__iexact=address.strip(), delivery=PartnerLink.Delivery.SENT)
+            .order_by("pk")
+        )
+        if not bounced:
+            return 0
+        learners_of_placements = dict(
+            Placement.objects.filter(pk__in={link.placement_id for link in bounced if link.placement_id}).values_list(
+                "pk", "learner_id"
+            )
+        )
+        PartnerLink.objects.filter(pk__in=[link.pk for link in bounced]).update(
+            delivery=PartnerLink.Delivery.BOUNCED, delivery_detail=why
+        )
+        audit.append(
+            [
+                audit.build(
+                    actor=actor,
+                    action="partner_link.bounced",
+                    obj=link,
+                    before={"delivery": link.delivery},
+                    after={"delivery": PartnerLink.Delivery.BOUNCED.value, "detail": why},
+                    provider_id=link.provider_id,
+                    learner_id=link.learner_id or learners_of_placements.get(link.placement_id or 0),
+                )
+                for link in bounced
+            ]
+        )
+    return len(bounced)

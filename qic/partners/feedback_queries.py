@@ -74,6 +74,16 @@ class LinkRow:
         kind = rules.respondent_of(self.link.respondent)
         return rules.RESPONDENT_ONE[kind] if kind else ""
 
+    @property
+    def can_withdraw(self) -> bool:
+        """Not answered and still working: the school may withdraw it."""
+        return not self.answered and self.state is LinkState.USABLE
+
+    @property
+    def can_resend(self) -> bool:
+        """Withdrawable and mailed to an address: it may go again, with a fresh token."""
+        return self.can_withdraw and bool(self.link.recipient_email)
+
 
 @dataclass
 class ActivityFeedback:

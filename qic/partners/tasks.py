@@ -1,11 +1,14 @@
-"""Mail for links to employers and parents, sent by the task queue."""
+"""The partners app's tasks: mail for links to employers and parents, and the nightly purge of
+removed employers and contacts."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_tasks import task
 
 from qic.core import jobs
-from qic.partners import delivery
+from qic.core.actors import SystemActor
+from qic.partners import delivery, purge
 
 
 @task()
@@ -16,3 +19,15 @@ def send_partner_link(link_id: int) -> bool:
 
 
 jobs.retry_if_lost(send_partner_link)
+
+
+@task()
+def purge_removed_partners() -> dict[str, int]:
+    """Delete employers, employer contacts and parents' contacts removed more than
+    QIC_RESTORE_REMOVED_DAYS ago (an employer placements or activities refer to stays). Returns
+    counts, never names."""
+    return purge.purge_removed_partners(now=timezone.now(), actor=SystemActor("removal purge (scheduled)"))
+
+
+# Each run finds what is left to delete: safe to run again.
+jobs.retry_if_lost(purge_removed_partners)

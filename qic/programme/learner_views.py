@@ -26,7 +26,9 @@ from qic.programme.subject_access_pdf import render_subject_access_pdf
 def learner_detail(request: AuthenticatedRequest, urn: int, pk: int) -> HttpResponse:
     """A learner's record: what they have done, and which measures they still need."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
-    learner = get_object_or_404(Learner, provider=provider, pk=pk)
+    # The Placements row names each placement's employer: fetched together, not one query each
+    # (by the relation's name: programme sits below partners and does not import it).
+    learner = get_object_or_404(Learner.objects.prefetch_related("placements__employer"), provider=provider, pk=pk)
     standing = learner_record.benchmark_standing(provider, learner, timezone.localdate())
     participations = (
         Participation.objects.filter(learner=learner)

@@ -25,7 +25,7 @@ def test_percent_rounds_half_up_and_is_none_without_a_roll() -> None:
     assert rules.percent(3, 0) is None
 
 
-def test_year_groups_add_up_and_consent_stays_unknown_unless_recorded() -> None:
+def test_year_groups_add_up_consent_included() -> None:
     figures = rules.engagement_from_rows(
         2026,
         [
@@ -36,11 +36,15 @@ def test_year_groups_add_up_and_consent_stays_unknown_unless_recorded() -> None:
     )
     assert list(figures.by_year_group) == [9, 10, None]
     assert (figures.total.on_roll, figures.total.with_contact, figures.total.link_sent) == (8, 6, 3)
-    assert figures.total.consented is None
-    assert "consented" not in [key for key, *_ in figures.total.rows()]
-    recorded = rules.engagement_from_rows(2026, [(10, EngagementCounts(on_roll=2, consented=1))])
-    assert recorded.total.consented == 1
-    assert ("consented", 1, 50) in [(key, n, share) for key, _, n, share in recorded.total.rows()]
+    # Placements record consent: the figure is always there, 0 when nobody has agreed yet.
+    assert figures.total.consented == 0
+    assert [key for key, *_ in figures.total.rows()] == ["with_contact", "link_sent", "opened", "consented", "attended"]
+    recorded = rules.engagement_from_rows(
+        2026, [(10, EngagementCounts(on_roll=2, consented=1)), (10, EngagementCounts(on_roll=2, consented=1))]
+    )
+    assert recorded.total.consented == 2
+    assert recorded.by_year_group[10].consented == 2
+    assert ("consented", 2, 50) in [(key, n, share) for key, _, n, share in recorded.total.rows()]
 
 
 def test_the_words_give_counts_and_shares_only() -> None:
@@ -48,7 +52,8 @@ def test_the_words_give_counts_and_shares_only() -> None:
     assert figures.words("2026/27") == (
         "Parents and carers in 2026/27, of 4 learners on roll: 3 (75%) have a parent or carer contact recorded; "
         "0 (0%) have had the careers link sent to a parent or carer; 0 (0%) have a parent or carer who opened "
-        "the careers link; 2 (50%) have a parent or carer who came to a parents' careers event"
+        "the careers link; 0 (0%) have a parent or carer who agreed to a work-experience placement; "
+        "2 (50%) have a parent or carer who came to a parents' careers event"
     )
     assert (
         rules.engagement_from_rows(2026, []).words("2026/27") == "Parents and carers in 2026/27: no learners on roll."

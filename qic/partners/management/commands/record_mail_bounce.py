@@ -4,7 +4,8 @@ it beside each link and in the warning at the top of its links page.
 
 Addresses come from the arguments and, with --file, one a line from a file ("-" reads standard
 input; blank lines and lines starting with # are skipped). All or nothing: if any address is not
-an email address, each bad one is reported with its line and nothing is recorded.
+an email address, each bad one is reported with its line and nothing is recorded. Each link
+marked bounced has its audit event ("mail bounce notice"), in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 from django.db import transaction
 
-from qic.partners.delivery import record_bounce
+from qic.partners.delivery import MAIL_BOUNCE_NOTICE, record_bounce
 
 
 class Command(BaseCommand):
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         total = 0
         with transaction.atomic():
             for _, address in given:
-                marked = record_bounce(address.strip(), detail)
+                marked = record_bounce(address.strip(), detail, actor=MAIL_BOUNCE_NOTICE)
                 total += marked
                 self.stdout.write(f"{address.strip()}: {marked} link{'s' if marked != 1 else ''} marked bounced")
         self.stdout.write(f"{total} link{'s' if total != 1 else ''} marked bounced in all")
