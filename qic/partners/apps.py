@@ -8,7 +8,7 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         # A learner's parents' contacts and links go when the learner is anonymised, and are in
-        # their subject-access export (docs/decisions-i15-parents.md).
+        # their subject-access export (docs/decisions.md §70).
         from qic.partners import parent_data, placement_receivers, receivers  # noqa: F401
         from qic.partners.confirmation_views import activity_panel
         from qic.programme.activity_panels import register_panel
