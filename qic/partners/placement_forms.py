@@ -61,11 +61,11 @@ class ProposeForm(GovukForm):
     contact = forms.ModelChoiceField(
         queryset=EmployerContact.objects.none(),
         required=False,
-        label="Contact at the employer (optional)",
+        label="Contact at the employer",
         empty_label="No contact yet",
         help_text="The person the details-and-checks link goes to",
     )
-    role = forms.CharField(max_length=200, required=False, label="Role or department (optional)")
+    role = forms.CharField(max_length=200, required=False, label="Role or department")
     start_date = GovukDateField(label="First day", error_messages={"required": "Enter the first day of the placement"})
     end_date = GovukDateField(label="Last day", error_messages={"required": "Enter the last day of the placement"})
     hours = forms.DecimalField(
@@ -172,7 +172,7 @@ class DocumentForm(GovukForm):
     insurance_expires = GovukDateField(
         required=False,
         label="Insurance certificates: the date it expires",
-        help_text="For example 31 7 2027",
+        help_text="Needed for the insurance certificate only",
     )
 
     def clean_file(self) -> CheckedUpload:
@@ -248,11 +248,12 @@ class ConsentForm(GovukForm):
         max_length=40,
         required=False,
         label="Emergency contact phone number during the placement",
+        help_text="Needed if you agree",
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "width": "20"}),
     )
     medical_notes = forms.CharField(
         required=False,
-        label="Medical or access needs the employer should know about (optional)",
+        label="Medical or access needs the employer should know about",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -310,7 +311,7 @@ class CompleteForm(GovukForm):
 
 
 class CancelForm(GovukForm):
-    reason = forms.CharField(max_length=300, required=False, label="Why is it cancelled? (optional)")
+    reason = forms.CharField(max_length=300, required=False, label="Why is it cancelled?")
 
 
 class ListFilterForm(GovukForm):
