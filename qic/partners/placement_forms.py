@@ -172,7 +172,7 @@ class DocumentForm(GovukForm):
     insurance_expires = GovukDateField(
         required=False,
         label="Insurance certificates: the date it expires",
-        help_text="For example 31 7 2027",
+        help_text="Needed for the insurance certificate only",
     )
 
     def clean_file(self) -> CheckedUpload:
@@ -248,6 +248,7 @@ class ConsentForm(GovukForm):
         max_length=40,
         required=False,
         label="Emergency contact phone number during the placement",
+        help_text="Needed if you agree",
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "width": "20"}),
     )
     medical_notes = forms.CharField(
