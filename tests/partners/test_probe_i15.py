@@ -7,7 +7,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import ProviderFactory, leader_of
+from qic.domain.partner_links import LinkPurpose
+from qic.partners import parent_actions
+from qic.partners.models import ParentContact, PartnerLink
+from tests.factories import ProviderFactory, leader_of, make_learner
 
 pytestmark = pytest.mark.django_db
 
@@ -19,3 +22,40 @@ def test_a_learner_id_too_long_for_the_database_is_no_learner_not_a_server_error
     new = reverse("partners:placement_new", kwargs={"urn": school.urn})
     assert client.get(new, {"learner": "9" * 20}).status_code == 200
     assert client.post(new, {"learner": "9" * 20, "q": ""}).status_code == 200
+
+
+def test_removing_a_parent_withdraws_the_link_the_school_copied_for_them(client: Client) -> None:
+    """Before: only links mailed to the contact's current address were withdrawn. A link the school
+    copied for them (no address) or mailed to an address since corrected kept working for 90 days,
+    showing the removed parent the child's upcoming activities and letting them answer consent."""
+    school = ProviderFactory()
+    learner = make_learner(school)
+    leader = leader_of(school)
+    removed = parent_actions.save_contact(
+        contact=ParentContact(learner=learner, name="Pat Removed", relationship="father", email="old@example.com"),
+        actor=leader,
+    )
+    kept = parent_actions.save_contact(
+        contact=ParentContact(learner=learner, name="Sam Kept", relationship="mother", email="sam@example.com"),
+        actor=leader,
+    )
+    copied, token = parent_actions.send_link(contact=removed, by_email=False, actor=leader)
+    mailed_to_old, _ = parent_actions.send_link(contact=removed, by_email=True, actor=leader)
+    removed.email = "new@example.com"
+    parent_actions.save_contact(contact=removed, actor=leader)
+    others, other_token = parent_actions.send_link(contact=kept, by_email=False, actor=leader)
+    assert token
+    assert other_token
+    home = reverse("partners:parent_home", kwargs={"token": token})
+    assert Client().get(home).status_code == 200
+
+    client.force_login(leader)
+    remove = reverse("partners:parent_contact_remove", args=[school.urn, learner.pk, removed.pk])
+    assert client.post(remove).status_code == 302
+
+    assert Client().get(home).status_code == 410
+    assert PartnerLink.objects.get(pk=mailed_to_old.pk).revoked_at is not None
+    # The other parent's link still works.
+    assert PartnerLink.objects.get(pk=others.pk).revoked_at is None
+    assert Client().get(reverse("partners:parent_home", kwargs={"token": other_token})).status_code == 200
+    assert LinkPurpose(copied.purpose) is LinkPurpose.PARENT
