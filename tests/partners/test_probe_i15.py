@@ -3,14 +3,19 @@ do to the issue-15 pages before it was fixed (one test per finding)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from qic.domain import employer_confirmation
 from qic.domain.partner_links import LinkPurpose
-from qic.partners import parent_actions
+from qic.organisations.access import visible_audit_events
+from qic.organisations.models import Role
+from qic.partners import confirmation, links, parent_actions
 from qic.partners.models import ParentContact, PartnerLink
-from tests.factories import ProviderFactory, leader_of, make_learner
+from tests.factories import ProviderFactory, leader_of, make_activity, make_learner, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +64,31 @@ def test_removing_a_parent_withdraws_the_link_the_school_copied_for_them(client:
     assert PartnerLink.objects.get(pk=others.pk).revoked_at is None
     assert Client().get(reverse("partners:parent_home", kwargs={"token": other_token})).status_code == 200
     assert LinkPurpose(copied.purpose) is LinkPurpose.PARENT
+
+
+def test_an_employers_words_about_the_group_are_not_in_the_consortiums_audit_trail() -> None:
+    """Before: the employer's free-text feedback to the group (which names learners as often as not)
+    was copied into an audit event the Consortium reads."""
+    school = ProviderFactory()
+    activity = make_activity(school)
+    link, _ = links.issue(
+        provider=school,
+        purpose=LinkPurpose.EMPLOYER_CONFIRMATION,
+        recipient_name="Dana Park",
+        activity=activity,
+        respondent="employer",
+        by_email=False,
+        actor=leader_of(school),
+    )
+    answers = employer_confirmation.Answers(
+        took_place=True, purpose="See a lab", task="A test", feedback="Imogen Secretname asked good questions"
+    )
+    confirmation.confirm(link=link, answers=answers, name="Dana Park")
+    consortium = make_member(Role.CONSORTIUM_ADMIN)
+    seen = [json.dumps([e.before, e.after, e.object_repr]) for e in visible_audit_events(consortium)]
+    assert not any("Secretname" in text for text in seen)
+    # The school's careers leader still reads it.
+    assert any(
+        "Secretname" in json.dumps(e.after)
+        for e in visible_audit_events(leader_of(school)).filter(action="employer_confirmation.received")
+    )
