@@ -6,16 +6,19 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from qic.domain import employer_confirmation
+from qic.domain import placements as placement_rules
 from qic.domain.partner_links import LinkPurpose
 from qic.organisations.access import visible_audit_events
 from qic.organisations.models import Role
 from qic.partners import confirmation, links, parent_actions
-from qic.partners.models import ParentContact, PartnerLink
-from tests.factories import ProviderFactory, leader_of, make_activity, make_learner, make_member
+from qic.partners.models import ParentContact, PartnerLink, PlacementDocument
+from tests.factories import PDF_BYTES, ProviderFactory, leader_of, make_activity, make_learner, make_member
+from tests.partners.test_placements_access import link_for, make_placement
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +95,26 @@ def test_an_employers_words_about_the_group_are_not_in_the_consortiums_audit_tra
         "Secretname" in json.dumps(e.after)
         for e in visible_audit_events(leader_of(school)).filter(action="employer_confirmation.received")
     )
+
+
+def test_the_employers_link_cannot_fill_the_disk_with_uploads() -> None:
+    """Before: anyone holding a placement's employer link (it lasts 90 days and needs no account)
+    could upload 10 MB files without end, each kept on disk."""
+    school = ProviderFactory()
+    placement = make_placement(school)
+    _, token = link_for(placement, LinkPurpose.PLACEMENT_EMPLOYER)
+    url = reverse("partners:placement_employer", kwargs={"token": token})
+    client = Client()
+    for _ in range(placement_rules.MAX_DOCUMENTS):
+        upload = SimpleUploadedFile("risk.pdf", PDF_BYTES, content_type="application/pdf")
+        assert (
+            client.post(
+                url, {"form": "document", "document-kind": "risk_assessment", "document-file": upload}
+            ).status_code
+            == 302
+        )
+    upload = SimpleUploadedFile("risk.pdf", PDF_BYTES, content_type="application/pdf")
+    refused = client.post(url, {"form": "document", "document-kind": "risk_assessment", "document-file": upload})
+    assert refused.status_code == 200
+    assert "ask the school" in refused.content.decode()
+    assert PlacementDocument.objects.filter(placement=placement).count() == placement_rules.MAX_DOCUMENTS
