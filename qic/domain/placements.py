@@ -115,6 +115,10 @@ DOCUMENT_KINDS = {
     "risk_assessment": "Risk assessment",
 }
 
+# The most files one placement keeps: the employer's link takes uploads without an account, so a
+# leaked or misused link can add only so many (a replaced certificate or two is far below it).
+MAX_DOCUMENTS = 30
+
 
 class MoveRefused(ValueError):
     """A placement cannot make this move now (the message says why, to staff)."""

@@ -90,6 +90,8 @@ def confirm(*, link: PartnerLink, answers: rules.Answers, name: str) -> Employer
                 "confirmed_by": confirmation.confirmed_by_name,
             },
             provider_id=link.provider_id,
+            # The employer's words about the group can name learners: the school's own reading only.
+            learner_data=True,
         )
         newly = [field for field in sorted(rules.elements_confirmed(answers)) if not getattr(activity, field)]
         if newly:

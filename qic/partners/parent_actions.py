@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from qic.core import audit
@@ -58,14 +59,26 @@ def remove_contact(*, contact: ParentContact, actor: User) -> int:
     this learner (the school no longer writes to them). Returns the links withdrawn."""
     with transaction.atomic():
         ParentContact.objects.filter(pk=contact.pk).update(removed_at=timezone.now(), removed_by=actor)
-        withdrawn = 0
-        if contact.email:
-            withdrawn = PartnerLink.objects.filter(
-                purpose=LinkPurpose.PARENT.value,
-                learner_id=contact.learner_id,
-                recipient_email__iexact=contact.email,
-                revoked_at=None,
-            ).update(revoked_at=timezone.now(), revoked_by=actor)
+        # Theirs: those mailed to their address, and those made in their name (a link the school
+        # copied has no address; an address corrected since leaves the old one on earlier links),
+        # unless mailed to another of the learner's contacts.
+        others = [
+            email.casefold()
+            for email in ParentContact.objects.filter(learner_id=contact.learner_id)
+            .exclude(pk=contact.pk)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        ]
+        theirs = Q(recipient_name=contact.name) | (Q(recipient_email__iexact=contact.email) if contact.email else Q())
+        candidates = PartnerLink.objects.filter(
+            theirs, purpose=LinkPurpose.PARENT.value, learner_id=contact.learner_id, revoked_at=None
+        ).values_list("pk", "recipient_email")
+        ids = [
+            pk
+            for pk, email in candidates
+            if email.casefold() not in others or email.casefold() == contact.email.casefold()
+        ]
+        withdrawn = PartnerLink.objects.filter(pk__in=ids).update(revoked_at=timezone.now(), revoked_by=actor)
         audit.record(
             actor=actor,
             action="parent_contact.removed",

@@ -161,7 +161,8 @@ def placement_new(request: AuthenticatedRequest, urn: int) -> HttpResponse:
             .values_list("pk", flat=True)[: PICKER_LIMIT + 1]
         )
     chosen = (data or request.GET).get("learner", "")
-    chosen = chosen if chosen.isascii() and chosen.isdigit() else ""
+    # A learner's id: digits, and few enough to be one (a longer number is no learner, not a 500).
+    chosen = chosen if chosen.isascii() and chosen.isdigit() and len(chosen) <= 18 else ""
     if chosen:
         found.append(int(chosen))
     learners = on_roll.filter(pk__in=found[: PICKER_LIMIT + 1]).order_by("surname", "forename", "pk")

@@ -248,6 +248,10 @@ def add_document(
         raise PlacementRefused("Choose which document this is.")
     fresh = _locked(placement)
     _open(fresh)
+    if fresh.documents.count() >= rules.MAX_DOCUMENTS:
+        raise PlacementRefused(
+            f"This placement already has {rules.MAX_DOCUMENTS} documents: ask the school if you need to send another"
+        )
     if kind == "insurance":
         if insurance_expires is None:
             raise PlacementRefused("Enter the date the insurance certificate expires")
