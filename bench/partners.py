@@ -38,7 +38,7 @@ def _school(name: str, urn: int, learners: int, employers: int, placements: int,
         Learner(
             provider=provider,
             upn="",
-            uln=f"{urn}{n:05d}",
+            uln=f"{8_000_000_000 + (urn % 100) * 100_000 + n}",  # 10 digits, as the column holds
             forename=f"Pupil{n}",
             surname="Bench",
             date_of_birth=dt.date(year - 15, 1, 15),
