@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "qic.learners",
     "qic.programme",
     "qic.partners",  # employers and parents: the employer directory, placements, links without an account
+    "qic.destinations",  # learners' destinations after leaving, and the DfE destination measures
     "qic.portal",  # learners' own pages: their record, reflections, sign-in to activities, passport
     "qic.accreditation",
     "qic.national",

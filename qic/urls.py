@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("qic.programme.urls")),
     path("", include("qic.portal.urls")),
     path("", include("qic.partners.urls")),
+    path("", include("qic.destinations.urls")),
     path("", include("qic.accreditation.urls")),
     path("", include("qic.national.urls")),
     path("", include("qic.core.urls")),

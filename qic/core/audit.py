@@ -63,6 +63,7 @@ LEARNER_MODELS = frozenset(
         # A placement is one learner's; a link can name a learner or a parent's address.
         "partners.Placement",
         "partners.PartnerLink",
+        "destinations.Destination",
     }
 )
 

@@ -42,7 +42,7 @@ from qic.programme.models import (
     RemovedParticipation,
 )
 
-SCHEMA = "qic-subject-access/3"
+SCHEMA = "qic-subject-access/4"
 
 # Model with a foreign key to Learner -> the export's key that lists its rows (or, for the
 # one-to-one account, holds its one object). Apps above programme add theirs by `register_section`.

@@ -157,6 +157,17 @@ def ada(cast: Cast) -> Learner:
         hours=30,
         consent_name="Augusta Byron",
     )
+    # An intended destination (issue 16): anonymising keeps the category and blanks where.
+    from qic.destinations.models import Destination
+
+    Destination.objects.create(
+        provider=cast.p1,
+        learner=ada,
+        kind="intended",
+        category="appren",
+        recorded_on=dt.date(2025, 6, 2),
+        detail="Civil engineering apprenticeship at Acme Bridges",
+    )
     return ada
 
 
@@ -253,7 +264,7 @@ def test_the_json_download_has_the_documented_structure(leader: Client, ada: Lea
     assert response["Content-Disposition"] == f'attachment; filename="subject-access-learner-{ada.pk}.json"'
     record = json.loads(response.content)
     # The structure is a published interface (docs/subject-access-export.md): changing it is a new schema.
-    assert record["schema"] == "qic-subject-access/3"
+    assert record["schema"] == "qic-subject-access/4"
     assert list(record) == [
         "schema",
         "generated_at",
@@ -272,6 +283,8 @@ def test_the_json_download_has_the_documented_structure(leader: Client, ada: Lea
         "parent_links",
         "parent_attendance",
         "placements",
+        # Issue 16: registered by destinations, installed after partners and before the portal.
+        "destinations",
         "entries",
         "benchmarks",
         "import_history",
@@ -501,13 +514,19 @@ def test_anonymising_removes_identity_keeps_what_figures_need_and_audits_the_rea
         "interview_notes_removed": 1,
         "reflections_removed": 1,
         "import_lines_cleaned": 1,
-        "own_writing_removed": 2,  # her entry and her placement
+        "own_writing_removed": 3,  # her entry, her placement and where her destination was
         "account_closed": True,
         "audit_events_redacted": event.after["audit_events_redacted"],
         "marked_left_on": timezone.localdate().isoformat(),
     }
     assert event.object_repr == f"Anonymised learner #{ada.pk}"
     assert "Lovelace" not in json.dumps([event.before, event.after, event.object_repr])
+    # Her destination keeps what the cohort's figures read and loses where she went.
+    from qic.destinations.models import Destination
+
+    assert list(Destination.objects.filter(learner=ada).values_list("kind", "category", "detail")) == [
+        ("intended", "appren", "")
+    ]
     assert event.actor == cast.p1_leader
     assert event.provider_id_ref == cast.p1.pk
     # The audit trail's earlier copies of her identity are redacted too, and the chain still holds.

@@ -1,0 +1,5 @@
+"""Destinations: dfe pages (see urls.py)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
