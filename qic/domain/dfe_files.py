@@ -33,7 +33,7 @@ as published:
   Statistical Service's `k` (rounds to zero but is not zero), `u` (low reliability) and `~`. A
   symbol is kept as the symbol and **never read as zero**; a `0` is a zero. Anything else (a
   negative number, text, a percentage over 100 in a percentage row, a cohort that is not a whole
-  number) is an error reported with its line and column.
+  number or is more than a year group of England) is an error reported with its line and column.
 - **All or nothing.** A figure twice in one file (same year, area, group, breakdown, data type and
   level) is an error on the second line. The caller writes nothing from a file with any error.
 - **Stage.** The person loading the file says which stage it is (KS4 or 16–18). Where the file
@@ -203,6 +203,8 @@ NOT_PUBLISHED: dict[str, str] = {
     "u": "low reliability",
     "~": "rounds to zero but is not zero",
 }
+# England's largest year group is under a million; a cohort above this is a mistake in the file.
+MAX_COHORT = 2_000_000
 _NUMBER = re.compile(r"^(?:\d{1,12}(?:\.\d{1,6})?|\.\d{1,6})$")
 
 Number = int | float
@@ -536,6 +538,8 @@ class _RowReader:
                 problems.append(
                     Problem(line, f"“{text.strip()}”: the cohort is a number of people, a whole number", column)
                 )
+            elif column == "cohort" and cell > MAX_COHORT:
+                problems.append(Problem(line, f"“{text.strip()}” is more people than a year group of England", column))
             elif percentages and column != "cohort" and cell > 100:
                 problems.append(Problem(line, f"“{text.strip()}” is over 100 in a row of percentages", column))
             else:

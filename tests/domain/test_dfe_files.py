@@ -254,6 +254,12 @@ def test_a_percentage_over_100_and_a_cohort_that_is_not_whole_are_errors() -> No
     assert [(p.line, p.column) for p in reading.problems] == [(2, "overall"), (3, "cohort")]
 
 
+def test_a_cohort_larger_than_a_year_group_of_england_is_an_error() -> None:
+    reading = read_ks4(ks4_row(cohort="2000001"), ks4_row(cohort="999999999999", time_period="202223"))
+    assert [(p.line, p.column) for p in reading.problems] == [(2, "cohort"), (3, "cohort")]
+    assert read_ks4(ks4_row(cohort="2000000")).ok
+
+
 def test_the_cohort_is_kept_as_a_whole_number() -> None:
     [figure] = read_ks4(ks4_row(cohort="1234")).figures
     assert figure.cohort == 1234
