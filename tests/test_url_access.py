@@ -242,6 +242,13 @@ def gias_job(cast: Cast) -> dict[str, Any]:
     return {"pk": job.pk}
 
 
+# Issue 16 (DfE destination measures): a loaded release, public statistics for the Consortium.
+def dfe_release(cast: Cast) -> dict[str, Any]:
+    from qic.destinations.models import DfeRelease
+
+    return {"pk": DfeRelease.objects.create(stage="KS4", file_name="ks4_dm.csv", sha256="0" * 64).pk}
+
+
 def p1_adviser(cast: Cast) -> dict[str, Any]:
     return {"urn": cast.p1.urn, "pk": Adviser.objects.create(provider=cast.p1, name="A. Adviser").pk}
 
@@ -518,6 +525,9 @@ ACCESS: dict[str, Row] = {
     "organisations:consortium_invite": Row(no_kwargs, only({"consortium": OK})),
     "organisations:gias_import": Row(no_kwargs, only({"consortium": OK})),
     "organisations:gias_import_status": Row(gias_job, only({"consortium": OK})),
+    # Issue 16 (DfE destination measures): the Consortium loads them; nobody else sees the pages.
+    "destinations:dfe_releases": Row(no_kwargs, only({"consortium": OK})),
+    "destinations:dfe_release": Row(dfe_release, only({"consortium": OK})),
     "organisations:awarding_body_list": Row(no_kwargs, only({"consortium": OK})),
     "organisations:awarding_body_create": Row(no_kwargs, only({"consortium": OK})),
     "organisations:awarding_body_edit": Row(ab1_pk, only({"consortium": OK})),
@@ -920,6 +930,7 @@ POSTS: dict[str, str | list[str]] = {
     # Organisations and people.
     "organisations:consortium_invite": SAME_AS_GET,
     "organisations:gias_import": SAME_AS_GET,
+    "destinations:dfe_releases": SAME_AS_GET,  # issue 16 (DfE destination measures): the upload
     "organisations:awarding_body_create": SAME_AS_GET,
     "organisations:awarding_body_edit": SAME_AS_GET,
     "organisations:awarding_body_invite": SAME_AS_GET,

@@ -39,6 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (reverse("national:national_analytics"), "National figures"),
                 (reverse("national:endorsement_queue"), "Endorsement"),
                 (reverse("organisations:gias_import"), "GIAS import"),
+                (reverse("destinations:dfe_releases"), "DfE destinations"),
             ]
         elif role in (Role.AWARDING_BODY_ADMIN, Role.ASSESSOR):
             items += [

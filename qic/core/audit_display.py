@@ -30,6 +30,7 @@ SENTENCES = {
     "interview.recorded": "Interview recorded",
     "interview.updated": "Interview changed",
     "provider.itp_added": "Independent training provider added",
+    "destinations.dfe_loaded": "DfE destination measures loaded",
 }
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

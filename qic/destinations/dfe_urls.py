@@ -1,5 +1,10 @@
-"""Destinations: dfe pages (see urls.py)."""
+"""Destinations: the Consortium's DfE destination measures pages (see urls.py)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from qic.destinations import dfe_views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("consortium/destinations/", dfe_views.dfe_releases, name="dfe_releases"),
+    path("consortium/destinations/<int:pk>/", dfe_views.dfe_release, name="dfe_release"),
+]
