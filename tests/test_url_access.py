@@ -847,6 +847,9 @@ ACCESS: dict[str, Row] = {
     "national:primary_action_toggle": Row(
         p1_workbook_item("action"), as_status(capability(LEADER), REDIRECT), method="post"
     ),
+    # Issue 16 (the destinations analysis): aggregates, for every role that sees the figures.
+    "destinations:analysis": Row(p1_urn, capability(FIGURE_VIEWERS)),
+    "destinations:analysis_export": Row(p1_urn, capability(FIGURE_VIEWERS)),
     # The API: 401 instead of a log-in redirect; other tenants' objects 404.
     "api-1.0.0:provider_benchmarks": Row(p1_urn, capability(FIGURE_VIEWERS, anon=UNAUTHORISED)),
     "api-1.0.0:list_activities": Row(p1_urn, capability(LEARNER_VIEWERS, anon=UNAUTHORISED)),
