@@ -146,11 +146,12 @@ class Cohort:
         return () if self.current else YEARS_AFTER
 
 
-def parse_cohort(stage_slug: str, year_text: str, today: dt.date) -> tuple[KeyStage, int]:
-    """The stage and year a cohort page was asked for: one of the hub's, else 404."""
-    stage = STAGE_SLUGS.get(stage_slug)
+def parse_cohort(stage_slug: str | None, year_text: str | None, today: dt.date) -> tuple[KeyStage, int]:
+    """The stage and year a cohort page was asked for (not given: the Year 11 leavers of last
+    year): one of the hub's, else 404."""
+    stage = STAGE_SLUGS.get("ks4" if stage_slug is None else stage_slug)
     try:
-        year = int(year_text)
+        year = int(year_text) if year_text is not None else rules.cohort_years(today)[0]
     except ValueError:
         raise Http404("No such cohort") from None
     if stage is None or year not in hub_years(today):

@@ -57,10 +57,11 @@ def home(request: AuthenticatedRequest, urn: int) -> HttpResponse:
 @require_role()
 @not_for_primary_schools(Capability.VIEW_LEARNERS)
 def cohort(request: AuthenticatedRequest, urn: int) -> HttpResponse:
-    """A cohort's learners (`?stage=ks4&year=2024`), or only those with nothing recorded (`&missing=1`)."""
+    """A cohort's learners (`?stage=ks4&year=2024`; the Year 11 leavers of last year unless asked),
+    or only those with nothing recorded (`&missing=1`)."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_LEARNERS)
     today = timezone.localdate()
-    stage, year = queries.parse_cohort(request.GET.get("stage", ""), request.GET.get("year", ""), today)
+    stage, year = queries.parse_cohort(request.GET.get("stage"), request.GET.get("year"), today)
     missing_only = request.GET.get("missing") == "1"
     found = queries.cohort(provider, stage, year, today=today, missing_only=missing_only)
     if found.rows:

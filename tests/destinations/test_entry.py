@@ -190,7 +190,14 @@ def test_the_current_cohort_shows_intended_destinations_only(cast: Cast, leader:
     assert "after leaving" not in page
 
 
-@pytest.mark.parametrize("query", ["stage=ks3&year=2024", "stage=ks4&year=1999", "stage=ks4&year=x", ""])
+def test_the_cohort_page_shows_last_years_year_11_leavers_unless_asked(cast: Cast, leader: Client) -> None:
+    leaver(cast.p1, 1, year=last_cohort(), forename="Lastyear", surname="Leaver")
+    page = leader.get(reverse("destinations:cohort", args=[cast.p1.urn])).content.decode()
+    assert "Leaver, Lastyear" in page
+    assert f"Year 11 in {last_cohort()}/" in page
+
+
+@pytest.mark.parametrize("query", ["stage=ks3&year=2024", "stage=ks4&year=1999", "stage=ks4&year=x", "stage="])
 def test_a_cohort_that_is_not_one_of_the_hubs_is_not_found(cast: Cast, leader: Client, query: str) -> None:
     assert leader.get(f"{reverse('destinations:cohort', args=[cast.p1.urn])}?{query}").status_code == 404
 
