@@ -50,8 +50,8 @@ class DestinationForm(GovukForm):
         choices=SUSTAINED_CHOICES,
         widget=forms.RadioSelect,
         required=False,  # "Not known yet" is the blank answer
-        help_text="For an actual destination: did the learner stay for six months, October to March, as the DfE "
-        "counts it? Leave it unanswered for an intended destination",
+        help_text="For an actual destination: did the learner stay six months, October to March, as the DfE "
+        "counts it? For an intended destination, leave it as “Not known yet”",
     )
     detail = forms.CharField(
         label="Where",
