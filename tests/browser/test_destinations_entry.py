@@ -16,7 +16,9 @@ from tests.conftest import Cast
 from tests.destinations.entry_factories import last_cohort, leaver, upn
 
 
-def test_a_careers_leader_records_and_imports_destinations(cast: Cast, edition: Any, live_server: Any, page: Any) -> None:
+def test_a_careers_leader_records_and_imports_destinations(
+    cast: Cast, edition: Any, live_server: Any, page: Any
+) -> None:
     year = last_cohort()
     went = leaver(cast.p1, 1, year=year, forename="Amara", surname="Okafor")
     leaver(cast.p1, 2, year=year, forename="Bartek", surname="Nowak")
@@ -51,7 +53,10 @@ def test_a_careers_leader_records_and_imports_destinations(cast: Cast, edition: 
 
     page.goto(f"{base}/destinations/import/")
     check_page(page)
-    content = f"UPN,destination,date,sustained\r\n{upn(2)},Apprenticeship,02/09/{year + 1},\r\n{upn(1)},FE,01/09/{year + 1},yes\r\n"
+    content = (
+        f"UPN,destination,date,sustained\r\n{upn(2)},Apprenticeship,02/09/{year + 1},\r\n"
+        f"{upn(1)},FE,01/09/{year + 1},yes\r\n"
+    )
     page.get_by_label("Destinations (CSV)").set_input_files(
         {"name": "destinations.csv", "mimeType": "text/csv", "buffer": content.encode()}
     )
