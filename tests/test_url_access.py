@@ -445,6 +445,19 @@ def p1_placement_consent_token(cast: Cast) -> dict[str, Any]:
     return {"token": token, "pk": placement.pk}
 
 
+# --- Issue 16 (recording destinations): a learner's destination ------------------------------------
+
+
+def p1_learner_destination(cast: Cast) -> dict[str, Any]:
+    from qic.destinations.models import Destination
+
+    learner = make_learner(cast.p1)
+    destination = Destination.objects.create(
+        provider=cast.p1, learner=learner, kind="intended", category="fe", recorded_on=timezone.localdate()
+    )
+    return {"urn": cast.p1.urn, "pk": learner.pk, "destination_pk": destination.pk}
+
+
 def capability(allowed: list[str], *, anon: Any = LOGIN) -> dict[str, Any]:
     """Pages on provider p1: the allowed roles get 200; others who can see p1 get 403; people of
     other tenants get 404, as if p1 did not exist."""
@@ -699,6 +712,16 @@ ACCESS: dict[str, Row] = {
     "partners:placement_document": Row(p1_placement_document, capability(LEARNER_VIEWERS)),
     "partners:placement_employer": Row(p1_placement_employer_token, expect(OK, anon=OK)),
     "partners:placement_consent": Row(p1_placement_consent_token, expect(OK, anon=OK)),
+    # Issue 16 (recording destinations): the hub, cohorts and a learner's destinations name learners,
+    # for those who see them; recording and importing are the careers leader's (MANAGE_LEARNERS).
+    "destinations:home": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "destinations:cohort": Row(p1_urn, capability(LEARNER_VIEWERS)),
+    "destinations:learner": Row(p1_learner, capability(LEARNER_VIEWERS)),
+    "destinations:destination_add": Row(p1_learner, capability(LEADER)),
+    "destinations:destination_change": Row(p1_learner_destination, capability(LEADER)),
+    "destinations:destination_remove": Row(p1_learner_destination, capability(LEADER)),
+    "destinations:import": Row(p1_urn, capability(LEADER)),
+    "destinations:import_template": Row(p1_urn, capability(LEADER)),
     "learners:learner_import_status": Row(p1_import, capability(LEADER)),
     "learners:learner_import_confirm": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
     "learners:learner_import_cancel": Row(p1_import, as_status(capability(LEADER), REDIRECT), method="post"),
@@ -925,6 +948,11 @@ POSTS: dict[str, str | list[str]] = {
     "partners:placement_consent_paper": SAME_AS_GET,
     "partners:placement_school_checks": SAME_AS_GET,
     "partners:placement_complete": SAME_AS_GET,
+    # Issue 16 (recording destinations).
+    "destinations:destination_add": SAME_AS_GET,
+    "destinations:destination_change": SAME_AS_GET,
+    "destinations:destination_remove": SAME_AS_GET,
+    "destinations:import": SAME_AS_GET,
     "accounts:password_change": SAME_AS_GET,
     "accounts:mfa_verify": SAME_AS_GET,
     "accounts:mfa_setup": SAME_AS_GET,

@@ -71,6 +71,8 @@ OBJECT_PARAMS = frozenset(
         # Parents and carers (issue 15, parents): a learner's parent contact, a parent link.
         "contact_pk",
         "link_pk",
+        # Issue 16 (recording destinations): a learner's destination.
+        "destination_pk",
     }
 )
 NOT_OBJECT_PARAMS = frozenset(
