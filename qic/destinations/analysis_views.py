@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -63,7 +64,7 @@ def analysis(request: AuthenticatedRequest, urn: int) -> HttpResponse:
             "small_note": analysis_tables.SMALL_NOTE,
             "may_record": Capability.MANAGE_LEARNERS in capabilities(request.user)
             or Capability.VIEW_LEARNERS in capabilities(request.user),
-            "record_url": f"/providers/{provider.urn}/destinations/",
+            "record_url": reverse("destinations:home", args=[provider.urn]),
             "first_year": year_label(cohorts[-1].year) if cohorts else "",
         },
     )

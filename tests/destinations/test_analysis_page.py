@@ -331,3 +331,11 @@ def test_the_providers_navigation_leads_a_governor_to_the_analysis(cast: Cast, c
     assert f'href="{url(cast.p1)}">Destinations analysis</a>' in overview
     page = client.get(url(cast.p1)).content.decode()
     assert f'href="{url(cast.p1)}" aria-current="page">Destinations analysis</a>' in page
+
+
+def test_staff_reach_the_analysis_from_destinations_which_stays_highlighted_on_it(cast: Cast, client: Client) -> None:
+    client.force_login(cast.p1_leader)
+    page = client.get(url(cast.p1)).content.decode()
+    home = reverse("destinations:home", args=[cast.p1.urn])
+    assert f'href="{home}" aria-current="page">Destinations</a>' in page
+    assert ">Destinations analysis</a>" not in page  # one item in their menu, not two
