@@ -495,7 +495,8 @@ EVIDENCE_KINDS = (
     EvidenceKind(
         "destinations",
         "Destinations data for the last three years",
-        "One file or one for each year (a CSV file is accepted).",
+        "One file or one for each year (a CSV file is accepted), or none: destinations recorded in QiC Platform "
+        "for any of the last three leaving cohorts count as provided.",
         True,
     ),
     EvidenceKind(
