@@ -178,11 +178,12 @@ def run(label: str) -> None:
     careers_figures(label)
     national_figures(label, client)
     # Imported here: each of them imports this module's helpers.
-    from bench import gias, imports, learner_record, load, partners, sign_in
+    from bench import destinations, gias, imports, learner_record, load, partners, sign_in
 
     imports.figures(label)
     learner_record.figures(label)
     partners.figures(label)  # employers' and parents' pages, small and large school
+    destinations.figures(label)  # destinations pages small and large, a DfE file's load, an import
     gias.figures(label)
     load.figures(label)  # register save and load run
     sign_in.figures(label)  # a self sign-in burst

@@ -335,6 +335,9 @@ def upload_evidence(
     actor: AccreditationActor,
 ) -> EvidenceDocument:
     _require_edit(accreditation, actor, Editable.EVIDENCE, "Evidence can only be added before it is submitted.")
+    problem = rules.upload_refused_for_kind(upload.file_type, kind)
+    if problem:
+        raise StepRefused(problem)
     _claim(accreditation, None)
     return _store_document(
         accreditation=accreditation, upload=upload, kind=kind, title=title, criterion=criterion, actor=actor

@@ -19,13 +19,13 @@ class VersionForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-def _checked_upload(field: Any) -> CheckedUpload:
+def _checked_upload(field: Any, *, allow_csv: bool = False) -> CheckedUpload:
     if field.size > settings.QIC_UPLOAD_MAX_BYTES:
         raise forms.ValidationError(
             f"The selected file must be smaller than {settings.QIC_UPLOAD_MAX_BYTES // 2**20} MB"
         )
     try:
-        return check_upload(field.read(), field.name)
+        return check_upload(field.read(), field.name, allow_csv=allow_csv)
     except rules.UploadRefused as exc:
         raise forms.ValidationError(str(exc)) from None
 
@@ -85,7 +85,11 @@ class EvidenceUploadForm(GovukForm):
     )
     title = forms.CharField(label="Title", max_length=200, required=False, help_text="Leave blank to use the kind.")
     criterion = forms.ChoiceField(label="Criterion it supports", required=False)
-    file = UploadField(label="Document")
+    file = UploadField(
+        label="Document",
+        help_text=f"PDF, Word (.docx), Excel (.xlsx), PNG or JPEG, up to {settings.QIC_UPLOAD_MAX_BYTES // 2**20} MB. "
+        "Destinations data can also be a CSV file.",
+    )
 
     def __init__(self, *args: Any, criteria: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,11 +99,21 @@ class EvidenceUploadForm(GovukForm):
         ]
 
     def clean_file(self) -> CheckedUpload:
-        return _checked_upload(self.cleaned_data["file"])
+        # A CSV is read here for any kind; whether the kind chosen takes one is asked in `clean`.
+        return _checked_upload(self.cleaned_data["file"], allow_csv=True)
 
     def clean_criterion(self) -> Any:
         code = self.cleaned_data.get("criterion") or ""
         return self.criteria.get(code)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload, kind = cleaned.get("file"), cleaned.get("kind")
+        if isinstance(upload, CheckedUpload) and kind:
+            problem = rules.upload_refused_for_kind(upload.file_type, kind)
+            if problem:
+                self.add_error("file", problem)
+        return cleaned
 
 
 class CommentaryForm(VersionForm):

@@ -163,7 +163,7 @@ class EvidenceDocument(models.Model):
     # reach users only through the document view, which goes through the access layer.
     file = models.FileField(upload_to=_upload_to, max_length=300)
     original_name = models.CharField(max_length=255)
-    file_type = models.CharField(max_length=10)  # from the content: pdf, docx, xlsx, png, jpg
+    file_type = models.CharField(max_length=10)  # from the content: pdf, docx, xlsx, png, jpg, csv
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from qic.accreditation.models import (
@@ -19,13 +19,15 @@ from qic.accreditation.models import (
     DocumentKind,
     IssuedDocument,
 )
+from qic.destinations import queries as destination_queries
 from qic.domain import accreditation as rules
 from qic.domain import benchmarks as bm
-from qic.domain import employer_confirmation
+from qic.domain import destinations as destination_rules
+from qic.domain import destinations_evidence, employer_confirmation
 from qic.domain import employers as rules_employers
 from qic.domain.academic import academic_year_of, year_label
 from qic.domain.accreditation import OPEN_STAGES, Stage
-from qic.organisations.models import Role, User
+from qic.organisations.models import Provider, Role, User
 from qic.partners import confirmation_queries
 from qic.partners.directory_queries import employer_variety
 from qic.partners.parent_queries import parent_engagement
@@ -45,6 +47,10 @@ class SystemEvidence:
     figure_year: str = ""
     extra: list[str] = field(default_factory=list)  # other facts in words
     pages: list[tuple[str, str]] = field(default_factory=list)  # (words, address) of figures pages
+    # The edition's destinations criterion (3.4): each stage's last three leaving cohorts (None
+    # for every other criterion; empty when the provider has no leavers in them).
+    destinations: list[destinations_evidence.StageSummary] | None = None
+    destinations_note: str = destinations_evidence.SUMMARY_NOTE
 
 
 def evidence_years(today: dt.date) -> list[int]:
@@ -154,6 +160,14 @@ def system_evidence(
                 reverse("partners:feedback_summary", kwargs={"urn": provider.urn}) + f"?year={year}",
             )
         )
+    # The edition's criterion on analysing destinations (3.4): the last three leaving cohorts of
+    # each stage the provider has, as of today whatever the year shown (figures only, issue 16).
+    destinations_code = destinations_evidence.destinations_criterion(accreditation.edition.code)
+    if destinations_code in codes_here:
+        result[destinations_code].destinations = destinations_summary(provider, today=today)
+        result[destinations_code].pages.append(
+            ("Destinations analysis beside the national figures", destinations_analysis_url(provider.urn))
+        )
     # Criterion 2.2: parents' and carers' engagement, counts of learners only (issue 15).
     if "2.2" in codes_here:
         result["2.2"].extra.append(parent_engagement(provider, year, today=today).words(year_label(year)))
@@ -180,6 +194,37 @@ def system_evidence(
                 f"{advisers['registered']} on the UK Register",
             ]
     return dict(result)
+
+
+def destinations_summary(provider: Provider, *, today: dt.date) -> list[destinations_evidence.StageSummary]:
+    """The destinations of the provider's last three leaving cohorts, for each stage it has leavers
+    at (KS4, 16–18): counts and shares, no names (two queries a stage)."""
+    found = []
+    for stage in destination_rules.STAGES:
+        analysis = destination_queries.analysis_for(provider, stage, today=today)
+        summary = destinations_evidence.summarise(analysis, today=today)
+        if summary is not None:
+            found.append(summary)
+    return found
+
+
+def destinations_analysis_url(urn: int) -> str:
+    """The provider's destinations analysis page (another part of issue 16: until it is in the
+    URLconf, its published address)."""
+    try:
+        return reverse("destinations:analysis", kwargs={"urn": urn})
+    except NoReverseMatch:
+        return f"/providers/{urn}/destinations/analysis/"
+
+
+def destinations_recorded(provider: Provider, *, today: dt.date) -> int:
+    """How many of the last three leaving cohorts (of KS4 and 16–18 together) have destinations
+    recorded here (`destinations_evidence.cohort_recorded`; two queries a stage)."""
+    years = destination_rules.cohort_years(today)
+    return sum(
+        len(destinations_evidence.recorded_cohorts(destination_queries.cohorts(provider, stage, years, today=today)))
+        for stage in destination_rules.STAGES
+    )
 
 
 @dataclass
@@ -249,16 +294,31 @@ def current_award(provider_id: int, today: dt.date) -> Award | None:
 # --- The round's state, as the rules see it -------------------------------------------------------
 
 
-def missing_evidence(accreditation: Accreditation, present: set[str] | None = None) -> list[rules.EvidenceKind]:
-    """The required evidence not yet provided; `present` (the kinds uploaded) when already known."""
-    present = set(accreditation.documents.values_list("kind", flat=True)) if present is None else set(present)
+def evidence_held_here(accreditation: Accreditation, *, today: dt.date | None = None) -> dict[str, str]:
+    """The kinds of evidence the platform already holds for the round, so nobody uploads them
+    (kind -> what is held, in words)."""
+    held: dict[str, str] = {}
     # A reaccreditation's previous report is already here: the one issued in the previous round.
     if (
         accreditation.previous_id
         and IssuedDocument.objects.filter(accreditation_id=accreditation.previous_id, kind=DocumentKind.REPORT).exists()
     ):
-        present.add("previous_report")
-    return rules.missing_evidence(present, reaccreditation=accreditation.is_reaccreditation)
+        held["previous_report"] = "Held here: the report issued in the previous round"
+    # Destinations recorded for the last three leaving cohorts stand in for the destinations data.
+    recorded = destinations_recorded(accreditation.provider, today=today or timezone.localdate())
+    if destinations_evidence.destinations_held(recorded):
+        held["destinations"] = destinations_evidence.held_words(recorded)
+    return held
+
+
+def missing_evidence(
+    accreditation: Accreditation, present: set[str] | None = None, held: dict[str, str] | None = None
+) -> list[rules.EvidenceKind]:
+    """The required evidence neither uploaded nor held here; `present` (the kinds uploaded) and
+    `held` (`evidence_held_here`) when already known."""
+    present = set(accreditation.documents.values_list("kind", flat=True)) if present is None else set(present)
+    held = evidence_held_here(accreditation) if held is None else held
+    return rules.missing_evidence(present | set(held), reaccreditation=accreditation.is_reaccreditation)
 
 
 def compass_up_to_date(accreditation: Accreditation, present: set[str] | None = None) -> bool:

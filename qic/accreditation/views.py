@@ -200,6 +200,7 @@ def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     can_manage = Capability.MANAGE_ACCREDITATION in caps
     documents = list(accreditation.documents.select_related("criterion"))
     present = {d.kind for d in documents}
+    held = queries.evidence_held_here(accreditation, today=timezone.localdate())
     compass_current = queries.compass_up_to_date(accreditation, present)
     decision = (
         queries.decision_for(accreditation, records, compass_current=compass_current)
@@ -235,9 +236,10 @@ def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "records": records,
             "sections": sections,
             "documents": documents,
-            "missing": queries.missing_evidence(accreditation, present),
-            "evidence_kinds": rules.EVIDENCE_KINDS,
-            "present_kinds": present,
+            "missing": queries.missing_evidence(accreditation, present, held),
+            # Each kind of evidence with what the platform already holds of it (words, or "").
+            "evidence_kinds": [(kind, held.get(kind.code, "")) for kind in rules.EVIDENCE_KINDS],
+            "present_kinds": present | set(held),
             "access_evidence": access_evidence(accreditation.provider, today=timezone.localdate()),
             "issued": list(accreditation.issued_documents.select_related("replaced_by").order_by("kind", "number")),
             "awards": awards,
@@ -260,6 +262,7 @@ def round_detail(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             "schedule_form": ScheduleVisitForm(initial=version | {"visit_on": accreditation.visit_on}),
             "return_form": ReturnForm(initial=version),
             "previous": accreditation.previous,
+            "destinations_analysis_url": queries.destinations_analysis_url(accreditation.provider.urn),
         },
     )
 

@@ -17,6 +17,7 @@ from qic.core import audit
 from qic.core.actors import DEMO_DATASET
 from qic.demo.accreditation import build_accreditations
 from qic.demo.careers import build_careers_programme
+from qic.demo.destinations import build_destinations, build_synthetic_destination_figures
 from qic.demo.employers import build_employer_directory
 from qic.demo.learner_access import build_learner_access
 from qic.demo.national import build_national, build_primary_demo
@@ -25,7 +26,7 @@ from qic.demo.provider_access import build_provider_access
 from qic.demo.work_experience import build_work_experience
 from qic.domain.academic import academic_year_of
 from qic.domain.provider_types import ProviderType
-from qic.national.actions import compute_national_figures, current_and_past_years
+from qic.national.actions import compute_national_destinations, compute_national_figures, current_and_past_years
 from qic.organisations import actions
 from qic.organisations.models import (
     AwardingBody,
@@ -404,10 +405,14 @@ def build_demo() -> list[DemoLogin]:
         )
     today = timezone.localdate()
     build_accreditations(today=today)
+    # Leavers' destinations for three cohorts, and this year's intentions (criterion 3.4).
+    build_destinations(school, today=today)
     # The national pages: per-provider aggregates for the demo schools with learners, synthetic
-    # providers for the analytics, and primary awards.
+    # providers for the analytics (with their destinations), and primary awards.
     compute_national_figures(years=current_and_past_years(today), today=today)
+    compute_national_destinations(today=today)
     build_national(count=SYNTHETIC_PROVIDERS, today=today)
+    build_synthetic_destination_figures(today=today)
     build_primary_demo(today=today)
     return logins
 

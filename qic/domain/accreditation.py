@@ -492,7 +492,13 @@ EVIDENCE_KINDS = (
         False,
     ),
     EvidenceKind("inspection", "Latest Ofsted or ISI inspection report", "The most recent full report.", True),
-    EvidenceKind("destinations", "Destinations data for the last three years", "One file or one for each year.", True),
+    EvidenceKind(
+        "destinations",
+        "Destinations data for the last three years",
+        "One file or one for each year (a CSV file is accepted), or none: destinations recorded in QiC Platform "
+        "for any of the last three leaving cohorts count as provided.",
+        True,
+    ),
     EvidenceKind(
         "ceiag_policy",
         "CEIAG policy approved by the governing body",
@@ -558,7 +564,13 @@ ALLOWED_UPLOADS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel workbook"),
     "png": ("image/png", "PNG image"),
     "jpg": ("image/jpeg", "JPEG image"),
+    # Only for the evidence kinds in CSV_EVIDENCE_KINDS, and only where the caller allows it.
+    "csv": ("text/csv", "CSV file"),
 }
+BINARY_UPLOADS_MESSAGE = "The file must be a PDF, Word (.docx) or Excel (.xlsx) document, or a PNG or JPEG image."
+# Destinations data is most often a table exported from a tracking system or spreadsheet (§5.1.1 asks
+# for three years of it): a CSV is accepted for it, and for nothing else.
+CSV_EVIDENCE_KINDS = frozenset({"destinations"})
 
 
 class UploadRefused(ValueError):
@@ -584,4 +596,69 @@ def sniff_upload(head: bytes, zip_names: Iterable[str] | None = None) -> str:
         if "xl/workbook.xml" in names:
             return "xlsx"
         raise UploadRefused("The file is a ZIP archive but not a Word or Excel document.")
-    raise UploadRefused("The file must be a PDF, Word (.docx) or Excel (.xlsx) document, or a PNG or JPEG image.")
+    raise UploadRefused(BINARY_UPLOADS_MESSAGE)
+
+
+# Characters a CSV file never holds: the C0 controls other than tab, line feed and carriage
+# return, DEL, and the C1 controls (binary data read as text shows them).
+_CONTROL = frozenset(chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))) - {"\t", "\n", "\r"}
+
+
+def csv_problem(data: bytes) -> str | None:
+    """Why `data` is not a CSV file that can be accepted, or None when it is one.
+
+    A CSV is text: UTF-8 (with or without the byte-order mark Excel writes) or Windows-1252 (what
+    older Excel and tracking systems export), no NUL byte and no control character, and a first
+    line that is a header of at least two columns, separated by commas or tabs. Told by content,
+    never by name: a renamed binary file is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "it is saved as UTF-16 text. Save it again as “CSV UTF-8 (comma delimited)”."
+    if b"\x00" in data:
+        return "it is not a text file (it holds NUL bytes)."
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return "it is not text in UTF-8 or Windows-1252."
+    if not text.strip():
+        return "it is empty."
+    if any(character in _CONTROL for character in text):
+        return "it holds control characters, so it is not a text file."
+    header = next(line for line in text.splitlines() if line.strip())
+    if "," not in header and "\t" not in header:
+        return "its first line has no commas or tabs, so it is not a table with a header row."
+    return None
+
+
+def upload_type(data: bytes, zip_names: Iterable[str] | None, *, name: str, csv_allowed: bool) -> str:
+    """The kind of an uploaded file from its content: `sniff_upload`'s kinds, or "csv" where a CSV
+    may be added (`csv_allowed`) and the content is one (`csv_problem`). Raises UploadRefused
+    saying why not; a file named .csv that is not one is told what is wrong with it."""
+    try:
+        return sniff_upload(data[:16], zip_names)
+    except UploadRefused:
+        if not csv_allowed or data.startswith(b"PK\x03\x04"):
+            raise
+    problem = csv_problem(data)
+    if problem is None:
+        return "csv"
+    if name.lower().endswith((".csv", ".tsv", ".txt")):
+        raise UploadRefused(f"The file cannot be read as a CSV file: {problem}")
+    raise UploadRefused(
+        "The file must be a PDF, Word (.docx) or Excel (.xlsx) document, a PNG or JPEG image, "
+        "or a CSV file of destinations data."
+    )
+
+
+def upload_refused_for_kind(file_type: str, kind: str) -> str | None:
+    """Why a file of `file_type` cannot be evidence of `kind`, or None when it can: a CSV only for
+    the kinds in CSV_EVIDENCE_KINDS."""
+    if file_type == "csv" and kind not in CSV_EVIDENCE_KINDS:
+        labels = " or ".join(f"“{EVIDENCE_KIND_BY_CODE[k].label}”" for k in sorted(CSV_EVIDENCE_KINDS))
+        return (
+            f"A CSV file can only be added as {labels}. Choose that, or add this evidence as a PDF, Word, "
+            "Excel or image file."
+        )
+    return None

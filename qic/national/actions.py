@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from qic.core import audit, stale
+from qic.domain import destinations as destination_rules
 from qic.domain import national as rules
 from qic.domain.academic import academic_year_of, year_end
 from qic.domain.provider_types import ProviderType
@@ -23,10 +24,14 @@ from qic.national.models import (
     PrimaryAward,
     PrimaryTask,
     PrimaryWorkbook,
+    ProviderDestinationFigures,
     ProviderYearFigures,
     TaskMapping,
 )
 from qic.organisations.models import Provider, User
+
+if TYPE_CHECKING:
+    from qic.accreditation.models import Award
 
 
 class StepRefused(ValueError):
@@ -36,6 +41,14 @@ class StepRefused(ValueError):
 # --- Per-provider aggregates ----------------------------------------------------------------------
 
 
+def _award_at_year_end(provider: Provider, year: int, today: dt.date) -> Award | None:
+    """The provider's award on the register at the end of academic year `year` (today, for the
+    year in progress), if any."""
+    from qic.accreditation.queries import current_award
+
+    return current_award(provider.pk, min(year_end(year), today))
+
+
 def compute_provider_figures(*, provider: Provider, year: int, today: dt.date) -> ProviderYearFigures:
     """Store the provider's benchmark figures for the year as one aggregate row, with whether it
     held the Standard at the end of the year (or today, for the year in progress). Returns the row.
@@ -43,7 +56,6 @@ def compute_provider_figures(*, provider: Provider, year: int, today: dt.date) -
     This is the only place national figures touch a provider's own data, and it reads the same
     figures the provider's dashboard shows; analytics then read only these rows.
     """
-    from qic.accreditation.queries import current_award
     from qic.frameworks.editions import edition_for_year
     from qic.programme import queries as programme_queries
 
@@ -52,7 +64,7 @@ def compute_provider_figures(*, provider: Provider, year: int, today: dt.date) -
     from qic.accreditation.models import Accreditation
 
     on = min(year_end(year), today)
-    award = current_award(provider.pk, on)
+    award = _award_at_year_end(provider, year, today)
     latest = (
         Accreditation.objects.filter(provider=provider, stage="issued", issued_at__date__lte=on)
         .order_by("-issued_at")
@@ -70,6 +82,66 @@ def compute_provider_figures(*, provider: Provider, year: int, today: dt.date) -
     )
     row, _ = ProviderYearFigures.objects.update_or_create(provider=provider, academic_year=year, defaults=values)
     return row
+
+
+def held_the_standard(provider: Provider, year: int, today: dt.date) -> bool:
+    """Whether the provider held the Standard at the end of academic year `year` (today, for the
+    year in progress): the `award_holder` of both kinds of aggregate row."""
+    return _award_at_year_end(provider, year, today) is not None
+
+
+def compute_provider_destinations(*, provider: Provider, today: dt.date) -> int:
+    """Store the provider's destinations of its last three leaving cohorts at each stage as one
+    aggregate row per cohort (counts of learners in the first year after leaving, from the same
+    analysis the provider's pages show), with whether it held the Standard at the end of the
+    cohort's year; a cohort with no leavers has no row. Returns the rows stored.
+
+    Like `compute_provider_figures`, the only place national destinations touch a provider's own
+    data; the analytics read only these rows."""
+    from qic.destinations.queries import analysis_for
+
+    rows: list[ProviderDestinationFigures] = []
+    years = destination_rules.cohort_years(today)
+    held = {year: held_the_standard(provider, year, today) for year in years}
+    for stage in destination_rules.STAGES:
+        for cohort in analysis_for(provider, stage, today=today, years=years).cohorts:
+            measured = cohort.overall
+            if not measured.cohort:
+                continue
+            headline = {key: share.count for key, share in measured.headline.items()}
+            rows.append(
+                ProviderDestinationFigures(
+                    provider=provider,
+                    stage=stage.value,
+                    cohort_year=cohort.year,
+                    cohort=measured.cohort,
+                    sustained=headline["overall"],
+                    education=headline["education"],
+                    apprenticeship=headline["appren"],
+                    employment=headline["all_work"],
+                    not_sustained=headline["all_notsust"],
+                    unknown=headline["all_unknown"],
+                    not_yet_known=measured.not_yet_known.count,
+                    award_holder=held.get(cohort.year, False),
+                    synthetic=False,
+                )
+            )
+    # The cohorts analysed are replaced whole: one that has no leavers any more loses its row.
+    ProviderDestinationFigures.objects.filter(provider=provider, cohort_year__in=years).delete()
+    ProviderDestinationFigures.objects.bulk_create(rows)
+    return len(rows)
+
+
+def compute_national_destinations(*, today: dt.date) -> int:
+    """Recompute the destination aggregates of every provider with learners (primary schools have
+    no leaving cohorts here: their rows, if any, are removed). Returns the rows stored."""
+    primary = ProviderType.PRIMARY.value
+    ProviderDestinationFigures.objects.filter(provider__provider_type=primary).delete()
+    count = 0
+    for provider in Provider.objects.filter(learners__isnull=False).exclude(provider_type=primary).distinct():
+        with transaction.atomic():
+            count += compute_provider_destinations(provider=provider, today=today)
+    return count
 
 
 def compute_national_figures(*, years: list[int], today: dt.date) -> int:

@@ -3,13 +3,15 @@ their National Endorsement, and primary schools' workbooks.
 
 `ProviderYearFigures` is the only thing national analytics read: one row per provider and
 academic year, computed from the provider's own learner-level figures (or, for synthetic demo
-providers, generated and labelled so). No learner row is ever read for a national figure.
+providers, generated and labelled so); `ProviderDestinationFigures` likewise for destinations, one
+row per provider and leaving cohort. No learner row is ever read for a national figure.
 """
 
 from __future__ import annotations
 
 from django.db import models
 
+from qic.domain.destinations import STAGES as DESTINATION_STAGES
 from qic.domain.national import EndorsementStatus
 from qic.organisations.models import AwardingBody, Provider, User
 
@@ -48,6 +50,46 @@ class ProviderYearFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_id} {self.academic_year}: {self.benchmarks_achieved}/8"
+
+
+class ProviderDestinationFigures(models.Model):
+    """One provider's destinations of one leaving cohort (KS4 or 16–18), as counts of learners in
+    the first year after leaving: the only thing the national destinations figures read. Computed
+    nightly from the provider's own analysis (`qic.destinations.queries.analysis_for`), or
+    generated and labelled synthetic for the demo; never read from learner rows at read time."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="destination_figures")
+    stage = models.CharField(max_length=5, choices=[(s.value, s.label) for s in DESTINATION_STAGES])
+    cohort_year = models.PositiveSmallIntegerField()  # the academic year the cohort finished
+    cohort = models.PositiveIntegerField()  # leavers in the cohort
+    sustained = models.PositiveIntegerField()  # sustained education, apprenticeship or employment (DfE `overall`)
+    education = models.PositiveIntegerField()
+    apprenticeship = models.PositiveIntegerField()
+    employment = models.PositiveIntegerField()
+    not_sustained = models.PositiveIntegerField()  # not sustained, or NEET (`all_notsust`)
+    unknown = models.PositiveIntegerField()  # activity not captured (`all_unknown`)
+    not_yet_known = models.PositiveIntegerField(default=0)  # a destination whose six months are not over
+    # Whether the provider held the Standard at the end of the cohort's year (or today, if later).
+    award_holder = models.BooleanField(default=False)
+    synthetic = models.BooleanField(default=False)  # demo and benchmark data, never real
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "stage", "cohort_year"], name="one_destination_figures_row_per_cohort"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sustained__lte=models.F("cohort"))
+                & models.Q(not_sustained__lte=models.F("cohort"))
+                & models.Q(unknown__lte=models.F("cohort")),
+                name="destination_counts_within_the_cohort",
+            ),
+        ]
+        indexes = [models.Index(fields=["stage", "cohort_year", "award_holder"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.stage} {self.cohort_year}: {self.sustained}/{self.cohort}"
 
 
 class PrimaryAward(models.Model):

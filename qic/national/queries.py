@@ -1,6 +1,6 @@
-"""National reads. Analytics read only `ProviderYearFigures` (per-provider aggregates) and
-accreditation outcomes; each table is one grouped query, so the count of queries behind a page
-does not grow with the number of providers."""
+"""National reads. Analytics read only `ProviderYearFigures` and `ProviderDestinationFigures`
+(per-provider aggregates) and accreditation outcomes; each table is one grouped query, so the
+count of queries behind a page does not grow with the number of providers."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from qic.accreditation.models import Accreditation, AnnualReview, Award, CriterionRecord
 from qic.domain import national as rules
-from qic.domain.academic import year_end, year_label, year_start
+from qic.domain.academic import KeyStage, year_end, year_label, year_start
 from qic.domain.accreditation import OPEN_STAGES, Judgment, Stage
+from qic.domain.destinations import STAGES as DESTINATION_STAGES
+from qic.domain.destinations import YEARS_KEPT
 from qic.domain.provider_types import ProviderType
 from qic.domain.rulesets import rule_set_for_year
-from qic.national.models import BENCHMARK_FIELDS, ProviderYearFigures
+from qic.national.models import BENCHMARK_FIELDS, ProviderDestinationFigures, ProviderYearFigures
 from qic.organisations.models import AwardingBody, Membership, Role
 
 OUTCOME_ORDER = ("1", "2a", "2b")
@@ -337,6 +339,108 @@ def analytics(
         filters,
         regions,
     )
+
+
+# --- Destinations of award holders and others ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DestinationRow:
+    """Award holders' (or the others') leavers of one stage and cohort, pooled over providers: the
+    shares are of all their leavers together. Every figure but the count of providers is
+    suppressed when drawn from fewer than MIN_PROVIDERS providers."""
+
+    label: str
+    providers: int
+    learners: int | None  # None when suppressed
+    sustained: rules.Figure  # % of leavers in sustained education, apprenticeship or employment
+    not_sustained: rules.Figure  # % not sustained, or NEET
+    unknown: rules.Figure  # % whose activity was not captured
+    not_yet_known: rules.Figure  # % whose six months are not over yet
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.providers < rules.MIN_PROVIDERS
+
+
+@dataclass(frozen=True)
+class DestinationCohort:
+    stage: KeyStage
+    cohort_year: int
+    holders: DestinationRow
+    others: DestinationRow
+
+    @property
+    def label(self) -> str:
+        return year_label(self.cohort_year)
+
+    @property
+    def rows(self) -> tuple[DestinationRow, DestinationRow]:
+        return (self.holders, self.others)
+
+
+DESTINATION_SUMS = ("cohort", "sustained", "not_sustained", "unknown", "not_yet_known")
+
+
+def _destination_row(label: str, found: dict[str, int] | None) -> DestinationRow:
+    found = found or {"providers": 0, **dict.fromkeys(DESTINATION_SUMS, 0)}
+    providers, learners = found["providers"], found["cohort"]
+
+    def pooled(name: str) -> rules.Figure:
+        return rules.figure(100.0 * found[name] / learners if learners else None, providers)
+
+    shown = providers >= rules.MIN_PROVIDERS
+    return DestinationRow(
+        label,
+        providers,
+        learners if shown else None,
+        pooled("sustained"),
+        pooled("not_sustained"),
+        pooled("unknown"),
+        pooled("not_yet_known"),
+    )
+
+
+def destinations_by_holding(cohorts: int = YEARS_KEPT) -> list[DestinationCohort]:
+    """For each stage, its `cohorts` latest leaving cohorts in the aggregates (newest first):
+    award holders' leavers beside the other providers', pooled from the per-provider destination
+    aggregates (one grouped query; no learner row is read). There is no total row: with only the
+    two groups shown, a suppressed group cannot be worked out by taking the other from a total."""
+    found: dict[tuple[str, int, bool], dict[str, int]] = {}
+    for r in (
+        ProviderDestinationFigures.objects.exclude(provider__provider_type=ProviderType.PRIMARY.value)
+        .values("stage", "cohort_year", "award_holder")
+        .annotate(
+            providers=Count("pk"),
+            sum_cohort=Sum("cohort"),
+            sum_sustained=Sum("sustained"),
+            sum_not_sustained=Sum("not_sustained"),
+            sum_unknown=Sum("unknown"),
+            sum_not_yet_known=Sum("not_yet_known"),
+        )
+        .order_by()
+    ):
+        found[(r["stage"], r["cohort_year"], r["award_holder"])] = {
+            "providers": r["providers"],
+            "cohort": int(r["sum_cohort"] or 0),
+            "sustained": int(r["sum_sustained"] or 0),
+            "not_sustained": int(r["sum_not_sustained"] or 0),
+            "unknown": int(r["sum_unknown"] or 0),
+            "not_yet_known": int(r["sum_not_yet_known"] or 0),
+        }
+    result = []
+    for stage in DESTINATION_STAGES:
+        years = sorted({year for (s, year, _) in found if s == stage.value}, reverse=True)[:cohorts]
+        for year in years:
+            result.append(
+                DestinationCohort(
+                    stage,
+                    year,
+                    _destination_row("Award holders", found.get((stage.value, year, True))),
+                    _destination_row("Not holding the award", found.get((stage.value, year, False))),
+                )
+            )
+    return result
 
 
 @dataclass

@@ -220,6 +220,34 @@ def _rows_csv(first: str, rows: Iterable[queries.Row]) -> tuple[list[str], list[
     )
 
 
+def _destinations_csv(cohorts: Iterable[queries.DestinationCohort]) -> tuple[list[str], list[list[Any]]]:
+    return (
+        [
+            "Stage",
+            "Cohort (year finished)",
+            "Group",
+            "Providers",
+            "Leavers",
+            "Sustained education, apprenticeship or employment (%)",
+            "Not sustained, or NEET (%)",
+            "Unknown (%)",
+            "Not yet known (%)",
+        ],
+        [
+            [
+                c.stage.label,
+                c.label,
+                r.label,
+                r.providers,
+                "suppressed" if r.learners is None and r.suppressed else (r.learners or ""),
+                *[_csv_figure(f, "percent") for f in (r.sustained, r.not_sustained, r.unknown, r.not_yet_known)],
+            ]
+            for c in cohorts
+            for r in c.rows
+        ],
+    )
+
+
 def _export(
     request: AuthenticatedRequest,
     page: str,
@@ -313,6 +341,8 @@ def analytics(request: AuthenticatedRequest) -> HttpResponse:
         return _bad_filters(form)
     figures = queries.analytics(year, filters, bodies=bodies, all_cubes=all_cubes)
     chart = trend_chart(figures.trend, figures.years)
+    # Destinations of award holders' leavers and the others': all of England, whatever the filters.
+    destinations = queries.destinations_by_holding()
     if request.GET.get("format") == "csv":
         tables = {
             "holding": _rows_csv("Providers", figures.by_holding),
@@ -330,6 +360,7 @@ def analytics(request: AuthenticatedRequest) -> HttpResponse:
             "region": _rows_csv("Region", figures.by_region),
             "type": _rows_csv("Type of provider", figures.by_type),
             "body": _rows_csv("Awarding Body", figures.by_body),
+            "destinations": _destinations_csv(destinations),
         }
         return _export(
             request,
@@ -353,6 +384,7 @@ def analytics(request: AuthenticatedRequest) -> HttpResponse:
             "filters": filters,
             "filter_words": _filter_words(filters, bodies),
             "query": query,
+            "destinations": destinations,
             # Drill-downs: a row of a table narrows the figures to it; a benchmark splits by
             # each dimension not already chosen.
             "splits": [
