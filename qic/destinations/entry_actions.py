@@ -46,7 +46,14 @@ def check(
         raise DestinationNotAllowed("This learner's record has been anonymised: its destinations cannot be changed.")
     if problem := dates.in_the_past(recorded_on, today=today, field="The date recorded"):
         raise rules.DestinationRefused(problem + ".")
-    rules.check_destination(kind=kind, category=category, recorded_on=recorded_on, today=today, left_on=learner.left_on)
+    rules.check_destination(
+        kind=kind,
+        category=category,
+        recorded_on=recorded_on,
+        today=today,
+        left_on=learner.left_on,
+        sustained=sustained,
+    )
     if kind is rules.Kind.INTENDED and sustained is not None:
         raise rules.DestinationRefused(
             "Whether a destination was sustained is known only for an actual destination: choose “Not known yet”."

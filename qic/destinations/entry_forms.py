@@ -106,7 +106,7 @@ class DestinationForm(GovukForm):
         except rules.DestinationRefused as exc:
             if kind is rules.Kind.INTENDED and category is rules.Category.UNKNOWN:
                 self.add_error("category", str(exc))
-            elif kind is rules.Kind.INTENDED and sustained is not None:
+            elif isinstance(exc, rules.SustainedTooSoon) or (kind is rules.Kind.INTENDED and sustained is not None):
                 self.add_error("sustained", str(exc))
             else:
                 self.add_error("recorded_on", str(exc))

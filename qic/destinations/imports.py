@@ -324,14 +324,20 @@ def _read_row(
         return None
     try:
         rules.check_destination(
-            kind=kind, category=category, recorded_on=recorded_on, today=today, left_on=learner.left_on
+            kind=kind,
+            category=category,
+            recorded_on=recorded_on,
+            today=today,
+            left_on=learner.left_on,
+            sustained=sustained,
         )
     except rules.DestinationRefused as exc:
-        column = (
-            names["destination"]
-            if kind is rules.Kind.INTENDED and category is rules.Category.UNKNOWN
-            else names["date"]
-        )
+        if isinstance(exc, rules.SustainedTooSoon):
+            column = names["sustained"]
+        elif kind is rules.Kind.INTENDED and category is rules.Category.UNKNOWN:
+            column = names["destination"]
+        else:
+            column = names["date"]
         reasons.append((column, str(exc)))
         return None
     return Planned(line, learner, kind, category, recorded_on, sustained, detail)

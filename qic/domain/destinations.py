@@ -18,6 +18,9 @@ The rules, in pure Python:
   recorded last). A KS4 leaver still on the school's roll in Year 12 on 1 October of year 1, with
   no actual destination recorded for it, is counted in the school's sixth form ("stayed on"),
   sustained if still on roll on 31 March.
+- **Sustained** is six months in the destination, October to March of the year it counts in, as
+  the DfE counts it: a destination cannot be recorded as sustained before 31 March of that year
+  (`sustained_known_on`), though one that already ended may be recorded as not sustained at once.
 - **Measures** follow the DfE's: `overall` is a sustained destination in education, an
   apprenticeship or employment; `all_notsust` a destination recorded but not sustained, or NEET;
   `all_unknown` nothing recorded, or "unknown". A destination whose sustained status is not yet
@@ -115,12 +118,34 @@ class DestinationRefused(ValueError):
     """A destination that cannot be recorded as given; the message says why, for the user."""
 
 
+class SustainedTooSoon(DestinationRefused):
+    """A destination said to be sustained before its six months are over (the fault is in the
+    "sustained" answer, not the date)."""
+
+
+def sustained_known_on(*, recorded_on: dt.date, left_on: dt.date | None) -> dt.date:
+    """The first day an actual destination can be known to have been sustained: 31 March of the
+    academic year it counts in (six months from October, as the DfE counts; the year after leaving
+    for one dated in the summer the learner left)."""
+    year = academic_year_of(recorded_on)
+    if left_on is not None:
+        year = max(year, academic_year_of(left_on) + 1)
+    return dt.date(year + 1, 3, 31)
+
+
 def check_destination(
-    *, kind: Kind, category: Category, recorded_on: dt.date, today: dt.date, left_on: dt.date | None
+    *,
+    kind: Kind,
+    category: Category,
+    recorded_on: dt.date,
+    today: dt.date,
+    left_on: dt.date | None,
+    sustained: bool | None = None,
 ) -> None:
     """Raise DestinationRefused unless the destination makes sense: not dated in the future, an
-    actual destination not dated before the learner left (an intended one may be), and not more
-    than `YEARS_KEPT` years after the end of the leaving year."""
+    actual destination not dated before the learner left (an intended one may be), not more than
+    `YEARS_KEPT` years after the end of the leaving year, and not said to be sustained before its
+    six months are over (`sustained_known_on`; one that ended early may be "not sustained" at once)."""
     if recorded_on > today:
         raise DestinationRefused("The date recorded must be today or in the past.")
     if kind is Kind.ACTUAL and left_on is not None and recorded_on < left_on - dt.timedelta(days=62):
@@ -132,6 +157,13 @@ def check_destination(
         raise DestinationRefused(f"Destinations are kept for {YEARS_KEPT} years after the learner left.")
     if kind is Kind.INTENDED and category is Category.UNKNOWN:
         raise DestinationRefused("An intended destination cannot be “unknown”: leave it unrecorded instead.")
+    if kind is Kind.ACTUAL and sustained is True:
+        known_on = sustained_known_on(recorded_on=recorded_on, left_on=left_on)
+        if today < known_on:
+            raise SustainedTooSoon(
+                f"Whether it was sustained is known only from {known_on.day} {known_on:%B %Y}, after the six "
+                "months from October: leave it as not known yet (or “no” if it has already ended)."
+            )
 
 
 # --- Cohorts ------------------------------------------------------------------------------------

@@ -28,6 +28,12 @@ def last_cohort() -> int:
     return rules.cohort_years(today())[0]
 
 
+def known_cohort() -> int:
+    """The most recent cohort whose first year's sustained destinations are known whenever the tests
+    run (31 March after it left is past): the one before `last_cohort`."""
+    return rules.cohort_years(today())[1]
+
+
 def upn(n: int, la: int = 335) -> str:
     body = f"{la:03d}4321{25:02d}{n:03d}"
     return upn_check_letter(body) + body

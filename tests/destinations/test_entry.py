@@ -20,7 +20,7 @@ from qic.destinations.models import Destination
 from qic.domain.provider_types import ProviderType
 from qic.programme.data_protection import anonymise_learner
 from tests.conftest import Cast
-from tests.destinations.entry_factories import current_year, destination, last_cohort, leaver, today
+from tests.destinations.entry_factories import current_year, destination, known_cohort, last_cohort, leaver, today
 from tests.factories import ProviderFactory, leader_of
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +238,7 @@ def test_the_learners_record_page_shows_their_latest_destinations(cast: Cast, le
 
 
 def test_adding_a_destination_saves_it_and_audits_it(cast: Cast, leader: Client) -> None:
-    year = last_cohort()
+    year = known_cohort()  # sustained: known from 31 March after leaving
     learner = leaver(cast.p1, 1, year=year)
     day = dt.date(year + 1, 9, 1)
     response = leader.post(
@@ -345,7 +345,7 @@ def test_the_same_destination_cannot_be_added_twice(cast: Cast, leader: Client) 
 
 
 def test_changing_a_destination_audits_before_and_after(cast: Cast, leader: Client) -> None:
-    year = last_cohort()
+    year = known_cohort()  # sustained: known from 31 March after leaving
     learner = leaver(cast.p1, 1, year=year)
     day = dt.date(year + 1, 9, 1)
     saved = destination(learner, category="fe", on=day)

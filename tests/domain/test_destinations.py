@@ -39,6 +39,7 @@ from qic.domain.destinations import (
     intended_vs_actual,
     measures,
     stayed_on_sustained,
+    sustained_known_on,
 )
 
 d = dt.date
@@ -189,6 +190,22 @@ def test_a_destination_that_makes_no_sense_is_refused(
 ) -> None:
     with pytest.raises(DestinationRefused, match=why):
         check(kind, category, **changes)
+
+
+def test_sustained_is_known_only_after_the_six_months_from_october() -> None:
+    # Left in July 2023: a place taken in September (or found in the summer) is sustained if the
+    # learner is still there on 31 March 2024, as the DfE counts it; not before.
+    left = d(2023, 7, 21)
+    assert sustained_known_on(recorded_on=d(2023, 9, 4), left_on=left) == d(2024, 3, 31)
+    assert sustained_known_on(recorded_on=d(2023, 8, 10), left_on=left) == d(2024, 3, 31)
+    assert sustained_known_on(recorded_on=d(2024, 10, 1), left_on=left) == d(2025, 3, 31)  # year 2
+    assert sustained_known_on(recorded_on=d(2024, 2, 5), left_on=None) == d(2024, 3, 31)
+    with pytest.raises(DestinationRefused, match="known only from 31 March 2024"):
+        check(recorded_on=d(2023, 9, 4), today=d(2024, 3, 30), sustained=True)
+    check(recorded_on=d(2023, 9, 4), today=d(2024, 3, 31), sustained=True)
+    # One that has already ended is known not to be sustained at once; "not known yet" always is.
+    check(recorded_on=d(2023, 9, 4), today=d(2023, 11, 20), sustained=False)
+    check(recorded_on=d(2023, 9, 4), today=d(2023, 11, 20), sustained=None)
 
 
 # --- Which destination counts ------------------------------------------------------------------
