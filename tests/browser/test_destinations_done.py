@@ -1,17 +1,20 @@
 """Issue 16's "Done means", end to end in a real browser, on a fresh database:
 
 1. The Consortium loads a DfE KS4 destination measures file through its page (national and local
-   authority rows with breakdowns and suppressed cells, for the year the school's last leavers are
+   authority rows with breakdowns and suppressed cells, for the year the school's leavers are
    reported in) and reads the load's report; the same file through `manage.py
    load_dfe_destinations` changes nothing.
-2. A careers leader of a secondary school in that local authority, whose last Year 11 left in July
-   with no destinations recorded, goes to Destinations from the provider menu, downloads the
-   template, imports a file with one bad row (reported with its line and reason, nothing to
-   confirm), then the corrected file: preview, confirm; the hub shows the cohort recorded.
+2. A careers leader of a secondary school in that local authority, whose Year 11 left in July with
+   no destinations recorded, goes to Destinations from the provider menu, downloads the template,
+   imports a file with one bad row (reported with its line and reason, nothing to confirm), then
+   the corrected file: preview, confirm; the hub shows the cohort recorded. The cohort is the most
+   recent whose destinations can be known to be sustained (six months from October: from 31 March
+   after they left), the one before last whatever day the test runs.
 3. The leader opens the analysis: the school's sustained share beside England's and the local
    authority's from the loaded file, the groups with their gaps, the DfE's suppressed cells as
    "not published", small groups as counts only, and no learner named.
-4. The accreditation round's criterion 3.4 page shows the destinations analysis by itself.
+4. The accreditation round: the destinations evidence is "held here", and criterion 3.4 shows the
+   three cohorts by itself.
 
 Nobody takes a shortcut through the pages: both sign in with their password and authenticator
 code and follow links and buttons. Every page passes axe (no serious or critical findings), has
@@ -25,7 +28,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.core.management import call_command
 
 from qic.destinations.models import Destination, DfeFigure, DfeRelease
@@ -34,7 +36,7 @@ from qic.domain.academic import year_label
 from tests.browser.test_data_safety import check_page
 from tests.browser.test_roles import sign_in
 from tests.conftest import Cast
-from tests.destinations.entry_factories import last_cohort, leaver, upn
+from tests.destinations.entry_factories import known_cohort, leaver, upn
 from tests.factories import make_round
 
 # --- The DfE file: KS4 measures, State-funded mainstream schools, percentages -----------------------
@@ -202,7 +204,7 @@ def test_destinations_done(cast: Cast, edition: Any, live_server: Any, browser: 
     base = live_server.url
     school = cast.p1
     assert (school.la_code, school.la_name) == ("335", "Walsall")
-    year = last_cohort()
+    year = known_cohort()
     label = year_label(year)
     time_period = rules.dfe_time_period(year)
     for n, (forename, premium, sen, ehc) in PUPILS.items():
@@ -270,7 +272,7 @@ def test_destinations_done(cast: Cast, edition: Any, live_server: Any, browser: 
     assert DfeRelease.objects.count() == 2
     consortium_context.close()
 
-    # 2. The careers leader goes to Destinations: last year's Year 11 have nothing recorded.
+    # 2. The careers leader goes to Destinations: the Year 11 who left in July have nothing recorded.
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -329,14 +331,19 @@ def test_destinations_done(cast: Cast, edition: Any, live_server: Any, browser: 
 
     # 3. The analysis, beside England's and Walsall's figures for the same cohort.
     follow(page, page.get_by_role("link", name="See the analysis beside the national and local figures"))
-    text = checked(page)
-    assert SURNAME not in text
-    assert "Esme" not in text
-    assert "Birmingham" not in text
-    assert "81%" not in text
+    checked(page)
+    everything = str(page.locator("main").text_content())  # every cohort's panel, shown or not
+    assert SURNAME not in everything
+    assert "Esme" not in everything
+    assert "Birmingham" not in everything
+    assert "81%" not in everything
     trend = page.get_by_role("table", name="Trend over three cohorts")
     assert row_of(trend, label) == [label, "8 of 12", "67%", "", "94%", "92%"]
 
+    # The newest cohort (left this summer, none of them on the records) is the first tab; theirs is next.
+    page.get_by_role("tab", name=f"{label} leavers").click()
+    assert page.get_by_role("tabpanel").get_attribute("id") == f"cohort-{year}"
+    text = str(page.locator("main").inner_text())
     headline = page.get_by_role("table", name=f"{label} leavers: destinations in the year after leaving")
     assert row_of(headline, "Sustained education, apprenticeship or employment")[1:] == ["8", "67%", "94%", "92%"]
     assert row_of(headline, "Sustained education")[1:] == ["5", "42%", "86%", "85%"]
@@ -386,10 +393,22 @@ def test_destinations_done(cast: Cast, edition: Any, live_server: Any, browser: 
     ]
     assert row_of(intended, "Sixth-form college") == ["Sixth-form college", "Apprenticeship", "1"]
 
-    # 4. The portfolio's criterion 3.4 shows the destinations analysis by itself.
-    page.goto(f"{provider_base}/accreditation/{accreditation.pk}/criteria/3.4/")
+    # 4. The accreditation round: the destinations evidence is held here, and criterion 3.4 shows
+    # the three cohorts by itself (figures only, nobody named).
+    round_url = f"{provider_base}/accreditation/{accreditation.pk}/"
+    page.goto(round_url)
+    checked(page)
+    checklist = page.locator("dl.govuk-summary-list").filter(has_text="Destinations data for the last three years")
+    assert "Held here: 1 cohort recorded." in checklist.inner_text()
+    follow(page, page.get_by_role("link", name="3.4", exact=True))
+    assert page.url == f"{round_url}criteria/3.4/"
     text = checked(page)
-    if "Destinations of the last three leaving cohorts" not in text:
-        pytest.skip("criterion 3.4's destinations panel is not on this branch yet (i16-portfolio)")
-    assert SURNAME not in text
+    assert "Destinations of the last three leaving cohorts" in text
+    assert SURNAME not in str(page.locator("main").text_content())
+    portfolio = page.get_by_role("table", name="Key stage 4 leavers")
+    assert row_of(portfolio, label)[1:] == ["12", "67% (8)", "17% (2)", "8% (1)", "8% (1)", "\u221233 points"]
+    for other in (year + 1, year - 1):  # the cohorts before and after: none of them on the records
+        assert row_of(portfolio, year_label(other))[1:3] == ["0", "–"]
+    assert page.get_by_role("table", name="16–18 leavers").count() == 0  # a school with no sixth form on the records
+    assert page.get_by_role("link", name="Destinations analysis beside the national figures").count() == 1
     context.close()
