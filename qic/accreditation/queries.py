@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from qic.accreditation.models import (
@@ -209,12 +209,8 @@ def destinations_summary(provider: Provider, *, today: dt.date) -> list[destinat
 
 
 def destinations_analysis_url(urn: int) -> str:
-    """The provider's destinations analysis page (another part of issue 16: until it is in the
-    URLconf, its published address)."""
-    try:
-        return reverse("destinations:analysis", kwargs={"urn": urn})
-    except NoReverseMatch:
-        return f"/providers/{urn}/destinations/analysis/"
+    """The provider's destinations analysis page, beside the DfE's figures."""
+    return reverse("destinations:analysis", kwargs={"urn": urn})
 
 
 def destinations_recorded(provider: Provider, *, today: dt.date) -> int:
