@@ -90,13 +90,18 @@ def _school(name: str, urn: int, per_cohort: int, today: dt.date) -> dict[str, A
                     kind="actual",
                     category=category,
                     recorded_on=dt.date(year + 1, 11, 1),
-                    sustained=n % 5 != 0,
+                    # Six months, October to March, before anyone can say it was sustained.
+                    sustained=(n % 5 != 0) if dt.date(year + 2, 3, 31) <= today else None,
                 )
             )
             if n % 3 == 0 and dt.date(year + 2, 11, 1) <= today:
                 destinations.append(
                     Destination(
-                        **common, kind="actual", category="work", recorded_on=dt.date(year + 2, 11, 1), sustained=True
+                        **common,
+                        kind="actual",
+                        category="work",
+                        recorded_on=dt.date(year + 2, 11, 1),
+                        sustained=True if dt.date(year + 3, 3, 31) <= today else None,
                     )
                 )
     Destination.objects.bulk_create(destinations, batch_size=2_000)
@@ -218,6 +223,7 @@ def figures(label: str) -> None:
             f"{release.figures_unchanged:,} unchanged)"
         )
     newest = cohort_years(today)[0]
+    known = cohort_years(today)[1]  # the newest cohort whose destinations can be known sustained
     for n, (size, per_cohort) in enumerate(SIZES.items()):
         school = _school(f"Destinations {size} School", 999_860 + n, per_cohort, today)
         provider = school["provider"]
@@ -236,7 +242,7 @@ def figures(label: str) -> None:
             median, p95, count = page_figures(client, path)
             print(f"[{label}] {name:<28} {what}: median {median:6.1f} ms  p95 {p95:6.1f} ms  {count} queries")
         if size == "large":
-            upload = _import_file(provider, newest)
+            upload = _import_file(provider, known)
             started = time.perf_counter()
             plan = imports.plan_import(provider, upload, today=today)
             checked = time.perf_counter() - started
