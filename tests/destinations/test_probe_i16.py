@@ -31,10 +31,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from qic.destinations import import_views
 from qic.destinations.models import Destination
 from qic.learners.models import Learner
 from qic.organisations.models import Provider, User
 from tests.conftest import Cast
+from tests.destinations import analysis_helpers as ah
 from tests.destinations.entry_factories import destination, last_cohort, leaver, upn
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +111,42 @@ def test_utf16_without_nul_is_still_read(cast: Cast) -> None:
     page = upload(leader, cast.p1, text.encode("utf-16")).content.decode()
     assert confirm(leader, cast.p1, page).status_code == 302
     assert Destination.objects.get().detail == "Zoë’s college"
+
+
+# =================================================================================================
+# Problem 2: the preview's report is bounded and still counts everything.
+# =================================================================================================
+
+
+def test_thousands_of_bad_rows_make_a_bounded_report_that_says_how_many(cast: Cast) -> None:
+    """Problem: 9,999 rows of five bad cells each listed 49,995 problems (a 12 MB page)."""
+    lines = ["UPN,kind,destination,date,sustained,where"]
+    lines += [f'X{n},maybe,Moon,31/02/2025,perhaps,"=HYPERLINK(""http://e.vil"")"' for n in range(9_999)]
+    response = upload(signed_in(cast.p1_leader), cast.p1, ("\r\n".join(lines) + "\r\n").encode())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert len(page) < 400_000
+    assert "9999 rows of destinations.csv cannot be imported" in page
+    assert "See the 49995 problems" in page
+    shown = import_views.PREVIEW_ROWS
+    assert page.count('<tr class="govuk-table__row"><td class="govuk-table__cell">') == shown
+    assert f"the first {shown} of 49995 problems" in page
+    assert "And 49795 more problems, not listed" in page
+    assert 'name="confirm"' not in page
+
+
+def test_thousands_of_updates_are_listed_up_to_the_preview_size(cast: Cast) -> None:
+    year = last_cohort()
+    learners = ah.leavers(cast.p1, year, 250)
+    on = dt.date(year + 1, 9, 1)
+    Destination.objects.bulk_create(
+        [Destination(provider=cast.p1, learner=lr, kind="actual", category="fe", recorded_on=on) for lr in learners]
+    )
+    lines = ["UPN,destination,date,sustained"] + [f"{lr.upn},FE,01/09/{year + 1},yes" for lr in learners]
+    leader = signed_in(cast.p1_leader)
+    page = upload(leader, cast.p1, ("\r\n".join(lines) + "\r\n").encode()).content.decode()
+    assert re.search(r"To be brought up to date</dt><dd[^>]*>250<", page)
+    assert page.count("Sustained: yes</td>") == import_views.PREVIEW_ROWS
+    assert "And 50 more to be brought up to date." in page
+    assert confirm(leader, cast.p1, page).status_code == 302
+    assert Destination.objects.filter(sustained=True).count() == 250  # all of them, not only those shown
