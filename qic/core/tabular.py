@@ -13,8 +13,8 @@ same words. What it decides:
   and 0x9D undefined, so a file with one of them is refused, naming the byte's offset and line.
   A UTF-16 byte-order mark means UTF-16: Excel's "Unicode Text", how versions of Excel before
   "CSV UTF-8" save a sheet with every character intact. A NUL (byte, or UTF-16 character) is
-  refused whatever the encoding: no text holds one, and PostgreSQL cannot store it. A workbook (xlsx, xls) and a binary file
-  are refused with a message that says what to do.
+  refused whatever the encoding: no text holds one, and PostgreSQL cannot store it. A workbook
+  (xlsx, xls) and a binary file are refused with a message that says what to do.
 - **Separator.** A comma, unless the header line has a tab and no comma: then a tab, as in
   Excel's "Unicode Text" and "Text (Tab delimited)". Quoting is the same either way.
 - **Header.** The first row that is not blank. A column is found by any of its names,
