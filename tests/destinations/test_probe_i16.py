@@ -31,6 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from qic.core.models import AuditEvent
 from qic.destinations import import_views
 from qic.destinations.models import Destination
 from qic.learners.models import Learner
@@ -150,3 +151,32 @@ def test_thousands_of_updates_are_listed_up_to_the_preview_size(cast: Cast) -> N
     assert "And 50 more to be brought up to date." in page
     assert confirm(leader, cast.p1, page).status_code == 302
     assert Destination.objects.filter(sustained=True).count() == 250  # all of them, not only those shown
+
+
+# =================================================================================================
+# Problem 3: the add and change forms are named reads.
+# =================================================================================================
+
+
+def test_the_add_and_change_forms_record_a_read_of_the_learner(cast: Cast, school_a: tuple) -> None:
+    """Problem: the change form shows the learner's name and where they went, with no audited read."""
+    learner, saved = school_a
+    leader = signed_in(cast.p1_leader)
+    for name, args in (
+        ("destinations:destination_add", [cast.p1.urn, learner.pk]),
+        ("destinations:destination_change", [cast.p1.urn, learner.pk, saved.pk]),
+    ):
+        before = AuditEvent.objects.filter(action="learner.destinations_viewed").count()
+        page = leader.get(reverse(name, args=args)).content.decode()
+        assert SECRET_SURNAME in page
+        events = AuditEvent.objects.filter(action="learner.destinations_viewed").order_by("pk")
+        assert events.count() == before + 1, name
+        event = events.last()
+        assert event is not None
+        assert event.learner_id_ref == learner.pk
+        assert event.learner_data
+    # A refused save shows the form again, and that is a read too; a save is a change, audited as one.
+    url = reverse("destinations:destination_change", args=[cast.p1.urn, learner.pk, saved.pk])
+    reads = AuditEvent.objects.filter(action="learner.destinations_viewed").count()
+    leader.post(url, {"kind": "actual", "category": "moon"})
+    assert AuditEvent.objects.filter(action="learner.destinations_viewed").count() == reads + 1
