@@ -36,9 +36,12 @@ def stage_asked(request: HttpRequest, provider: Provider) -> KeyStage:
     return KeyStage.KS4
 
 
-def _analysis(provider: Provider, stage: KeyStage) -> list[analysis_tables.CohortTables]:
+def _analysis(request: AuthenticatedRequest, provider: Provider, stage: KeyStage) -> list[analysis_tables.CohortTables]:
+    """The tables; for a reader who does not see the learners' records, without the figures of a
+    group (or cohort) so small that they could say where one learner went."""
     compared = comparison.headline_with_comparison(provider, stage, timezone.localdate())
-    return [analysis_tables.cohort_tables(c, la_name=provider.la_name) for c in compared]
+    figures_only = Capability.VIEW_LEARNERS not in capabilities(request.user)
+    return [analysis_tables.cohort_tables(c, la_name=provider.la_name, figures_only=figures_only) for c in compared]
 
 
 @require_role()
@@ -47,7 +50,7 @@ def _analysis(provider: Provider, stage: KeyStage) -> list[analysis_tables.Cohor
 def analysis(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     stage = stage_asked(request, provider)
-    cohorts = _analysis(provider, stage)
+    cohorts = _analysis(request, provider, stage)
     return render(
         request,
         "destinations/analysis/analysis.html",
@@ -62,6 +65,7 @@ def analysis(request: AuthenticatedRequest, urn: int) -> HttpResponse:
             "any_recorded": any(c.any_recorded for c in cohorts),
             "small_group": rules.SMALL_GROUP,
             "small_note": analysis_tables.SMALL_NOTE,
+            "withheld_note": analysis_tables.WITHHELD_NOTE,
             "may_record": Capability.MANAGE_LEARNERS in capabilities(request.user)
             or Capability.VIEW_LEARNERS in capabilities(request.user),
             "record_url": reverse("destinations:home", args=[provider.urn]),
@@ -77,5 +81,5 @@ def analysis_export(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """The analysis as CSV, one figure a line: aggregates only, as on the page."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     stage = stage_asked(request, provider)
-    rows = analysis_tables.csv_rows(stage, _analysis(provider, stage))
+    rows = analysis_tables.csv_rows(stage, _analysis(request, provider, stage))
     return csv_response(f"{provider.urn}-destinations-{stage.value}.csv", analysis_tables.CSV_HEADER, rows)

@@ -22,7 +22,9 @@ Problems found and fixed:
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
+import io
 import re
 from typing import Any
 
@@ -34,6 +36,8 @@ from django.urls import reverse
 from qic.core.models import AuditEvent
 from qic.destinations import import_views
 from qic.destinations.models import Destination
+from qic.domain import destinations as rules
+from qic.domain.academic import year_label
 from qic.learners.models import Learner
 from qic.organisations.models import Provider, User
 from tests.conftest import Cast
@@ -180,3 +184,107 @@ def test_the_add_and_change_forms_record_a_read_of_the_learner(cast: Cast, schoo
     reads = AuditEvent.objects.filter(action="learner.destinations_viewed").count()
     leader.post(url, {"kind": "actual", "category": "moon"})
     assert AuditEvent.objects.filter(action="learner.destinations_viewed").count() == reads + 1
+
+
+# =================================================================================================
+# Problem 4: small groups, for those who see figures and not learners.
+# =================================================================================================
+
+
+def _cohort_with_one_looked_after_learner(school: Provider, year: int) -> Learner:
+    """30 Year 11 leavers, all sustained in FE but one looked-after learner who is NEET."""
+    learners = ah.leavers(school, year, 30, surname=SECRET_SURNAME)
+    for learner in learners[1:]:
+        ah.record(learner, rules.Category.FE_COLLEGE)
+    alone = learners[0]
+    alone.looked_after = True
+    alone.save()
+    ah.record(alone, rules.Category.NEET, sustained=None)
+    return alone
+
+
+def _groups(page: str, year: int) -> list[list[str]]:
+    return ah.tables_of(page)[f"{year_label(year)} leavers: sustained destinations by group"]
+
+
+@pytest.mark.parametrize("who", ["p1_governor", "ab1_admin", "assessor_assigned"])
+def test_a_looked_after_group_of_one_is_not_shown_to_those_without_learners_records(cast: Cast, who: str) -> None:
+    """Problem: "Looked after: 0 of 1" told a governor (who may well know which pupil is looked
+    after) that this child is not in a sustained destination; "Not looked after: 29 of 29" beside
+    the cohort's 29 of 30 said the same by subtraction."""
+    year = ah.cohort_years()[1]
+    _cohort_with_one_looked_after_learner(cast.p1, year)
+    client = signed_in(cast.user(who))
+    page = client.get(reverse("destinations:analysis", args=[cast.p1.urn])).content.decode()
+    row = ah.row_of(_groups(page, year), "Looked after")
+    assert row[1:4] == ["not shown", "Not looked after: not shown", "not shown"]
+    assert "0 of 1" not in page
+    assert "29 of 29" not in page
+    assert "fewer than 6 learners" in page
+    # The cohort's own figures are still there: 29 of 30 sustained.
+    headline = ah.tables_of(page)[f"{year_label(year)} leavers: destinations in the year after leaving"]
+    assert ah.row_of(headline, "Sustained education, apprenticeship or employment")[1:3] == ["29", "97%"]
+    text = client.get(reverse("destinations:analysis_export", args=[cast.p1.urn])).content.decode("utf-8-sig")
+    looked_after = [r for r in csv.reader(io.StringIO(text)) if r[1] == year_label(year) and r[4] == "Looked after"]
+    assert looked_after
+    assert {r[6] for r in looked_after if r[5] in ("Sustained: the group", "Sustained: the others")} == {
+        "not shown",
+        "Not looked after: not shown",
+    }
+    assert "0 of 1" not in text
+
+
+@pytest.mark.parametrize("who", ["p1_leader", "p1_staff"])
+def test_staff_who_see_the_learners_still_see_the_small_groups_counts(cast: Cast, who: str) -> None:
+    year = ah.cohort_years()[1]
+    _cohort_with_one_looked_after_learner(cast.p1, year)
+    page = signed_in(cast.user(who)).get(reverse("destinations:analysis", args=[cast.p1.urn])).content.decode()
+    row = ah.row_of(_groups(page, year), "Looked after")
+    assert row[1:4] == ["0 of 1 (count only)", "Not looked after: 29 of 29 (100%)", "too few to compare"]
+
+
+def test_a_few_learners_of_unknown_sex_hide_the_female_and_male_row(cast: Cast) -> None:
+    """Female and male leave out those whose sex is not recorded: the cohort minus both would be them."""
+    year = ah.cohort_years()[1]
+    for learner in ah.leavers(cast.p1, year, 10, sex="F") + ah.leavers(cast.p1, year, 10, sex="M"):
+        ah.record(learner, rules.Category.FE_COLLEGE)
+    ah.record(ah.leavers(cast.p1, year, 1, sex="U")[0], rules.Category.NEET, sustained=None)
+    page = signed_in(cast.p1_governor).get(reverse("destinations:analysis", args=[cast.p1.urn])).content.decode()
+    assert ah.row_of(_groups(page, year), "Female")[1:3] == ["not shown", "Male: not shown"]
+    leader = signed_in(cast.p1_leader).get(reverse("destinations:analysis", args=[cast.p1.urn])).content.decode()
+    assert ah.row_of(_groups(leader, year), "Female")[1] == "10 of 10 (100%)"
+
+
+def test_a_few_learners_on_sen_support_alone_hide_the_ehc_plan_row(cast: Cast) -> None:
+    """Everyone with an EHC plan is in SEND: SEND minus EHC plan is those on SEN support alone."""
+    year = ah.cohort_years()[1]
+    for learner in ah.leavers(cast.p1, year, 8, ehc_plan=True) + ah.leavers(cast.p1, year, 20):
+        ah.record(learner, rules.Category.FE_COLLEGE)
+    ah.record(ah.leavers(cast.p1, year, 1, sen_support=True)[0], rules.Category.NEET, sustained=None)
+    page = signed_in(cast.p1_governor).get(reverse("destinations:analysis", args=[cast.p1.urn])).content.decode()
+    groups = _groups(page, year)
+    assert ah.row_of(groups, "SEND (SEN support or EHC plan)")[1] == "8 of 9 (89%)"
+    assert ah.row_of(groups, "EHC plan")[1:3] == ["not shown", "No EHC plan: not shown"]
+
+
+def test_a_cohort_of_fewer_than_six_is_not_shown_to_those_without_learners_records(cast: Cast) -> None:
+    """The DfE withholds every figure of an institution's cohort under 6; a governor knows the
+    three leavers of a small sixth form by name."""
+    year = ah.cohort_years()[1]
+    three = ah.leavers(cast.p1, year, 3)
+    ah.record(three[0], rules.Category.NEET, sustained=None)
+    ah.record(three[1], rules.Category.FE_COLLEGE)
+    url = reverse("destinations:analysis", args=[cast.p1.urn])
+    page = signed_in(cast.p1_governor).get(url).content.decode()
+    assert "3 learners in the cohort" in page
+    assert f"{year_label(year)} leavers by destination" not in page
+    assert f"{year_label(year)} leavers: destinations in the year after leaving" not in page
+    assert "Fewer than 6 learners in this cohort" in page
+    trend = ah.row_of(ah.tables_of(page)["Trend over three cohorts"], year_label(year))
+    assert trend[1:3] == ["fewer than 6", "not shown"]
+    text = signed_in(cast.p1_governor).get(reverse("destinations:analysis_export", args=[cast.p1.urn]))
+    rows = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig"))))
+    assert [r for r in rows if r[1] == year_label(year) and r[4] != "Note"] == []
+    leader = signed_in(cast.p1_leader).get(url).content.decode()
+    categories = ah.tables_of(leader)[f"{year_label(year)} leavers by destination"]
+    assert ah.row_of(categories, "Not in education, employment or training (NEET)")[1:] == ["1", "count only"]
