@@ -35,7 +35,7 @@ from django.urls import reverse
 
 from qic.core.models import AuditEvent
 from qic.destinations import import_views
-from qic.destinations.models import Destination
+from qic.destinations.models import Destination, DfeFigure
 from qic.domain import destinations as rules
 from qic.domain.academic import year_label
 from qic.learners.models import Learner
@@ -288,3 +288,53 @@ def test_a_cohort_of_fewer_than_six_is_not_shown_to_those_without_learners_recor
     leader = signed_in(cast.p1_leader).get(url).content.decode()
     categories = ah.tables_of(leader)[f"{year_label(year)} leavers by destination"]
     assert ah.row_of(categories, "Not in education, employment or training (NEET)")[1:] == ["1", "count only"]
+
+
+# =================================================================================================
+# Problem 5: the DfE loader and counts larger than their cohort.
+# =================================================================================================
+
+DFE_HEADER = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,old_la_code,new_la_code,la_name,"
+    "institution_group,breakdown_topic,breakdown,data_type,cohort,overall,education,appren,all_work,all_notsust,"
+    "all_unknown\r\n"
+)
+
+
+def _dfe_row(*, data_type: str = "Percentage", cohort: str = "1000", overall: str = "90", name: str = "X") -> str:
+    return (
+        f'202324,Academic year,Local authority,E92000001,England,201,E09000001,"{name}",'
+        f"State-funded mainstream schools,Total,Total,{data_type},{cohort},{overall},50,1,2,3,4\r\n"
+    )
+
+
+def _load(client: Client, text: str, stage: str = "KS4") -> Any:
+    file = SimpleUploadedFile("dm.csv", text.encode(), content_type="text/csv")
+    return client.post(reverse("destinations:dfe_releases"), {"file": file, "stage": stage})
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        (_dfe_row(data_type="Number of pupils", cohort="10", overall="999999999999"), "more than the cohort (10)"),
+        (_dfe_row(data_type="", overall="150"), "over 100 in a row of percentages"),
+        (_dfe_row(overall="100.5"), "over 100 in a row of percentages"),
+        (_dfe_row(overall="-5"), "is negative"),
+        (_dfe_row(overall="1e5"), "is not a number"),
+        (_dfe_row(overall="NaN"), "is not a number"),
+        (_dfe_row(cohort="99999999999999999999"), "is not a number"),
+    ],
+)
+def test_the_dfe_loader_refuses_absurd_numbers_by_line(cast: Cast, row: str, problem: str) -> None:
+    """Problem (the first two): a count above its cohort, or 150 in a row with no data type (read
+    as percentages by the comparison), was loaded and shown to schools as 99999999900% or 150%."""
+    response = _load(signed_in(cast.consortium), DFE_HEADER + row)
+    assert response.status_code == 200
+    assert problem in response.content.decode().replace("&#x27;", "'")
+    assert not DfeFigure.objects.exists()
+
+
+def test_a_count_up_to_its_cohort_still_loads(cast: Cast) -> None:
+    response = _load(signed_in(cast.consortium), DFE_HEADER + _dfe_row(data_type="Number of pupils", cohort="100"))
+    assert response.status_code == 302
+    assert DfeFigure.objects.get().values["overall"] == 90

@@ -254,6 +254,22 @@ def test_a_percentage_over_100_and_a_cohort_that_is_not_whole_are_errors() -> No
     assert [(p.line, p.column) for p in reading.problems] == [(2, "overall"), (3, "cohort")]
 
 
+def test_a_blank_data_type_is_a_row_of_percentages_as_the_comparison_reads_it() -> None:
+    reading = read_ks4(ks4_row(data_type="", overall="150"))
+    assert [(p.line, p.column) for p in reading.problems] == [(2, "overall")]
+    assert "over 100 in a row of percentages" in reading.problems[0].reason
+
+
+def test_a_count_above_its_cohort_in_a_row_of_numbers_is_an_error() -> None:
+    numbers = {"data_type": "Number of pupils", "cohort": "1000"}
+    reading = read_ks4(ks4_row(**numbers, overall="1001"), ks4_row(**numbers, overall="1000", time_period="202223"))
+    assert [(p.line, p.column, p.reason) for p in reading.problems] == [
+        (2, "overall", "“1001” is more than the cohort (1000) in a row of numbers")
+    ]
+    # A suppressed cohort leaves nothing to compare with: the counts are read as they are.
+    assert read_ks4(ks4_row(data_type="Number of pupils", cohort="c", overall="5000")).ok
+
+
 def test_a_cohort_larger_than_a_year_group_of_england_is_an_error() -> None:
     reading = read_ks4(ks4_row(cohort="2000001"), ks4_row(cohort="999999999999", time_period="202223"))
     assert [(p.line, p.column) for p in reading.problems] == [(2, "cohort"), (3, "cohort")]
