@@ -338,3 +338,33 @@ def test_a_count_up_to_its_cohort_still_loads(cast: Cast) -> None:
     response = _load(signed_in(cast.consortium), DFE_HEADER + _dfe_row(data_type="Number of pupils", cohort="100"))
     assert response.status_code == 302
     assert DfeFigure.objects.get().values["overall"] == 90
+
+
+# =================================================================================================
+# Problem 6: GOV.UK words for forged choices; a file with no rows.
+# =================================================================================================
+
+
+def test_a_forged_choice_gets_the_forms_own_message(cast: Cast, school_a: tuple) -> None:
+    learner, _ = school_a
+    year = last_cohort()
+    url = reverse("destinations:destination_add", args=[cast.p1.urn, learner.pk])
+    data = {
+        "kind": "both",
+        "category": "moon",
+        "sustained": "maybe",
+        "recorded_on_day": "1",
+        "recorded_on_month": "9",
+        "recorded_on_year": str(year + 1),
+    }
+    page = signed_in(cast.p1_leader).post(url, data).content.decode()
+    assert "not one of the available choices" not in page
+    assert "Select whether this destination is intended or actual" in page
+    assert "Select the destination" in page
+    assert "Select whether the destination was sustained" in page
+
+
+def test_a_file_with_a_header_and_no_rows_says_so(cast: Cast) -> None:
+    page = upload(signed_in(cast.p1_leader), cast.p1, b"UPN,destination,date\r\n").content.decode()
+    assert "already recorded" not in page
+    assert "The file has no rows below its header" in page
