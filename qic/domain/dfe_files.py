@@ -191,6 +191,13 @@ def _level_key(text: str) -> str:
 _LEVELS = {_level_key(level): level for level in (*KEPT_LEVELS, *OTHER_LEVELS)}
 # How many line numbers of each kind of skipped row are kept for the report.
 SKIPPED_LINES_SHOWN = 5
+# How many kinds of skipped rows are told apart; rows of any further kind are counted together (a
+# file whose level_methodology column holds something else on every row would otherwise make a
+# report of one kind per row).
+SKIPPED_KINDS = 20
+OTHER_SKIPPED = f"Rows of other kinds skipped by design (more than {SKIPPED_KINDS} kinds in the file)"
+# How much of a file's text a skipped kind quotes.
+QUOTED = 60
 
 # --- Cells --------------------------------------------------------------------------------------
 
@@ -455,6 +462,8 @@ class _RowReader:
         return "" if index is None else cells[index].strip()
 
     def skip(self, reason: str, line: int) -> None:
+        if reason not in self.skipped and len(self.skipped) >= SKIPPED_KINDS:
+            reason = OTHER_SKIPPED
         self.skipped.setdefault(reason, Skipped(reason)).add(line)
 
     def read(self, line: int, cells: Sequence[str], problems: list[Problem]) -> Figure | None:
@@ -483,7 +492,8 @@ class _RowReader:
                 return None
         methodology = self.cell(cells, "level_methodology")
         if not _is_total(methodology) and "provider" not in methodology.casefold():
-            self.skip(f"Rows counted by {methodology} (the provider-location rows are kept)", line)
+            shown = methodology if len(methodology) <= QUOTED else methodology[:QUOTED] + "…"
+            self.skip(f"Rows counted by {shown} (the provider-location rows are kept)", line)
             return None
         if level == LOCAL_AUTHORITY and "old_la_code" not in self.positions:
             raise DfeFileRefused(

@@ -14,7 +14,10 @@ Problems found and fixed:
    subtraction: for roles without learners' records such groups are now not shown.
 5. The DfE loader took counts larger than their cohort in a row of numbers, and any value in a row
    with no data type (which the comparison reads as percentages): a school saw "99999900%".
-6. Smaller: a forged choice got Django's "Select a valid choice. x is not one of the available
+6. A DfE file with a different level_methodology on every row made a release report of one
+   note per row (each quoting the whole cell): 20 kinds are told apart, the rest counted together
+   (tests/domain/test_dfe_files.py).
+7. Smaller: a forged choice got Django's "Select a valid choice. x is not one of the available
    choices." instead of the form's GOV.UK message; a file with a header and no rows was "already
    recorded".
 """
@@ -343,7 +346,7 @@ def test_a_count_up_to_its_cohort_still_loads(cast: Cast) -> None:
 
 
 # =================================================================================================
-# Problem 6: GOV.UK words for forged choices; a file with no rows.
+# Problem 7: GOV.UK words for forged choices; a file with no rows.
 # =================================================================================================
 
 

@@ -12,6 +12,8 @@ from qic.domain.destinations import cohort_of_time_period, dfe_time_period
 from qic.domain.dfe_files import (
     KEPT_LEVELS,
     NOT_PUBLISHED,
+    OTHER_SKIPPED,
+    SKIPPED_KINDS,
     SKIPPED_LINES_SHOWN,
     CellRefused,
     DfeFileRefused,
@@ -462,6 +464,21 @@ def test_the_16_to_18_rows_counted_by_residence_are_skipped() -> None:
     [skipped] = reading.skipped
     assert "Student residency" in skipped.reason
     assert skipped.lines == [3]
+
+
+def test_skipped_rows_of_many_kinds_are_told_apart_up_to_a_limit_then_counted_together() -> None:
+    """A careless file (something else in level_methodology on every row) makes a short report,
+    not one note per row, and quotes no more than a little of each value."""
+    rows = [(2, ks5_row())]
+    rows += [(3 + n, ks5_row(level_methodology=f"Method {n} " + "x" * 500)) for n in range(500)]
+    reading = read_table(KS5_HEADER, rows, KS5)
+    assert reading.ok
+    assert len(reading.skipped) == SKIPPED_KINDS + 1
+    assert reading.rows_skipped == 500
+    other = reading.skipped[-1]
+    assert other.reason == OTHER_SKIPPED
+    assert (other.count, other.lines) == (500 - SKIPPED_KINDS, [23, 24, 25, 26, 27])
+    assert all(len(group.reason) < 200 for group in reading.skipped)
 
 
 # --- Stage ----------------------------------------------------------------------------------------
