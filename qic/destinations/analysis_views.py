@@ -36,11 +36,15 @@ def stage_asked(request: HttpRequest, provider: Provider) -> KeyStage:
     return KeyStage.KS4
 
 
+def _figures_only(request: AuthenticatedRequest) -> bool:
+    """Whether the reader sees the figures and not the learners' records (a governor, the
+    Awarding Body, the assessor): then no group or cohort of fewer than SMALL_GROUP is shown."""
+    return Capability.VIEW_LEARNERS not in capabilities(request.user)
+
+
 def _analysis(request: AuthenticatedRequest, provider: Provider, stage: KeyStage) -> list[analysis_tables.CohortTables]:
-    """The tables; for a reader who does not see the learners' records, without the figures of a
-    group (or cohort) so small that they could say where one learner went."""
     compared = comparison.headline_with_comparison(provider, stage, timezone.localdate())
-    figures_only = Capability.VIEW_LEARNERS not in capabilities(request.user)
+    figures_only = _figures_only(request)
     return [analysis_tables.cohort_tables(c, la_name=provider.la_name, figures_only=figures_only) for c in compared]
 
 
@@ -64,6 +68,7 @@ def analysis(request: AuthenticatedRequest, urn: int) -> HttpResponse:
             "leavers": sum(c.size for c in cohorts),
             "any_recorded": any(c.any_recorded for c in cohorts),
             "small_group": rules.SMALL_GROUP,
+            "figures_only": _figures_only(request),
             "small_note": analysis_tables.SMALL_NOTE,
             "withheld_note": analysis_tables.WITHHELD_NOTE,
             "may_record": Capability.MANAGE_LEARNERS in capabilities(request.user)

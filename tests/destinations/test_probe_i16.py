@@ -226,6 +226,7 @@ def test_a_looked_after_group_of_one_is_not_shown_to_those_without_learners_reco
     assert "0 of 1" not in page
     assert "29 of 29" not in page
     assert "fewer than 6 learners" in page
+    assert "a group (or a cohort) of fewer than 6 learners is not shown" in page
     # The cohort's own figures are still there: 29 of 30 sustained.
     headline = ah.tables_of(page)[f"{year_label(year)} leavers: destinations in the year after leaving"]
     assert ah.row_of(headline, "Sustained education, apprenticeship or employment")[1:3] == ["29", "97%"]
@@ -246,6 +247,7 @@ def test_staff_who_see_the_learners_still_see_the_small_groups_counts(cast: Cast
     page = signed_in(cast.user(who)).get(reverse("destinations:analysis", args=[cast.p1.urn])).content.decode()
     row = ah.row_of(_groups(page, year), "Looked after")
     assert row[1:4] == ["0 of 1 (count only)", "Not looked after: 29 of 29 (100%)", "too few to compare"]
+    assert "Figures on fewer than 6 learners are shown as counts only." in page
 
 
 def test_a_few_learners_of_unknown_sex_hide_the_female_and_male_row(cast: Cast) -> None:
