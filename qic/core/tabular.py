@@ -12,8 +12,9 @@ same words. What it decides:
   GIAS publishes (not Latin-1: 0x92 is "’"). Python's cp1252 leaves 0x81, 0x8D, 0x8F, 0x90
   and 0x9D undefined, so a file with one of them is refused, naming the byte's offset and line.
   A UTF-16 byte-order mark means UTF-16: Excel's "Unicode Text", how versions of Excel before
-  "CSV UTF-8" save a sheet with every character intact. A workbook (xlsx, xls) and a binary file
-  are refused with a message that says what to do.
+  "CSV UTF-8" save a sheet with every character intact. A NUL (byte, or UTF-16 character) is
+  refused whatever the encoding: no text holds one, and PostgreSQL cannot store it. A workbook
+  (xlsx, xls) and a binary file are refused with a message that says what to do.
 - **Separator.** A comma, unless the header line has a tab and no comma: then a tab, as in
   Excel's "Unicode Text" and "Text (Tab delimited)". Quoting is the same either way.
 - **Header.** The first row that is not blank. A column is found by any of its names,
@@ -255,6 +256,9 @@ def _encoding_of(data: bytes, error: type[TableFileError], advice: Advice) -> tu
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode Text": the byte-order mark says so reliably, and the codec reads it.
         _check_decodes(data, "utf-16", "File starts with a UTF-16 byte-order mark but is not valid UTF-16", 0, error)
+        # The NUL-byte test below cannot apply (every other byte of ASCII text is 0), so NUL is
+        # looked for among the characters: PostgreSQL stores no NUL in text, whatever the file.
+        _check_no_nul(data, "utf-16", error)
         return "utf-16", 0
     if b"\x00" in data:
         raise error("File is binary, not CSV (it contains NUL bytes)")
@@ -272,6 +276,15 @@ def _encoding_of(data: bytes, error: type[TableFileError], advice: Advice) -> tu
             return "utf-8", 0
     _check_decodes(data, "cp1252", f"File is neither UTF-8 nor Windows-1252: {advice.encoding}", 0, error)
     return "cp1252", 0
+
+
+def _check_no_nul(data: bytes, codec: str, error: type[TableFileError]) -> None:
+    """Refuse a file (already known to decode) with a NUL character, piece by piece, keeping nothing."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    view = memoryview(data)
+    for start in range(0, len(data), _CHUNK):
+        if "\x00" in decoder.decode(view[start : start + _CHUNK], final=start + _CHUNK >= len(data)):
+            raise error("File is binary, not CSV (it contains NUL characters)")
 
 
 def _check_decodes(data: bytes, codec: str, problem: str, skip: int, error: type[TableFileError]) -> None:

@@ -11,6 +11,17 @@ from qic.domain.dfe_comparison import SYMBOLS, CohortComparison, DfeGroup, DfeSi
 
 COUNT_ONLY = "count only"
 SMALL_NOTE = f"Fewer than {rules.SMALL_GROUP} learners: shown as a count only, with no percentage."
+# For those who see figures and not learners (rules.disclosive_breakdowns, rules.figures_withheld).
+NOT_SHOWN = "not shown"
+HIDDEN_NOTE = (
+    "Not shown: the figures of a group when it, the others or the learners in neither number fewer than "
+    f"{rules.SMALL_GROUP} learners, since with so few they could tell where one learner went. Staff who see the "
+    "learners' records see them."
+)
+WITHHELD_NOTE = (
+    f"Fewer than {rules.SMALL_GROUP} learners in this cohort: its figures are shown only to staff who see the "
+    f"learners' records, as the DfE withholds every figure of a school's cohort under {rules.SMALL_GROUP}."
+)
 STAGE_LABELS = {KeyStage.KS4: "Key stage 4 leavers (Year 11)", KeyStage.KS5: "16–18 leavers (Year 13 and colleges)"}
 
 
@@ -79,6 +90,7 @@ class CohortTables:
     groups: Table
     intended: Table
     later: Table | None
+    withheld: bool = False  # too few learners for the reader to see any figure (rules.figures_withheld)
 
     @property
     def year(self) -> int:
@@ -93,8 +105,12 @@ def _local_name(side: DfeSide, fallback: str) -> str:
     return side.area_name or fallback
 
 
-def cohort_tables(comparison: CohortComparison, *, la_name: str) -> CohortTables:
+def cohort_tables(comparison: CohortComparison, *, la_name: str, figures_only: bool = False) -> CohortTables:
+    """The cohort's tables. `figures_only`: for a reader who does not see the learners' records
+    (a governor, the Awarding Body, the assessor), without the groups that could single out a
+    learner, and without any figure of a cohort of fewer than `SMALL_GROUP`."""
     cohort = comparison.cohort
+    hidden = rules.disclosive_breakdowns(cohort) if figures_only else frozenset()
     year = comparison.year
     m = cohort.overall
     national, local = comparison.national, comparison.local
@@ -153,6 +169,18 @@ def cohort_tables(comparison: CohortComparison, *, la_name: str) -> CohortTables
     group_rows = []
     for line in comparison.groups:
         row, breakdown = line.row, line.row.breakdown
+        if breakdown.code in hidden:
+            group_rows.append(
+                [
+                    breakdown.inside_label,
+                    NOT_SHOWN,
+                    f"{breakdown.others_label}: {NOT_SHOWN}",
+                    NOT_SHOWN,
+                    dfe_gap_text(national, line.national),
+                    dfe_gap_text(local, line.local),
+                ]
+            )
+            continue
         group_rows.append(
             [
                 breakdown.inside_label,
@@ -173,6 +201,7 @@ def cohort_tables(comparison: CohortComparison, *, la_name: str) -> CohortTables
         notes=[
             "The gap is the group's share in a sustained destination minus the others', in percentage points; "
             "a minus sign means the group is behind.",
+            *([HIDDEN_NOTE] if hidden else []),
             *(
                 [
                     "Worked out: the DfE publishes SEN support and EHC plans separately, and some groups without "
@@ -248,6 +277,7 @@ def cohort_tables(comparison: CohortComparison, *, la_name: str) -> CohortTables
         groups=groups,
         intended=intended_table,
         later=later,
+        withheld=figures_only and rules.figures_withheld(cohort),
     )
 
 
@@ -271,14 +301,19 @@ class TrendRow:
     share: rules.Share
     national: str
     local: str
+    withheld: bool = False
+
+    @property
+    def count_text(self) -> str:
+        return f"fewer than {rules.SMALL_GROUP}" if self.withheld else f"{self.share.count} of {self.share.of}"
 
     @property
     def percent_text(self) -> str:
-        return percent_text(self.share)
+        return NOT_SHOWN if self.withheld else percent_text(self.share)
 
     @property
     def meter(self) -> int | None:
-        return None if self.share.percent is None else round(self.share.percent)
+        return None if self.withheld or self.share.percent is None else round(self.share.percent)
 
 
 def trend(cohorts: list[CohortTables]) -> list[TrendRow]:
@@ -288,7 +323,13 @@ def trend(cohorts: list[CohortTables]) -> list[TrendRow]:
         c = tables.comparison
         line = c.lines[0]  # "overall", sustained education, apprenticeship or employment
         rows.append(
-            TrendRow(tables.label, line.school, dfe_text(c.national, line.national), dfe_text(c.local, line.local))
+            TrendRow(
+                tables.label,
+                line.school,
+                dfe_text(c.national, line.national),
+                dfe_text(c.local, line.local),
+                withheld=tables.withheld,
+            )
         )
     return rows
 
@@ -300,6 +341,9 @@ def csv_rows(stage: KeyStage, cohorts: list[CohortTables]) -> list[list[str]]:
     """Every table of every cohort, one cell a line (tidy): aggregates only."""
     out: list[list[str]] = []
     for tables in cohorts:
+        if tables.withheld:
+            out.append([stage.value, tables.label, tables.comparison.time_period, "", "Note", "", WITHHELD_NOTE])
+            continue
         for table in (tables.headline, tables.categories, tables.groups, tables.intended, tables.later):
             if table is None:
                 continue

@@ -36,9 +36,16 @@ def stage_asked(request: HttpRequest, provider: Provider) -> KeyStage:
     return KeyStage.KS4
 
 
-def _analysis(provider: Provider, stage: KeyStage) -> list[analysis_tables.CohortTables]:
+def _figures_only(request: AuthenticatedRequest) -> bool:
+    """Whether the reader sees the figures and not the learners' records (a governor, the
+    Awarding Body, the assessor): then no group or cohort of fewer than SMALL_GROUP is shown."""
+    return Capability.VIEW_LEARNERS not in capabilities(request.user)
+
+
+def _analysis(request: AuthenticatedRequest, provider: Provider, stage: KeyStage) -> list[analysis_tables.CohortTables]:
     compared = comparison.headline_with_comparison(provider, stage, timezone.localdate())
-    return [analysis_tables.cohort_tables(c, la_name=provider.la_name) for c in compared]
+    figures_only = _figures_only(request)
+    return [analysis_tables.cohort_tables(c, la_name=provider.la_name, figures_only=figures_only) for c in compared]
 
 
 @require_role()
@@ -47,7 +54,7 @@ def _analysis(provider: Provider, stage: KeyStage) -> list[analysis_tables.Cohor
 def analysis(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     stage = stage_asked(request, provider)
-    cohorts = _analysis(provider, stage)
+    cohorts = _analysis(request, provider, stage)
     return render(
         request,
         "destinations/analysis/analysis.html",
@@ -61,7 +68,9 @@ def analysis(request: AuthenticatedRequest, urn: int) -> HttpResponse:
             "leavers": sum(c.size for c in cohorts),
             "any_recorded": any(c.any_recorded for c in cohorts),
             "small_group": rules.SMALL_GROUP,
+            "figures_only": _figures_only(request),
             "small_note": analysis_tables.SMALL_NOTE,
+            "withheld_note": analysis_tables.WITHHELD_NOTE,
             "may_record": Capability.MANAGE_LEARNERS in capabilities(request.user)
             or Capability.VIEW_LEARNERS in capabilities(request.user),
             "record_url": reverse("destinations:home", args=[provider.urn]),
@@ -77,5 +86,5 @@ def analysis_export(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     """The analysis as CSV, one figure a line: aggregates only, as on the page."""
     provider = get_provider_for(request.user, urn, Capability.VIEW_FIGURES)
     stage = stage_asked(request, provider)
-    rows = analysis_tables.csv_rows(stage, _analysis(provider, stage))
+    rows = analysis_tables.csv_rows(stage, _analysis(request, provider, stage))
     return csv_response(f"{provider.urn}-destinations-{stage.value}.csv", analysis_tables.CSV_HEADER, rows)

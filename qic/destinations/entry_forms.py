@@ -31,13 +31,16 @@ class DestinationForm(GovukForm):
             (rules.Kind.ACTUAL.value, "Actual: where the learner went after leaving"),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether this destination is intended or actual"},
+        error_messages={
+            "required": "Select whether this destination is intended or actual",
+            "invalid_choice": "Select whether this destination is intended or actual",
+        },
     )
     category = forms.ChoiceField(
         label="Destination",
         choices=[(category.value, label) for category, label in rules.CATEGORY_LABELS.items()],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the destination"},
+        error_messages={"required": "Select the destination", "invalid_choice": "Select the destination"},
     )
     recorded_on = GovukDateField(
         label="Date recorded",
@@ -50,6 +53,7 @@ class DestinationForm(GovukForm):
         choices=SUSTAINED_CHOICES,
         widget=forms.RadioSelect,
         required=False,  # "Not known yet" is the blank answer
+        error_messages={"invalid_choice": "Select whether the destination was sustained, or “Not known yet”"},
         help_text="For an actual destination: did the learner stay six months, October to March, as the DfE "
         "counts it? For an intended destination, leave it as “Not known yet”",
     )

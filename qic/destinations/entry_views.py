@@ -138,6 +138,33 @@ def _refuse_anonymised(request: AuthenticatedRequest, provider: Provider, learne
     return redirect("destinations:learner", urn=provider.urn, pk=learner.pk)
 
 
+def _form_page(
+    request: AuthenticatedRequest,
+    provider: Provider,
+    learner: Learner,
+    form: DestinationForm,
+    destination: Destination | None,
+) -> HttpResponse:
+    """The add or change form: it names the learner (and shows a destination's "where"), so
+    drawing it is an audited read, as the learner's own edit page is."""
+    audit.record_read(
+        actor=request.user,
+        action="learner.destinations_viewed",
+        obj=learner,
+        provider_id=provider.pk,
+        learner_id=learner.pk,
+        details={
+            "page": "change" if destination else "add",
+            **({"destination": destination.pk} if destination else {}),
+        },
+    )
+    return render(
+        request,
+        "destinations/entry/form.html",
+        {**_learner_context(provider, learner), "form": form, "destination": destination},
+    )
+
+
 def _saved(
     request: AuthenticatedRequest, provider: Provider, learner: Learner, destination: Destination, verb: str
 ) -> HttpResponse:
@@ -176,11 +203,7 @@ def destination_add(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRes
             form.add_error(None, str(exc))
         else:
             return _saved(request, provider, learner, destination, "recorded")
-    return render(
-        request,
-        "destinations/entry/form.html",
-        {**_learner_context(provider, learner), "form": form, "destination": None},
-    )
+    return _form_page(request, provider, learner, form, None)
 
 
 @require_role()
@@ -216,11 +239,7 @@ def destination_change(request: AuthenticatedRequest, urn: int, pk: int, destina
             form.add_error(None, str(exc))
         else:
             return _saved(request, provider, learner, saved, "saved")
-    return render(
-        request,
-        "destinations/entry/form.html",
-        {**_learner_context(provider, learner), "form": form, "destination": destination},
-    )
+    return _form_page(request, provider, learner, form, destination)
 
 
 @require_role()

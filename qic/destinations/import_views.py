@@ -34,8 +34,9 @@ from qic.organisations.models import Provider
 from qic.organisations.primary_schools import Instead, not_for_primary_schools
 
 PREVIEW_SECONDS = 60 * 60
-# The preview lists this many of the destinations to add and of those left out; the counts and
-# every bad row are always shown in full.
+# The preview lists this many of the destinations to add, to bring up to date and left out, and
+# of the problems; the counts are always of all of them (a file of 10,000 bad rows would otherwise
+# be a page of 50,000 table rows).
 PREVIEW_ROWS = 200
 
 
@@ -149,6 +150,10 @@ def _preview(
         packed=_pack(provider, request, file_name, data) if plan.can_confirm else "",
         expected=plan.digest() if plan.can_confirm else "",
         new_shown=plan.new[:PREVIEW_ROWS],
+        updates_shown=plan.updates[:PREVIEW_ROWS],
+        updates_more=max(0, len(plan.updates) - PREVIEW_ROWS),
+        problems_shown=plan.problems[:PREVIEW_ROWS],
+        problems_more=max(0, len(plan.problems) - PREVIEW_ROWS),
         skipped_shown=plan.skipped[:PREVIEW_ROWS],
         skipped_more=max(0, len(plan.skipped) - PREVIEW_ROWS),
         preview_rows=PREVIEW_ROWS,

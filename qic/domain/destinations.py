@@ -28,6 +28,13 @@ The rules, in pure Python:
 - **Small groups.** A share of fewer than `SMALL_GROUP` learners is shown as a count only (no
   percentage), and a gap needs both sides at `SMALL_GROUP` or more: with so few, a percentage says
   more about one pupil than about the programme (the DfE suppresses institution cohorts under 6).
+- **Small groups, for those who see figures and not learners** (governors, the Awarding Body, the
+  assessor): a count of 1 to 5 learners in a group can tell them where a learner they know went
+  ("looked after: 0 of 1"). For them, a cohort of 1 to 5 learners shows no figures
+  (`figures_withheld`, as the DfE withholds an institution's cohort under 6), and a breakdown is
+  not shown when the group, its others or the learners in neither number 1 to 5
+  (`disclosive_breakdowns`): the others and "neither" too, since the cohort's figures minus theirs
+  are the small group's.
 """
 
 from __future__ import annotations
@@ -473,6 +480,34 @@ def analyse_cohort(stage: KeyStage, year: int, members: Sequence[CohortMember]) 
         if any(destination_in_year(year, m.recorded, n) for m in members):
             later[n] = measures(members, year, n)
     return CohortAnalysis(stage, year, measures(members, year), tuple(groups), intended_vs_actual(members, year), later)
+
+
+def figures_withheld(cohort: CohortAnalysis) -> bool:
+    """Whether the cohort is too small (1 to `SMALL_GROUP` - 1 learners) for any of its figures to
+    be shown to someone who does not see the learners' records."""
+    return 0 < cohort.overall.cohort < SMALL_GROUP
+
+
+def disclosive_breakdowns(cohort: CohortAnalysis) -> frozenset[str]:
+    """The codes of the breakdowns whose rows would single out 1 to `SMALL_GROUP` - 1 learners to
+    someone who does not see the learners' records:
+
+    - the group, its others, or the learners in neither (sex not recorded, for female/male) are
+      that few: the cohort's figures minus the rest of the row are theirs;
+    - the EHC plan row when the learners on SEN support alone are that few, since every EHC plan
+      is also in SEND: SEND's row minus the EHC plan row is theirs.
+    """
+    total = cohort.overall.cohort
+    found: set[str] = set()
+    rows = {row.breakdown.code: row for row in cohort.groups}
+    for code, row in rows.items():
+        inside, others = row.inside.cohort, row.others.cohort
+        if any(0 < n < SMALL_GROUP for n in (inside, others, total - inside - others)):
+            found.add(code)
+    send, ehc = rows.get("send"), rows.get("ehc_plan")
+    if send is not None and ehc is not None and 0 < send.inside.cohort - ehc.inside.cohort < SMALL_GROUP:
+        found.add("ehc_plan")
+    return frozenset(found)
 
 
 @dataclass(frozen=True)

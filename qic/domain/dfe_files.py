@@ -32,8 +32,10 @@ as published:
   `low` (a positive percentage under 0.5), `:` (not available), a blank cell, and the Government
   Statistical Service's `k` (rounds to zero but is not zero), `u` (low reliability) and `~`. A
   symbol is kept as the symbol and **never read as zero**; a `0` is a zero. Anything else (a
-  negative number, text, a percentage over 100 in a percentage row, a cohort that is not a whole
-  number or is more than a year group of England) is an error reported with its line and column.
+  negative number, text, over 100 in a row of percentages (a row whose `data_type` says so, or is
+  blank, as the comparison reads it), more than the row's cohort in a row of numbers, a cohort
+  that is not a whole number or is more than a year group of England) is an error reported with
+  its line and column.
 - **All or nothing.** A figure twice in one file (same year, area, group, breakdown, data type and
   level) is an error on the second line. The caller writes nothing from a file with any error.
 - **Stage.** The person loading the file says which stage it is (KS4 or 16–18). Where the file
@@ -189,6 +191,13 @@ def _level_key(text: str) -> str:
 _LEVELS = {_level_key(level): level for level in (*KEPT_LEVELS, *OTHER_LEVELS)}
 # How many line numbers of each kind of skipped row are kept for the report.
 SKIPPED_LINES_SHOWN = 5
+# How many kinds of skipped rows are told apart; rows of any further kind are counted together (a
+# file whose level_methodology column holds something else on every row would otherwise make a
+# report of one kind per row).
+SKIPPED_KINDS = 20
+OTHER_SKIPPED = f"Rows of other kinds skipped by design (more than {SKIPPED_KINDS} kinds in the file)"
+# How much of a file's text a skipped kind quotes.
+QUOTED = 60
 
 # --- Cells --------------------------------------------------------------------------------------
 
@@ -453,6 +462,8 @@ class _RowReader:
         return "" if index is None else cells[index].strip()
 
     def skip(self, reason: str, line: int) -> None:
+        if reason not in self.skipped and len(self.skipped) >= SKIPPED_KINDS:
+            reason = OTHER_SKIPPED
         self.skipped.setdefault(reason, Skipped(reason)).add(line)
 
     def read(self, line: int, cells: Sequence[str], problems: list[Problem]) -> Figure | None:
@@ -481,7 +492,8 @@ class _RowReader:
                 return None
         methodology = self.cell(cells, "level_methodology")
         if not _is_total(methodology) and "provider" not in methodology.casefold():
-            self.skip(f"Rows counted by {methodology} (the provider-location rows are kept)", line)
+            shown = methodology if len(methodology) <= QUOTED else methodology[:QUOTED] + "…"
+            self.skip(f"Rows counted by {shown} (the provider-location rows are kept)", line)
             return None
         if level == LOCAL_AUTHORITY and "old_la_code" not in self.positions:
             raise DfeFileRefused(
@@ -522,7 +534,11 @@ class _RowReader:
         for name, (text, column) in texts.items():
             if len(text) > TEXT_LIMITS[name]:
                 problems.append(Problem(line, f"longer than {TEXT_LIMITS[name]} characters", column))
-        percentages = "percent" in texts["data_type"][0].casefold()
+        # As the comparison reads a row (qic.domain.dfe_comparison.is_percentage_row): percentages
+        # when its data type says so or is blank, numbers when it says number or count.
+        data_type = texts["data_type"][0].casefold()
+        percentages = not data_type.strip() or "percent" in data_type
+        numbers = not percentages and ("number" in data_type or "count" in data_type)
         values: dict[str, Number] = {}
         suppressed: dict[str, str] = {}
         for column in self.measures:
@@ -542,6 +558,14 @@ class _RowReader:
                 problems.append(Problem(line, f"“{text.strip()}” is more people than a year group of England", column))
             elif percentages and column != "cohort" and cell > 100:
                 problems.append(Problem(line, f"“{text.strip()}” is over 100 in a row of percentages", column))
+            elif numbers and column != "cohort" and isinstance(values.get("cohort"), int) and cell > values["cohort"]:
+                problems.append(
+                    Problem(
+                        line,
+                        f"“{text.strip()}” is more than the cohort ({values['cohort']}) in a row of numbers",
+                        column,
+                    )
+                )
             else:
                 values[column] = cell
         if len(problems) > before:

@@ -113,6 +113,8 @@ def test_a_bad_byte_after_the_first_megabyte_is_placed_exactly() -> None:
             "File starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte 0x00 at offset 4, line 1)",
         ),
         (b"UPN\x00,Name\r\n", "File is binary, not CSV (it contains NUL bytes)"),
+        # UTF-16 has NUL bytes in every ASCII character: a NUL character is what is refused.
+        ("UPN,Name\r\nA1,Zo\x00\r\n".encode("utf-16"), "File is binary, not CSV (it contains NUL characters)"),
     ],
 )
 def test_whole_file_refusals(data: bytes, message: str) -> None:

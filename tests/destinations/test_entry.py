@@ -298,7 +298,7 @@ def _post_add(client: Client, cast: Cast, learner: Any, **data: Any) -> str:
         ),
         ({"kind": "intended", "category": "unknown"}, "An intended destination cannot be “unknown”"),
         ({"kind": "intended", "category": "fe", "sustained": "True"}, "known only for an actual destination"),
-        ({"kind": "actual", "category": "nonsense"}, "Select a valid choice"),
+        ({"kind": "actual", "category": "nonsense"}, "Select the destination"),
     ],
 )
 def test_a_destination_that_makes_no_sense_is_refused_with_the_reason(

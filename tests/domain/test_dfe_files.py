@@ -12,6 +12,8 @@ from qic.domain.destinations import cohort_of_time_period, dfe_time_period
 from qic.domain.dfe_files import (
     KEPT_LEVELS,
     NOT_PUBLISHED,
+    OTHER_SKIPPED,
+    SKIPPED_KINDS,
     SKIPPED_LINES_SHOWN,
     CellRefused,
     DfeFileRefused,
@@ -254,6 +256,22 @@ def test_a_percentage_over_100_and_a_cohort_that_is_not_whole_are_errors() -> No
     assert [(p.line, p.column) for p in reading.problems] == [(2, "overall"), (3, "cohort")]
 
 
+def test_a_blank_data_type_is_a_row_of_percentages_as_the_comparison_reads_it() -> None:
+    reading = read_ks4(ks4_row(data_type="", overall="150"))
+    assert [(p.line, p.column) for p in reading.problems] == [(2, "overall")]
+    assert "over 100 in a row of percentages" in reading.problems[0].reason
+
+
+def test_a_count_above_its_cohort_in_a_row_of_numbers_is_an_error() -> None:
+    numbers = {"data_type": "Number of pupils", "cohort": "1000"}
+    reading = read_ks4(ks4_row(**numbers, overall="1001"), ks4_row(**numbers, overall="1000", time_period="202223"))
+    assert [(p.line, p.column, p.reason) for p in reading.problems] == [
+        (2, "overall", "“1001” is more than the cohort (1000) in a row of numbers")
+    ]
+    # A suppressed cohort leaves nothing to compare with: the counts are read as they are.
+    assert read_ks4(ks4_row(data_type="Number of pupils", cohort="c", overall="5000")).ok
+
+
 def test_a_cohort_larger_than_a_year_group_of_england_is_an_error() -> None:
     reading = read_ks4(ks4_row(cohort="2000001"), ks4_row(cohort="999999999999", time_period="202223"))
     assert [(p.line, p.column) for p in reading.problems] == [(2, "cohort"), (3, "cohort")]
@@ -446,6 +464,21 @@ def test_the_16_to_18_rows_counted_by_residence_are_skipped() -> None:
     [skipped] = reading.skipped
     assert "Student residency" in skipped.reason
     assert skipped.lines == [3]
+
+
+def test_skipped_rows_of_many_kinds_are_told_apart_up_to_a_limit_then_counted_together() -> None:
+    """A careless file (something else in level_methodology on every row) makes a short report,
+    not one note per row, and quotes no more than a little of each value."""
+    rows = [(2, ks5_row())]
+    rows += [(3 + n, ks5_row(level_methodology=f"Method {n} " + "x" * 500)) for n in range(500)]
+    reading = read_table(KS5_HEADER, rows, KS5)
+    assert reading.ok
+    assert len(reading.skipped) == SKIPPED_KINDS + 1
+    assert reading.rows_skipped == 500
+    other = reading.skipped[-1]
+    assert other.reason == OTHER_SKIPPED
+    assert (other.count, other.lines) == (500 - SKIPPED_KINDS, [23, 24, 25, 26, 27])
+    assert all(len(group.reason) < 200 for group in reading.skipped)
 
 
 # --- Stage ----------------------------------------------------------------------------------------
