@@ -120,9 +120,12 @@ class StageSummary:
 SUMMARY_NOTE = (
     "Destinations in the first year after leaving. Sustained means six months in education, an "
     "apprenticeship or employment (October to March), as in the DfE's destination measures; a learner "
-    "still on roll in the sixth form counts there. Groups of fewer than "
-    f"{rules.SMALL_GROUP} learners are shown as counts only. No learner is named."
+    "still on roll in the sixth form counts there. No learner is named. The portfolio is read by the "
+    f"Awarding Body and the assessor, so a cohort of fewer than {rules.SMALL_GROUP} leavers shows no "
+    f"figures, and the gap is withheld when either side, or the learners in neither, number fewer than "
+    f"{rules.SMALL_GROUP}."
 )
+WITHHELD = f"Withheld (fewer than {rules.SMALL_GROUP})"
 
 
 def sustained_known_from(cohort_year: int) -> dt.date:
@@ -134,6 +137,8 @@ def sustained_known_from(cohort_year: int) -> dt.date:
 def _gap(cohort: rules.CohortAnalysis, today: dt.date) -> str:
     if not cohort.overall.cohort:
         return "–"
+    if rules.figures_withheld(cohort) or "disadvantaged" in rules.disclosive_breakdowns(cohort):
+        return WITHHELD
     if today < sustained_known_from(cohort.year):
         return "Not yet known"
     return gap_words(next(g for g in cohort.groups if g.breakdown.code == "disadvantaged"), "disadvantaged")
@@ -148,15 +153,18 @@ def summarise(analysis: rules.Analysis, *, today: dt.date) -> StageSummary | Non
     lines = []
     for cohort in analysis.cohorts:
         m = cohort.overall
+        # Read by the Awarding Body and the assessor, who do not see the learners' records: a
+        # cohort of 1 to 5 shows no figures, as the DfE withholds small institutions' cohorts.
+        withheld = rules.figures_withheld(cohort)
         lines.append(
             CohortLine(
                 year=cohort.year,
                 label=year_label(cohort.year),
                 cohort=m.cohort,
-                sustained=share_words(m.headline["overall"]),
-                not_sustained=share_words(m.headline["all_notsust"]),
-                unknown=share_words(m.headline["all_unknown"]),
-                not_yet_known=share_words(m.not_yet_known),
+                sustained=WITHHELD if withheld else share_words(m.headline["overall"]),
+                not_sustained=WITHHELD if withheld else share_words(m.headline["all_notsust"]),
+                unknown=WITHHELD if withheld else share_words(m.headline["all_unknown"]),
+                not_yet_known=WITHHELD if withheld else share_words(m.not_yet_known),
                 disadvantaged_gap=_gap(cohort, today),
             )
         )

@@ -118,14 +118,12 @@ def test_criterion_3_4_shows_the_three_cohorts_to_the_school_the_body_and_the_as
     assert "Key stage 4 leavers" in html
     assert "16–18 leavers" not in html  # no Year 13 leavers here
     # 2024/25: six sustained of ten (60%), two not sustained or NEET, two unknown; disadvantaged
-    # 2 of 4 sustained beside 4 of 6 others: a side under six, so counts only.
-    assert row_text(html, "2024/25") == (
-        "2024/25 10 60% (6) 20% (2) 20% (2) 0% (0) Counts only: 2 of 4 disadvantaged, 4 of 6 others"
-    )
-    # 2023/24: three leavers, counts only; an intention is not a destination.
-    assert row_text(html, "2023/24") == "2023/24 3 1 of 3 0 of 3 2 of 3 0 of 3 –"
+    # 2 of 4 sustained beside 4 of 6 others: a side under six would single them out, so withheld.
+    assert row_text(html, "2024/25") == "2024/25 10 60% (6) 20% (2) 20% (2) 0% (0) Withheld (fewer than 6)"
+    # 2023/24: three leavers: how many left, and nothing about where they went.
+    assert row_text(html, "2023/24") == "2023/24 3" + " Withheld (fewer than 6)" * 5
     assert row_text(html, "2025/26") == "2025/26 0 – – – – –"
-    assert "Groups of fewer than 6 learners are shown as counts only" in html
+    assert "a cohort of fewer than 6 leavers shows no figures" in html
     for page in pages:
         for learner in leavers:
             assert learner.surname not in page

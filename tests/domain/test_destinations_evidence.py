@@ -109,6 +109,16 @@ def test_the_disadvantaged_gap_is_in_points_or_counts_when_either_group_is_small
     assert evidence.gap_words(row, "disadvantaged") == "Counts only: 2 of 4 disadvantaged, 18 of 20 others"
 
 
+def test_the_gap_is_withheld_when_a_side_of_it_would_single_out_a_few_learners() -> None:
+    # 4 disadvantaged of 24: their "counts only" beside the others' would tell an assessor where
+    # each of the four went, so the portfolio withholds the gap; the cohort's own figures stay.
+    summary = evidence.summarise(rules.analyse(KeyStage.KS4, {COHORT: _cohort((2, 4), (18, 20))}), today=TODAY)
+    assert summary is not None
+    line = summary.lines[0]
+    assert line.disadvantaged_gap == "Withheld (fewer than 6)"
+    assert line.sustained == "83% (20)"
+
+
 def test_the_summary_has_each_cohort_newest_first_with_its_measures() -> None:
     cohorts = {
         2024: _cohort((6, 10), (18, 20)),
@@ -130,8 +140,13 @@ def test_the_summary_has_each_cohort_newest_first_with_its_measures() -> None:
         "20% (6)",
     )
     assert (newest.unknown, newest.not_yet_known, newest.disadvantaged_gap) == ("0% (0)", "0% (0)", "\u221230 points")
-    # Three leavers: counts only; one nobody recorded is unknown.
-    assert (middle.sustained, middle.not_sustained, middle.unknown) == ("1 of 3", "1 of 3", "1 of 3")
+    # Three leavers: the Awarding Body and the assessor read this, so a cohort that small shows
+    # how many left and nothing about where they went (each figure would be one or two pupils).
+    assert middle.cohort == 3
+    assert (middle.sustained, middle.not_sustained, middle.unknown, middle.not_yet_known) == (
+        "Withheld (fewer than 6)",
+    ) * 4
+    assert middle.disadvantaged_gap == "Withheld (fewer than 6)"
     assert (oldest.cohort, oldest.sustained, oldest.disadvantaged_gap) == (0, "–", "–")
 
 
