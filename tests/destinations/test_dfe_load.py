@@ -249,7 +249,10 @@ def test_the_number_of_queries_grows_with_batches_not_rows(monkeypatch: pytest.M
     assert queries(_many_rows(400)) <= large
     monkeypatch.setattr(dfe_load, "WRITE_BATCH", 100)
     DfeFigure.objects.all().delete()
-    assert queries(_many_rows(400)) == large + 3 * 2  # three more batches of new figures: a read and an insert each
+    # Three more batches of new figures: each costs one query or two (its read and its insert, as
+    # the database's bulk insert counts), never one per row.
+    extra = queries(_many_rows(400)) - large
+    assert 3 <= extra <= 3 * 2
 
 
 def test_the_command_prints_the_report() -> None:
