@@ -176,6 +176,11 @@ def _saved(
     return redirect("destinations:learner", urn=provider.urn, pk=learner.pk)
 
 
+def _entered(data: dict[str, Any]) -> dict[str, Any]:
+    """The destination's fields as the form cleaned them, for the add and change actions."""
+    return {name: data[name] for name in ("kind", "category", "recorded_on", "sustained", "detail")}
+
+
 @require_role()
 @not_for_primary_schools(Capability.MANAGE_LEARNERS)
 @require_http_methods(["GET", "POST"])
@@ -189,16 +194,7 @@ def destination_add(request: AuthenticatedRequest, urn: int, pk: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            destination = actions.add_destination(
-                learner=learner,
-                kind=data["kind"],
-                category=data["category"],
-                recorded_on=data["recorded_on"],
-                sustained=data["sustained"],
-                detail=data["detail"],
-                today=today,
-                actor=request.user,
-            )
+            destination = actions.add_destination(learner=learner, **_entered(data), today=today, actor=request.user)
         except (actions.DestinationNotAllowed, rules.DestinationRefused) as exc:
             form.add_error(None, str(exc))
         else:
@@ -223,15 +219,7 @@ def destination_change(request: AuthenticatedRequest, urn: int, pk: int, destina
         data = form.cleaned_data
         try:
             saved = actions.change_destination(
-                destination=destination,
-                kind=data["kind"],
-                category=data["category"],
-                recorded_on=data["recorded_on"],
-                sustained=data["sustained"],
-                detail=data["detail"],
-                today=today,
-                actor=request.user,
-                seen=data["seen"],
+                destination=destination, **_entered(data), today=today, actor=request.user, seen=data["seen"]
             )
         except stale.StaleEdit as exc:
             stale.refuse(form, exc, "destination")

@@ -10,19 +10,15 @@ showed (someone recorded one of its destinations meanwhile): the new preview is 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import zlib
 from typing import Any
 
 from django.contrib import messages
-from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from qic.core import audit
+from qic.core import audit, previewed_files
 from qic.core.csv_export import csv_response
 from qic.destinations import entry_actions as actions
 from qic.destinations import imports
@@ -40,24 +36,8 @@ PREVIEW_SECONDS = 60 * 60
 PREVIEW_ROWS = 200
 
 
-def _signer(provider: Provider, request: AuthenticatedRequest) -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=f"qic.destinations.import:{provider.pk}:{request.user.pk}")
-
-
-def _pack(provider: Provider, request: AuthenticatedRequest, name: str, data: bytes) -> str:
-    body = base64.urlsafe_b64encode(zlib.compress(data, 6)).decode("ascii")
-    name_part = base64.urlsafe_b64encode(name[:255].encode("utf-8")).decode("ascii")
-    return _signer(provider, request).sign(f"{name_part}.{body}")
-
-
-def _unpack(provider: Provider, request: AuthenticatedRequest, packed: str) -> tuple[str, bytes] | None:
-    try:
-        value = _signer(provider, request).unsign(packed, max_age=PREVIEW_SECONDS)
-        name_part, body = value.split(".", 1)
-        data = zlib.decompressobj().decompress(base64.urlsafe_b64decode(body), imports.MAX_BYTES + 1)
-        return base64.urlsafe_b64decode(name_part).decode("utf-8"), data
-    except (signing.BadSignature, ValueError, binascii.Error, zlib.error, UnicodeDecodeError):
-        return None
+def _salt(provider: Provider, request: AuthenticatedRequest) -> str:
+    return f"qic.destinations.import:{provider.pk}:{request.user.pk}"
 
 
 def _page_context(provider: Provider) -> dict[str, Any]:
@@ -80,7 +60,12 @@ def destination_import(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     context = _page_context(provider)
     today = timezone.localdate()
     if request.method == "POST" and "confirm" in request.POST:
-        unpacked = _unpack(provider, request, request.POST.get("confirm", ""))
+        unpacked = previewed_files.unpack(
+            request.POST.get("confirm", ""),
+            salt=_salt(provider, request),
+            max_age=PREVIEW_SECONDS,
+            max_bytes=imports.MAX_BYTES,
+        )
         if unpacked is None:
             form = ImportForm(data={}, files={})
             form.is_valid()  # bound, so the page shows the problem in its error summary
@@ -147,7 +132,9 @@ def _preview(
         plan=plan,
         file_name=file_name,
         changed=changed,
-        packed=_pack(provider, request, file_name, data) if plan.can_confirm else "",
+        packed=previewed_files.pack(salt=_salt(provider, request), name=file_name, data=data)
+        if plan.can_confirm
+        else "",
         expected=plan.digest() if plan.can_confirm else "",
         new_shown=plan.new[:PREVIEW_ROWS],
         updates_shown=plan.updates[:PREVIEW_ROWS],

@@ -9,22 +9,18 @@ shares is read-only here, and its contacts' email addresses and telephone number
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import zlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qic.core import audit
+from qic.core import audit, previewed_files
 from qic.domain import employers as rules
 from qic.domain.academic import academic_year_of
 from qic.organisations.access import AuthenticatedRequest, Capability, capabilities, get_provider_for, require_role
@@ -32,7 +28,7 @@ from qic.organisations.models import Provider
 from qic.partners import directory_actions as actions
 from qic.partners import directory_queries as queries
 from qic.partners.directory_forms import ActivityEmployersForm, ContactForm, EmployerForm, EmployerImportForm
-from qic.partners.employer_imports import MAX_ROWS, EmployerFileError, ImportPlan, plan_import
+from qic.partners.employer_imports import MAX_BYTES, MAX_ROWS, EmployerFileError, ImportPlan, plan_import
 from qic.partners.models import Employer, EmployerContact
 from qic.programme.models import Activity
 
@@ -204,25 +200,8 @@ def contact_remove(request: AuthenticatedRequest, urn: int, pk: int, contact_pk:
 # --- Import ----------------------------------------------------------------------------------
 
 
-def _signer(provider: Provider, request: AuthenticatedRequest) -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=f"qic.partners.employer_import:{provider.pk}:{request.user.pk}")
-
-
-def _pack(provider: Provider, request: AuthenticatedRequest, name: str, data: bytes) -> str:
-    """The previewed file, for the confirm form to send back: compressed, and signed so that what is
-    confirmed is the file that was previewed, by the same person, for the same school, within the hour."""
-    body = base64.urlsafe_b64encode(zlib.compress(data, 6)).decode("ascii")
-    name_part = base64.urlsafe_b64encode(name[:255].encode("utf-8")).decode("ascii")
-    return _signer(provider, request).sign(f"{name_part}.{body}")
-
-
-def _unpack(provider: Provider, request: AuthenticatedRequest, packed: str) -> tuple[str, bytes] | None:
-    try:
-        value = _signer(provider, request).unsign(packed, max_age=IMPORT_PREVIEW_SECONDS)
-        name_part, body = value.split(".", 1)
-        return base64.urlsafe_b64decode(name_part).decode("utf-8"), zlib.decompress(base64.urlsafe_b64decode(body))
-    except (signing.BadSignature, ValueError, binascii.Error, zlib.error, UnicodeDecodeError):
-        return None
+def _salt(provider: Provider, request: AuthenticatedRequest) -> str:
+    return f"qic.partners.employer_import:{provider.pk}:{request.user.pk}"
 
 
 @require_role()
@@ -233,7 +212,12 @@ def employer_import(request: AuthenticatedRequest, urn: int) -> HttpResponse:
     provider = get_provider_for(request.user, urn, Capability.RECORD_PROGRAMME)
     context: dict[str, Any] = {"provider": provider, "max_rows": MAX_ROWS}
     if request.method == "POST" and "confirm" in request.POST:
-        unpacked = _unpack(provider, request, request.POST.get("confirm", ""))
+        unpacked = previewed_files.unpack(
+            request.POST.get("confirm", ""),
+            salt=_salt(provider, request),
+            max_age=IMPORT_PREVIEW_SECONDS,
+            max_bytes=MAX_BYTES,
+        )
         if unpacked is None:
             form = EmployerImportForm(data={}, files={})
             form.is_valid()  # bound, so the page shows the problem in its error summary
@@ -279,7 +263,9 @@ def _preview(
     context.update(
         plan=plan,
         file_name=file_name,
-        packed=_pack(provider, request, file_name, data) if plan.can_confirm else "",
+        packed=previewed_files.pack(salt=_salt(provider, request), name=file_name, data=data)
+        if plan.can_confirm
+        else "",
         sector_labels=rules.SECTORS,
         size_labels={band.value: label for band, label in rules.SIZE_LABELS.items()},
     )
